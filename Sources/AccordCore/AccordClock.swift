@@ -1,0 +1,82 @@
+import Foundation
+
+/// The one clock every recorded instant comes from.
+///
+/// In production it reads the system time. Tests and reproducible exports fix it with the
+/// environment variable `ACCORD_NOW`, an RFC 3339 UTC instant such as `2026-03-02T09:30:00Z`.
+/// Timeouts (the database busy timeout) do not go through this clock.
+public struct AccordClock: Sendable {
+    private let fixed: Date?
+
+    /// The system clock.
+    public static let system = AccordClock(fixed: nil)
+
+    /// A clock that always answers `instant`.
+    public static func fixed(at instant: Date) -> AccordClock { AccordClock(fixed: instant) }
+
+    private init(fixed: Date?) { self.fixed = fixed }
+
+    /// Reads `ACCORD_NOW` from `environment`; the system clock when it is unset or empty.
+    ///
+    /// - Throws: `AccordError` (`invalidInput`) when `ACCORD_NOW` is not an RFC 3339 UTC instant.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> AccordClock {
+        guard let text = environment["ACCORD_NOW"], !text.isEmpty else { return .system }
+        guard let instant = UTCInstant.parse(text) else {
+            throw AccordError.invalid(
+                "ACCORD_NOW", "is not an RFC 3339 UTC instant",
+                accepted: "a UTC instant such as 2026-03-02T09:30:00Z")
+        }
+        return .fixed(at: instant)
+    }
+
+    /// The current instant, truncated to whole seconds (the precision of the record).
+    public func now() -> Date {
+        let instant = fixed ?? Date()
+        return Date(timeIntervalSince1970: instant.timeIntervalSince1970.rounded(.down))
+    }
+}
+
+/// Formatting and parsing of UTC instants as the record stores them (`2026-03-02T09:30:00Z`).
+public enum UTCInstant {
+    /// Formats `date` as an RFC 3339 UTC instant with whole seconds, e.g. `2026-03-02T09:30:00Z`.
+    public static func format(_ date: Date) -> String {
+        let c = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!,
+            c.second!)
+    }
+
+    /// Formats `date` as an HL7 TS in UTC, e.g. `20260302093000+0000`.
+    public static func hl7(_ date: Date) -> String {
+        let c = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04d%02d%02d%02d%02d%02d+0000", c.year!, c.month!, c.day!, c.hour!, c.minute!,
+            c.second!)
+    }
+
+    /// Parses an RFC 3339 instant in UTC (`Z` or `+00:00`), with optional fractional seconds.
+    /// - Returns: the instant, or `nil` when `text` is not such an instant.
+    public static func parse(_ text: String) -> Date? {
+        let pattern = #"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|\+00:00|-00:00)$"#
+        guard let match = text.range(of: pattern, options: .regularExpression), match == text.startIndex..<text.endIndex
+        else { return nil }
+        let digits = text.split(whereSeparator: { !$0.isNumber }).prefix(6).compactMap { Int($0) }
+        guard digits.count == 6 else { return nil }
+        var components = DateComponents()
+        components.timeZone = TimeZone(identifier: "UTC")
+        (components.year, components.month, components.day) = (digits[0], digits[1], digits[2])
+        (components.hour, components.minute, components.second) = (digits[3], digits[4], digits[5])
+        guard components.isValidDate(in: utcCalendar), digits[3] < 24, digits[4] < 60, digits[5] < 60,
+            let date = utcCalendar.date(from: components)
+        else { return nil }
+        return date
+    }
+
+    static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+}

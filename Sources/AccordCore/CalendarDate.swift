@@ -1,0 +1,56 @@
+import Foundation
+
+/// A calendar date without time or zone (birth date, next contact), as `YYYY-MM-DD`.
+public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Year, 1–9999.
+    public let year: Int
+    /// Month, 1–12.
+    public let month: Int
+    /// Day of month, 1–31 (checked against the month).
+    public let day: Int
+
+    /// Parses `YYYY-MM-DD`; `nil` when malformed or not a real date (2026-02-30).
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
+        var components = DateComponents(year: y, month: m, day: d)
+        components.timeZone = TimeZone(identifier: "UTC")
+        guard y >= 1, (1...12).contains(m), (1...31).contains(d),
+            components.isValidDate(in: UTCInstant.utcCalendar)
+        else { return nil }
+        (year, month, day) = (y, m, d)
+    }
+
+    /// The UTC calendar date of `instant`.
+    public init(utcDayOf instant: Date) {
+        let c = UTCInstant.utcCalendar.dateComponents([.year, .month, .day], from: instant)
+        (year, month, day) = (c.year!, c.month!, c.day!)
+    }
+
+    /// `YYYY-MM-DD`.
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    /// HL7 TS form, `YYYYMMDD`.
+    public var hl7: String { String(format: "%04d%02d%02d", year, month, day) }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = CalendarDate(text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a YYYY-MM-DD date"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+
+/// What a session start records: the patient, the clinician, where and what about.
+public struct SessionStart: Sendable, Hashable, Codable {
+    /// The patient's INS identity and traits.
+    public var patient: INSIdentity
+    /// The patient's local identifier (IPP) in the centre, when known.
+    public var ipp: InstanceIdentifier?
+    /// Whether the patient attends the consultation.
+    public var patientPresent: Bool
+    /// The clinician leading the consultation: IdNat_PS.
+    public var clinicianID: String
+    /// The clinician's name (free text).
+    public var clinicianName: String
+    /// The clinician's function or specialty in words, when given.
+    public var clinicianFunction: String?
+    /// FINESS of the organisation where the consultation takes place; `nil`: the centre's.
+    public var organisationFINESS: String?
+    /// The decision to make, in words.
+    public var topic: String
+    /// The diagnosis the decision is about.
+    public var condition: Condition?
+    /// The tumour board report the session was started from, when it was.
+    public var rcp: RCPReference?
+    /// The template the session was started from (`ID@VERSION`), when it was.
+    public var template: String?
+
+    public init(
+        patient: INSIdentity, ipp: InstanceIdentifier? = nil, patientPresent: Bool = true, clinicianID: String,
+        clinicianName: String, clinicianFunction: String? = nil, organisationFINESS: String? = nil, topic: String,
+        condition: Condition? = nil, rcp: RCPReference? = nil, template: String? = nil
+    ) {
+        self.patient = patient
+        self.ipp = ipp
+        self.patientPresent = patientPresent
+        self.clinicianID = clinicianID
+        self.clinicianName = clinicianName
+        self.clinicianFunction = clinicianFunction
+        self.organisationFINESS = organisationFINESS
+        self.topic = topic
+        self.condition = condition
+        self.rcp = rcp
+        self.template = template
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case patient, ipp, patientPresent = "patient_present", clinicianID = "clinician_id"
+        case clinicianName = "clinician_name", clinicianFunction = "clinician_function"
+        case organisationFINESS = "organisation_finess", topic, condition, rcp, template
+    }
+}
+
+/// The tumour board (RCP) report a session was started from.
+public struct RCPReference: Sendable, Hashable, Codable {
+    /// The report's document id (cited in the export's body as an `externalDocument`).
+    public var documentID: InstanceIdentifier
+    /// The report's setId, when it has one.
+    public var setID: InstanceIdentifier?
+    /// The day of the tumour board meeting.
+    public var meetingDate: CalendarDate?
+    /// Whether the board proposed a clinical trial.
+    public var trialProposed: Bool?
+
+    public init(documentID: InstanceIdentifier, setID: InstanceIdentifier? = nil, meetingDate: CalendarDate? = nil, trialProposed: Bool? = nil) {
+        self.documentID = documentID
+        self.setID = setID
+        self.meetingDate = meetingDate
+        self.trialProposed = trialProposed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case documentID = "document_id", setID = "set_id", meetingDate = "meeting_date", trialProposed = "trial_proposed"
+    }
+}
+
+/// One change to the record: the payload of an event.
+///
+/// Events are appended, never edited; the state of a session is derived from its changes in
+/// order (``Consultation/apply(_:)``).
+public enum Change: Sendable, Hashable, Codable {
+    /// A consultation begins (entry `P1` is the patient, `P2` the clinician).
+    case sessionStarted(SessionStart)
+    /// Someone joins (or, for role `patient`, the absent patient arrives).
+    case participantAdded(role: ParticipantRole, name: String, id: String?, function: String?)
+    /// An option is discussed; it gets the next option number.
+    case optionAdded(kind: OptionKind, label: String, benefits: [String], harms: [String], trialID: String?, origin: String?)
+    /// Something that matters to the patient, importance 1–5 when stated.
+    case preferenceAdded(text: String, importance: Int?)
+    /// The decision, its deferral, or the patient's declining; replaces an earlier decision.
+    case decisionRecorded(outcome: DecisionOutcome, takenBy: [EntryID])
+    /// A free-text note.
+    case noteAdded(text: String)
+    /// The consultation ends; later changes are amendments.
+    case sessionClosed
+    /// The centre's settings change (not tied to a session).
+    case centreSettingsChanged(CentreSettings)
+
+    /// A stable name of the kind of change, stored in the event table (`session-started`, …).
+    public var kind: String {
+        switch self {
+        case .sessionStarted: "session-started"
+        case .participantAdded: "participant-added"
+        case .optionAdded: "option-added"
+        case .preferenceAdded: "preference-added"
+        case .decisionRecorded: "decision-recorded"
+        case .noteAdded: "note-added"
+        case .sessionClosed: "session-closed"
+        case .centreSettingsChanged: "centre-settings-changed"
+        }
+    }
+}
+
+/// An event as stored: a change with its author, UTC time and place in the log.
+public struct RecordedEvent: Sendable, Hashable, Codable {
+    /// The event's sequence number in the whole database (from 1, gapless).
+    public var sequence: Int64
+    /// The session it belongs to; `nil` for centre settings.
+    public var sessionID: SessionID?
+    /// The event's number within its session (from 1, gapless).
+    public var sessionSequence: Int?
+    /// When it was recorded (UTC instant, whole seconds, from ``AccordClock``).
+    public var recordedAt: Date
+    /// Who recorded it: an IdNat_PS, or the operating-system user for centre settings.
+    public var author: String
+    /// The reason, for an amendment.
+    public var reason: String?
+    /// What changed.
+    public var change: Change
+
+    public init(
+        sequence: Int64, sessionID: SessionID?, sessionSequence: Int?, recordedAt: Date, author: String,
+        reason: String? = nil, change: Change
+    ) {
+        self.sequence = sequence
+        self.sessionID = sessionID
+        self.sessionSequence = sessionSequence
+        self.recordedAt = recordedAt
+        self.author = author
+        self.reason = reason
+        self.change = change
+    }
+}
+
+/// The JSON coding used for event payloads and `--json` output: sorted keys, dates as
+/// RFC 3339 UTC instants. Sorted keys make the bytes stable for the same events.
+public enum AccordJSON {
+    /// An encoder with sorted keys, UTC instants, no escaped slashes.
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(UTCInstant.format(date))
+        }
+        return encoder
+    }
+
+    /// A decoder matching ``encoder(pretty:)``.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = UTCInstant.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a UTC instant"))
+            }
+            return date
+        }
+        return decoder
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Well-known OIDs of French health identifiers (ANS, see `standards/RECORD.md`).
+public enum KnownOID {
+    /// INS-NIR, production identities.
+    public static let insNIR = "1.2.250.1.213.1.4.8"
+    /// INS-NIA, temporary identities.
+    public static let insNIA = "1.2.250.1.213.1.4.9"
+    /// INS-NIR test identities (every official example uses it).
+    public static let insNIRTest = "1.2.250.1.213.1.4.10"
+    /// INS-NIR demonstration identities.
+    public static let insNIRDemo = "1.2.250.1.213.1.4.11"
+    /// IdNat_PS, the national identifier of a health professional.
+    public static let idNatPS = "1.2.250.1.71.4.2.1"
+    /// IdNat_Struct, the national identifier of an organisation.
+    public static let idNatStruct = "1.2.250.1.71.4.2.2"
+    /// The arc reserved for examples; settings on it are example values.
+    public static let exampleArc = "2.999"
+}
+
+/// Checks of French identifiers. Each check returns a problem description (without the value)
+/// or `nil` when the identifier passes.
+public enum IdentifierCheck {
+    /// Checks an INS-NIR: 13 characters (digits, with `2A`/`2B` at positions 6–7 for Corsica)
+    /// followed by a 2-digit key equal to 97 − (NIR mod 97), with 2A → 19 and 2B → 18 for
+    /// the computation.
+    ///
+    /// Source: `standards/RECORD.md` (INS-NIR key rule, INSEE).
+    public static func insNIR(_ value: String) -> String? {
+        let chars = Array(value.uppercased())
+        guard chars.count == 15 else { return "must be 15 characters (13-character NIR and 2-digit key)" }
+        var body = String(chars[0..<13])
+        let key = String(chars[13..<15])
+        let department = String(chars[5..<7])
+        if department == "2A" {
+            body.replaceSubrange(body.index(body.startIndex, offsetBy: 5)..<body.index(body.startIndex, offsetBy: 7), with: "19")
+        } else if department == "2B" {
+            body.replaceSubrange(body.index(body.startIndex, offsetBy: 5)..<body.index(body.startIndex, offsetBy: 7), with: "18")
+        }
+        guard body.allSatisfy({ $0.isASCII && $0.isNumber }), key.allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return "must hold digits only (2A or 2B allowed for a Corsican birth place)" }
+        guard let number = UInt64(body), let keyValue = UInt64(key) else { return "is not a number" }
+        guard 97 - number % 97 == keyValue else { return "has a wrong key (97 − NIR mod 97)" }
+        return nil
+    }
+
+    /// The sex the NIR encodes in its first digit: `1` male, `2` female (also 7/8 for
+    /// temporary numbers); `nil` for other digits.
+    public static func sexEncoded(inNIR value: String) -> Sex? {
+        switch value.first {
+        case "1", "3", "7": return .male
+        case "2", "4", "8": return .female
+        default: return nil
+        }
+    }
+
+    /// Checks the Luhn key of a digit string (RPPS: 11 digits, the last a Luhn check digit).
+    public static func luhn(_ digits: String) -> Bool {
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        var sum = 0
+        for (index, character) in digits.reversed().enumerated() {
+            var digit = character.wholeNumberValue!
+            if index % 2 == 1 {
+                digit *= 2
+                if digit > 9 { digit -= 9 }
+            }
+            sum += digit
+        }
+        return sum % 10 == 0
+    }
+
+    /// Checks an IdNat_PS: a prefix digit then the number. Prefix `8` must be followed by an
+    /// 11-digit RPPS that passes its Luhn key; prefix `0` by an ADELI number (9 characters);
+    /// other prefixes (identifiers a structure assigns) by 1 to 30 letters, digits or `/`.
+    public static func idNatPS(_ value: String) -> String? {
+        guard let prefix = value.first, prefix.isASCII, prefix.isNumber else {
+            return "must start with its prefix digit (8 + RPPS, 0 + ADELI, …)"
+        }
+        let rest = String(value.dropFirst())
+        switch prefix {
+        case "8":
+            guard rest.count == 11, rest.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                return "must be 8 followed by the 11-digit RPPS number"
+            }
+            guard luhn(rest) else { return "has an RPPS number whose Luhn check digit is wrong" }
+        case "0":
+            guard rest.count == 9, rest.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }) else {
+                return "must be 0 followed by the 9-character ADELI number"
+            }
+        default:
+            guard (1...30).contains(rest.count), rest.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter || $0 == "/") })
+            else { return "must be its prefix digit followed by 1 to 30 letters, digits or '/'" }
+        }
+        return nil
+    }
+
+    /// Checks a FINESS number's shape: 9 characters, digits, with `2A`/`2B` as the department
+    /// for Corsica. The check key is not enforced (its algorithm is not confirmed in
+    /// `standards/RECORD.md`).
+    public static func finess(_ value: String) -> String? {
+        let chars = Array(value.uppercased())
+        guard chars.count == 9 else { return "must be 9 characters" }
+        let department = String(chars[0..<2])
+        let rest = chars[2...]
+        let departmentOK = department == "2A" || department == "2B" || department.allSatisfy({ $0.isASCII && $0.isNumber })
+        guard departmentOK, rest.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return "must hold digits only (2A or 2B allowed as the department)"
+        }
+        return nil
+    }
+
+    /// Checks an OID: dot-separated arcs of digits without leading zeros, at least two arcs,
+    /// first arc 0, 1 or 2, at most 64 characters.
+    public static func oid(_ value: String) -> String? {
+        let arcs = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard value.count <= 64, arcs.count >= 2,
+            arcs.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } && ($0 == "0" || $0.first != "0") }),
+            ["0", "1", "2"].contains(arcs[0])
+        else { return "is not an OID" }
+        return nil
+    }
+}

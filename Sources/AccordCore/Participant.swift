@@ -1,0 +1,85 @@
+/// The role a participant holds in the consultation.
+public enum ParticipantRole: String, Sendable, Codable, CaseIterable {
+    /// The patient (recorded at session start as entry `P1`).
+    case patient
+    /// A relative who is not the designated trusted person.
+    case relative
+    /// The trusted person designated by the patient (personne de confiance, CSP L1111-6).
+    case trustedPerson = "trusted-person"
+    /// A carer (aidant).
+    case carer
+    /// An interpreter.
+    case interpreter
+    /// A health professional (identified by IdNat_PS).
+    case professional
+
+    /// A French label for narratives.
+    public var frenchLabel: String {
+        switch self {
+        case .patient: "Patient"
+        case .relative: "Proche"
+        case .trustedPerson: "Personne de confiance"
+        case .carer: "Aidant"
+        case .interpreter: "Interprète"
+        case .professional: "Professionnel de santé"
+        }
+    }
+}
+
+/// Someone who took part in the consultation.
+public struct Participant: Sendable, Hashable, Codable {
+    /// The entry id (`P1`, `P2`, …; `P1` is the patient).
+    public var entry: EntryID
+    /// The role held.
+    public var role: ParticipantRole
+    /// The name as typed (free text; never shown in messages or logs).
+    public var name: String
+    /// An identifier: IdNat_PS for a professional; optional otherwise.
+    public var id: String?
+    /// A professional's role or specialty in free text (e.g. "oncologue médical").
+    public var function: String?
+    /// Whether the participant was present (the patient may be absent).
+    public var present: Bool
+    /// Withdrawn entries are kept in the record but no longer count.
+    public var withdrawn: Bool
+
+    public init(
+        entry: EntryID, role: ParticipantRole, name: String, id: String? = nil, function: String? = nil,
+        present: Bool = true, withdrawn: Bool = false
+    ) {
+        self.entry = entry
+        self.role = role
+        self.name = name
+        self.id = id
+        self.function = function
+        self.present = present
+        self.withdrawn = withdrawn
+    }
+}
+
+/// A short id of an entry within a session: a letter for its kind and a number, such as
+/// `P2` (participant), `O3` (option), `M1` (what matters), `D1` (decision), `N1` (note).
+public struct EntryID: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    /// The text of the id, e.g. `P2`.
+    public let rawValue: String
+
+    public init(_ rawValue: String) { self.rawValue = rawValue.uppercased() }
+
+    /// The id of the `number`th entry of a kind: `EntryID(prefix: "P", number: 2)` is `P2`.
+    public init(prefix: Character, number: Int) { self.rawValue = "\(prefix)\(number)" }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: EntryID, rhs: EntryID) -> Bool {
+        (lhs.rawValue.first!, Int(lhs.rawValue.dropFirst()) ?? 0) < (rhs.rawValue.first!, Int(rhs.rawValue.dropFirst()) ?? 0)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
