@@ -55,12 +55,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore"]),
-        .testTarget(name: "AccordStoreTests", dependencies: ["AccordStore", "AccordCore"]),
+        .target(name: "AccordTestSupport", dependencies: ["AccordCore"], path: "Tests/AccordTestSupport"),
+        .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore", "AccordTestSupport"]),
+        .testTarget(name: "AccordStoreTests", dependencies: ["AccordStore", "AccordCore", "AccordTestSupport"]),
         .testTarget(name: "AccordXMLTests", dependencies: ["AccordXML", "AccordCore"]),
         .testTarget(
             name: "AccordEndToEndTests",
-            dependencies: ["AccordCore", "AccordXML"]
+            dependencies: ["accord", "AccordCore", "AccordXML", "AccordTestSupport"]
         ),
     ]
 )

@@ -20,4 +20,15 @@ static inline void accord_xml_free(void *pointer) { xmlFree(pointer); }
 
 static inline const char *accord_libxml_version(void) { return LIBXML_DOTTED_VERSION; }
 
+/* xmlGenericErrorFunc is variadic, which Swift cannot implement: a C no-op to silence
+   libxml2's default printing of generic errors to stderr (per thread). */
+static void accord_silent_generic_error(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+
+static inline void accord_silence_generic_errors(void) {
+    xmlSetGenericErrorFunc(NULL, accord_silent_generic_error);
+}
+
 #endif

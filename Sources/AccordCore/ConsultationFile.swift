@@ -1,0 +1,285 @@
+import Foundation
+import Yams
+
+/// A whole consultation described in a YAML file, for `accord session import`.
+///
+/// The format (`format: accord-consultation/1`) is documented in the README. Every key is
+/// checked: an unknown key, a missing one or a value of the wrong shape is refused with the
+/// key's path and line, never with the value.
+///
+/// ```yaml
+/// format: accord-consultation/1
+/// patient: {ins: "…", ins_oid: 1.2.250.1.213.1.4.10, birth_family_name: …, birth_given_names: …,
+///           birth_date: 1961-04-12, sex: F, birthplace: "75056", present: true}
+/// clinician: {id: "801234567897", name: …}
+/// topic: …
+/// options: [{kind: treatment, label: …, benefits: [...], harms: [...]}]
+/// decision: {agreed: 1, by: [P1, P2]}
+/// closed: true
+/// ```
+public struct ConsultationFile: Sendable {
+    /// What starts the session.
+    public var start: SessionStart
+    /// The changes after the start, in order (participants, options, preferences, decision,
+    /// notes, then the closing when `closed: true`).
+    public var changes: [Change]
+
+    /// The format tag a file must carry.
+    public static let formatTag = "accord-consultation/1"
+
+    /// Parses the YAML text of a consultation file.
+    ///
+    /// - Throws: `AccordError` (`invalidInput`) naming the key path (`options[2].kind`) and
+    ///   line of the first problem.
+    public static func parse(_ text: String) throws -> ConsultationFile {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw AccordError(.invalidInput, "the consultation file is empty; expected a YAML mapping with format: \(formatTag).")
+            }
+            root = node
+        } catch let error as AccordError {
+            throw error
+        } catch let error as YamlError {
+            throw AccordError(.invalidInput, "the consultation file is not valid YAML (\(Self.location(of: error))); expected a YAML mapping with format: \(formatTag).")
+        } catch {
+            throw AccordError(.invalidInput, "the consultation file is not valid YAML; expected a YAML mapping with format: \(formatTag).")
+        }
+        let reader = try NodeReader(root, path: "")
+        try reader.allowOnly(["format", "patient", "clinician", "organisation_finess", "topic", "condition", "participants", "options", "preferences", "decision", "notes", "closed"])
+        guard try reader.string("format") == formatTag else {
+            throw AccordError.invalid("format", "is not a known consultation file format", accepted: formatTag)
+        }
+
+        let patient = try reader.mapping("patient")
+        try patient.allowOnly(["ins", "ins_oid", "birth_family_name", "birth_given_names", "first_birth_given_name", "birth_date", "sex", "birthplace", "used_family_name", "used_given_name", "ipp", "ipp_root", "present"])
+        let clinician = try reader.mapping("clinician")
+        try clinician.allowOnly(["id", "name", "function"])
+        let identity = INSIdentity(
+            ins: try patient.string("ins"), insOID: try patient.optionalString("ins_oid") ?? KnownOID.insNIR,
+            birthFamilyName: try patient.string("birth_family_name"), birthGivenNames: try patient.string("birth_given_names"),
+            firstBirthGivenName: try patient.optionalString("first_birth_given_name"), birthDate: try patient.date("birth_date"),
+            sex: try patient.sex("sex"), birthplaceCode: try patient.string("birthplace"),
+            usedFamilyName: try patient.optionalString("used_family_name"), usedGivenName: try patient.optionalString("used_given_name"))
+        var ipp: InstanceIdentifier?
+        if let value = try patient.optionalString("ipp") {
+            guard let root = try patient.optionalString("ipp_root") else {
+                throw AccordError.invalid("patient.ipp_root", "is missing while patient.ipp is given", accepted: "the OID of the centre's IPP domain")
+            }
+            ipp = InstanceIdentifier(root: root, extension_: value)
+        }
+        var condition: Condition?
+        if reader.has("condition") {
+            if let text = try? reader.string("condition") {
+                condition = Condition(text: text)
+            } else {
+                let node = try reader.mapping("condition")
+                try node.allowOnly(["text", "code", "code_system"])
+                condition = Condition(text: try node.string("text"), code: try node.optionalString("code"), codeSystem: try node.optionalString("code_system"))
+            }
+        }
+        let start = SessionStart(
+            patient: identity, ipp: ipp, patientPresent: try patient.optionalBool("present") ?? true,
+            clinicianID: try clinician.string("id"), clinicianName: try clinician.string("name"),
+            clinicianFunction: try clinician.optionalString("function"), organisationFINESS: try reader.optionalString("organisation_finess"),
+            topic: try reader.string("topic"), condition: condition)
+
+        var changes: [Change] = []
+        for var item in try reader.list("participants") {
+            try item.allowOnly(["role", "name", "id", "function"])
+            let roleText = try item.string("role")
+            guard let role = ParticipantRole(rawValue: roleText) else {
+                throw AccordError.invalid(item.path("role"), "is not a participant role", accepted: ParticipantRole.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            changes.append(.participantAdded(role: role, name: try item.optionalString("name") ?? "", id: try item.optionalString("id"), function: try item.optionalString("function")))
+            item.fieldNames = ["--name": "name", "--id": "id", "--function": "function", "--role": "role"]
+            try item.check(changes.last!)
+        }
+        for var item in try reader.list("options") {
+            try item.allowOnly(["kind", "label", "benefits", "harms", "trial_id"])
+            let kindText = try item.string("kind")
+            guard let kind = OptionKind(rawValue: kindText) else {
+                throw AccordError.invalid(item.path("kind"), "is not an option kind", accepted: OptionKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            changes.append(.optionAdded(kind: kind, label: try item.string("label"), benefits: try item.strings("benefits"), harms: try item.strings("harms"), trialID: try item.optionalString("trial_id"), origin: nil))
+            item.fieldNames = ["--label": "label", "--benefit": "benefits", "--harm": "harms", "--trial-id": "trial_id"]
+            try item.check(changes.last!)
+        }
+        for var item in try reader.list("preferences") {
+            try item.allowOnly(["text", "importance"])
+            changes.append(.preferenceAdded(text: try item.string("text"), importance: try item.optionalInt("importance")))
+            item.fieldNames = ["--text": "text", "--importance": "importance"]
+            try item.check(changes.last!)
+        }
+        if reader.has("decision") {
+            var decision = try reader.mapping("decision")
+            try decision.allowOnly(["agreed", "deferred", "declined", "next_contact", "by"])
+            let chosen = ["agreed", "deferred", "declined"].filter { decision.has($0) }
+            guard chosen.count == 1 else {
+                throw AccordError.invalid("decision", "must hold exactly one of agreed, deferred, declined", accepted: "agreed: OPTION-NUMBER, or deferred: true with next_contact: YYYY-MM-DD, or declined: true")
+            }
+            let outcome: DecisionOutcome
+            switch chosen[0] {
+            case "agreed":
+                outcome = .agreed(option: try decision.int("agreed"))
+            case "deferred":
+                guard try decision.bool("deferred") else { throw AccordError.invalid("decision.deferred", "is false", accepted: "true, with next_contact") }
+                outcome = .deferred(nextContact: try decision.date("next_contact"))
+            default:
+                guard try decision.bool("declined") else { throw AccordError.invalid("decision.declined", "is false", accepted: "true") }
+                outcome = .declined
+            }
+            changes.append(.decisionRecorded(outcome: outcome, takenBy: try decision.strings("by").map(EntryID.init)))
+            decision.fieldNames = ["--by": "by", "--agreed": "agreed"]
+            try decision.check(changes.last!)
+        }
+        for (index, note) in try reader.strings("notes").enumerated() {
+            let change = Change.noteAdded(text: note)
+            do { try change.validate(today: CalendarDate("9999-12-31")!) } catch let error as AccordError { throw error.renamingField("notes[\(index)]") }
+            changes.append(change)
+        }
+        if try reader.optionalBool("closed") ?? false { changes.append(.sessionClosed) }
+        return ConsultationFile(start: start, changes: changes)
+    }
+
+    /// Maps a field named as a command-line option to the file's key path.
+    public static func keyPath(forOption option: String?) -> String? {
+        let map = [
+            "--patient-ins": "patient.ins", "--ins-oid": "patient.ins_oid", "--family-name": "patient.birth_family_name",
+            "--given-names": "patient.birth_given_names", "--first-given-name": "patient.first_birth_given_name",
+            "--birth-date": "patient.birth_date", "--birthplace": "patient.birthplace", "--used-family-name": "patient.used_family_name",
+            "--used-given-name": "patient.used_given_name", "--ipp": "patient.ipp", "--clinician-id": "clinician.id",
+            "--clinician-name": "clinician.name", "--clinician-function": "clinician.function",
+            "--organisation-finess": "organisation_finess", "--topic": "topic", "--condition": "condition",
+            "--condition-code": "condition.code", "--agreed": "decision.agreed", "--by": "decision.by",
+        ]
+        guard let option else { return nil }
+        return map[option] ?? option
+    }
+
+    private static func location(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return "line \(mark.line)"
+        default:
+            return "syntax error"
+        }
+    }
+}
+
+/// Reads typed values out of a YAML mapping, naming the key path in every error.
+private struct NodeReader {
+    let mapping: Node.Mapping
+    let prefix: String
+    let line: Int
+    var fieldNames: [String: String] = [:]
+
+    init(_ node: Node, path: String) throws {
+        guard case .mapping(let mapping) = node else {
+            throw AccordError.invalid(path.isEmpty ? "the consultation file" : path, "is not a mapping", accepted: "a YAML mapping of keys to values")
+        }
+        self.mapping = mapping
+        self.prefix = path
+        self.line = node.mark?.line ?? 0
+    }
+
+    func path(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
+
+    func has(_ key: String) -> Bool {
+        guard let node = mapping[key] else { return false }
+        return node.null == nil
+    }
+
+    func node(_ key: String) throws -> Node {
+        guard let node = mapping[key], node.null == nil else {
+            throw AccordError.invalid(path(key), "is missing" + (line > 0 ? " (mapping at line \(line))" : ""), accepted: "a value for this key")
+        }
+        return node
+    }
+
+    func allowOnly(_ keys: Set<String>) throws {
+        for (key, _) in mapping {
+            guard let name = key.string, keys.contains(name) else {
+                let line = key.mark?.line ?? 0
+                throw AccordError.invalid(
+                    prefix.isEmpty ? "the consultation file" : prefix, "has an unknown key at line \(line)",
+                    accepted: "only these keys: \(keys.sorted().joined(separator: ", "))")
+            }
+        }
+    }
+
+    func string(_ key: String) throws -> String {
+        let node = try node(key)
+        guard case .scalar(let scalar) = node else {
+            throw AccordError.invalid(path(key), "is not a single value (line \(node.mark?.line ?? 0))", accepted: "text")
+        }
+        return scalar.string
+    }
+
+    func optionalString(_ key: String) throws -> String? { has(key) ? try string(key) : nil }
+
+    func int(_ key: String) throws -> Int {
+        guard let value = Int(try string(key)) else {
+            throw AccordError.invalid(path(key), "is not a whole number", accepted: "a whole number")
+        }
+        return value
+    }
+
+    func optionalInt(_ key: String) throws -> Int? { has(key) ? try int(key) : nil }
+
+    func bool(_ key: String) throws -> Bool {
+        guard let value = try node(key).bool else {
+            throw AccordError.invalid(path(key), "is not true or false", accepted: "true or false")
+        }
+        return value
+    }
+
+    func optionalBool(_ key: String) throws -> Bool? { has(key) ? try bool(key) : nil }
+
+    func date(_ key: String) throws -> CalendarDate {
+        guard let date = CalendarDate(try string(key)) else {
+            throw AccordError.invalid(path(key), "is not a calendar date", accepted: "a date as YYYY-MM-DD")
+        }
+        return date
+    }
+
+    func sex(_ key: String) throws -> Sex {
+        guard let sex = Sex(argument: try string(key)) else {
+            throw AccordError.invalid(path(key), "is not an administrative sex", accepted: "F, M or U")
+        }
+        return sex
+    }
+
+    func mapping(_ key: String) throws -> NodeReader { try NodeReader(try node(key), path: path(key)) }
+
+    func sequence(_ key: String) throws -> [Node] {
+        guard has(key) else { return [] }
+        guard case .sequence(let sequence) = try node(key) else {
+            throw AccordError.invalid(path(key), "is not a list", accepted: "a YAML list (- item)")
+        }
+        return Array(sequence)
+    }
+
+    func list(_ key: String) throws -> [NodeReader] {
+        try sequence(key).enumerated().map { index, node in try NodeReader(node, path: "\(path(key))[\(index + 1)]") }
+    }
+
+    func strings(_ key: String) throws -> [String] {
+        try sequence(key).enumerated().map { index, node in
+            guard case .scalar(let scalar) = node else {
+                throw AccordError.invalid("\(path(key))[\(index + 1)]", "is not a single value", accepted: "text")
+            }
+            return scalar.string
+        }
+    }
+
+    /// Validates a change read from this mapping, naming this file's keys in the error.
+    func check(_ change: Change) throws {
+        do {
+            try change.validate(today: CalendarDate("9999-12-31")!)
+        } catch let error as AccordError {
+            let key = error.field.flatMap { fieldNames[$0] }
+            throw error.renamingField(key.map(path) ?? prefix)
+        }
+    }
+}

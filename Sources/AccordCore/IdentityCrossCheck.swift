@@ -1,0 +1,45 @@
+/// Cross-checks of an INS-NIR against the identity traits it encodes.
+///
+/// The NIR encodes sex (1st digit), year and month of birth (digits 2–5) and the birth
+/// department (digits 6–7, `99` abroad). A mismatch is a warning, not a refusal: the traits
+/// of a qualified INS come from the national teleservice. Source: `standards/RECORD.md`.
+public enum IdentityCrossCheck {
+    /// Warnings, each naming the traits that disagree (never their values).
+    public static func warnings(_ identity: INSIdentity) -> [String] {
+        guard identity.insOID != KnownOID.insNIA else { return [] }
+        let chars = Array(identity.ins.uppercased())
+        guard chars.count == 15 else { return [] }
+        var warnings: [String] = []
+        if let encoded = IdentifierCheck.sexEncoded(inNIR: identity.ins), identity.sex != .unknown, encoded != identity.sex {
+            warnings.append("the INS encodes a sex other than --sex; check the identity traits.")
+        }
+        if let year = Int(String(chars[1..<3])), identity.birthDate.year % 100 != year {
+            warnings.append("the INS encodes a birth year other than --birth-date's; check the identity traits.")
+        }
+        if let month = Int(String(chars[3..<5])), (1...12).contains(month), identity.birthDate.month != month {
+            warnings.append("the INS encodes a birth month other than --birth-date's; check the identity traits.")
+        }
+        let department = String(chars[5..<7])
+        let cog = identity.birthplaceCode.uppercased()
+        if department != "99", !cog.hasPrefix("99"), cog.count == 5, !cog.hasPrefix(department) && !(["97", "98"].contains(department)) {
+            warnings.append("the INS encodes a birth department other than --birthplace's; check the identity traits.")
+        }
+        if department == "99" && !cog.hasPrefix("99") {
+            warnings.append("the INS encodes a birth abroad but --birthplace is a French commune; check the identity traits.")
+        }
+        return warnings
+    }
+}
+
+extension Consultation {
+    /// What a decision record usually holds and this session lacks, in words
+    /// (`a decision`, `an option`, `what matters to the patient`). The full completeness rules
+    /// come with decision templates.
+    public var missingEssentials: [String] {
+        var missing: [String] = []
+        if !options.contains(where: { !$0.withdrawn }) { missing.append("any option") }
+        if !preferences.contains(where: { !$0.withdrawn }) { missing.append("what matters to the patient") }
+        if decision == nil { missing.append("a decision or deferral") }
+        return missing
+    }
+}

@@ -1,0 +1,211 @@
+import AccordCore
+import Foundation
+import GRDB
+import Logging
+
+/// The embedded SQLite store of Accord: an append-only event log and the tables derived
+/// from it.
+///
+/// Every public method that changes the record is one write transaction: it checks the
+/// change against the current state, appends its events, updates the derived tables, and
+/// either all of it is written or nothing is. Events are never updated or deleted (triggers
+/// refuse it).
+///
+/// The database runs in WAL mode with foreign keys on and a busy timeout (5 s by default),
+/// one writer at a time and many readers.
+public struct ConsultationStore: Sendable {
+    private let writer: any DatabaseWriter
+    private let clock: AccordClock
+    private let logger: Logger
+
+    /// The default database path when neither `--db` nor `ACCORD_DB` is given: `accord.sqlite`
+    /// in the current directory.
+    public static let defaultPath = "accord.sqlite"
+
+    /// Opens (creating when missing) the database at `path` and migrates it.
+    ///
+    /// - Parameters:
+    ///   - path: the SQLite file.
+    ///   - clock: the clock every recorded instant comes from.
+    ///   - busyTimeout: how long a writer waits for another one, in seconds.
+    ///   - logger: where the store logs (never patient data).
+    /// - Throws: `AccordError` (`io`) when the file cannot be opened or is not an Accord
+    ///   database.
+    public static func open(
+        path: String, clock: AccordClock, busyTimeout: TimeInterval = 5, logger: Logger = Logger(label: "accord.store")
+    ) throws -> ConsultationStore {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "accord"
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let store = ConsultationStore(writer: pool, clock: clock, logger: logger)
+            try store.migrate()
+            return store
+        } catch let error as DatabaseError {
+            throw StoreErrors.map(error, opening: path)
+        }
+    }
+
+    /// An in-memory store for tests.
+    public static func inMemory(clock: AccordClock) throws -> ConsultationStore {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        let queue = try DatabaseQueue(configuration: configuration)
+        let store = ConsultationStore(writer: queue, clock: clock, logger: Logger(label: "accord.store"))
+        try store.migrate()
+        return store
+    }
+
+    init(writer: any DatabaseWriter, clock: AccordClock, logger: Logger) {
+        self.writer = writer
+        self.clock = clock
+        self.logger = logger
+    }
+
+    private func migrate() throws {
+        try Self.migrator.migrate(writer)
+    }
+
+    // MARK: - Writing
+
+    /// Starts a consultation session.
+    ///
+    /// - Parameters:
+    ///   - start: the patient, clinician, topic and condition.
+    ///   - author: who records it (an IdNat_PS); `nil`: the clinician.
+    /// - Returns: the new session's id.
+    /// - Throws: `AccordError` (`invalidInput`) naming the first field that fails its check;
+    ///   (`busy`) when another writer holds the database past the busy timeout.
+    public func startSession(_ start: SessionStart, author: String? = nil) throws -> SessionID {
+        try write { recorder in
+            try recorder.startSession(start, author: author ?? start.clinicianID)
+        }
+    }
+
+    /// Records one change in an open session.
+    ///
+    /// - Parameters:
+    ///   - change: what changes (not a session start or centre settings).
+    ///   - session: the session.
+    ///   - author: who records it; `nil`: the session's clinician.
+    /// - Returns: the consultation after the change.
+    /// - Throws: `AccordError`: `notFound` for an unknown session, option or participant;
+    ///   `conflict` when the session is closed; `invalidInput` for a malformed field; `busy`.
+    @discardableResult
+    public func record(_ change: Change, in session: SessionID, author: String? = nil) throws -> Consultation {
+        try write { recorder in
+            try recorder.record(change, in: session, author: author)
+        }
+    }
+
+    /// Records a whole consultation in one transaction: its start, then each change in order.
+    ///
+    /// - Returns: the new session's id.
+    /// - Throws: the first `AccordError` any step throws; nothing is written then.
+    public func importConsultation(start: SessionStart, changes: [Change], author: String? = nil) throws -> SessionID {
+        try write { recorder in
+            let id = try recorder.startSession(start, author: author ?? start.clinicianID)
+            for change in changes {
+                _ = try recorder.record(change, in: id, author: author)
+            }
+            return id
+        }
+    }
+
+    /// Replaces the centre's settings (an event; the earlier settings stay in the log).
+    ///
+    /// - Throws: `AccordError` (`invalidInput`) naming the option that fails; `busy`.
+    public func setCentreSettings(_ settings: CentreSettings, author: String) throws {
+        _ = try write { recorder in
+            try recorder.append(.centreSettingsChanged(settings), session: nil, author: author)
+        }
+    }
+
+    private func write<T>(_ body: (inout EventRecorder) throws -> T) throws -> T {
+        do {
+            return try writer.write { db in
+                var recorder = EventRecorder(db: db, clock: clock)
+                return try body(&recorder)
+            }
+        } catch let error as DatabaseError {
+            throw StoreErrors.map(error, opening: nil)
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The consultation as its events make it now.
+    /// - Throws: `AccordError` (`notFound`) when no session has this id.
+    public func consultation(_ id: SessionID) throws -> Consultation {
+        try read { db in try EventRecorder.consultation(id, db) }
+    }
+
+    /// Every event of a session, in order.
+    /// - Throws: `AccordError` (`notFound`) when no session has this id.
+    public func events(of id: SessionID) throws -> [RecordedEvent] {
+        try read { db in
+            let events = try EventRecorder.events(of: id, db)
+            if events.isEmpty { throw StoreErrors.unknownSession(id) }
+            return events
+        }
+    }
+
+    /// A line per session, newest first.
+    public func sessions() throws -> [SessionSummary] {
+        try read { db in
+            try SessionSummary.order(Column("number").desc).fetchAll(db)
+        }
+    }
+
+    /// The centre's current settings, or `nil` when none were made yet.
+    public func centreSettings() throws -> CentreSettings? {
+        try read { db in try EventRecorder.centreSettings(db) }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as DatabaseError {
+            throw StoreErrors.map(error, opening: nil)
+        }
+    }
+}
+
+/// One row of `session list`: what the summary table knows of a session.
+public struct SessionSummary: Sendable, Hashable, Codable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "session"
+
+    /// The session's number (`S` + number is its id).
+    public var number: Int64
+    /// `open` or `closed`.
+    public var status: String
+    /// When it started (UTC instant, RFC 3339).
+    public var startedAt: String
+    /// When it was closed (UTC instant, RFC 3339), if it was.
+    public var closedAt: String?
+    /// The number of events in the session.
+    public var eventCount: Int
+    /// The decision to make, in words.
+    public var topic: String
+
+    /// The session id (`S12`).
+    public var id: SessionID { SessionID(number: number) }
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case number, status, startedAt = "started_at", closedAt = "closed_at", eventCount = "event_count", topic
+    }
+}
+
+extension ConsultationStore {
+    /// Runs raw SQL, for tests that check what the database itself refuses.
+    package func executeForTesting(_ sql: String) throws {
+        try writer.write { db in try db.execute(sql: sql) }
+    }
+
+    /// The journal mode (`wal` for a file database), for tests.
+    package func journalModeForTesting() throws -> String {
+        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}

@@ -1,0 +1,102 @@
+import AccordCore
+import Foundation
+import GRDB
+
+/// Appends events inside one write transaction and keeps the derived tables in step.
+struct EventRecorder {
+    let db: Database
+    let clock: AccordClock
+
+    private static let encoder = AccordJSON.encoder()
+    private static let decoder = AccordJSON.decoder()
+
+    mutating func startSession(_ start: SessionStart, author: String) throws -> SessionID {
+        let change = Change.sessionStarted(start)
+        let now = clock.now()
+        try change.validate(today: CalendarDate(utcDayOf: now))
+        let number = (try Int64.fetchOne(db, sql: "SELECT MAX(number) FROM session") ?? 0) + 1
+        let id = SessionID(number: number)
+        try db.execute(
+            sql: "INSERT INTO session (number, status, started_at, event_count, topic) VALUES (?, 'open', ?, 0, ?)",
+            arguments: [number, UTCInstant.format(now), start.topic])
+        try append(change, session: id, author: author, at: now)
+        return id
+    }
+
+    mutating func record(_ change: Change, in id: SessionID, author: String?) throws -> Consultation {
+        var consultation = try Self.consultation(id, db)
+        try change.validate(today: CalendarDate(utcDayOf: clock.now()))
+        try consultation.check(change)
+        let event = try append(change, session: id, author: author ?? consultation.start.clinicianID)
+        consultation.apply(event)
+        return consultation
+    }
+
+    /// Appends one event; for a session event, updates the summary row.
+    @discardableResult
+    mutating func append(_ change: Change, session id: SessionID?, author: String, reason: String? = nil, at instant: Date? = nil) throws -> RecordedEvent {
+        let now = instant ?? clock.now()
+        if case .centreSettingsChanged(let settings) = change { try settings.validate() }
+        var sessionSequence: Int?
+        if let id {
+            sessionSequence = (try Int.fetchOne(db, sql: "SELECT MAX(session_seq) FROM event WHERE session_number = ?", arguments: [id.number]) ?? 0) + 1
+        }
+        let payload = String(decoding: try Self.encoder.encode(change), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO event (session_number, session_seq, recorded_at, author, kind, payload, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [id?.number, sessionSequence, UTCInstant.format(now), author, change.kind, payload, reason])
+        let sequence = db.lastInsertedRowID
+        if let id {
+            var closing: String?
+            if case .sessionClosed = change { closing = UTCInstant.format(now) }
+            try db.execute(
+                sql: """
+                    UPDATE session SET event_count = event_count + 1,
+                        status = CASE WHEN ? IS NULL THEN status ELSE 'closed' END,
+                        closed_at = COALESCE(?, closed_at)
+                    WHERE number = ?
+                    """,
+                arguments: [closing, closing, id.number])
+        }
+        return RecordedEvent(sequence: sequence, sessionID: id, sessionSequence: sessionSequence, recordedAt: now, author: author, reason: reason, change: change)
+    }
+
+    // MARK: - Reading
+
+    static func events(of id: SessionID, _ db: Database) throws -> [RecordedEvent] {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT seq, session_seq, recorded_at, author, reason, payload FROM event WHERE session_number = ? ORDER BY session_seq",
+            arguments: [id.number])
+        return try rows.map { row in try event(row, session: id) }
+    }
+
+    static func event(_ row: Row, session id: SessionID?) throws -> RecordedEvent {
+        let recordedText: String = row["recorded_at"]
+        let payload: String = row["payload"]
+        let sequence: Int64 = row["seq"]
+        guard let recordedAt = UTCInstant.parse(recordedText),
+            let change = try? decoder.decode(Change.self, from: Data(payload.utf8))
+        else {
+            throw AccordError(.conflict, "event \(sequence) cannot be read; the database may have been changed outside Accord (run `accord verify`).")
+        }
+        return RecordedEvent(
+            sequence: sequence, sessionID: id, sessionSequence: row["session_seq"], recordedAt: recordedAt, author: row["author"],
+            reason: row["reason"], change: change)
+    }
+
+    static func consultation(_ id: SessionID, _ db: Database) throws -> Consultation {
+        let events = try events(of: id, db)
+        if events.isEmpty { throw StoreErrors.unknownSession(id) }
+        return try Consultation(events: events)
+    }
+
+    static func centreSettings(_ db: Database) throws -> CentreSettings? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT seq, session_seq, recorded_at, author, reason, payload FROM event WHERE kind = 'centre-settings-changed' ORDER BY seq DESC LIMIT 1")
+        else { return nil }
+        guard case .centreSettingsChanged(let settings) = try event(row, session: nil).change else { return nil }
+        return settings
+    }
+}

@@ -1,0 +1,24 @@
+import AccordCore
+import GRDB
+
+/// Turns database failures into sentences a user can act on.
+enum StoreErrors {
+    static func unknownSession(_ id: SessionID) -> AccordError {
+        AccordError(.notFound, "no session \(id) in this database; `accord session list` shows the sessions it holds.")
+    }
+
+    static func map(_ error: DatabaseError, opening path: String?) -> AccordError {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return AccordError(.busy, "the database is busy (another accord process is writing), try again; nothing was recorded.")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return AccordError(.io, "the database file is not an Accord database or is damaged; nothing was recorded.")
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
+            return AccordError(.io, "the database file cannot be opened for writing; check the path given by --db or ACCORD_DB and its permissions.")
+        case .SQLITE_CONSTRAINT:
+            return AccordError(.conflict, "the database refused the change (\(error.message ?? "constraint")); nothing was recorded.")
+        default:
+            return AccordError(.io, "the database failed (SQLite code \(error.resultCode.rawValue)); nothing was recorded.")
+        }
+    }
+}

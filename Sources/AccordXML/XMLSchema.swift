@@ -1,0 +1,167 @@
+import AccordCore
+import CLibXML2
+import Foundation
+
+/// A W3C XML Schema (XSD), compiled once by libxml2 and used to validate many documents.
+///
+/// Compiling the ANS CDA schema takes about 50 ms: create one `XMLSchema` per run and share
+/// it.
+///
+/// `@unchecked Sendable`: a compiled `xmlSchemaPtr` is read-only once built and libxml2
+/// allows several threads to validate against it at once; what cannot be shared is a
+/// validation context, so ``validate(_:)`` creates one per call and frees it before
+/// returning.
+public final class XMLSchema: @unchecked Sendable {
+    private let schema: xmlSchemaPtr
+    /// The file the schema was compiled from.
+    public let url: URL
+
+    /// Compiles the schema at `url` (and the files it includes or imports, read from disk
+    /// next to it; never from the network).
+    ///
+    /// - Parameter url: a local `.xsd` file.
+    /// - Throws: `AccordError` (`io`) when the file does not exist, (`invalidInput`) when
+    ///   libxml2 cannot compile it (with its first messages).
+    public init(contentsOf url: URL) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw AccordError(.io, "the schema file \(url.path) does not exist; check the schemas folder.")
+        }
+        LibXML.prepareThread()
+        let collector = LibXMLErrorCollector(limit: 5)
+        let box = Unmanaged.passRetained(collector)
+        defer {
+            LibXML.prepareThread()
+            box.release()
+        }
+        guard let parserContext = xmlSchemaNewParserCtxt(url.path) else {
+            throw AccordError(.io, "libxml2 could not open the schema file \(url.path).")
+        }
+        defer { xmlSchemaFreeParserCtxt(parserContext) }
+        xmlSchemaSetParserStructuredErrors(parserContext, LibXMLErrorCollector.callback, box.toOpaque())
+        xmlSetStructuredErrorFunc(box.toOpaque(), LibXMLErrorCollector.callback)
+        guard let schema = xmlSchemaParse(parserContext) else {
+            let detail = collector.messages.prefix(3).joined(separator: "; ")
+            throw AccordError(.invalidInput, "the schema \(url.path) could not be compiled: \(detail.isEmpty ? "no detail from libxml2" : detail).")
+        }
+        self.schema = schema
+        self.url = url
+    }
+
+    deinit { xmlSchemaFree(schema) }
+
+    /// Validates a document against the schema.
+    ///
+    /// The document is parsed with ``SafeXMLParser`` first; a document that is not
+    /// well-formed gives that one message.
+    ///
+    /// - Parameters:
+    ///   - data: the document's bytes.
+    ///   - parser: the safe parser to use (default limits).
+    /// - Returns: the schema's error messages in document order, each `line N: message`
+    ///   (at most 100), with the offending values replaced by `'…'` so that no identifier or
+    ///   free text leaks into logs; empty when the document is valid.
+    public func validate(_ data: Data, parser: SafeXMLParser = SafeXMLParser()) -> [String] {
+        let document: xmlDocPtr
+        do {
+            document = try parser.parse(data)
+        } catch {
+            return ["\(error)"]
+        }
+        defer { xmlFreeDoc(document) }
+        LibXML.prepareThread()
+        guard let context = xmlSchemaNewValidCtxt(schema) else { return ["libxml2 could not create a validation context (out of memory?)"] }
+        defer { xmlSchemaFreeValidCtxt(context) }
+        let collector = LibXMLErrorCollector(limit: 100)
+        let box = Unmanaged.passRetained(collector)
+        defer { box.release() }
+        xmlSchemaSetValidStructuredErrors(context, LibXMLErrorCollector.callback, box.toOpaque())
+        let result = xmlSchemaValidateDoc(context, document)
+        LibXML.prepareThread()
+        if result != 0 && collector.messages.isEmpty {
+            return ["the document is not valid (libxml2 result \(result), no message)"]
+        }
+        return collector.messages.map(Self.redacted)
+    }
+
+    /// Replaces the values libxml2 quotes in schema messages (`The value '…'`, `: '…' is not
+    /// a valid value`) by `'…'`, keeping element and attribute names.
+    static func redacted(_ message: String) -> String {
+        var text = message
+        for pattern in [#"(?<=[Vv]alue )'.*?'(?= (is|has|of) )"#, #"(?<=: )'.*?'(?= is not)"#, #"(?<=[Vv]alue )'.*?'(?=[.,;]|$)"#] {
+            text = text.replacingOccurrences(of: pattern, with: "'…'", options: .regularExpression)
+        }
+        return text
+    }
+}
+
+/// Where the official schemas are: one folder (`--schemas DIR` or the environment variable
+/// `ACCORD_SCHEMAS`) holding the ANS and HL7 schema packages as Accord's tests use them.
+///
+/// ```text
+/// DIR/cda-fr/CDA_extended.xsd     ANS CDA R2 schema (profile cda-fr)
+/// DIR/fhir-r4/fhir-single.xsd     HL7 FHIR R4 schema (profile fhir-r4)
+/// ```
+public struct SchemaLocator: Sendable, Hashable {
+    /// The environment variable naming the schemas folder.
+    public static let environmentVariable = "ACCORD_SCHEMAS"
+    /// The command-line option naming the schemas folder.
+    public static let option = "--schemas"
+    /// The CDA schema's path inside the folder.
+    public static let cdaFRPath = "cda-fr/CDA_extended.xsd"
+    /// The FHIR R4 schema's path inside the folder.
+    public static let fhirR4Path = "fhir-r4/fhir-single.xsd"
+
+    /// The schemas folder.
+    public var folder: URL
+    /// How the user named the folder, for messages: `--schemas` or `ACCORD_SCHEMAS`.
+    public var option: String
+
+    /// A schemas folder given explicitly.
+    /// - Parameters:
+    ///   - folder: the folder's path.
+    ///   - option: how the user named it, for messages (default `--schemas`).
+    public init(folder: String, option: String = SchemaLocator.option) {
+        self.folder = URL(fileURLWithPath: folder, isDirectory: true)
+        self.option = option
+    }
+
+    /// The folder from `option` when given, else from `ACCORD_SCHEMAS`; `nil` when neither is
+    /// set (exports are then checked for well-formedness only).
+    /// - Parameters:
+    ///   - option: the value of `--schemas`, if given.
+    ///   - environment: the process environment.
+    public static func locate(
+        option: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> SchemaLocator? {
+        if let option, !option.isEmpty { return SchemaLocator(folder: option, option: Self.option) }
+        if let value = environment[environmentVariable], !value.isEmpty {
+            return SchemaLocator(folder: value, option: environmentVariable)
+        }
+        return nil
+    }
+
+    /// `DIR/cda-fr/CDA_extended.xsd`.
+    public var cdaURL: URL { folder.appendingPathComponent(Self.cdaFRPath) }
+    /// `DIR/fhir-r4/fhir-single.xsd`.
+    public var fhirURL: URL { folder.appendingPathComponent(Self.fhirR4Path) }
+
+    /// Compiles the ANS CDA schema (`cda-fr/CDA_extended.xsd`).
+    /// - Throws: `AccordError` (`io`) naming the missing file and the option or variable that
+    ///   named the folder; (`invalidInput`) when the schema does not compile.
+    public func cda() throws -> XMLSchema { try compile(cdaURL, relative: Self.cdaFRPath) }
+
+    /// Compiles the FHIR R4 schema (`fhir-r4/fhir-single.xsd`).
+    /// - Throws: as ``cda()``.
+    public func fhir() throws -> XMLSchema { try compile(fhirURL, relative: Self.fhirR4Path) }
+
+    private func compile(_ url: URL, relative: String) throws -> XMLSchema {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw AccordError(
+                .io,
+                "the schema file \(relative) is missing under \(folder.path), the folder that \(option) names; "
+                    + "point \(option) at the folder holding cda-fr/ and fhir-r4/.",
+                field: option)
+        }
+        return try XMLSchema(contentsOf: url)
+    }
+}

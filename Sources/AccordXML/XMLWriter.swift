@@ -1,0 +1,131 @@
+import CLibXML2
+import Foundation
+
+/// A streaming XML writer over libxml2's `xmlTextWriter`, writing UTF-8 into memory.
+///
+/// libxml2 escapes `&`, `<`, `>` in text and `&`, `<`, `"` (and tab, line feed, carriage
+/// return) in attribute values; every value first goes through ``XMLText/sanitized(_:)`` so
+/// that characters XML 1.0 forbids never reach the output. The output has no byte-order mark
+/// and starts with `<?xml version="1.0" encoding="UTF-8"?>`; elements are indented by two
+/// spaces.
+///
+/// ```swift
+/// let writer = XMLWriter()
+/// writer.startDocument()
+/// writer.startElement("r")
+/// writer.element("a", attributes: [("k", "x & y")], text: "1 < 2")
+/// writer.endElement()
+/// let data = writer.finish()
+/// ```
+///
+/// A writer is used by one task at a time and once: ``finish()`` ends it. Misuse (ending an
+/// element that was not started, writing after `finish()`) is a programming error and stops
+/// the program, like an array index out of range.
+public final class XMLWriter {
+    private var buffer: xmlBufferPtr?
+    private var writer: xmlTextWriterPtr?
+    private var failedCall: String?
+
+    /// Creates a writer into a new memory buffer, with two-space indentation.
+    public init() {
+        LibXML.prepareThread()
+        let buffer = xmlBufferCreate()
+        self.buffer = buffer
+        self.writer = xmlNewTextWriterMemory(buffer, 0)
+        precondition(buffer != nil && writer != nil, "libxml2 could not allocate an XML writer")
+        xmlTextWriterSetIndent(writer, 1)
+        LibXML.withXMLChar("  ") { _ = xmlTextWriterSetIndentString(writer, $0) }
+    }
+
+    deinit {
+        if let writer { xmlFreeTextWriter(writer) }
+        if let buffer { xmlBufferFree(buffer) }
+    }
+
+    private func check(_ result: Int32, _ call: String) {
+        if result < 0 && failedCall == nil { failedCall = call }
+    }
+
+    private var live: xmlTextWriterPtr {
+        guard let writer else { preconditionFailure("XMLWriter used after finish()") }
+        return writer
+    }
+
+    /// Writes the XML declaration `<?xml version="1.0" encoding="UTF-8"?>`.
+    public func startDocument() {
+        check(xmlTextWriterStartDocument(live, "1.0", "UTF-8", nil), "startDocument")
+    }
+
+    /// Opens an element; `name` may carry a prefix (`xsi:type` style names are for attributes).
+    /// - Parameter name: the element's qualified name, e.g. `ClinicalDocument`.
+    public func startElement(_ name: String) {
+        let writer = live
+        check(LibXML.withXMLChar(name) { xmlTextWriterStartElement(writer, $0) }, "startElement \(name)")
+    }
+
+    /// Adds an attribute to the element just opened; the value is sanitized and escaped.
+    /// - Parameters:
+    ///   - name: the attribute's qualified name, e.g. `root` or `xmlns:xsi`.
+    ///   - value: its value (any text).
+    public func attribute(_ name: String, _ value: String) {
+        let writer = live
+        let clean = XMLText.sanitized(value)
+        check(
+            LibXML.withXMLChar(name) { n in LibXML.withXMLChar(clean) { v in xmlTextWriterWriteAttribute(writer, n, v) } },
+            "attribute \(name)")
+    }
+
+    /// Writes character data inside the current element; sanitized and escaped.
+    /// - Parameter text: any text.
+    public func text(_ text: String) {
+        let writer = live
+        let clean = XMLText.sanitized(text)
+        check(LibXML.withXMLChar(clean) { xmlTextWriterWriteString(writer, $0) }, "text")
+    }
+
+    /// Writes a comment. `--` cannot appear inside an XML comment: each `-` that would form
+    /// one, or end the comment with `-`, is followed by a space.
+    /// - Parameter text: the comment's text.
+    public func comment(_ text: String) {
+        let writer = live
+        var clean = XMLText.sanitized(text)
+        while clean.contains("--") { clean = clean.replacingOccurrences(of: "--", with: "- -") }
+        if clean.hasSuffix("-") { clean += " " }
+        check(LibXML.withXMLChar(clean) { xmlTextWriterWriteComment(writer, $0) }, "comment")
+    }
+
+    /// Closes the element opened last.
+    public func endElement() {
+        check(xmlTextWriterEndElement(live), "endElement")
+    }
+
+    /// Writes a whole element: start tag with `attributes` in the given order, optional text,
+    /// end tag. An element without text is written as an empty element (`<a/>`).
+    /// - Parameters:
+    ///   - name: the element's name.
+    ///   - attributes: name–value pairs, written in this order.
+    ///   - text: character data, or `nil` for none.
+    public func element(_ name: String, attributes: [(String, String)] = [], text: String? = nil) {
+        startElement(name)
+        for (attributeName, value) in attributes { attribute(attributeName, value) }
+        if let text { self.text(text) }
+        endElement()
+    }
+
+    /// Closes every open element, ends the document and returns its bytes (UTF-8, no BOM).
+    ///
+    /// The writer cannot be used afterwards.
+    /// - Returns: the document.
+    public func finish() -> Data {
+        check(xmlTextWriterEndDocument(live), "endDocument")
+        check(xmlTextWriterFlush(live), "flush")
+        if let failedCall { preconditionFailure("libxml2 refused XMLWriter.\(failedCall)") }
+        xmlFreeTextWriter(writer)
+        writer = nil
+        let length = Int(xmlBufferLength(buffer))
+        let data = xmlBufferContent(buffer).map { Data(bytes: $0, count: length) } ?? Data()
+        xmlBufferFree(buffer)
+        buffer = nil
+        return data
+    }
+}

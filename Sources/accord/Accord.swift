@@ -1,0 +1,109 @@
+import AccordCore
+import AccordStore
+import ArgumentParser
+import Foundation
+import Logging
+
+@main
+struct Accord: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accord",
+        abstract: "Record shared decision-making consultations and export them as XML documents.",
+        discussion: """
+            Every change is an event appended to the database; nothing is overwritten. \
+            Instants are UTC; set ACCORD_NOW (RFC 3339, e.g. 2026-03-02T09:30:00Z) to fix the clock.
+            """,
+        subcommands: [
+            SessionCommand.self, ParticipantCommand.self, OptionCommand.self, PreferenceCommand.self,
+            DecisionCommand.self, NoteCommand.self, CentreCommand.self, ExportCommand.self,
+        ]
+    )
+
+    static func main() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["ACCORD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as AccordError {
+            Terminal.error(error.description)
+            Foundation.exit(Terminal.exitCode(for: error))
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Options every command that touches the database shares.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file (env ACCORD_DB; default ./accord.sqlite).", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("IdNat_PS of who records the change (env ACCORD_AUTHOR; default: the session's clinician).", valueName: "idnat-ps"))
+    var author: String?
+
+    /// The database path: `--db`, then `ACCORD_DB`, then `accord.sqlite` here.
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["ACCORD_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? ConsultationStore.defaultPath
+    }
+
+    /// The author: `--author`, then `ACCORD_AUTHOR`, checked as an IdNat_PS; `nil` when unset.
+    func recordingAuthor() throws -> String? {
+        guard let author = author ?? ProcessInfo.processInfo.environment["ACCORD_AUTHOR"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return nil
+        }
+        if let problem = IdentifierCheck.idNatPS(author) {
+            throw AccordError.invalid("--author", "the IdNat_PS \(problem)", accepted: "8 + an 11-digit RPPS with a valid Luhn key")
+        }
+        return author
+    }
+
+    func openStore() throws -> ConsultationStore {
+        try ConsultationStore.open(path: path, clock: try AccordClock.fromEnvironment(), logger: Logger(label: "accord"))
+    }
+}
+
+/// Parses a session id argument.
+struct SessionArgument: ExpressibleByArgument {
+    let id: SessionID
+
+    init?(argument: String) {
+        guard let id = SessionID(argument) else { return nil }
+        self.id = id
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+extension SessionArgument: CustomStringConvertible {
+    var description: String { id.description }
+}
+
+enum Terminal {
+    /// Writes a line to standard error.
+    static func message(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        message("accord: error: \(text)")
+    }
+
+    static func warning(_ text: String) {
+        message("accord: warning: \(text)")
+    }
+
+    /// Exit statuses: 1 bad input or state, 3 a document failed validation, 74 input/output,
+    /// 75 busy (try again).
+    static func exitCode(for error: AccordError) -> Int32 {
+        switch error.code {
+        case .invalidInput, .notFound, .conflict: 1
+        case .invalidDocument: 3
+        case .io: 74
+        case .busy: 75
+        }
+    }
+}

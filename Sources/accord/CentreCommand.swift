@@ -1,0 +1,92 @@
+import AccordCore
+import AccordStore
+import ArgumentParser
+import Foundation
+
+struct CentreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "centre",
+        abstract: "The centre's settings: custodian of every document and root of its ids.",
+        subcommands: [Set.self, Show.self, Codes.self])
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the centre's settings (recorded as an event; earlier settings stay in the log).",
+            discussion: "Every option is required; run `accord centre codes` for the JDV_J02 and JDV_J04 codes.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: ArgumentHelp("The centre's OID root (document ids are ROOT.1.SESSION.VERSION).", valueName: "oid"))
+        var oidRoot: String
+
+        @Option(help: ArgumentHelp("The centre's FINESS number.", valueName: "finess"))
+        var finess: String
+
+        @Option(help: ArgumentHelp("The centre's name.", valueName: "text"))
+        var name: String
+
+        @Option(help: ArgumentHelp("The centre's postal address, one line.", valueName: "text"))
+        var address: String
+
+        @Option(help: ArgumentHelp("Type of facility, a code from JDV_J02 (e.g. SA36, Centre anti-cancer).", valueName: "code"))
+        var facilityCode: String
+
+        @Option(help: ArgumentHelp("Practice setting, a code from JDV_J04 (e.g. ETABLISSEMENT).", valueName: "code"))
+        var practiceSetting: String
+
+        func run() throws {
+            guard let facility = FrenchValueSets.facility(code: facilityCode.uppercased()) else {
+                throw AccordError.invalid("--facility-code", "is not in value set JDV_J02", accepted: "a JDV_J02 code such as SA36 (Centre anti-cancer); `accord centre codes` lists them")
+            }
+            guard let setting = FrenchValueSets.practiceSetting(code: practiceSetting.uppercased()) else {
+                throw AccordError.invalid("--practice-setting", "is not in value set JDV_J04", accepted: "a JDV_J04 code such as ETABLISSEMENT; `accord centre codes` lists them")
+            }
+            let settings = CentreSettings(
+                oidRoot: oidRoot, finess: finess.uppercased(), name: name, address: address, facility: facility, practiceSetting: setting)
+            let author = try store.recordingAuthor() ?? "os:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+            try store.openStore().setCentreSettings(settings, author: author)
+            if settings.isExample {
+                Terminal.warning("the OID root is on the 2.999 example arc; documents exported with it are examples.")
+            }
+            Terminal.message("Centre settings recorded.")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the centre's current settings.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Flag(help: "Print the settings as JSON.")
+        var json = false
+
+        func run() throws {
+            let stored = try store.openStore().centreSettings()
+            let settings = stored ?? .example
+            if stored == nil {
+                Terminal.warning("no centre settings yet: exports use these example values; set them with `accord centre set`.")
+            }
+            if json {
+                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(settings), as: UTF8.self))
+                return
+            }
+            print("OID root:         \(settings.oidRoot)")
+            print("FINESS:           \(settings.finess)")
+            print("Name:             \(settings.name)")
+            print("Address:          \(settings.address)")
+            print("Facility (J02):   \(settings.facility.code) \(settings.facility.displayName)")
+            print("Practice (J04):   \(settings.practiceSetting.code) \(settings.practiceSetting.displayName)")
+        }
+    }
+
+    struct Codes: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the codes of value sets JDV_J02 (facility) and JDV_J04 (practice setting).")
+
+        func run() throws {
+            print("JDV_J02 healthcareFacilityTypeCode (--facility-code):")
+            for value in FrenchValueSets.facilityTypes { print("  \(value.code)\t\(value.displayName)") }
+            print("JDV_J04 practiceSettingCode (--practice-setting):")
+            for value in FrenchValueSets.practiceSettings { print("  \(value.code)\t\(value.displayName)") }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import AccordCore
+import Foundation
+
+/// The text form of `accord session show`.
+enum ConsultationText {
+    static func render(_ c: Consultation) -> String {
+        var out = ""
+        func line(_ text: String = "") { out += text + "\n" }
+        let start = c.start
+        line("Session \(c.id) — \(c.status.rawValue)")
+        line("Started:   \(UTCInstant.format(c.startedAt))" + (c.closedAt.map { "   Closed: \(UTCInstant.format($0))" } ?? ""))
+        line("Topic:     \(start.topic)")
+        if let condition = start.condition {
+            line("Condition: \(condition.text)" + (condition.code.map { " [\($0)]" } ?? "") + origin(condition.origin))
+        }
+        if let rcp = start.rcp {
+            line("RCP report: \(rcp.documentID.root)" + (rcp.documentID.extension_.map { " / \($0)" } ?? "")
+                + (rcp.meetingDate.map { ", meeting \($0)" } ?? "")
+                + (rcp.trialProposed.map { $0 ? ", trial proposed" : ", no trial proposed" } ?? ""))
+        }
+        if let template = start.template { line("Template:  \(template)") }
+        let p = start.patient
+        line()
+        line("Patient (INS \(p.ins), OID \(p.insOID))")
+        line("  birth name \(p.birthFamilyName), given names \(p.birthGivenNames) (first: \(p.firstBirthGivenName))")
+        line("  born \(p.birthDate), sex \(p.sex.rawValue), birthplace COG \(p.birthplaceCode)"
+            + (start.ipp.map { ", IPP \($0.extension_ ?? "")" } ?? ""))
+        line()
+        line("Participants:")
+        for participant in c.participants {
+            var text = "  \(participant.entry)  \(participant.role.rawValue): \(participant.name)"
+            if let id = participant.id { text += " (\(id))" }
+            if let function = participant.function { text += ", \(function)" }
+            if !participant.present { text += " — absent" }
+            if participant.withdrawn { text += " — withdrawn" }
+            line(text)
+        }
+        line()
+        line("Options:" + (c.options.isEmpty ? " none yet" : ""))
+        for option in c.options {
+            line("  \(option.number). [\(option.entry)] \(option.kind.rawValue): \(option.label)"
+                + (option.trialID.map { " (trial \($0))" } ?? "") + origin(option.origin) + (option.withdrawn ? " — withdrawn" : ""))
+            for benefit in option.benefits { line("       + \(benefit)") }
+            for harm in option.harms { line("       − \(harm)") }
+        }
+        line()
+        line("What matters to the patient:" + (c.preferences.isEmpty ? " none yet" : ""))
+        for preference in c.preferences {
+            line("  \(preference.entry)  \(preference.text)" + (preference.importance.map { " (importance \($0)/5)" } ?? ""))
+        }
+        line()
+        if c.decisions.isEmpty {
+            line("Decision: none yet")
+        } else {
+            line("Decision:")
+            for decision in c.decisions {
+                let current = decision == c.decision ? "" : " — replaced"
+                line("  \(decision.entry)  \(describe(decision.outcome, c))" + (decision.takenBy.isEmpty ? "" : ", by \(decision.takenBy.map(\.rawValue).joined(separator: " "))")
+                    + ", \(UTCInstant.format(decision.recordedAt))" + current)
+            }
+        }
+        if !c.notes.isEmpty {
+            line()
+            line("Notes:")
+            for note in c.notes { line("  \(note.entry)  \(note.text)") }
+        }
+        return out
+    }
+
+    private static func describe(_ outcome: DecisionOutcome, _ c: Consultation) -> String {
+        switch outcome {
+        case .agreed(let number):
+            "agreed option \(number)" + (c.options.first { $0.number == number }.map { " (\($0.label))" } ?? "")
+        case .deferred(let next):
+            "deferred, next contact \(next)"
+        case .declined:
+            "declined"
+        }
+    }
+
+    private static func origin(_ origin: String?) -> String { origin.map { " {from \($0)}" } ?? "" }
+}

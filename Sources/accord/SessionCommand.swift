@@ -1,0 +1,204 @@
+import AccordCore
+import AccordStore
+import ArgumentParser
+import Foundation
+
+struct SessionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "session",
+        abstract: "Start, show, list, close or import consultation sessions.",
+        subcommands: [Start.self, Show.self, List.self, Close.self, Import.self]
+    )
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start a consultation session; prints only the new session id.",
+            discussion: "The patient is entry P1, the clinician entry P2. Test identities use --ins-oid 1.2.250.1.213.1.4.10.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: ArgumentHelp("The patient's INS (15 characters: NIR and key).", valueName: "ins"))
+        var patientIns: String
+
+        @Option(help: ArgumentHelp("OID of the INS (default: production INS-NIR 1.2.250.1.213.1.4.8; tests: 1.2.250.1.213.1.4.10).", valueName: "oid"))
+        var insOid: String = KnownOID.insNIR
+
+        @Option(help: ArgumentHelp("Birth family name, as the INS holds it.", valueName: "name"))
+        var familyName: String
+
+        @Option(help: ArgumentHelp("Birth given names, in order, separated by spaces.", valueName: "names"))
+        var givenNames: String
+
+        @Option(help: ArgumentHelp("First birth given name (default: the first of --given-names).", valueName: "name"))
+        var firstGivenName: String?
+
+        @Option(help: ArgumentHelp("Family name used in daily life, when it differs.", valueName: "name"))
+        var usedFamilyName: String?
+
+        @Option(help: ArgumentHelp("Given name used in daily life, when it differs.", valueName: "name"))
+        var usedGivenName: String?
+
+        @Option(help: ArgumentHelp("Birth date, YYYY-MM-DD.", valueName: "date"))
+        var birthDate: String
+
+        @Option(help: ArgumentHelp("Administrative sex: F, M or U.", valueName: "sex"))
+        var sex: String
+
+        @Option(help: ArgumentHelp("Birth place as its INSEE COG code (e.g. 75056, 2A004, 99134).", valueName: "cog"))
+        var birthplace: String
+
+        @Option(help: ArgumentHelp("The patient's IPP in the centre.", valueName: "ipp"))
+        var ipp: String?
+
+        @Option(help: ArgumentHelp("OID of the IPP domain (default: the centre's OID root + .2).", valueName: "oid"))
+        var ippRoot: String?
+
+        @Flag(help: "The patient does not attend the consultation.")
+        var patientAbsent = false
+
+        @Option(help: ArgumentHelp("IdNat_PS of the clinician leading the consultation (8 + RPPS).", valueName: "idnat-ps"))
+        var clinicianId: String
+
+        @Option(help: ArgumentHelp("The clinician's name.", valueName: "name"))
+        var clinicianName: String
+
+        @Option(help: ArgumentHelp("The clinician's function or specialty, in words.", valueName: "text"))
+        var clinicianFunction: String?
+
+        @Option(help: ArgumentHelp("FINESS where the consultation takes place (default: the centre's).", valueName: "finess"))
+        var organisationFiness: String?
+
+        @Option(help: ArgumentHelp("The decision to make.", valueName: "text"))
+        var topic: String
+
+        @Option(help: ArgumentHelp("The diagnosis the decision is about.", valueName: "text"))
+        var condition: String?
+
+        @Option(help: ArgumentHelp("A code for the diagnosis (ICD-10, e.g. C50.4).", valueName: "code"))
+        var conditionCode: String?
+
+        func run() throws {
+            guard let birth = CalendarDate(birthDate) else {
+                throw AccordError.invalid("--birth-date", "is not a calendar date", accepted: "a date as YYYY-MM-DD")
+            }
+            guard let sexValue = Sex(argument: sex) else {
+                throw AccordError.invalid("--sex", "is not an administrative sex", accepted: "F, M or U")
+            }
+            if conditionCode != nil && condition == nil {
+                throw AccordError.invalid("--condition-code", "is given without --condition", accepted: "--condition with the diagnosis in words")
+            }
+            let database = try store.openStore()
+            var ippIdentifier: InstanceIdentifier?
+            if let ipp {
+                let root = try ippRoot ?? ((database.centreSettings() ?? .example).oidRoot + ".2")
+                ippIdentifier = InstanceIdentifier(root: root, extension_: ipp)
+            }
+            let identity = INSIdentity(
+                ins: patientIns.uppercased(), insOID: insOid, birthFamilyName: familyName, birthGivenNames: givenNames,
+                firstBirthGivenName: firstGivenName, birthDate: birth, sex: sexValue, birthplaceCode: birthplace.uppercased(),
+                usedFamilyName: usedFamilyName, usedGivenName: usedGivenName)
+            let start = SessionStart(
+                patient: identity, ipp: ippIdentifier, patientPresent: !patientAbsent, clinicianID: clinicianId,
+                clinicianName: clinicianName, clinicianFunction: clinicianFunction, organisationFINESS: organisationFiness?.uppercased(),
+                topic: topic, condition: condition.map { Condition(text: $0, code: conditionCode, codeSystem: conditionCode == nil ? nil : "2.16.840.1.113883.6.3") })
+            let id = try database.startSession(start, author: try store.recordingAuthor())
+            for warning in IdentityCrossCheck.warnings(identity) { Terminal.warning(warning) }
+            print(id)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a session: its participants, options, preferences, decision and notes with their entry ids.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The session id (e.g. S1).", valueName: "session"))
+        var session: SessionArgument
+
+        @Flag(help: "Print the session as JSON.")
+        var json = false
+
+        func run() throws {
+            let consultation = try store.openStore().consultation(session.id)
+            if json {
+                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(consultation), as: UTF8.self))
+            } else {
+                print(ConsultationText.render(consultation), terminator: "")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the sessions, newest first.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Flag(help: "Print the list as JSON.")
+        var json = false
+
+        func run() throws {
+            let sessions = try store.openStore().sessions()
+            if json {
+                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(sessions), as: UTF8.self))
+                return
+            }
+            if sessions.isEmpty {
+                Terminal.message("No sessions yet; start one with `accord session start` or `accord session import`.")
+                return
+            }
+            for summary in sessions {
+                let closed = summary.closedAt.map { "closed \($0)" } ?? "open"
+                print("\(summary.id)\t\(summary.startedAt)\t\(closed)\t\(summary.eventCount) events\t\(summary.topic)")
+            }
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a session; later changes are amendments.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
+        var session: SessionArgument
+
+        func run() throws {
+            let consultation = try store.openStore().record(.sessionClosed, in: session.id, author: try store.recordingAuthor())
+            for gap in consultation.missingEssentials { Terminal.warning("session \(session.id) closed without \(gap).") }
+            Terminal.message("Closed session \(session.id).")
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a whole consultation from a YAML file in one transaction; prints the new session id.",
+            discussion: "The file format (format: accord-consultation/1) is described in the README; Examples/consultation.yaml is a sample.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The consultation file (YAML).", valueName: "file"))
+        var file: String
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw AccordError(.io, "cannot read the consultation file at the path given; check that it exists and is readable.")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw AccordError(.invalidInput, "the consultation file is not UTF-8 text; expected a YAML file in UTF-8.")
+            }
+            let parsed: ConsultationFile
+            do {
+                parsed = try ConsultationFile.parse(text)
+            } catch let error as AccordError {
+                throw AccordError(error.code, "in the consultation file, \(error.description)")
+            }
+            let database = try store.openStore()
+            let id: SessionID
+            do {
+                id = try database.importConsultation(start: parsed.start, changes: parsed.changes, author: try store.recordingAuthor())
+            } catch let error as AccordError where error.field != nil {
+                throw AccordError(error.code, "in the consultation file, \(error.renamingField(ConsultationFile.keyPath(forOption: error.field)).description)")
+            }
+            print(id)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import AccordCore
+import Foundation
+import Testing
+
+@Suite struct IdentifierCheckTests {
+    @Test(arguments: ["158056912345606", "283042A00401797", "279035121518989"])
+    func validINSNIRPasses(_ ins: String) {
+        #expect(IdentifierCheck.insNIR(ins) == nil)
+    }
+
+    @Test func wrongKeyIsRefusedWithoutEchoingTheNumber() throws {
+        let problem = try #require(IdentifierCheck.insNIR("158056912345607"))
+        #expect(problem == "has a wrong key (97 − NIR mod 97)")
+        #expect(!problem.contains("1580569"))
+    }
+
+    @Test func corsicanDepartmentsUseTheirSubstitutes() {
+        // 2A → 19 and 2B → 18 for the key computation.
+        #expect(IdentifierCheck.insNIR("283042A00401797") == nil)
+        #expect(IdentifierCheck.insNIR("283042B00401797") != nil)
+        let key2B = 97 - (2_830_418_004_017 % 97)
+        #expect(IdentifierCheck.insNIR("283042B004017" + String(format: "%02d", key2B)) == nil)
+    }
+
+    @Test(arguments: [("15805691234560", "must be 15 characters (13-character NIR and 2-digit key)"), ("1580569X2345606", "must hold digits only (2A or 2B allowed for a Corsican birth place)")])
+    func malformedINS(_ ins: String, _ expected: String) {
+        #expect(IdentifierCheck.insNIR(ins) == expected)
+    }
+
+    @Test func rppsLuhn() {
+        #expect(IdentifierCheck.luhn("01234567897"))
+        #expect(!IdentifierCheck.luhn("01234567898"))
+    }
+
+    @Test func idNatPS() {
+        #expect(IdentifierCheck.idNatPS("801234567897") == nil)
+        #expect(IdentifierCheck.idNatPS("801234567898") == "has an RPPS number whose Luhn check digit is wrong")
+        #expect(IdentifierCheck.idNatPS("01234567897") == "must be 0 followed by the 9-character ADELI number")
+        #expect(IdentifierCheck.idNatPS("8012345678") == "must be 8 followed by the 11-digit RPPS number")
+        #expect(IdentifierCheck.idNatPS("MULLER") == "must start with its prefix digit (8 + RPPS, 0 + ADELI, …)")
+        #expect(IdentifierCheck.idNatPS("10B0000063") == nil)
+    }
+
+    @Test func finessAndOID() {
+        #expect(IdentifierCheck.finess("750712184") == nil)
+        #expect(IdentifierCheck.finess("2A0000013") == nil)
+        #expect(IdentifierCheck.finess("75071218") == "must be 9 characters")
+        #expect(IdentifierCheck.oid("1.2.250.1.213.1.4.10") == nil)
+        #expect(IdentifierCheck.oid("1.2.250.01") == "is not an OID")
+        #expect(IdentifierCheck.oid("3.1") == "is not an OID")
+        #expect(IdentifierCheck.oid("1") == "is not an OID")
+    }
+
+    @Test func crossCheckWarnsOnMismatchedTraits() {
+        var identity = INSIdentity(
+            ins: "158056912345606", insOID: KnownOID.insNIRTest, birthFamilyName: "X", birthGivenNames: "Y",
+            birthDate: CalendarDate("1958-05-17")!, sex: .male, birthplaceCode: "69123")
+        #expect(IdentityCrossCheck.warnings(identity).isEmpty)
+        identity.sex = .female
+        identity.birthplaceCode = "75056"
+        #expect(IdentityCrossCheck.warnings(identity) == [
+            "the INS encodes a sex other than --sex; check the identity traits.",
+            "the INS encodes a birth department other than --birthplace's; check the identity traits.",
+        ])
+    }
+}
+
+@Suite struct TimeTests {
+    @Test func calendarDates() {
+        #expect(CalendarDate("2024-02-29")?.description == "2024-02-29")
+        #expect(CalendarDate("2026-02-29") == nil)
+        #expect(CalendarDate("2026-2-01") == nil)
+        #expect(CalendarDate("2026-13-01") == nil)
+        #expect(CalendarDate("1958-05-17")?.hl7 == "19580517")
+    }
+
+    @Test func utcInstants() throws {
+        let instant = try #require(UTCInstant.parse("2026-03-02T09:30:00Z"))
+        #expect(UTCInstant.format(instant) == "2026-03-02T09:30:00Z")
+        #expect(UTCInstant.hl7(instant) == "20260302093000+0000")
+        #expect(UTCInstant.parse("2026-03-02T09:30:00+01:00") == nil)
+        #expect(UTCInstant.parse("2026-03-02 09:30:00Z") == nil)
+        #expect(UTCInstant.parse("2026-03-02T09:30:00.250Z").map(UTCInstant.format) == "2026-03-02T09:30:00Z")
+    }
+
+    @Test func clockFromEnvironment() throws {
+        let clock = try AccordClock.fromEnvironment(["ACCORD_NOW": "2026-03-02T09:30:00Z"])
+        #expect(UTCInstant.format(clock.now()) == "2026-03-02T09:30:00Z")
+        #expect(throws: AccordError.invalid("ACCORD_NOW", "is not an RFC 3339 UTC instant", accepted: "a UTC instant such as 2026-03-02T09:30:00Z")) {
+            try AccordClock.fromEnvironment(["ACCORD_NOW": "yesterday"])
+        }
+    }
+}

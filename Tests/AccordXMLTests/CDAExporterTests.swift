@@ -1,0 +1,203 @@
+import AccordCore
+import Foundation
+import Testing
+
+@testable import AccordXML
+
+@Suite("CDA export (cda-fr)")
+struct CDAExporterTests {
+    private let doc = "/hl7:ClinicalDocument"
+
+    private func read(_ input: CDAExportInput) throws -> (Data, XMLDocumentReader) {
+        let data = CDAExporter.document(input)
+        return (data, try XMLDocumentReader(data: data))
+    }
+
+    @Test("the header carries the ids, codes and INS identity traits exactly")
+    func header() throws {
+        let (data, reader) = try read(try CDAFixtures.input())
+        #expect(Array(data.prefix(3)) != [0xEF, 0xBB, 0xBF])
+        #expect(String(decoding: data.prefix(38), as: UTF8.self) == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        #expect(try reader.string(xpath: "\(doc)/hl7:realmCode/@code") == "FR")
+        #expect(
+            try reader.strings(xpath: "\(doc)/hl7:templateId/@root") == ["2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "2.999.1.1.1"])
+        #expect(try reader.string(xpath: "\(doc)/hl7:templateId[3]/@extension") == "2026.01")
+        #expect(try reader.string(xpath: "\(doc)/hl7:id/@root") == "2.999.1.1.1.1")
+        #expect(try reader.count(xpath: "\(doc)/hl7:id/@extension") == 0)
+        #expect(try reader.string(xpath: "\(doc)/hl7:setId/@root") == "2.999.1.1.1")
+        #expect(try reader.count(xpath: "\(doc)/hl7:setId/@extension") == 0)
+        #expect(try reader.string(xpath: "\(doc)/hl7:versionNumber/@value") == "1")
+        #expect(try reader.string(xpath: "\(doc)/hl7:code/@code") == "11488-4")
+        #expect(try reader.string(xpath: "\(doc)/hl7:code/@displayName") == "CR ou fiche de consultation ou de visite")
+        #expect(try reader.string(xpath: "\(doc)/hl7:effectiveTime/@value") == "20260302101500+0000")
+        #expect(try reader.string(xpath: "\(doc)/hl7:confidentialityCode/@displayName") == "Normal")
+        #expect(try reader.string(xpath: "\(doc)/hl7:languageCode/@code") == "fr-FR")
+
+        let role = "\(doc)/hl7:recordTarget/hl7:patientRole"
+        #expect(try reader.string(xpath: "\(role)/hl7:id[@root='1.2.250.1.213.1.4.10']/@extension") == "175062A00412377")
+        #expect(try reader.string(xpath: "\(role)/hl7:id[@root='2.999.1.2']/@extension") == "IPP-000123")
+        let name = "\(role)/hl7:patient/hl7:name"
+        #expect(try reader.string(xpath: "\(name)/hl7:family[@qualifier='BR']") == "D'ARTAGNAN-LE-GALL")
+        #expect(try reader.string(xpath: "\(name)/hl7:given[not(@qualifier)]") == "JEAN-PIERRE MARIE")
+        #expect(try reader.string(xpath: "\(name)/hl7:given[@qualifier='BR']") == "JEAN-PIERRE")
+        #expect(try reader.string(xpath: "\(name)/hl7:family[@qualifier='CL']") == "LE GALL")
+        #expect(try reader.string(xpath: "\(name)/hl7:given[@qualifier='CL']") == "JEAN-PIERRE")
+        #expect(try reader.string(xpath: "\(role)/hl7:patient/hl7:administrativeGenderCode/@code") == "M")
+        #expect(try reader.string(xpath: "\(role)/hl7:patient/hl7:birthTime/@value") == "19750614")
+        #expect(try reader.string(xpath: "\(role)/hl7:patient/hl7:birthplace/hl7:place/hl7:addr/hl7:county") == "2A004")
+
+        #expect(try reader.string(xpath: "\(doc)/hl7:author/hl7:assignedAuthor/hl7:id/@extension") == "801234567897")
+        #expect(
+            try reader.string(xpath: "\(doc)/hl7:author/hl7:assignedAuthor/hl7:representedOrganization/hl7:id/@extension") == "12A0000014")
+        #expect(try reader.string(xpath: "\(doc)/hl7:legalAuthenticator/hl7:signatureCode/@code") == "S")
+        #expect(
+            try reader.string(xpath: "\(doc)/hl7:custodian/hl7:assignedCustodian/hl7:representedCustodianOrganization/hl7:id/@extension")
+                == "12A0000014")
+        #expect(try reader.strings(xpath: "\(doc)/hl7:informant/hl7:relatedEntity/@classCode") == ["NOK", "CAREGIVER"])
+        #expect(try reader.string(xpath: "\(doc)/hl7:participant[@typeCode='PRF']/hl7:associatedEntity/hl7:id/@extension") == "810123456781")
+        let performer = "\(doc)/hl7:documentationOf/hl7:serviceEvent/hl7:performer[@typeCode='PRF']/hl7:assignedEntity"
+        #expect(try reader.string(xpath: "\(performer)/hl7:representedOrganization/hl7:standardIndustryClassCode/@code") == "ETABLISSEMENT")
+        #expect(try reader.string(xpath: "\(doc)/hl7:documentationOf/hl7:serviceEvent/hl7:effectiveTime/hl7:low/@value") == "20260302093000+0000")
+        #expect(
+            try reader.string(xpath: "\(doc)/hl7:componentOf/hl7:encompassingEncounter/hl7:location/hl7:healthCareFacility/hl7:code/@code")
+                == "SA36")
+    }
+
+    @Test("relatedDocument appears only for a replacing version, once, with typeCode RPLC")
+    func relatedDocument() throws {
+        let (_, first) = try read(try CDAFixtures.input())
+        #expect(try first.count(xpath: "\(doc)/hl7:relatedDocument") == 0)
+
+        let v1 = CDAExporter.documentID(session: SessionID(number: 1), version: 1, centre: CDAFixtures.centre)
+        let (_, second) = try read(try CDAFixtures.input(version: 2, replacing: v1))
+        #expect(try second.count(xpath: "\(doc)/hl7:relatedDocument") == 1)
+        #expect(try second.count(xpath: "\(doc)/hl7:relatedDocument[@typeCode='RPLC']") == 1)
+        #expect(try second.string(xpath: "\(doc)/hl7:relatedDocument/hl7:parentDocument/hl7:id/@root") == "2.999.1.1.1.1")
+        #expect(try second.string(xpath: "\(doc)/hl7:id/@root") == "2.999.1.1.1.2")
+        #expect(try second.string(xpath: "\(doc)/hl7:setId/@root") == "2.999.1.1.1")
+        #expect(try second.string(xpath: "\(doc)/hl7:versionNumber/@value") == "2")
+    }
+
+    @Test("the body cites the RCP report and codes the options and the decision")
+    func body() throws {
+        let (_, reader) = try read(try CDAFixtures.input())
+        let body = "\(doc)/hl7:component/hl7:structuredBody/hl7:component/hl7:section"
+        let reference = "\(body)/hl7:entry/hl7:act/hl7:reference[@typeCode='REFR']/hl7:externalDocument"
+        #expect(try reader.string(xpath: "\(reference)/hl7:id/@root") == "1.2.250.1.213.1.1.1.8.2022.2.1")
+        #expect(try reader.count(xpath: "\(body)/hl7:entry/hl7:act[@moodCode='PRP']") == 3)
+        #expect(
+            try reader.strings(xpath: "\(body)/hl7:entry/hl7:act[@moodCode='PRP']/hl7:code/@code")
+                == ["option-treatment", "option-clinical-trial", "option-active-surveillance"])
+        let decision = "\(body)/hl7:entry/hl7:act[hl7:code/@code='decision-agreed']"
+        #expect(try reader.count(xpath: decision) == 1)
+        #expect(try reader.string(xpath: "\(decision)/hl7:entryRelationship[@typeCode='REFR']/hl7:act/hl7:id/@extension") == "O1")
+        #expect(try reader.count(xpath: "//hl7:paragraph//hl7:table") == 0)
+        #expect(try reader.strings(xpath: "\(body)/hl7:code/@code").allSatisfy { !$0.isEmpty })
+        #expect(try reader.count(xpath: "\(body)[not(hl7:title) or not(hl7:text)]") == 0)
+        #expect(try reader.string(xpath: "//hl7:content[@ID='option-2']")?.contains("Essai") == true)
+        #expect(try reader.strings(xpath: "//hl7:item").contains("Essai clinique, identifiant de registre : NCT01234567"))
+    }
+
+    @Test("a deferred decision gives the next contact as an appointment")
+    func deferred() throws {
+        let next = CalendarDate("2026-03-16")!
+        let (_, reader) = try read(try CDAFixtures.input(decision: .deferred(nextContact: next)))
+        #expect(try reader.string(xpath: "//hl7:encounter[@moodCode='APT']/hl7:effectiveTime/@value") == "20260316")
+        #expect(try reader.count(xpath: "//hl7:act[hl7:code/@code='decision-deferred']") == 1)
+        #expect(try reader.string(xpath: "//hl7:content[@ID='next-contact']")?.contains("16/03/2026") == true)
+    }
+
+    @Test("free text is escaped, control characters are removed and emoji survive")
+    func freeText() throws {
+        let (data, reader) = try read(try CDAFixtures.input())
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(!text.contains("\u{1}"))
+        #expect(text.contains("🙂"))
+        #expect(text.contains("sœur &amp; de son aidant"))
+        #expect(text.contains("&lt;avant&gt;") || text.contains("&lt;avant>"))
+        #expect(text.contains("Radiothérapie \"hypofractionnée\" &amp; hormonothérapie &lt;6 mois&gt;"))
+        let note = try reader.string(xpath: "//hl7:section[hl7:code/@code='48767-8']/hl7:text/hl7:paragraph")
+        #expect(note == XMLText.sanitized(CDAFixtures.trickyNote))
+        #expect(note?.contains("\"du temps\" <avant>") == true)
+    }
+
+    @Test("the same input gives the same bytes")
+    func deterministic() throws {
+        let first = CDAExporter.document(try CDAFixtures.input())
+        let second = CDAExporter.document(try CDAFixtures.input())
+        #expect(first == second)
+        #expect(CDAExporter.fileName(session: SessionID(number: 1), version: 1) == "S1-v1.cda.xml")
+    }
+
+    @Test("write without a schema checks well-formedness and says it did not validate")
+    func writeWithoutSchema() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try CDAExporter.write(try CDAFixtures.input(), to: folder, schema: nil)
+        #expect(outcome.validation == .notValidated)
+        #expect(outcome.url.lastPathComponent == "S1-v1.cda.xml")
+        #expect(try Data(contentsOf: outcome.url) == CDAExporter.document(try CDAFixtures.input()))
+        #expect(outcome.byteCount == (try Data(contentsOf: outcome.url)).count)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["S1-v1.cda.xml"])
+    }
+
+    @Test("write with a schema the document fails leaves no file")
+    func writeInvalid() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let xsd = folder.appendingPathComponent("other.xsd")
+        try Data(#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="other"/></xs:schema>"#.utf8).write(to: xsd)
+        let out = folder.appendingPathComponent("out")
+        let error = #expect(throws: AccordError.self) {
+            try CDAExporter.write(try CDAFixtures.input(), to: out, schema: try XMLSchema(contentsOf: xsd))
+        }
+        #expect(error?.code == .invalidDocument)
+        #expect(error?.message.hasPrefix("the document for session S1 failed schema validation: line ") == true)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("S1-v1.cda.xml").path))
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).isEmpty)
+    }
+}
+
+/// Validation against the official ANS schema. Skipped, with this reason shown, when
+/// `ACCORD_SCHEMAS` is unset.
+@Suite(
+    "CDA export against the ANS schema (ACCORD_SCHEMAS)",
+    .enabled(if: CDAFixtures.schemasAvailable, "ACCORD_SCHEMAS is not set: skipping validation against cda-fr/CDA_extended.xsd"))
+struct CDASchemaTests {
+    static let variants: [(String, DecisionOutcome, Int)] = [
+        ("agreed", .agreed(option: 1), 1),
+        ("replacing", .agreed(option: 1), 2),
+        ("deferred", .deferred(nextContact: CalendarDate("2026-03-16")!), 1),
+        ("declined", .declined, 1),
+    ]
+
+    @Test("the example documents validate and are written for cisis-check", arguments: variants)
+    func validates(name: String, decision: DecisionOutcome, version: Int) throws {
+        let schema = try #require(CDAFixtures.schemaLocator).cda()
+        let replaced = version > 1 ? CDAExporter.documentID(session: SessionID(number: 1), version: version - 1, centre: CDAFixtures.centre) : nil
+        let input = try CDAFixtures.input(decision: decision, version: version, replacing: replaced)
+        let data = CDAExporter.document(input)
+        #expect(schema.validate(data) == [])
+
+        let folder = CDAFixtures.outputFolder.appendingPathComponent(name, isDirectory: true)
+        try? FileManager.default.removeItem(at: folder)
+        let outcome = try CDAExporter.write(input, to: folder, schema: schema)
+        #expect(outcome.validation == .valid(schema: schema.url.path))
+        let flat = CDAFixtures.outputFolder.appendingPathComponent("\(name)-\(outcome.url.lastPathComponent)")
+        try? FileManager.default.removeItem(at: flat)
+        try FileManager.default.copyItem(at: outcome.url, to: flat)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @Test("the checked-in example document is the one the test consultation gives")
+    func example() throws {
+        let data = CDAExporter.document(try CDAFixtures.input())
+        let example = CDAFixtures.packageRoot.appendingPathComponent("Exports/cda-fr/example.cda.xml")
+        if ProcessInfo.processInfo.environment["ACCORD_UPDATE_EXAMPLES"] == "1" {
+            try data.write(to: example)
+        }
+        let stored = try Data(contentsOf: example)
+        #expect(stored == data, "Exports/cda-fr/example.cda.xml is stale; rerun with ACCORD_UPDATE_EXAMPLES=1")
+        #expect(try #require(CDAFixtures.schemaLocator).cda().validate(stored) == [])
+    }
+}
