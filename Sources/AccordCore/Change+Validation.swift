@@ -41,7 +41,7 @@ extension Change {
             }
         case .noteAdded(let text):
             try Field.text(text, "--text", maximum: 20_000)
-        case .sessionClosed:
+        case .sessionClosed, .entryWithdrawn:
             break
         case .centreSettingsChanged(let settings):
             try settings.validate()

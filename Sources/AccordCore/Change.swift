@@ -92,6 +92,9 @@ public enum Change: Sendable, Hashable, Codable {
     case noteAdded(text: String)
     /// The consultation ends; later changes are amendments.
     case sessionClosed
+    /// An entry (participant, option, preference, decision, note) is withdrawn: it stays in the
+    /// record, marked withdrawn, and no longer counts. Options keep their numbers.
+    case entryWithdrawn(entry: EntryID)
     /// The centre's settings change (not tied to a session).
     case centreSettingsChanged(CentreSettings)
 
@@ -105,6 +108,7 @@ public enum Change: Sendable, Hashable, Codable {
         case .decisionRecorded: "decision-recorded"
         case .noteAdded: "note-added"
         case .sessionClosed: "session-closed"
+        case .entryWithdrawn: "entry-withdrawn"
         case .centreSettingsChanged: "centre-settings-changed"
         }
     }

@@ -37,6 +37,8 @@ public struct Consultation: Sendable, Hashable, Codable {
     public var lastChangedAt: Date
     /// Every author of an event in this session, in order of first appearance.
     public var authors: [String]
+    /// How many amendments (changes with a reason after closing) the session holds.
+    public var amendmentCount: Int
 
     /// The current decision: the last one recorded and not withdrawn.
     public var decision: Decision? { decisions.last { !$0.withdrawn } }
@@ -50,7 +52,7 @@ public struct Consultation: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, status, start, participants, options, preferences, decisions, notes
         case startedAt = "started_at", closedAt = "closed_at", lastSessionSequence = "last_session_sequence"
-        case lastChangedAt = "last_changed_at", authors
+        case lastChangedAt = "last_changed_at", authors, amendmentCount = "amendment_count"
     }
 
     /// Folds a session's events, in order, into its state.
@@ -78,6 +80,7 @@ public struct Consultation: Sendable, Hashable, Codable {
         self.lastSessionSequence = first.sessionSequence ?? 1
         self.lastChangedAt = first.recordedAt
         self.authors = [first.author]
+        self.amendmentCount = 0
         for event in events.dropFirst() { apply(event) }
     }
 
@@ -113,7 +116,28 @@ public struct Consultation: Sendable, Hashable, Codable {
         case .sessionClosed:
             status = .closed
             closedAt = event.recordedAt
+        case .entryWithdrawn(let entry):
+            withdraw(entry)
         }
+        if event.reason != nil && closedAt != nil { amendmentCount += 1 }
+    }
+
+    private mutating func withdraw(_ entry: EntryID) {
+        if let index = participants.firstIndex(where: { $0.entry == entry }) { participants[index].withdrawn = true }
+        if let index = options.firstIndex(where: { $0.entry == entry }) { options[index].withdrawn = true }
+        if let index = preferences.firstIndex(where: { $0.entry == entry }) { preferences[index].withdrawn = true }
+        if let index = decisions.firstIndex(where: { $0.entry == entry }) { decisions[index].withdrawn = true }
+        if let index = notes.firstIndex(where: { $0.entry == entry }) { notes[index].withdrawn = true }
+    }
+
+    /// Whether an entry with this id exists, and whether it is withdrawn; `nil` when unknown.
+    public func isWithdrawn(_ entry: EntryID) -> Bool? {
+        if let item = participants.first(where: { $0.entry == entry }) { return item.withdrawn }
+        if let item = options.first(where: { $0.entry == entry }) { return item.withdrawn }
+        if let item = preferences.first(where: { $0.entry == entry }) { return item.withdrawn }
+        if let item = decisions.first(where: { $0.entry == entry }) { return item.withdrawn }
+        if let item = notes.first(where: { $0.entry == entry }) { return item.withdrawn }
+        return nil
     }
 
     /// Checks that `change` fits the session's current state.
@@ -121,15 +145,16 @@ public struct Consultation: Sendable, Hashable, Codable {
     /// - Throws: `AccordError` (`conflict`) when the session is closed or the change does not
     ///   fit (a second start), (`notFound`) when it names an option or participant that does
     ///   not exist or was withdrawn.
-    public func check(_ change: Change) throws {
+    public func check(_ change: Change, reason: String? = nil) throws {
         if status == .closed {
             if case .sessionClosed = change {
                 throw AccordError(.conflict, "session \(id) is already closed.")
             }
-            throw AccordError(
-                .conflict,
-                "session \(id) is closed: its record can no longer be changed by this command; "
-                    + "changes to a closed session are amendments with a reason.")
+            if reason == nil {
+                throw AccordError(
+                    .conflict,
+                    "session \(id) is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.")
+            }
         }
         switch change {
         case .sessionStarted, .centreSettingsChanged:
@@ -155,6 +180,22 @@ public struct Consultation: Sendable, Hashable, Codable {
                 throw AccordError(
                     .notFound, "session \(id) has no participant \(entry); expected participant ids such as \(known.joined(separator: ", ")).",
                     field: "--by")
+            }
+        case .entryWithdrawn(let entry):
+            guard let withdrawn = isWithdrawn(entry) else {
+                throw AccordError(.notFound, "session \(id) has no entry \(entry); expected an entry id as `session show` lists it (P3, O2, M1, D1, N1…).", field: "ENTRY")
+            }
+            if withdrawn { throw AccordError(.conflict, "entry \(entry) of session \(id) is already withdrawn.", field: "ENTRY") }
+            if entry == EntryID("P1") || entry == EntryID("P2") {
+                throw AccordError(
+                    .conflict, "entry \(entry) (the patient or the clinician who started the session) cannot be withdrawn; a session started for the wrong patient is closed with a note and a new one started.",
+                    field: "ENTRY")
+            }
+            if let decision, case .agreed(let number) = decision.outcome, entry == EntryID(prefix: "O", number: number) {
+                throw AccordError(.conflict, "option \(number) is the agreed option of decision \(decision.entry); withdraw \(decision.entry) first.", field: "ENTRY")
+            }
+            if let decision, entry.rawValue.hasPrefix("P"), decision.takenBy.contains(entry) {
+                throw AccordError(.conflict, "participant \(entry) took decision \(decision.entry); withdraw \(decision.entry) first.", field: "ENTRY")
             }
         case .optionAdded, .preferenceAdded, .noteAdded, .sessionClosed:
             break

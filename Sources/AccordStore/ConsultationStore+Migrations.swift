@@ -1,12 +1,19 @@
+import Foundation
 import GRDB
 
 extension ConsultationStore {
-    /// The schema's history. Migrations are never edited once shipped; add new ones.
+    /// The schema's history. Migrations are never edited once shipped; add new ones. A
+    /// database that holds a migration this build does not know was written by a newer Accord
+    /// and is refused.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: event log, session summary") { db in
+        migrator.registerMigration("v1: event log, session summary, document versions") { db in
             try db.execute(
                 sql: """
+                    CREATE TABLE metadata (
+                        key TEXT PRIMARY KEY,
+                        value TEXT NOT NULL
+                    );
                     CREATE TABLE session (
                         number INTEGER PRIMARY KEY,
                         status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
@@ -16,7 +23,7 @@ extension ConsultationStore {
                         topic TEXT NOT NULL
                     );
                     CREATE TABLE event (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        seq INTEGER PRIMARY KEY,
                         session_number INTEGER REFERENCES session(number),
                         session_seq INTEGER,
                         recorded_at TEXT NOT NULL,
@@ -24,6 +31,7 @@ extension ConsultationStore {
                         kind TEXT NOT NULL,
                         payload TEXT NOT NULL,
                         reason TEXT,
+                        chain TEXT NOT NULL,
                         UNIQUE (session_number, session_seq),
                         CHECK ((session_number IS NULL) = (session_seq IS NULL))
                     );
@@ -32,7 +40,16 @@ extension ConsultationStore {
                     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
                     CREATE TRIGGER event_no_delete BEFORE DELETE ON event
                     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                    CREATE TABLE document_version (
+                        session_number INTEGER NOT NULL REFERENCES session(number),
+                        profile TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        last_session_seq INTEGER NOT NULL,
+                        exported_at TEXT NOT NULL,
+                        PRIMARY KEY (session_number, profile, version)
+                    );
                     """)
+            try db.execute(sql: "INSERT INTO metadata (key, value) VALUES ('database_id', ?)", arguments: [UUID().uuidString.lowercased()])
         }
         return migrator
     }

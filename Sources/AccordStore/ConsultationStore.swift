@@ -14,58 +14,85 @@ import Logging
 /// The database runs in WAL mode with foreign keys on and a busy timeout (5 s by default),
 /// one writer at a time and many readers.
 public struct ConsultationStore: Sendable {
-    private let writer: any DatabaseWriter
-    private let clock: AccordClock
-    private let logger: Logger
+    let writer: any DatabaseWriter
+    let clock: AccordClock
+    /// Where the chain key lives.
+    public let keyURL: URL
+    let logger: Logger
 
     /// The default database path when neither `--db` nor `ACCORD_DB` is given: `accord.sqlite`
     /// in the current directory.
     public static let defaultPath = "accord.sqlite"
 
-    /// Opens (creating when missing) the database at `path` and migrates it.
+    /// Opens (creating when missing, with mode 0600) the database at `path` and migrates it.
     ///
     /// - Parameters:
     ///   - path: the SQLite file.
     ///   - clock: the clock every recorded instant comes from.
+    ///   - keyFile: the chain key file; `nil`: `ACCORD_KEY_FILE`, else the default place
+    ///     (``ChainKey/defaultLocation(databaseID:environment:)``).
     ///   - busyTimeout: how long a writer waits for another one, in seconds.
     ///   - logger: where the store logs (never patient data).
-    /// - Throws: `AccordError` (`io`) when the file cannot be opened or is not an Accord
-    ///   database.
+    /// - Throws: `AccordError` (`io`) when the file cannot be opened, is not an Accord database,
+    ///   or was written by a newer Accord.
     public static func open(
-        path: String, clock: AccordClock, busyTimeout: TimeInterval = 5, logger: Logger = Logger(label: "accord.store")
+        path: String, clock: AccordClock, keyFile: String? = nil, busyTimeout: TimeInterval = 5,
+        logger: Logger = Logger(label: "accord.store")
     ) throws -> ConsultationStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "accord"
+        configuration.prepareDatabase { db in
+            // A committed change survives a crash of the process and of the machine.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try createPrivately(path)
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
-            let store = ConsultationStore(writer: pool, clock: clock, logger: logger)
-            try store.migrate()
-            return store
+            if try pool.read({ db in try migrator.hasBeenSuperseded(db) }) {
+                throw AccordError(
+                    .io, "the database was written by a newer version of Accord; open it with that version (this one will not migrate it downwards).")
+            }
+            try migrator.migrate(pool)
+            let databaseID = try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = 'database_id'") ?? ""
+            }
+            let environmentKey = ProcessInfo.processInfo.environment[ChainKey.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+            let keyURL = (keyFile ?? environmentKey).map { URL(fileURLWithPath: $0) } ?? ChainKey.defaultLocation(databaseID: databaseID)
+            logger.debug("opened the database", metadata: ["journal": "wal"])
+            return ConsultationStore(writer: pool, clock: clock, keyURL: keyURL, logger: logger)
         } catch let error as DatabaseError {
             throw StoreErrors.map(error, opening: path)
         }
     }
 
-    /// An in-memory store for tests.
+    /// Creates the database file with mode 0600 when it does not exist, so that SQLite's
+    /// journal files (which copy its mode) are private too.
+    private static func createPrivately(_ path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if descriptor < 0 && errno != EEXIST {
+            throw AccordError(.io, "cannot create the database file; check the path given by --db or ACCORD_DB and its folder's permissions.")
+        }
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// An in-memory store for tests, with a key file in a temporary folder.
     public static func inMemory(clock: AccordClock) throws -> ConsultationStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         let queue = try DatabaseQueue(configuration: configuration)
-        let store = ConsultationStore(writer: queue, clock: clock, logger: Logger(label: "accord.store"))
-        try store.migrate()
-        return store
+        try migrator.migrate(queue)
+        let keyURL = FileManager.default.temporaryDirectory.appendingPathComponent("accord-test-\(UUID().uuidString).key")
+        return ConsultationStore(writer: queue, clock: clock, keyURL: keyURL, logger: Logger(label: "accord.store"))
     }
 
-    init(writer: any DatabaseWriter, clock: AccordClock, logger: Logger) {
+    init(writer: any DatabaseWriter, clock: AccordClock, keyURL: URL, logger: Logger) {
         self.writer = writer
         self.clock = clock
+        self.keyURL = keyURL
         self.logger = logger
-    }
-
-    private func migrate() throws {
-        try Self.migrator.migrate(writer)
     }
 
     // MARK: - Writing
@@ -84,19 +111,21 @@ public struct ConsultationStore: Sendable {
         }
     }
 
-    /// Records one change in an open session.
+    /// Records one change in a session; in a closed session, with a reason, as an amendment.
     ///
     /// - Parameters:
     ///   - change: what changes (not a session start or centre settings).
     ///   - session: the session.
     ///   - author: who records it; `nil`: the session's clinician.
+    ///   - reason: why; required once the session is closed (the change is then an amendment).
     /// - Returns: the consultation after the change.
-    /// - Throws: `AccordError`: `notFound` for an unknown session, option or participant;
-    ///   `conflict` when the session is closed; `invalidInput` for a malformed field; `busy`.
+    /// - Throws: `AccordError`: `notFound` for an unknown session, option, participant or
+    ///   entry; `conflict` when the session is closed and no reason is given, or the change does
+    ///   not fit; `invalidInput` for a malformed field; `busy`.
     @discardableResult
-    public func record(_ change: Change, in session: SessionID, author: String? = nil) throws -> Consultation {
+    public func record(_ change: Change, in session: SessionID, author: String? = nil, reason: String? = nil) throws -> Consultation {
         try write { recorder in
-            try recorder.record(change, in: session, author: author)
+            try recorder.record(change, in: session, author: author, reason: reason)
         }
     }
 
@@ -108,7 +137,7 @@ public struct ConsultationStore: Sendable {
         try write { recorder in
             let id = try recorder.startSession(start, author: author ?? start.clinicianID)
             for change in changes {
-                _ = try recorder.record(change, in: id, author: author)
+                _ = try recorder.record(change, in: id, author: author, reason: nil)
             }
             return id
         }
@@ -126,12 +155,26 @@ public struct ConsultationStore: Sendable {
     private func write<T>(_ body: (inout EventRecorder) throws -> T) throws -> T {
         do {
             return try writer.write { db in
-                var recorder = EventRecorder(db: db, clock: clock)
+                var recorder = EventRecorder(db: db, clock: clock, key: try chainKey(db))
                 return try body(&recorder)
             }
         } catch let error as DatabaseError {
             throw StoreErrors.map(error, opening: nil)
         }
+    }
+
+    /// The chain key; created on the first write to a database that holds no event yet.
+    /// - Throws: `AccordError` (`io`) when the database holds events and the key is missing.
+    private func chainKey(_ db: Database) throws -> ChainKey {
+        if let key = try ChainKey.load(keyURL) { return key }
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0
+        guard count == 0 else {
+            throw AccordError(
+                .io,
+                "the chain key of this database is missing; restore the key file from its backup, or set \(ChainKey.environmentVariable) to its place (nothing was recorded).")
+        }
+        logger.info("created a chain key file")
+        return try ChainKey.create(keyURL)
     }
 
     // MARK: - Reading
@@ -164,7 +207,7 @@ public struct ConsultationStore: Sendable {
         try read { db in try EventRecorder.centreSettings(db) }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.read(body)
         } catch let error as DatabaseError {

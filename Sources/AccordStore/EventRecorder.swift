@@ -6,6 +6,7 @@ import GRDB
 struct EventRecorder {
     let db: Database
     let clock: AccordClock
+    let key: ChainKey
 
     private static let encoder = AccordJSON.encoder()
     private static let decoder = AccordJSON.decoder()
@@ -23,35 +24,48 @@ struct EventRecorder {
         return id
     }
 
-    mutating func record(_ change: Change, in id: SessionID, author: String?) throws -> Consultation {
+    mutating func record(_ change: Change, in id: SessionID, author: String?, reason: String?) throws -> Consultation {
         var consultation = try Self.consultation(id, db)
         try change.validate(today: CalendarDate(utcDayOf: clock.now()))
-        try consultation.check(change)
-        let event = try append(change, session: id, author: author ?? consultation.start.clinicianID)
+        if let reason, reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw AccordError.invalid("--reason", "is empty", accepted: "why the record changes, in words")
+        }
+        try consultation.check(change, reason: reason)
+        let event = try append(change, session: id, author: author ?? consultation.start.clinicianID, reason: reason)
         consultation.apply(event)
         return consultation
     }
 
-    /// Appends one event; for a session event, updates the summary row.
+    /// Appends one event chained to the last one; for a session event, updates the summary row.
     @discardableResult
-    mutating func append(_ change: Change, session id: SessionID?, author: String, reason: String? = nil, at instant: Date? = nil) throws -> RecordedEvent {
+    mutating func append(_ change: Change, session id: SessionID?, author: String, reason: String? = nil, at instant: Date? = nil) throws
+        -> RecordedEvent
+    {
         let now = instant ?? clock.now()
         if case .centreSettingsChanged(let settings) = change { try settings.validate() }
         var sessionSequence: Int?
         if let id {
-            sessionSequence = (try Int.fetchOne(db, sql: "SELECT MAX(session_seq) FROM event WHERE session_number = ?", arguments: [id.number]) ?? 0) + 1
+            sessionSequence =
+                (try Int.fetchOne(db, sql: "SELECT MAX(session_seq) FROM event WHERE session_number = ?", arguments: [id.number]) ?? 0) + 1
         }
-        let payload = String(decoding: try Self.encoder.encode(change), as: UTF8.self)
+        let last = try Row.fetchOne(db, sql: "SELECT seq, chain FROM event ORDER BY seq DESC LIMIT 1")
+        let sequence: Int64 = (last?["seq"] ?? 0) + 1
+        let previous: String = last?["chain"] ?? ""
+        let content = EventContent(
+            sequence: sequence, sessionNumber: id?.number, sessionSequence: sessionSequence, recordedAt: UTCInstant.format(now),
+            author: author, kind: change.kind, payload: String(decoding: try Self.encoder.encode(change), as: UTF8.self), reason: reason)
         try db.execute(
             sql: """
-                INSERT INTO event (session_number, session_seq, recorded_at, author, kind, payload, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO event (seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [id?.number, sessionSequence, UTCInstant.format(now), author, change.kind, payload, reason])
-        let sequence = db.lastInsertedRowID
+            arguments: [
+                sequence, content.sessionNumber, sessionSequence, content.recordedAt, author, content.kind, content.payload, reason,
+                key.link(content, previous: previous),
+            ])
         if let id {
             var closing: String?
-            if case .sessionClosed = change { closing = UTCInstant.format(now) }
+            if case .sessionClosed = change { closing = content.recordedAt }
             try db.execute(
                 sql: """
                     UPDATE session SET event_count = event_count + 1,
@@ -61,30 +75,34 @@ struct EventRecorder {
                     """,
                 arguments: [closing, closing, id.number])
         }
-        return RecordedEvent(sequence: sequence, sessionID: id, sessionSequence: sessionSequence, recordedAt: now, author: author, reason: reason, change: change)
+        return RecordedEvent(
+            sequence: sequence, sessionID: id, sessionSequence: sessionSequence, recordedAt: now, author: author, reason: reason,
+            change: change)
     }
 
     // MARK: - Reading
 
+    static let eventColumns = "seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain"
+
     static func events(of id: SessionID, _ db: Database) throws -> [RecordedEvent] {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT seq, session_seq, recorded_at, author, reason, payload FROM event WHERE session_number = ? ORDER BY session_seq",
-            arguments: [id.number])
-        return try rows.map { row in try event(row, session: id) }
+            db, sql: "SELECT \(eventColumns) FROM event WHERE session_number = ? ORDER BY session_seq", arguments: [id.number])
+        return try rows.map(event)
     }
 
-    static func event(_ row: Row, session id: SessionID?) throws -> RecordedEvent {
+    static func event(_ row: Row) throws -> RecordedEvent {
         let recordedText: String = row["recorded_at"]
         let payload: String = row["payload"]
         let sequence: Int64 = row["seq"]
+        let sessionNumber: Int64? = row["session_number"]
         guard let recordedAt = UTCInstant.parse(recordedText),
             let change = try? decoder.decode(Change.self, from: Data(payload.utf8))
         else {
             throw AccordError(.conflict, "event \(sequence) cannot be read; the database may have been changed outside Accord (run `accord verify`).")
         }
         return RecordedEvent(
-            sequence: sequence, sessionID: id, sessionSequence: row["session_seq"], recordedAt: recordedAt, author: row["author"],
-            reason: row["reason"], change: change)
+            sequence: sequence, sessionID: sessionNumber.map(SessionID.init(number:)), sessionSequence: row["session_seq"],
+            recordedAt: recordedAt, author: row["author"], reason: row["reason"], change: change)
     }
 
     static func consultation(_ id: SessionID, _ db: Database) throws -> Consultation {
@@ -94,9 +112,11 @@ struct EventRecorder {
     }
 
     static func centreSettings(_ db: Database) throws -> CentreSettings? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT seq, session_seq, recorded_at, author, reason, payload FROM event WHERE kind = 'centre-settings-changed' ORDER BY seq DESC LIMIT 1")
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(eventColumns) FROM event WHERE kind = 'centre-settings-changed' ORDER BY seq DESC LIMIT 1")
         else { return nil }
-        guard case .centreSettingsChanged(let settings) = try event(row, session: nil).change else { return nil }
+        guard case .centreSettingsChanged(let settings) = try event(row).change else { return nil }
         return settings
     }
 }

@@ -347,15 +347,14 @@ struct CDABuilder {
             writer.element("paragraph", text: start.topic)
             if let template = start.template { writer.element("paragraph", text: "Modèle de décision : \(template)") }
             if let rcp = start.rcp {
-                writer.startElement("paragraph")
-                writer.text("Séance issue de la fiche de réunion de concertation pluridisciplinaire ")
-                writer.startElement("content")
-                writer.attribute("ID", "rcp-report")
-                writer.text(rcp.documentID.root + (rcp.documentID.extension_.map { " / \($0)" } ?? ""))
-                writer.endElement()
-                if let date = rcp.meetingDate { writer.text(" du \(Self.frenchDate(date))") }
-                writer.text(".")
-                writer.endElement()
+                writer.mixedElement("paragraph") {
+                    writer.text("Séance issue de la fiche de réunion de concertation pluridisciplinaire ")
+                    writer.element(
+                        "content", attributes: [("ID", "rcp-report")],
+                        text: rcp.documentID.root + (rcp.documentID.extension_.map { " / \($0)" } ?? ""))
+                    if let date = rcp.meetingDate { writer.text(" du \(Self.frenchDate(date))") }
+                    writer.text(".")
+                }
                 if let trial = rcp.trialProposed {
                     writer.element("paragraph", text: "Essai clinique proposé par la RCP : \(trial ? "oui" : "non").")
                 }
@@ -395,7 +394,9 @@ struct CDABuilder {
         section(loinc: ("72135-7", "Diagnostic du cancer"), title: "Diagnostic") {
             writer.startElement("text")
             var line = condition.text
-            if let code = condition.code { line += " (code \(code))" }
+            if let code = condition.code {
+                line += condition.codeSystem == "2.16.840.1.113883.6.3" ? " (CIM-10 \(code))" : " (code \(code))"
+            }
             writer.element("paragraph", text: line)
             writer.endElement()
         }
@@ -487,21 +488,20 @@ struct CDABuilder {
                 writer.endElement()
                 return
             }
-            writer.startElement("paragraph")
-            writer.startElement("content")
-            writer.attribute("ID", "decision")
+            let summary: String
             switch decision.outcome {
             case .agreed(let number):
                 let label = consultation.options.first { $0.number == number }.map { "\($0.kind.frenchLabel) : \($0.label)" } ?? ""
-                writer.text("Option retenue : option \(number) — \(label)")
+                summary = "Option retenue : option \(number) — \(label)"
             case .deferred(let next):
-                writer.text("Décision différée : temps de réflexion, prochain contact le \(Self.frenchDate(next))")
+                summary = "Décision différée : temps de réflexion, prochain contact le \(Self.frenchDate(next))"
             case .declined:
-                writer.text("Le patient a décliné les options proposées")
+                summary = "Le patient a décliné les options proposées"
             }
-            writer.endElement()
-            writer.text(".")
-            writer.endElement()
+            writer.mixedElement("paragraph") {
+                writer.element("content", attributes: [("ID", "decision")], text: summary)
+                writer.text(".")
+            }
             if !decision.takenBy.isEmpty {
                 writer.element("paragraph", text: "Décision prise par : " + decision.takenBy.map(participantLabel).joined(separator: ", ") + ".")
             }
@@ -543,13 +543,10 @@ struct CDABuilder {
                 let label = consultation.options.first { $0.number == number }?.label ?? ""
                 writer.element("paragraph", text: "Mise en œuvre de l'option retenue (option \(number) : \(label)).")
             case .deferred(let next)?:
-                writer.startElement("paragraph")
-                writer.startElement("content")
-                writer.attribute("ID", "next-contact")
-                writer.text("Prochain contact prévu le \(Self.frenchDate(next))")
-                writer.endElement()
-                writer.text(" : le patient fera connaître sa décision après un temps de réflexion.")
-                writer.endElement()
+                writer.mixedElement("paragraph") {
+                    writer.element("content", attributes: [("ID", "next-contact")], text: "Prochain contact prévu le \(Self.frenchDate(next))")
+                    writer.text(" : le patient fera connaître sa décision après un temps de réflexion.")
+                }
             case .declined?:
                 writer.element("paragraph", text: "Aucun des traitements proposés ne sera engagé ; le suivi est à organiser avec le patient.")
             case nil:

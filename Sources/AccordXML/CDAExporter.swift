@@ -15,6 +15,13 @@ public struct CDAExportInput: Sendable {
     /// version after the first.
     public var replacedDocumentID: InstanceIdentifier?
 
+    /// Creates an input.
+    /// - Parameters:
+    ///   - consultation: the consultation to export.
+    ///   - centre: the centre's settings (``CentreSettings/example`` until they are made).
+    ///   - exportedAt: the document's effectiveTime (UTC instant).
+    ///   - version: the versionNumber, from 1.
+    ///   - replacedDocumentID: the id of the version this one replaces, or `nil`.
     public init(
         consultation: Consultation, centre: CentreSettings, exportedAt: Date, version: Int = 1,
         replacedDocumentID: InstanceIdentifier? = nil

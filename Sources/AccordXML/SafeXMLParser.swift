@@ -26,8 +26,8 @@ public struct SafeXMLParser: Sendable {
         self.maximumSize = maximumSize
     }
 
-    /// The libxml2 options used: no network, no blank nodes, no CDATA nodes; no entity
-    /// substitution, no DTD loading.
+    /// The libxml2 options used: no network, CDATA merged into text; deliberately without
+    /// entity substitution (`XML_PARSE_NOENT`) and DTD loading (`XML_PARSE_DTDLOAD`).
     static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
 
     /// Checks that `data` is a well-formed XML document.

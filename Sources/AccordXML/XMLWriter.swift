@@ -112,6 +112,24 @@ public final class XMLWriter {
         endElement()
     }
 
+    /// Writes an element with mixed content (text and inline elements such as a narrative
+    /// `paragraph` holding a `content`), without indentation inside it: indenting would add
+    /// whitespace to the text.
+    /// - Parameters:
+    ///   - name: the element's name.
+    ///   - attributes: name–value pairs, written in this order.
+    ///   - body: writes the content with ``text(_:)``, ``element(_:attributes:text:)``…
+    public func mixedElement(_ name: String, attributes: [(String, String)] = [], _ body: () -> Void) {
+        startElement(name)
+        for (attributeName, value) in attributes { attribute(attributeName, value) }
+        xmlTextWriterSetIndent(live, 0)
+        body()
+        endElement()
+        xmlTextWriterSetIndent(live, 1)
+        // The line break the indenting writer would have written after the end tag.
+        check(xmlTextWriterWriteRaw(live, "\n"), "mixedElement \(name)")
+    }
+
     /// Closes every open element, ends the document and returns its bytes (UTF-8, no BOM).
     ///
     /// The writer cannot be used afterwards.

@@ -15,7 +15,7 @@ struct Accord: ParsableCommand {
             """,
         subcommands: [
             SessionCommand.self, ParticipantCommand.self, OptionCommand.self, PreferenceCommand.self,
-            DecisionCommand.self, NoteCommand.self, CentreCommand.self, ExportCommand.self,
+            DecisionCommand.self, NoteCommand.self, EntryCommand.self, CentreCommand.self, ExportCommand.self, VerifyCommand.self, RCPCommand.self,
         ]
     )
 
@@ -45,6 +45,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("IdNat_PS of who records the change (env ACCORD_AUTHOR; default: the session's clinician).", valueName: "idnat-ps"))
     var author: String?
 
+    @Option(name: .long, help: ArgumentHelp("The event chain's key file (env ACCORD_KEY_FILE; default ~/.config/accord/keys/DATABASE-ID.key).", valueName: "path"))
+    var keyFile: String?
+
     /// The database path: `--db`, then `ACCORD_DB`, then `accord.sqlite` here.
     var path: String {
         db ?? ProcessInfo.processInfo.environment["ACCORD_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? ConsultationStore.defaultPath
@@ -62,7 +65,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     func openStore() throws -> ConsultationStore {
-        try ConsultationStore.open(path: path, clock: try AccordClock.fromEnvironment(), logger: Logger(label: "accord"))
+        try ConsultationStore.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Logger(label: "accord"))
     }
 }
 

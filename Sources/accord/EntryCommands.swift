@@ -4,9 +4,17 @@ import ArgumentParser
 import Foundation
 
 /// Records one change in a session and reports the new entry on standard error.
-private func record(_ change: Change, _ store: StoreOptions, _ session: SessionArgument, describe: (Consultation) -> String) throws {
-    let consultation = try store.openStore().record(change, in: session.id, author: try store.recordingAuthor())
-    Terminal.message(describe(consultation))
+private func record(
+    _ change: Change, _ store: StoreOptions, _ session: SessionArgument, reason: String?, describe: (Consultation) -> String
+) throws {
+    let consultation = try store.openStore().record(change, in: session.id, author: try store.recordingAuthor(), reason: reason)
+    Terminal.message(describe(consultation) + (reason != nil && consultation.status == .closed ? " (amendment)" : ""))
+}
+
+/// The `--reason` every change command takes: required once the session is closed.
+struct ReasonOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Why the record changes; required once the session is closed (the change is then an amendment).", valueName: "text"))
+    var reason: String?
 }
 
 struct ParticipantCommand: ParsableCommand {
@@ -17,6 +25,8 @@ struct ParticipantCommand: ParsableCommand {
             abstract: "Add a participant (role patient records that an absent patient has joined).")
 
         @OptionGroup var store: StoreOptions
+
+        @OptionGroup var amendment: ReasonOption
 
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
@@ -39,7 +49,7 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            try record(.participantAdded(role: role, name: name ?? "", id: id, function: function), store, session) { consultation in
+            try record(.participantAdded(role: role, name: name ?? "", id: id, function: function), store, session, reason: amendment.reason) { consultation in
                 role == .patient
                     ? "Recorded the patient (P1) as present in session \(session)."
                     : "Added participant \(consultation.participants.last!.entry) (\(role.rawValue)) to session \(session)."
@@ -58,6 +68,8 @@ struct OptionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an option; it gets the next number (1, 2, …), never reused.")
 
         @OptionGroup var store: StoreOptions
+
+        @OptionGroup var amendment: ReasonOption
 
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
@@ -85,7 +97,7 @@ struct OptionCommand: ParsableCommand {
 
         func run() throws {
             let change = Change.optionAdded(kind: kind, label: label, benefits: benefit, harms: harm, trialID: trialId?.uppercased(), origin: nil)
-            try record(change, store, session) { consultation in
+            try record(change, store, session, reason: amendment.reason) { consultation in
                 if kind == .clinicalTrial && trialId == nil {
                     Terminal.warning("the clinical trial option has no registry id (--trial-id).")
                 }
@@ -104,6 +116,8 @@ struct PreferenceCommand: ParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
+        @OptionGroup var amendment: ReasonOption
+
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
 
@@ -114,7 +128,7 @@ struct PreferenceCommand: ParsableCommand {
         var importance: Int?
 
         func run() throws {
-            try record(.preferenceAdded(text: text, importance: importance), store, session) { consultation in
+            try record(.preferenceAdded(text: text, importance: importance), store, session, reason: amendment.reason) { consultation in
                 "Added preference \(consultation.preferences.last!.entry) to session \(session)."
             }
         }
@@ -130,6 +144,8 @@ struct DecisionCommand: ParsableCommand {
             discussion: "A later decision replaces an earlier one; both stay in the record.")
 
         @OptionGroup var store: StoreOptions
+
+        @OptionGroup var amendment: ReasonOption
 
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
@@ -174,7 +190,7 @@ struct DecisionCommand: ParsableCommand {
             for entry in by where !entry.uppercased().hasPrefix("P") {
                 throw AccordError.invalid("--by", "names an entry that is not a participant", accepted: "participant ids such as P1 P3, as `session show` lists them")
             }
-            try record(.decisionRecorded(outcome: outcome, takenBy: by.map(EntryID.init)), store, session) { consultation in
+            try record(.decisionRecorded(outcome: outcome, takenBy: by.map(EntryID.init)), store, session, reason: amendment.reason) { consultation in
                 "Recorded decision \(consultation.decision!.entry) (\(outcome.name)) in session \(session)."
             }
         }
@@ -189,6 +205,8 @@ struct NoteCommand: ParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
+        @OptionGroup var amendment: ReasonOption
+
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
 
@@ -196,7 +214,7 @@ struct NoteCommand: ParsableCommand {
         var text: String
 
         func run() throws {
-            try record(.noteAdded(text: text), store, session) { consultation in
+            try record(.noteAdded(text: text), store, session, reason: amendment.reason) { consultation in
                 "Added note \(consultation.notes.last!.entry) to session \(session)."
             }
         }

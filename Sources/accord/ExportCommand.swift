@@ -44,10 +44,17 @@ struct ExportCommand: ParsableCommand {
         }
         let schemaFolder = schemas ?? ProcessInfo.processInfo.environment["ACCORD_SCHEMAS"].flatMap { $0.isEmpty ? nil : $0 }
         let schema = try schemaFolder.map { try SchemaLocator(folder: $0, option: schemas != nil ? "--schemas" : "ACCORD_SCHEMAS").cda() }
+        let centre = stored ?? .example
+        let version = try database.documentVersion(for: consultation, profile: profile)
+        let exportedAt = try AccordClock.fromEnvironment().now()
         let input = CDAExportInput(
-            consultation: consultation, centre: stored ?? .example, exportedAt: try AccordClock.fromEnvironment().now(), version: 1,
-            replacedDocumentID: nil)
+            consultation: consultation, centre: centre, exportedAt: exportedAt, version: version.version,
+            replacedDocumentID: version.replaces.map { CDAExporter.documentID(session: consultation.id, version: $0, centre: centre) })
         let outcome = try CDAExporter.write(input, to: URL(fileURLWithPath: out, isDirectory: true), schema: schema)
+        try database.recordExport(of: consultation, profile: profile, version: version, at: exportedAt)
+        if let replaced = version.replaces {
+            Terminal.message("Version \(version.version) of the document replaces version \(replaced) (the session changed since).")
+        }
         switch outcome.validation {
         case .valid(let schemaPath):
             Terminal.message("Wrote \(outcome.byteCount) bytes, validated against \(schemaPath).")

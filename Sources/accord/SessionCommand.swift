@@ -13,21 +13,28 @@ struct SessionCommand: ParsableCommand {
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Start a consultation session; prints only the new session id.",
-            discussion: "The patient is entry P1, the clinician entry P2. Test identities use --ins-oid 1.2.250.1.213.1.4.10.")
+            discussion: """
+                The patient is entry P1, the clinician entry P2. Test identities use --ins-oid 1.2.250.1.213.1.4.10. \
+                With --from-rcp the patient, IPP, diagnosis and the board's options come from an RCP report (FRCP) \
+                and are recorded in one transaction; the patient options are then refused.
+                """)
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: ArgumentHelp("The patient's INS (15 characters: NIR and key).", valueName: "ins"))
-        var patientIns: String
+        @Option(help: ArgumentHelp("Start from this RCP report (CI-SIS FRCP, CDA XML): patient, diagnosis, options, trial flag.", valueName: "file"))
+        var fromRcp: String?
+
+        @Option(help: ArgumentHelp("The patient's INS (15 characters: NIR and key); required without --from-rcp.", valueName: "ins"))
+        var patientIns: String?
 
         @Option(help: ArgumentHelp("OID of the INS (default: production INS-NIR 1.2.250.1.213.1.4.8; tests: 1.2.250.1.213.1.4.10).", valueName: "oid"))
-        var insOid: String = KnownOID.insNIR
+        var insOid: String?
 
         @Option(help: ArgumentHelp("Birth family name, as the INS holds it.", valueName: "name"))
-        var familyName: String
+        var familyName: String?
 
         @Option(help: ArgumentHelp("Birth given names, in order, separated by spaces.", valueName: "names"))
-        var givenNames: String
+        var givenNames: String?
 
         @Option(help: ArgumentHelp("First birth given name (default: the first of --given-names).", valueName: "name"))
         var firstGivenName: String?
@@ -39,13 +46,13 @@ struct SessionCommand: ParsableCommand {
         var usedGivenName: String?
 
         @Option(help: ArgumentHelp("Birth date, YYYY-MM-DD.", valueName: "date"))
-        var birthDate: String
+        var birthDate: String?
 
         @Option(help: ArgumentHelp("Administrative sex: F, M or U.", valueName: "sex"))
-        var sex: String
+        var sex: String?
 
         @Option(help: ArgumentHelp("Birth place as its INSEE COG code (e.g. 75056, 2A004, 99134).", valueName: "cog"))
-        var birthplace: String
+        var birthplace: String?
 
         @Option(help: ArgumentHelp("The patient's IPP in the centre.", valueName: "ipp"))
         var ipp: String?
@@ -68,8 +75,8 @@ struct SessionCommand: ParsableCommand {
         @Option(help: ArgumentHelp("FINESS where the consultation takes place (default: the centre's).", valueName: "finess"))
         var organisationFiness: String?
 
-        @Option(help: ArgumentHelp("The decision to make.", valueName: "text"))
-        var topic: String
+        @Option(help: ArgumentHelp("The decision to make (with --from-rcp, default: after the RCP of its date).", valueName: "text"))
+        var topic: String?
 
         @Option(help: ArgumentHelp("The diagnosis the decision is about.", valueName: "text"))
         var condition: String?
@@ -78,6 +85,16 @@ struct SessionCommand: ParsableCommand {
         var conditionCode: String?
 
         func run() throws {
+            if let fromRcp { return try startFromRCP(fromRcp) }
+            let required: [(String, String?)] = [
+                ("--patient-ins", patientIns), ("--family-name", familyName), ("--given-names", givenNames),
+                ("--birth-date", birthDate), ("--sex", sex), ("--birthplace", birthplace), ("--topic", topic),
+            ]
+            for (option, value) in required where value == nil {
+                throw AccordError.invalid(option, "is required", accepted: "\(option) with a value, or --from-rcp FILE to start from an RCP report")
+            }
+            guard let patientIns, let familyName, let givenNames, let birthDate, let sex, let birthplace, let topic else { return }
+            let insOid = insOid ?? KnownOID.insNIR
             guard let birth = CalendarDate(birthDate) else {
                 throw AccordError.invalid("--birth-date", "is not a calendar date", accepted: "a date as YYYY-MM-DD")
             }
@@ -105,6 +122,41 @@ struct SessionCommand: ParsableCommand {
             for warning in IdentityCrossCheck.warnings(identity) { Terminal.warning(warning) }
             print(id)
         }
+
+        /// `--from-rcp`: the session and the board's options in one transaction (`RCPReport`).
+        private func startFromRCP(_ file: String) throws {
+            let patientOptions: [(String, Bool)] = [
+                ("--patient-ins", patientIns != nil), ("--ins-oid", insOid != nil), ("--family-name", familyName != nil),
+                ("--given-names", givenNames != nil), ("--first-given-name", firstGivenName != nil),
+                ("--used-family-name", usedFamilyName != nil), ("--used-given-name", usedGivenName != nil),
+                ("--birth-date", birthDate != nil), ("--sex", sex != nil), ("--birthplace", birthplace != nil), ("--ipp", ipp != nil),
+                ("--ipp-root", ippRoot != nil), ("--condition", condition != nil), ("--condition-code", conditionCode != nil),
+            ]
+            if let given = patientOptions.first(where: { $0.1 }) {
+                throw AccordError.invalid(
+                    given.0, "cannot be combined with --from-rcp, which takes the patient, IPP and diagnosis from the report",
+                    accepted: "either --from-rcp FILE or the patient options, not both")
+            }
+            let report = try RCPReportFile.read(path: file, field: "--from-rcp")
+            var (start, changes) = report.sessionStart(clinicianID: clinicianId, clinicianName: clinicianName, topic: topic)
+            start.patientPresent = !patientAbsent
+            start.clinicianFunction = clinicianFunction
+            if let organisationFiness { start.organisationFINESS = organisationFiness.uppercased() }
+            let database = try store.openStore()
+            let id: SessionID
+            do {
+                id = try database.importConsultation(start: start, changes: changes, author: try store.recordingAuthor())
+            } catch let error as AccordError where error.field != nil && !Self.ownOptions.contains(error.field!) {
+                throw RCPReportFile.fromReport(error)
+            }
+            for warning in report.warnings { Terminal.warning(warning) }
+            print(id)
+        }
+
+        /// Options still typed with --from-rcp: errors about them keep their option name.
+        private static let ownOptions: Set<String> = [
+            "--clinician-id", "--clinician-name", "--clinician-function", "--topic", "--organisation-finess", "--author",
+        ]
     }
 
     struct Show: ParsableCommand {

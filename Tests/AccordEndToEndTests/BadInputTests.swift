@@ -46,7 +46,7 @@ import Testing
         ("unknown participant", ["decision", "record", "S1", "--agreed", "1", "--by", "P7"],
          "accord: error: --by: session S1 has no participant P7; expected participant ids such as P1, P2.\n"),
         ("change to a closed session", ["note", "add", "S2", "--text", "late"],
-         "accord: error: session S2 is closed: its record can no longer be changed by this command; changes to a closed session are amendments with a reason.\n"),
+         "accord: error: session S2 is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.\n"),
         ("importance out of range", ["preference", "add", "S1", "--text", "x", "--importance", "7"],
          "accord: error: --importance: is out of range; expected a whole number from 1 (a little) to 5 (above all).\n"),
         ("bad ACCORD_NOW", ["note", "add", "S1", "--text", "x", "--author", "810123456781"],

@@ -115,7 +115,13 @@ struct CDAExporterTests {
         #expect(text.contains("🙂"))
         #expect(text.contains("sœur &amp; de son aidant"))
         #expect(text.contains("&lt;avant&gt;") || text.contains("&lt;avant>"))
-        #expect(text.contains("Radiothérapie \"hypofractionnée\" &amp; hormonothérapie &lt;6 mois&gt;"))
+        #expect(text.contains("Radiothérapie &quot;hypofractionnée&quot; &amp; hormonothérapie &lt;6 mois&gt;"))
+        #expect(
+            try reader.string(xpath: "//hl7:content[@ID='option-1']")
+                == "Option 1 — Traitement : Radiothérapie \"hypofractionnée\" & hormonothérapie <6 mois>")
+        #expect(
+            try reader.string(xpath: "//hl7:section[hl7:code/@code='section-topic']/hl7:text/hl7:paragraph[hl7:content]")
+                == "Séance issue de la fiche de réunion de concertation pluridisciplinaire 1.2.250.1.213.1.1.1.8.2022.2.1 du 24/02/2026.")
         let note = try reader.string(xpath: "//hl7:section[hl7:code/@code='48767-8']/hl7:text/hl7:paragraph")
         #expect(note == XMLText.sanitized(CDAFixtures.trickyNote))
         #expect(note?.contains("\"du temps\" <avant>") == true)

@@ -1,0 +1,88 @@
+import AccordCore
+import Crypto
+import Foundation
+
+/// The secret key of the event chain's HMAC-SHA256, kept outside the database.
+///
+/// Someone holding only the database file cannot recompute the chain, so `accord verify`
+/// finds their edits, deletions and reorderings. The key is 32 random bytes in a file of mode
+/// 0600, created on the first write to a new database. Its place: `--key-file`, else the
+/// environment variable `ACCORD_KEY_FILE`, else
+/// `$XDG_CONFIG_HOME/accord/keys/DATABASE-ID.key` (`~/.config/…` when `XDG_CONFIG_HOME` is
+/// unset), `DATABASE-ID` being the random id the database records at creation.
+public struct ChainKey: Sendable {
+    let key: SymmetricKey
+
+    /// The environment variable naming the key file.
+    public static let environmentVariable = "ACCORD_KEY_FILE"
+
+    /// The default key file of a database.
+    /// - Parameter databaseID: the id the database records at creation.
+    public static func defaultLocation(databaseID: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let config =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".config")
+        return config.appendingPathComponent("accord/keys/\(databaseID).key")
+    }
+
+    /// Reads the key at `url`; `nil` when the file does not exist.
+    /// - Throws: `AccordError` (`io`) when the file exists but is not a 32-byte key.
+    static func load(_ url: URL) throws -> ChainKey? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: url.path), data.count == 32 else {
+            throw AccordError(.io, "the chain key file is unreadable or not a 32-byte key; restore it from its backup (\(ChainKey.environmentVariable) names its place).")
+        }
+        return ChainKey(key: SymmetricKey(data: data))
+    }
+
+    /// Creates a new random key at `url` (mode 0600, folders 0700), refusing to overwrite one.
+    /// - Throws: `AccordError` (`io`) when the file cannot be created.
+    static func create(_ url: URL) throws -> ChainKey {
+        let folder = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw AccordError(.io, "cannot create the folder of the chain key file; set \(ChainKey.environmentVariable) to a writable place.")
+        }
+        let key = SymmetricKey(size: .bits256)
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw AccordError(.io, "cannot create the chain key file; set \(ChainKey.environmentVariable) to a writable place.")
+        }
+        defer { close(descriptor) }
+        let written = key.withUnsafeBytes { bytes in write(descriptor, bytes.baseAddress, bytes.count) }
+        guard written == 32, fsync(descriptor) == 0 else {
+            throw AccordError(.io, "cannot write the chain key file; set \(ChainKey.environmentVariable) to a writable place.")
+        }
+        return ChainKey(key: key)
+    }
+
+    /// The chain value of one event: HMAC-SHA256 over its canonical content and the previous
+    /// event's chain value, in lowercase hexadecimal.
+    func link(_ content: EventContent, previous: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data(content.canonical(previous: previous).utf8), using: key)
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The stored fields of an event that the chain covers.
+struct EventContent: Equatable {
+    var sequence: Int64
+    var sessionNumber: Int64?
+    var sessionSequence: Int?
+    var recordedAt: String
+    var author: String
+    var kind: String
+    var payload: String
+    var reason: String?
+
+    /// Length-prefixed fields (`-` for a missing one), so that no two contents share a form.
+    func canonical(previous: String) -> String {
+        func field(_ value: String?) -> String {
+            guard let value else { return "-;" }
+            return "\(value.utf8.count):\(value);"
+        }
+        return "accord-event-1;" + field(String(sequence)) + field(sessionNumber.map(String.init)) + field(sessionSequence.map(String.init))
+            + field(recordedAt) + field(author) + field(kind) + field(payload) + field(reason) + field(previous)
+    }
+}

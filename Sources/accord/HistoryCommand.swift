@@ -1,0 +1,73 @@
+import AccordCore
+import AccordStore
+import ArgumentParser
+import Foundation
+
+extension SessionCommand {
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every event of a session: sequence, UTC time, author, kind, reason and what it changed.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
+        var session: SessionArgument
+
+        @Flag(help: "Print the events as JSON (each with its full change).")
+        var json = false
+
+        func run() throws {
+            let events = try store.openStore().events(of: session.id)
+            if json {
+                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(events), as: UTF8.self))
+                return
+            }
+            var consultation: Consultation?
+            for event in events {
+                let before = consultation
+                if consultation == nil { consultation = try Consultation(events: [event]) } else { consultation!.apply(event) }
+                var line = "\(event.sequence)\t\(session.id)#\(event.sessionSequence ?? 0)\t\(UTCInstant.format(event.recordedAt))\t\(event.author)\t\(event.change.kind)"
+                line += "\t" + EventText.summary(event.change, before: before, after: consultation!)
+                if let reason = event.reason {
+                    line += (before?.status == .closed ? "\tamendment: " : "\treason: ") + reason
+                }
+                print(line)
+            }
+        }
+    }
+}
+
+/// One-line descriptions of changes for `session history`.
+enum EventText {
+    static func summary(_ change: Change, before: Consultation?, after: Consultation) -> String {
+        switch change {
+        case .sessionStarted(let start):
+            return "started: patient P1" + (start.patientPresent ? "" : " (absent)") + ", clinician P2" + (start.rcp == nil ? "" : ", from an RCP report")
+        case .participantAdded(let role, _, _, _):
+            return role == .patient ? "patient P1 now present" : "added \(after.participants.last!.entry) (\(role.rawValue))"
+        case .optionAdded(let kind, let label, _, _, _, _):
+            return "added option \(after.options.last!.number) (\(kind.rawValue)): \(short(label))"
+        case .preferenceAdded(let text, let importance):
+            return "added \(after.preferences.last!.entry): \(short(text))" + (importance.map { " (importance \($0))" } ?? "")
+        case .decisionRecorded(let outcome, _):
+            switch outcome {
+            case .agreed(let option): return "decision \(after.decisions.last!.entry): agreed option \(option)"
+            case .deferred(let next): return "decision \(after.decisions.last!.entry): deferred to \(next)"
+            case .declined: return "decision \(after.decisions.last!.entry): declined"
+            }
+        case .noteAdded(let text):
+            return "added \(after.notes.last!.entry): \(short(text))"
+        case .sessionClosed:
+            return "closed"
+        case .entryWithdrawn(let entry):
+            return "withdrew \(entry)"
+        case .centreSettingsChanged:
+            return "centre settings"
+        }
+    }
+
+    private static func short(_ text: String) -> String {
+        let line = text.replacingOccurrences(of: "\n", with: " ")
+        return line.count > 60 ? String(line.prefix(59)) + "…" : line
+    }
+}

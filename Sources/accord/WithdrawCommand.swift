@@ -1,0 +1,73 @@
+import AccordCore
+import AccordStore
+import ArgumentParser
+import Foundation
+
+struct EntryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "entry", abstract: "Withdraw an entry (it stays in the record, marked withdrawn).", subcommands: [Withdraw.self])
+
+    struct Withdraw: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Withdraw an entry by the id `session show` prints (P3, O2, M1, D1, N1…).",
+            discussion: """
+                The entry is kept and marked withdrawn; an option keeps its number. A correction is a \
+                withdrawal plus a new entry. The reason is always required.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
+        var session: SessionArgument
+
+        @Argument(help: ArgumentHelp("The entry id, e.g. O2.", valueName: "entry"))
+        var entry: String
+
+        @Option(help: ArgumentHelp("Why the entry is withdrawn.", valueName: "text"))
+        var reason: String
+
+        func run() throws {
+            let id = EntryID(entry)
+            guard let kind = id.rawValue.first, "POMDN".contains(kind), id.rawValue.count > 1, id.rawValue.dropFirst().allSatisfy(\.isNumber) else {
+                throw AccordError.invalid("ENTRY", "is not an entry id", accepted: "an entry id as `session show` lists it: P3, O2, M1, D1, N1…")
+            }
+            let consultation = try store.openStore().record(.entryWithdrawn(entry: id), in: session.id, author: try store.recordingAuthor(), reason: reason)
+            Terminal.message("Withdrew \(id) in session \(session)" + (consultation.status == .closed ? " (amendment)." : "."))
+        }
+    }
+}
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Recompute the event chain and report the first broken link; prints the chain head as `head SEQ:HASH`.",
+        discussion: """
+            Finds edits, removals and reorderings of events made behind Accord's back by someone \
+            without the chain key. With --head (a head recorded earlier, e.g. in an export manifest) \
+            it also proves that no event up to that head was removed since. Exit status 0 when the \
+            chain is whole, 2 when it is broken.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("A head recorded earlier, SEQ:HASH.", valueName: "seq:hash"))
+    var head: String?
+
+    func run() throws {
+        var expected: ChainHead?
+        if let head {
+            guard let parsed = ChainHead(head) else {
+                throw AccordError.invalid("--head", "is not a chain head", accepted: "SEQ:HASH, a sequence number and 64 lowercase hexadecimal characters, as `accord verify` prints it")
+            }
+            expected = parsed
+        }
+        let result = try store.openStore().verify(head: expected)
+        if let broken = result.firstBreak {
+            Terminal.error("the event chain is broken at event \(broken.sequence): \(broken.problem).")
+            if let current = result.head { print("head \(current)") }
+            throw ExitCode(2)
+        }
+        Terminal.message("The event chain is whole: \(result.eventCount) events checked" + (expected.map { ", including the recorded head \($0.sequence)" } ?? "") + ".")
+        print("head \(result.head.map(\.description) ?? "0:" + String(repeating: "0", count: 64))")
+    }
+}

@@ -1,0 +1,228 @@
+import AccordCore
+import AccordStore
+import AccordTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// Tampering with the database behind Accord's back, with plain SQL, as someone holding only
+/// the database file could.
+@Suite struct ChainVerificationTests {
+    let folder: URL
+    let path: String
+    let keyFile: String
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-chain-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        path = folder.appendingPathComponent("accord.sqlite").path
+        keyFile = folder.appendingPathComponent("keys/chain.key").path
+    }
+
+    func store() throws -> ConsultationStore {
+        try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: keyFile)
+    }
+
+    /// Two sessions, interleaved: 8 events in all.
+    func populate() throws -> ConsultationStore {
+        let store = try store()
+        let first = try store.startSession(Samples.start())
+        let second = try store.startSession(Samples.start(Samples.corsicanIdentity))
+        try store.record(.noteAdded(text: "one"), in: first)
+        try store.record(.noteAdded(text: "two"), in: second)
+        try store.record(.optionAdded(kind: .treatment, label: "Chirurgie", benefits: [], harms: [], trialID: nil, origin: nil), in: first)
+        try store.record(.decisionRecorded(outcome: .agreed(option: 1), takenBy: []), in: first)
+        try store.record(.sessionClosed, in: first)
+        try store.record(.noteAdded(text: "three"), in: first, reason: "added after the consultation")
+        return store
+    }
+
+    /// Runs SQL on the file with a plain connection, triggers dropped first.
+    func tamper(_ sql: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER IF EXISTS event_no_update; DROP TRIGGER IF EXISTS event_no_delete;")
+            try db.execute(sql: sql)
+        }
+    }
+
+    @Test func aWholeChainVerifies() throws {
+        let store = try populate()
+        let result = try store.verify()
+        #expect(result.eventCount == 8)
+        #expect(result.firstBreak == nil)
+        #expect(result.head?.sequence == 8)
+        #expect(result.head?.hash.count == 64)
+        #expect(try store.verify(head: result.head).firstBreak == nil)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @Test func anEditedPayloadIsFound() throws {
+        let store = try populate()
+        try tamper("UPDATE event SET payload = replace(payload, 'two', 'TWO') WHERE seq = 4")
+        let broken = try #require(try store.verify().firstBreak)
+        #expect(broken.sequence == 4)
+        #expect(broken.problem == "its chain value does not match its content: the event was edited, or moved from elsewhere in the log")
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @Test func anEditedAuthorTimeOrReasonIsFound() throws {
+        for sql in [
+            "UPDATE event SET author = '801234567897' WHERE seq = 3",
+            "UPDATE event SET recorded_at = '2026-03-01T09:30:00Z' WHERE seq = 3",
+            "UPDATE event SET reason = NULL WHERE seq = 8",
+        ] {
+            let store = try populate()
+            try tamper(sql)
+            let broken = try #require(try store.verify().firstBreak, "\(sql)")
+            #expect(broken.sequence == (sql.contains("seq = 8") ? 8 : 3))
+            try FileManager.default.removeItem(at: folder)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+    }
+
+    @Test func aDeletedEventIsFound() throws {
+        let store = try populate()
+        try tamper("DELETE FROM event WHERE seq = 5")
+        let broken = try #require(try store.verify().firstBreak)
+        #expect(broken.sequence == 5)
+        #expect(broken.problem == "events 5…5 are missing (removed)")
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @Test func aDeletedEventRenumberedIsFound() throws {
+        let store = try populate()
+        try tamper("DELETE FROM event WHERE seq = 5; UPDATE event SET seq = seq - 1 WHERE seq > 5")
+        let broken = try #require(try store.verify().firstBreak)
+        #expect(broken.sequence == 5)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @Test func swappedEventsAreFound() throws {
+        let store = try populate()
+        // Swap the contents of events 3 and 4 (both notes, one per session) with their chain values.
+        try tamper(
+            """
+            UPDATE event SET seq = -3 WHERE seq = 3;
+            UPDATE event SET seq = 3 WHERE seq = 4;
+            UPDATE event SET seq = 4 WHERE seq = -3;
+            """)
+        let broken = try #require(try store.verify().firstBreak)
+        #expect(broken.sequence == 3)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @Test func truncationIsFoundOnlyAgainstARecordedHead() throws {
+        let store = try populate()
+        let head = try #require(try store.verify().head)
+        try tamper("DELETE FROM event WHERE seq >= 7")
+        // Without a recorded head, removing the last events cannot be seen.
+        #expect(try store.verify().firstBreak == nil)
+        let broken = try #require(try store.verify(head: head).firstBreak)
+        #expect(broken.sequence == 8)
+        #expect(broken.problem == "the recorded head's event is gone: events up to it were removed (the log was truncated)")
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @Test func aRewrittenLogDiffersFromTheRecordedHead() throws {
+        let store = try populate()
+        let head = try #require(try store.verify().head)
+        try tamper("UPDATE event SET chain = '\(String(repeating: "0", count: 64))' WHERE seq = 8")
+        let broken = try #require(try store.verify(head: head).firstBreak)
+        #expect(broken.sequence == 8)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @Test func aMissingKeyStopsWritesAndVerification() throws {
+        let store = try populate()
+        try FileManager.default.removeItem(atPath: keyFile)
+        #expect(
+            throws: AccordError(
+                .io,
+                "the chain key of this database is missing; restore the key file from its backup, or set ACCORD_KEY_FILE to its place (nothing was recorded).")
+        ) {
+            try store.record(.noteAdded(text: "x"), in: SessionID(number: 2))
+        }
+        #expect(throws: AccordError.self) { try store.verify() }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @Test func filesArePrivate() throws {
+        let store = try populate()
+        withExtendedLifetime(store) {
+            // The store is open, so its write-ahead log exists beside the database.
+            for file in [path, keyFile, path + "-wal"] {
+                let mode = (try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? Int
+                #expect(mode == 0o600, "\(file)")
+            }
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    @Test func aDatabaseFromANewerAccordIsRefused() throws {
+        _ = try populate()
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        #expect(
+            throws: AccordError(
+                .io, "the database was written by a newer version of Accord; open it with that version (this one will not migrate it downwards).")
+        ) {
+            try store()
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+@Suite struct AmendmentTests {
+    @Test func closedSessionsChangeOnlyWithAReason() throws {
+        let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        let id = try store.startSession(Samples.start())
+        try store.record(.optionAdded(kind: .treatment, label: "A", benefits: [], harms: [], trialID: nil, origin: nil), in: id)
+        try store.record(.optionAdded(kind: .activeSurveillance, label: "B", benefits: [], harms: [], trialID: nil, origin: nil), in: id)
+        try store.record(.decisionRecorded(outcome: .agreed(option: 1), takenBy: []), in: id)
+        try store.record(.sessionClosed, in: id)
+        #expect(
+            throws: AccordError(
+                .conflict, "session S1 is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.")
+        ) {
+            try store.record(.noteAdded(text: "x"), in: id)
+        }
+        #expect(throws: AccordError.invalid("--reason", "is empty", accepted: "why the record changes, in words")) {
+            try store.record(.noteAdded(text: "x"), in: id, reason: "  ")
+        }
+        // A correction: withdraw option 2, add it again as option 3; numbers are not reused.
+        try store.record(.entryWithdrawn(entry: EntryID("O2")), in: id, reason: "wrong kind")
+        var consultation = try store.record(
+            .optionAdded(kind: .noTreatment, label: "B", benefits: [], harms: [], trialID: nil, origin: nil), in: id, reason: "wrong kind")
+        #expect(consultation.options.map(\.number) == [1, 2, 3])
+        #expect(consultation.options.map(\.withdrawn) == [false, true, false])
+        #expect(consultation.amendmentCount == 2)
+        #expect(throws: AccordError(.conflict, "option 1 is the agreed option of decision D1; withdraw D1 first.", field: "ENTRY")) {
+            try store.record(.entryWithdrawn(entry: EntryID("O1")), in: id, reason: "r")
+        }
+        #expect(throws: AccordError(.conflict, "entry O2 of session S1 is already withdrawn.", field: "ENTRY")) {
+            try store.record(.entryWithdrawn(entry: EntryID("O2")), in: id, reason: "r")
+        }
+        consultation = try store.record(.decisionRecorded(outcome: .agreed(option: 3), takenBy: []), in: id, reason: "patient changed mind")
+        #expect(consultation.decision?.outcome == .agreed(option: 3))
+        let events = try store.events(of: id)
+        #expect(events.map(\.reason) == [nil, nil, nil, nil, nil, "wrong kind", "wrong kind", "patient changed mind"])
+    }
+
+    @Test func documentVersionsFollowChanges() throws {
+        let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        let id = try store.startSession(Samples.start())
+        try store.record(.sessionClosed, in: id)
+        var consultation = try store.consultation(id)
+        let first = try store.documentVersion(for: consultation, profile: "cda-fr")
+        #expect(first == DocumentVersion(version: 1, replaces: nil, alreadyExported: false))
+        try store.recordExport(of: consultation, profile: "cda-fr", version: first, at: Samples.instant)
+        #expect(try store.documentVersion(for: consultation, profile: "cda-fr") == DocumentVersion(version: 1, replaces: nil, alreadyExported: true))
+        consultation = try store.record(.noteAdded(text: "late"), in: id, reason: "forgotten")
+        let second = try store.documentVersion(for: consultation, profile: "cda-fr")
+        #expect(second == DocumentVersion(version: 2, replaces: 1, alreadyExported: false))
+        try store.recordExport(of: consultation, profile: "cda-fr", version: second, at: Samples.instant)
+        #expect(try store.documentVersion(for: consultation, profile: "cda-fr").alreadyExported)
+        #expect(try store.documentVersion(for: consultation, profile: "fhir-r4").version == 1)
+    }
+}
