@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "AccordXMLTests", dependencies: ["AccordXML", "AccordCore"]),
         .testTarget(
             name: "AccordEndToEndTests",
-            dependencies: ["accord", "AccordCore", "AccordXML", "AccordTestSupport"]
+            dependencies: ["accord", "AccordCore", "AccordStore", "AccordXML", "AccordTestSupport"]
         ),
     ]
 )

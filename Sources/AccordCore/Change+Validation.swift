@@ -18,7 +18,8 @@ extension Change {
             if let id {
                 if role == .professional {
                     if let problem = IdentifierCheck.idNatPS(id) {
-                        throw AccordError.invalid("--id", "the IdNat_PS \(problem)", accepted: "8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897")
+                        throw AccordError.invalid(
+                            "--id", "the IdNat_PS \(problem)", accepted: "8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897")
                     }
                 } else {
                     try Field.text(id, "--id", maximum: 64)
@@ -53,10 +54,14 @@ extension SessionStart {
     func validate(today: CalendarDate) throws {
         let identity = patient
         if let problem = IdentifierCheck.oid(identity.insOID) {
-            throw AccordError.invalid("--ins-oid", "the INS OID \(problem)", accepted: "an OID such as 1.2.250.1.213.1.4.8 (production) or 1.2.250.1.213.1.4.10 (test)")
+            throw AccordError.invalid(
+                "--ins-oid", "the INS OID \(problem)",
+                accepted: "an OID such as 1.2.250.1.213.1.4.8 (production) or 1.2.250.1.213.1.4.10 (test)")
         }
         if identity.insOID != KnownOID.insNIA, let problem = IdentifierCheck.insNIR(identity.ins) {
-            throw AccordError.invalid("--patient-ins", "the INS-NIR \(problem)", accepted: "13 characters and a 2-digit key equal to 97 − (NIR mod 97), 2A/2B counted as 19/18")
+            throw AccordError.invalid(
+                "--patient-ins", "the INS-NIR \(problem)",
+                accepted: "13 characters and a 2-digit key equal to 97 − (NIR mod 97), 2A/2B counted as 19/18")
         }
         try Field.name(identity.birthFamilyName, "--family-name")
         try Field.name(identity.birthGivenNames, "--given-names")
@@ -65,18 +70,26 @@ extension SessionStart {
             throw AccordError.invalid("--birth-date", "is in the future", accepted: "the birth date as YYYY-MM-DD, not after today")
         }
         let cog = identity.birthplaceCode.uppercased()
-        let cogOK = cog.count == 5 && (cog.allSatisfy { $0.isASCII && $0.isNumber } || ((cog.hasPrefix("2A") || cog.hasPrefix("2B")) && cog.dropFirst(2).allSatisfy { $0.isASCII && $0.isNumber }))
+        let cogOK =
+            cog.count == 5
+            && (cog.allSatisfy { $0.isASCII && $0.isNumber }
+                || ((cog.hasPrefix("2A") || cog.hasPrefix("2B")) && cog.dropFirst(2).allSatisfy { $0.isASCII && $0.isNumber }))
         if !cogOK {
-            throw AccordError.invalid("--birthplace", "is not an INSEE COG code", accepted: "the 5-character COG code of the birth place (2A/2B for Corsica, 99xxx abroad)")
+            throw AccordError.invalid(
+                "--birthplace", "is not an INSEE COG code",
+                accepted: "the 5-character COG code of the birth place (2A/2B for Corsica, 99xxx abroad)")
         }
         try Field.optionalText(identity.usedFamilyName, "--used-family-name")
         try Field.optionalText(identity.usedGivenName, "--used-given-name")
         if let ipp {
-            if let problem = IdentifierCheck.oid(ipp.root) { throw AccordError.invalid("--ipp", "the IPP root \(problem)", accepted: "an OID") }
+            if let problem = IdentifierCheck.oid(ipp.root) {
+                throw AccordError.invalid("--ipp", "the IPP root \(problem)", accepted: "an OID")
+            }
             try Field.text(ipp.extension_ ?? "", "--ipp", maximum: 64)
         }
         if let problem = IdentifierCheck.idNatPS(clinicianID) {
-            throw AccordError.invalid("--clinician-id", "the IdNat_PS \(problem)", accepted: "8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897")
+            throw AccordError.invalid(
+                "--clinician-id", "the IdNat_PS \(problem)", accepted: "8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897")
         }
         try Field.text(clinicianName, "--clinician-name")
         try Field.optionalText(clinicianFunction, "--clinician-function")
@@ -106,7 +119,8 @@ extension CentreSettings {
         try Field.text(name, "--name")
         try Field.text(address, "--address")
         guard FrenchValueSets.facilityTypes.contains(facility) else {
-            throw AccordError.invalid("--facility-code", "is not in value set JDV_J02", accepted: "a JDV_J02 code such as SA36 (Centre anti-cancer) or SA01")
+            throw AccordError.invalid(
+                "--facility-code", "is not in value set JDV_J02", accepted: "a JDV_J02 code such as SA36 (Centre anti-cancer) or SA01")
         }
         guard FrenchValueSets.practiceSettings.contains(practiceSetting) else {
             throw AccordError.invalid("--practice-setting", "is not in value set JDV_J04", accepted: "a JDV_J04 code such as ETABLISSEMENT")
@@ -133,20 +147,25 @@ enum Field {
     /// INS names: letters (any case), spaces, apostrophes and hyphens, at most 100 characters.
     static func name(_ value: String, _ field: String) throws {
         try text(value, field, maximum: 100)
-        let allowed = value.unicodeScalars.allSatisfy { CharacterSet.letters.contains($0) || $0 == " " || $0 == "'" || $0 == "-" || $0 == "’" }
+        let allowed = value.unicodeScalars.allSatisfy {
+            CharacterSet.letters.contains($0) || $0 == " " || $0 == "'" || $0 == "-" || $0 == "’"
+        }
         if !allowed {
-            throw AccordError.invalid(field, "holds characters a civil-status name cannot hold", accepted: "letters, spaces, apostrophes and hyphens")
+            throw AccordError.invalid(
+                field, "holds characters a civil-status name cannot hold", accepted: "letters, spaces, apostrophes and hyphens")
         }
     }
 
     /// Registry ids: NCT + 8 digits (ClinicalTrials.gov), EU CT `YYYY-NNNNNN-NN-NN`, EudraCT
     /// `YYYY-NNNNNN-NN`, or another registry's id of 3–40 letters, digits and `-_/.`.
     static func trialID(_ value: String) throws {
-        let ok = value.count >= 3 && value.count <= 40 && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_/.".contains($0)) }
+        let ok =
+            value.count >= 3 && value.count <= 40 && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_/.".contains($0)) }
         let upper = value.uppercased()
         let nctOK = !upper.hasPrefix("NCT") || (upper.count == 11 && upper.dropFirst(3).allSatisfy { $0.isNumber })
         if !ok || !nctOK {
-            throw AccordError.invalid("--trial-id", "is not a trial registry id", accepted: "a registry id such as NCT01234567 or 2024-512345-12-00")
+            throw AccordError.invalid(
+                "--trial-id", "is not a trial registry id", accepted: "a registry id such as NCT01234567 or 2024-512345-12-00")
         }
     }
 }

@@ -61,7 +61,9 @@ public struct RCPReference: Sendable, Hashable, Codable {
     /// Whether the board proposed a clinical trial.
     public var trialProposed: Bool?
 
-    public init(documentID: InstanceIdentifier, setID: InstanceIdentifier? = nil, meetingDate: CalendarDate? = nil, trialProposed: Bool? = nil) {
+    public init(
+        documentID: InstanceIdentifier, setID: InstanceIdentifier? = nil, meetingDate: CalendarDate? = nil, trialProposed: Bool? = nil
+    ) {
         self.documentID = documentID
         self.setID = setID
         self.meetingDate = meetingDate
@@ -151,7 +153,8 @@ public enum AccordJSON {
     /// An encoder with sorted keys, UTC instants, no escaped slashes.
     public static func encoder(pretty: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(UTCInstant.format(date))

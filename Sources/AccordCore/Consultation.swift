@@ -68,8 +68,12 @@ public struct Consultation: Sendable, Hashable, Codable {
         self.status = .open
         self.start = start
         self.participants = [
-            Participant(entry: EntryID(prefix: "P", number: 1), role: .patient, name: Consultation.patientName(start.patient), present: start.patientPresent),
-            Participant(entry: EntryID(prefix: "P", number: 2), role: .professional, name: start.clinicianName, id: start.clinicianID, function: start.clinicianFunction),
+            Participant(
+                entry: EntryID(prefix: "P", number: 1), role: .patient, name: Consultation.patientName(start.patient),
+                present: start.patientPresent),
+            Participant(
+                entry: EntryID(prefix: "P", number: 2), role: .professional, name: start.clinicianName, id: start.clinicianID,
+                function: start.clinicianFunction),
         ]
         self.options = []
         self.preferences = []
@@ -102,15 +106,21 @@ public struct Consultation: Sendable, Hashable, Codable {
                 participants[0].present = true
             } else {
                 participants.append(
-                    Participant(entry: EntryID(prefix: "P", number: participants.count + 1), role: role, name: name, id: id, function: function))
+                    Participant(
+                        entry: EntryID(prefix: "P", number: participants.count + 1), role: role, name: name, id: id, function: function))
             }
         case .optionAdded(let kind, let label, let benefits, let harms, let trialID, let origin):
             options.append(
-                ConsultationOption(number: options.count + 1, kind: kind, label: label, benefits: benefits, harms: harms, trialID: trialID, origin: origin))
+                ConsultationOption(
+                    number: options.count + 1, kind: kind, label: label, benefits: benefits, harms: harms, trialID: trialID, origin: origin)
+            )
         case .preferenceAdded(let text, let importance):
             preferences.append(Preference(entry: EntryID(prefix: "M", number: preferences.count + 1), text: text, importance: importance))
         case .decisionRecorded(let outcome, let takenBy):
-            decisions.append(Decision(entry: EntryID(prefix: "D", number: decisions.count + 1), outcome: outcome, takenBy: takenBy, recordedAt: event.recordedAt))
+            decisions.append(
+                Decision(
+                    entry: EntryID(prefix: "D", number: decisions.count + 1), outcome: outcome, takenBy: takenBy,
+                    recordedAt: event.recordedAt))
         case .noteAdded(let text):
             notes.append(Note(entry: EntryID(prefix: "N", number: notes.count + 1), text: text))
         case .sessionClosed:
@@ -153,7 +163,8 @@ public struct Consultation: Sendable, Hashable, Codable {
             if reason == nil {
                 throw AccordError(
                     .conflict,
-                    "session \(id) is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.")
+                    "session \(id) is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one."
+                )
             }
         }
         switch change {
@@ -171,31 +182,41 @@ public struct Consultation: Sendable, Hashable, Codable {
                     throw AccordError(
                         .notFound,
                         "session \(id) has no option \(number); expected "
-                            + (known.isEmpty ? "an option added first with `accord option add`." : "one of \(known.joined(separator: ", ")) as `session show` lists them."),
+                            + (known.isEmpty
+                                ? "an option added first with `accord option add`."
+                                : "one of \(known.joined(separator: ", ")) as `session show` lists them."),
                         field: "--agreed")
                 }
             }
             for entry in takenBy where !participants.contains(where: { $0.entry == entry && !$0.withdrawn }) {
                 let known = participants.filter { !$0.withdrawn }.map(\.entry.rawValue)
                 throw AccordError(
-                    .notFound, "session \(id) has no participant \(entry); expected participant ids such as \(known.joined(separator: ", ")).",
+                    .notFound,
+                    "session \(id) has no participant \(entry); expected participant ids such as \(known.joined(separator: ", ")).",
                     field: "--by")
             }
         case .entryWithdrawn(let entry):
             guard let withdrawn = isWithdrawn(entry) else {
-                throw AccordError(.notFound, "session \(id) has no entry \(entry); expected an entry id as `session show` lists it (P3, O2, M1, D1, N1…).", field: "ENTRY")
+                throw AccordError(
+                    .notFound,
+                    "session \(id) has no entry \(entry); expected an entry id as `session show` lists it (P3, O2, M1, D1, N1…).",
+                    field: "ENTRY")
             }
             if withdrawn { throw AccordError(.conflict, "entry \(entry) of session \(id) is already withdrawn.", field: "ENTRY") }
             if entry == EntryID("P1") || entry == EntryID("P2") {
                 throw AccordError(
-                    .conflict, "entry \(entry) (the patient or the clinician who started the session) cannot be withdrawn; a session started for the wrong patient is closed with a note and a new one started.",
+                    .conflict,
+                    "entry \(entry) (the patient or the clinician who started the session) cannot be withdrawn; a session started for the wrong patient is closed with a note and a new one started.",
                     field: "ENTRY")
             }
             if let decision, case .agreed(let number) = decision.outcome, entry == EntryID(prefix: "O", number: number) {
-                throw AccordError(.conflict, "option \(number) is the agreed option of decision \(decision.entry); withdraw \(decision.entry) first.", field: "ENTRY")
+                throw AccordError(
+                    .conflict, "option \(number) is the agreed option of decision \(decision.entry); withdraw \(decision.entry) first.",
+                    field: "ENTRY")
             }
             if let decision, entry.rawValue.hasPrefix("P"), decision.takenBy.contains(entry) {
-                throw AccordError(.conflict, "participant \(entry) took decision \(decision.entry); withdraw \(decision.entry) first.", field: "ENTRY")
+                throw AccordError(
+                    .conflict, "participant \(entry) took decision \(decision.entry); withdraw \(decision.entry) first.", field: "ENTRY")
             }
         case .optionAdded, .preferenceAdded, .noteAdded, .sessionClosed:
             break

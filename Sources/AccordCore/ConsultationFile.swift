@@ -41,18 +41,26 @@ public struct ConsultationFile: Sendable {
         } catch let error as AccordError {
             throw error
         } catch let error as YamlError {
-            throw AccordError(.invalidInput, "the consultation file is not valid YAML (\(Self.location(of: error))); expected a YAML mapping with format: \(formatTag).")
+            throw AccordError(
+                .invalidInput,
+                "the consultation file is not valid YAML (\(Self.location(of: error))); expected a YAML mapping with format: \(formatTag).")
         } catch {
             throw AccordError(.invalidInput, "the consultation file is not valid YAML; expected a YAML mapping with format: \(formatTag).")
         }
         let reader = try NodeReader(root, path: "")
-        try reader.allowOnly(["format", "patient", "clinician", "organisation_finess", "topic", "condition", "participants", "options", "preferences", "decision", "notes", "closed"])
+        try reader.allowOnly([
+            "format", "patient", "clinician", "organisation_finess", "topic", "condition", "participants", "options", "preferences",
+            "decision", "notes", "closed",
+        ])
         guard try reader.string("format") == formatTag else {
             throw AccordError.invalid("format", "is not a known consultation file format", accepted: formatTag)
         }
 
         let patient = try reader.mapping("patient")
-        try patient.allowOnly(["ins", "ins_oid", "birth_family_name", "birth_given_names", "first_birth_given_name", "birth_date", "sex", "birthplace", "used_family_name", "used_given_name", "ipp", "ipp_root", "present"])
+        try patient.allowOnly([
+            "ins", "ins_oid", "birth_family_name", "birth_given_names", "first_birth_given_name", "birth_date", "sex", "birthplace",
+            "used_family_name", "used_given_name", "ipp", "ipp_root", "present",
+        ])
         let clinician = try reader.mapping("clinician")
         try clinician.allowOnly(["id", "name", "function"])
         let identity = INSIdentity(
@@ -64,7 +72,8 @@ public struct ConsultationFile: Sendable {
         var ipp: InstanceIdentifier?
         if let value = try patient.optionalString("ipp") {
             guard let root = try patient.optionalString("ipp_root") else {
-                throw AccordError.invalid("patient.ipp_root", "is missing while patient.ipp is given", accepted: "the OID of the centre's IPP domain")
+                throw AccordError.invalid(
+                    "patient.ipp_root", "is missing while patient.ipp is given", accepted: "the OID of the centre's IPP domain")
             }
             ipp = InstanceIdentifier(root: root, extension_: value)
         }
@@ -75,13 +84,16 @@ public struct ConsultationFile: Sendable {
             } else {
                 let node = try reader.mapping("condition")
                 try node.allowOnly(["text", "code", "code_system"])
-                condition = Condition(text: try node.string("text"), code: try node.optionalString("code"), codeSystem: try node.optionalString("code_system"))
+                condition = Condition(
+                    text: try node.string("text"), code: try node.optionalString("code"), codeSystem: try node.optionalString("code_system")
+                )
             }
         }
         let start = SessionStart(
             patient: identity, ipp: ipp, patientPresent: try patient.optionalBool("present") ?? true,
             clinicianID: try clinician.string("id"), clinicianName: try clinician.string("name"),
-            clinicianFunction: try clinician.optionalString("function"), organisationFINESS: try reader.optionalString("organisation_finess"),
+            clinicianFunction: try clinician.optionalString("function"),
+            organisationFINESS: try reader.optionalString("organisation_finess"),
             topic: try reader.string("topic"), condition: condition)
 
         var changes: [Change] = []
@@ -89,9 +101,14 @@ public struct ConsultationFile: Sendable {
             try item.allowOnly(["role", "name", "id", "function"])
             let roleText = try item.string("role")
             guard let role = ParticipantRole(rawValue: roleText) else {
-                throw AccordError.invalid(item.path("role"), "is not a participant role", accepted: ParticipantRole.allCases.map(\.rawValue).joined(separator: ", "))
+                throw AccordError.invalid(
+                    item.path("role"), "is not a participant role",
+                    accepted: ParticipantRole.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            changes.append(.participantAdded(role: role, name: try item.optionalString("name") ?? "", id: try item.optionalString("id"), function: try item.optionalString("function")))
+            changes.append(
+                .participantAdded(
+                    role: role, name: try item.optionalString("name") ?? "", id: try item.optionalString("id"),
+                    function: try item.optionalString("function")))
             item.fieldNames = ["--name": "name", "--id": "id", "--function": "function", "--role": "role"]
             try item.check(changes.last!)
         }
@@ -99,9 +116,13 @@ public struct ConsultationFile: Sendable {
             try item.allowOnly(["kind", "label", "benefits", "harms", "trial_id"])
             let kindText = try item.string("kind")
             guard let kind = OptionKind(rawValue: kindText) else {
-                throw AccordError.invalid(item.path("kind"), "is not an option kind", accepted: OptionKind.allCases.map(\.rawValue).joined(separator: ", "))
+                throw AccordError.invalid(
+                    item.path("kind"), "is not an option kind", accepted: OptionKind.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            changes.append(.optionAdded(kind: kind, label: try item.string("label"), benefits: try item.strings("benefits"), harms: try item.strings("harms"), trialID: try item.optionalString("trial_id"), origin: nil))
+            changes.append(
+                .optionAdded(
+                    kind: kind, label: try item.string("label"), benefits: try item.strings("benefits"), harms: try item.strings("harms"),
+                    trialID: try item.optionalString("trial_id"), origin: nil))
             item.fieldNames = ["--label": "label", "--benefit": "benefits", "--harm": "harms", "--trial-id": "trial_id"]
             try item.check(changes.last!)
         }
@@ -116,14 +137,18 @@ public struct ConsultationFile: Sendable {
             try decision.allowOnly(["agreed", "deferred", "declined", "next_contact", "by"])
             let chosen = ["agreed", "deferred", "declined"].filter { decision.has($0) }
             guard chosen.count == 1 else {
-                throw AccordError.invalid("decision", "must hold exactly one of agreed, deferred, declined", accepted: "agreed: OPTION-NUMBER, or deferred: true with next_contact: YYYY-MM-DD, or declined: true")
+                throw AccordError.invalid(
+                    "decision", "must hold exactly one of agreed, deferred, declined",
+                    accepted: "agreed: OPTION-NUMBER, or deferred: true with next_contact: YYYY-MM-DD, or declined: true")
             }
             let outcome: DecisionOutcome
             switch chosen[0] {
             case "agreed":
                 outcome = .agreed(option: try decision.int("agreed"))
             case "deferred":
-                guard try decision.bool("deferred") else { throw AccordError.invalid("decision.deferred", "is false", accepted: "true, with next_contact") }
+                guard try decision.bool("deferred") else {
+                    throw AccordError.invalid("decision.deferred", "is false", accepted: "true, with next_contact")
+                }
                 outcome = .deferred(nextContact: try decision.date("next_contact"))
             default:
                 guard try decision.bool("declined") else { throw AccordError.invalid("decision.declined", "is false", accepted: "true") }
@@ -135,7 +160,9 @@ public struct ConsultationFile: Sendable {
         }
         for (index, note) in try reader.strings("notes").enumerated() {
             let change = Change.noteAdded(text: note)
-            do { try change.validate(today: CalendarDate("9999-12-31")!) } catch let error as AccordError { throw error.renamingField("notes[\(index)]") }
+            do { try change.validate(today: CalendarDate("9999-12-31")!) } catch let error as AccordError {
+                throw error.renamingField("notes[\(index)]")
+            }
             changes.append(change)
         }
         if try reader.optionalBool("closed") ?? false { changes.append(.sessionClosed) }
@@ -176,7 +203,8 @@ private struct NodeReader {
 
     init(_ node: Node, path: String) throws {
         guard case .mapping(let mapping) = node else {
-            throw AccordError.invalid(path.isEmpty ? "the consultation file" : path, "is not a mapping", accepted: "a YAML mapping of keys to values")
+            throw AccordError.invalid(
+                path.isEmpty ? "the consultation file" : path, "is not a mapping", accepted: "a YAML mapping of keys to values")
         }
         self.mapping = mapping
         self.prefix = path
@@ -192,7 +220,8 @@ private struct NodeReader {
 
     func node(_ key: String) throws -> Node {
         guard let node = mapping[key], node.null == nil else {
-            throw AccordError.invalid(path(key), "is missing" + (line > 0 ? " (mapping at line \(line))" : ""), accepted: "a value for this key")
+            throw AccordError.invalid(
+                path(key), "is missing" + (line > 0 ? " (mapping at line \(line))" : ""), accepted: "a value for this key")
         }
         return node
     }

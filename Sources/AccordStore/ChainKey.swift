@@ -30,7 +30,10 @@ public struct ChainKey: Sendable {
     static func load(_ url: URL) throws -> ChainKey? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         guard let data = FileManager.default.contents(atPath: url.path), data.count == 32 else {
-            throw AccordError(.io, "the chain key file is unreadable or not a 32-byte key; restore it from its backup (\(ChainKey.environmentVariable) names its place).")
+            throw AccordError(
+                .io,
+                "the chain key file is unreadable or not a 32-byte key; restore it from its backup (\(ChainKey.environmentVariable) names its place)."
+            )
         }
         return ChainKey(key: SymmetricKey(data: data))
     }
@@ -42,7 +45,8 @@ public struct ChainKey: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw AccordError(.io, "cannot create the folder of the chain key file; set \(ChainKey.environmentVariable) to a writable place.")
+            throw AccordError(
+                .io, "cannot create the folder of the chain key file; set \(ChainKey.environmentVariable) to a writable place.")
         }
         let key = SymmetricKey(size: .bits256)
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)

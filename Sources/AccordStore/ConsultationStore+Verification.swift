@@ -60,7 +60,9 @@ extension ConsultationStore {
             let count = try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0 }
             if count == 0 { return ChainVerification(eventCount: 0, head: nil, firstBreak: expected.map { Self.missingHead($0) }) }
             throw AccordError(
-                .io, "the chain key of this database is missing, so the chain cannot be checked; restore the key file or set \(ChainKey.environmentVariable).")
+                .io,
+                "the chain key of this database is missing, so the chain cannot be checked; restore the key file or set \(ChainKey.environmentVariable)."
+            )
         }
         return try read { db in
             var previous = ""
@@ -74,7 +76,8 @@ extension ConsultationStore {
             while let row = try rows.next() {
                 let content = EventContent(
                     sequence: row["seq"], sessionNumber: row["session_number"], sessionSequence: row["session_seq"],
-                    recordedAt: row["recorded_at"], author: row["author"], kind: row["kind"], payload: row["payload"], reason: row["reason"])
+                    recordedAt: row["recorded_at"], author: row["author"], kind: row["kind"], payload: row["payload"], reason: row["reason"]
+                )
                 let stored: String = row["chain"]
                 count += 1
                 if firstBreak == nil {
@@ -82,7 +85,8 @@ extension ConsultationStore {
                         firstBreak = .init(
                             sequence: expectedSequence,
                             problem: content.sequence > expectedSequence
-                                ? "events \(expectedSequence)…\(content.sequence - 1) are missing (removed)" : "event \(content.sequence) appears twice")
+                                ? "events \(expectedSequence)…\(content.sequence - 1) are missing (removed)"
+                                : "event \(content.sequence) appears twice")
                     } else if key.link(content, previous: previous) != stored {
                         firstBreak = .init(
                             sequence: content.sequence,
@@ -91,14 +95,20 @@ extension ConsultationStore {
                         sessionSequence != (sessionSequences[number] ?? 0) + 1
                     {
                         firstBreak = .init(
-                            sequence: content.sequence, problem: "it is event \(sessionSequence) of session S\(number), whose previous event was \(sessionSequences[number] ?? 0)")
+                            sequence: content.sequence,
+                            problem:
+                                "it is event \(sessionSequence) of session S\(number), whose previous event was \(sessionSequences[number] ?? 0)"
+                        )
                     }
                 }
-                if let number = content.sessionNumber, let sessionSequence = content.sessionSequence { sessionSequences[number] = sessionSequence }
+                if let number = content.sessionNumber, let sessionSequence = content.sessionSequence {
+                    sessionSequences[number] = sessionSequence
+                }
                 if let expected, content.sequence == expected.sequence {
                     headSeen = true
                     if stored != expected.hash && firstBreak == nil {
-                        firstBreak = .init(sequence: expected.sequence, problem: "its chain value differs from the recorded head: the log was rewritten")
+                        firstBreak = .init(
+                            sequence: expected.sequence, problem: "its chain value differs from the recorded head: the log was rewritten")
                     }
                 }
                 previous = stored

@@ -28,7 +28,8 @@ extension ConsultationStore {
         try read { db in
             let last = try Row.fetchOne(
                 db,
-                sql: "SELECT version, last_session_seq FROM document_version WHERE session_number = ? AND profile = ? ORDER BY version DESC LIMIT 1",
+                sql:
+                    "SELECT version, last_session_seq FROM document_version WHERE session_number = ? AND profile = ? ORDER BY version DESC LIMIT 1",
                 arguments: [consultation.id.number, profile])
             guard let last else { return DocumentVersion(version: 1, replaces: nil, alreadyExported: false) }
             let version: Int = last["version"]
@@ -50,7 +51,9 @@ extension ConsultationStore {
                         INSERT OR IGNORE INTO document_version (session_number, profile, version, last_session_seq, exported_at)
                         VALUES (?, ?, ?, ?, ?)
                         """,
-                    arguments: [consultation.id.number, profile, version.version, consultation.lastSessionSequence, UTCInstant.format(instant)])
+                    arguments: [
+                        consultation.id.number, profile, version.version, consultation.lastSessionSequence, UTCInstant.format(instant),
+                    ])
             }
         } catch let error as DatabaseError {
             throw StoreErrors.map(error, opening: nil)

@@ -52,7 +52,9 @@ public struct ConsultationStore: Sendable {
             let pool = try DatabasePool(path: path, configuration: configuration)
             if try pool.read({ db in try migrator.hasBeenSuperseded(db) }) {
                 throw AccordError(
-                    .io, "the database was written by a newer version of Accord; open it with that version (this one will not migrate it downwards).")
+                    .io,
+                    "the database was written by a newer version of Accord; open it with that version (this one will not migrate it downwards)."
+                )
             }
             try migrator.migrate(pool)
             let databaseID = try pool.read { db in
@@ -73,7 +75,8 @@ public struct ConsultationStore: Sendable {
         guard !FileManager.default.fileExists(atPath: path) else { return }
         let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         if descriptor < 0 && errno != EEXIST {
-            throw AccordError(.io, "cannot create the database file; check the path given by --db or ACCORD_DB and its folder's permissions.")
+            throw AccordError(
+                .io, "cannot create the database file; check the path given by --db or ACCORD_DB and its folder's permissions.")
         }
         if descriptor >= 0 { close(descriptor) }
     }
@@ -171,7 +174,8 @@ public struct ConsultationStore: Sendable {
         guard count == 0 else {
             throw AccordError(
                 .io,
-                "the chain key of this database is missing; restore the key file from its backup, or set \(ChainKey.environmentVariable) to its place (nothing was recorded).")
+                "the chain key of this database is missing; restore the key file from its backup, or set \(ChainKey.environmentVariable) to its place (nothing was recorded)."
+            )
         }
         logger.info("created a chain key file")
         return try ChainKey.create(keyURL)

@@ -38,7 +38,9 @@ struct EventRecorder {
 
     /// Appends one event chained to the last one; for a session event, updates the summary row.
     @discardableResult
-    mutating func append(_ change: Change, session id: SessionID?, author: String, reason: String? = nil, at instant: Date? = nil) throws
+    mutating func append(
+        _ change: Change, session id: SessionID?, author: String, reason: String? = nil, at instant: Date? = nil
+    ) throws
         -> RecordedEvent
     {
         let now = instant ?? clock.now()
@@ -98,7 +100,8 @@ struct EventRecorder {
         guard let recordedAt = UTCInstant.parse(recordedText),
             let change = try? decoder.decode(Change.self, from: Data(payload.utf8))
         else {
-            throw AccordError(.conflict, "event \(sequence) cannot be read; the database may have been changed outside Accord (run `accord verify`).")
+            throw AccordError(
+                .conflict, "event \(sequence) cannot be read; the database may have been changed outside Accord (run `accord verify`).")
         }
         return RecordedEvent(
             sequence: sequence, sessionID: sessionNumber.map(SessionID.init(number:)), sessionSequence: row["session_seq"],

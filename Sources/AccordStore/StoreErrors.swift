@@ -10,11 +10,14 @@ enum StoreErrors {
     static func map(_ error: DatabaseError, opening path: String?) -> AccordError {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return AccordError(.busy, "the database is busy (another accord process is writing), try again; nothing was recorded.")
+            return AccordError(
+                .busy, "the database is busy, try again: another accord process held it longer than the busy timeout; nothing was recorded."
+            )
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
             return AccordError(.io, "the database file is not an Accord database or is damaged; nothing was recorded.")
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
-            return AccordError(.io, "the database file cannot be opened for writing; check the path given by --db or ACCORD_DB and its permissions.")
+            return AccordError(
+                .io, "the database file cannot be opened for writing; check the path given by --db or ACCORD_DB and its permissions.")
         case .SQLITE_CONSTRAINT:
             return AccordError(.conflict, "the database refused the change (\(error.message ?? "constraint")); nothing was recorded.")
         default:

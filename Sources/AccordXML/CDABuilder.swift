@@ -54,10 +54,13 @@ struct CDABuilder {
         writer.element(name, attributes: [("value", UTCInstant.hl7(date))])
     }
 
+    /// An interval of UTC instants. A session that closes in the second it starts (a whole
+    /// consultation imported at once) gets `low` only: the HL7 datatype rules (dtr1-6-IVL_TS)
+    /// refuse `high` equal to `low`.
     private func interval(_ name: String, low: Date, high: Date?) {
         writer.startElement(name)
         time("low", low)
-        if let high { time("high", high) }
+        if let high, UTCInstant.hl7(high) != UTCInstant.hl7(low) { time("high", high) }
         writer.endElement()
     }
 
@@ -503,7 +506,8 @@ struct CDABuilder {
                 writer.text(".")
             }
             if !decision.takenBy.isEmpty {
-                writer.element("paragraph", text: "Décision prise par : " + decision.takenBy.map(participantLabel).joined(separator: ", ") + ".")
+                writer.element(
+                    "paragraph", text: "Décision prise par : " + decision.takenBy.map(participantLabel).joined(separator: ", ") + ".")
             }
             writer.element("paragraph", text: "Enregistrée le \(Self.frenchInstant(decision.recordedAt)).")
             writer.endElement()
@@ -544,11 +548,13 @@ struct CDABuilder {
                 writer.element("paragraph", text: "Mise en œuvre de l'option retenue (option \(number) : \(label)).")
             case .deferred(let next)?:
                 writer.mixedElement("paragraph") {
-                    writer.element("content", attributes: [("ID", "next-contact")], text: "Prochain contact prévu le \(Self.frenchDate(next))")
+                    writer.element(
+                        "content", attributes: [("ID", "next-contact")], text: "Prochain contact prévu le \(Self.frenchDate(next))")
                     writer.text(" : le patient fera connaître sa décision après un temps de réflexion.")
                 }
             case .declined?:
-                writer.element("paragraph", text: "Aucun des traitements proposés ne sera engagé ; le suivi est à organiser avec le patient.")
+                writer.element(
+                    "paragraph", text: "Aucun des traitements proposés ne sera engagé ; le suivi est à organiser avec le patient.")
             case nil:
                 writer.element("paragraph", text: "Aucune suite enregistrée.")
             }

@@ -136,7 +136,8 @@ public enum CDAExporter {
             do {
                 try SafeXMLParser().wellFormed(data)
             } catch let error as AccordError {
-                throw AccordError(.invalidDocument, "the document for session \(session) is not well-formed XML: \(error.message) Nothing was written.")
+                throw AccordError(
+                    .invalidDocument, "the document for session \(session) is not well-formed XML: \(error.message) Nothing was written.")
             }
             validation = .notValidated
         }
@@ -144,10 +145,11 @@ public enum CDAExporter {
         let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try data.write(to: temporary)
+            try PrivateFile.write(data, to: temporary)
             if rename(temporary.path, target.path) != 0 {
                 let code = errno
-                throw AccordError(.io, "could not move the document for session \(session) into place (\(String(cString: strerror(code)))).")
+                throw AccordError(
+                    .io, "could not move the document for session \(session) into place (\(String(cString: strerror(code)))).")
             }
         } catch let error as AccordError {
             try? FileManager.default.removeItem(at: temporary)
@@ -155,7 +157,8 @@ public enum CDAExporter {
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw AccordError(
-                .io, "could not write the document for session \(session) into \(directory.path): \(error.localizedDescription)", field: "--out")
+                .io, "could not write the document for session \(session) into \(directory.path): \(error.localizedDescription)",
+                field: "--out")
         }
         return ExportOutcome(url: target, byteCount: data.count, validation: validation)
     }

@@ -133,13 +133,15 @@ struct RCPReportReading {
     func checkKind() throws {
         let isCDA = try reader.count(xpath: "/*[local-name()='ClinicalDocument' and namespace-uri()='urn:hl7-org:v3']") == 1
         guard isCDA else {
-            throw Self.refusal("the file is XML but not a CDA document (its root element is not ClinicalDocument in namespace urn:hl7-org:v3)")
+            throw Self.refusal(
+                "the file is XML but not a CDA document (its root element is not ClinicalDocument in namespace urn:hl7-org:v3)")
         }
         let template = try reader.count(xpath: "\(Self.root)/hl7:templateId[@root='\(RCPReport.templateID)']") > 0
         let code = try reader.count(xpath: "\(Self.root)/hl7:code[@code='\(RCPReport.documentCode)']") > 0
         guard template || code else {
             throw Self.refusal(
-                "the file is a CDA document but not an RCP report (it has neither templateId \(RCPReport.templateID) nor document code LOINC \(RCPReport.documentCode))")
+                "the file is a CDA document but not an RCP report (it has neither templateId \(RCPReport.templateID) nor document code LOINC \(RCPReport.documentCode))"
+            )
         }
     }
 
@@ -161,7 +163,8 @@ struct RCPReportReading {
         let insID = "\(Self.patientRole)/hl7:id\(Self.rootIn(RCPReport.insOIDs))[@extension][1]"
         guard let oid = try text("\(insID)/@root"), let ins = try text("\(insID)/@extension") else {
             throw Self.refusal(
-                "the RCP report names no patient INS (recordTarget/patientRole/id with root 1.2.250.1.213.1.4.8, .9, .10 or .11 and an extension)")
+                "the RCP report names no patient INS (recordTarget/patientRole/id with root 1.2.250.1.213.1.4.8, .9, .10 or .11 and an extension)"
+            )
         }
         if oid != KnownOID.insNIA, let problem = IdentifierCheck.insNIR(ins) {
             warnings.append("recordTarget/patientRole/id (INS): the INS-NIR \(problem); kept as read — check the report.")
@@ -201,8 +204,11 @@ struct RCPReportReading {
         identity.usedFamilyName = usedFamily == identity.birthFamilyName ? nil : usedFamily
         identity.usedGivenName = usedGiven == identity.firstBirthGivenName ? nil : usedGiven
         for warning in IdentityCrossCheck.warnings(identity) {
-            warnings.append("recordTarget/patientRole/id (INS): " + warning.replacingOccurrences(of: "--sex", with: "administrativeGenderCode")
-                .replacingOccurrences(of: "--birth-date", with: "birthTime").replacingOccurrences(of: "--birthplace", with: "birthplace county"))
+            warnings.append(
+                "recordTarget/patientRole/id (INS): "
+                    + warning.replacingOccurrences(of: "--sex", with: "administrativeGenderCode")
+                    .replacingOccurrences(of: "--birth-date", with: "birthTime").replacingOccurrences(
+                        of: "--birthplace", with: "birthplace county"))
         }
         return identity
     }
@@ -222,12 +228,19 @@ struct RCPReportReading {
     /// The FINESS of the author's organisation, else the custodian's (see ``RCPReport``).
     mutating func organisation() throws -> (String?, RCPReport.OrganisationSource?) {
         let places: [(RCPReport.OrganisationSource, String, String)] = [
-            (.author, "\(Self.root)/hl7:author[1]/hl7:assignedAuthor/hl7:representedOrganization", "author/assignedAuthor/representedOrganization/id"),
-            (.custodian, "\(Self.root)/hl7:custodian/hl7:assignedCustodian/hl7:representedCustodianOrganization",
-                "custodian/assignedCustodian/representedCustodianOrganization/id"),
+            (
+                .author, "\(Self.root)/hl7:author[1]/hl7:assignedAuthor/hl7:representedOrganization",
+                "author/assignedAuthor/representedOrganization/id"
+            ),
+            (
+                .custodian, "\(Self.root)/hl7:custodian/hl7:assignedCustodian/hl7:representedCustodianOrganization",
+                "custodian/assignedCustodian/representedCustodianOrganization/id"
+            ),
         ]
         for (source, element, path) in places {
-            guard let value = try text("\(element)/hl7:id[@root='\(KnownOID.idNatStruct)']/@extension"), value.hasPrefix("1") else { continue }
+            guard let value = try text("\(element)/hl7:id[@root='\(KnownOID.idNatStruct)']/@extension"), value.hasPrefix("1") else {
+                continue
+            }
             let finess = String(value.dropFirst()).uppercased()
             if let problem = IdentifierCheck.finess(finess) {
                 warnings.append("\(path) (IdNat_Struct, prefix 1 + FINESS): the FINESS number \(problem); not taken as the organisation.")
@@ -248,9 +261,11 @@ struct RCPReportReading {
         let site = "\(observation)/hl7:targetSiteCode[@codeSystem='\(Self.icd10)']"
         let morphology = "\(observation)/hl7:value[@codeSystem='\(Self.icdO)']"
         let siteText = try line("\(site)/@displayName") ?? narrative(reference: text("\(site)/hl7:originalText/hl7:reference/@value"))
-        let laterality = try narrative(reference: text("\(site)/hl7:qualifier/hl7:value/hl7:originalText/hl7:reference/@value"))
+        let laterality =
+            try narrative(reference: text("\(site)/hl7:qualifier/hl7:value/hl7:originalText/hl7:reference/@value"))
             ?? line("\(site)/hl7:qualifier/hl7:value/@displayName")
-        let morphologyText = try line("\(morphology)/@displayName")
+        let morphologyText =
+            try line("\(morphology)/@displayName")
             ?? narrative(reference: text("\(morphology)/hl7:originalText/hl7:reference/@value"))
             ?? narrative(reference: text("\(observation)/hl7:value/hl7:originalText/hl7:reference/@value"))
         var parts: [String] = []
@@ -282,8 +297,9 @@ struct RCPReportReading {
         for index in stride(from: 1, through: count, by: 1) {
             let procedure = "(\(procedures))[\(index)]"
             let reference = try text("\(procedure)/hl7:code/hl7:originalText/hl7:reference/@value")
-            guard let label = try narrative(reference: reference)
-                ?? line("\(procedure)/hl7:code/@displayName") ?? line("\(procedure)/hl7:code/hl7:originalText")
+            guard
+                let label = try narrative(reference: reference)
+                    ?? line("\(procedure)/hl7:code/@displayName") ?? line("\(procedure)/hl7:code/hl7:originalText")
             else {
                 unlabelled += 1
                 continue
@@ -299,13 +315,16 @@ struct RCPReportReading {
         }
         if disagreements > 0 {
             warnings.append(
-                "section 18776-5 (Plan de soins): for \(disagreements) treatment(s), procedure/priorityCode/originalText differs from the intention number of the narrative table (column Numéro d'intention); the narrative, which the board attested, was followed.")
+                "section 18776-5 (Plan de soins): for \(disagreements) treatment(s), procedure/priorityCode/originalText differs from the intention number of the narrative table (column Numéro d'intention); the narrative, which the board attested, was followed."
+            )
         }
         if unlabelled > 0 {
-            warnings.append("section 18776-5 (Plan de soins): \(unlabelled) treatment(s) without narrative text or code display name were left out.")
+            warnings.append(
+                "section 18776-5 (Plan de soins): \(unlabelled) treatment(s) without narrative text or code display name were left out.")
         }
         var options = numbered.keys.sorted().map { number in
-            RCPReport.ProposedOption(kind: .treatment, label: Self.sequenceLabel(numbered[number]!), intention: number, treatments: numbered[number]!)
+            RCPReport.ProposedOption(
+                kind: .treatment, label: Self.sequenceLabel(numbered[number]!), intention: number, treatments: numbered[number]!)
         }
         options += unnumbered.map { RCPReport.ProposedOption(kind: .treatment, label: $0, treatments: [$0]) }
         let surveillance = "\(section)/hl7:entry/hl7:encounter[hl7:code[@code='MED-226']]"

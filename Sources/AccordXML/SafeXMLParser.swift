@@ -70,7 +70,8 @@ public struct SafeXMLParser: Sendable {
             xmlFreeDoc(document)
             throw AccordError(
                 .invalidInput,
-                "the XML document declares a DTD (<!DOCTYPE …>), which Accord refuses so that no entity is ever expanded; expected a document without DOCTYPE.")
+                "the XML document declares a DTD (<!DOCTYPE …>), which Accord refuses so that no entity is ever expanded; expected a document without DOCTYPE."
+            )
         }
         return document
     }

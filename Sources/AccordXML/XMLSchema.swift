@@ -41,7 +41,8 @@ public final class XMLSchema: @unchecked Sendable {
         xmlSetStructuredErrorFunc(box.toOpaque(), LibXMLErrorCollector.callback)
         guard let schema = xmlSchemaParse(parserContext) else {
             let detail = collector.messages.prefix(3).joined(separator: "; ")
-            throw AccordError(.invalidInput, "the schema \(url.path) could not be compiled: \(detail.isEmpty ? "no detail from libxml2" : detail).")
+            throw AccordError(
+                .invalidInput, "the schema \(url.path) could not be compiled: \(detail.isEmpty ? "no detail from libxml2" : detail).")
         }
         self.schema = schema
         self.url = url

@@ -15,7 +15,8 @@ struct Accord: ParsableCommand {
             """,
         subcommands: [
             SessionCommand.self, ParticipantCommand.self, OptionCommand.self, PreferenceCommand.self,
-            DecisionCommand.self, NoteCommand.self, EntryCommand.self, CentreCommand.self, ExportCommand.self, VerifyCommand.self, RCPCommand.self,
+            DecisionCommand.self, NoteCommand.self, EntryCommand.self, CentreCommand.self, ExportCommand.self, VerifyCommand.self,
+            RCPCommand.self,
         ]
     )
 
@@ -42,10 +43,16 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The database file (env ACCORD_DB; default ./accord.sqlite).", valueName: "path"))
     var db: String?
 
-    @Option(name: .long, help: ArgumentHelp("IdNat_PS of who records the change (env ACCORD_AUTHOR; default: the session's clinician).", valueName: "idnat-ps"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "IdNat_PS of who records the change (env ACCORD_AUTHOR; default: the session's clinician).", valueName: "idnat-ps"))
     var author: String?
 
-    @Option(name: .long, help: ArgumentHelp("The event chain's key file (env ACCORD_KEY_FILE; default ~/.config/accord/keys/DATABASE-ID.key).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The event chain's key file (env ACCORD_KEY_FILE; default ~/.config/accord/keys/DATABASE-ID.key).", valueName: "path"))
     var keyFile: String?
 
     /// The database path: `--db`, then `ACCORD_DB`, then `accord.sqlite` here.

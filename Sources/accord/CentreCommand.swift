@@ -36,10 +36,14 @@ struct CentreCommand: ParsableCommand {
 
         func run() throws {
             guard let facility = FrenchValueSets.facility(code: facilityCode.uppercased()) else {
-                throw AccordError.invalid("--facility-code", "is not in value set JDV_J02", accepted: "a JDV_J02 code such as SA36 (Centre anti-cancer); `accord centre codes` lists them")
+                throw AccordError.invalid(
+                    "--facility-code", "is not in value set JDV_J02",
+                    accepted: "a JDV_J02 code such as SA36 (Centre anti-cancer); `accord centre codes` lists them")
             }
             guard let setting = FrenchValueSets.practiceSetting(code: practiceSetting.uppercased()) else {
-                throw AccordError.invalid("--practice-setting", "is not in value set JDV_J04", accepted: "a JDV_J04 code such as ETABLISSEMENT; `accord centre codes` lists them")
+                throw AccordError.invalid(
+                    "--practice-setting", "is not in value set JDV_J04",
+                    accepted: "a JDV_J04 code such as ETABLISSEMENT; `accord centre codes` lists them")
             }
             let settings = CentreSettings(
                 oidRoot: oidRoot, finess: finess.uppercased(), name: name, address: address, facility: facility, practiceSetting: setting)
@@ -80,7 +84,8 @@ struct CentreCommand: ParsableCommand {
     }
 
     struct Codes: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the codes of value sets JDV_J02 (facility) and JDV_J04 (practice setting).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the codes of value sets JDV_J02 (facility) and JDV_J04 (practice setting).")
 
         func run() throws {
             print("JDV_J02 healthcareFacilityTypeCode (--facility-code):")

@@ -14,17 +14,19 @@ enum ConsultationText {
             line("Condition: \(condition.text)" + (condition.code.map { " [\($0)]" } ?? "") + origin(condition.origin))
         }
         if let rcp = start.rcp {
-            line("RCP report: \(rcp.documentID.root)" + (rcp.documentID.extension_.map { " / \($0)" } ?? "")
-                + (rcp.meetingDate.map { ", meeting \($0)" } ?? "")
-                + (rcp.trialProposed.map { $0 ? ", trial proposed" : ", no trial proposed" } ?? ""))
+            line(
+                "RCP report: \(rcp.documentID.root)" + (rcp.documentID.extension_.map { " / \($0)" } ?? "")
+                    + (rcp.meetingDate.map { ", meeting \($0)" } ?? "")
+                    + (rcp.trialProposed.map { $0 ? ", trial proposed" : ", no trial proposed" } ?? ""))
         }
         if let template = start.template { line("Template:  \(template)") }
         let p = start.patient
         line()
         line("Patient (INS \(p.ins), OID \(p.insOID))")
         line("  birth name \(p.birthFamilyName), given names \(p.birthGivenNames) (first: \(p.firstBirthGivenName))")
-        line("  born \(p.birthDate), sex \(p.sex.rawValue), birthplace COG \(p.birthplaceCode)"
-            + (start.ipp.map { ", IPP \($0.extension_ ?? "")" } ?? ""))
+        line(
+            "  born \(p.birthDate), sex \(p.sex.rawValue), birthplace COG \(p.birthplaceCode)"
+                + (start.ipp.map { ", IPP \($0.extension_ ?? "")" } ?? ""))
         line()
         line("Participants:")
         for participant in c.participants {
@@ -38,8 +40,9 @@ enum ConsultationText {
         line()
         line("Options:" + (c.options.isEmpty ? " none yet" : ""))
         for option in c.options {
-            line("  \(option.number). [\(option.entry)] \(option.kind.rawValue): \(option.label)"
-                + (option.trialID.map { " (trial \($0))" } ?? "") + origin(option.origin) + (option.withdrawn ? " — withdrawn" : ""))
+            line(
+                "  \(option.number). [\(option.entry)] \(option.kind.rawValue): \(option.label)"
+                    + (option.trialID.map { " (trial \($0))" } ?? "") + origin(option.origin) + (option.withdrawn ? " — withdrawn" : ""))
             for benefit in option.benefits { line("       + \(benefit)") }
             for harm in option.harms { line("       − \(harm)") }
         }
@@ -55,8 +58,10 @@ enum ConsultationText {
             line("Decision:")
             for decision in c.decisions {
                 let current = decision == c.decision ? "" : " — replaced"
-                line("  \(decision.entry)  \(describe(decision.outcome, c))" + (decision.takenBy.isEmpty ? "" : ", by \(decision.takenBy.map(\.rawValue).joined(separator: " "))")
-                    + ", \(UTCInstant.format(decision.recordedAt))" + current)
+                line(
+                    "  \(decision.entry)  \(describe(decision.outcome, c))"
+                        + (decision.takenBy.isEmpty ? "" : ", by \(decision.takenBy.map(\.rawValue).joined(separator: " "))")
+                        + ", \(UTCInstant.format(decision.recordedAt))" + current)
             }
         }
         if !c.notes.isEmpty {

@@ -13,7 +13,9 @@ private func record(
 
 /// The `--reason` every change command takes: required once the session is closed.
 struct ReasonOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Why the record changes; required once the session is closed (the change is then an amendment).", valueName: "text"))
+    @Option(
+        help: ArgumentHelp(
+            "Why the record changes; required once the session is closed (the change is then an amendment).", valueName: "text"))
     var reason: String?
 }
 
@@ -49,7 +51,9 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            try record(.participantAdded(role: role, name: name ?? "", id: id, function: function), store, session, reason: amendment.reason) { consultation in
+            try record(
+                .participantAdded(role: role, name: name ?? "", id: id, function: function), store, session, reason: amendment.reason
+            ) { consultation in
                 role == .patient
                     ? "Recorded the patient (P1) as present in session \(session)."
                     : "Added participant \(consultation.participants.last!.entry) (\(role.rawValue)) to session \(session)."
@@ -62,7 +66,8 @@ extension ParticipantRole: ExpressibleByArgument {}
 extension OptionKind: ExpressibleByArgument {}
 
 struct OptionCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "option", abstract: "Record the options discussed.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(
+        commandName: "option", abstract: "Record the options discussed.", subcommands: [Add.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an option; it gets the next number (1, 2, …), never reused.")
@@ -96,7 +101,8 @@ struct OptionCommand: ParsableCommand {
         }
 
         func run() throws {
-            let change = Change.optionAdded(kind: kind, label: label, benefits: benefit, harms: harm, trialID: trialId?.uppercased(), origin: nil)
+            let change = Change.optionAdded(
+                kind: kind, label: label, benefits: benefit, harms: harm, trialID: trialId?.uppercased(), origin: nil)
             try record(change, store, session, reason: amendment.reason) { consultation in
                 if kind == .clinicalTrial && trialId == nil {
                     Terminal.warning("the clinical trial option has no registry id (--trial-id).")
@@ -109,7 +115,8 @@ struct OptionCommand: ParsableCommand {
 }
 
 struct PreferenceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "preference", abstract: "Record what matters to the patient.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(
+        commandName: "preference", abstract: "Record what matters to the patient.", subcommands: [Add.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add something that matters to the patient (a value, concern or goal).")
@@ -162,7 +169,9 @@ struct DecisionCommand: ParsableCommand {
         @Flag(help: "The patient declined every option.")
         var declined = false
 
-        @Option(parsing: .upToNextOption, help: ArgumentHelp("The participants who took the decision (entry ids such as P1 P3).", valueName: "entry"))
+        @Option(
+            parsing: .upToNextOption,
+            help: ArgumentHelp("The participants who took the decision (entry ids such as P1 P3).", valueName: "entry"))
         var by: [String] = []
 
         func validate() throws {
@@ -188,9 +197,12 @@ struct DecisionCommand: ParsableCommand {
                 outcome = .declined
             }
             for entry in by where !entry.uppercased().hasPrefix("P") {
-                throw AccordError.invalid("--by", "names an entry that is not a participant", accepted: "participant ids such as P1 P3, as `session show` lists them")
+                throw AccordError.invalid(
+                    "--by", "names an entry that is not a participant",
+                    accepted: "participant ids such as P1 P3, as `session show` lists them")
             }
-            try record(.decisionRecorded(outcome: outcome, takenBy: by.map(EntryID.init)), store, session, reason: amendment.reason) { consultation in
+            try record(.decisionRecorded(outcome: outcome, takenBy: by.map(EntryID.init)), store, session, reason: amendment.reason) {
+                consultation in
                 "Recorded decision \(consultation.decision!.entry) (\(outcome.name)) in session \(session)."
             }
         }

@@ -36,11 +36,13 @@ struct ExportCommand: ParsableCommand {
         let database = try store.openStore()
         let consultation = try database.consultation(session.id)
         guard consultation.status == .closed else {
-            throw AccordError(.conflict, "session \(session.id) is still open; close it with `accord session close \(session.id)` before exporting.")
+            throw AccordError(
+                .conflict, "session \(session.id) is still open; close it with `accord session close \(session.id)` before exporting.")
         }
         let stored = try database.centreSettings()
         if stored == nil {
-            Terminal.warning("no centre settings yet: the document uses example values on the 2.999 OID arc; set them with `accord centre set`.")
+            Terminal.warning(
+                "no centre settings yet: the document uses example values on the 2.999 OID arc; set them with `accord centre set`.")
         }
         let schemaFolder = schemas ?? ProcessInfo.processInfo.environment["ACCORD_SCHEMAS"].flatMap { $0.isEmpty ? nil : $0 }
         let schema = try schemaFolder.map { try SchemaLocator(folder: $0, option: schemas != nil ? "--schemas" : "ACCORD_SCHEMAS").cda() }

@@ -26,7 +26,8 @@ extension SessionCommand {
             for event in events {
                 let before = consultation
                 if consultation == nil { consultation = try Consultation(events: [event]) } else { consultation!.apply(event) }
-                var line = "\(event.sequence)\t\(session.id)#\(event.sessionSequence ?? 0)\t\(UTCInstant.format(event.recordedAt))\t\(event.author)\t\(event.change.kind)"
+                var line =
+                    "\(event.sequence)\t\(session.id)#\(event.sessionSequence ?? 0)\t\(UTCInstant.format(event.recordedAt))\t\(event.author)\t\(event.change.kind)"
                 line += "\t" + EventText.summary(event.change, before: before, after: consultation!)
                 if let reason = event.reason {
                     line += (before?.status == .closed ? "\tamendment: " : "\treason: ") + reason
@@ -42,7 +43,8 @@ enum EventText {
     static func summary(_ change: Change, before: Consultation?, after: Consultation) -> String {
         switch change {
         case .sessionStarted(let start):
-            return "started: patient P1" + (start.patientPresent ? "" : " (absent)") + ", clinician P2" + (start.rcp == nil ? "" : ", from an RCP report")
+            return "started: patient P1" + (start.patientPresent ? "" : " (absent)") + ", clinician P2"
+                + (start.rcp == nil ? "" : ", from an RCP report")
         case .participantAdded(let role, _, _, _):
             return role == .patient ? "patient P1 now present" : "added \(after.participants.last!.entry) (\(role.rawValue))"
         case .optionAdded(let kind, let label, _, _, _, _):

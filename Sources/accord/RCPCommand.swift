@@ -8,7 +8,8 @@ struct RCPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rcp",
         abstract: "Read tumour board (RCP) reports (CI-SIS FRCP documents).",
-        discussion: "`accord session start --from-rcp FILE` starts a session from a report; `accord rcp show FILE` shows what it would take.",
+        discussion:
+            "`accord session start --from-rcp FILE` starts a session from a report; `accord rcp show FILE` shows what it would take.",
         subcommands: [Show.self]
     )
 
@@ -48,7 +49,8 @@ enum RCPReportFile {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = (attributes?[.size] as? NSNumber)?.intValue, size > parser.maximumSize {
             throw AccordError(
-                .invalidInput, "the RCP report is \(size) bytes, larger than the limit of \(parser.maximumSize) bytes; expected an RCP report of at most that size.",
+                .invalidInput,
+                "the RCP report is \(size) bytes, larger than the limit of \(parser.maximumSize) bytes; expected an RCP report of at most that size.",
                 field: field)
         }
         guard attributes?[.type] as? FileAttributeType != .typeDirectory, let data = FileManager.default.contents(atPath: path) else {
@@ -88,7 +90,10 @@ enum RCPReportFile {
         line("  birthplace (COG):       \(p.birthplaceCode)")
         line("  IPP:                    " + (report.ipp.map { "\($0.extension_ ?? "") (root \($0.root))" } ?? "none"))
         line()
-        line("Organisation FINESS: " + (report.organisationFINESS.map { "\($0) (from the \(report.organisationSource?.rawValue ?? "report")'s organisation)" } ?? "none (the centre's is used)"))
+        line(
+            "Organisation FINESS: "
+                + (report.organisationFINESS.map { "\($0) (from the \(report.organisationSource?.rawValue ?? "report")'s organisation)" }
+                    ?? "none (the centre's is used)"))
         if let condition = report.condition {
             line("Condition:  \(condition.text)" + (condition.code.map { " [\($0)]" } ?? ""))
         } else {

@@ -7,7 +7,7 @@ struct SessionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
         abstract: "Start, show, list, close or import consultation sessions.",
-        subcommands: [Start.self, Show.self, List.self, Close.self, Import.self]
+        subcommands: [Start.self, Show.self, List.self, Close.self, Import.self, History.self]
     )
 
     struct Start: ParsableCommand {
@@ -21,13 +21,16 @@ struct SessionCommand: ParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: ArgumentHelp("Start from this RCP report (CI-SIS FRCP, CDA XML): patient, diagnosis, options, trial flag.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp("Start from an RCP report (FRCP, CDA XML): patient, diagnosis, options.", valueName: "file"))
         var fromRcp: String?
 
         @Option(help: ArgumentHelp("The patient's INS (15 characters: NIR and key); required without --from-rcp.", valueName: "ins"))
         var patientIns: String?
 
-        @Option(help: ArgumentHelp("OID of the INS (default: production INS-NIR 1.2.250.1.213.1.4.8; tests: 1.2.250.1.213.1.4.10).", valueName: "oid"))
+        @Option(
+            help: ArgumentHelp(
+                "OID of the INS (default: production INS-NIR 1.2.250.1.213.1.4.8; tests: 1.2.250.1.213.1.4.10).", valueName: "oid"))
         var insOid: String?
 
         @Option(help: ArgumentHelp("Birth family name, as the INS holds it.", valueName: "name"))
@@ -91,7 +94,8 @@ struct SessionCommand: ParsableCommand {
                 ("--birth-date", birthDate), ("--sex", sex), ("--birthplace", birthplace), ("--topic", topic),
             ]
             for (option, value) in required where value == nil {
-                throw AccordError.invalid(option, "is required", accepted: "\(option) with a value, or --from-rcp FILE to start from an RCP report")
+                throw AccordError.invalid(
+                    option, "is required", accepted: "\(option) with a value, or --from-rcp FILE to start from an RCP report")
             }
             guard let patientIns, let familyName, let givenNames, let birthDate, let sex, let birthplace, let topic else { return }
             let insOid = insOid ?? KnownOID.insNIR
@@ -102,7 +106,8 @@ struct SessionCommand: ParsableCommand {
                 throw AccordError.invalid("--sex", "is not an administrative sex", accepted: "F, M or U")
             }
             if conditionCode != nil && condition == nil {
-                throw AccordError.invalid("--condition-code", "is given without --condition", accepted: "--condition with the diagnosis in words")
+                throw AccordError.invalid(
+                    "--condition-code", "is given without --condition", accepted: "--condition with the diagnosis in words")
             }
             let database = try store.openStore()
             var ippIdentifier: InstanceIdentifier?
@@ -117,7 +122,10 @@ struct SessionCommand: ParsableCommand {
             let start = SessionStart(
                 patient: identity, ipp: ippIdentifier, patientPresent: !patientAbsent, clinicianID: clinicianId,
                 clinicianName: clinicianName, clinicianFunction: clinicianFunction, organisationFINESS: organisationFiness?.uppercased(),
-                topic: topic, condition: condition.map { Condition(text: $0, code: conditionCode, codeSystem: conditionCode == nil ? nil : "2.16.840.1.113883.6.3") })
+                topic: topic,
+                condition: condition.map {
+                    Condition(text: $0, code: conditionCode, codeSystem: conditionCode == nil ? nil : "2.16.840.1.113883.6.3")
+                })
             let id = try database.startSession(start, author: try store.recordingAuthor())
             for warning in IdentityCrossCheck.warnings(identity) { Terminal.warning(warning) }
             print(id)
@@ -160,7 +168,8 @@ struct SessionCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a session: its participants, options, preferences, decision and notes with their entry ids.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a session: its participants, options, preferences, decision and notes with their entry ids.")
 
         @OptionGroup var store: StoreOptions
 
@@ -223,7 +232,8 @@ struct SessionCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a whole consultation from a YAML file in one transaction; prints the new session id.",
-            discussion: "The file format (format: accord-consultation/1) is described in the README; Examples/consultation.yaml is a sample.")
+            discussion:
+                "The file format (format: accord-consultation/1) is described in the README; Examples/consultation.yaml is a sample.")
 
         @OptionGroup var store: StoreOptions
 
@@ -248,7 +258,9 @@ struct SessionCommand: ParsableCommand {
             do {
                 id = try database.importConsultation(start: parsed.start, changes: parsed.changes, author: try store.recordingAuthor())
             } catch let error as AccordError where error.field != nil {
-                throw AccordError(error.code, "in the consultation file, \(error.renamingField(ConsultationFile.keyPath(forOption: error.field)).description)")
+                throw AccordError(
+                    error.code,
+                    "in the consultation file, \(error.renamingField(ConsultationFile.keyPath(forOption: error.field)).description)")
             }
             print(id)
         }

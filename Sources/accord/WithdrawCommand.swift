@@ -28,10 +28,14 @@ struct EntryCommand: ParsableCommand {
 
         func run() throws {
             let id = EntryID(entry)
-            guard let kind = id.rawValue.first, "POMDN".contains(kind), id.rawValue.count > 1, id.rawValue.dropFirst().allSatisfy(\.isNumber) else {
-                throw AccordError.invalid("ENTRY", "is not an entry id", accepted: "an entry id as `session show` lists it: P3, O2, M1, D1, N1…")
+            guard let kind = id.rawValue.first, "POMDN".contains(kind), id.rawValue.count > 1,
+                id.rawValue.dropFirst().allSatisfy(\.isNumber)
+            else {
+                throw AccordError.invalid(
+                    "ENTRY", "is not an entry id", accepted: "an entry id as `session show` lists it: P3, O2, M1, D1, N1…")
             }
-            let consultation = try store.openStore().record(.entryWithdrawn(entry: id), in: session.id, author: try store.recordingAuthor(), reason: reason)
+            let consultation = try store.openStore().record(
+                .entryWithdrawn(entry: id), in: session.id, author: try store.recordingAuthor(), reason: reason)
             Terminal.message("Withdrew \(id) in session \(session)" + (consultation.status == .closed ? " (amendment)." : "."))
         }
     }
@@ -57,7 +61,9 @@ struct VerifyCommand: ParsableCommand {
         var expected: ChainHead?
         if let head {
             guard let parsed = ChainHead(head) else {
-                throw AccordError.invalid("--head", "is not a chain head", accepted: "SEQ:HASH, a sequence number and 64 lowercase hexadecimal characters, as `accord verify` prints it")
+                throw AccordError.invalid(
+                    "--head", "is not a chain head",
+                    accepted: "SEQ:HASH, a sequence number and 64 lowercase hexadecimal characters, as `accord verify` prints it")
             }
             expected = parsed
         }
@@ -67,7 +73,9 @@ struct VerifyCommand: ParsableCommand {
             if let current = result.head { print("head \(current)") }
             throw ExitCode(2)
         }
-        Terminal.message("The event chain is whole: \(result.eventCount) events checked" + (expected.map { ", including the recorded head \($0.sequence)" } ?? "") + ".")
+        Terminal.message(
+            "The event chain is whole: \(result.eventCount) events checked"
+                + (expected.map { ", including the recorded head \($0.sequence)" } ?? "") + ".")
         print("head \(result.head.map(\.description) ?? "0:" + String(repeating: "0", count: 64))")
     }
 }

@@ -10,15 +10,17 @@ import Testing
     ]
 
     @Test func foldNumbersEntriesInOrder() throws {
-        let consultation = try Consultation(events: Samples.events([
-            .sessionStarted(Samples.start()),
-            .participantAdded(role: .trustedPerson, name: "A", id: nil, function: nil),
-        ] + options + [
-            .preferenceAdded(text: "continence", importance: 5),
-            .decisionRecorded(outcome: .agreed(option: 2), takenBy: [EntryID("p1"), EntryID("P3")]),
-            .noteAdded(text: "n"),
-            .sessionClosed,
-        ]))
+        let consultation = try Consultation(
+            events: Samples.events(
+                [
+                    .sessionStarted(Samples.start()),
+                    .participantAdded(role: .trustedPerson, name: "A", id: nil, function: nil),
+                ] + options + [
+                    .preferenceAdded(text: "continence", importance: 5),
+                    .decisionRecorded(outcome: .agreed(option: 2), takenBy: [EntryID("p1"), EntryID("P3")]),
+                    .noteAdded(text: "n"),
+                    .sessionClosed,
+                ]))
         #expect(consultation.participants.map(\.entry.rawValue) == ["P1", "P2", "P3"])
         #expect(consultation.participants.map(\.role) == [.patient, .professional, .trustedPerson])
         #expect(consultation.options.map(\.number) == [1, 2])
@@ -33,7 +35,10 @@ import Testing
 
     @Test func decisionNamingAMissingOptionIsRefused() throws {
         let consultation = try Consultation(events: Samples.events([.sessionStarted(Samples.start())] + options))
-        #expect(throws: AccordError(.notFound, "session S1 has no option 3; expected one of 1, 2 as `session show` lists them.", field: "--agreed")) {
+        #expect(
+            throws: AccordError(
+                .notFound, "session S1 has no option 3; expected one of 1, 2 as `session show` lists them.", field: "--agreed")
+        ) {
             try consultation.check(.decisionRecorded(outcome: .agreed(option: 3), takenBy: []))
         }
         #expect(throws: AccordError.self) {
@@ -54,7 +59,8 @@ import Testing
         var consultation = try Consultation(events: Samples.events([.sessionStarted(start)]))
         #expect(!consultation.patient.present)
         try consultation.check(.participantAdded(role: .patient, name: "", id: nil, function: nil))
-        consultation.apply(Samples.events([.sessionStarted(start), .participantAdded(role: .patient, name: "", id: nil, function: nil)])[1])
+        consultation.apply(
+            Samples.events([.sessionStarted(start), .participantAdded(role: .patient, name: "", id: nil, function: nil)])[1])
         #expect(consultation.patient.present)
         #expect(consultation.participants.count == 2)
         #expect(throws: AccordError.self) { try consultation.check(.participantAdded(role: .patient, name: "", id: nil, function: nil)) }
@@ -69,24 +75,38 @@ import Testing
             Issue.record("a wrong INS key was accepted")
         } catch let error as AccordError {
             #expect(error.field == "--patient-ins")
-            #expect(error.description == "--patient-ins: the INS-NIR has a wrong key (97 − NIR mod 97); expected 13 characters and a 2-digit key equal to 97 − (NIR mod 97), 2A/2B counted as 19/18.")
+            #expect(
+                error.description
+                    == "--patient-ins: the INS-NIR has a wrong key (97 − NIR mod 97); expected 13 characters and a 2-digit key equal to 97 − (NIR mod 97), 2A/2B counted as 19/18."
+            )
             #expect(!error.description.contains("158056912345699"))
         }
         start = Samples.start()
         start.clinicianID = "810123456782"
-        #expect(throws: AccordError.invalid("--clinician-id", "the IdNat_PS has an RPPS number whose Luhn check digit is wrong", accepted: "8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897")) {
+        #expect(
+            throws: AccordError.invalid(
+                "--clinician-id", "the IdNat_PS has an RPPS number whose Luhn check digit is wrong",
+                accepted: "8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897")
+        ) {
             try Change.sessionStarted(start).validate(today: today)
         }
         start = Samples.start()
         start.patient.birthDate = CalendarDate("2027-01-01")!
-        #expect(throws: AccordError.invalid("--birth-date", "is in the future", accepted: "the birth date as YYYY-MM-DD, not after today")) {
+        #expect(throws: AccordError.invalid("--birth-date", "is in the future", accepted: "the birth date as YYYY-MM-DD, not after today"))
+        {
             try Change.sessionStarted(start).validate(today: today)
         }
-        #expect(throws: AccordError.invalid("--importance", "is out of range", accepted: "a whole number from 1 (a little) to 5 (above all)")) {
+        #expect(
+            throws: AccordError.invalid("--importance", "is out of range", accepted: "a whole number from 1 (a little) to 5 (above all)")
+        ) {
             try Change.preferenceAdded(text: "x", importance: 6).validate(today: today)
         }
-        #expect(throws: AccordError.invalid("--trial-id", "is not a trial registry id", accepted: "a registry id such as NCT01234567 or 2024-512345-12-00")) {
-            try Change.optionAdded(kind: .clinicalTrial, label: "x", benefits: [], harms: [], trialID: "NCT123", origin: nil).validate(today: today)
+        #expect(
+            throws: AccordError.invalid(
+                "--trial-id", "is not a trial registry id", accepted: "a registry id such as NCT01234567 or 2024-512345-12-00")
+        ) {
+            try Change.optionAdded(kind: .clinicalTrial, label: "x", benefits: [], harms: [], trialID: "NCT123", origin: nil).validate(
+                today: today)
         }
     }
 

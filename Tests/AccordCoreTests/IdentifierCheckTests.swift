@@ -22,7 +22,10 @@ import Testing
         #expect(IdentifierCheck.insNIR("283042B004017" + String(format: "%02d", key2B)) == nil)
     }
 
-    @Test(arguments: [("15805691234560", "must be 15 characters (13-character NIR and 2-digit key)"), ("1580569X2345606", "must hold digits only (2A or 2B allowed for a Corsican birth place)")])
+    @Test(arguments: [
+        ("15805691234560", "must be 15 characters (13-character NIR and 2-digit key)"),
+        ("1580569X2345606", "must hold digits only (2A or 2B allowed for a Corsican birth place)"),
+    ])
     func malformedINS(_ ins: String, _ expected: String) {
         #expect(IdentifierCheck.insNIR(ins) == expected)
     }
@@ -58,10 +61,11 @@ import Testing
         #expect(IdentityCrossCheck.warnings(identity).isEmpty)
         identity.sex = .female
         identity.birthplaceCode = "75056"
-        #expect(IdentityCrossCheck.warnings(identity) == [
-            "the INS encodes a sex other than --sex; check the identity traits.",
-            "the INS encodes a birth department other than --birthplace's; check the identity traits.",
-        ])
+        #expect(
+            IdentityCrossCheck.warnings(identity) == [
+                "the INS encodes a sex other than --sex; check the identity traits.",
+                "the INS encodes a birth department other than --birthplace's; check the identity traits.",
+            ])
     }
 }
 
@@ -86,7 +90,10 @@ import Testing
     @Test func clockFromEnvironment() throws {
         let clock = try AccordClock.fromEnvironment(["ACCORD_NOW": "2026-03-02T09:30:00Z"])
         #expect(UTCInstant.format(clock.now()) == "2026-03-02T09:30:00Z")
-        #expect(throws: AccordError.invalid("ACCORD_NOW", "is not an RFC 3339 UTC instant", accepted: "a UTC instant such as 2026-03-02T09:30:00Z")) {
+        #expect(
+            throws: AccordError.invalid(
+                "ACCORD_NOW", "is not an RFC 3339 UTC instant", accepted: "a UTC instant such as 2026-03-02T09:30:00Z")
+        ) {
             try AccordClock.fromEnvironment(["ACCORD_NOW": "yesterday"])
         }
     }

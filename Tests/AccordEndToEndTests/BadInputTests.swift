@@ -30,27 +30,47 @@ import Testing
     }
 
     static let cases: [(String, [String], String)] = [
-        ("wrong INS key", start.map { $0 == "158056912345606" ? "158056912345607" : $0 },
-         "accord: error: --patient-ins: the INS-NIR has a wrong key (97 − NIR mod 97); expected 13 characters and a 2-digit key equal to 97 − (NIR mod 97), 2A/2B counted as 19/18.\n"),
-        ("wrong RPPS key", start.map { $0 == "810123456781" ? "810123456782" : $0 },
-         "accord: error: --clinician-id: the IdNat_PS has an RPPS number whose Luhn check digit is wrong; expected 8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897.\n"),
-        ("bad birth date", start.map { $0 == "1958-05-17" ? "1958-02-30" : $0 },
-         "accord: error: --birth-date: is not a calendar date; expected a date as YYYY-MM-DD.\n"),
-        ("unknown session", ["note", "add", "S9", "--text", "x"],
-         "accord: error: no session S9 in this database; `accord session list` shows the sessions it holds.\n"),
+        (
+            "wrong INS key", start.map { $0 == "158056912345606" ? "158056912345607" : $0 },
+            "accord: error: --patient-ins: the INS-NIR has a wrong key (97 − NIR mod 97); expected 13 characters and a 2-digit key equal to 97 − (NIR mod 97), 2A/2B counted as 19/18.\n"
+        ),
+        (
+            "wrong RPPS key", start.map { $0 == "810123456781" ? "810123456782" : $0 },
+            "accord: error: --clinician-id: the IdNat_PS has an RPPS number whose Luhn check digit is wrong; expected 8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897.\n"
+        ),
+        (
+            "bad birth date", start.map { $0 == "1958-05-17" ? "1958-02-30" : $0 },
+            "accord: error: --birth-date: is not a calendar date; expected a date as YYYY-MM-DD.\n"
+        ),
+        (
+            "unknown session", ["note", "add", "S9", "--text", "x"],
+            "accord: error: no session S9 in this database; `accord session list` shows the sessions it holds.\n"
+        ),
         ("closing twice", ["session", "close", "S2"], "accord: error: session S2 is already closed.\n"),
-        ("exporting an open session", ["export", "S1", "--out", "out"],
-         "accord: error: session S1 is still open; close it with `accord session close S1` before exporting.\n"),
-        ("option that does not exist", ["decision", "record", "S1", "--agreed", "4"],
-         "accord: error: --agreed: session S1 has no option 4; expected one of 1 as `session show` lists them.\n"),
-        ("unknown participant", ["decision", "record", "S1", "--agreed", "1", "--by", "P7"],
-         "accord: error: --by: session S1 has no participant P7; expected participant ids such as P1, P2.\n"),
-        ("change to a closed session", ["note", "add", "S2", "--text", "late"],
-         "accord: error: session S2 is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.\n"),
-        ("importance out of range", ["preference", "add", "S1", "--text", "x", "--importance", "7"],
-         "accord: error: --importance: is out of range; expected a whole number from 1 (a little) to 5 (above all).\n"),
-        ("bad ACCORD_NOW", ["note", "add", "S1", "--text", "x", "--author", "810123456781"],
-         ""),
+        (
+            "exporting an open session", ["export", "S1", "--out", "out"],
+            "accord: error: session S1 is still open; close it with `accord session close S1` before exporting.\n"
+        ),
+        (
+            "option that does not exist", ["decision", "record", "S1", "--agreed", "4"],
+            "accord: error: --agreed: session S1 has no option 4; expected one of 1 as `session show` lists them.\n"
+        ),
+        (
+            "unknown participant", ["decision", "record", "S1", "--agreed", "1", "--by", "P7"],
+            "accord: error: --by: session S1 has no participant P7; expected participant ids such as P1, P2.\n"
+        ),
+        (
+            "change to a closed session", ["note", "add", "S2", "--text", "late"],
+            "accord: error: session S2 is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.\n"
+        ),
+        (
+            "importance out of range", ["preference", "add", "S1", "--text", "x", "--importance", "7"],
+            "accord: error: --importance: is out of range; expected a whole number from 1 (a little) to 5 (above all).\n"
+        ),
+        (
+            "bad ACCORD_NOW", ["note", "add", "S1", "--text", "x", "--author", "810123456781"],
+            ""
+        ),
     ]
 
     @Test(arguments: cases.indices)
@@ -58,13 +78,16 @@ import Testing
         let (name, arguments, message) = Self.cases[index]
         let (cli, before) = try prepared()
         defer { cli.cleanUp() }
-        let result = name == "bad ACCORD_NOW"
+        let result =
+            name == "bad ACCORD_NOW"
             ? try cli.run(arguments, environment: ["ACCORD_NOW": "tomorrow"])
             : try cli.run(arguments)
         #expect(result.status != 0, "\(name) exited 0")
         #expect(result.stdout.isEmpty, "\(name) printed on standard output")
         if name == "bad ACCORD_NOW" {
-            #expect(result.stderr == "accord: error: ACCORD_NOW: is not an RFC 3339 UTC instant; expected a UTC instant such as 2026-03-02T09:30:00Z.\n")
+            #expect(
+                result.stderr
+                    == "accord: error: ACCORD_NOW: is not an RFC 3339 UTC instant; expected a UTC instant such as 2026-03-02T09:30:00Z.\n")
         } else {
             #expect(result.stderr == message, "\(name)")
         }
@@ -81,7 +104,10 @@ import Testing
         try text.write(to: bad, atomically: true, encoding: .utf8)
         let result = try cli.run(["session", "import", bad.path])
         #expect(result.status == 1)
-        #expect(result.stderr == "accord: error: in the consultation file, decision.agreed: session S3 has no option 4; expected one of 1, 2, 3 as `session show` lists them.\n")
+        #expect(
+            result.stderr
+                == "accord: error: in the consultation file, decision.agreed: session S3 has no option 4; expected one of 1, 2, 3 as `session show` lists them.\n"
+        )
         let broken = cli.folder.appendingPathComponent("broken.yaml")
         try "format: accord-consultation/1\npatient: [unclosed\n".write(to: broken, atomically: true, encoding: .utf8)
         let syntax = try cli.run(["session", "import", broken.path])

@@ -28,7 +28,10 @@ let cdaOutput = AccordCLI.packageRoot.appendingPathComponent(".build/cda-out")
         #expect(session == "S1")
         let steps: [[String]] = [
             ["participant", "add", session, "--role", "relative", "--name", "Paul D'Artagnan", "--function", "frère"],
-            ["option", "add", session, "--kind", "treatment", "--label", "Tumorectomie puis radiothérapie", "--benefit", "Conserve le sein", "--harm", "Fatigue pendant la radiothérapie"],
+            [
+                "option", "add", session, "--kind", "treatment", "--label", "Tumorectomie puis radiothérapie", "--benefit",
+                "Conserve le sein", "--harm", "Fatigue pendant la radiothérapie",
+            ],
             ["option", "add", session, "--kind", "active-surveillance", "--label", "Surveillance rapprochée"],
             ["option", "add", session, "--kind", "clinical-trial", "--label", "Essai de désescalade", "--trial-id", "NCT00000000"],
             ["preference", "add", session, "--text", "Garder le sein", "--importance", "5"],
@@ -86,7 +89,8 @@ let cdaOutput = AccordCLI.packageRoot.appendingPathComponent(".build/cda-out")
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
         let session = try recordConsultation(cli)
-        let export = try cli.run(["export", session, "--out", cli.folder.appendingPathComponent("out").path], environment: ["ACCORD_SCHEMAS": schemasFolder!])
+        let export = try cli.run(
+            ["export", session, "--out", cli.folder.appendingPathComponent("out").path], environment: ["ACCORD_SCHEMAS": schemasFolder!])
         #expect(export.status == 0, "\(export.stderr)")
         #expect(export.stderr.contains("validated against"))
         // Independently of the exporter: validate the file with a fresh schema.
@@ -101,7 +105,8 @@ let cdaOutput = AccordCLI.packageRoot.appendingPathComponent(".build/cda-out")
         let session = try recordConsultation(cli)
         let export = try cli.run(["export", session, "--out", cli.folder.appendingPathComponent("out").path])
         #expect(export.status == 0)
-        #expect(export.stderr.contains("not validated against a schema (set ACCORD_SCHEMAS or --schemas); checked for well-formedness only."))
+        #expect(
+            export.stderr.contains("not validated against a schema (set ACCORD_SCHEMAS or --schemas); checked for well-formedness only."))
     }
 
     @Test func sameEventsAndTimeGiveIdenticalBytes() throws {
@@ -114,7 +119,8 @@ let cdaOutput = AccordCLI.packageRoot.appendingPathComponent(".build/cda-out")
         let a = try Data(contentsOf: URL(fileURLWithPath: first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         let b = try Data(contentsOf: URL(fileURLWithPath: second.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(a == b)
-        let later = try cli.run(["export", session, "--out", cli.folder.appendingPathComponent("c").path], environment: ["ACCORD_NOW": "2026-03-03T10:00:00Z"])
+        let later = try cli.run(
+            ["export", session, "--out", cli.folder.appendingPathComponent("c").path], environment: ["ACCORD_NOW": "2026-03-03T10:00:00Z"])
         let c = try Data(contentsOf: URL(fileURLWithPath: later.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(a != c, "the document time follows ACCORD_NOW")
     }
@@ -149,10 +155,13 @@ let cdaOutput = AccordCLI.packageRoot.appendingPathComponent(".build/cda-out")
         _ = try cli.run(["session", "import", Samples.sampleConsultationFile.path])
         let export = try cli.run(["export", "S1", "--out", cli.folder.appendingPathComponent("out").path])
         #expect(!export.stderr.contains("example values"))
-        let reader = try XMLDocumentReader(data: try Data(contentsOf: URL(fileURLWithPath: export.stdout.trimmingCharacters(in: .whitespacesAndNewlines))))
+        let reader = try XMLDocumentReader(
+            data: try Data(contentsOf: URL(fileURLWithPath: export.stdout.trimmingCharacters(in: .whitespacesAndNewlines))))
         #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:setId/@root") == "1.2.250.1.999.7.1.1")
         #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:id/@root") == "1.2.250.1.999.7.1.1.1")
-        #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:custodian//hl7:representedCustodianOrganization/hl7:id/@extension") == "1690000880")
+        #expect(
+            try reader.string(xpath: "/hl7:ClinicalDocument/hl7:custodian//hl7:representedCustodianOrganization/hl7:id/@extension")
+                == "1690000880")
         #expect(try reader.string(xpath: "//hl7:encompassingEncounter/hl7:location/hl7:healthCareFacility/hl7:code/@code") == "SA36")
     }
 }

@@ -139,7 +139,8 @@ import Testing
         #expect(
             throws: AccordError(
                 .io,
-                "the chain key of this database is missing; restore the key file from its backup, or set ACCORD_KEY_FILE to its place (nothing was recorded).")
+                "the chain key of this database is missing; restore the key file from its backup, or set ACCORD_KEY_FILE to its place (nothing was recorded)."
+            )
         ) {
             try store.record(.noteAdded(text: "x"), in: SessionID(number: 2))
         }
@@ -165,7 +166,9 @@ import Testing
         try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
         #expect(
             throws: AccordError(
-                .io, "the database was written by a newer version of Accord; open it with that version (this one will not migrate it downwards).")
+                .io,
+                "the database was written by a newer version of Accord; open it with that version (this one will not migrate it downwards)."
+            )
         ) {
             try store()
         }
@@ -183,7 +186,8 @@ import Testing
         try store.record(.sessionClosed, in: id)
         #expect(
             throws: AccordError(
-                .conflict, "session S1 is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.")
+                .conflict,
+                "session S1 is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.")
         ) {
             try store.record(.noteAdded(text: "x"), in: id)
         }
@@ -217,7 +221,9 @@ import Testing
         let first = try store.documentVersion(for: consultation, profile: "cda-fr")
         #expect(first == DocumentVersion(version: 1, replaces: nil, alreadyExported: false))
         try store.recordExport(of: consultation, profile: "cda-fr", version: first, at: Samples.instant)
-        #expect(try store.documentVersion(for: consultation, profile: "cda-fr") == DocumentVersion(version: 1, replaces: nil, alreadyExported: true))
+        #expect(
+            try store.documentVersion(for: consultation, profile: "cda-fr")
+                == DocumentVersion(version: 1, replaces: nil, alreadyExported: true))
         consultation = try store.record(.noteAdded(text: "late"), in: id, reason: "forgotten")
         let second = try store.documentVersion(for: consultation, profile: "cda-fr")
         #expect(second == DocumentVersion(version: 2, replaces: 1, alreadyExported: false))

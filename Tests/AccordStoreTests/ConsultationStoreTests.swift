@@ -65,7 +65,10 @@ import Testing
         try store.setCentreSettings(settings, author: "os:test")
         #expect(try store.centreSettings()?.name == "Centre renommé")
         settings.facility = CodedValue(code: "XX", displayName: "x", codeSystem: "1.2")
-        #expect(throws: AccordError.invalid("--facility-code", "is not in value set JDV_J02", accepted: "a JDV_J02 code such as SA36 (Centre anti-cancer) or SA01")) {
+        #expect(
+            throws: AccordError.invalid(
+                "--facility-code", "is not in value set JDV_J02", accepted: "a JDV_J02 code such as SA36 (Centre anti-cancer) or SA01")
+        ) {
             try store.setCentreSettings(settings, author: "os:test")
         }
     }

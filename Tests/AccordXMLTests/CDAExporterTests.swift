@@ -20,7 +20,9 @@ struct CDAExporterTests {
         #expect(String(decoding: data.prefix(38), as: UTF8.self) == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         #expect(try reader.string(xpath: "\(doc)/hl7:realmCode/@code") == "FR")
         #expect(
-            try reader.strings(xpath: "\(doc)/hl7:templateId/@root") == ["2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "2.999.1.1.1"])
+            try reader.strings(xpath: "\(doc)/hl7:templateId/@root") == [
+                "2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "2.999.1.1.1",
+            ])
         #expect(try reader.string(xpath: "\(doc)/hl7:templateId[3]/@extension") == "2026.01")
         #expect(try reader.string(xpath: "\(doc)/hl7:id/@root") == "2.999.1.1.1.1")
         #expect(try reader.count(xpath: "\(doc)/hl7:id/@extension") == 0)
@@ -54,10 +56,13 @@ struct CDAExporterTests {
             try reader.string(xpath: "\(doc)/hl7:custodian/hl7:assignedCustodian/hl7:representedCustodianOrganization/hl7:id/@extension")
                 == "12A0000014")
         #expect(try reader.strings(xpath: "\(doc)/hl7:informant/hl7:relatedEntity/@classCode") == ["NOK", "CAREGIVER"])
-        #expect(try reader.string(xpath: "\(doc)/hl7:participant[@typeCode='PRF']/hl7:associatedEntity/hl7:id/@extension") == "810123456781")
+        #expect(
+            try reader.string(xpath: "\(doc)/hl7:participant[@typeCode='PRF']/hl7:associatedEntity/hl7:id/@extension") == "810123456781")
         let performer = "\(doc)/hl7:documentationOf/hl7:serviceEvent/hl7:performer[@typeCode='PRF']/hl7:assignedEntity"
         #expect(try reader.string(xpath: "\(performer)/hl7:representedOrganization/hl7:standardIndustryClassCode/@code") == "ETABLISSEMENT")
-        #expect(try reader.string(xpath: "\(doc)/hl7:documentationOf/hl7:serviceEvent/hl7:effectiveTime/hl7:low/@value") == "20260302093000+0000")
+        #expect(
+            try reader.string(xpath: "\(doc)/hl7:documentationOf/hl7:serviceEvent/hl7:effectiveTime/hl7:low/@value")
+                == "20260302093000+0000")
         #expect(
             try reader.string(xpath: "\(doc)/hl7:componentOf/hl7:encompassingEncounter/hl7:location/hl7:healthCareFacility/hl7:code/@code")
                 == "SA36")
@@ -180,7 +185,8 @@ struct CDASchemaTests {
     @Test("the example documents validate and are written for cisis-check", arguments: variants)
     func validates(name: String, decision: DecisionOutcome, version: Int) throws {
         let schema = try #require(CDAFixtures.schemaLocator).cda()
-        let replaced = version > 1 ? CDAExporter.documentID(session: SessionID(number: 1), version: version - 1, centre: CDAFixtures.centre) : nil
+        let replaced =
+            version > 1 ? CDAExporter.documentID(session: SessionID(number: 1), version: version - 1, centre: CDAFixtures.centre) : nil
         let input = try CDAFixtures.input(decision: decision, version: version, replacing: replaced)
         let data = CDAExporter.document(input)
         #expect(schema.validate(data) == [])

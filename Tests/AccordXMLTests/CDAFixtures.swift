@@ -39,7 +39,8 @@ enum CDAFixtures {
             patient: identity, ipp: InstanceIdentifier(root: "2.999.1.2", extension_: "IPP-000123"), clinicianID: clinicianID,
             clinicianName: "Dr Hélène ROUSSEL-DUPRÉ", clinicianFunction: "oncologue médicale",
             topic: "Choix du traitement après chirurgie d'un cancer de la prostate localisé",
-            condition: Condition(text: "Adénocarcinome de la prostate, score de Gleason 7", code: "C61", codeSystem: "2.16.840.1.113883.6.3", origin: "rcp"),
+            condition: Condition(
+                text: "Adénocarcinome de la prostate, score de Gleason 7", code: "C61", codeSystem: "2.16.840.1.113883.6.3", origin: "rcp"),
             rcp: rcp)
     }
 
@@ -58,7 +59,9 @@ enum CDAFixtures {
             .optionAdded(
                 kind: .clinicalTrial, label: "Essai de désescalade thérapeutique", benefits: ["Accès à un traitement en évaluation"],
                 harms: ["Visites de suivi plus fréquentes"], trialID: "NCT01234567", origin: "rcp"),
-            .optionAdded(kind: .activeSurveillance, label: "Surveillance active", benefits: ["Pas d'effet indésirable immédiat"], harms: [], trialID: nil, origin: nil),
+            .optionAdded(
+                kind: .activeSurveillance, label: "Surveillance active", benefits: ["Pas d'effet indésirable immédiat"], harms: [],
+                trialID: nil, origin: nil),
             .preferenceAdded(text: "Pouvoir continuer à travailler", importance: 5),
             .preferenceAdded(text: "Éviter les troubles urinaires", importance: 3),
             .decisionRecorded(outcome: decision, takenBy: [EntryID("P1"), EntryID("P2")]),

@@ -52,7 +52,8 @@ struct SafeXMLParserTests {
 
     @Test("the reader evaluates XPath with the hl7 prefix")
     func reader() throws {
-        let xml = #"<ClinicalDocument xmlns="urn:hl7-org:v3"><id root="1.2" extension="A"/><id root="1.3"/><title>T &amp; U</title></ClinicalDocument>"#
+        let xml =
+            #"<ClinicalDocument xmlns="urn:hl7-org:v3"><id root="1.2" extension="A"/><id root="1.3"/><title>T &amp; U</title></ClinicalDocument>"#
         let reader = try XMLDocumentReader(data: Data(xml.utf8))
         #expect(try reader.strings(xpath: "/hl7:ClinicalDocument/hl7:id/@root") == ["1.2", "1.3"])
         #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:title") == "T & U")
