@@ -42,7 +42,14 @@ extension Change {
             }
         case .noteAdded(let text):
             try Field.text(text, "--text", maximum: 20_000)
-        case .sessionClosed, .entryWithdrawn:
+        case .sessionClosed, .entryWithdrawn, .phaseStarted, .trialDiscussed:
+            break
+        case .decisionAidGiven(let name, let version):
+            try Field.text(name, "--name", maximum: 200)
+            try Field.optionalText(version, "--version", maximum: 64)
+        case .understandingChecked(let method):
+            try Field.optionalText(method, "--method", maximum: 200)
+        case .reflectionOffered:
             break
         case .centreSettingsChanged(let settings):
             try settings.validate()

@@ -99,6 +99,16 @@ public enum Change: Sendable, Hashable, Codable {
     case entryWithdrawn(entry: EntryID)
     /// The centre's settings change (not tied to a session).
     case centreSettingsChanged(CentreSettings)
+    /// A three-talk phase begins.
+    case phaseStarted(Phase)
+    /// A decision aid was given to the patient.
+    case decisionAidGiven(name: String, version: String?)
+    /// The patient's understanding was checked, and how (e.g. "reformulation").
+    case understandingChecked(method: String?)
+    /// Time for reflection was offered, until a day when given.
+    case reflectionOffered(until: CalendarDate?)
+    /// The trial proposal: eligibility, whether a trial was offered, the patient's answer.
+    case trialDiscussed(eligibility: TrialEligibility, offered: Bool, answer: TrialAnswer?)
 
     /// A stable name of the kind of change, stored in the event table (`session-started`, …).
     public var kind: String {
@@ -111,6 +121,11 @@ public enum Change: Sendable, Hashable, Codable {
         case .noteAdded: "note-added"
         case .sessionClosed: "session-closed"
         case .entryWithdrawn: "entry-withdrawn"
+        case .phaseStarted: "phase-started"
+        case .decisionAidGiven: "decision-aid-given"
+        case .understandingChecked: "understanding-checked"
+        case .reflectionOffered: "reflection-offered"
+        case .trialDiscussed: "trial-discussed"
         case .centreSettingsChanged: "centre-settings-changed"
         }
     }

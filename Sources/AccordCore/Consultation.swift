@@ -39,6 +39,10 @@ public struct Consultation: Sendable, Hashable, Codable {
     public var authors: [String]
     /// How many amendments (changes with a reason after closing) the session holds.
     public var amendmentCount: Int
+    /// The three-talk phases, in the order they began.
+    public var phases: [PhaseMark]
+    /// Decision aids, understanding, reflection time and the trial proposal.
+    public var process: ProcessRecord
 
     /// The current decision: the last one recorded and not withdrawn.
     public var decision: Decision? { decisions.last { !$0.withdrawn } }
@@ -52,7 +56,7 @@ public struct Consultation: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, status, start, participants, options, preferences, decisions, notes
         case startedAt = "started_at", closedAt = "closed_at", lastSessionSequence = "last_session_sequence"
-        case lastChangedAt = "last_changed_at", authors, amendmentCount = "amendment_count"
+        case lastChangedAt = "last_changed_at", authors, amendmentCount = "amendment_count", phases, process
     }
 
     /// Folds a session's events, in order, into its state.
@@ -85,6 +89,8 @@ public struct Consultation: Sendable, Hashable, Codable {
         self.lastChangedAt = first.recordedAt
         self.authors = [first.author]
         self.amendmentCount = 0
+        self.phases = []
+        self.process = ProcessRecord()
         for event in events.dropFirst() { apply(event) }
     }
 
@@ -128,6 +134,20 @@ public struct Consultation: Sendable, Hashable, Codable {
             closedAt = event.recordedAt
         case .entryWithdrawn(let entry):
             withdraw(entry)
+        case .phaseStarted(let phase):
+            phases.append(PhaseMark(phase: phase, startedAt: event.recordedAt))
+        case .decisionAidGiven(let name, let version):
+            process.decisionAids.append(
+                DecisionAid(entry: EntryID(prefix: "A", number: process.decisionAids.count + 1), name: name, version: version, withdrawn: false))
+        case .understandingChecked(let method):
+            process.understandingChecked = method ?? "checked"
+        case .reflectionOffered(let until):
+            process.reflectionOffered = true
+            process.reflectionUntil = until
+        case .trialDiscussed(let eligibility, let offered, let answer):
+            process.trialEligibility = eligibility
+            process.trialOffered = offered
+            process.trialAnswer = answer
         }
         if event.reason != nil && closedAt != nil { amendmentCount += 1 }
     }
@@ -138,6 +158,7 @@ public struct Consultation: Sendable, Hashable, Codable {
         if let index = preferences.firstIndex(where: { $0.entry == entry }) { preferences[index].withdrawn = true }
         if let index = decisions.firstIndex(where: { $0.entry == entry }) { decisions[index].withdrawn = true }
         if let index = notes.firstIndex(where: { $0.entry == entry }) { notes[index].withdrawn = true }
+        if let index = process.decisionAids.firstIndex(where: { $0.entry == entry }) { process.decisionAids[index].withdrawn = true }
     }
 
     /// Whether an entry with this id exists, and whether it is withdrawn; `nil` when unknown.
@@ -147,6 +168,7 @@ public struct Consultation: Sendable, Hashable, Codable {
         if let item = preferences.first(where: { $0.entry == entry }) { return item.withdrawn }
         if let item = decisions.first(where: { $0.entry == entry }) { return item.withdrawn }
         if let item = notes.first(where: { $0.entry == entry }) { return item.withdrawn }
+        if let item = process.decisionAids.first(where: { $0.entry == entry }) { return item.withdrawn }
         return nil
     }
 
@@ -199,7 +221,7 @@ public struct Consultation: Sendable, Hashable, Codable {
             guard let withdrawn = isWithdrawn(entry) else {
                 throw AccordError(
                     .notFound,
-                    "session \(id) has no entry \(entry); expected an entry id as `session show` lists it (P3, O2, M1, D1, N1…).",
+                    "session \(id) has no entry \(entry); expected an entry id as `session show` lists it (P3, O2, M1, D1, N1, A1…).",
                     field: "ENTRY")
             }
             if withdrawn { throw AccordError(.conflict, "entry \(entry) of session \(id) is already withdrawn.", field: "ENTRY") }
@@ -218,7 +240,12 @@ public struct Consultation: Sendable, Hashable, Codable {
                 throw AccordError(
                     .conflict, "participant \(entry) took decision \(decision.entry); withdraw \(decision.entry) first.", field: "ENTRY")
             }
-        case .optionAdded, .preferenceAdded, .noteAdded, .sessionClosed:
+        case .trialDiscussed(_, let offered, let answer):
+            if !offered && answer != nil {
+                throw AccordError.invalid("--answer", "is given for a trial that was not offered", accepted: "--offered yes with --answer, or no --answer")
+            }
+        case .optionAdded, .preferenceAdded, .noteAdded, .sessionClosed, .phaseStarted, .decisionAidGiven, .understandingChecked,
+            .reflectionOffered:
             break
         }
     }

@@ -15,7 +15,7 @@ struct Accord: ParsableCommand {
             """,
         subcommands: [
             SessionCommand.self, ParticipantCommand.self, OptionCommand.self, PreferenceCommand.self,
-            DecisionCommand.self, NoteCommand.self, EntryCommand.self, CentreCommand.self, ExportCommand.self, VerifyCommand.self,
+            DecisionCommand.self, NoteCommand.self, PhaseCommand.self, ProcessCommand.self, EntryCommand.self, CentreCommand.self, ExportCommand.self, VerifyCommand.self, RunCommand.self,
             RCPCommand.self,
         ]
     )

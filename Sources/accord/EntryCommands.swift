@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 
 /// Records one change in a session and reports the new entry on standard error.
-private func record(
+func recordChange(
     _ change: Change, _ store: StoreOptions, _ session: SessionArgument, reason: String?, describe: (Consultation) -> String
 ) throws {
     let consultation = try store.openStore().record(change, in: session.id, author: try store.recordingAuthor(), reason: reason)
@@ -51,7 +51,7 @@ struct ParticipantCommand: ParsableCommand {
         }
 
         func run() throws {
-            try record(
+            try recordChange(
                 .participantAdded(role: role, name: name ?? "", id: id, function: function), store, session, reason: amendment.reason
             ) { consultation in
                 role == .patient
@@ -103,7 +103,7 @@ struct OptionCommand: ParsableCommand {
         func run() throws {
             let change = Change.optionAdded(
                 kind: kind, label: label, benefits: benefit, harms: harm, trialID: trialId?.uppercased(), origin: nil)
-            try record(change, store, session, reason: amendment.reason) { consultation in
+            try recordChange(change, store, session, reason: amendment.reason) { consultation in
                 if kind == .clinicalTrial && trialId == nil {
                     Terminal.warning("the clinical trial option has no registry id (--trial-id).")
                 }
@@ -135,7 +135,7 @@ struct PreferenceCommand: ParsableCommand {
         var importance: Int?
 
         func run() throws {
-            try record(.preferenceAdded(text: text, importance: importance), store, session, reason: amendment.reason) { consultation in
+            try recordChange(.preferenceAdded(text: text, importance: importance), store, session, reason: amendment.reason) { consultation in
                 "Added preference \(consultation.preferences.last!.entry) to session \(session)."
             }
         }
@@ -201,7 +201,7 @@ struct DecisionCommand: ParsableCommand {
                     "--by", "names an entry that is not a participant",
                     accepted: "participant ids such as P1 P3, as `session show` lists them")
             }
-            try record(.decisionRecorded(outcome: outcome, takenBy: by.map(EntryID.init)), store, session, reason: amendment.reason) {
+            try recordChange(.decisionRecorded(outcome: outcome, takenBy: by.map(EntryID.init)), store, session, reason: amendment.reason) {
                 consultation in
                 "Recorded decision \(consultation.decision!.entry) (\(outcome.name)) in session \(session)."
             }
@@ -226,7 +226,7 @@ struct NoteCommand: ParsableCommand {
         var text: String
 
         func run() throws {
-            try record(.noteAdded(text: text), store, session, reason: amendment.reason) { consultation in
+            try recordChange(.noteAdded(text: text), store, session, reason: amendment.reason) { consultation in
                 "Added note \(consultation.notes.last!.entry) to session \(session)."
             }
         }

@@ -65,6 +65,16 @@ enum EventText {
             return "withdrew \(entry)"
         case .centreSettingsChanged:
             return "centre settings"
+        case .phaseStarted(let phase):
+            return "\(phase.rawValue) talk began"
+        case .decisionAidGiven(let name, let version):
+            return "decision aid \(after.process.decisionAids.last!.entry): \(short(name))" + (version.map { " (\($0))" } ?? "")
+        case .understandingChecked(let method):
+            return "understanding checked" + (method.map { ": \(short($0))" } ?? "")
+        case .reflectionOffered(let until):
+            return "time for reflection offered" + (until.map { " until \($0)" } ?? "")
+        case .trialDiscussed(let eligibility, let offered, let answer):
+            return "trial: \(eligibility.rawValue), " + (offered ? "offered" : "not offered") + (answer.map { ", \($0.rawValue)" } ?? "")
         }
     }
 

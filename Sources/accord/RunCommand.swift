@@ -1,0 +1,328 @@
+import AccordCore
+import AccordStore
+import AccordXML
+import ArgumentParser
+import Foundation
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Walk through a consultation in the terminal, phase by phase, recording each answer as it is given.",
+        discussion: """
+            Asks for the patient and the clinician (or reads them from --from-rcp), then goes through \
+            team talk, option talk and decision talk. Type "skip" to pass a question, "quit" to stop: \
+            everything entered so far is already recorded. Reads answers line by line from standard \
+            input, so it can also be scripted.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("Start from an RCP report (CI-SIS FRCP) instead of typing the patient.", valueName: "file"))
+    var fromRcp: String?
+
+    @Option(help: ArgumentHelp("Start from a decision template (its options are added).", valueName: "id"))
+    var template: String?
+
+    @Option(help: ArgumentHelp("Continue an open session instead of starting one.", valueName: "session"))
+    var session: SessionArgument?
+
+    func run() throws {
+        let database = try store.openStore()
+        var guide = GuidedSession(store: database, author: try store.recordingAuthor())
+        try guide.run(fromRCP: fromRcp, templateID: template, session: session?.id)
+    }
+}
+
+/// The questions of `accord run`. Each answer is checked by the library and recorded at once
+/// (one transaction each); a refused answer is explained and asked again.
+struct GuidedSession {
+    let store: ConsultationStore
+    let author: String?
+    var session: SessionID?
+
+    init(store: ConsultationStore, author: String?) {
+        self.store = store
+        self.author = author
+    }
+
+    /// What the user typed.
+    enum Answer: Equatable {
+        case text(String)
+        case empty
+        case skip
+    }
+
+    struct Quit: Error {}
+
+    // MARK: - Input
+
+    func say(_ text: String) {
+        print(text)
+        fflush(nil)
+    }
+
+    /// Asks once; "quit" or the end of input stops the session (what was recorded stays).
+    func ask(_ prompt: String) throws -> Answer {
+        print(prompt + " ", terminator: "")
+        fflush(nil)
+        guard let line = readLine(strippingNewline: true) else {
+            say("")
+            throw Quit()
+        }
+        let text = line.trimmingCharacters(in: .whitespaces)
+        switch text.lowercased() {
+        case "quit", "exit", "q": throw Quit()
+        case "skip", "-": return .skip
+        case "": return .empty
+        default: return .text(text)
+        }
+    }
+
+    /// Asks until `parse` accepts the answer; `nil` when skipped (or left empty, when allowed).
+    func ask<T>(_ prompt: String, optional: Bool = true, parse: (String) throws -> T) throws -> T? {
+        while true {
+            switch try ask(prompt) {
+            case .skip, .empty:
+                if optional { return nil }
+                say("  This one is needed to go on (type quit to stop).")
+            case .text(let text):
+                do {
+                    return try parse(text)
+                } catch let error as AccordError {
+                    say("  \(error.description)")
+                }
+            }
+        }
+    }
+
+    /// Asks for free text; `nil` when skipped or left empty (when allowed).
+    func askText(_ prompt: String, optional: Bool = true) throws -> String? {
+        try ask(prompt, optional: optional) { $0 }
+    }
+
+    /// Records a change, asking again (through `retry`) when the library refuses it.
+    @discardableResult
+    func record(_ change: Change) -> Consultation? {
+        do {
+            return try store.record(change, in: session!, author: author)
+        } catch let error as AccordError {
+            say("  Not recorded: \(error.description)")
+            return nil
+        } catch {
+            say("  Not recorded: \(error)")
+            return nil
+        }
+    }
+
+    // MARK: - The walk
+
+    mutating func run(fromRCP: String?, templateID: String?, session existing: SessionID?) throws {
+        say("Accord — guided consultation. Type \"skip\" to pass a question, \"quit\" to stop (what is entered is kept).")
+        do {
+            if let existing {
+                let consultation = try store.consultation(existing)
+                guard consultation.status == .open else {
+                    throw AccordError(.conflict, "session \(existing) is closed; amend it with the change commands and --reason.")
+                }
+                session = existing
+                say("Continuing session \(existing).")
+            } else {
+                try start(fromRCP: fromRCP, templateID: templateID)
+            }
+            try teamTalk()
+            try optionTalk()
+            try decisionTalk()
+            try finish()
+        } catch is Quit {
+            if let session { say("Stopped. Session \(session) keeps everything entered; continue with `accord run --session \(session)`.") }
+        }
+    }
+
+    mutating func start(fromRCP: String?, templateID: String?) throws {
+        let clinicianID = try ask("Clinician IdNat_PS (8 + RPPS):", optional: false) { text -> String in
+            if let problem = IdentifierCheck.idNatPS(text) {
+                throw AccordError.invalid("clinician", "the IdNat_PS \(problem)", accepted: "8 + an 11-digit RPPS with a valid Luhn key")
+            }
+            return text
+        }!
+        let clinicianName = try askText("Clinician name:", optional: false)!
+        var start: SessionStart
+        var changes: [Change] = []
+        if let fromRCP {
+            let report = try RCPReportFile.read(path: fromRCP, field: "--from-rcp")
+            let topic = try askText("Decision to make [Enter: \(report.defaultTopic)]:")
+            (start, changes) = report.sessionStart(clinicianID: clinicianID, clinicianName: clinicianName, topic: topic)
+            for warning in report.warnings { Terminal.warning(warning) }
+        } else {
+            let ins = try ask("Patient INS (15 characters):", optional: false) { $0.uppercased() }!
+            let oid = try askText("INS OID [Enter: 1.2.250.1.213.1.4.8 production; tests use 1.2.250.1.213.1.4.10]:") ?? KnownOID.insNIR
+            let family = try askText("Birth family name:", optional: false)!
+            let given = try askText("Birth given names, in order:", optional: false)!
+            let birth = try ask("Birth date (YYYY-MM-DD):", optional: false) { text -> CalendarDate in
+                guard let date = CalendarDate(text) else { throw AccordError.invalid("birth date", "is not a calendar date", accepted: "YYYY-MM-DD") }
+                return date
+            }!
+            let sex = try ask("Sex (F, M, U):", optional: false) { text -> Sex in
+                guard let sex = Sex(argument: text) else { throw AccordError.invalid("sex", "is not an administrative sex", accepted: "F, M or U") }
+                return sex
+            }!
+            let place = try ask("Birth place (INSEE COG code):", optional: false) { $0.uppercased() }!
+            let topic = try askText("Decision to make:", optional: false)!
+            let condition = try ask("Diagnosis (or skip):") { Condition(text: $0) }
+            start = SessionStart(
+                patient: INSIdentity(ins: ins, insOID: oid, birthFamilyName: family, birthGivenNames: given, birthDate: birth, sex: sex, birthplaceCode: place),
+                clinicianID: clinicianID, clinicianName: clinicianName, topic: topic, condition: condition)
+        }
+        let present = try ask("Is the patient present? (yes/no) [Enter: yes]:") { try Self.yesNo($0) } ?? true
+        start.patientPresent = present
+        do {
+            session = try store.importConsultation(start: start, changes: changes, author: author)
+        } catch let error as AccordError {
+            say("  Not started: \(error.description)")
+            say("  Nothing was recorded; run `accord run` again.")
+            throw Quit()
+        }
+        say("Session \(session!) started.")
+        if let templateID { try applyTemplate(templateID) }
+    }
+
+    mutating func applyTemplate(_ id: String) throws {
+        _ = id
+    }
+
+    mutating func teamTalk() throws {
+        say("\n— Team talk: a choice exists, and we decide together.")
+        record(.phaseStarted(.team))
+        while true {
+            let role = try ask("Who else takes part? Role (relative, trusted-person, carer, interpreter, professional) or Enter to go on:") {
+                text -> ParticipantRole in
+                guard let role = ParticipantRole(rawValue: text), role != .patient else {
+                    throw AccordError.invalid("role", "is not a participant role", accepted: "relative, trusted-person, carer, interpreter or professional")
+                }
+                return role
+            }
+            guard let role else { break }
+            guard let name = try askText("  Name:") else { continue }
+            var id: String?
+            if role == .professional {
+                id = try askText("  IdNat_PS:", optional: false)
+            }
+            if let consultation = record(.participantAdded(role: role, name: name, id: id, function: nil)) {
+                say("  Added \(consultation.participants.last!.entry).")
+            }
+        }
+    }
+
+    mutating func optionTalk() throws {
+        say("\n— Option talk: the options, with their benefits and harms.")
+        record(.phaseStarted(.option))
+        while true {
+            let current = try store.consultation(session!).options.filter { !$0.withdrawn }
+            if !current.isEmpty { say("  Options so far: " + current.map { "\($0.number). \($0.label)" }.joined(separator: "; ")) }
+            let kind = try ask("Add an option? Kind (treatment, active-surveillance, no-treatment, clinical-trial, supportive-care) or Enter to go on:") {
+                text -> OptionKind in
+                guard let kind = OptionKind(rawValue: text) else {
+                    throw AccordError.invalid("kind", "is not an option kind", accepted: OptionKind.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                return kind
+            }
+            guard let kind else { break }
+            guard let label = try askText("  Label:") else { continue }
+            var benefits: [String] = []
+            while let benefit = try askText("  Benefit (Enter when done):") { benefits.append(benefit) }
+            var harms: [String] = []
+            while let harm = try askText("  Harm (Enter when done):") { harms.append(harm) }
+            let trial = kind == .clinicalTrial ? try ask("  Trial registry id (e.g. NCT01234567, or skip):") { $0.uppercased() } : nil
+            if let consultation = record(.optionAdded(kind: kind, label: label, benefits: benefits, harms: harms, trialID: trial, origin: nil)) {
+                say("  Added option \(consultation.options.last!.number).")
+            }
+        }
+    }
+
+    mutating func decisionTalk() throws {
+        say("\n— Decision talk: what matters to the patient, then the decision.")
+        record(.phaseStarted(.decision))
+        while let text = try askText("What matters to the patient? (Enter when done):") {
+            let importance = try ask("  Importance 1–5 (Enter: not stated):") { text -> Int in
+                guard let value = Int(text), (1...5).contains(value) else {
+                    throw AccordError.invalid("importance", "is out of range", accepted: "a whole number from 1 to 5")
+                }
+                return value
+            }
+            if let consultation = record(.preferenceAdded(text: text, importance: importance)) {
+                say("  Added \(consultation.preferences.last!.entry).")
+            }
+        }
+        if let aid = try askText("Decision aid given? Name (Enter: none):") {
+            let version = try askText("  Its version or edition (Enter: unknown):")
+            record(.decisionAidGiven(name: aid, version: version))
+        }
+        if let method = try askText("Was understanding checked? How (e.g. reformulation), or skip:") {
+            record(.understandingChecked(method: method))
+        }
+        if let offered = try ask("Was a clinical trial offered? (yes/no, or skip):", parse: Self.yesNo) {
+            let eligibility = try ask("  Eligibility (eligible, not-eligible, unknown) [Enter: unknown]:") { text -> TrialEligibility in
+                guard let value = TrialEligibility(rawValue: text) else {
+                    throw AccordError.invalid("eligibility", "is not known", accepted: "eligible, not-eligible or unknown")
+                }
+                return value
+            } ?? .unknown
+            let answer = offered ? try ask("  The patient's answer (accepted, declined, undecided, or skip):") { text -> TrialAnswer in
+                guard let value = TrialAnswer(rawValue: text) else {
+                    throw AccordError.invalid("answer", "is not known", accepted: "accepted, declined or undecided")
+                }
+                return value
+            } : nil
+            record(.trialDiscussed(eligibility: eligibility, offered: offered, answer: answer))
+        }
+        while true {
+            let options = try store.consultation(session!).options.filter { !$0.withdrawn }
+            say("  Options: " + (options.isEmpty ? "none" : options.map { "\($0.number). \($0.label)" }.joined(separator: "; ")))
+            guard let outcome = try ask("Decision: an option number, \"deferred YYYY-MM-DD\", \"declined\", or skip:", parse: Self.outcome) else { break }
+            let by = try ask("  Taken by (participant ids, e.g. P1 P2) [Enter: P1 P2]:") { $0.split(separator: " ").map { EntryID(String($0)) } }
+                ?? [EntryID("P1"), EntryID("P2")]
+            if let consultation = record(.decisionRecorded(outcome: outcome, takenBy: by)) {
+                say("  Recorded \(consultation.decision!.entry).")
+                if case .deferred(let next) = outcome { record(.reflectionOffered(until: next)) }
+                break
+            }
+        }
+        while let note = try askText("Note (Enter when done):") {
+            record(.noteAdded(text: note))
+        }
+    }
+
+    mutating func finish() throws {
+        let consultation = try store.consultation(session!)
+        let missing = consultation.missingEssentials
+        say("")
+        if missing.isEmpty {
+            say("Nothing essential is missing.")
+        } else {
+            for element in missing { say("missing: \(element)") }
+        }
+        if try ask("Close session \(session!) now? (yes/no) [Enter: no]:", parse: Self.yesNo) ?? false {
+            if record(.sessionClosed) != nil { say("Closed session \(session!).") }
+        } else {
+            say("Session \(session!) stays open; continue with `accord run --session \(session!)` or the change commands.")
+        }
+    }
+
+    // MARK: - Parsing
+
+    static func yesNo(_ text: String) throws -> Bool {
+        switch text.lowercased() {
+        case "yes", "y", "oui", "o": return true
+        case "no", "n", "non": return false
+        default: throw AccordError.invalid("answer", "is not yes or no", accepted: "yes or no")
+        }
+    }
+
+    static func outcome(_ text: String) throws -> DecisionOutcome {
+        let words = text.lowercased().split(separator: " ")
+        if let number = Int(text) { return .agreed(option: number) }
+        if words.first == "declined" && words.count == 1 { return .declined }
+        if words.first == "deferred", words.count == 2, let date = CalendarDate(String(words[1])) { return .deferred(nextContact: date) }
+        throw AccordError.invalid("decision", "is not understood", accepted: "an option number, \"deferred YYYY-MM-DD\" or \"declined\"")
+    }
+}
