@@ -50,13 +50,17 @@ public struct ConsultationStore: Sendable {
         try createPrivately(path)
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
-            if try pool.read({ db in try migrator.hasBeenSuperseded(db) }) {
+            let (superseded, current) = try pool.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+            }
+            if superseded {
                 throw AccordError(
                     .io,
                     "the database was written by a newer version of Accord; open it with that version (this one will not migrate it downwards)."
                 )
             }
-            try migrator.migrate(pool)
+            // Migrating takes the write lock: only when a migration is missing.
+            if !current { try migrator.migrate(pool) }
             let databaseID = try pool.read { db in
                 try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = 'database_id'") ?? ""
             }

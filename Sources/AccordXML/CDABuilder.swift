@@ -292,6 +292,7 @@ struct CDABuilder {
         optionsSection()
         preferencesSection()
         decisionSection()
+        processSection()
         nextStepsSection()
         notesSection()
         writer.endElement()
@@ -572,6 +573,31 @@ struct CDABuilder {
                 writer.endElement()
                 writer.endElement()
             }
+        }
+    }
+
+    /// The three-talk phases and the process elements, when any was recorded.
+    private func processSection() {
+        let process = consultation.process
+        let aids = process.decisionAids.filter { !$0.withdrawn }
+        var items: [String] = consultation.phases.map { "\($0.phase.frenchLabel) : \(Self.frenchInstant($0.startedAt))" }
+        items += aids.map { "Aide à la décision remise : \($0.name)" + ($0.version.map { " (version \($0))" } ?? "") }
+        if let method = process.understandingChecked { items.append("Compréhension vérifiée : \(method)") }
+        if process.reflectionOffered {
+            items.append("Temps de réflexion proposé" + (process.reflectionUntil.map { " jusqu'au \(Self.frenchDate($0))" } ?? ""))
+        }
+        if let offered = process.trialOffered {
+            let eligibility = [TrialEligibility.eligible: "éligible", .notEligible: "non éligible", .unknown: "éligibilité inconnue"][process.trialEligibility ?? .unknown]!
+            let answer = process.trialAnswer.map { [TrialAnswer.accepted: ", accepté", .declined: ", refusé", .undecided: ", en réflexion"][$0]! } ?? ""
+            items.append("Essai clinique : \(eligibility), " + (offered ? "proposé" : "non proposé") + answer)
+        }
+        guard !items.isEmpty else { return }
+        section(local: ("section-process", "Déroulement de la décision partagée"), title: "Déroulement de la décision partagée") {
+            writer.startElement("text")
+            writer.startElement("list")
+            for item in items { writer.element("item", text: item) }
+            writer.endElement()
+            writer.endElement()
         }
     }
 

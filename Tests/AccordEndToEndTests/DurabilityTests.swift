@@ -45,9 +45,13 @@ import Testing
                   "$ACCORD_BIN" note add S1 --text "a\(round)-$i" --reason "late note" 2>/dev/null && echo "S1 a\(round)-$i" >> "\(reported.path)"
                 done
                 """
+            let before = lines(reported).count
             let shell = try startShell(script, cli)
             #expect(getpgid(shell.processIdentifier) == shell.processIdentifier, "the shell leads its own process group")
-            usleep(UInt32(150_000 + (round * 37_000) % 250_000))
+            // Wait for the writer to report a success, then kill it at a varying moment of its work.
+            let deadline = Date().addingTimeInterval(30)
+            while lines(reported).count == before && Date() < deadline { usleep(10_000) }
+            usleep(UInt32((round * 37_000) % 150_000))
             kill(-shell.processIdentifier, SIGKILL)
             shell.waitUntilExit()
             #expect(shell.terminationReason == .uncaughtSignal)
@@ -68,7 +72,7 @@ import Testing
             let text = String(line.split(separator: " ")[1])
             #expect(recorded.contains(text), "reported \(line) but it is not in the database")
         }
-        #expect(totalReported > 20, "the writers made progress before being killed")
+        #expect(totalReported >= 20, "each writer reported a success before being killed")
         #expect(s2.map { $0.sessionSequence! } == Array(1...s2.count), "gapless session sequence")
         #expect(s1.map { $0.sessionSequence! } == Array(1...s1.count), "gapless session sequence")
     }
@@ -118,8 +122,9 @@ import Testing
             #expect(notes.count == commands * writers - failed, "every note of \(session) whose command succeeded is there")
             #expect(events.map { $0.sessionSequence! } == Array(1...events.count), "gapless sequence in \(session)")
         }
+        let failedInAll = targets.indices.map { lines(cli.folder.appendingPathComponent("failures-\($0).txt")).count }.reduce(0, +)
         let verify = try cli.run(["verify"])
         #expect(verify.status == 0, "\(verify.stderr)")
-        #expect(verify.stdout.hasPrefix("head \(5 + commands * 6):"))
+        #expect(verify.stdout.hasPrefix("head \(5 + commands * 6 - failedInAll):"))
     }
 }

@@ -41,14 +41,22 @@ public struct AccordCLI: Sendable {
         return packageRoot.appendingPathComponent(".build/debug/accord")
     }
 
-    /// Runs `accord ARGS --db DATABASE`-style: the database comes through `ACCORD_DB`.
+    /// Runs `accord ARGS` with the database given through `ACCORD_DB`. With
+    /// `["__shell__", SCRIPT]` it runs `sh -c SCRIPT` instead, with `ACCORD_BIN` set to the
+    /// binary (for redirections such as scripted standard input).
     @discardableResult
     public func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
+        if arguments.first == "__shell__" {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", arguments[1]]
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env["ACCORD_DB"] = database.path
+        env["ACCORD_BIN"] = Self.binary.path
         env.removeValue(forKey: "ACCORD_AUTHOR")
         for (key, value) in environment.merging(extra, uniquingKeysWith: { $1 }) { env[key] = value }
         process.environment = env
