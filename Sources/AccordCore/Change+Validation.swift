@@ -51,6 +51,17 @@ extension Change {
             try Field.optionalText(method, "--method", maximum: 200)
         case .reflectionOffered:
             break
+        case .instrumentRecorded(let id, let version, _, let answers, let score):
+            let instrument = id.instrument
+            guard version == instrument.version else {
+                throw AccordError.invalid(
+                    "--instrument", "names a version this Accord cannot score", accepted: "version \(instrument.version) of \(id.rawValue)")
+            }
+            // The stored score must be the rule's: recompute it from the raw answers.
+            guard try instrument.score(answers) == score else {
+                throw AccordError.invalid(
+                    "--answers", "do not give the stored score", accepted: "the score computed by the instrument's rule")
+            }
         case .centreSettingsChanged(let settings):
             try settings.validate()
         }

@@ -24,6 +24,11 @@ public struct SessionStart: Sendable, Hashable, Codable {
     public var rcp: RCPReference?
     /// The template the session was started from (`ID@VERSION`), when it was.
     public var template: String?
+    /// The elements the template requires a complete record to hold (kept with the session, so
+    /// the check does not depend on the template file later); `nil`: every element.
+    public var requiredElements: [RecordElement]?
+    /// The template's reason why surveillance or no treatment is not a reasonable option.
+    public var surveillanceNotReasonable: String?
 
     public init(
         patient: INSIdentity, ipp: InstanceIdentifier? = nil, patientPresent: Bool = true, clinicianID: String,
@@ -47,6 +52,7 @@ public struct SessionStart: Sendable, Hashable, Codable {
         case patient, ipp, patientPresent = "patient_present", clinicianID = "clinician_id"
         case clinicianName = "clinician_name", clinicianFunction = "clinician_function"
         case organisationFINESS = "organisation_finess", topic, condition, rcp, template
+        case requiredElements = "required_elements", surveillanceNotReasonable = "surveillance_not_reasonable"
     }
 }
 
@@ -109,6 +115,10 @@ public enum Change: Sendable, Hashable, Codable {
     case reflectionOffered(until: CalendarDate?)
     /// The trial proposal: eligibility, whether a trial was offered, the patient's answer.
     case trialDiscussed(eligibility: TrialEligibility, offered: Bool, answer: TrialAnswer?)
+    /// An instrument's answers with the score its rule gave. After closing, a follow-up that
+    /// needs no amendment reason.
+    case instrumentRecorded(
+        instrument: InstrumentID, version: String, respondent: Respondent, answers: [InstrumentAnswer], score: InstrumentScore)
 
     /// A stable name of the kind of change, stored in the event table (`session-started`, …).
     public var kind: String {
@@ -126,6 +136,7 @@ public enum Change: Sendable, Hashable, Codable {
         case .understandingChecked: "understanding-checked"
         case .reflectionOffered: "reflection-offered"
         case .trialDiscussed: "trial-discussed"
+        case .instrumentRecorded: "instrument-recorded"
         case .centreSettingsChanged: "centre-settings-changed"
         }
     }

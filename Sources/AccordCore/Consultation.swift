@@ -43,6 +43,8 @@ public struct Consultation: Sendable, Hashable, Codable {
     public var phases: [PhaseMark]
     /// Decision aids, understanding, reflection time and the trial proposal.
     public var process: ProcessRecord
+    /// Instrument responses in the order they were recorded.
+    public var instruments: [InstrumentResponse]
 
     /// The current decision: the last one recorded and not withdrawn.
     public var decision: Decision? { decisions.last { !$0.withdrawn } }
@@ -56,7 +58,7 @@ public struct Consultation: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, status, start, participants, options, preferences, decisions, notes
         case startedAt = "started_at", closedAt = "closed_at", lastSessionSequence = "last_session_sequence"
-        case lastChangedAt = "last_changed_at", authors, amendmentCount = "amendment_count", phases, process
+        case lastChangedAt = "last_changed_at", authors, amendmentCount = "amendment_count", phases, process, instruments
     }
 
     /// Folds a session's events, in order, into its state.
@@ -91,6 +93,7 @@ public struct Consultation: Sendable, Hashable, Codable {
         self.amendmentCount = 0
         self.phases = []
         self.process = ProcessRecord()
+        self.instruments = []
         for event in events.dropFirst() { apply(event) }
     }
 
@@ -138,7 +141,8 @@ public struct Consultation: Sendable, Hashable, Codable {
             phases.append(PhaseMark(phase: phase, startedAt: event.recordedAt))
         case .decisionAidGiven(let name, let version):
             process.decisionAids.append(
-                DecisionAid(entry: EntryID(prefix: "A", number: process.decisionAids.count + 1), name: name, version: version, withdrawn: false))
+                DecisionAid(
+                    entry: EntryID(prefix: "A", number: process.decisionAids.count + 1), name: name, version: version, withdrawn: false))
         case .understandingChecked(let method):
             process.understandingChecked = method ?? "checked"
         case .reflectionOffered(let until):
@@ -148,6 +152,13 @@ public struct Consultation: Sendable, Hashable, Codable {
             process.trialEligibility = eligibility
             process.trialOffered = offered
             process.trialAnswer = answer
+        case .instrumentRecorded(let instrument, let version, let respondent, let answers, let score):
+            instruments.append(
+                InstrumentResponse(
+                    entry: EntryID(prefix: "I", number: instruments.count + 1), instrument: instrument, version: version,
+                    respondent: respondent,
+                    answers: answers, score: score, recordedAt: event.recordedAt, followUp: closedAt != nil, withdrawn: false))
+            return
         }
         if event.reason != nil && closedAt != nil { amendmentCount += 1 }
     }
@@ -159,6 +170,7 @@ public struct Consultation: Sendable, Hashable, Codable {
         if let index = decisions.firstIndex(where: { $0.entry == entry }) { decisions[index].withdrawn = true }
         if let index = notes.firstIndex(where: { $0.entry == entry }) { notes[index].withdrawn = true }
         if let index = process.decisionAids.firstIndex(where: { $0.entry == entry }) { process.decisionAids[index].withdrawn = true }
+        if let index = instruments.firstIndex(where: { $0.entry == entry }) { instruments[index].withdrawn = true }
     }
 
     /// Whether an entry with this id exists, and whether it is withdrawn; `nil` when unknown.
@@ -169,6 +181,7 @@ public struct Consultation: Sendable, Hashable, Codable {
         if let item = decisions.first(where: { $0.entry == entry }) { return item.withdrawn }
         if let item = notes.first(where: { $0.entry == entry }) { return item.withdrawn }
         if let item = process.decisionAids.first(where: { $0.entry == entry }) { return item.withdrawn }
+        if let item = instruments.first(where: { $0.entry == entry }) { return item.withdrawn }
         return nil
     }
 
@@ -182,7 +195,9 @@ public struct Consultation: Sendable, Hashable, Codable {
             if case .sessionClosed = change {
                 throw AccordError(.conflict, "session \(id) is already closed.")
             }
-            if reason == nil {
+            if case .instrumentRecorded = change {
+                // Answers collected after the consultation are follow-ups, not amendments.
+            } else if reason == nil {
                 throw AccordError(
                     .conflict,
                     "session \(id) is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one."
@@ -221,7 +236,7 @@ public struct Consultation: Sendable, Hashable, Codable {
             guard let withdrawn = isWithdrawn(entry) else {
                 throw AccordError(
                     .notFound,
-                    "session \(id) has no entry \(entry); expected an entry id as `session show` lists it (P3, O2, M1, D1, N1, A1…).",
+                    "session \(id) has no entry \(entry); expected an entry id as `session show` lists it (P3, O2, M1, D1, N1, A1, I1…).",
                     field: "ENTRY")
             }
             if withdrawn { throw AccordError(.conflict, "entry \(entry) of session \(id) is already withdrawn.", field: "ENTRY") }
@@ -242,10 +257,11 @@ public struct Consultation: Sendable, Hashable, Codable {
             }
         case .trialDiscussed(_, let offered, let answer):
             if !offered && answer != nil {
-                throw AccordError.invalid("--answer", "is given for a trial that was not offered", accepted: "--offered yes with --answer, or no --answer")
+                throw AccordError.invalid(
+                    "--answer", "is given for a trial that was not offered", accepted: "--offered yes with --answer, or no --answer")
             }
         case .optionAdded, .preferenceAdded, .noteAdded, .sessionClosed, .phaseStarted, .decisionAidGiven, .understandingChecked,
-            .reflectionOffered:
+            .reflectionOffered, .instrumentRecorded:
             break
         }
     }

@@ -30,16 +30,3 @@ public enum IdentityCrossCheck {
         return warnings
     }
 }
-
-extension Consultation {
-    /// What a decision record usually holds and this session lacks, in words
-    /// (`a decision`, `an option`, `what matters to the patient`). The full completeness rules
-    /// come with decision templates.
-    public var missingEssentials: [String] {
-        var missing: [String] = []
-        if !options.contains(where: { !$0.withdrawn }) { missing.append("any option") }
-        if !preferences.contains(where: { !$0.withdrawn }) { missing.append("what matters to the patient") }
-        if decision == nil { missing.append("a decision or deferral") }
-        return missing
-    }
-}

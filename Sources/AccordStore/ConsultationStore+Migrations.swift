@@ -20,7 +20,8 @@ extension ConsultationStore {
                         started_at TEXT NOT NULL,
                         closed_at TEXT,
                         event_count INTEGER NOT NULL,
-                        topic TEXT NOT NULL
+                        topic TEXT NOT NULL,
+                        completeness INTEGER
                     );
                     CREATE TABLE event (
                         seq INTEGER PRIMARY KEY,

@@ -240,12 +240,14 @@ public struct SessionSummary: Sendable, Hashable, Codable, FetchableRecord, Tabl
     public var eventCount: Int
     /// The decision to make, in words.
     public var topic: String
+    /// The completeness of the record (0–100 % of the required elements), once closed.
+    public var completeness: Int?
 
     /// The session id (`S12`).
     public var id: SessionID { SessionID(number: number) }
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
-        case number, status, startedAt = "started_at", closedAt = "closed_at", eventCount = "event_count", topic
+        case number, status, startedAt = "started_at", closedAt = "closed_at", eventCount = "event_count", topic, completeness
     }
 }
 

@@ -33,6 +33,11 @@ struct EventRecorder {
         try consultation.check(change, reason: reason)
         let event = try append(change, session: id, author: author ?? consultation.start.clinicianID, reason: reason)
         consultation.apply(event)
+        if consultation.status == .closed {
+            // Kept up to date from the events: the completeness at closing, then after amendments.
+            try db.execute(
+                sql: "UPDATE session SET completeness = ? WHERE number = ?", arguments: [consultation.completeness.percent, id.number])
+        }
         return consultation
     }
 

@@ -293,6 +293,7 @@ struct CDABuilder {
         preferencesSection()
         decisionSection()
         processSection()
+        instrumentsSection()
         nextStepsSection()
         notesSection()
         writer.endElement()
@@ -587,8 +588,11 @@ struct CDABuilder {
             items.append("Temps de réflexion proposé" + (process.reflectionUntil.map { " jusqu'au \(Self.frenchDate($0))" } ?? ""))
         }
         if let offered = process.trialOffered {
-            let eligibility = [TrialEligibility.eligible: "éligible", .notEligible: "non éligible", .unknown: "éligibilité inconnue"][process.trialEligibility ?? .unknown]!
-            let answer = process.trialAnswer.map { [TrialAnswer.accepted: ", accepté", .declined: ", refusé", .undecided: ", en réflexion"][$0]! } ?? ""
+            let eligibility = [TrialEligibility.eligible: "éligible", .notEligible: "non éligible", .unknown: "éligibilité inconnue"][
+                process.trialEligibility ?? .unknown]!
+            let answer =
+                process.trialAnswer.map { [TrialAnswer.accepted: ", accepté", .declined: ", refusé", .undecided: ", en réflexion"][$0]! }
+                ?? ""
             items.append("Essai clinique : \(eligibility), " + (offered ? "proposé" : "non proposé") + answer)
         }
         guard !items.isEmpty else { return }
@@ -596,6 +600,38 @@ struct CDABuilder {
             writer.startElement("text")
             writer.startElement("list")
             for item in items { writer.element("item", text: item) }
+            writer.endElement()
+            writer.endElement()
+        }
+    }
+
+    /// Instrument responses with their scores, as recorded (raw answers stay in the record).
+    private func instrumentsSection() {
+        let responses = consultation.instruments.filter { !$0.withdrawn }
+        guard !responses.isEmpty else { return }
+        let respondents: [Respondent: String] = [.patient: "patient", .clinician: "clinicien", .observer: "observateur"]
+        section(local: ("section-instruments", "Questionnaires de décision partagée"), title: "Questionnaires") {
+            writer.startElement("text")
+            writer.startElement("list")
+            for response in responses {
+                let instrument = response.instrument.instrument
+                var text = "\(instrument.name) (version \(response.version), \(respondents[response.respondent]!)) : "
+                if let score = response.score.formatted {
+                    text += "score \(score) (\(instrument.scoreRange))"
+                } else if case .letter(let letter)? = response.answers.first {
+                    text += "réponse \(letter)"
+                } else {
+                    text += "pas de score (réponses incomplètes)"
+                }
+                let subscores = response.score.subscores.keys.sorted().compactMap { name in
+                    response.score.formattedSubscore(name).map { "\(name) \($0)" }
+                }
+                if !subscores.isEmpty { text += " ; sous-scores : " + subscores.joined(separator: ", ") }
+                if !response.score.flags.isEmpty { text += " ; " + response.score.flags.joined(separator: ", ") }
+                if !response.score.confirmed { text += " ; règle de score non confirmée" }
+                if response.followUp { text += " ; recueilli après la consultation" }
+                writer.element("item", text: text)
+            }
             writer.endElement()
             writer.endElement()
         }

@@ -15,7 +15,8 @@ struct Accord: ParsableCommand {
             """,
         subcommands: [
             SessionCommand.self, ParticipantCommand.self, OptionCommand.self, PreferenceCommand.self,
-            DecisionCommand.self, NoteCommand.self, PhaseCommand.self, ProcessCommand.self, EntryCommand.self, CentreCommand.self, ExportCommand.self, VerifyCommand.self, RunCommand.self,
+            DecisionCommand.self, NoteCommand.self, PhaseCommand.self, ProcessCommand.self, InstrumentCommand.self, TemplateCommand.self,
+            EntryCommand.self, CentreCommand.self, ExportCommand.self, VerifyCommand.self, RunCommand.self,
             RCPCommand.self,
         ]
     )

@@ -70,17 +70,31 @@ enum ConsultationText {
             for mark in c.phases { line("  \(mark.phase.rawValue) talk  \(UTCInstant.format(mark.startedAt))") }
         }
         let process = c.process
-        if !process.decisionAids.isEmpty || process.understandingChecked != nil || process.reflectionOffered || process.trialOffered != nil {
+        if !process.decisionAids.isEmpty || process.understandingChecked != nil || process.reflectionOffered || process.trialOffered != nil
+        {
             line()
             line("Process:")
             for aid in process.decisionAids {
-                line("  \(aid.entry)  decision aid: \(aid.name)" + (aid.version.map { " (\($0))" } ?? "") + (aid.withdrawn ? " — withdrawn" : ""))
+                line(
+                    "  \(aid.entry)  decision aid: \(aid.name)" + (aid.version.map { " (\($0))" } ?? "")
+                        + (aid.withdrawn ? " — withdrawn" : ""))
             }
             if let method = process.understandingChecked { line("  understanding checked: \(method)") }
             if process.reflectionOffered { line("  time for reflection offered" + (process.reflectionUntil.map { " until \($0)" } ?? "")) }
             if let offered = process.trialOffered {
-                line("  clinical trial: \(process.trialEligibility?.rawValue ?? "unknown"), " + (offered ? "offered" : "not offered")
-                    + (process.trialAnswer.map { ", \($0.rawValue)" } ?? ""))
+                line(
+                    "  clinical trial: \(process.trialEligibility?.rawValue ?? "unknown"), " + (offered ? "offered" : "not offered")
+                        + (process.trialAnswer.map { ", \($0.rawValue)" } ?? ""))
+            }
+        }
+        if !c.instruments.isEmpty {
+            line()
+            line("Instruments:")
+            for response in c.instruments {
+                line(
+                    "  \(response.entry)  \(response.instrument.rawValue) \(response.version) (\(response.respondent.rawValue)): "
+                        + InstrumentAnswer.text(response.answers) + " → " + InstrumentResult.text(response.score)
+                        + (response.followUp ? " — follow-up" : "") + (response.withdrawn ? " — withdrawn" : ""))
             }
         }
         if !c.notes.isEmpty {

@@ -135,7 +135,8 @@ struct PreferenceCommand: ParsableCommand {
         var importance: Int?
 
         func run() throws {
-            try recordChange(.preferenceAdded(text: text, importance: importance), store, session, reason: amendment.reason) { consultation in
+            try recordChange(.preferenceAdded(text: text, importance: importance), store, session, reason: amendment.reason) {
+                consultation in
                 "Added preference \(consultation.preferences.last!.entry) to session \(session)."
             }
         }

@@ -73,6 +73,8 @@ enum EventText {
             return "understanding checked" + (method.map { ": \(short($0))" } ?? "")
         case .reflectionOffered(let until):
             return "time for reflection offered" + (until.map { " until \($0)" } ?? "")
+        case .instrumentRecorded(let instrument, let version, _, _, let score):
+            return "\(after.instruments.last!.entry) \(instrument.rawValue) \(version): " + InstrumentResult.text(score)
         case .trialDiscussed(let eligibility, let offered, let answer):
             return "trial: \(eligibility.rawValue), " + (offered ? "offered" : "not offered") + (answer.map { ", \($0.rawValue)" } ?? "")
         }

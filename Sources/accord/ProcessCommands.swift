@@ -125,7 +125,9 @@ struct ProcessCommand: ParsableCommand {
             guard let isOffered = ["yes": true, "no": false][offered.lowercased()] else {
                 throw AccordError.invalid("--offered", "is not yes or no", accepted: "yes or no")
             }
-            try recordChange(.trialDiscussed(eligibility: eligibility, offered: isOffered, answer: answer), store, session, reason: amendment.reason) { _ in
+            try recordChange(
+                .trialDiscussed(eligibility: eligibility, offered: isOffered, answer: answer), store, session, reason: amendment.reason
+            ) { _ in
                 "Recorded the trial proposal in session \(session)."
             }
         }

@@ -146,6 +146,8 @@ struct GuidedSession {
             return text
         }!
         let clinicianName = try askText("Clinician name:", optional: false)!
+        let template = try templateID.map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
+        if let template { say("Template \(template.reference): \(template.title.fr).") }
         var start: SessionStart
         var changes: [Change] = []
         if let fromRCP {
@@ -159,22 +161,31 @@ struct GuidedSession {
             let family = try askText("Birth family name:", optional: false)!
             let given = try askText("Birth given names, in order:", optional: false)!
             let birth = try ask("Birth date (YYYY-MM-DD):", optional: false) { text -> CalendarDate in
-                guard let date = CalendarDate(text) else { throw AccordError.invalid("birth date", "is not a calendar date", accepted: "YYYY-MM-DD") }
+                guard let date = CalendarDate(text) else {
+                    throw AccordError.invalid("birth date", "is not a calendar date", accepted: "YYYY-MM-DD")
+                }
                 return date
             }!
             let sex = try ask("Sex (F, M, U):", optional: false) { text -> Sex in
-                guard let sex = Sex(argument: text) else { throw AccordError.invalid("sex", "is not an administrative sex", accepted: "F, M or U") }
+                guard let sex = Sex(argument: text) else {
+                    throw AccordError.invalid("sex", "is not an administrative sex", accepted: "F, M or U")
+                }
                 return sex
             }!
             let place = try ask("Birth place (INSEE COG code):", optional: false) { $0.uppercased() }!
-            let topic = try askText("Decision to make:", optional: false)!
+            let topic =
+                try template.map { template in try askText("Decision to make [Enter: \(template.decision)]:") ?? template.decision }
+                ?? askText("Decision to make:", optional: false)!
             let condition = try ask("Diagnosis (or skip):") { Condition(text: $0) }
             start = SessionStart(
-                patient: INSIdentity(ins: ins, insOID: oid, birthFamilyName: family, birthGivenNames: given, birthDate: birth, sex: sex, birthplaceCode: place),
+                patient: INSIdentity(
+                    ins: ins, insOID: oid, birthFamilyName: family, birthGivenNames: given, birthDate: birth, sex: sex,
+                    birthplaceCode: place),
                 clinicianID: clinicianID, clinicianName: clinicianName, topic: topic, condition: condition)
         }
         let present = try ask("Is the patient present? (yes/no) [Enter: yes]:") { try Self.yesNo($0) } ?? true
         start.patientPresent = present
+        if let template { changes += template.apply(to: &start) }
         do {
             session = try store.importConsultation(start: start, changes: changes, author: author)
         } catch let error as AccordError {
@@ -183,21 +194,18 @@ struct GuidedSession {
             throw Quit()
         }
         say("Session \(session!) started.")
-        if let templateID { try applyTemplate(templateID) }
-    }
-
-    mutating func applyTemplate(_ id: String) throws {
-        _ = id
     }
 
     mutating func teamTalk() throws {
         say("\n— Team talk: a choice exists, and we decide together.")
         record(.phaseStarted(.team))
         while true {
-            let role = try ask("Who else takes part? Role (relative, trusted-person, carer, interpreter, professional) or Enter to go on:") {
+            let role = try ask("Who else takes part? Role (relative, trusted-person, carer, interpreter, professional) or Enter to go on:")
+            {
                 text -> ParticipantRole in
                 guard let role = ParticipantRole(rawValue: text), role != .patient else {
-                    throw AccordError.invalid("role", "is not a participant role", accepted: "relative, trusted-person, carer, interpreter or professional")
+                    throw AccordError.invalid(
+                        "role", "is not a participant role", accepted: "relative, trusted-person, carer, interpreter or professional")
                 }
                 return role
             }
@@ -211,6 +219,36 @@ struct GuidedSession {
                 say("  Added \(consultation.participants.last!.entry).")
             }
         }
+        if let letter = try ask(
+            "Role the patient wants in the decision (Control Preferences Scale letter A–E), or skip:", parse: Self.cpsLetter)
+        {
+            try recordInstrument(.cpsPreferred, answers: letter)
+        }
+    }
+
+    /// Scores and records an instrument; a refused answer is explained.
+    func recordInstrument(_ id: InstrumentID, answers text: String) throws {
+        let instrument = id.instrument
+        do {
+            let answers = try instrument.parseAnswers(text)
+            let score = try instrument.score(answers)
+            if let consultation = record(
+                .instrumentRecorded(
+                    instrument: id, version: instrument.version, respondent: instrument.defaultRespondent, answers: answers, score: score))
+            {
+                say("  Recorded \(consultation.instruments.last!.entry): " + InstrumentResult.text(score))
+            }
+        } catch let error as AccordError {
+            say("  Not recorded: \(error.description)")
+        }
+    }
+
+    static func cpsLetter(_ text: String) throws -> String {
+        guard ControlPreferences.group(text.uppercased()) != nil else {
+            throw AccordError.invalid(
+                "role", "is not a Control Preferences Scale letter", accepted: "one letter from A (I decide) to E (the doctor decides)")
+        }
+        return text.uppercased()
     }
 
     mutating func optionTalk() throws {
@@ -219,10 +257,13 @@ struct GuidedSession {
         while true {
             let current = try store.consultation(session!).options.filter { !$0.withdrawn }
             if !current.isEmpty { say("  Options so far: " + current.map { "\($0.number). \($0.label)" }.joined(separator: "; ")) }
-            let kind = try ask("Add an option? Kind (treatment, active-surveillance, no-treatment, clinical-trial, supportive-care) or Enter to go on:") {
+            let kind = try ask(
+                "Add an option? Kind (treatment, active-surveillance, no-treatment, clinical-trial, supportive-care) or Enter to go on:"
+            ) {
                 text -> OptionKind in
                 guard let kind = OptionKind(rawValue: text) else {
-                    throw AccordError.invalid("kind", "is not an option kind", accepted: OptionKind.allCases.map(\.rawValue).joined(separator: ", "))
+                    throw AccordError.invalid(
+                        "kind", "is not an option kind", accepted: OptionKind.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 return kind
             }
@@ -233,7 +274,9 @@ struct GuidedSession {
             var harms: [String] = []
             while let harm = try askText("  Harm (Enter when done):") { harms.append(harm) }
             let trial = kind == .clinicalTrial ? try ask("  Trial registry id (e.g. NCT01234567, or skip):") { $0.uppercased() } : nil
-            if let consultation = record(.optionAdded(kind: kind, label: label, benefits: benefits, harms: harms, trialID: trial, origin: nil)) {
+            if let consultation = record(
+                .optionAdded(kind: kind, label: label, benefits: benefits, harms: harms, trialID: trial, origin: nil))
+            {
                 say("  Added option \(consultation.options.last!.number).")
             }
         }
@@ -261,25 +304,30 @@ struct GuidedSession {
             record(.understandingChecked(method: method))
         }
         if let offered = try ask("Was a clinical trial offered? (yes/no, or skip):", parse: Self.yesNo) {
-            let eligibility = try ask("  Eligibility (eligible, not-eligible, unknown) [Enter: unknown]:") { text -> TrialEligibility in
-                guard let value = TrialEligibility(rawValue: text) else {
-                    throw AccordError.invalid("eligibility", "is not known", accepted: "eligible, not-eligible or unknown")
-                }
-                return value
-            } ?? .unknown
-            let answer = offered ? try ask("  The patient's answer (accepted, declined, undecided, or skip):") { text -> TrialAnswer in
-                guard let value = TrialAnswer(rawValue: text) else {
-                    throw AccordError.invalid("answer", "is not known", accepted: "accepted, declined or undecided")
-                }
-                return value
-            } : nil
+            let eligibility =
+                try ask("  Eligibility (eligible, not-eligible, unknown) [Enter: unknown]:") { text -> TrialEligibility in
+                    guard let value = TrialEligibility(rawValue: text) else {
+                        throw AccordError.invalid("eligibility", "is not known", accepted: "eligible, not-eligible or unknown")
+                    }
+                    return value
+                } ?? .unknown
+            let answer =
+                offered
+                ? try ask("  The patient's answer (accepted, declined, undecided, or skip):") { text -> TrialAnswer in
+                    guard let value = TrialAnswer(rawValue: text) else {
+                        throw AccordError.invalid("answer", "is not known", accepted: "accepted, declined or undecided")
+                    }
+                    return value
+                } : nil
             record(.trialDiscussed(eligibility: eligibility, offered: offered, answer: answer))
         }
         while true {
             let options = try store.consultation(session!).options.filter { !$0.withdrawn }
             say("  Options: " + (options.isEmpty ? "none" : options.map { "\($0.number). \($0.label)" }.joined(separator: "; ")))
-            guard let outcome = try ask("Decision: an option number, \"deferred YYYY-MM-DD\", \"declined\", or skip:", parse: Self.outcome) else { break }
-            let by = try ask("  Taken by (participant ids, e.g. P1 P2) [Enter: P1 P2]:") { $0.split(separator: " ").map { EntryID(String($0)) } }
+            guard let outcome = try ask("Decision: an option number, \"deferred YYYY-MM-DD\", \"declined\", or skip:", parse: Self.outcome)
+            else { break }
+            let by =
+                try ask("  Taken by (participant ids, e.g. P1 P2) [Enter: P1 P2]:") { $0.split(separator: " ").map { EntryID(String($0)) } }
                 ?? [EntryID("P1"), EntryID("P2")]
             if let consultation = record(.decisionRecorded(outcome: outcome, takenBy: by)) {
                 say("  Recorded \(consultation.decision!.entry).")
@@ -290,17 +338,23 @@ struct GuidedSession {
         while let note = try askText("Note (Enter when done):") {
             record(.noteAdded(text: note))
         }
+        while let id = try ask(
+            "Record an instrument? Its id (see `accord instrument list`), or Enter to go on:", parse: { try Instrument.named($0).id })
+        {
+            let instrument = id.instrument
+            if let answers = try askText(
+                "  Answers (\(instrument.itemCount) × \(instrument.answerDescription), comma-separated, - for unanswered):")
+            {
+                try recordInstrument(id, answers: answers)
+            }
+        }
     }
 
     mutating func finish() throws {
-        let consultation = try store.consultation(session!)
-        let missing = consultation.missingEssentials
+        let completeness = try store.consultation(session!).completeness
         say("")
-        if missing.isEmpty {
-            say("Nothing essential is missing.")
-        } else {
-            for element in missing { say("missing: \(element)") }
-        }
+        for element in completeness.missing { say("missing: \(element.rawValue) — \(element.englishDescription)") }
+        say("Completeness \(completeness.percent) %.")
         if try ask("Close session \(session!) now? (yes/no) [Enter: no]:", parse: Self.yesNo) ?? false {
             if record(.sessionClosed) != nil { say("Closed session \(session!).") }
         } else {

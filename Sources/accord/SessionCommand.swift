@@ -7,7 +7,7 @@ struct SessionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
         abstract: "Start, show, list, close or import consultation sessions.",
-        subcommands: [Start.self, Show.self, List.self, Close.self, Import.self, History.self]
+        subcommands: [Start.self, Show.self, List.self, Check.self, Close.self, Import.self, History.self]
     )
 
     struct Start: ParsableCommand {
@@ -24,6 +24,9 @@ struct SessionCommand: ParsableCommand {
         @Option(
             help: ArgumentHelp("Start from an RCP report (FRCP, CDA XML): patient, diagnosis, options.", valueName: "file"))
         var fromRcp: String?
+
+        @Option(help: ArgumentHelp("Start from a decision template: its options are added (see `accord template list`).", valueName: "id"))
+        var template: String?
 
         @Option(help: ArgumentHelp("The patient's INS (15 characters: NIR and key); required without --from-rcp.", valueName: "ins"))
         var patientIns: String?
@@ -88,7 +91,9 @@ struct SessionCommand: ParsableCommand {
         var conditionCode: String?
 
         func run() throws {
-            if let fromRcp { return try startFromRCP(fromRcp) }
+            let decisionTemplate = try template.map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
+            if let fromRcp { return try startFromRCP(fromRcp, template: decisionTemplate) }
+            let topic = topic ?? decisionTemplate?.decision
             let required: [(String, String?)] = [
                 ("--patient-ins", patientIns), ("--family-name", familyName), ("--given-names", givenNames),
                 ("--birth-date", birthDate), ("--sex", sex), ("--birthplace", birthplace), ("--topic", topic),
@@ -119,20 +124,21 @@ struct SessionCommand: ParsableCommand {
                 ins: patientIns.uppercased(), insOID: insOid, birthFamilyName: familyName, birthGivenNames: givenNames,
                 firstBirthGivenName: firstGivenName, birthDate: birth, sex: sexValue, birthplaceCode: birthplace.uppercased(),
                 usedFamilyName: usedFamilyName, usedGivenName: usedGivenName)
-            let start = SessionStart(
+            var start = SessionStart(
                 patient: identity, ipp: ippIdentifier, patientPresent: !patientAbsent, clinicianID: clinicianId,
                 clinicianName: clinicianName, clinicianFunction: clinicianFunction, organisationFINESS: organisationFiness?.uppercased(),
                 topic: topic,
                 condition: condition.map {
                     Condition(text: $0, code: conditionCode, codeSystem: conditionCode == nil ? nil : "2.16.840.1.113883.6.3")
                 })
-            let id = try database.startSession(start, author: try store.recordingAuthor())
+            let changes = decisionTemplate?.apply(to: &start) ?? []
+            let id = try database.importConsultation(start: start, changes: changes, author: try store.recordingAuthor())
             for warning in IdentityCrossCheck.warnings(identity) { Terminal.warning(warning) }
             print(id)
         }
 
         /// `--from-rcp`: the session and the board's options in one transaction (`RCPReport`).
-        private func startFromRCP(_ file: String) throws {
+        private func startFromRCP(_ file: String, template: DecisionTemplate?) throws {
             let patientOptions: [(String, Bool)] = [
                 ("--patient-ins", patientIns != nil), ("--ins-oid", insOid != nil), ("--family-name", familyName != nil),
                 ("--given-names", givenNames != nil), ("--first-given-name", firstGivenName != nil),
@@ -147,6 +153,7 @@ struct SessionCommand: ParsableCommand {
             }
             let report = try RCPReportFile.read(path: file, field: "--from-rcp")
             var (start, changes) = report.sessionStart(clinicianID: clinicianId, clinicianName: clinicianName, topic: topic)
+            if let template { changes += template.apply(to: &start) }
             start.patientPresent = !patientAbsent
             start.clinicianFunction = clinicianFunction
             if let organisationFiness { start.organisationFINESS = organisationFiness.uppercased() }
@@ -215,17 +222,65 @@ struct SessionCommand: ParsableCommand {
     }
 
     struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a session; later changes are amendments.")
+        static let configuration = CommandConfiguration(
+            abstract: "Close a session; later changes are amendments. Prints what the record still misses.",
+            discussion: "The completeness (% of the required elements present) is stored with the session.")
 
         @OptionGroup var store: StoreOptions
 
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
 
+        @Flag(help: "Refuse to close a record that misses a required element.")
+        var requireComplete = false
+
         func run() throws {
-            let consultation = try store.openStore().record(.sessionClosed, in: session.id, author: try store.recordingAuthor())
-            for gap in consultation.missingEssentials { Terminal.warning("session \(session.id) closed without \(gap).") }
-            Terminal.message("Closed session \(session.id).")
+            let database = try store.openStore()
+            if requireComplete {
+                let completeness = try database.consultation(session.id).completeness
+                if !completeness.missing.isEmpty {
+                    for element in completeness.missing { Terminal.message("missing: \(element.rawValue) — \(element.englishDescription)") }
+                    throw AccordError(
+                        .conflict,
+                        "session \(session.id) misses \(completeness.missing.count) required element(s) and was not closed; record them, or close without --require-complete."
+                    )
+                }
+            }
+            let consultation = try database.record(.sessionClosed, in: session.id, author: try store.recordingAuthor())
+            let completeness = consultation.completeness
+            for element in completeness.missing { Terminal.message("missing: \(element.rawValue) — \(element.englishDescription)") }
+            Terminal.message("Closed session \(session.id); completeness \(completeness.percent) %.")
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the elements the record still misses, one line each starting `missing:`.",
+            discussion: """
+                The elements come from the session's template, or by default the elements of a complete \
+                SDM record (participants, topic, options, surveillance or no treatment, benefits and harms, \
+                what matters, preferred role, decision aid, understanding, decision, reflection and next \
+                contact, trial offer, instruments). Exit status 0 either way.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
+        var session: SessionArgument
+
+        @Flag(help: "Print missing, present and completeness (%) as JSON.")
+        var json = false
+
+        func run() throws {
+            let completeness = try store.openStore().consultation(session.id).completeness
+            if json {
+                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(completeness), as: UTF8.self))
+                return
+            }
+            for element in completeness.missing { print("missing: \(element.rawValue) — \(element.englishDescription)") }
+            Terminal.message(
+                "Completeness \(completeness.percent) % (\(completeness.present.count) of \(completeness.present.count + completeness.missing.count) elements)."
+            )
         }
     }
 

@@ -9,7 +9,7 @@ struct EntryCommand: ParsableCommand {
 
     struct Withdraw: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Withdraw an entry by the id `session show` prints (P3, O2, M1, D1, N1…).",
+            abstract: "Withdraw an entry by the id `session show` prints (P3, O2, M1, D1, N1, A1, I1…).",
             discussion: """
                 The entry is kept and marked withdrawn; an option keeps its number. A correction is a \
                 withdrawal plus a new entry. The reason is always required.
@@ -28,11 +28,11 @@ struct EntryCommand: ParsableCommand {
 
         func run() throws {
             let id = EntryID(entry)
-            guard let kind = id.rawValue.first, "POMDN".contains(kind), id.rawValue.count > 1,
+            guard let kind = id.rawValue.first, "POMDNAI".contains(kind), id.rawValue.count > 1,
                 id.rawValue.dropFirst().allSatisfy(\.isNumber)
             else {
                 throw AccordError.invalid(
-                    "ENTRY", "is not an entry id", accepted: "an entry id as `session show` lists it: P3, O2, M1, D1, N1…")
+                    "ENTRY", "is not an entry id", accepted: "an entry id as `session show` lists it: P3, O2, M1, D1, N1, A1, I1…")
             }
             let consultation = try store.openStore().record(
                 .entryWithdrawn(entry: id), in: session.id, author: try store.recordingAuthor(), reason: reason)

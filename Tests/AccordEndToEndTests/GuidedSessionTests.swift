@@ -19,8 +19,8 @@ import Testing
         "810123456781", "Dr Hélène Roussel",
         "158056912345606", "1.2.250.1.213.1.4.10", "MARCHAND-D'ESTE", "LUC JEAN-BAPTISTE", "1958-05-17", "M", "69123",
         "Cancer de la prostate localisé", "Adénocarcinome de la prostate", "yes",
-        // team talk: one trusted person, then go on
-        "trusted-person", "Anne Marchand", "",
+        // team talk: one trusted person, then go on; the preferred role
+        "trusted-person", "Anne Marchand", "", "C",
         // option talk: two options, then go on
         "treatment", "Prostatectomie totale", "Retrait de la tumeur", "", "Fuites urinaires", "",
         "active-surveillance", "Surveillance active", "", "", "",
@@ -31,20 +31,26 @@ import Testing
         "yes", "eligible", "declined",
         "2", "P1 P2 P3",
         "Une note & <importante>", "",
+        "sdm-q-9", "5,5,4,4,5,5,4,5,5", "",
         "yes",
     ]
 
     static let commands: [[String]] = [
         [
-            "session", "start", "--clinician-id", "810123456781", "--clinician-name", "Dr Hélène Roussel", "--patient-ins", "158056912345606",
+            "session", "start", "--clinician-id", "810123456781", "--clinician-name", "Dr Hélène Roussel", "--patient-ins",
+            "158056912345606",
             "--ins-oid", "1.2.250.1.213.1.4.10", "--family-name", "MARCHAND-D'ESTE", "--given-names", "LUC JEAN-BAPTISTE",
             "--birth-date", "1958-05-17", "--sex", "M", "--birthplace", "69123", "--topic", "Cancer de la prostate localisé",
             "--condition", "Adénocarcinome de la prostate",
         ],
         ["phase", "S1", "team"],
         ["participant", "add", "S1", "--role", "trusted-person", "--name", "Anne Marchand"],
+        ["instrument", "record", "S1", "--instrument", "cps-preferred", "--answers", "C"],
         ["phase", "S1", "option"],
-        ["option", "add", "S1", "--kind", "treatment", "--label", "Prostatectomie totale", "--benefit", "Retrait de la tumeur", "--harm", "Fuites urinaires"],
+        [
+            "option", "add", "S1", "--kind", "treatment", "--label", "Prostatectomie totale", "--benefit", "Retrait de la tumeur", "--harm",
+            "Fuites urinaires",
+        ],
         ["option", "add", "S1", "--kind", "active-surveillance", "--label", "Surveillance active"],
         ["phase", "S1", "decision"],
         ["preference", "add", "S1", "--text", "Garder la continence", "--importance", "5"],
@@ -53,6 +59,7 @@ import Testing
         ["process", "trial", "S1", "--eligibility", "eligible", "--offered", "yes", "--answer", "declined"],
         ["decision", "record", "S1", "--agreed", "2", "--by", "P1", "P2", "P3"],
         ["note", "add", "S1", "--text", "Une note & <importante>"],
+        ["instrument", "record", "S1", "--instrument", "sdm-q-9", "--answers", "5,5,4,4,5,5,4,5,5"],
         ["session", "close", "S1"],
     ]
 
@@ -94,7 +101,8 @@ import Testing
         let result = try run(cli, lines: lines)
         #expect(result.status == 0)
         #expect(result.stdout.contains("Stopped. Session S1 keeps everything entered; continue with `accord run --session S1`."))
-        let consultation = try AccordJSON.decoder().decode(Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
+        let consultation = try AccordJSON.decoder().decode(
+            Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
         #expect(consultation.participants.map(\.entry.rawValue) == ["P1", "P2"])
         #expect(consultation.phases.map(\.phase) == [.team])
         #expect(consultation.status == .open)
@@ -107,14 +115,21 @@ import Testing
     @Test func refusedAnswersAreExplainedAndAskedAgain() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
-        let lines = ["810123456782", "810123456781", "Dr X", "158056912345606", "", "MARCHAND", "LUC", "1958-02-30", "1958-05-17", "Z", "M", "69123", "t", "skip", "maybe", "no"]
+        let lines = [
+            "810123456782", "810123456781", "Dr X", "158056912345606", "", "MARCHAND", "LUC", "1958-02-30", "1958-05-17", "Z", "M", "69123",
+            "t", "skip", "maybe", "no",
+        ]
         let result = try run(cli, lines: lines)
-        #expect(result.stdout.contains("  clinician: the IdNat_PS has an RPPS number whose Luhn check digit is wrong; expected 8 + an 11-digit RPPS with a valid Luhn key."))
+        #expect(
+            result.stdout.contains(
+                "  clinician: the IdNat_PS has an RPPS number whose Luhn check digit is wrong; expected 8 + an 11-digit RPPS with a valid Luhn key."
+            ))
         #expect(result.stdout.contains("  birth date: is not a calendar date; expected YYYY-MM-DD."))
         #expect(result.stdout.contains("  sex: is not an administrative sex; expected F, M or U."))
         #expect(result.stdout.contains("  answer: is not yes or no; expected yes or no."))
         #expect(result.stdout.contains("Session S1 started."))
-        let consultation = try AccordJSON.decoder().decode(Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
+        let consultation = try AccordJSON.decoder().decode(
+            Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
         #expect(!consultation.patient.present)
         #expect(consultation.start.patient.insOID == KnownOID.insNIR)
     }

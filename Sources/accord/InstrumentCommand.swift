@@ -1,0 +1,128 @@
+import AccordCore
+import AccordStore
+import ArgumentParser
+import Foundation
+
+extension Respondent: ExpressibleByArgument {}
+
+struct InstrumentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "instrument",
+        abstract: "Record SDM instruments (SURE, CollaboRATE, SDM-Q-9, OPTION, DCS, Decision Regret, Control Preferences).",
+        subcommands: [Record.self, List.self])
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record an instrument's answers; prints the score computed by its published rule.",
+            discussion: """
+                Answers are the item values the scoring uses, separated by commas: SDM-Q-9 0–5, OPTION \
+                0–4, CollaboRATE 0–9 (collaborate-5: 0–4), DCS 0–4, DRS 1–5, SURE yes/no, the Control \
+                Preferences Scale one letter A–E; - marks an unanswered item. Answers may be added after \
+                the session is closed, as follow-ups without a reason.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @OptionGroup var amendment: ReasonOption
+
+        @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
+        var session: SessionArgument
+
+        @Option(help: ArgumentHelp("The instrument id (see `accord instrument list`).", valueName: "id"))
+        var instrument: String
+
+        @Option(help: ArgumentHelp("The answers, comma-separated, e.g. 5,4,5,3,4,5,5,4,5.", valueName: "answers"))
+        var answers: String
+
+        @Option(help: ArgumentHelp("patient, clinician or observer (default: the instrument's own).", valueName: "who"))
+        var respondent: Respondent?
+
+        @Flag(help: "Print the result as JSON: instrument, version, score, subscores, flags.")
+        var json = false
+
+        func run() throws {
+            let definition = try Instrument.named(instrument)
+            let parsed = try definition.parseAnswers(answers)
+            let score = try definition.score(parsed)
+            let change = Change.instrumentRecorded(
+                instrument: definition.id, version: definition.version, respondent: respondent ?? definition.defaultRespondent,
+                answers: parsed, score: score)
+            let consultation = try store.openStore().record(
+                change, in: session.id, author: try store.recordingAuthor(), reason: amendment.reason)
+            let response = consultation.instruments.last!
+            Terminal.message(
+                "Recorded \(response.entry) (\(definition.id.rawValue) \(definition.version)) in session \(session)"
+                    + (response.followUp ? " as a follow-up." : ".")
+                    + (score.confirmed ? "" : " Its scoring rule is unconfirmed (see `accord instrument list`)."))
+            if json {
+                print(String(decoding: try AccordJSON.encoder().encode(InstrumentResult(score)), as: UTF8.self))
+            } else {
+                print(InstrumentResult.text(score))
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the instruments: items, answers, score range, rule and source.")
+
+        @Flag(help: "Print the list as JSON.")
+        var json = false
+
+        func run() throws {
+            if json {
+                let rows = Instrument.all.map {
+                    InstrumentRow(
+                        id: $0.id.rawValue, version: $0.version, name: $0.name, items: $0.itemCount, answers: $0.answerDescription,
+                        range: $0.scoreRange,
+                        rule: $0.rule, confirmed: $0.confirmed, unconfirmed: $0.unconfirmed, source: $0.source)
+                }
+                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(rows), as: UTF8.self))
+                return
+            }
+            for instrument in Instrument.all {
+                print("\(instrument.id.rawValue) (\(instrument.name), version \(instrument.version))")
+                print(
+                    "  \(instrument.itemCount) items, answers \(instrument.answerDescription), score \(instrument.scoreRange); answered by the \(instrument.defaultRespondent.rawValue)"
+                )
+                print("  rule: \(instrument.rule)")
+                for rule in instrument.unconfirmed { print("  unconfirmed: \(rule)") }
+                print("  source: \(instrument.source)")
+            }
+        }
+    }
+}
+
+/// The `--json` shape of `instrument record`.
+struct InstrumentResult: Encodable {
+    var instrument: String
+    var version: String
+    var score: Double?
+    var subscores: [String: Double]
+    var flags: [String]
+    var complete: Bool
+    var confirmed: Bool
+
+    init(_ score: InstrumentScore) {
+        (instrument, version, self.score, subscores, flags) = (score.instrument, score.version, score.score, score.subscores, score.flags)
+        (complete, confirmed) = (score.complete, score.confirmed)
+    }
+
+    /// One line: the score (or why there is none), subscores and flags.
+    static func text(_ score: InstrumentScore) -> String {
+        var parts = [score.formatted ?? (score.flags.isEmpty ? "no score (incomplete answers)" : score.flags.joined(separator: " "))]
+        if score.formatted != nil || !score.subscores.isEmpty {
+            for name in score.subscores.keys.sorted() { parts.append("\(name) \(score.formattedSubscore(name) ?? "")") }
+            if score.formatted != nil && !score.flags.isEmpty { parts.append("flags: " + score.flags.joined(separator: ", ")) }
+        }
+        return parts.joined(separator: "  ")
+    }
+}
+
+struct InstrumentRow: Encodable {
+    var id, version, name: String
+    var items: Int
+    var answers, range, rule: String
+    var confirmed: Bool
+    var unconfirmed: [String]
+    var source: String
+}
