@@ -99,6 +99,11 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Prints `value` on standard output as pretty JSON with sorted keys and UTC instants.
+    static func printJSON(_ value: some Encodable) throws {
+        print(String(decoding: try AccordJSON.encoder(pretty: true).encode(value), as: UTF8.self))
+    }
+
     static func error(_ text: String) {
         message("accord: error: \(text)")
     }

@@ -71,7 +71,7 @@ struct CentreCommand: ParsableCommand {
                 Terminal.warning("no centre settings yet: exports use these example values; set them with `accord centre set`.")
             }
             if json {
-                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(settings), as: UTF8.self))
+                try Terminal.printJSON(settings)
                 return
             }
             print("OID root:         \(settings.oidRoot)")

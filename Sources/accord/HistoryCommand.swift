@@ -19,7 +19,7 @@ extension SessionCommand {
         func run() throws {
             let events = try store.openStore().events(of: session.id)
             if json {
-                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(events), as: UTF8.self))
+                try Terminal.printJSON(events)
                 return
             }
             var consultation: Consultation?

@@ -76,7 +76,7 @@ struct InstrumentCommand: ParsableCommand {
                         range: $0.scoreRange,
                         rule: $0.rule, confirmed: $0.confirmed, unconfirmed: $0.unconfirmed, source: $0.source)
                 }
-                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(rows), as: UTF8.self))
+                try Terminal.printJSON(rows)
                 return
             }
             for instrument in Instrument.all {

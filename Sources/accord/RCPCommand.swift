@@ -28,7 +28,7 @@ struct RCPCommand: ParsableCommand {
             let report = try RCPReportFile.read(path: file)
             for warning in report.warnings { Terminal.warning(warning) }
             if json {
-                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(report), as: UTF8.self))
+                try Terminal.printJSON(report)
             } else {
                 print(RCPReportFile.render(report), terminator: "")
             }

@@ -189,7 +189,7 @@ struct SessionCommand: ParsableCommand {
         func run() throws {
             let consultation = try store.openStore().consultation(session.id)
             if json {
-                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(consultation), as: UTF8.self))
+                try Terminal.printJSON(consultation)
             } else {
                 print(ConsultationText.render(consultation), terminator: "")
             }
@@ -207,7 +207,7 @@ struct SessionCommand: ParsableCommand {
         func run() throws {
             let sessions = try store.openStore().sessions()
             if json {
-                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(sessions), as: UTF8.self))
+                try Terminal.printJSON(sessions)
                 return
             }
             if sessions.isEmpty {
@@ -274,7 +274,7 @@ struct SessionCommand: ParsableCommand {
         func run() throws {
             let completeness = try store.openStore().consultation(session.id).completeness
             if json {
-                print(String(decoding: try AccordJSON.encoder(pretty: true).encode(completeness), as: UTF8.self))
+                try Terminal.printJSON(completeness)
                 return
             }
             for element in completeness.missing { print("missing: \(element.rawValue) — \(element.englishDescription)") }
