@@ -6,7 +6,7 @@ import Foundation
 struct SessionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
-        abstract: "Start, show, list, close or import consultation sessions.",
+        abstract: "Start, show, list, check, close, import consultation sessions, and show their history.",
         subcommands: [Start.self, Show.self, List.self, Check.self, Close.self, Import.self, History.self]
     )
 
