@@ -52,6 +52,11 @@ extension ConsultationStore {
                     """)
             try db.execute(sql: "INSERT INTO metadata (key, value) VALUES ('database_id', ?)", arguments: [UUID().uuidString.lowercased()])
         }
+        migrator.registerMigration("v2: audit summary") { db in
+            // Pseudonymised summary tables and the views `accord audit sql` reads (AuditSummary).
+            // Sessions recorded before this migration are summarised on the first audit command.
+            try AuditSummary.createSchema(db)
+        }
         return migrator
     }
 }

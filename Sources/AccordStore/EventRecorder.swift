@@ -20,7 +20,8 @@ struct EventRecorder {
         try db.execute(
             sql: "INSERT INTO session (number, status, started_at, event_count, topic) VALUES (?, 'open', ?, 0, ?)",
             arguments: [number, UTCInstant.format(now), start.topic])
-        try append(change, session: id, author: author, at: now)
+        let event = try append(change, session: id, author: author, at: now)
+        try AuditSummary.refresh(try Consultation(events: [event]), db: db, key: key)
         return id
     }
 
@@ -38,6 +39,7 @@ struct EventRecorder {
             try db.execute(
                 sql: "UPDATE session SET completeness = ? WHERE number = ?", arguments: [consultation.completeness.percent, id.number])
         }
+        try AuditSummary.refresh(consultation, db: db, key: key)
         return consultation
     }
 

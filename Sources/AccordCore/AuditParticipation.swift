@@ -1,0 +1,313 @@
+import Foundation
+
+/// How `accord audit participation` groups closed sessions.
+public enum AuditGrouping: String, Sendable, CaseIterable, Codable {
+    /// By the IdNat_PS of the clinician who started the session.
+    case clinician
+    /// By topic group: the template id, or `no-template` (never the typed topic).
+    case topic
+    /// By the UTC month of closing (`YYYY-MM`).
+    case month
+    /// By the FINESS of the organisation (the centre's when the session names none).
+    case organisation
+}
+
+/// The sums one group's figures are computed from, as the SQL aggregation returns them.
+///
+/// Every count is of closed sessions in the period, in the group.
+public struct AuditGroupTotals: Sendable, Hashable {
+    public var group: String
+    public var sessions: Int
+    public var patientPresent: Int
+    public var relativePresent: Int
+    public var preferencesRecorded: Int
+    /// Sessions where surveillance or no treatment is applicable (the denominator).
+    public var surveillanceApplicable: Int
+    /// Applicable sessions where it was discussed.
+    public var surveillanceDiscussed: Int
+    public var trialOffered: Int
+    /// Preferred-role letter → sessions.
+    public var preferredRoles: [String: Int]
+    /// Sessions with both roles as A–E letters.
+    public var bothRoles: Int
+    public var concordantRoles: Int
+    /// Sessions with a complete CollaboRATE (10-point) response.
+    public var collaborateEncounters: Int
+    public var collaborateTop: Int
+    public var collaborateMeanSum: Double
+    public var sdmQ9Count: Int
+    public var sdmQ9Sum: Double
+    public var option5Count: Int
+    public var option5Sum: Double
+    public var sureCount: Int
+    public var surePositive: Int
+    public var deferred: Int
+    public var completenessSum: Int
+    /// Days from the RCP meeting to the decision, one per session that has both dates.
+    public var daysRCPToDecision: [Int]
+
+    public init(group: String) {
+        self.group = group
+        (sessions, patientPresent, relativePresent, preferencesRecorded) = (0, 0, 0, 0)
+        (surveillanceApplicable, surveillanceDiscussed, trialOffered) = (0, 0, 0)
+        preferredRoles = [:]
+        (bothRoles, concordantRoles, collaborateEncounters, collaborateTop, collaborateMeanSum) = (0, 0, 0, 0, 0)
+        (sdmQ9Count, sdmQ9Sum, option5Count, option5Sum, sureCount, surePositive) = (0, 0, 0, 0, 0, 0)
+        (deferred, completenessSum, daysRCPToDecision) = (0, 0, [])
+    }
+
+    /// Adds one session's facts (used by tests and small computations; the store aggregates in SQL).
+    public mutating func add(_ facts: AuditFacts) {
+        sessions += 1
+        if facts.patientPresent { patientPresent += 1 }
+        if facts.relativePresent { relativePresent += 1 }
+        if facts.preferencesCount > 0 { preferencesRecorded += 1 }
+        if facts.surveillanceApplicable {
+            surveillanceApplicable += 1
+            if facts.surveillanceDiscussed { surveillanceDiscussed += 1 }
+        }
+        if facts.trialOffered { trialOffered += 1 }
+        if let role = facts.preferredRole { preferredRoles[role, default: 0] += 1 }
+        if let concordant = facts.roleConcordant {
+            bothRoles += 1
+            if concordant { concordantRoles += 1 }
+        }
+        if let mean = facts.collaborateMean {
+            collaborateEncounters += 1
+            collaborateMeanSum += mean
+            if facts.collaborateTop == true { collaborateTop += 1 }
+        }
+        if let score = facts.sdmQ9Score { (sdmQ9Count, sdmQ9Sum) = (sdmQ9Count + 1, sdmQ9Sum + score) }
+        if let score = facts.option5Score { (option5Count, option5Sum) = (option5Count + 1, option5Sum + score) }
+        if let positive = facts.surePositive { (sureCount, surePositive) = (sureCount + 1, surePositive + (positive ? 1 : 0)) }
+        if facts.decisionOutcome == "deferred" { deferred += 1 }
+        completenessSum += facts.completeness
+        if let days = facts.daysRCPToDecision { daysRCPToDecision.append(days) }
+    }
+}
+
+/// One row of the participation audit: the figures of one group of closed sessions.
+///
+/// Percentages are 0–100 with one decimal; a figure whose denominator is zero is `nil`. A
+/// group of fewer than ``minimumSessions`` sessions is suppressed (every figure `nil`,
+/// `sessions` `nil`) unless suppression is turned off. The definitions are in `docs/AUDIT.md`.
+public struct ParticipationRow: Sendable, Hashable, Codable {
+    /// Groups with fewer sessions are suppressed.
+    public static let minimumSessions = 5
+    /// The Control Preferences Scale letters, in order.
+    public static let roleLetters = ["A", "B", "C", "D", "E"]
+
+    public var group: String
+    /// `nil` when suppressed.
+    public var sessions: Int?
+    public var patientPresentPercent: Double?
+    public var relativePresentPercent: Double?
+    public var preferencesRecordedPercent: Double?
+    public var surveillanceOrNoTreatmentDiscussedPercent: Double?
+    public var trialOfferedPercent: Double?
+    /// Letter A–E → sessions whose preferred role is that letter (every letter present).
+    public var preferredRoleCounts: [String: Int]?
+    public var roleConcordancePercent: Double?
+    public var collaborateTopScorePercent: Double?
+    public var collaborateMean: Double?
+    public var sdmQ9Mean: Double?
+    public var option5Mean: Double?
+    public var surePositivePercent: Double?
+    public var deferredPercent: Double?
+    public var medianDaysRCPToDecision: Double?
+    public var completenessMeanPercent: Double?
+    public var suppressed: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case group, sessions, suppressed
+        case patientPresentPercent = "patient_present_pct", relativePresentPercent = "relative_present_pct"
+        case preferencesRecordedPercent = "preferences_recorded_pct"
+        case surveillanceOrNoTreatmentDiscussedPercent = "surveillance_or_no_treatment_discussed_pct"
+        case trialOfferedPercent = "trial_offered_pct", preferredRoleCounts = "preferred_role_counts"
+        case roleConcordancePercent = "role_concordance_pct", collaborateTopScorePercent = "collaborate_top_score_pct"
+        case collaborateMean = "collaborate_mean", sdmQ9Mean = "sdm_q9_mean", option5Mean = "option5_mean"
+        case surePositivePercent = "sure_positive_pct", deferredPercent = "deferred_pct"
+        case medianDaysRCPToDecision = "median_days_rcp_to_decision", completenessMeanPercent = "completeness_mean_pct"
+    }
+
+    /// Writes every key, `null` included, so each row has exactly the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(group, forKey: .group)
+        try c.encode(sessions, forKey: .sessions)
+        try c.encode(patientPresentPercent, forKey: .patientPresentPercent)
+        try c.encode(relativePresentPercent, forKey: .relativePresentPercent)
+        try c.encode(preferencesRecordedPercent, forKey: .preferencesRecordedPercent)
+        try c.encode(surveillanceOrNoTreatmentDiscussedPercent, forKey: .surveillanceOrNoTreatmentDiscussedPercent)
+        try c.encode(trialOfferedPercent, forKey: .trialOfferedPercent)
+        try c.encode(preferredRoleCounts, forKey: .preferredRoleCounts)
+        try c.encode(roleConcordancePercent, forKey: .roleConcordancePercent)
+        try c.encode(collaborateTopScorePercent, forKey: .collaborateTopScorePercent)
+        try c.encode(collaborateMean, forKey: .collaborateMean)
+        try c.encode(sdmQ9Mean, forKey: .sdmQ9Mean)
+        try c.encode(option5Mean, forKey: .option5Mean)
+        try c.encode(surePositivePercent, forKey: .surePositivePercent)
+        try c.encode(deferredPercent, forKey: .deferredPercent)
+        try c.encode(medianDaysRCPToDecision, forKey: .medianDaysRCPToDecision)
+        try c.encode(completenessMeanPercent, forKey: .completenessMeanPercent)
+        try c.encode(suppressed, forKey: .suppressed)
+    }
+
+    /// The figures of one group.
+    ///
+    /// - Parameters:
+    ///   - totals: the group's sums.
+    ///   - suppression: `false` to show groups of fewer than 5 sessions (`--no-suppression`).
+    public init(_ totals: AuditGroupTotals, suppression: Bool = true) {
+        group = totals.group
+        suppressed = suppression && totals.sessions < Self.minimumSessions
+        guard !suppressed else { return }
+        let n = totals.sessions
+        sessions = n
+        patientPresentPercent = Self.percent(totals.patientPresent, of: n)
+        relativePresentPercent = Self.percent(totals.relativePresent, of: n)
+        preferencesRecordedPercent = Self.percent(totals.preferencesRecorded, of: n)
+        surveillanceOrNoTreatmentDiscussedPercent = Self.percent(totals.surveillanceDiscussed, of: totals.surveillanceApplicable)
+        trialOfferedPercent = Self.percent(totals.trialOffered, of: n)
+        preferredRoleCounts = Dictionary(uniqueKeysWithValues: Self.roleLetters.map { ($0, totals.preferredRoles[$0] ?? 0) })
+        roleConcordancePercent = Self.percent(totals.concordantRoles, of: totals.bothRoles)
+        // CollaboRATE group rules (CollaboRATEGroup): a group score only with ≥ 25 complete encounters.
+        if totals.collaborateEncounters >= CollaboRATEGroup.minimumEncounters {
+            collaborateTopScorePercent = Self.percent(totals.collaborateTop, of: totals.collaborateEncounters)
+            collaborateMean = Self.round(totals.collaborateMeanSum / Double(totals.collaborateEncounters), 2)
+        }
+        sdmQ9Mean = totals.sdmQ9Count == 0 ? nil : Self.round(totals.sdmQ9Sum / Double(totals.sdmQ9Count), 1)
+        option5Mean = totals.option5Count == 0 ? nil : Self.round(totals.option5Sum / Double(totals.option5Count), 1)
+        surePositivePercent = Self.percent(totals.surePositive, of: totals.sureCount)
+        deferredPercent = Self.percent(totals.deferred, of: n)
+        medianDaysRCPToDecision = Self.median(totals.daysRCPToDecision)
+        completenessMeanPercent = n == 0 ? nil : Self.round(Double(totals.completenessSum) / Double(n), 1)
+    }
+
+    /// `part` of `whole` in percent with one decimal; `nil` when `whole` is zero.
+    public static func percent(_ part: Int, of whole: Int) -> Double? {
+        whole == 0 ? nil : round(Double(part) * 100 / Double(whole), 1)
+    }
+
+    /// `value` rounded half away from zero to `decimals` decimals.
+    public static func round(_ value: Double, _ decimals: Int) -> Double {
+        let scale = pow(10, Double(decimals))
+        return (value * scale).rounded(.toNearestOrAwayFromZero) / scale
+    }
+
+    /// The median (the mean of the two middle values for an even count); `nil` when empty.
+    public static func median(_ values: [Int]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
+
+/// The result of `accord audit participation`: rows by group, and whether small groups were
+/// suppressed.
+public struct ParticipationReport: Sendable, Hashable, Codable {
+    /// One row per group, ordered by group.
+    public var rows: [ParticipationRow]
+    /// `false` when `--no-suppression` was given.
+    public var suppression: Bool
+    /// How the rows are grouped.
+    public var grouping: AuditGrouping
+    /// The first and last closing days included (`YYYY-MM-DD`), when given.
+    public var from: CalendarDate?
+    public var to: CalendarDate?
+
+    public init(rows: [ParticipationRow], suppression: Bool, grouping: AuditGrouping, from: CalendarDate?, to: CalendarDate?) {
+        self.rows = rows
+        self.suppression = suppression
+        self.grouping = grouping
+        self.from = from
+        self.to = to
+    }
+
+    /// The statement printed when suppression is off.
+    public static let noSuppressionStatement =
+        "suppression is off (--no-suppression): groups of fewer than 5 sessions are shown; do not share this output."
+
+    /// The column titles of the table and CSV forms, in order (the JSON keys).
+    public static let columns = [
+        "group", "sessions", "patient_present_pct", "relative_present_pct", "preferences_recorded_pct",
+        "surveillance_or_no_treatment_discussed_pct", "trial_offered_pct", "preferred_role_counts", "role_concordance_pct",
+        "collaborate_top_score_pct", "collaborate_mean", "sdm_q9_mean", "option5_mean", "sure_positive_pct", "deferred_pct",
+        "median_days_rcp_to_decision", "completeness_mean_pct", "suppressed",
+    ]
+
+    /// The cells of each row as text: `<5` for a suppressed group's sessions, empty for `nil`,
+    /// role counts as `A=1 B=0 …`.
+    public var cells: [[String]] {
+        rows.map { row in
+            func number(_ value: Double?) -> String { value.map(AuditText.number) ?? "" }
+            return [
+                row.group, row.suppressed ? "<\(ParticipationRow.minimumSessions)" : row.sessions.map(String.init) ?? "",
+                number(row.patientPresentPercent), number(row.relativePresentPercent), number(row.preferencesRecordedPercent),
+                number(row.surveillanceOrNoTreatmentDiscussedPercent), number(row.trialOfferedPercent),
+                row.preferredRoleCounts.map { counts in ParticipationRow.roleLetters.map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " ") }
+                    ?? "",
+                number(row.roleConcordancePercent), number(row.collaborateTopScorePercent), number(row.collaborateMean),
+                number(row.sdmQ9Mean), number(row.option5Mean), number(row.surePositivePercent), number(row.deferredPercent),
+                number(row.medianDaysRCPToDecision), number(row.completenessMeanPercent), row.suppressed ? "yes" : "no",
+            ]
+        }
+    }
+
+    /// The JSON form: `{"rows": [...]}`, with `"suppression": false` when suppression is off.
+    public func json() throws -> String {
+        struct Shape: Encodable {
+            var rows: [ParticipationRow]
+            var suppression: Bool?
+        }
+        let data = try AccordJSON.encoder(pretty: true).encode(Shape(rows: rows, suppression: suppression ? nil : false))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The CSV form (RFC 4180), with the statement as a first line `# …` when suppression is off.
+    public func csv() -> String {
+        var lines = suppression ? [] : ["# " + Self.noSuppressionStatement]
+        lines.append(AuditText.csv(Self.columns, cells))
+        return lines.joined(separator: "\n")
+    }
+
+    /// The aligned text table, with the statement as a last line when suppression is off.
+    public func table() -> String {
+        var text = AuditText.table(Self.columns, cells)
+        if !suppression { text += "\n" + Self.noSuppressionStatement }
+        return text
+    }
+}
+
+/// Text forms shared by the audit outputs.
+public enum AuditText {
+    /// A number with at most two decimals, without trailing zeros (`50`, `33.3`, `7.25`).
+    public static func number(_ value: Double) -> String {
+        var text = String(format: "%.2f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
+    }
+
+    /// RFC 4180 CSV: a header line, then one line per row; fields with `,`, `"` or a line break quoted.
+    public static func csv(_ header: [String], _ rows: [[String]]) -> String {
+        func field(_ text: String) -> String {
+            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n")
+    }
+
+    /// A table with columns padded to their widest cell, a header and a rule.
+    public static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
+            .joined(separator: "\n")
+    }
+}

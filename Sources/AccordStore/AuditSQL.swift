@@ -1,0 +1,231 @@
+import AccordCore
+import Foundation
+import GRDBSQLite
+
+/// Read-only SQL over the audit views, for `accord audit sql`.
+///
+/// The query runs on its own connection, opened read-only with SQLite's C API, with an
+/// authorizer that allows only `SELECT`, reads of the views `audit_sessions`, `audit_options`
+/// and `audit_instruments` (and of their base tables only when reached through those views),
+/// and ordinary functions. Writes, direct reads of any table (events, sessions, the summary
+/// tables themselves, `sqlite_schema`), `ATTACH`, `PRAGMA`, transactions, temporary objects,
+/// recursive queries and `load_extension` are refused before the query runs.
+public enum AuditSQL {
+    /// The views a query may read.
+    public static let views: Set<String> = ["audit_sessions", "audit_options", "audit_instruments"]
+    /// The tables behind the views, readable only through them.
+    static let baseTables: [String: String] = [
+        "audit_session": "audit_sessions", "audit_option": "audit_options", "audit_instrument": "audit_instruments",
+    ]
+
+    /// One value of a result cell.
+    public enum Value: Sendable, Hashable, Encodable {
+        case integer(Int64)
+        case real(Double)
+        case text(String)
+        case null
+
+        /// The value as a table or CSV cell (empty for null).
+        public var text: String {
+            switch self {
+            case .integer(let value): String(value)
+            case .real(let value): AuditText.number(value)
+            case .text(let value): value
+            case .null: ""
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .integer(let value): try container.encode(value)
+            case .real(let value): try container.encode(value)
+            case .text(let value): try container.encode(value)
+            case .null: try container.encodeNil()
+            }
+        }
+    }
+
+    /// The result of a query: column names and rows.
+    public struct Result: Sendable, Hashable {
+        public var columns: [String]
+        public var rows: [[Value]]
+
+        /// The JSON form: `{"columns": [...], "rows": [{column: value}]}`, rows as objects.
+        public func json() throws -> String {
+            struct Row: Encodable {
+                var columns: [String]
+                var values: [Value]
+                func encode(to encoder: any Encoder) throws {
+                    var container = encoder.container(keyedBy: Key.self)
+                    for (column, value) in zip(columns, values) { try container.encode(value, forKey: Key(stringValue: column)) }
+                }
+            }
+            struct Key: CodingKey {
+                var stringValue: String
+                var intValue: Int? { nil }
+                init(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+            }
+            struct Shape: Encodable {
+                var columns: [String]
+                var rows: [Row]
+            }
+            let shape = Shape(columns: columns, rows: rows.map { Row(columns: columns, values: $0) })
+            return String(decoding: try AccordJSON.encoder(pretty: true).encode(shape), as: UTF8.self)
+        }
+
+        /// The CSV form.
+        public func csv() -> String { AuditText.csv(columns, rows.map { $0.map(\.text) }) }
+
+        /// The aligned table form.
+        public func table() -> String { AuditText.table(columns, rows.map { $0.map(\.text) }) }
+    }
+
+    /// What the authorizer saw; read back after a refused prepare.
+    private final class Guard {
+        var refusal: String?
+        var deadline: Date
+        /// The audit views the statement reads (SQLite names them while expanding them).
+        var views: Set<String> = []
+        init(deadline: Date) { self.deadline = deadline }
+    }
+
+    /// Runs one `SELECT` over the audit views of the database at `path`.
+    ///
+    /// - Parameters:
+    ///   - query: one SQL statement.
+    ///   - path: the database file (opened read-only).
+    ///   - timeout: how long the query may run, in seconds.
+    /// - Returns: the columns and rows.
+    /// - Throws: `AccordError` (`invalidInput`) when the query is refused or fails, naming what
+    ///   is not allowed; (`io`) when the file cannot be opened.
+    public static func run(_ query: String, path: String, timeout: TimeInterval = 30) throws -> Result {
+        var handle: OpaquePointer?
+        let opened = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        defer { sqlite3_close_v2(handle) }
+        guard opened == SQLITE_OK, let db = handle else {
+            throw AccordError(.io, "the database cannot be opened read-only for the audit; check the path given by --db or ACCORD_DB.")
+        }
+        sqlite3_busy_timeout(db, 5000)
+        let state = Guard(deadline: Date().addingTimeInterval(timeout))
+        let context = Unmanaged.passUnretained(state).toOpaque()
+        sqlite3_set_authorizer(db, authorize, context)
+        sqlite3_progress_handler(db, 10_000, interrupt, context)
+
+        var statement: OpaquePointer?
+        var used = 0
+        let prepared = withExtendedLifetime(state) {
+            query.withCString { base in
+                var tail: UnsafePointer<CChar>?
+                let code = sqlite3_prepare_v2(db, base, -1, &statement, &tail)
+                used = tail.map { $0 - base } ?? 0
+                return code
+            }
+        }
+        defer { sqlite3_finalize(statement) }
+        if let refusal = state.refusal {
+            throw refused(refusal)
+        }
+        guard prepared == SQLITE_OK else {
+            throw AccordError(.invalidInput, "the query failed: \(String(cString: sqlite3_errmsg(db))).", field: "QUERY")
+        }
+        guard let statement else {
+            throw AccordError(.invalidInput, "the query is empty; expected one SELECT over the audit views.", field: "QUERY")
+        }
+        let rest = String(decoding: query.utf8.dropFirst(used), as: UTF8.self)
+        if !rest.trimmingCharacters(in: CharacterSet(charactersIn: "; \t\r\n")).isEmpty {
+            throw refused("more than one statement")
+        }
+        guard sqlite3_stmt_readonly(statement) != 0 else { throw refused("a statement that writes") }
+
+        let count = Int(sqlite3_column_count(statement))
+        let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) }
+        var rows: [[Value]] = []
+        while true {
+            let step = withExtendedLifetime(state) { sqlite3_step(statement) }
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else {
+                if step == SQLITE_INTERRUPT {
+                    throw AccordError(
+                        .invalidInput, "the query ran longer than \(Int(timeout)) s and was stopped; narrow it.", field: "QUERY")
+                }
+                throw AccordError(.invalidInput, "the query failed: \(String(cString: sqlite3_errmsg(db))).", field: "QUERY")
+            }
+            rows.append(
+                (0..<count).map { index in
+                    let column = Int32(index)
+                    switch sqlite3_column_type(statement, column) {
+                    case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
+                    case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, column))
+                    case SQLITE_NULL: return .null
+                    default:
+                        guard let text = sqlite3_column_text(statement, column) else { return .null }
+                        return .text(String(cString: text))
+                    }
+                })
+        }
+        return Result(columns: columns, rows: rows)
+    }
+
+    static func refused(_ what: String) -> AccordError {
+        AccordError(
+            .invalidInput,
+            "audit sql reads only the audit views audit_sessions, audit_options, audit_instruments; \(what) is not allowed.",
+            field: "QUERY")
+    }
+
+    /// The authorizer: allows SELECT, reads of the views (and of their tables through them),
+    /// and functions other than `load_extension`; refuses everything else and says what.
+    private static let authorize:
+        @convention(c) (
+            UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
+            UnsafePointer<CChar>?
+        ) -> Int32 = { context, action, first, second, database, view in
+            let text = { (pointer: UnsafePointer<CChar>?) in pointer.map { String(cString: $0) } }
+            let state = context.map { Unmanaged<Guard>.fromOpaque($0).takeUnretainedValue() }
+            var refusal: String?
+            switch action {
+            case SQLITE_SELECT:
+                if let view = text(view)?.lowercased(), AuditSQL.views.contains(view) { state?.views.insert(view) }
+                return SQLITE_OK
+            case SQLITE_READ:
+                let table = text(first)?.lowercased() ?? ""
+                let column = text(second) ?? ""
+                let through = text(view)?.lowercased()
+                let main = text(database).map { $0 == "main" } ?? true
+                if main && AuditSQL.views.contains(table) { return SQLITE_OK }
+                if let owner = AuditSQL.baseTables[table] {
+                    if main, let through, AuditSQL.views.contains(through) {
+                        state?.views.insert(through)
+                        return SQLITE_OK
+                    }
+                    // `COUNT(*)` over a view is read from its table without naming the view; it
+                    // counts the rows the view shows, nothing more.
+                    if column.isEmpty, state?.views.contains(owner) == true { return SQLITE_OK }
+                }
+                refusal = "reading the table \(table) directly"
+            case SQLITE_FUNCTION:
+                let name = text(second)?.lowercased() ?? ""
+                if name != "load_extension" { return SQLITE_OK }
+                refusal = "the function load_extension"
+            case SQLITE_INSERT: refusal = "INSERT"
+            case SQLITE_UPDATE: refusal = "UPDATE"
+            case SQLITE_DELETE: refusal = "DELETE"
+            case SQLITE_ATTACH: refusal = "ATTACH"
+            case SQLITE_DETACH: refusal = "DETACH"
+            case SQLITE_PRAGMA: refusal = "PRAGMA"
+            case SQLITE_TRANSACTION, SQLITE_SAVEPOINT: refusal = "a transaction statement"
+            case SQLITE_RECURSIVE: refusal = "a recursive query"
+            default: refusal = "a statement that creates, changes or drops schema objects or settings (SQLite action \(action))"
+            }
+            if let state, let refusal, state.refusal == nil { state.refusal = refusal }
+            return SQLITE_DENY
+        }
+
+    /// Stops the query once its deadline passed.
+    private static let interrupt: @convention(c) (UnsafeMutableRawPointer?) -> Int32 = { context in
+        guard let context else { return 0 }
+        return Date() > Unmanaged<Guard>.fromOpaque(context).takeUnretainedValue().deadline ? 1 : 0
+    }
+}

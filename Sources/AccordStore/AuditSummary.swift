@@ -1,0 +1,150 @@
+import AccordCore
+import Crypto
+import Foundation
+import GRDB
+
+/// The audit's summary tables, kept up to date from the events in the same transaction.
+///
+/// `audit_session` holds one row per session, `audit_option` one per option not withdrawn,
+/// `audit_instrument` one per instrument response not withdrawn. They hold pseudonymised,
+/// non-free-text facts only (``AuditFacts``): the patient as an HMAC-SHA256 pseudonym, no
+/// names, INS, birth dates, labels or notes. The views `audit_sessions`, `audit_options` and
+/// `audit_instruments` are what `accord audit sql` may read.
+enum AuditSummary {
+    /// The schema of migration `v2: audit summary`. Never edit once shipped: add a migration.
+    static func createSchema(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE audit_session (
+                    session_number INTEGER PRIMARY KEY REFERENCES session(number),
+                    event_count INTEGER NOT NULL,
+                    patient_pseudonym TEXT NOT NULL,
+                    clinician_idnat_ps TEXT NOT NULL,
+                    organisation_finess TEXT NOT NULL,
+                    topic_group TEXT NOT NULL,
+                    start_month TEXT NOT NULL,
+                    closed INTEGER NOT NULL,
+                    closed_at TEXT,
+                    closed_day TEXT,
+                    closed_month TEXT,
+                    patient_present INTEGER NOT NULL,
+                    relative_present INTEGER NOT NULL,
+                    preferences_count INTEGER NOT NULL,
+                    surveillance_discussed INTEGER NOT NULL,
+                    surveillance_applicable INTEGER NOT NULL,
+                    trial_offered INTEGER NOT NULL,
+                    preferred_role TEXT,
+                    experienced_role TEXT,
+                    role_concordant INTEGER,
+                    collaborate_mean REAL,
+                    collaborate_top INTEGER,
+                    sdm_q9_score REAL,
+                    option5_score REAL,
+                    sure_positive INTEGER,
+                    decision_outcome TEXT NOT NULL,
+                    rcp_date TEXT,
+                    decision_date TEXT,
+                    days_rcp_to_decision INTEGER,
+                    completeness INTEGER NOT NULL
+                );
+                CREATE INDEX audit_session_closed_day ON audit_session(closed, closed_day);
+                CREATE INDEX audit_session_clinician ON audit_session(clinician_idnat_ps);
+                CREATE INDEX audit_session_topic ON audit_session(topic_group);
+                CREATE INDEX audit_session_month ON audit_session(closed_month);
+                CREATE INDEX audit_session_organisation ON audit_session(organisation_finess);
+                CREATE TABLE audit_option (
+                    session_number INTEGER NOT NULL REFERENCES session(number),
+                    option_number INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    origin_kind TEXT NOT NULL,
+                    PRIMARY KEY (session_number, option_number)
+                ) WITHOUT ROWID;
+                CREATE TABLE audit_instrument (
+                    session_number INTEGER NOT NULL REFERENCES session(number),
+                    entry_number INTEGER NOT NULL,
+                    instrument TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    respondent TEXT NOT NULL,
+                    score REAL,
+                    flags TEXT NOT NULL,
+                    complete INTEGER NOT NULL,
+                    follow_up INTEGER NOT NULL,
+                    recorded_month TEXT NOT NULL,
+                    PRIMARY KEY (session_number, entry_number)
+                ) WITHOUT ROWID;
+                CREATE VIEW audit_sessions AS SELECT
+                    session_number, patient_pseudonym, clinician_idnat_ps, organisation_finess, topic_group, start_month,
+                    closed, closed_at, closed_day, closed_month, patient_present, relative_present, preferences_count,
+                    surveillance_discussed, surveillance_applicable, trial_offered, preferred_role, experienced_role,
+                    role_concordant, collaborate_mean, collaborate_top, sdm_q9_score, option5_score, sure_positive,
+                    decision_outcome, rcp_date, decision_date, days_rcp_to_decision, completeness
+                    FROM audit_session;
+                CREATE VIEW audit_options AS SELECT session_number, option_number, kind, origin_kind FROM audit_option;
+                CREATE VIEW audit_instruments AS SELECT
+                    session_number, entry_number, instrument, version, respondent, score, flags, complete, follow_up,
+                    recorded_month
+                    FROM audit_instrument;
+                """)
+    }
+
+    /// The patient pseudonym: HMAC-SHA256 with the chain key over `audit-patient:OID:INS`, in
+    /// lowercase hexadecimal. The same patient gets the same pseudonym in one database; without
+    /// the key it cannot be recomputed from an INS.
+    static func pseudonym(_ input: String, key: ChainKey) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data(("audit-patient:" + input).utf8), using: key.key)
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Rewrites the summary rows of `consultation` from its current state.
+    ///
+    /// Called inside the write transaction of every session event, after the event is applied.
+    static func refresh(_ consultation: Consultation, db: Database, key: ChainKey) throws {
+        let facts = AuditFacts(consultation)
+        let finess: String
+        if let own = facts.organisationFINESS {
+            finess = own
+        } else {
+            finess = try EventRecorder.centreSettings(db)?.finess ?? "centre"
+        }
+        func flag(_ value: Bool?) -> Int? { value.map { $0 ? 1 : 0 } }
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO audit_session (
+                    session_number, event_count, patient_pseudonym, clinician_idnat_ps, organisation_finess, topic_group,
+                    start_month, closed, closed_at, closed_day, closed_month, patient_present, relative_present,
+                    preferences_count, surveillance_discussed, surveillance_applicable, trial_offered, preferred_role,
+                    experienced_role, role_concordant, collaborate_mean, collaborate_top, sdm_q9_score, option5_score,
+                    sure_positive, decision_outcome, rcp_date, decision_date, days_rcp_to_decision, completeness)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                facts.sessionNumber, consultation.lastSessionSequence, pseudonym(facts.pseudonymInput, key: key), facts.clinicianID,
+                finess, facts.topicGroup, facts.startMonth, flag(facts.closed), facts.closedAt, facts.closedDay, facts.closedMonth,
+                flag(facts.patientPresent), flag(facts.relativePresent), facts.preferencesCount, flag(facts.surveillanceDiscussed),
+                flag(facts.surveillanceApplicable), flag(facts.trialOffered), facts.preferredRole, facts.experiencedRole,
+                flag(facts.roleConcordant), facts.collaborateMean, flag(facts.collaborateTop), facts.sdmQ9Score, facts.option5Score,
+                flag(facts.surePositive), facts.decisionOutcome, facts.rcpDate?.description, facts.decisionDate?.description,
+                facts.daysRCPToDecision, facts.completeness,
+            ])
+        try db.execute(sql: "DELETE FROM audit_option WHERE session_number = ?", arguments: [facts.sessionNumber])
+        for option in facts.options {
+            try db.execute(
+                sql: "INSERT INTO audit_option (session_number, option_number, kind, origin_kind) VALUES (?, ?, ?, ?)",
+                arguments: [facts.sessionNumber, option.number, option.kind.rawValue, option.originKind])
+        }
+        try db.execute(sql: "DELETE FROM audit_instrument WHERE session_number = ?", arguments: [facts.sessionNumber])
+        for response in facts.instruments {
+            try db.execute(
+                sql: """
+                    INSERT INTO audit_instrument (session_number, entry_number, instrument, version, respondent, score, flags,
+                        complete, follow_up, recorded_month)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    facts.sessionNumber, response.entryNumber, response.instrument, response.version, response.respondent,
+                    response.score, response.flags.joined(separator: " "), response.complete ? 1 : 0, response.followUp ? 1 : 0,
+                    response.recordedMonth,
+                ])
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import AccordCore
+import Foundation
+import GRDB
+
+extension ConsultationStore {
+    // MARK: - Synthetic sessions
+
+    /// Writes `count` synthetic sessions (``SyntheticSessions``) through the event log, one
+    /// transaction per batch, for measuring the audit at scale.
+    ///
+    /// Each session goes the same way as recorded ones: its start and every change are checked
+    /// against the session's state, appended as chained events with their own instants, and
+    /// the session's summary rows are written in the same transaction. (Within a batch the
+    /// state is kept in memory between events instead of being re-read from the log, and the
+    /// audit summary is written once the session's last event is applied; the rows are the
+    /// same as the event-by-event path gives.)
+    ///
+    /// - Parameters:
+    ///   - count: how many sessions.
+    ///   - seed: the generator's seed.
+    ///   - batchSize: sessions per transaction.
+    ///   - progress: called after each batch with the sessions written so far.
+    /// - Throws: `AccordError` (`conflict`) when the database holds a session that is not
+    ///   synthetic (nothing is written); database errors as `AccordError`.
+    public func generateSyntheticSessions(
+        count: Int, seed: UInt64, batchSize: Int = 2_000, progress: (Int) -> Void = { _ in }
+    ) throws {
+        try summariseUnsummarisedSessions()
+        let real = try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_session WHERE topic_group != ?", arguments: [AuditFacts.syntheticGroup])
+                ?? 0
+        }
+        guard real == 0 else {
+            throw AccordError(
+                .conflict,
+                "this database holds sessions that are not synthetic; generate synthetic sessions only into a new database (--db), never beside real data."
+            )
+        }
+        var generator = SyntheticSessions(seed: seed)
+        var written = 0
+        while written < count {
+            let batch = min(batchSize, count - written)
+            do {
+                try writer.write { db in
+                    let key = try Self.chainKeyForGeneration(db, keyURL: keyURL)
+                    for index in written..<(written + batch) {
+                        try Self.writeSynthetic(generator.next(index: index, of: count), db: db, key: key)
+                    }
+                }
+            } catch let error as DatabaseError {
+                throw StoreErrors.map(error, opening: nil)
+            }
+            written += batch
+            progress(written)
+        }
+    }
+
+    /// The chain key; created only for a database without events.
+    private static func chainKeyForGeneration(_ db: Database, keyURL: URL) throws -> ChainKey {
+        if let key = try ChainKey.load(keyURL) { return key }
+        guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") == 0 else {
+            throw AccordError(
+                .io, "the chain key of this database is missing; restore the key file or set \(ChainKey.environmentVariable) (nothing was recorded).")
+        }
+        return try ChainKey.create(keyURL)
+    }
+
+    private static func writeSynthetic(_ session: SyntheticSessions.Session, db: Database, key: ChainKey) throws {
+        var starter = EventRecorder(db: db, clock: .fixed(at: session.startedAt), key: key)
+        let id = try starter.startSession(session.start, author: session.start.clinicianID)
+        var consultation = try EventRecorder.consultation(id, db)
+        for (offset, change) in session.changes {
+            let instant = session.startedAt.addingTimeInterval(Double(offset))
+            var recorder = EventRecorder(db: db, clock: .fixed(at: instant), key: key)
+            try change.validate(today: CalendarDate(utcDayOf: instant))
+            try consultation.check(change)
+            consultation.apply(try recorder.append(change, session: id, author: session.start.clinicianID, at: instant))
+        }
+        if consultation.status == .closed {
+            try db.execute(
+                sql: "UPDATE session SET completeness = ? WHERE number = ?", arguments: [consultation.completeness.percent, id.number])
+        }
+        try AuditSummary.refresh(consultation, db: db, key: key)
+    }
+}

@@ -1,0 +1,169 @@
+import AccordCore
+import AccordStore
+import ArgumentParser
+import Foundation
+
+extension AuditGrouping: ExpressibleByArgument {}
+
+/// `table`, `csv` or `json`.
+enum AuditFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Measure how patients took part, on pseudonymised data (participation figures, read-only SQL, HTML report).",
+        discussion: """
+            Audit outputs hold no names, INS, birth dates or free text: patients appear as pseudonyms, topics as \
+            template ids. Figures and their definitions: docs/AUDIT.md.
+            """,
+        subcommands: [Participation.self, SQL.self, Report.self, Generate.self])
+
+    /// The period options shared by `participation` and `report`.
+    struct Period: ParsableArguments {
+        @Option(help: ArgumentHelp("First closing day included (UTC), YYYY-MM-DD.", valueName: "date"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("Last closing day included (UTC), YYYY-MM-DD.", valueName: "date"))
+        var to: String?
+
+        var fromDate: CalendarDate? { from.flatMap(CalendarDate.init) }
+        var toDate: CalendarDate? { to.flatMap(CalendarDate.init) }
+
+        func validate() throws {
+            for (option, value) in [("--from", from), ("--to", to)] {
+                if let value, CalendarDate(value) == nil {
+                    throw ValidationError("\(option) is not a calendar date; expected a date as YYYY-MM-DD.")
+                }
+            }
+            if let fromDate, let toDate, toDate < fromDate {
+                throw ValidationError("--to is before --from; expected a period whose last day is on or after its first.")
+            }
+        }
+    }
+
+    struct Participation: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Participation figures of closed sessions, one row per group.",
+            discussion: """
+                Only closed sessions count; --from/--to filter their closing day (UTC, inclusive). Groups of fewer \
+                than 5 sessions are suppressed (no figures; sessions shown as <5) unless --no-suppression is given, \
+                which the output then states.
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var period: Period
+
+        @Option(help: ArgumentHelp("Group by clinician, topic, month or organisation.", valueName: "grouping"))
+        var by: AuditGrouping = .clinician
+
+        @Option(help: ArgumentHelp("table, csv or json.", valueName: "format"))
+        var format: AuditFormat = .table
+
+        @Flag(help: "Show groups of fewer than 5 sessions (the output says so; do not share it).")
+        var noSuppression = false
+
+        func run() throws {
+            let report = try store.openStore().participation(
+                from: period.fromDate, to: period.toDate, by: by, suppression: !noSuppression)
+            switch format {
+            case .table: print(report.table())
+            case .csv: print(report.csv())
+            case .json: print(try report.json())
+            }
+        }
+    }
+
+    struct SQL: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sql",
+            abstract: "Run one read-only SELECT over the audit views audit_sessions, audit_options, audit_instruments.",
+            discussion: """
+                The query runs on a separate read-only connection; anything but reading the three views (writes, \
+                other tables, ATTACH, PRAGMA…) is refused. Columns: docs/AUDIT.md.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The SELECT statement.", valueName: "query"))
+        var query: String
+
+        @Option(help: ArgumentHelp("table, csv or json.", valueName: "format"))
+        var format: AuditFormat = .table
+
+        func run() throws {
+            let database = try store.openStore()
+            try database.summariseUnsummarisedSessions()
+            guard let path = database.databasePath else {
+                throw AccordError(.io, "audit sql needs a database file; give it with --db or ACCORD_DB.")
+            }
+            let result = try AuditSQL.run(query, path: path)
+            switch format {
+            case .table: print(result.table())
+            case .csv: print(result.csv())
+            case .json: print(try result.json())
+            }
+        }
+    }
+
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the participation audit as one self-contained HTML page (table and charts by month).")
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var period: Period
+
+        @Option(help: ArgumentHelp("Group the table by clinician, topic, month or organisation.", valueName: "grouping"))
+        var by: AuditGrouping = .month
+
+        @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file"))
+        var out: String
+
+        @Flag(help: "Show groups of fewer than 5 sessions (the page says so; do not share it).")
+        var noSuppression = false
+
+        func run() throws {
+            let database = try store.openStore()
+            let table = try database.participation(from: period.fromDate, to: period.toDate, by: by, suppression: !noSuppression)
+            let months =
+                by == .month
+                ? table : try database.participation(from: period.fromDate, to: period.toDate, by: .month, suppression: !noSuppression)
+            let html = AuditReport.html(table: table, months: months, generatedAt: try AccordClock.fromEnvironment().now())
+            do {
+                try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch {
+                throw AccordError(.io, "cannot write the report file; check the path given by --out and its folder's permissions.")
+            }
+            Terminal.message("Wrote the participation report (\(table.rows.count) groups).")
+        }
+    }
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate synthetic sessions into an empty or synthetic-only database (experimental, for benchmarks).",
+            shouldDisplay: false)
+
+        @OptionGroup var store: StoreOptions
+
+        @Flag(help: "Required: this command is experimental.")
+        var experimental = false
+
+        @Option(help: ArgumentHelp("How many sessions.", valueName: "n"))
+        var sessions: Int
+
+        @Option(help: ArgumentHelp("The generator's seed.", valueName: "seed"))
+        var seed: UInt64 = 1
+
+        func validate() throws {
+            guard experimental else { throw ValidationError("audit generate is experimental; add --experimental.") }
+            guard sessions > 0 else { throw ValidationError("--sessions must be a positive number of sessions.") }
+        }
+
+        func run() throws {
+            try store.openStore().generateSyntheticSessions(count: sessions, seed: seed) { written in
+                Terminal.message("\(written) synthetic sessions written")
+            }
+        }
+    }
+}
