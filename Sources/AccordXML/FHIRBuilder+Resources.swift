@@ -1,0 +1,429 @@
+import AccordCore
+import Foundation
+
+extension FHIRBuilder {
+    // MARK: - People and organisations
+
+    /// The patient with the INS identity traits: INS identifier, IPP, birth name (`official`),
+    /// used names (`usual`), gender, birth date and birth place (COG code as `Address.district`
+    /// of the `patient-birthPlace` extension, as the CDA export puts it in `addr/county`).
+    func patient() {
+        let identity = consultation.start.patient
+        entry("Patient", type: "Patient") {
+            narrative(paragraphs: [
+                "\(identity.birthGivenNames) \(identity.birthFamilyName)"
+                    + (identity.usedFamilyName.map { " (nom utilisé : \($0))" } ?? ""),
+                "Sexe : \(identity.sex.frenchDisplayName). Né(e) le \(Self.frenchDate(identity.birthDate)), lieu de naissance (code COG) \(identity.birthplaceCode).",
+                "INS \(identity.ins)" + (consultation.start.ipp?.extension_.map { ", IPP \($0)" } ?? ""),
+            ])
+            if let birthplace = Self.clean(identity.birthplaceCode) {
+                writer.startElement("extension")
+                writer.attribute("url", "http://hl7.org/fhir/StructureDefinition/patient-birthPlace")
+                writer.startElement("valueAddress")
+                value("district", birthplace)
+                writer.endElement()
+                writer.endElement()
+            }
+            let temporary = identity.insOID == KnownOID.insNIA
+            identifier(
+                use: "official",
+                type: (Self.frCoreIdentifierType, temporary ? "INS-NIA" : "INS-NIR", temporary ? "NIR temporaire" : "NIR définitif"),
+                system: "urn:oid:\(identity.insOID)", value: identity.ins)
+            if let ipp = consultation.start.ipp {
+                let parts = Self.identifierParts(ipp)
+                identifier(use: "usual", type: (Self.v2IdentifierType, "PI", "Patient internal identifier"), system: parts.system, value: parts.value)
+            }
+            writer.startElement("name")
+            value("use", "official")
+            value("family", identity.birthFamilyName)
+            for given in identity.birthGivenNames.split(separator: " ") { value("given", String(given)) }
+            writer.endElement()
+            if Self.clean(identity.usedFamilyName) != nil || Self.clean(identity.usedGivenName) != nil {
+                writer.startElement("name")
+                value("use", "usual")
+                value("family", identity.usedFamilyName)
+                value("given", identity.usedGivenName)
+                writer.endElement()
+            }
+            let gender: String
+            switch identity.sex {
+            case .female: gender = "female"
+            case .male: gender = "male"
+            case .unknown: gender = "unknown"
+            }
+            value("gender", gender)
+            value("birthDate", identity.birthDate.description)
+        }
+    }
+
+    /// A professional, identified by IdNat_PS (system `urn:oid:1.2.250.1.71.4.2.1`), named
+    /// as typed (`HumanName.text`).
+    func practitioner(_ professional: Professional) {
+        entry("Practitioner/\(professional.key)", type: "Practitioner") {
+            narrative(paragraphs: [
+                professional.name ?? "Auteur d'entrées de la session", professional.idNatPS.map { "IdNat_PS \($0)" },
+                professional.function,
+            ])
+            if let id = professional.idNatPS {
+                identifier(
+                    use: "official", type: (Self.frCoreIdentifierType, "IDNPS", "Identifiant National de Professionnel de Santé"),
+                    system: "urn:oid:\(KnownOID.idNatPS)", value: id)
+            }
+            if let name = Self.clean(professional.name) {
+                writer.startElement("name")
+                value("text", name)
+                writer.endElement()
+            }
+        }
+    }
+
+    /// A professional's role in the consultation: the Practitioner, the organisation where the
+    /// consultation took place, and the function in words.
+    func practitionerRole(_ professional: Professional) {
+        entry("PractitionerRole/\(professional.key)", type: "PractitionerRole") {
+            narrative(paragraphs: [
+                (professional.name ?? "Professionnel de santé") + (professional.function.map { ", \($0)" } ?? ""),
+                "FINESS \(siteFINESS)",
+            ])
+            reference("practitioner", to: "Practitioner/\(professional.key)", display: Self.clean(professional.name))
+            reference("organization", to: siteOrganization)
+            concept("code", text: professional.function)
+        }
+    }
+
+    /// The centre, custodian of the document: IdNat_Struct `1` + FINESS, facility type
+    /// (JDV_J02), name and address.
+    func centreOrganization() {
+        entry("Organization/centre", type: "Organization") {
+            narrative(paragraphs: [centre.name, centre.address, "FINESS \(centre.finess)"])
+            identifier(use: "official", system: "urn:oid:\(KnownOID.idNatStruct)", value: "1" + centre.finess)
+            concept(
+                "type", codings: [("urn:oid:\(centre.facility.codeSystem)", centre.facility.code, centre.facility.displayName)])
+            value("name", centre.name)
+            if Self.clean(centre.address) != nil {
+                writer.startElement("address")
+                value("text", centre.address)
+                writer.endElement()
+            }
+        }
+    }
+
+    /// The organisation where the consultation took place, when it is not the centre.
+    func siteOrganizationResource() {
+        entry("Organization/site", type: "Organization") {
+            narrative(paragraphs: ["Lieu de la consultation : établissement FINESS \(siteFINESS)"])
+            identifier(use: "official", system: "urn:oid:\(KnownOID.idNatStruct)", value: "1" + siteFINESS)
+        }
+    }
+
+    /// A relative, trusted person, carer or interpreter. Relationship: `NOK` (trusted person)
+    /// and `CAREGIVER` (carer) from v3 RoleClass, as the CDA export's informants; `FAMMEMB`
+    /// from v3 RoleCode for another relative; text only for an interpreter.
+    func relatedPerson(_ participant: Participant) {
+        entry("RelatedPerson/\(participant.entry.rawValue)", type: "RelatedPerson") {
+            narrative(paragraphs: [
+                "\(participant.name) (\(participant.role.frenchLabel.lowercased()))" + (participant.function.map { ", \($0)" } ?? "")
+            ])
+            reference("patient", to: "Patient")
+            let roleClass = "http://terminology.hl7.org/CodeSystem/v3-RoleClass"
+            switch participant.role {
+            case .trustedPerson:
+                concept("relationship", codings: [(roleClass, "NOK", "next of kin")], text: participant.role.frenchLabel)
+            case .carer:
+                concept("relationship", codings: [(roleClass, "CAREGIVER", "caregiver")], text: participant.role.frenchLabel)
+            case .relative:
+                concept(
+                    "relationship", codings: [("http://terminology.hl7.org/CodeSystem/v3-RoleCode", "FAMMEMB", "family member")],
+                    text: participant.role.frenchLabel)
+            default:
+                concept("relationship", text: participant.function ?? participant.role.frenchLabel)
+            }
+            if let name = Self.clean(participant.name) {
+                writer.startElement("name")
+                value("text", name)
+                writer.endElement()
+            }
+        }
+    }
+
+    // MARK: - The consultation
+
+    /// The consultation: ambulatory (v3 ActCode `AMB`), finished when closed, its participants
+    /// (clinician `PPRF`, other professionals `SPRF`, interpreter `TRANS`, relatives `PART`).
+    func encounter() {
+        entry("Encounter", type: "Encounter") {
+            narrative(paragraphs: [
+                "Consultation de décision médicale partagée, session \(consultation.id).",
+                "Début : \(Self.frenchInstant(consultation.startedAt))"
+                    + (consultation.closedAt.map { ", fin : \(Self.frenchInstant($0))" } ?? " (en cours)") + ".",
+            ])
+            value("status", consultation.status == .closed ? "finished" : "in-progress")
+            writer.startElement("class")
+            value("system", "http://terminology.hl7.org/CodeSystem/v3-ActCode")
+            value("code", "AMB")
+            value("display", "ambulatory")
+            writer.endElement()
+            concept(
+                "type",
+                codings: [("urn:oid:1.2.250.1.213.1.1.4.2.291", "EXTERNE", "Acte et consultation externe (établissement)")],
+                text: "Consultation de décision médicale partagée")
+            reference("subject", to: "Patient")
+            for (index, professional) in professionals.enumerated() where professional.hasRole {
+                participant(
+                    type: index == 0 ? ("PPRF", "primary performer") : ("SPRF", "secondary performer"),
+                    resource: "PractitionerRole/\(professional.key)")
+            }
+            for person in relatedPersons {
+                participant(
+                    type: person.role == .interpreter ? ("TRANS", "Translator") : ("PART", "Participation"),
+                    resource: "RelatedPerson/\(person.entry.rawValue)")
+            }
+            writer.startElement("period")
+            value("start", UTCInstant.format(consultation.startedAt))
+            value("end", consultation.closedAt.map(UTCInstant.format))
+            writer.endElement()
+            if consultation.start.condition != nil { reference("reasonReference", to: "Condition") }
+            reference("serviceProvider", to: siteOrganization)
+        }
+    }
+
+    private func participant(type: (String, String), resource: String) {
+        writer.startElement("participant")
+        concept("type", codings: [(Self.participationType, type.0, type.1)])
+        reference("individual", to: resource)
+        writer.endElement()
+    }
+
+    /// The diagnosis: its words as `code.text`, its code as ICD-10
+    /// (`http://hl7.org/fhir/sid/icd-10`) or `urn:oid:<system>`.
+    func conditionResource(_ condition: Condition) {
+        entry("Condition", type: "Condition") {
+            var line = condition.text
+            if let code = condition.code { line += " (\(code))" }
+            narrative(paragraphs: [line])
+            var codings: [(system: String, code: String, display: String?)] = []
+            if let code = Self.clean(condition.code), let system = Self.clean(condition.codeSystem) {
+                codings.append((system == Self.icd10OID ? "http://hl7.org/fhir/sid/icd-10" : "urn:oid:\(system)", code, nil))
+            }
+            concept("code", codings: codings, text: condition.text)
+            reference("subject", to: "Patient")
+            reference("encounter", to: "Encounter")
+        }
+    }
+
+    // MARK: - Options and decision
+
+    /// An option as a CarePlan `intent=proposal`, status `active` (the proposal stands as it
+    /// was made; `intent` says it is not a decision). Benefits, harms, trial id and origin
+    /// are notes; an option from the RCP report cites it in `supportingInfo` by identifier.
+    func proposal(_ option: ConsultationOption) {
+        entry("CarePlan/\(option.entry.rawValue)", type: "CarePlan") {
+            narrative {
+                writer.element("p", text: Self.clean(Self.optionLine(option)) ?? "—")
+                let details = Self.optionDetails(option)
+                if !details.isEmpty { list(details) }
+            }
+            entryIdentifier(option.entry)
+            value("status", "active")
+            value("intent", "proposal")
+            localConcept("category", code: "option-\(option.kind.rawValue)", display: option.kind.frenchLabel)
+            value("title", option.label)
+            value("description", Self.optionLine(option))
+            reference("subject", to: "Patient")
+            reference("encounter", to: "Encounter")
+            reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
+            if consultation.start.condition != nil { reference("addresses", to: "Condition") }
+            if option.origin == "rcp", let rcp = consultation.start.rcp {
+                writer.startElement("supportingInfo")
+                value("type", "DocumentReference")
+                let parts = Self.identifierParts(rcp.documentID)
+                writer.startElement("identifier")
+                value("system", parts.system)
+                value("value", parts.value)
+                writer.endElement()
+                value("display", "Fiche de réunion de concertation pluridisciplinaire")
+                writer.endElement()
+            }
+            for detail in Self.optionDetails(option) { note(detail) }
+        }
+    }
+
+    private func note(_ text: String) {
+        guard let clean = Self.clean(text) else { return }
+        writer.startElement("note")
+        value("text", clean)
+        writer.endElement()
+    }
+
+    /// The decision's CarePlan `intent=plan`: for an agreed option, status `active`, based on
+    /// that option's proposal; for a deferral, status `on-hold` with one activity, the next
+    /// contact (an appointment scheduled on that day). The participants who took the decision
+    /// are its contributors; what matters to the patient its goals.
+    func plan(_ decision: Decision) {
+        entry("CarePlan/decision", type: "CarePlan") {
+            narrative(paragraphs: [
+                decisionSummary(decision) + ".", "Enregistrée le \(Self.frenchInstant(decision.recordedAt)).",
+            ])
+            entryIdentifier(decision.entry)
+            var option: ConsultationOption?
+            if case .agreed(let number) = decision.outcome {
+                option = consultation.options.first { $0.number == number }
+                if let option { reference("basedOn", to: "CarePlan/\(option.entry.rawValue)") }
+            }
+            switch decision.outcome {
+            case .agreed:
+                value("status", "active")
+                value("intent", "plan")
+                localConcept("category", code: "decision-agreed", display: "Décision partagée : option retenue")
+                value("title", option?.label ?? "Option retenue")
+            case .deferred:
+                value("status", "on-hold")
+                value("intent", "plan")
+                localConcept("category", code: "decision-deferred", display: "Décision différée")
+                value("title", "Décision différée")
+            case .declined:
+                value("status", "revoked")
+                value("intent", "plan")
+            }
+            value("description", decisionSummary(decision))
+            reference("subject", to: "Patient")
+            reference("encounter", to: "Encounter")
+            value("created", UTCInstant.format(decision.recordedAt))
+            reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
+            for entry in decision.takenBy {
+                if let resource = resourceName(of: entry) { reference("contributor", to: resource) }
+            }
+            if consultation.start.condition != nil { reference("addresses", to: "Condition") }
+            for preference in activePreferences { reference("goal", to: "Goal/\(preference.entry.rawValue)") }
+            if case .deferred(let next) = decision.outcome {
+                writer.startElement("activity")
+                writer.startElement("detail")
+                value("kind", "Appointment")
+                localConcept("code", code: "next-contact", display: "Prochain contact après temps de réflexion")
+                value("status", "scheduled")
+                writer.startElement("scheduledPeriod")
+                value("start", next.description)
+                writer.endElement()
+                value(
+                    "description",
+                    "Prochain contact prévu le \(Self.frenchDate(next)) : le patient fera connaître sa décision après un temps de réflexion.")
+                writer.endElement()
+                writer.endElement()
+            }
+        }
+    }
+
+    // MARK: - Preferences and instruments
+
+    /// What matters to the patient as a Goal: `lifecycleStatus` proposed, expressed by the
+    /// patient; importance 4–5 → high, 3 → medium, 1–2 → low priority (goal-priority).
+    func goal(_ preference: Preference) {
+        entry("Goal/\(preference.entry.rawValue)", type: "Goal") {
+            narrative(paragraphs: [Self.preferenceLine(preference)])
+            entryIdentifier(preference.entry)
+            value("lifecycleStatus", "proposed")
+            if let importance = preference.importance {
+                let priority: (String, String) =
+                    switch importance {
+                    case 4...: ("high-priority", "High Priority")
+                    case 3: ("medium-priority", "Medium Priority")
+                    default: ("low-priority", "Low Priority")
+                    }
+                concept(
+                    "priority", codings: [("http://terminology.hl7.org/CodeSystem/goal-priority", priority.0, priority.1)],
+                    text: "Importance \(importance)/5")
+            }
+            concept("description", text: Self.clean(preference.text) ?? "—")
+            reference("subject", to: "Patient")
+            reference("expressedBy", to: "Patient")
+        }
+    }
+
+    /// An instrument response: `questionnaire` = ``FHIRExporter/questionnaireURL(_:version:)``,
+    /// status `completed` (every item answered) or `in-progress`; one item per answered item
+    /// (`linkId` = item number; whole numbers as `valueInteger`, yes/no as `valueBoolean`, a
+    /// Control Preferences Scale letter as `valueString`); unanswered items are left out. The
+    /// score computed by the instrument's rule is item `score` (`valueDecimal`, printed
+    /// precision), subscores `score-<name>`, flags item `flags`.
+    func questionnaireResponse(_ response: InstrumentResponse) {
+        entry("QuestionnaireResponse/\(response.entry.rawValue)", type: "QuestionnaireResponse") {
+            narrative(paragraphs: [Self.instrumentLine(response), "Réponses : \(InstrumentAnswer.text(response.answers))"])
+            entryIdentifier(response.entry)
+            value("questionnaire", FHIRExporter.questionnaireURL(response.instrument, version: response.version))
+            value("status", response.score.complete ? "completed" : "in-progress")
+            reference("subject", to: "Patient")
+            reference("encounter", to: "Encounter")
+            value("authored", UTCInstant.format(response.recordedAt))
+            switch response.respondent {
+            case .patient:
+                reference("author", to: "Patient")
+                reference("source", to: "Patient")
+            case .clinician:
+                reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
+            case .observer:
+                break
+            }
+            for (index, answer) in response.answers.enumerated() {
+                let element: (String, String)
+                switch answer {
+                case .value(let number): element = ("valueInteger", String(number))
+                case .yes: element = ("valueBoolean", "true")
+                case .no: element = ("valueBoolean", "false")
+                case .letter(let letter): element = ("valueString", letter)
+                case .missing: continue
+                }
+                item(linkId: String(index + 1), text: nil, answers: [element])
+            }
+            if let score = response.score.formatted {
+                item(linkId: "score", text: "Score (\(response.instrument.instrument.scoreRange))", answers: [("valueDecimal", score)])
+            }
+            for name in response.score.subscores.keys.sorted() {
+                if let score = response.score.formattedSubscore(name) {
+                    item(linkId: "score-\(name)", text: "Sous-score \(name)", answers: [("valueDecimal", score)])
+                }
+            }
+            if !response.score.flags.isEmpty {
+                item(linkId: "flags", text: "Interprétation", answers: response.score.flags.map { ("valueString", $0) })
+            }
+        }
+    }
+
+    private func item(linkId: String, text: String?, answers: [(String, String)]) {
+        writer.startElement("item")
+        value("linkId", linkId)
+        value("text", text)
+        for (element, answer) in answers {
+            writer.startElement("answer")
+            value(element, answer)
+            writer.endElement()
+        }
+        writer.endElement()
+    }
+
+    // MARK: - Provenance
+
+    /// Who recorded the consultation: one agent (type `author`) per author of its events, each
+    /// a Practitioner; target the Composition; recorded at the export instant.
+    func provenance() {
+        entry("Provenance", type: "Provenance") {
+            narrative(paragraphs: [
+                "Document établi le \(Self.frenchInstant(input.exportedAt)) à partir des entrées de la session \(consultation.id), enregistrées du \(Self.frenchInstant(consultation.startedAt)) au \(Self.frenchInstant(consultation.lastChangedAt)).",
+                "Auteurs des entrées : " + consultation.authors.map { "IdNat_PS \($0)" }.joined(separator: ", ") + ".",
+            ])
+            reference("target", to: "Composition")
+            writer.startElement("occurredPeriod")
+            value("start", UTCInstant.format(consultation.startedAt))
+            value("end", UTCInstant.format(consultation.lastChangedAt))
+            writer.endElement()
+            value("recorded", UTCInstant.format(input.exportedAt))
+            for author in consultation.authors {
+                guard let professional = professionals.first(where: { $0.idNatPS == author }) else { continue }
+                writer.startElement("agent")
+                concept(
+                    "type", codings: [("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")])
+                reference("who", to: "Practitioner/\(professional.key)")
+                writer.endElement()
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import AccordCore
+import Crypto
+import Foundation
+
+/// Exports a consultation as a FHIR R4 document Bundle in XML (profile `fhir-r4`).
+///
+/// The Bundle (type `document`) starts with a Composition whose sections mirror the CDA
+/// export's, followed by the resources they reference: Patient, Practitioner and
+/// PractitionerRole, RelatedPerson, Organization, Encounter, Condition, CarePlan (one
+/// proposal per option, the agreed plan), Goal (what matters to the patient),
+/// QuestionnaireResponse (instruments) and Provenance. `Exports/fhir-r4/README.md` maps every
+/// element.
+///
+/// It takes the same input as the CDA export (``CDAExportInput``), and its ids derive from the
+/// same values: the Bundle identifier is the CDA document id (`urn:oid:<centre root>.1.<session>.<version>`),
+/// the Composition identifier the CDA setId; each entry's `fullUrl` is a name-based UUID
+/// (``resourceUUID(session:version:centre:resource:)``), so the same input gives the same bytes.
+public enum FHIRExporter {
+    /// The FHIR namespace of every element of the document.
+    public static let namespace = "http://hl7.org/fhir"
+    /// The XHTML namespace of narrative `div` elements.
+    public static let xhtmlNamespace = "http://www.w3.org/1999/xhtml"
+    /// Accord's local code system as a FHIR system URI (the CDA export's
+    /// ``CDAExporter/localCodeSystem`` on the `2.999` example arc).
+    public static let localSystem = "urn:oid:\(CDAExporter.localCodeSystem)"
+    /// The base of the canonical URLs given to instruments (example domain until Accord
+    /// publishes its Questionnaire resources): `<base>/<instrument id>|<version>`.
+    public static let questionnaireBase = "http://example.org/accord/Questionnaire"
+
+    /// The canonical URL of an instrument's questionnaire, with its version:
+    /// `http://example.org/accord/Questionnaire/sdm-q-9|2010`.
+    /// - Parameters:
+    ///   - instrument: the instrument's id.
+    ///   - version: the instrument's version (that of its scoring rules).
+    public static func questionnaireURL(_ instrument: InstrumentID, version: String) -> String {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let escaped = version.addingPercentEncoding(withAllowedCharacters: allowed) ?? version
+        return "\(questionnaireBase)/\(instrument.rawValue)|\(escaped)"
+    }
+
+    /// The file name of a version: `<session id>-v<version>.fhir.xml`, e.g. `S1-v1.fhir.xml`.
+    public static func fileName(session: SessionID, version: Int) -> String {
+        "\(session)-v\(version).fhir.xml"
+    }
+
+    /// The deterministic UUID of one resource of one document version.
+    ///
+    /// A name-based UUID in the manner of RFC 9562 version 5, computed with SHA-256 instead of
+    /// SHA-1: the first 16 bytes of SHA-256(`accord/<centre OID root>/<session>/<version>/<resource>`)
+    /// with the version nibble set to 5 and the RFC variant bits. Never random: the same
+    /// session, version and resource always give the same UUID; another centre, session,
+    /// version or resource gives another.
+    ///
+    /// ```swift
+    /// FHIRExporter.resourceUUID(session: SessionID(number: 1), version: 1, centre: centre, resource: "Patient")
+    /// // "xxxxxxxx-xxxx-5xxx-[89ab]xxx-xxxxxxxxxxxx", lower case
+    /// ```
+    /// - Parameters:
+    ///   - session: the session.
+    ///   - version: the document version, from 1.
+    ///   - centre: the centre's settings (its OID root).
+    ///   - resource: the resource's name in the document (`Patient`, `CarePlan/O1`, …).
+    /// - Returns: the UUID in lower case, 36 characters.
+    public static func resourceUUID(session: SessionID, version: Int, centre: CentreSettings, resource: String) -> String {
+        var bytes = Array(SHA256.hash(data: Data("accord/\(centre.oidRoot)/\(session)/\(version)/\(resource)".utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x50
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
+            String(hex[hex.index(hex.startIndex, offsetBy: range.lowerBound)..<hex.index(hex.startIndex, offsetBy: range.upperBound)])
+        }
+        return parts.joined(separator: "-")
+    }
+
+    /// Builds the document.
+    ///
+    /// Deterministic: the bytes depend on `input` only (no current time, no random ids, no
+    /// dictionary order). UTF-8 without byte-order mark; free text is sanitized by
+    /// ``XMLWriter`` (characters XML 1.0 forbids removed) and escaped.
+    /// - Parameter input: the consultation, centre, export instant and version.
+    /// - Returns: the FHIR R4 document Bundle in XML.
+    public static func document(_ input: CDAExportInput) -> Data {
+        var builder = FHIRBuilder(input: input)
+        return builder.build()
+    }
+
+    /// Builds the document, checks it and writes it atomically into `directory`.
+    ///
+    /// With a schema, the document must validate; without one it must be well-formed and the
+    /// outcome says ``ExportOutcome/Validation/notValidated``. The file is first written to a
+    /// temporary file (mode 0600, synced) in the same folder, then renamed to
+    /// ``fileName(session:version:)``; when a check fails nothing is left behind.
+    ///
+    /// - Parameters:
+    ///   - input: what to export.
+    ///   - directory: the output folder (created when missing).
+    ///   - schema: the compiled FHIR schema (`fhir-r4/fhir-single.xsd`, ``SchemaLocator/fhir()``), or `nil`.
+    /// - Returns: the file written, its size and how it was checked.
+    /// - Throws: `AccordError` (`invalidDocument`) when the document fails schema validation
+    ///   (with the first schema messages) or is not well-formed; (`io`) when the folder or file
+    ///   cannot be written.
+    public static func write(_ input: CDAExportInput, to directory: URL, schema: XMLSchema?) throws -> ExportOutcome {
+        let session = input.consultation.id
+        let data = document(input)
+        let validation: ExportOutcome.Validation
+        if let schema {
+            let messages = schema.validate(data)
+            guard messages.isEmpty else {
+                throw AccordError(
+                    .invalidDocument,
+                    "the FHIR document for session \(session) failed schema validation: \(messages.prefix(3).joined(separator: "; "))"
+                        + (messages.count > 3 ? " (and \(messages.count - 3) more)" : "") + "; nothing was written.")
+            }
+            validation = .valid(schema: schema.url.path)
+        } else {
+            do {
+                try SafeXMLParser().wellFormed(data)
+            } catch let error as AccordError {
+                throw AccordError(
+                    .invalidDocument,
+                    "the FHIR document for session \(session) is not well-formed XML: \(error.message) Nothing was written.")
+            }
+            validation = .notValidated
+        }
+        let target = directory.appendingPathComponent(fileName(session: session, version: input.version))
+        let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try PrivateFile.write(data, to: temporary)
+            if rename(temporary.path, target.path) != 0 {
+                let code = errno
+                throw AccordError(
+                    .io, "could not move the FHIR document for session \(session) into place (\(String(cString: strerror(code)))).")
+            }
+        } catch let error as AccordError {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw AccordError(
+                .io, "could not write the FHIR document for session \(session) into \(directory.path): \(error.localizedDescription)",
+                field: "--out")
+        }
+        return ExportOutcome(url: target, byteCount: data.count, validation: validation)
+    }
+}
