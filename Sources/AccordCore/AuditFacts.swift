@@ -121,7 +121,9 @@ public struct AuditFacts: Sendable, Hashable {
         rcpDate = c.start.rcp?.meetingDate
         decisionDate = c.decision.map { CalendarDate(utcDayOf: $0.recordedAt) }
         completeness = c.completeness.percent
-        self.options = options.map { AuditOptionFacts(number: $0.number, kind: $0.kind, originKind: AuditOptionFacts.originKind($0.origin)) }
+        self.options = options.map {
+            AuditOptionFacts(number: $0.number, kind: $0.kind, originKind: AuditOptionFacts.originKind($0.origin))
+        }
         instruments = responses.map {
             AuditInstrumentFacts(
                 entryNumber: Int($0.entry.rawValue.dropFirst()) ?? 0, instrument: $0.instrument.rawValue, version: $0.version,

@@ -246,7 +246,9 @@ public struct ParticipationReport: Sendable, Hashable, Codable {
                 row.group, row.suppressed ? "<\(ParticipationRow.minimumSessions)" : row.sessions.map(String.init) ?? "",
                 number(row.patientPresentPercent), number(row.relativePresentPercent), number(row.preferencesRecordedPercent),
                 number(row.surveillanceOrNoTreatmentDiscussedPercent), number(row.trialOfferedPercent),
-                row.preferredRoleCounts.map { counts in ParticipationRow.roleLetters.map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " ") }
+                row.preferredRoleCounts.map { counts in
+                    ParticipationRow.roleLetters.map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " ")
+                }
                     ?? "",
                 number(row.roleConcordancePercent), number(row.collaborateTopScorePercent), number(row.collaborateMean),
                 number(row.sdmQ9Mean), number(row.option5Mean), number(row.surePositivePercent), number(row.deferredPercent),
@@ -302,7 +304,9 @@ public enum AuditText {
     /// A table with columns padded to their widest cell, a header and a rule.
     public static func table(_ header: [String], _ rows: [[String]]) -> String {
         var widths = header.map(\.count)
-        for row in rows { for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) } }
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)

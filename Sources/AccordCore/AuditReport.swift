@@ -50,7 +50,8 @@ public enum AuditReport {
         if !table.suppression {
             html += "<p class=\"warning\">\(escape(ParticipationReport.noSuppressionStatement))</p>\n"
         } else {
-            html += "<p class=\"meta\">Groups of fewer than \(ParticipationRow.minimumSessions) sessions are suppressed (shown as &lt;5, no figures).</p>\n"
+            html +=
+                "<p class=\"meta\">Groups of fewer than \(ParticipationRow.minimumSessions) sessions are suppressed (shown as &lt;5, no figures).</p>\n"
         }
         html += "<h2>Participation by \(table.grouping.rawValue)</h2>\n"
         html += participationTable(table)
@@ -111,7 +112,8 @@ public enum AuditReport {
             if let percent = value(row) {
                 let barHeight = height * percent / 100
                 svg += "<rect x=\"\(x)\" y=\"\(top + height - barHeight)\" width=\"\(barWidth)\" height=\"\(barHeight)\" fill=\"#2f6f9f\"/>"
-                svg += "<text x=\"\(centre)\" y=\"\(top + height - barHeight - 4)\" text-anchor=\"middle\">\(AuditText.number(percent))</text>\n"
+                svg +=
+                    "<text x=\"\(centre)\" y=\"\(top + height - barHeight - 4)\" text-anchor=\"middle\">\(AuditText.number(percent))</text>\n"
             } else {
                 let label = row.suppressed ? "&lt;5" : "n/a"
                 svg += "<text x=\"\(centre)\" y=\"\(top + height - 4)\" text-anchor=\"middle\" fill=\"#777\">\(label)</text>\n"

@@ -110,7 +110,8 @@ public struct SyntheticSessions: Sendable {
         }
         if chance(0.6) { changes.append(Self.instrument(.cpsExperienced, [.letter(letters[int(5)])])) }
         if chance(0.97) { changes.append(.sessionClosed) }
-        return Session(startedAt: startedAt, start: start, changes: changes.enumerated().map { (offset: 60 * ($0.offset + 1), change: $0.element) })
+        return Session(
+            startedAt: startedAt, start: start, changes: changes.enumerated().map { (offset: 60 * ($0.offset + 1), change: $0.element) })
     }
 
     // MARK: - Invented identifiers

@@ -60,7 +60,9 @@ extension ConsultationStore {
         if let key = try ChainKey.load(keyURL) { return key }
         guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") == 0 else {
             throw AccordError(
-                .io, "the chain key of this database is missing; restore the key file or set \(ChainKey.environmentVariable) (nothing was recorded).")
+                .io,
+                "the chain key of this database is missing; restore the key file or set \(ChainKey.environmentVariable) (nothing was recorded)."
+            )
         }
         return try ChainKey.create(keyURL)
     }

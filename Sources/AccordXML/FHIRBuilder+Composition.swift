@@ -225,7 +225,8 @@ extension FHIRBuilder {
                 paragraph("Mise en œuvre de l'option retenue (option \(number) : \(label)).")
             case .deferred(let next)?:
                 paragraph(
-                    "Prochain contact prévu le \(Self.frenchDate(next)) : le patient fera connaître sa décision après un temps de réflexion.")
+                    "Prochain contact prévu le \(Self.frenchDate(next)) : le patient fera connaître sa décision après un temps de réflexion."
+                )
             case .declined?:
                 paragraph("Aucun des traitements proposés ne sera engagé ; le suivi est à organiser avec le patient.")
             case nil:

@@ -31,7 +31,9 @@ extension FHIRBuilder {
                 system: "urn:oid:\(identity.insOID)", value: identity.ins)
             if let ipp = consultation.start.ipp {
                 let parts = Self.identifierParts(ipp)
-                identifier(use: "usual", type: (Self.v2IdentifierType, "PI", "Patient internal identifier"), system: parts.system, value: parts.value)
+                identifier(
+                    use: "usual", type: (Self.v2IdentifierType, "PI", "Patient internal identifier"), system: parts.system,
+                    value: parts.value)
             }
             writer.startElement("name")
             value("use", "official")
@@ -306,7 +308,8 @@ extension FHIRBuilder {
                 writer.endElement()
                 value(
                     "description",
-                    "Prochain contact prévu le \(Self.frenchDate(next)) : le patient fera connaître sa décision après un temps de réflexion.")
+                    "Prochain contact prévu le \(Self.frenchDate(next)) : le patient fera connaître sa décision après un temps de réflexion."
+                )
                 writer.endElement()
                 writer.endElement()
             }

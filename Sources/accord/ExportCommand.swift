@@ -7,20 +7,38 @@ import Foundation
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a closed session as an XML document for the record system.",
+        abstract: "Export closed sessions as XML documents for the record system.",
         discussion: """
-            The document is validated against the official schema in --schemas or ACCORD_SCHEMAS \
-            (cda-fr: DIR/cda-fr/CDA_extended.xsd) and written only when valid. Without schemas it is \
-            checked for well-formedness only, and the command says so. Set ACCORD_NOW to fix the \
-            document time: the same events at the same time give the same bytes.
+            `accord export SESSION --out DIR` writes one closed session's document. \
+            `accord export --all|--since DATE [--until DATE] --out DIR` writes every closed session \
+            (closed on those UTC days, inclusive) that DIR does not hold yet — and the next version \
+            of a session amended since — then a manifest DIR/manifest-<instant>.json listing each \
+            document with its SHA-256, size, validation and the event chain's head; --force writes \
+            them again. Profiles: cda-fr, fhir-r4, or a custom profile folder (ACCORD_EXPORTS, the \
+            installation's Exports/, ./Exports). Documents are validated against the official schema \
+            in --schemas or ACCORD_SCHEMAS (or the custom profile's schema) and written only when \
+            valid; without a schema they are checked for well-formedness only, and the command says \
+            so. A batch in which a document fails validation writes the others and exits with status 3. \
+            --pseudonymise --pseudonym-key FILE replaces the patient's identifiers by HMAC-SHA256 \
+            pseudonyms and removes names, birth place and notes (see Exports/README.md). Set \
+            ACCORD_NOW to fix the document time: the same events at the same time give the same bytes.
             """)
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
-    var session: SessionArgument
+    @Argument(help: ArgumentHelp("The session id (or use --all / --since).", valueName: "session"))
+    var session: SessionArgument?
 
-    @Option(help: ArgumentHelp("The export profile: cda-fr.", valueName: "profile"))
+    @Flag(help: "Export every closed session the output folder does not hold yet.")
+    var all = false
+
+    @Option(help: ArgumentHelp("Export sessions closed on or after this UTC day.", valueName: "yyyy-mm-dd"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Export sessions closed on or before this UTC day.", valueName: "yyyy-mm-dd"))
+    var until: String?
+
+    @Option(help: ArgumentHelp("The export profile: cda-fr, fhir-r4 or a custom profile's name.", valueName: "profile"))
     var profile: String = "cda-fr"
 
     @Option(help: ArgumentHelp("The folder to write into (created when missing).", valueName: "dir"))
@@ -29,31 +47,95 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder of the official schemas (default: env ACCORD_SCHEMAS).", valueName: "dir"))
     var schemas: String?
 
-    func run() throws {
-        guard profile == "cda-fr" else {
-            throw AccordError.invalid("--profile", "is not a known export profile", accepted: "cda-fr")
+    @Flag(help: "Write again the documents the output folder already holds.")
+    var force = false
+
+    @Flag(help: "Pseudonymise the documents for research (needs --pseudonym-key).")
+    var pseudonymise = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The pseudonymisation key file (32 bytes or more; keep it apart from the database).", valueName: "file"))
+    var pseudonymKey: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Sign each document with this PEM RSA private key: writes NAME.xml.sig beside it (with --cert).", valueName: "key.pem"))
+    var sign: String?
+
+    @Option(help: ArgumentHelp("The PEM X.509 certificate of the --sign key, included in the signature.", valueName: "cert.pem"))
+    var cert: String?
+
+    /// Signs a written document when `--sign` and `--cert` are given; `nil` otherwise.
+    private func signIfAsked(_ document: URL) throws -> URL? {
+        guard let sign, let cert else { return nil }
+        let signature = try DetachedSignature.sign(
+            document: document, key: URL(fileURLWithPath: sign), certificate: URL(fileURLWithPath: cert))
+        Terminal.message("Signed in \(signature.lastPathComponent) (XML signature, RSA-SHA256).")
+        return signature
+    }
+
+    func validate() throws {
+        if (sign == nil) != (cert == nil) {
+            throw ValidationError("--sign and --cert go together: give both to sign, or neither.")
         }
+        let batch = all || since != nil || until != nil
+        if session != nil && batch {
+            throw ValidationError("Give either a session id or --all/--since/--until, not both.")
+        }
+        if session == nil && !batch {
+            throw ValidationError("Missing a session id, --all, or --since DATE.")
+        }
+        if all && (since != nil || until != nil) {
+            throw ValidationError("--all exports every closed session; drop it to use --since/--until.")
+        }
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, CalendarDate(value) == nil {
+                throw ValidationError("\(name) is not a calendar date; expected YYYY-MM-DD, e.g. 2026-01-31.")
+            }
+        }
+        if let since, let until, let first = CalendarDate(since), let last = CalendarDate(until), last < first {
+            throw ValidationError("--until is before --since; expected --since DATE --until LATER-DATE.")
+        }
+        if pseudonymise && pseudonymKey == nil {
+            throw ValidationError("--pseudonymise needs --pseudonym-key FILE, the secret key of the pseudonyms.")
+        }
+        if !pseudonymise && pseudonymKey != nil {
+            throw ValidationError("--pseudonym-key is used only with --pseudonymise.")
+        }
+    }
+
+    func run() throws {
+        let exportProfile = try ExportProfile.named(profile)
+        let key = try pseudonymKey.map { try PseudonymKey(contentsOf: URL(fileURLWithPath: $0)) }
         let database = try store.openStore()
-        let consultation = try database.consultation(session.id)
+        if let session {
+            try exportOne(session.id, profile: exportProfile, key: key, database: database)
+        } else {
+            try exportBatch(profile: exportProfile, key: key, database: database)
+        }
+    }
+
+    // MARK: - One session
+
+    private func exportOne(_ id: SessionID, profile exportProfile: ExportProfile, key: PseudonymKey?, database: ConsultationStore) throws {
+        let consultation = try database.consultation(id)
         guard consultation.status == .closed else {
             throw AccordError(
-                .conflict, "session \(session.id) is still open; close it with `accord session close \(session.id)` before exporting.")
+                .conflict, "session \(id) is still open; close it with `accord session close \(id)` before exporting.")
         }
-        let stored = try database.centreSettings()
-        if stored == nil {
-            Terminal.warning(
-                "no centre settings yet: the document uses example values on the 2.999 OID arc; set them with `accord centre set`.")
-        }
-        let schemaFolder = schemas ?? ProcessInfo.processInfo.environment["ACCORD_SCHEMAS"].flatMap { $0.isEmpty ? nil : $0 }
-        let schema = try schemaFolder.map { try SchemaLocator(folder: $0, option: schemas != nil ? "--schemas" : "ACCORD_SCHEMAS").cda() }
-        let centre = stored ?? .example
-        let version = try database.documentVersion(for: consultation, profile: profile)
+        let centre = try centreSettings(database)
+        let schema = try exportProfile.schema(SchemaLocator.locate(option: schemas))
+        let versionKey = exportProfile.versionKey(pseudonymised: key != nil)
+        let version = try database.documentVersion(for: consultation, profile: versionKey)
         let exportedAt = try AccordClock.fromEnvironment().now()
-        let input = CDAExportInput(
-            consultation: consultation, centre: centre, exportedAt: exportedAt, version: version.version,
-            replacedDocumentID: version.replaces.map { CDAExporter.documentID(session: consultation.id, version: $0, centre: centre) })
-        let outcome = try CDAExporter.write(input, to: URL(fileURLWithPath: out, isDirectory: true), schema: schema)
-        try database.recordExport(of: consultation, profile: profile, version: version, at: exportedAt)
+        let input = exportProfile.input(
+            consultation: consultation, centre: centre, exportedAt: exportedAt, version: version.version, replacing: version.replaces,
+            pseudonymKey: key)
+        let outcome = try exportProfile.write(
+            input, pseudonymised: key != nil, to: URL(fileURLWithPath: out, isDirectory: true), schema: schema)
+        _ = try signIfAsked(outcome.url)
+        try database.recordExport(of: consultation, profile: versionKey, version: version, at: exportedAt)
         if let replaced = version.replaces {
             Terminal.message("Version \(version.version) of the document replaces version \(replaced) (the session changed since).")
         }
@@ -61,8 +143,129 @@ struct ExportCommand: ParsableCommand {
         case .valid(let schemaPath):
             Terminal.message("Wrote \(outcome.byteCount) bytes, validated against \(schemaPath).")
         case .notValidated:
-            Terminal.warning("not validated against a schema (set ACCORD_SCHEMAS or --schemas); checked for well-formedness only.")
+            notValidatedWarning(exportProfile)
         }
         print(outcome.path)
+    }
+
+    // MARK: - Batch
+
+    private func exportBatch(profile exportProfile: ExportProfile, key: PseudonymKey?, database: ConsultationStore) throws {
+        let folder = URL(fileURLWithPath: out, isDirectory: true)
+        let clock = try AccordClock.fromEnvironment()
+        var batch = BatchExport(
+            profile: exportProfile, folder: folder, exportedAt: clock.now(),
+            centre: try centreSettings(database), schema: try exportProfile.schema(SchemaLocator.locate(option: schemas)))
+        batch.closedFrom = since.flatMap(CalendarDate.init)
+        batch.through = until.flatMap(CalendarDate.init)
+        batch.force = force
+        batch.clock = clock
+        batch.pseudonymKey = key
+        if sign != nil { batch.afterWrite = { document in try signIfAsked(document) } }
+        if batch.schema == nil { notValidatedWarning(exportProfile) }
+
+        var progress = ProgressBar(enabled: isatty(2) == 1)
+        let result = try batch.run(source: StoreExportSource(store: database)) { event in
+            switch event {
+            case .started(let total):
+                progress.total = total
+            case .written(_, let url):
+                progress.clear()
+                FileHandle.standardOutput.write(Data((url.path + "\n").utf8))
+                progress.advance()
+            case .alreadyPresent:
+                progress.advance()
+            case .failed(let session, let version, let message):
+                progress.clear()
+                Terminal.error("\(session) version \(version) was not written: \(message)")
+                progress.advance()
+            }
+        }
+        progress.clear()
+        let summary = result.summary
+        var line = "\(summary.written) document\(summary.written == 1 ? "" : "s") written, \(summary.alreadyPresent) already in \(out)"
+        if summary.failed > 0 { line += ", \(summary.failed) failed validation" }
+        Terminal.message(line + ".")
+        if let manifest = result.manifest { Terminal.message("Manifest: \(manifest.path)") }
+        if summary.failed > 0 {
+            throw AccordError(
+                .invalidDocument,
+                "\(summary.failed) document\(summary.failed == 1 ? "" : "s") failed validation and \(summary.failed == 1 ? "was" : "were") not written; the messages above and the manifest say why."
+            )
+        }
+    }
+
+    // MARK: - Shared
+
+    private func centreSettings(_ database: ConsultationStore) throws -> CentreSettings {
+        let stored = try database.centreSettings()
+        if stored == nil {
+            Terminal.warning(
+                "no centre settings yet: the document uses example values on the 2.999 OID arc; set them with `accord centre set`.")
+        }
+        return stored ?? .example
+    }
+
+    private func notValidatedWarning(_ exportProfile: ExportProfile) {
+        if case .custom(let custom) = exportProfile.kind, custom.schema == nil {
+            Terminal.warning("export profile \(custom.name) names no schema; checked for well-formedness only.")
+        } else {
+            Terminal.warning("not validated against a schema (set ACCORD_SCHEMAS or --schemas); checked for well-formedness only.")
+        }
+    }
+}
+
+/// The store as a batch export's source.
+struct StoreExportSource: ExportSource {
+    let store: ConsultationStore
+
+    func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int {
+        try store.closedSessionCount(closedFrom: closedFrom, through: through)
+    }
+
+    func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID] {
+        try store.closedSessions(closedFrom: closedFrom, through: through, after: after, limit: limit)
+    }
+
+    func consultation(_ id: SessionID) throws -> Consultation { try store.consultation(id) }
+
+    func exportVersion(for consultation: Consultation, profile: String) throws -> ExportVersion {
+        let version = try store.documentVersion(for: consultation, profile: profile)
+        return ExportVersion(version: version.version, replaces: version.replaces, alreadyExported: version.alreadyExported)
+    }
+
+    func recordExport(of consultation: Consultation, profile: String, version: ExportVersion, at instant: Date) throws {
+        try store.recordExport(
+            of: consultation, profile: profile,
+            version: DocumentVersion(version: version.version, replaces: version.replaces, alreadyExported: version.alreadyExported),
+            at: instant)
+    }
+
+    func chainHead() throws -> String? { try store.chainHead()?.description }
+}
+
+/// A one-line progress bar on standard error, drawn only when it is a terminal.
+struct ProgressBar {
+    let enabled: Bool
+    var total = 0
+    var done = 0
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    mutating func advance() {
+        done += 1
+        guard enabled, total > 0 else { return }
+        let width = 30
+        let filled = min(width, done * width / total)
+        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
+        drawn = true
+    }
+
+    mutating func clear() {
+        guard enabled, drawn else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        drawn = false
     }
 }

@@ -20,7 +20,9 @@ import Testing
             if number >= 4 && number != 6 { start.append("--patient-absent") }
             try run(start)
             let session = "S\(number)"
-            try run(["option", "add", session, "--kind", "treatment", "--label", "Prostatectomie radicale", "--benefit", "Guérison probable"])
+            try run([
+                "option", "add", session, "--kind", "treatment", "--label", "Prostatectomie radicale", "--benefit", "Guérison probable",
+            ])
             try run(["option", "add", session, "--kind", "active-surveillance", "--label", "Surveillance active"])
             if number <= 2 { try run(["preference", "add", session, "--text", "Garder ma continence urinaire"]) }
             try run(["participant", "add", session, "--role", "trusted-person", "--name", "Jeanne Confiance-Secrète"])

@@ -61,4 +61,23 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("no signature file S1-v1.cda.xml.sig"), "\(result.stderr)")
     }
+
+    @Test func exportSignsEachDocumentAndVerifyExportChecksIt() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let signed = try signedDocument(cli)
+        let key = cli.folder.appendingPathComponent("key.pem").path
+        #expect(try cli.run(["session", "import", Samples.sampleConsultationFile.path]).status == 0)
+        let single = try cli.run(["export", "S1", "--out", "one", "--sign", key, "--cert", signed.certificate.path])
+        #expect(single.status == 0, "\(single.stderr)")
+        #expect(single.stderr.contains("Signed in S1-v1.cda.xml.sig (XML signature, RSA-SHA256)."))
+        let document = cli.folder.appendingPathComponent("one/S1-v1.cda.xml")
+        #expect(try cli.run(["verify-export", document.path, "--cert", signed.certificate.path]).status == 0)
+        let batch = try cli.run(["export", "--all", "--out", "many", "--sign", key, "--cert", signed.certificate.path])
+        #expect(batch.status == 0, "\(batch.stderr)")
+        #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("many/S1-v1.cda.xml.sig").path))
+        let alone = try cli.run(["export", "S1", "--out", "x", "--sign", key])
+        #expect(alone.status == 64)
+        #expect(alone.stderr.contains("--sign and --cert go together"))
+    }
 }

@@ -26,7 +26,8 @@ enum AuditDataset {
     }
 
     static func option(_ kind: OptionKind) -> Change {
-        .optionAdded(kind: kind, label: "Libellé libre \(kind.rawValue)", benefits: ["bénéfice"], harms: ["risque"], trialID: nil, origin: nil)
+        .optionAdded(
+            kind: kind, label: "Libellé libre \(kind.rawValue)", benefits: ["bénéfice"], harms: ["risque"], trialID: nil, origin: nil)
     }
 
     static func instrument(_ id: InstrumentID, _ answers: String) -> Change {
@@ -243,7 +244,8 @@ enum AuditDataset {
         #expect(open.rows[0].patientPresentPercent == 66.7)
         #expect(!open.suppression)
         // The last day is included: 2026-01-05 alone holds session 1.
-        let oneDay = try store.participation(from: CalendarDate("2026-01-05"), to: CalendarDate("2026-01-05"), by: .topic, suppression: false)
+        let oneDay = try store.participation(
+            from: CalendarDate("2026-01-05"), to: CalendarDate("2026-01-05"), by: .topic, suppression: false)
         #expect(oneDay.rows.map(\.sessions) == [1])
     }
 
@@ -367,7 +369,9 @@ enum AuditDataset {
         ) {
             try AuditSQL.run(query, path: store.databasePath!)
         }
-        #expect(try AuditSQL.run("SELECT COUNT(*) AS n FROM audit_sessions WHERE closed = 1", path: store.databasePath!).rows == [[.integer(1)]])
+        #expect(
+            try AuditSQL.run("SELECT COUNT(*) AS n FROM audit_sessions WHERE closed = 1", path: store.databasePath!).rows == [[.integer(1)]]
+        )
         #expect(try AuditSQL.run("SELECT COUNT(*) FROM audit_sessions", path: store.databasePath!).rows == [[.integer(1)]])
     }
 }

@@ -141,7 +141,10 @@ struct FHIRExporterTests {
         let goals = "\(entry)/f:resource/f:Goal"
         #expect(try reader.strings("\(goals)/f:lifecycleStatus/@value") == ["proposed", "proposed"])
         #expect(try reader.strings("\(goals)/f:priority/f:coding/f:code/@value") == ["high-priority", "medium-priority"])
-        #expect(try reader.strings("\(goals)/f:description/f:text/@value") == ["Pouvoir continuer à travailler", "Éviter les troubles urinaires"])
+        #expect(
+            try reader.strings("\(goals)/f:description/f:text/@value") == [
+                "Pouvoir continuer à travailler", "Éviter les troubles urinaires",
+            ])
     }
 
     @Test("a deferral is the plan on hold with the next contact scheduled")

@@ -1,0 +1,224 @@
+import AccordCore
+import Foundation
+import Logging
+
+/// Where a batch export reads consultations and records what it exported: the store, seen
+/// from this module (the `accord` tool adapts `ConsultationStore` to it).
+public protocol ExportSource {
+    /// How many closed sessions were closed within the range (UTC days, inclusive; `nil`: open-ended).
+    func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int
+    /// Up to `limit` closed sessions closed within the range, by ascending number, after `after`.
+    func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID]
+    /// The consultation as its events make it now.
+    func consultation(_ id: SessionID) throws -> Consultation
+    /// The version an export of `consultation` under `profile` carries.
+    func exportVersion(for consultation: Consultation, profile: String) throws -> ExportVersion
+    /// Records that `version` was written (after it was written).
+    func recordExport(of consultation: Consultation, profile: String, version: ExportVersion, at instant: Date) throws
+    /// The event chain's head, `SEQ:HASH`, or `nil` for an empty log.
+    func chainHead() throws -> String?
+}
+
+/// The version of a session's document that an export writes (see the store's
+/// `documentVersion(for:profile:)`).
+public struct ExportVersion: Sendable, Hashable {
+    /// The version number, from 1.
+    public var version: Int
+    /// The version it replaces, `nil` for the first.
+    public var replaces: Int?
+    /// Whether this version was exported before (the session has not changed since).
+    public var alreadyExported: Bool
+
+    public init(version: Int, replaces: Int?, alreadyExported: Bool) {
+        self.version = version
+        self.replaces = replaces
+        self.alreadyExported = alreadyExported
+    }
+}
+
+/// Exports closed consultations into a folder, one at a time, with a manifest per run.
+///
+/// For each closed session in the selection (by closing day, UTC, inclusive), by ascending
+/// number: read its consultation, ask the store which version it carries (the same while the
+/// session is unchanged; the next one, replacing the last, after an amendment), skip it when
+/// the folder's manifests already list that file (unless ``force``), else build, check and
+/// write it atomically and record the export. Only one consultation is in memory at a time,
+/// and session ids are read in pages: memory stays flat whatever the number of documents.
+///
+/// A document that fails validation is reported and left out; the others are still written.
+///
+/// ```swift
+/// var batch = BatchExport(profile: try .named("cda-fr"), folder: out, exportedAt: clock.now(), centre: centre)
+/// batch.closedFrom = CalendarDate("2026-01-01")
+/// let result = try batch.run(source: store) { event in … }
+/// ```
+public struct BatchExport {
+    /// What happens during a run, in order, for progress and messages.
+    public enum Event {
+        /// The run starts with this many sessions selected.
+        case started(total: Int)
+        /// A document was written.
+        case written(ExportManifest.Entry, url: URL)
+        /// The folder already holds this version of the session's document.
+        case alreadyPresent(session: SessionID, file: String)
+        /// A document failed its checks and was not written.
+        case failed(session: SessionID, version: Int, message: String)
+    }
+
+    /// What a run did.
+    public struct Result: Sendable {
+        /// The counts.
+        public var summary: ExportManifest.Summary
+        /// The manifest written, or `nil` when the run wrote nothing and nothing failed.
+        public var manifest: URL?
+    }
+
+    /// The profile.
+    public var profile: ExportProfile
+    /// The output folder (created when missing).
+    public var folder: URL
+    /// The instant every document of the run carries (UTC).
+    public var exportedAt: Date
+    /// The centre's settings.
+    public var centre: CentreSettings
+    /// The compiled schema, or `nil` (well-formedness only).
+    public var schema: XMLSchema?
+    /// Sessions closed on or after this day (UTC); `nil`: from the first.
+    public var closedFrom: CalendarDate?
+    /// Sessions closed on or before this day (UTC); `nil`: up to the last.
+    public var through: CalendarDate?
+    /// Write again the documents the folder already holds.
+    public var force = false
+    /// Pseudonymise every document under this key.
+    public var pseudonymKey: PseudonymKey?
+    /// Called after each document is written (e.g. a detached signature); returns the file
+    /// it made beside the document, recorded in the manifest entry.
+    public var afterWrite: ((URL) throws -> URL?)?
+    /// The clock the manifest's `finished_at` comes from (`ACCORD_NOW` in tests).
+    public var clock = AccordClock.system
+    /// Session ids read per query.
+    public var pageSize = 200
+    /// Where the run logs (never patient data).
+    public var logger = Logger(label: "accord.export")
+
+    public init(profile: ExportProfile, folder: URL, exportedAt: Date, centre: CentreSettings, schema: XMLSchema? = nil) {
+        self.profile = profile
+        self.folder = folder
+        self.exportedAt = exportedAt
+        self.centre = centre
+        self.schema = schema
+    }
+
+    /// Runs the export.
+    ///
+    /// - Parameters:
+    ///   - source: the store.
+    ///   - report: called for each event of the run, in order.
+    /// - Returns: the counts and the manifest written.
+    /// - Throws: `AccordError` (`conflict`) when the folder holds documents of another profile
+    ///   or pseudonymisation, or another export is writing into it; (`io`) when a file cannot be
+    ///   written (the manifest then lists what was written, with the reason the run stopped).
+    ///   A document failing validation does not throw: it is reported and counted.
+    public func run(source: some ExportSource, report: (Event) -> Void = { _ in }) throws -> Result {
+        let pseudonymised = pseudonymKey != nil
+        let versionKey = profile.versionKey(pseudonymised: pseudonymised)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let lock = try Self.lock(folder)
+        defer { close(lock) }
+        let held = try ExportFolder(folder)
+        if let other = held.profiles.first(where: { $0 != versionKey }) {
+            throw AccordError(
+                .conflict,
+                "the folder \(folder.path) already holds documents of profile \(other); export profile \(versionKey) into another folder.",
+                field: "--out")
+        }
+        let head = try source.chainHead()
+        var selection = ExportManifest.Selection()
+        if closedFrom == nil && through == nil { selection.all = true }
+        selection.since = closedFrom?.description
+        selection.until = through?.description
+        let manifest = try ManifestWriter(
+            folder: folder,
+            header: ExportManifest(
+                format: ExportManifest.formatName, profile: profile.name, pseudonymised: pseudonymised, selection: selection,
+                startedAt: UTCInstant.format(exportedAt), chainHead: head, documents: []))
+        var summary = ExportManifest.Summary()
+        report(.started(total: try source.closedSessionCount(closedFrom: closedFrom, through: through)))
+        do {
+            var after: SessionID?
+            while true {
+                let page = try source.closedSessions(closedFrom: closedFrom, through: through, after: after, limit: pageSize)
+                if page.isEmpty { break }
+                for id in page {
+                    try exportOne(
+                        id, source: source, held: held, versionKey: versionKey, manifest: manifest, summary: &summary, report: report)
+                }
+                after = page.last
+            }
+        } catch {
+            let url = try? manifest.finish(summary: summary, finishedAt: clock.now(), interrupted: "\(error)")
+            logger.error("export run stopped", metadata: ["manifest": "\(url?.lastPathComponent ?? "none")"])
+            throw error
+        }
+        if summary.written == 0 && summary.failed == 0 {
+            manifest.discard()
+            return Result(summary: summary, manifest: nil)
+        }
+        return Result(summary: summary, manifest: try manifest.finish(summary: summary, finishedAt: clock.now(), interrupted: nil))
+    }
+
+    private func exportOne(
+        _ id: SessionID, source: some ExportSource, held: ExportFolder, versionKey: String, manifest: ManifestWriter,
+        summary: inout ExportManifest.Summary, report: (Event) -> Void
+    ) throws {
+        let consultation = try source.consultation(id)
+        let version = try source.exportVersion(for: consultation, profile: versionKey)
+        let file = try profile.fileName(session: id, version: version.version)
+        if !force && held.holds(file) {
+            summary.alreadyPresent += 1
+            report(.alreadyPresent(session: id, file: file))
+            return
+        }
+        let input = profile.input(
+            consultation: consultation, centre: centre, exportedAt: exportedAt, version: version.version, replacing: version.replaces,
+            pseudonymKey: pseudonymKey)
+        let head = try source.chainHead()
+        let outcome: ExportOutcome
+        do {
+            outcome = try profile.write(input, pseudonymised: pseudonymKey != nil, to: folder, schema: schema)
+        } catch let error as AccordError where error.code == .invalidDocument {
+            summary.failed += 1
+            try manifest.append(
+                ExportManifest.Entry(
+                    file: nil, session: id.description, version: version.version, replaces: version.replaces, sha256: nil, size: nil,
+                    validation: .init(result: "failed", message: error.message), exportedAt: UTCInstant.format(exportedAt), chainHead: head)
+            )
+            report(.failed(session: id, version: version.version, message: error.message))
+            return
+        }
+        let signature = try afterWrite?(outcome.url)
+        let entry = ExportManifest.Entry(
+            file: outcome.url.lastPathComponent, session: id.description, version: version.version, replaces: version.replaces,
+            sha256: try ExportFile.sha256(of: outcome.url), size: outcome.byteCount, validation: .init(outcome.validation),
+            exportedAt: UTCInstant.format(exportedAt), chainHead: head, signature: signature?.lastPathComponent)
+        try manifest.append(entry)
+        try source.recordExport(of: consultation, profile: versionKey, version: version, at: exportedAt)
+        summary.written += 1
+        report(.written(entry, url: outcome.url))
+    }
+
+    /// Takes an exclusive lock on the folder for the run (`.accord-export.lock`).
+    private static func lock(_ folder: URL) throws -> Int32 {
+        let descriptor = open(folder.appendingPathComponent(".accord-export.lock").path, O_CREAT | O_RDWR, 0o600)
+        guard descriptor >= 0 else {
+            throw AccordError(.io, "cannot create a lock file in \(folder.path); check the folder's permissions.", field: "--out")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw AccordError(
+                .conflict, "another export is writing into \(folder.path); wait for it to finish, or export into another folder.",
+                field: "--out")
+        }
+        return descriptor
+    }
+}

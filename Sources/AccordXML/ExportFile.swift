@@ -1,0 +1,51 @@
+import AccordCore
+import Crypto
+import Foundation
+
+/// File operations shared by the exporters of this folder: atomic private writes and digests.
+enum ExportFile {
+    /// Writes `data` into `directory/name` atomically: a temporary file (mode 0600, synced) in
+    /// the same folder, then a rename; nothing is left behind when it fails.
+    /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the document for session S1").
+    static func writeAtomically(_ data: Data, named name: String, in directory: URL, what: String) throws -> URL {
+        let target = directory.appendingPathComponent(name)
+        let temporary = directory.appendingPathComponent(".\(name).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try PrivateFile.write(data, to: temporary)
+            if rename(temporary.path, target.path) != 0 {
+                let code = errno
+                throw AccordError(.io, "could not move \(what) into place (\(String(cString: strerror(code)))).")
+            }
+        } catch let error as AccordError {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw AccordError(.io, "could not write \(what) into \(directory.path): \(error.localizedDescription)", field: "--out")
+        }
+        return target
+    }
+
+    /// The SHA-256 of a file's bytes as 64 lowercase hexadecimal characters, read in 64 KiB
+    /// blocks (memory stays flat whatever the file's size).
+    /// - Throws: `AccordError` (`io`) when the file cannot be read.
+    static func sha256(of url: URL) throws -> String {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw AccordError(.io, "cannot read back \(url.lastPathComponent) to compute its SHA-256.")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            let block = try handle.read(upToCount: 65_536) ?? Data()
+            if block.isEmpty { break }
+            hasher.update(data: block)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The SHA-256 of bytes, lowercase hexadecimal.
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}

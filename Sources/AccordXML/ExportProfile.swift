@@ -1,0 +1,106 @@
+import AccordCore
+import Foundation
+
+/// An export profile: which document a consultation becomes, its file name, its schema.
+///
+/// ```swift
+/// let profile = try ExportProfile.named("centre-simple")   // cda-fr, fhir-r4 or a folder of Exports/
+/// let schema = try profile.schema(SchemaLocator.locate(option: nil))
+/// let input = profile.input(consultation: c, centre: centre, exportedAt: now, version: 1, replacing: nil, pseudonymKey: nil)
+/// let outcome = try profile.write(input, to: folder, schema: schema)
+/// ```
+///
+/// The built-in profiles call their exporters (``CDAExporter``, ``FHIRExporter``); a custom
+/// profile renders its Mustache templates (``MustacheProfile``). Each of them validates before
+/// writing and writes atomically with mode 0600.
+public struct ExportProfile: Sendable {
+    /// What kind of document the profile writes.
+    public enum Kind: Sendable {
+        /// CDA R2 in the French CI-SIS style (``CDAExporter``).
+        case cdaFR
+        /// FHIR R4 document Bundle (``FHIRExporter``).
+        case fhirR4
+        /// A centre's own format from Mustache templates.
+        case custom(MustacheProfile)
+    }
+
+    /// The built-in profile names.
+    public static let builtIn = ["cda-fr", "fhir-r4"]
+
+    /// The profile's name as `--profile` gives it.
+    public let name: String
+    /// What it writes.
+    public let kind: Kind
+
+    /// The profile named `name`: `cda-fr`, `fhir-r4`, or a custom profile folder found by
+    /// ``MustacheProfile/named(_:environment:)``.
+    /// - Throws: `AccordError` (`notFound`) for an unknown name; what loading a custom profile throws.
+    public static func named(
+        _ name: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws
+        -> ExportProfile
+    {
+        switch name {
+        case "cda-fr": ExportProfile(name: name, kind: .cdaFR)
+        case "fhir-r4": ExportProfile(name: name, kind: .fhirR4)
+        default: ExportProfile(name: name, kind: .custom(try MustacheProfile.named(name, environment: environment)))
+        }
+    }
+
+    /// The key the store's document versions are kept under: the name, plus `+pseudonymised`
+    /// for pseudonymised documents (their versions run apart from the identified documents').
+    public func versionKey(pseudonymised: Bool) -> String {
+        pseudonymised ? "\(name)+pseudonymised" : name
+    }
+
+    /// Compiles the schema documents are validated against, or `nil` (well-formedness only):
+    /// the official schema under `schemas` for the built-in profiles; the custom profile's own
+    /// (or official) schema.
+    /// - Throws: `AccordError` (`io`) naming a missing schema file; (`invalidInput`) when it does not compile.
+    public func schema(_ schemas: SchemaLocator?) throws -> XMLSchema? {
+        switch kind {
+        case .cdaFR: try schemas?.cda()
+        case .fhirR4: try schemas?.fhir()
+        case .custom(let profile): try profile.compiledSchema(schemas: schemas)
+        }
+    }
+
+    /// The file name of a version (`S1-v1.cda.xml`, `S1-v1.fhir.xml`, or the custom pattern).
+    /// - Throws: `AccordError` (`invalidInput`) when a custom pattern gives no plain file name.
+    public func fileName(session: SessionID, version: Int) throws -> String {
+        switch kind {
+        case .cdaFR: CDAExporter.fileName(session: session, version: version)
+        case .fhirR4: FHIRExporter.fileName(session: session, version: version)
+        case .custom(let profile): try profile.fileName(session: session, version: version)
+        }
+    }
+
+    /// The input of one document: the consultation (pseudonymised under `pseudonymKey` when
+    /// given, with ids under `ROOT.9`), the centre, the export instant, the version and the id
+    /// of the version it replaces.
+    public func input(
+        consultation: Consultation, centre: CentreSettings, exportedAt: Date, version: Int, replacing replaced: Int?,
+        pseudonymKey: PseudonymKey?
+    ) -> CDAExportInput {
+        let documentCentre = pseudonymKey == nil ? centre : Pseudonymisation.centre(centre)
+        let shown = pseudonymKey.map { consultation.pseudonymised(key: $0) } ?? consultation
+        return CDAExportInput(
+            consultation: shown, centre: documentCentre, exportedAt: exportedAt, version: version,
+            replacedDocumentID: replaced.map { CDAExporter.documentID(session: consultation.id, version: $0, centre: documentCentre) })
+    }
+
+    /// Builds, checks and writes one document into `directory` (see the exporters'
+    /// `write(_:to:schema:)`).
+    /// - Parameters:
+    ///   - pseudonymised: whether `input` was pseudonymised (custom profiles set their
+    ///     `pseudonymised` flag and leave identifying keys out).
+    /// - Throws: `AccordError` (`invalidDocument`) when the document fails its checks (nothing
+    ///   is written), (`io`).
+    public func write(_ input: CDAExportInput, pseudonymised: Bool = false, to directory: URL, schema: XMLSchema?) throws -> ExportOutcome {
+        switch kind {
+        case .cdaFR: try CDAExporter.write(input, to: directory, schema: schema)
+        case .fhirR4: try FHIRExporter.write(input, to: directory, schema: schema)
+        case .custom(let profile): try profile.write(input, pseudonymised: pseudonymised, to: directory, schema: schema)
+        }
+    }
+}

@@ -1,0 +1,282 @@
+import AccordCore
+import Foundation
+
+/// The manifest of one export run: what was written into the folder, with digests, how each
+/// document was checked, and the event chain's head, so that a records team can prove what
+/// was sent and `accord verify --head` can prove the log was not rewritten since.
+///
+/// Each run writes its own file, `DIR/manifest-<UTC instant>.json` (`manifest-20260302T093000Z.json`,
+/// then `…-2.json` for a second run in the same second), and never rewrites an earlier one.
+/// The folder's manifests together say what it holds.
+///
+/// ```json
+/// {"chain_head":"11:3f…","finished_at":"2026-03-02T09:30:00Z","format":"accord-export-manifest/1",
+///  "profile":"cda-fr","pseudonymised":false,"selection":{"all":true},"started_at":"2026-03-02T09:30:00Z",
+///  "documents":[
+///   {"chain_head":"11:3f…","exported_at":"2026-03-02T09:30:00Z","file":"S1-v1.cda.xml","session":"S1",
+///    "sha256":"9a…","size":18234,"validation":{"result":"valid","schema":"/…/CDA_extended.xsd"},"version":1},
+///   {"chain_head":"11:3f…","exported_at":"2026-03-02T09:30:00Z","session":"S3","version":1,
+///    "validation":{"message":"line 12: …","result":"failed"}}
+///  ],
+///  "summary":{"already_present":0,"failed":1,"written":1}}
+/// ```
+public struct ExportManifest: Sendable, Hashable, Codable {
+    /// The format name of manifests, `accord-export-manifest/1`.
+    public static let formatName = "accord-export-manifest/1"
+
+    /// Which sessions a run selected.
+    public struct Selection: Sendable, Hashable, Codable {
+        /// Every closed session.
+        public var all: Bool?
+        /// Closed on or after this day (UTC), `YYYY-MM-DD`.
+        public var since: String?
+        /// Closed on or before this day (UTC), `YYYY-MM-DD`.
+        public var until: String?
+        /// One session (`accord export SESSION`).
+        public var session: String?
+
+        public init(all: Bool? = nil, since: String? = nil, until: String? = nil, session: String? = nil) {
+            self.all = all
+            self.since = since
+            self.until = until
+            self.session = session
+        }
+    }
+
+    /// How a document was checked.
+    public struct Validation: Sendable, Hashable, Codable {
+        /// `valid`, `not-validated` (well-formed, no schema given) or `failed`.
+        public var result: String
+        /// The schema file, for `valid`.
+        public var schema: String?
+        /// The checks' message, for `failed` (schema messages never quote values).
+        public var message: String?
+
+        public init(result: String, schema: String? = nil, message: String? = nil) {
+            self.result = result
+            self.schema = schema
+            self.message = message
+        }
+
+        /// From an exporter's outcome.
+        public init(_ validation: ExportOutcome.Validation) {
+            switch validation {
+            case .valid(let schema): self.init(result: "valid", schema: schema)
+            case .notValidated: self.init(result: "not-validated")
+            }
+        }
+    }
+
+    /// One document of the run.
+    public struct Entry: Sendable, Hashable, Codable {
+        /// The file name in the folder; `nil` when the document failed and was not written.
+        public var file: String?
+        /// The session id (`S12`).
+        public var session: String
+        /// The document version.
+        public var version: Int
+        /// The version it replaces (header `relatedDocument` RPLC), if any.
+        public var replaces: Int?
+        /// SHA-256 of the file, 64 lowercase hexadecimal characters.
+        public var sha256: String?
+        /// The file's size in bytes.
+        public var size: Int?
+        /// How it was checked.
+        public var validation: Validation
+        /// The export instant (UTC, RFC 3339), the document's own time.
+        public var exportedAt: String
+        /// The event chain's head when the document was exported, `SEQ:HASH`.
+        public var chainHead: String?
+        /// The detached signature's file name, when the document was signed.
+        public var signature: String?
+
+        public init(
+            file: String?, session: String, version: Int, replaces: Int?, sha256: String?, size: Int?, validation: Validation,
+            exportedAt: String, chainHead: String?, signature: String? = nil
+        ) {
+            self.file = file
+            self.session = session
+            self.version = version
+            self.replaces = replaces
+            self.sha256 = sha256
+            self.size = size
+            self.validation = validation
+            self.exportedAt = exportedAt
+            self.chainHead = chainHead
+            self.signature = signature
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case file, session, version, replaces, sha256, size, validation, exportedAt = "exported_at", chainHead = "chain_head", signature
+        }
+    }
+
+    /// The run's counts.
+    public struct Summary: Sendable, Hashable, Codable {
+        /// Documents written by this run.
+        public var written: Int
+        /// Documents the folder already held (not written again).
+        public var alreadyPresent: Int
+        /// Documents that failed their checks (not written).
+        public var failed: Int
+
+        public init(written: Int = 0, alreadyPresent: Int = 0, failed: Int = 0) {
+            self.written = written
+            self.alreadyPresent = alreadyPresent
+            self.failed = failed
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case written, alreadyPresent = "already_present", failed
+        }
+    }
+
+    /// `accord-export-manifest/1`.
+    public var format: String
+    /// The profile (`cda-fr`, `fhir-r4`, a custom profile's name).
+    public var profile: String
+    /// Whether the documents are pseudonymised.
+    public var pseudonymised: Bool
+    /// What the run selected.
+    public var selection: Selection
+    /// When the run started (UTC).
+    public var startedAt: String
+    /// The event chain's head when the run started, `SEQ:HASH`.
+    public var chainHead: String?
+    /// The run's documents, in the order they were exported.
+    public var documents: [Entry]
+    /// The counts.
+    public var summary: Summary?
+    /// When the run finished (UTC).
+    public var finishedAt: String?
+    /// Why the run stopped early, when it did (the documents listed were written).
+    public var interrupted: String?
+
+    enum CodingKeys: String, CodingKey {
+        case format, profile, pseudonymised, selection, startedAt = "started_at", chainHead = "chain_head", documents, summary
+        case finishedAt = "finished_at", interrupted
+    }
+
+    /// Reads a manifest file.
+    /// - Throws: `AccordError` (`io`) when it cannot be read or is not a manifest.
+    public static func read(_ url: URL) throws -> ExportManifest {
+        do {
+            return try AccordJSON.decoder().decode(ExportManifest.self, from: Data(contentsOf: url))
+        } catch {
+            throw AccordError(
+                .io,
+                "the manifest \(url.lastPathComponent) in \(url.deletingLastPathComponent().path) cannot be read as an export manifest; move it away or restore it.",
+                field: "--out")
+        }
+    }
+}
+
+/// What an output folder already holds, according to its manifests.
+public struct ExportFolder: Sendable {
+    /// The folder.
+    public let url: URL
+    /// The documents the manifests list as written and that are still in the folder.
+    public private(set) var files: Set<String> = []
+    /// The profiles (with `+pseudonymised`) of the folder's runs.
+    public private(set) var profiles: Set<String> = []
+
+    /// Reads every `manifest-*.json` of `url` (one at a time); an absent folder holds nothing.
+    /// - Throws: `AccordError` (`io`) when a manifest cannot be read.
+    public init(_ url: URL) throws {
+        self.url = url
+        for manifestURL in try ExportFolder.manifests(in: url) {
+            let manifest = try ExportManifest.read(manifestURL)
+            profiles.insert(manifest.pseudonymised ? "\(manifest.profile)+pseudonymised" : manifest.profile)
+            for entry in manifest.documents {
+                guard let file = entry.file, entry.validation.result != "failed" else { continue }
+                if FileManager.default.fileExists(atPath: url.appendingPathComponent(file).path) { files.insert(file) }
+            }
+        }
+    }
+
+    /// Whether the folder holds `file` (listed in a manifest and present).
+    public func holds(_ file: String) -> Bool { files.contains(file) }
+
+    /// The manifest files of a folder, oldest first.
+    public static func manifests(in url: URL) throws -> [URL] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: url.path) else { return [] }
+        return names.filter { $0.hasPrefix("manifest-") && $0.hasSuffix(".json") }.sorted().map { url.appendingPathComponent($0) }
+    }
+}
+
+/// Writes one run's manifest as the run goes: a hidden temporary file in the output folder,
+/// one line per document (memory stays flat), renamed to `manifest-<instant>.json` when the
+/// run finishes.
+final class ManifestWriter {
+    private let handle: FileHandle
+    private let temporary: URL
+    private let folder: URL
+    private let startedAt: Date
+    private var first = true
+    private let encoder = AccordJSON.encoder()
+
+    /// Starts a manifest in `folder` (created when missing).
+    init(folder: URL, header: ExportManifest) throws {
+        self.folder = folder
+        self.startedAt = UTCInstant.parse(header.startedAt) ?? Date()
+        temporary = folder.appendingPathComponent(".manifest-\(ProcessInfo.processInfo.processIdentifier).json.tmp")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try PrivateFile.write(Data(), to: temporary)
+            handle = try FileHandle(forWritingTo: temporary)
+        } catch let error as AccordError {
+            throw error
+        } catch {
+            throw AccordError(.io, "cannot write the manifest into \(folder.path): \(error.localizedDescription)", field: "--out")
+        }
+        // The header's keys without the (empty) document list, then the list, streamed.
+        var text = String(decoding: try encoder.encode(header), as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"documents\":[],", with: "").replacingOccurrences(of: ",\"documents\":[]", with: "")
+        try write(Data((String(text.dropLast()) + ",\"documents\":[").utf8))
+    }
+
+    /// Appends one document's entry.
+    func append(_ entry: ExportManifest.Entry) throws {
+        try write(Data(((first ? "\n" : ",\n") + " ").utf8) + encoder.encode(entry))
+        first = false
+    }
+
+    /// Closes the document list, adds the summary, syncs and renames the manifest into place.
+    /// - Returns: the manifest's final URL.
+    func finish(summary: ExportManifest.Summary, finishedAt: Date, interrupted: String?) throws -> URL {
+        var tail = "\n],\"finished_at\":\"\(UTCInstant.format(finishedAt))\""
+        if let interrupted {
+            tail += ",\"interrupted\":" + String(decoding: try encoder.encode([interrupted]), as: UTF8.self).dropFirst().dropLast()
+        }
+        tail += ",\"summary\":" + String(decoding: try encoder.encode(summary), as: UTF8.self) + "}\n"
+        try write(Data(tail.utf8))
+        try? handle.synchronize()
+        try? handle.close()
+        let stamp = UTCInstant.format(startedAt).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        var name = "manifest-\(stamp).json"
+        var counter = 1
+        while FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
+            counter += 1
+            name = "manifest-\(stamp)-\(counter).json"
+        }
+        let target = folder.appendingPathComponent(name)
+        guard rename(temporary.path, target.path) == 0 else {
+            throw AccordError(.io, "could not move the manifest into place in \(folder.path) (\(String(cString: strerror(errno)))).")
+        }
+        return target
+    }
+
+    /// Removes the unfinished manifest (a run that wrote nothing).
+    func discard() {
+        try? handle.close()
+        try? FileManager.default.removeItem(at: temporary)
+    }
+
+    private func write(_ data: Data) throws {
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            throw AccordError(.io, "cannot write the manifest into \(folder.path): \(error.localizedDescription)", field: "--out")
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import AccordCore
+import Foundation
+
+extension MustacheProfile {
+    /// The values a custom profile's templates see. Stable: keys are only ever added.
+    ///
+    /// Every string is sanitised (characters XML 1.0 forbids removed). Absent values are left
+    /// out rather than empty, so `{{#patient.ipp}}…{{/patient.ipp}}` writes nothing when there is
+    /// no IPP. Withdrawn entries are left out. Instants are RFC 3339 UTC (`2026-03-02T09:30:00Z`),
+    /// calendar dates `YYYY-MM-DD`.
+    ///
+    /// ```text
+    /// format, profile, session, session_number, version, replaces, exported_at, pseudonymised
+    /// document_id {root}                       (CDA-style id of this version, ROOT.1.N.V)
+    /// centre {name, finess, oid_root, address}
+    /// patient {ins, ins_oid, ipp {root, extension}, birth_family_name, birth_given_names,
+    ///          first_birth_given_name, used_family_name, used_given_name, birth_date,
+    ///          birth_year, sex, sex_label, birthplace_code, present}
+    /// clinician {id, name, function}
+    /// topic, template, condition {text, code, code_system}
+    /// rcp {document_root, document_extension, meeting_date, trial_proposed}
+    /// started_at, closed_at, amendment_count
+    /// participants [{entry, role, role_label, name, id, function, present}]   (P1 patient, P2 clinician, …)
+    /// options [{number, entry, kind, kind_label, label, trial_id, origin, agreed, benefits [text], harms [text]}]
+    /// preferences [{entry, text, importance}]
+    /// decision {entry, outcome, agreed, deferred, declined, agreed_option, agreed_label,
+    ///           next_contact, recorded_at, taken_by [{entry}]}
+    /// process {understanding_checked, reflection_offered, reflection_until, trial_eligibility,
+    ///          trial_offered, trial_answer, decision_aids [{name, version}]}
+    /// phases [{phase, started_at}]
+    /// instruments [{entry, instrument, version, respondent, score, recorded_at, follow_up}]
+    /// notes [{entry, text}]
+    /// ```
+    ///
+    /// Pseudonymised (`pseudonymised` true; the consultation was passed through
+    /// ``AccordCore/Consultation/pseudonymised(key:)``): `patient.ins` is the pseudonym,
+    /// `patient.ipp` its pseudonym, the name, used-name, birth-date and birth-place keys are
+    /// left out (`birth_year` stays), participants' names are left out, and `notes` holds only
+    /// the pseudonymisation notice.
+    public static func context(_ input: CDAExportInput, profile: MustacheProfile, pseudonymised: Bool) -> [String: Any] {
+        let consultation = input.consultation
+        let start = consultation.start
+        let identity = start.patient
+        var context: [String: Any] = [
+            "format": profile.format, "profile": profile.name, "session": consultation.id.description,
+            "session_number": Int(consultation.id.number), "version": input.version, "exported_at": UTCInstant.format(input.exportedAt),
+            "pseudonymised": pseudonymised, "topic": start.topic, "started_at": UTCInstant.format(consultation.startedAt),
+            "amendment_count": consultation.amendmentCount,
+            "document_id": ["root": CDAExporter.documentID(session: consultation.id, version: input.version, centre: input.centre).root],
+            "centre": [
+                "name": input.centre.name, "finess": input.centre.finess, "oid_root": input.centre.oidRoot, "address": input.centre.address,
+            ],
+        ]
+        if let replaced = input.version > 1 ? input.version - 1 : nil, input.replacedDocumentID != nil { context["replaces"] = replaced }
+        if let closed = consultation.closedAt { context["closed_at"] = UTCInstant.format(closed) }
+        if let template = start.template { context["template"] = template }
+
+        var patient: [String: Any] = [
+            "ins": identity.ins, "ins_oid": identity.insOID, "birth_year": identity.birthDate.year, "sex": identity.sex.rawValue,
+            "sex_label": identity.sex.frenchDisplayName, "present": consultation.patient.present,
+        ]
+        if let ipp = start.ipp { patient["ipp"] = compact(["root": ipp.root, "extension": ipp.extension_]) }
+        if !pseudonymised {
+            patient["birth_family_name"] = identity.birthFamilyName
+            patient["birth_given_names"] = identity.birthGivenNames
+            patient["first_birth_given_name"] = identity.firstBirthGivenName
+            patient["birth_date"] = identity.birthDate.description
+            patient["birthplace_code"] = identity.birthplaceCode
+            if let used = identity.usedFamilyName { patient["used_family_name"] = used }
+            if let used = identity.usedGivenName { patient["used_given_name"] = used }
+        }
+        context["patient"] = patient
+        context["clinician"] = compact([
+            "id": start.clinicianID, "name": pseudonymised ? nil : start.clinicianName, "function": start.clinicianFunction,
+        ])
+        if let condition = start.condition {
+            context["condition"] = compact(["text": condition.text, "code": condition.code, "code_system": condition.codeSystem])
+        }
+        if let rcp = start.rcp {
+            var value = compact([
+                "document_root": rcp.documentID.root, "document_extension": rcp.documentID.extension_,
+                "meeting_date": rcp.meetingDate?.description,
+            ])
+            if let proposed = rcp.trialProposed { value["trial_proposed"] = proposed }
+            context["rcp"] = value
+        }
+
+        context["participants"] = consultation.participants.filter { !$0.withdrawn }.map { participant -> [String: Any] in
+            var value = compact([
+                "entry": participant.entry.rawValue, "role": participant.role.rawValue, "role_label": participant.role.frenchLabel,
+                "name": pseudonymised ? nil : participant.name, "id": participant.id, "function": participant.function,
+            ])
+            value["present"] = participant.present
+            return value
+        }
+
+        let decision = consultation.decision
+        var agreedNumber: Int?
+        if let decision, case .agreed(let number) = decision.outcome { agreedNumber = number }
+        context["options"] = consultation.options.filter { !$0.withdrawn }.map { option -> [String: Any] in
+            var value = compact([
+                "entry": option.entry.rawValue, "kind": option.kind.rawValue, "kind_label": option.kind.frenchLabel, "label": option.label,
+                "trial_id": option.trialID, "origin": option.origin,
+            ])
+            value["number"] = option.number
+            value["agreed"] = option.number == agreedNumber
+            value["benefits"] = option.benefits.map(XMLText.sanitized)
+            value["harms"] = option.harms.map(XMLText.sanitized)
+            return value
+        }
+        context["preferences"] = consultation.preferences.filter { !$0.withdrawn }.map { preference -> [String: Any] in
+            var value: [String: Any] = ["entry": preference.entry.rawValue, "text": XMLText.sanitized(preference.text)]
+            if let importance = preference.importance { value["importance"] = importance }
+            return value
+        }
+        if let decision {
+            var value: [String: Any] = [
+                "entry": decision.entry.rawValue, "outcome": decision.outcome.name, "recorded_at": UTCInstant.format(decision.recordedAt),
+                "taken_by": decision.takenBy.map { ["entry": $0.rawValue] },
+            ]
+            switch decision.outcome {
+            case .agreed(let number):
+                value["agreed"] = true
+                value["agreed_option"] = number
+                if let option = consultation.options.first(where: { $0.number == number }) {
+                    value["agreed_label"] = XMLText.sanitized(option.label)
+                }
+            case .deferred(let next):
+                value["deferred"] = true
+                value["next_contact"] = next.description
+            case .declined:
+                value["declined"] = true
+            }
+            context["decision"] = value
+        }
+
+        let process = consultation.process
+        var processValue = compact([
+            "understanding_checked": process.understandingChecked, "reflection_until": process.reflectionUntil?.description,
+            "trial_eligibility": process.trialEligibility?.rawValue, "trial_answer": process.trialAnswer?.rawValue,
+        ])
+        processValue["reflection_offered"] = process.reflectionOffered
+        if let offered = process.trialOffered { processValue["trial_offered"] = offered }
+        processValue["decision_aids"] = process.decisionAids.filter { !$0.withdrawn }.map {
+            compact(["name": $0.name, "version": $0.version])
+        }
+        context["process"] = processValue
+        context["phases"] = consultation.phases.map { ["phase": $0.phase.rawValue, "started_at": UTCInstant.format($0.startedAt)] }
+        context["instruments"] = consultation.instruments.filter { !$0.withdrawn }.map { response -> [String: Any] in
+            var value: [String: Any] = [
+                "entry": response.entry.rawValue, "instrument": response.score.instrument, "version": response.version,
+                "respondent": response.respondent.rawValue, "recorded_at": UTCInstant.format(response.recordedAt),
+                "follow_up": response.followUp,
+            ]
+            if let score = response.score.formatted { value["score"] = score }
+            return value
+        }
+        context["notes"] = consultation.notes.filter { !$0.withdrawn }.map {
+            ["entry": $0.entry.rawValue, "text": XMLText.sanitized($0.text)]
+        }
+        return sanitised(context) as! [String: Any]
+    }
+
+    /// A dictionary without its `nil` values.
+    private static func compact(_ values: [String: String?]) -> [String: Any] {
+        values.compactMapValues { $0 }
+    }
+
+    /// Removes the characters XML 1.0 forbids from every string, however deep.
+    private static func sanitised(_ value: Any) -> Any {
+        switch value {
+        case let text as String: XMLText.sanitized(text)
+        case let dictionary as [String: Any]: dictionary.mapValues(sanitised)
+        case let array as [Any]: array.map(sanitised)
+        default: value
+        }
+    }
+}

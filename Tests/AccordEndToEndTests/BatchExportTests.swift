@@ -1,0 +1,296 @@
+import AccordCore
+import AccordTestSupport
+import AccordXML
+import Foundation
+import Testing
+
+/// `accord export --all|--since|--until`: batch export with a manifest per run, run with the
+/// built binary.
+@Suite struct BatchExportTests {
+    static let schemas = ProcessInfo.processInfo.environment["ACCORD_SCHEMAS"].flatMap { $0.isEmpty ? nil : $0 }
+    static let sampleText = try! String(contentsOf: Samples.sampleConsultationFile, encoding: .utf8)
+
+    /// Imports the sample consultation at `now` (closed then, unless `closed` is false), with
+    /// another topic when given.
+    static func importSample(_ cli: AccordCLI, at now: String, closed: Bool = true, topic: String? = nil) throws {
+        var text = sampleText
+        if !closed { text = text.replacingOccurrences(of: "closed: true", with: "closed: false") }
+        if let topic {
+            text = text.replacingOccurrences(
+                of: "topic: \"Prise en charge d'un cancer de la prostate localisé à faible risque\"", with: "topic: \"\(topic)\"")
+        }
+        let file = cli.folder.appendingPathComponent("consultation-\(UUID().uuidString).yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let result = try cli.run(["session", "import", file.path], environment: ["ACCORD_NOW": now])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    /// S1 closed 2026-01-10, S2 closed 2026-02-15, S3 open, S4 closed 2026-03-01.
+    static func fourSessions(_ cli: AccordCLI, topicOfS2: String? = nil) throws {
+        try importSample(cli, at: "2026-01-10T10:00:00Z")
+        try importSample(cli, at: "2026-02-15T23:59:59Z", topic: topicOfS2)
+        try importSample(cli, at: "2026-02-20T08:00:00Z", closed: false)
+        try importSample(cli, at: "2026-03-01T00:00:00Z")
+    }
+
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ["ACCORD_NOW": "2026-03-02T09:30:00Z"]
+        if let schemas { environment["ACCORD_SCHEMAS"] = schemas }
+        return environment.merging(extra) { $1 }
+    }
+
+    static func manifests(_ folder: URL) throws -> [ExportManifest] {
+        try ExportFolder.manifests(in: folder).map(ExportManifest.read)
+    }
+
+    static func documents(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix("manifest-") && !$0.hasPrefix(".") }
+            .sorted()
+    }
+
+    /// SHA-256 by `sha256sum`, independently of Accord.
+    static func sha256(_ file: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [file.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(String(decoding: output, as: UTF8.self).prefix(64))
+    }
+
+    @Test func allExportsTheClosedSessionsOnceAndTheManifestProvesWhat() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.fourSessions(cli)
+        let out = cli.folder.appendingPathComponent("out")
+        let first = try cli.run(["export", "--all", "--out", out.path], environment: Self.environment())
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try Self.documents(out) == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S4-v1.cda.xml"])
+        #expect(
+            first.stdout.split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent }
+                == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S4-v1.cda.xml"])
+        #expect(first.stderr.contains("3 documents written, 0 already in \(out.path)."))
+        #expect(!first.stderr.contains("\r"), "no progress bar when standard error is not a terminal")
+
+        let manifests = try Self.manifests(out)
+        try #require(manifests.count == 1)
+        let manifest = manifests[0]
+        #expect(manifest.format == "accord-export-manifest/1")
+        #expect(manifest.profile == "cda-fr")
+        #expect(manifest.selection.all == true)
+        #expect(manifest.summary == ExportManifest.Summary(written: 3, alreadyPresent: 0, failed: 0))
+        let head = try cli.run(["verify"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(
+            of: "head ", with: "")
+        #expect(manifest.chainHead == head)
+        #expect(manifest.documents.map(\.session) == ["S1", "S2", "S4"])
+        for entry in manifest.documents {
+            let file = out.appendingPathComponent(try #require(entry.file))
+            #expect(entry.sha256 == (try Self.sha256(file)))
+            #expect(entry.size == (try Data(contentsOf: file)).count)
+            #expect(entry.version == 1 && entry.replaces == nil)
+            #expect(entry.exportedAt == "2026-03-02T09:30:00Z")
+            #expect(entry.chainHead == head)
+            if let schemas = Self.schemas {
+                #expect(
+                    entry.validation
+                        == .init(
+                            result: "valid", schema: URL(fileURLWithPath: schemas).appendingPathComponent("cda-fr/CDA_extended.xsd").path))
+            } else {
+                #expect(entry.validation == .init(result: "not-validated"))
+            }
+            let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+        #expect(try cli.run(["verify", "--head", try #require(manifest.chainHead)]).status == 0)
+
+        // Again into the same folder: nothing new.
+        let again = try cli.run(["export", "--all", "--out", out.path], environment: Self.environment())
+        #expect(again.status == 0)
+        #expect(again.stdout == "")
+        #expect(again.stderr.contains("0 documents written, 3 already in \(out.path)."))
+        #expect(try Self.manifests(out).count == 1)
+
+        // --force writes them again (same events, same time: same bytes).
+        let before = try Data(contentsOf: out.appendingPathComponent("S2-v1.cda.xml"))
+        let forced = try cli.run(["export", "--all", "--force", "--out", out.path], environment: Self.environment())
+        #expect(forced.status == 0)
+        #expect(forced.stderr.contains("3 documents written, 0 already in"))
+        #expect(try Self.manifests(out).count == 2)
+        #expect(try Data(contentsOf: out.appendingPathComponent("S2-v1.cda.xml")) == before)
+
+        // Another folder gets everything.
+        let other = cli.folder.appendingPathComponent("other")
+        let elsewhere = try cli.run(["export", "--all", "--out", other.path], environment: Self.environment())
+        #expect(elsewhere.status == 0)
+        #expect(try Self.documents(other) == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S4-v1.cda.xml"])
+    }
+
+    @Test func afterAnAmendmentARunWritesOnlyTheNewVersion() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.importSample(cli, at: "2026-01-10T10:00:00Z")
+        try Self.importSample(cli, at: "2026-01-11T10:00:00Z")
+        let out = cli.folder.appendingPathComponent("out")
+        #expect(try cli.run(["export", "--all", "--out", out.path], environment: Self.environment()).status == 0)
+        let amended = try cli.run(["note", "add", "S1", "--text", "Rappel du patient.", "--reason", "appel reçu"])
+        #expect(amended.status == 0, "\(amended.stderr)")
+        let second = try cli.run(
+            ["export", "--all", "--out", out.path], environment: Self.environment(["ACCORD_NOW": "2026-03-03T09:00:00Z"]))
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("/S1-v2.cda.xml"))
+        #expect(second.stderr.contains("1 document written, 1 already in"))
+        #expect(try Self.documents(out) == ["S1-v1.cda.xml", "S1-v2.cda.xml", "S2-v1.cda.xml"])
+        let latest = try #require(try Self.manifests(out).last)
+        #expect(latest.documents.map(\.file) == ["S1-v2.cda.xml"])
+        #expect(latest.documents[0].version == 2 && latest.documents[0].replaces == 1)
+        let v1 = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("S1-v1.cda.xml")))
+        let v2 = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("S1-v2.cda.xml")))
+        #expect(try v2.string(xpath: "/hl7:ClinicalDocument/hl7:relatedDocument/@typeCode") == "RPLC")
+        #expect(
+            try v2.string(xpath: "/hl7:ClinicalDocument/hl7:relatedDocument/hl7:parentDocument/hl7:id/@root")
+                == v1.string(xpath: "/hl7:ClinicalDocument/hl7:id/@root"))
+    }
+
+    @Test(arguments: [
+        (["--since", "2026-02-01", "--until", "2026-02-28"], ["S2-v1.cda.xml"]),
+        (["--since", "2026-02-15"], ["S2-v1.cda.xml", "S4-v1.cda.xml"]),
+        (["--until", "2026-01-10"], ["S1-v1.cda.xml"]),
+        (["--since", "2026-03-01", "--until", "2026-03-01"], ["S4-v1.cda.xml"]),
+        (["--since", "2026-04-01"], []),
+    ])
+    func sinceAndUntilSelectByClosingDay(range: [String], expected: [String]) throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.fourSessions(cli)
+        let out = cli.folder.appendingPathComponent("out")
+        let result = try cli.run(["export"] + range + ["--out", out.path], environment: Self.environment())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect((try? Self.documents(out)) ?? [] == expected)
+        if let manifest = try Self.manifests(out).first {
+            #expect(manifest.selection.since == range.firstIndex(of: "--since").map { range[$0 + 1] })
+        }
+    }
+
+    @Test func aDocumentFailingItsSchemaIsReportedAndTheOthersWritten() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.fourSessions(cli, topicOfS2: "Sujet refusé par le schéma !")
+        // A custom profile whose schema refuses a topic holding "!".
+        let profiles = cli.folder.appendingPathComponent("profiles")
+        let profile = profiles.appendingPathComponent("strict")
+        try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
+        try """
+        format: strict/1
+        template: doc.mustache
+        file_name: "{{session}}-v{{version}}.strict.xml"
+        schema: strict.xsd
+        """.write(to: profile.appendingPathComponent("profile.yaml"), atomically: true, encoding: .utf8)
+        try "<doc session=\"{{session}}\"><topic>{{topic}}</topic></doc>\n".write(
+            to: profile.appendingPathComponent("doc.mustache"), atomically: true, encoding: .utf8)
+        try """
+        <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+          <xs:element name="doc"><xs:complexType><xs:sequence>
+            <xs:element name="topic"><xs:simpleType><xs:restriction base="xs:string"><xs:pattern value="[^!]*"/></xs:restriction></xs:simpleType></xs:element>
+          </xs:sequence><xs:attribute name="session" type="xs:string"/></xs:complexType></xs:element>
+        </xs:schema>
+        """.write(to: profile.appendingPathComponent("strict.xsd"), atomically: true, encoding: .utf8)
+        let out = cli.folder.appendingPathComponent("out")
+        let result = try cli.run(
+            ["export", "--all", "--profile", "strict", "--out", out.path], environment: Self.environment(["ACCORD_EXPORTS": profiles.path]))
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "accord: error: S2 version 1 was not written: the document for session S2 (profile strict) failed schema validation: line 1:"
+            ))
+        #expect(result.stderr.contains("[facet 'pattern']"))
+        #expect(result.stderr.contains("2 documents written, 0 already in \(out.path), 1 failed validation."))
+        #expect(
+            result.stderr.hasSuffix(
+                "accord: error: 1 document failed validation and was not written; the messages above and the manifest say why.\n"))
+        #expect(try Self.documents(out) == ["S1-v1.strict.xml", "S4-v1.strict.xml"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".tmp") } == [])
+        let manifest = try #require(try Self.manifests(out).first)
+        #expect(manifest.summary == ExportManifest.Summary(written: 2, alreadyPresent: 0, failed: 1))
+        let failed = try #require(manifest.documents.first { $0.session == "S2" })
+        #expect(failed.file == nil && failed.sha256 == nil)
+        #expect(failed.validation.result == "failed")
+        #expect(failed.validation.message?.contains("failed schema validation") == true)
+        #expect(manifest.documents.first { $0.session == "S1" }?.validation.result == "valid")
+        // The failed session is tried again next time; the others are already there.
+        let again = try cli.run(
+            ["export", "--all", "--profile", "strict", "--out", out.path], environment: Self.environment(["ACCORD_EXPORTS": profiles.path]))
+        #expect(again.status == 3)
+        #expect(again.stderr.contains("0 documents written, 2 already in \(out.path), 1 failed validation."))
+    }
+
+    @Test func thePseudonymisedBatchHoldsNoIdentityAndValidates() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.importSample(cli, at: "2026-01-10T10:00:00Z")
+        try Self.importSample(cli, at: "2026-01-11T10:00:00Z")
+        let key = cli.folder.appendingPathComponent("research.key")
+        try Data((0..<32).map { UInt8(($0 * 7) % 256) }).write(to: key)
+        let out = cli.folder.appendingPathComponent("research")
+        for profile in ["cda-fr", "centre-simple"] {
+            let folder = out.appendingPathComponent(profile)
+            let result = try cli.run(
+                ["export", "--all", "--profile", profile, "--pseudonymise", "--pseudonym-key", key.path, "--out", folder.path],
+                environment: Self.environment())
+            #expect(result.status == 0, "\(result.stderr)")
+            let files = try Self.documents(folder)
+            #expect(files.count == 2)
+            for file in files {
+                let data = try Data(contentsOf: folder.appendingPathComponent(file))
+                let text = String(decoding: data, as: UTF8.self)
+                for identifying in [
+                    "158056912345606", "MARCHAND", "LUC", "JEAN-BAPTISTE", "1958-05-17", "19580517", "69123", "Roussel", "Hélène",
+                    "Benali", "Anne", "médecin traitant",
+                ] {
+                    #expect(!text.contains(identifying), "\(identifying) in \(profile)/\(file)")
+                }
+                if profile == "cda-fr", let schemas = Self.schemas {
+                    #expect(try SchemaLocator(folder: schemas).cda().validate(data) == [])
+                }
+            }
+            #expect(try Self.manifests(folder).first?.pseudonymised == true)
+        }
+        // Same key, same pseudonym in both sessions' documents (same patient).
+        let first = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("cda-fr/S1-v1.cda.xml")))
+        let second = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("cda-fr/S2-v1.cda.xml")))
+        let pseudonym = try first.string(xpath: "/hl7:ClinicalDocument/hl7:recordTarget/hl7:patientRole/hl7:id[1]/@extension")
+        #expect(pseudonym?.count == 64)
+        #expect(try second.string(xpath: "/hl7:ClinicalDocument/hl7:recordTarget/hl7:patientRole/hl7:id[1]/@extension") == pseudonym)
+        // Identified documents do not go into a pseudonymised folder.
+        let mixed = try cli.run(["export", "--all", "--out", out.appendingPathComponent("cda-fr").path], environment: Self.environment())
+        #expect(mixed.status == 1)
+        #expect(mixed.stderr.contains("already holds documents of profile cda-fr+pseudonymised"))
+        // A short key is refused, and never shown.
+        try Data("short".utf8).write(to: key)
+        let short = try cli.run(
+            ["export", "--all", "--pseudonymise", "--pseudonym-key", key.path, "--out", cli.folder.appendingPathComponent("x").path],
+            environment: Self.environment())
+        #expect(short.status == 1)
+        #expect(short.stderr.contains("holds 5 bytes, fewer than the 32 required"))
+        #expect(!short.stderr.contains("short\n") && !short.stdout.contains("short"))
+        let missing = try cli.run(["export", "--all", "--pseudonymise", "--out", "x"], environment: Self.environment())
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("--pseudonymise needs --pseudonym-key FILE"))
+    }
+
+    @Test func theSingleSessionFormTakesACustomProfile() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.importSample(cli, at: "2026-01-10T10:00:00Z")
+        let out = cli.folder.appendingPathComponent("out")
+        let result = try cli.run(["export", "S1", "--profile", "centre-simple", "--out", out.path], environment: Self.environment())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("validated against"))
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("/S1-v1.centre-simple.xml"))
+        let both = try cli.run(["export", "S1", "--all", "--out", out.path])
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("Give either a session id or --all/--since/--until, not both."))
+    }
+}

@@ -1,0 +1,93 @@
+import AccordCore
+import AccordXML
+import Foundation
+import Testing
+
+/// ``BatchExport`` over an in-memory source: paging, manifest streaming, folder contents.
+@Suite struct ManifestTests {
+    /// Closed sessions S1…Sn (the fixture consultation), versions kept per session and profile.
+    final class FakeSource: ExportSource {
+        var count: Int
+        var exported: [String: Int] = [:]
+        var consultationsRead = 0
+        var pagesRead = 0
+
+        init(count: Int) { self.count = count }
+
+        func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int { count }
+
+        func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID] {
+            pagesRead += 1
+            let first = (after?.number ?? 0) + 1
+            guard first <= Int64(count) else { return [] }
+            return (first...min(Int64(count), first + Int64(limit) - 1)).map(SessionID.init(number:))
+        }
+
+        func consultation(_ id: SessionID) throws -> Consultation {
+            consultationsRead += 1
+            var consultation = try CDAFixtures.consultation()
+            consultation.id = id
+            return consultation
+        }
+
+        func exportVersion(for consultation: Consultation, profile: String) throws -> ExportVersion {
+            let last = exported["\(consultation.id)/\(profile)"]
+            return ExportVersion(version: last ?? 1, replaces: nil, alreadyExported: last != nil)
+        }
+
+        func recordExport(of consultation: Consultation, profile: String, version: ExportVersion, at instant: Date) throws {
+            exported["\(consultation.id)/\(profile)"] = version.version
+        }
+
+        func chainHead() throws -> String? { "42:" + String(repeating: "ab", count: 32) }
+    }
+
+    @Test func aRunReadsPageByPageAndItsManifestListsEveryDocument() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = FakeSource(count: 7)
+        var batch = BatchExport(
+            profile: try ExportProfile.named("cda-fr"), folder: folder, exportedAt: CDAFixtures.exportInstant, centre: CDAFixtures.centre)
+        batch.pageSize = 3
+        batch.clock = .fixed(at: CDAFixtures.exportInstant)
+        var events: [String] = []
+        let result = try batch.run(source: source) { event in
+            switch event {
+            case .started(let total): events.append("started \(total)")
+            case .written(let entry, _): events.append("written \(entry.session)")
+            case .alreadyPresent(let session, _): events.append("present \(session)")
+            case .failed(let session, _, _): events.append("failed \(session)")
+            }
+        }
+        #expect(events == ["started 7"] + (1...7).map { "written S\($0)" })
+        #expect(source.pagesRead == 4, "3 + 3 + 1, then an empty page")
+        #expect(source.consultationsRead == 7)
+        #expect(result.summary == ExportManifest.Summary(written: 7, alreadyPresent: 0, failed: 0))
+        let url = try #require(result.manifest)
+        #expect(url.lastPathComponent == "manifest-20260302T101500Z.json")
+        let manifest = try ExportManifest.read(url)
+        #expect(manifest.documents.count == 7)
+        #expect(manifest.finishedAt == "2026-03-02T10:15:00Z")
+        #expect(manifest.documents.allSatisfy { $0.validation.result == "not-validated" && $0.sha256?.count == 64 })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") } == [])
+
+        let contents = try ExportFolder(folder)
+        #expect(contents.files.count == 7 && contents.holds("S7-v1.cda.xml"))
+        #expect(contents.profiles == ["cda-fr"])
+        // A document removed from the folder is not "held" any more: the next run writes it.
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("S3-v1.cda.xml"))
+        let next = try batch.run(source: source)
+        #expect(next.summary == ExportManifest.Summary(written: 1, alreadyPresent: 6, failed: 0))
+        #expect(next.manifest?.lastPathComponent == "manifest-20260302T101500Z-2.json")
+    }
+
+    @Test func aRunThatWritesNothingLeavesNoManifest() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let batch = BatchExport(
+            profile: try ExportProfile.named("cda-fr"), folder: folder, exportedAt: CDAFixtures.exportInstant, centre: CDAFixtures.centre)
+        let result = try batch.run(source: FakeSource(count: 0))
+        #expect(result.manifest == nil)
+        #expect(try ExportFolder.manifests(in: folder) == [])
+    }
+}

@@ -1,0 +1,122 @@
+import AccordCore
+import AccordXML
+import Foundation
+import Testing
+
+/// The example custom profile `Exports/centre-simple/` and the rules every custom profile follows.
+@Suite struct MustacheProfileTests {
+    static let profileFolder = CDAFixtures.packageRoot.appendingPathComponent("Exports/centre-simple", isDirectory: true)
+
+    static func profile() throws -> MustacheProfile { try MustacheProfile.load(from: profileFolder) }
+
+    /// The fixture consultation with a value holding `&`, `<`, `"`, `'` and U+0001 in text
+    /// (the note, a preference) and in attributes (an option label, a participant's name).
+    static let tricky = "A & B <c> \"d\" l'e\u{1}f"
+
+    static func trickyInput() throws -> CDAExportInput {
+        var input = try CDAFixtures.input()
+        input.consultation.options[0].label = tricky
+        input.consultation.participants[2].name = tricky
+        input.consultation.preferences[0].text = tricky
+        input.consultation.notes = [Note(entry: EntryID("N1"), text: tricky)]
+        return input
+    }
+
+    @Test func theExampleConsultationValidatesAgainstTheProfileSchema() throws {
+        let profile = try Self.profile()
+        #expect(profile.format == "centre-simple/1")
+        let schema = try #require(try profile.compiledSchema(schemas: nil))
+        let data = profile.document(try CDAFixtures.input())
+        #expect(schema.validate(data) == [])
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try profile.write(try CDAFixtures.input(), to: folder, schema: schema)
+        #expect(outcome.url.lastPathComponent == "S1-v1.centre-simple.xml")
+        #expect(outcome.validation == .valid(schema: schema.url.path))
+        #expect(try Data(contentsOf: outcome.url) == data)
+        let mode = try FileManager.default.attributesOfItem(atPath: outcome.url.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let reader = try XMLDocumentReader(data: data)
+        #expect(try reader.count(xpath: "//*[local-name()='option']") == 3)
+        #expect(try reader.string(xpath: "/*/*[local-name()='patient']/@ins") == CDAFixtures.identity.ins)
+    }
+
+    @Test func theCheckedInExampleIsTheOneTheFixtureGives() throws {
+        let data = try Self.profile().document(try CDAFixtures.input())
+        let example = Self.profileFolder.appendingPathComponent("example.xml")
+        if ProcessInfo.processInfo.environment["ACCORD_UPDATE_EXAMPLES"] == "1" { try data.write(to: example) }
+        #expect(try Data(contentsOf: example) == data, "Exports/centre-simple/example.xml is stale; rerun with ACCORD_UPDATE_EXAMPLES=1")
+    }
+
+    @Test func valuesAreEscapedInTextAndAttributesAndControlCharactersRemoved() throws {
+        let profile = try Self.profile()
+        let data = profile.document(try Self.trickyInput())
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(!text.contains("\u{1}"))
+        #expect(!text.contains("A & B"))
+        #expect(text.contains("label=\"A &amp; B &lt;c&gt; &quot;d&quot; l&apos;ef\""))
+        #expect(text.contains(">A &amp; B &lt;c&gt; &quot;d&quot; l&apos;ef</note>"))
+        let reader = try XMLDocumentReader(data: data)
+        let expected = "A & B <c> \"d\" l'ef"
+        #expect(try reader.string(xpath: "//*[local-name()='option'][1]/@label") == expected)
+        #expect(try reader.string(xpath: "//*[local-name()='participant'][3]/@name") == expected)
+        #expect(try reader.string(xpath: "//*[local-name()='preference'][1]") == expected)
+        #expect(try reader.string(xpath: "//*[local-name()='note'][1]") == expected)
+        #expect(try #require(try profile.compiledSchema(schemas: nil)).validate(data) == [])
+    }
+
+    @Test(arguments: [
+        ("<a>{{{topic}}}</a>", "triple mustache"), ("<a>{{& topic}}</a>", "unescaped tag"), ("<a>{{%CONTENT_TYPE: TEXT}}</a>", "pragma"),
+        ("{{=<% %>=}}<a><%topic%></a>", "delimiter change"),
+    ])
+    func tagsThatBypassEscapingAreRefused(template: String, words: String) throws {
+        let folder = try Self.customProfile(template: template)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let error = try #require(throws: AccordError.self) { try MustacheProfile.load(from: folder) }
+        #expect(error.message.contains(words), "\(error.message)")
+        #expect(error.message.contains("every value must be escaped"))
+    }
+
+    @Test func aDocumentThatIsNotWellFormedIsNotWritten() throws {
+        let folder = try Self.customProfile(template: "<a>{{topic}}</b>")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let profile = try MustacheProfile.load(from: folder)
+        let out = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let error = try #require(throws: AccordError.self) { try profile.write(try CDAFixtures.input(), to: out, schema: nil) }
+        #expect(error.code == .invalidDocument)
+        #expect(error.message.contains("not well-formed"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == [])
+    }
+
+    @Test func profilesAreFoundInAccordExportsAndUnknownNamesListTheFolders() throws {
+        let folder = try Self.customProfile(template: "<a>{{topic}}</a>")
+        let root = folder.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let found = try ExportProfile.named("tiny", environment: ["ACCORD_EXPORTS": root.path])
+        guard case .custom(let profile) = found.kind else { Issue.record("not a custom profile"); return }
+        #expect(try profile.fileName(session: SessionID(number: 4), version: 2) == "S4-v2.xml")
+        let error = try #require(throws: AccordError.self) {
+            try ExportProfile.named("nowhere", environment: ["ACCORD_EXPORTS": root.path])
+        }
+        #expect(error.code == .notFound)
+        #expect(error.message.contains(root.path))
+    }
+
+    @Test func profileYAMLWithAnUnknownKeyIsRefused() throws {
+        let folder = try Self.customProfile(template: "<a/>", extra: "shcema: x.xsd\n")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let error = try #require(throws: AccordError.self) { try MustacheProfile.load(from: folder) }
+        #expect(error.message.contains("unknown key shcema"))
+    }
+
+    /// A profile `tiny` in a fresh folder: `ROOT/tiny/profile.yaml` + `doc.mustache`.
+    static func customProfile(template: String, extra: String = "") throws -> URL {
+        let folder = try CDAFixtures.temporaryFolder().appendingPathComponent("tiny", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "format: tiny/1\ntemplate: doc.mustache\nfile_name: \"{{session}}-v{{version}}.xml\"\n\(extra)".write(
+            to: folder.appendingPathComponent("profile.yaml"), atomically: true, encoding: .utf8)
+        try template.write(to: folder.appendingPathComponent("doc.mustache"), atomically: true, encoding: .utf8)
+        return folder
+    }
+}

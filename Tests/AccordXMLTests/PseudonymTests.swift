@@ -1,0 +1,79 @@
+import AccordCore
+import AccordXML
+import Foundation
+import Testing
+
+/// Pseudonymised exports: stable HMAC pseudonyms, nothing identifying left in the bytes.
+@Suite struct PseudonymTests {
+    static let key = try! PseudonymKey(bytes: Data((0..<32).map { UInt8($0) }))
+    static let otherKey = try! PseudonymKey(bytes: Data((0..<32).map { UInt8(255 - $0) }))
+
+    /// Texts of the fixture that identify someone, or are free-text notes.
+    static let identifying = [
+        CDAFixtures.identity.ins, "D'ARTAGNAN", "D&apos;ARTAGNAN", "ARTAGNAN", "JEAN-PIERRE", "LE GALL", "1975-06-14", "19750614", "2A004",
+        "IPP-000123", "ROUSSEL", "LEFÈVRE", "MARTINETTI", "ROSSI", "Hélène", "sa sœur", "du temps", "1.2.250.1.213.1.1.1.8.2022.2.1",
+    ]
+
+    @Test func theSameKeyGivesTheSamePseudonymAndAnotherKeyAnother() throws {
+        let consultation = try CDAFixtures.consultation()
+        let first = consultation.pseudonymised(key: Self.key)
+        let again = consultation.pseudonymised(key: try PseudonymKey(bytes: Data((0..<32).map { UInt8($0) })))
+        let other = consultation.pseudonymised(key: Self.otherKey)
+        #expect(first.start.patient.ins == again.start.patient.ins)
+        #expect(first.start.patient.ins != other.start.patient.ins)
+        #expect(first.start.patient.ins.count == 64 && first.start.patient.ins.allSatisfy(\.isHexDigit))
+        #expect(first.start.patient.ins != consultation.start.patient.ins)
+        #expect(first.start.patient.insOID == Pseudonymisation.pseudonymOID)
+        #expect(first.start.ipp?.extension_ != first.start.patient.ins, "INS and IPP pseudonyms are kept apart")
+        #expect(first.start.patient.birthDate == CalendarDate("1975-01-01"))
+        #expect(first.notes.map(\.text) == [Pseudonymisation.notice])
+        #expect(first.start.patient.sex == consultation.start.patient.sex)
+        #expect(first.options == consultation.options)
+    }
+
+    @Test func aShortOrMissingKeyIsRefusedWithoutShowingIt() throws {
+        let short = try #require(throws: AccordError.self) { try PseudonymKey(bytes: Data("secret-too-short".utf8)) }
+        #expect(short.message.contains("16 bytes, fewer than the 32 required"))
+        #expect(!short.message.contains("secret-too-short"))
+        let missing = try #require(throws: AccordError.self) {
+            try PseudonymKey(contentsOf: URL(fileURLWithPath: "/nonexistent/research.key"))
+        }
+        #expect(missing.code == .io)
+        #expect(missing.message.contains("does not exist"))
+        #expect("\(Self.key)" == "PseudonymKey(redacted)")
+    }
+
+    @Test func theCDADocumentHoldsNothingIdentifyingAndSaysItIsPseudonymised() throws {
+        let profile = try ExportProfile.named("cda-fr")
+        let input = profile.input(
+            consultation: try CDAFixtures.consultation(), centre: CDAFixtures.centre, exportedAt: CDAFixtures.exportInstant, version: 1,
+            replacing: nil, pseudonymKey: Self.key)
+        let data = CDAExporter.document(input)
+        let text = String(decoding: data, as: UTF8.self)
+        for value in Self.identifying { #expect(!text.contains(value), "\(value) appears in the pseudonymised CDA") }
+        #expect(text.contains("Document pseudonymisé pour la recherche"))
+        #expect(text.contains(input.consultation.start.patient.ins))
+        let reader = try XMLDocumentReader(data: data)
+        #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:id/@root") == "2.999.1.9.1.1.1", "ids under ROOT.9")
+        if let schemas = CDAFixtures.schemaLocator {
+            #expect(try schemas.cda().validate(data) == [])
+        }
+    }
+
+    @Test func theCustomProfileDocumentHoldsNothingIdentifyingAndSetsItsFlag() throws {
+        let profile = try ExportProfile.named(
+            "centre-simple", environment: ["ACCORD_EXPORTS": CDAFixtures.packageRoot.appendingPathComponent("Exports").path])
+        guard case .custom(let custom) = profile.kind else { Issue.record("not custom"); return }
+        let input = profile.input(
+            consultation: try CDAFixtures.consultation(), centre: CDAFixtures.centre, exportedAt: CDAFixtures.exportInstant, version: 1,
+            replacing: nil, pseudonymKey: Self.key)
+        let data = custom.document(input, pseudonymised: true)
+        let text = String(decoding: data, as: UTF8.self)
+        for value in Self.identifying + ["PSEUDONYME", "PROFESSIONNEL"] {
+            #expect(!text.contains(value), "\(value) appears in the pseudonymised document")
+        }
+        #expect(text.contains("pseudonymised=\"true\""))
+        #expect(text.contains("birthYear=\"1975\""))
+        #expect(try #require(try custom.compiledSchema(schemas: nil)).validate(data) == [])
+    }
+}
