@@ -44,6 +44,14 @@ public struct PseudonymKey: Sendable, CustomStringConvertible {
                     + "keep it apart from the database, and use the same file for every research export.",
                 field: Self.option)
         }
+        // A key readable by others is no secret: refuse it, as ssh does for private keys.
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw AccordError(
+                .invalidInput,
+                "the pseudonymisation key file \(url.path) can be read by other users (mode \(String(mode, radix: 8))); "
+                    + "expected mode 0600: run `chmod 600` on it.",
+                field: Self.option)
+        }
         let bytes: Data
         do {
             bytes = try Data(contentsOf: url)
@@ -59,6 +67,14 @@ public struct PseudonymKey: Sendable, CustomStringConvertible {
     public func pseudonym(_ value: String, domain: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data("\(domain):\(value)".utf8), using: key)
         return code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// How many days (0–364) every date of a patient is shifted back: derived from the key
+    /// and the patient, so intervals are kept and re-exports agree.
+    public func dateShift(forPatient identity: String) -> Int {
+        let code = HMAC<SHA256>.authenticationCode(for: Data("DATE-SHIFT:\(identity)".utf8), using: key)
+        let value = code.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return Int(value % 365)
     }
 
     /// Redacted: a key is never printed.
@@ -87,7 +103,8 @@ public enum Pseudonymisation {
     /// The note every pseudonymised document carries in place of the free-text notes.
     public static let notice =
         "Document pseudonymisé pour la recherche : INS et IPP remplacés par des pseudonymes HMAC-SHA256, "
-        + "noms, lieu de naissance et notes libres retirés, date de naissance réduite à l'année (1er janvier)."
+        + "noms, lieu de naissance et notes libres retirés, date de naissance réduite à l'année (1er janvier), "
+        + "dates de prise en charge décalées d'un même nombre de jours."
 
     /// The centre settings a pseudonymised document is built with: ids under `ROOT.9`.
     public static func centre(_ centre: CentreSettings) -> CentreSettings {
@@ -146,6 +163,36 @@ extension Consultation {
             }
         }
         copy.notes = [Note(entry: EntryID(prefix: "N", number: 1), text: Pseudonymisation.notice)]
+        copy.shiftDates(back: key.dateShift(forPatient: "\(identity.insOID)/\(identity.ins)"))
         return copy
+    }
+}
+
+extension Consultation {
+    /// Moves every date of the consultation back by `days` (instants by whole days; calendar
+    /// dates by days), keeping every interval.
+    mutating func shiftDates(back days: Int) {
+        guard days > 0 else { return }
+        let seconds = TimeInterval(days * 86_400)
+        func instant(_ date: Date) -> Date { date.addingTimeInterval(-seconds) }
+        func day(_ date: CalendarDate) -> CalendarDate {
+            var components = DateComponents(year: date.year, month: date.month, day: date.day)
+            components.timeZone = TimeZone(identifier: "UTC")
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            guard let start = calendar.date(from: components) else { return date }
+            return CalendarDate(utcDayOf: start.addingTimeInterval(-seconds))
+        }
+        startedAt = instant(startedAt)
+        closedAt = closedAt.map(instant)
+        lastChangedAt = instant(lastChangedAt)
+        for index in decisions.indices {
+            decisions[index].recordedAt = instant(decisions[index].recordedAt)
+            if case .deferred(let next) = decisions[index].outcome { decisions[index].outcome = .deferred(nextContact: day(next)) }
+        }
+        for index in phases.indices { phases[index].startedAt = instant(phases[index].startedAt) }
+        for index in instruments.indices { instruments[index].recordedAt = instant(instruments[index].recordedAt) }
+        process.reflectionUntil = process.reflectionUntil.map(day)
+        if let meeting = start.rcp?.meetingDate { start.rcp?.meetingDate = day(meeting) }
     }
 }

@@ -233,6 +233,14 @@ import Testing
         try Self.importSample(cli, at: "2026-01-11T10:00:00Z")
         let key = cli.folder.appendingPathComponent("research.key")
         try Data((0..<32).map { UInt8(($0 * 7) % 256) }).write(to: key)
+        // A key other users can read is refused.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key.path)
+        let open = try cli.run(
+            ["export", "--all", "--pseudonymise", "--pseudonym-key", key.path, "--out", cli.folder.appendingPathComponent("open").path],
+            environment: Self.environment())
+        #expect(open.status == 1)
+        #expect(open.stderr.contains("can be read by other users (mode 644); expected mode 0600"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
         let out = cli.folder.appendingPathComponent("research")
         for profile in ["cda-fr", "centre-simple"] {
             let folder = out.appendingPathComponent(profile)
@@ -269,6 +277,7 @@ import Testing
         #expect(mixed.stderr.contains("already holds documents of profile cda-fr+pseudonymised"))
         // A short key is refused, and never shown.
         try Data("short".utf8).write(to: key)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
         let short = try cli.run(
             ["export", "--all", "--pseudonymise", "--pseudonym-key", key.path, "--out", cli.folder.appendingPathComponent("x").path],
             environment: Self.environment())

@@ -76,4 +76,27 @@ import Testing
         #expect(text.contains("birthYear=\"1975\""))
         #expect(try #require(try custom.compiledSchema(schemas: nil)).validate(data) == [])
     }
+
+    @Test func patientDatesShiftBackTogetherAndAgreeAcrossExports() throws {
+        let consultation = try CDAFixtures.consultation(decision: .deferred(nextContact: CalendarDate("2026-03-16")!))
+        let days = Self.key.dateShift(forPatient: "\(consultation.start.patient.insOID)/\(consultation.start.patient.ins)")
+        #expect((0...364).contains(days))
+        #expect(days == Self.key.dateShift(forPatient: "\(consultation.start.patient.insOID)/\(consultation.start.patient.ins)"))
+        let shifted = consultation.pseudonymised(key: Self.key)
+        let seconds = TimeInterval(days * 86_400)
+        #expect(shifted.startedAt == consultation.startedAt.addingTimeInterval(-seconds))
+        #expect(shifted.closedAt == consultation.closedAt?.addingTimeInterval(-seconds))
+        // The interval from start to decision is kept.
+        #expect(
+            shifted.decision!.recordedAt.timeIntervalSince(shifted.startedAt)
+                == consultation.decision!.recordedAt.timeIntervalSince(consultation.startedAt))
+        guard case .deferred(let next) = shifted.decision!.outcome else {
+            Issue.record("the deferral was lost")
+            return
+        }
+        let original = UTCInstant.parse("2026-03-16T00:00:00Z")!
+        #expect(next == CalendarDate(utcDayOf: original.addingTimeInterval(-seconds)))
+        #expect(shifted.start.patient.birthDate.month == 1 && shifted.start.patient.birthDate.day == 1)
+        #expect(shifted.start.patient.birthDate.year == consultation.start.patient.birthDate.year)
+    }
 }
