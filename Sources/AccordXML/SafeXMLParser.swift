@@ -136,8 +136,10 @@ public final class XMLDocumentReader {
             throw AccordError(.invalidInput, "the XPath expression \(xpath) is not valid XPath 1.0 with prefixes hl7, xsi, xhtml, sdtc.")
         }
         defer { xmlXPathFreeObject(result) }
-        switch result.pointee.type {
-        case XPATH_NODESET:
+        // XPATH_NODESET is 1 in xpath.h; compared by value because the constant is not always
+        // visible through the module when libxml2's headers are also reached through CXMLSec.
+        switch result.pointee.type.rawValue {
+        case 1:
             guard let set = result.pointee.nodesetval, set.pointee.nodeNr > 0, let nodes = set.pointee.nodeTab else { return [] }
             return (0..<Int(set.pointee.nodeNr)).map { LibXML.takeString(xmlNodeGetContent(nodes[$0])) ?? "" }
         default:
