@@ -21,7 +21,8 @@ public struct AccordCLI: Sendable {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         database = folder.appendingPathComponent("accord.sqlite")
-        self.environment = ["ACCORD_NOW": "2026-03-02T09:30:00Z"].merging(environment) { $1 }
+        self.environment = ["ACCORD_NOW": "2026-03-02T09:30:00Z", "ACCORD_KEY_FILE": folder.appendingPathComponent("chain.key").path]
+            .merging(environment) { $1 }
     }
 
     /// The repository's root folder.
