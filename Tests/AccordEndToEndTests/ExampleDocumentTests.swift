@@ -31,7 +31,9 @@ import Testing
             try produced.write(to: committedURL)
         }
         let expected = try Data(contentsOf: committedURL)
-        #expect(produced == expected, "\(committed) is stale: regenerate with ACCORD_UPDATE_EXAMPLES=1 swift test --filter ExampleDocumentTests")
+        #expect(
+            produced == expected, "\(committed) is stale: regenerate with ACCORD_UPDATE_EXAMPLES=1 swift test --filter ExampleDocumentTests"
+        )
         if profile == "cda-fr" {
             try FileManager.default.createDirectory(at: cdaOutput, withIntermediateDirectories: true)
             let kept = cdaOutput.appendingPathComponent("sample-consultation-committed.cda.xml")
