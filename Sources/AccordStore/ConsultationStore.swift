@@ -173,7 +173,25 @@ public struct ConsultationStore: Sendable {
     /// The chain key; created on the first write to a database that holds no event yet.
     /// - Throws: `AccordError` (`io`) when the database holds events and the key is missing.
     private func chainKey(_ db: Database) throws -> ChainKey {
-        if let key = try ChainKey.load(keyURL) { return key }
+        if let key = try ChainKey.load(keyURL) {
+            // A wrong key would chain new events that `verify` then reports as broken: check it
+            // against the last event before writing anything.
+            let rows = try Row.fetchAll(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event ORDER BY seq DESC LIMIT 2")
+            if let last = rows.first {
+                let content = EventContent(
+                    sequence: last["seq"], sessionNumber: last["session_number"], sessionSequence: last["session_seq"],
+                    recordedAt: last["recorded_at"], author: last["author"], kind: last["kind"], payload: last["payload"],
+                    reason: last["reason"])
+                let previous: String = rows.count > 1 ? rows[1]["chain"] : ""
+                guard key.link(content, previous: previous) == (last["chain"] as String) else {
+                    throw AccordError(
+                        .io,
+                        "the chain key file does not match this database's event chain (another database's key, or the chain was changed); "
+                            + "give the right key with --key-file or ACCORD_KEY_FILE, and run `accord verify` (nothing was recorded).")
+                }
+            }
+            return key
+        }
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0
         guard count == 0 else {
             throw AccordError(

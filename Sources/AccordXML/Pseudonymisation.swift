@@ -27,7 +27,7 @@ public struct PseudonymKey: Sendable, CustomStringConvertible {
             throw AccordError(
                 .invalidInput,
                 "the pseudonymisation key holds \(bytes.count) bytes, fewer than the \(Self.minimumByteCount) required; "
-                    + "create a key file with `head -c 32 /dev/urandom > FILE` and keep it apart from the database.",
+                    + "create a key file with `(umask 077; head -c 32 /dev/urandom > FILE)` and keep it apart from the database.",
                 field: Self.option)
         }
         key = SymmetricKey(data: bytes)
@@ -40,7 +40,7 @@ public struct PseudonymKey: Sendable, CustomStringConvertible {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw AccordError(
                 .io,
-                "the pseudonymisation key file \(url.path) does not exist; create one with `head -c 32 /dev/urandom > FILE`, "
+                "the pseudonymisation key file \(url.path) does not exist; create one with `(umask 077; head -c 32 /dev/urandom > FILE)`, "
                     + "keep it apart from the database, and use the same file for every research export.",
                 field: Self.option)
         }

@@ -72,6 +72,15 @@ struct StoreOptions: ParsableArguments {
         return author
     }
 
+    /// Opens the database of a command that only reads: a missing file is an error (a
+    /// mistyped `--db` would otherwise create an empty database and show nothing).
+    func openExistingStore() throws -> ConsultationStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw AccordError(.notFound, "no database at the path given by --db or ACCORD_DB (default ./accord.sqlite); check the path.")
+        }
+        return try openStore()
+    }
+
     func openStore() throws -> ConsultationStore {
         try ConsultationStore.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Logger(label: "accord"))
     }
@@ -97,6 +106,23 @@ enum Terminal {
     /// Writes a line to standard error.
     static func message(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// `text` safe for a terminal: control characters other than newline and tab, and the
+    /// bidirectional overrides, are shown as `\u{…}` instead of acting on the terminal.
+    static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if (value < 0x20 && value != 0x0A && value != 0x09) || value == 0x7F || (0x80...0x9F).contains(value)
+                || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+            {
+                out += "\\u{" + String(value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Prints `value` on standard output as pretty JSON with sorted keys and UTC instants.

@@ -106,6 +106,15 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let sign, let cert {
+            // Check the key and the certificate before any document is written.
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("accord-sign-check-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let probe = scratch.appendingPathComponent("probe.xml")
+            try Data("<probe/>".utf8).write(to: probe)
+            try DetachedSignature.sign(document: probe, key: URL(fileURLWithPath: sign), certificate: URL(fileURLWithPath: cert))
+        }
         let exportProfile = try ExportProfile.named(profile)
         let key = try pseudonymKey.map { try PseudonymKey(contentsOf: URL(fileURLWithPath: $0)) }
         let database = try store.openStore()
@@ -136,7 +145,7 @@ struct ExportCommand: ParsableCommand {
             input, pseudonymised: key != nil, to: URL(fileURLWithPath: out, isDirectory: true), schema: schema)
         _ = try signIfAsked(outcome.url)
         try database.recordExport(of: consultation, profile: versionKey, version: version, at: exportedAt)
-        if let replaced = version.replaces {
+        if let replaced = version.replaces, !version.alreadyExported {
             Terminal.message("Version \(version.version) of the document replaces version \(replaced) (the session changed since).")
         }
         switch outcome.validation {

@@ -17,7 +17,7 @@ extension SessionCommand {
         var json = false
 
         func run() throws {
-            let events = try store.openStore().events(of: session.id)
+            let events = try store.openExistingStore().events(of: session.id)
             if json {
                 try Terminal.printJSON(events)
                 return
@@ -32,7 +32,7 @@ extension SessionCommand {
                 if let reason = event.reason {
                     line += (before?.status == .closed ? "\tamendment: " : "\treason: ") + reason
                 }
-                print(line)
+                print(Terminal.visible(line))
             }
         }
     }

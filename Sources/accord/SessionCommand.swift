@@ -187,11 +187,11 @@ struct SessionCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let consultation = try store.openStore().consultation(session.id)
+            let consultation = try store.openExistingStore().consultation(session.id)
             if json {
                 try Terminal.printJSON(consultation)
             } else {
-                print(ConsultationText.render(consultation), terminator: "")
+                print(Terminal.visible(ConsultationText.render(consultation)), terminator: "")
             }
         }
     }
@@ -205,7 +205,7 @@ struct SessionCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let sessions = try store.openStore().sessions()
+            let sessions = try store.openExistingStore().sessions()
             if json {
                 try Terminal.printJSON(sessions)
                 return
@@ -272,7 +272,7 @@ struct SessionCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let completeness = try store.openStore().consultation(session.id).completeness
+            let completeness = try store.openExistingStore().consultation(session.id).completeness
             if json {
                 try Terminal.printJSON(completeness)
                 return
@@ -317,6 +317,7 @@ struct SessionCommand: ParsableCommand {
                     error.code,
                     "in the consultation file, \(error.renamingField(ConsultationFile.keyPath(forOption: error.field)).description)")
             }
+            for warning in IdentityCrossCheck.warnings(parsed.start.patient) { Terminal.warning(warning) }
             print(id)
         }
     }

@@ -67,7 +67,7 @@ struct VerifyCommand: ParsableCommand {
             }
             expected = parsed
         }
-        let result = try store.openStore().verify(head: expected)
+        let result = try store.openExistingStore().verify(head: expected)
         if let broken = result.firstBreak {
             Terminal.error("the event chain is broken at event \(broken.sequence): \(broken.problem).")
             if let current = result.head { print("head \(current)") }

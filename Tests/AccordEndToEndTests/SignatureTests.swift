@@ -76,6 +76,23 @@ import Testing
         let batch = try cli.run(["export", "--all", "--out", "many", "--sign", key, "--cert", signed.certificate.path])
         #expect(batch.status == 0, "\(batch.stderr)")
         #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("many/S1-v1.cda.xml.sig").path))
+        // A certificate that is not the key's is refused before any document is written.
+        let other = cli.folder.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", other.appendingPathComponent("k.pem").path, "-out",
+            other.appendingPathComponent("c.pem").path, "-days", "1", "-subj", "/CN=Other",
+        ]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        let mismatch = try cli.run([
+            "export", "S1", "--out", "mismatch", "--sign", key, "--cert", other.appendingPathComponent("c.pem").path,
+        ])
+        #expect(mismatch.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("mismatch/S1-v1.cda.xml").path))
         let alone = try cli.run(["export", "S1", "--out", "x", "--sign", key])
         #expect(alone.status == 64)
         #expect(alone.stderr.contains("--sign and --cert go together"))

@@ -148,6 +148,21 @@ import Testing
         try? FileManager.default.removeItem(at: folder)
     }
 
+    @Test func aWrongKeyIsRefusedBeforeWriting() throws {
+        let store = try populate()
+        try Data(repeating: 7, count: 32).write(to: URL(fileURLWithPath: keyFile))
+        #expect(
+            throws: AccordError(
+                .io,
+                "the chain key file does not match this database's event chain (another database's key, or the chain was changed); "
+                    + "give the right key with --key-file or ACCORD_KEY_FILE, and run `accord verify` (nothing was recorded).")
+        ) {
+            try store.record(.noteAdded(text: "x"), in: SessionID(number: 2))
+        }
+        #expect(try store.events(of: SessionID(number: 2)).count == 2)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     @Test func filesArePrivate() throws {
         let store = try populate()
         withExtendedLifetime(store) {
