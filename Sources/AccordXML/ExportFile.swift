@@ -27,6 +27,34 @@ enum ExportFile {
         return target
     }
 
+    /// Checks a built document (against `schema`, or for well-formedness without one) and
+    /// writes it atomically as `directory/name`; nothing is written when the check fails.
+    /// - Parameter what: how messages name the document, e.g. "the FHIR document for session S1".
+    /// - Throws: `AccordError` (`invalidDocument`) with the first schema messages, (`io`).
+    static func checkAndWrite(_ data: Data, named name: String, in directory: URL, schema: XMLSchema?, what: String) throws -> ExportOutcome
+    {
+        let validation: ExportOutcome.Validation
+        if let schema {
+            let messages = schema.validate(data)
+            guard messages.isEmpty else {
+                throw AccordError(
+                    .invalidDocument,
+                    "\(what) failed schema validation: \(messages.prefix(3).joined(separator: "; "))"
+                        + (messages.count > 3 ? " (and \(messages.count - 3) more)" : "") + "; nothing was written.")
+            }
+            validation = .valid(schema: schema.url.path)
+        } else {
+            do {
+                try SafeXMLParser().wellFormed(data)
+            } catch let error as AccordError {
+                throw AccordError(.invalidDocument, "\(what) is not well-formed XML: \(error.message) Nothing was written.")
+            }
+            validation = .notValidated
+        }
+        let target = try writeAtomically(data, named: name, in: directory, what: what)
+        return ExportOutcome(url: target, byteCount: data.count, validation: validation)
+    }
+
     /// The SHA-256 of a file's bytes as 64 lowercase hexadecimal characters, read in 64 KiB
     /// blocks (memory stays flat whatever the file's size).
     /// - Throws: `AccordError` (`io`) when the file cannot be read.

@@ -100,47 +100,8 @@ public enum FHIRExporter {
     ///   (with the first schema messages) or is not well-formed; (`io`) when the folder or file
     ///   cannot be written.
     public static func write(_ input: CDAExportInput, to directory: URL, schema: XMLSchema?) throws -> ExportOutcome {
-        let session = input.consultation.id
-        let data = document(input)
-        let validation: ExportOutcome.Validation
-        if let schema {
-            let messages = schema.validate(data)
-            guard messages.isEmpty else {
-                throw AccordError(
-                    .invalidDocument,
-                    "the FHIR document for session \(session) failed schema validation: \(messages.prefix(3).joined(separator: "; "))"
-                        + (messages.count > 3 ? " (and \(messages.count - 3) more)" : "") + "; nothing was written.")
-            }
-            validation = .valid(schema: schema.url.path)
-        } else {
-            do {
-                try SafeXMLParser().wellFormed(data)
-            } catch let error as AccordError {
-                throw AccordError(
-                    .invalidDocument,
-                    "the FHIR document for session \(session) is not well-formed XML: \(error.message) Nothing was written.")
-            }
-            validation = .notValidated
-        }
-        let target = directory.appendingPathComponent(fileName(session: session, version: input.version))
-        let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try PrivateFile.write(data, to: temporary)
-            if rename(temporary.path, target.path) != 0 {
-                let code = errno
-                throw AccordError(
-                    .io, "could not move the FHIR document for session \(session) into place (\(String(cString: strerror(code)))).")
-            }
-        } catch let error as AccordError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw AccordError(
-                .io, "could not write the FHIR document for session \(session) into \(directory.path): \(error.localizedDescription)",
-                field: "--out")
-        }
-        return ExportOutcome(url: target, byteCount: data.count, validation: validation)
+        try ExportFile.checkAndWrite(
+            document(input), named: fileName(session: input.consultation.id, version: input.version), in: directory, schema: schema,
+            what: "the FHIR document for session \(input.consultation.id)")
     }
 }
