@@ -83,28 +83,7 @@ extension FHIRBuilder {
         entries += professionals.filter(\.hasRole).map { "PractitionerRole/\($0.key)" }
         entries += relatedPersons.map { "RelatedPerson/\($0.entry.rawValue)" }
         section(local: ("section-participants", "Participants à la consultation"), title: "Participants", entries: entries) {
-            writer.startElement("table")
-            writer.startElement("thead")
-            writer.startElement("tr")
-            for heading in ["Entrée", "Rôle", "Nom", "Fonction", "Identifiant", "Présent"] { writer.element("th", text: heading) }
-            writer.endElement()
-            writer.endElement()
-            writer.startElement("tbody")
-            for participant in consultation.participants where !participant.withdrawn {
-                writer.startElement("tr")
-                writer.element("td", text: participant.entry.rawValue)
-                writer.element("td", text: participant.role.frenchLabel)
-                writer.element("td", text: participant.name)
-                writer.element("td", text: participant.function ?? "")
-                let identifier =
-                    participant.role == .patient
-                    ? "INS \(consultation.start.patient.ins)" : participant.id.map { "IdNat_PS \($0)" } ?? ""
-                writer.element("td", text: identifier)
-                writer.element("td", text: participant.present ? "oui" : "non")
-                writer.endElement()
-            }
-            writer.endElement()
-            writer.endElement()
+            writer.participantsTable(consultation)
         }
     }
 
