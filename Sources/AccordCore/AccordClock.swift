@@ -42,18 +42,65 @@ public struct AccordClock: Sendable {
 public enum UTCInstant {
     /// Formats `date` as an RFC 3339 UTC instant with whole seconds, e.g. `2026-03-02T09:30:00Z`.
     public static func format(_ date: Date) -> String {
-        let c = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!,
-            c.second!)
+        let c = fields(date)
+        var text = ""
+        text.reserveCapacity(20)
+        append(c.year, width: 4, to: &text)
+        text.append("-")
+        append(c.month, width: 2, to: &text)
+        text.append("-")
+        append(c.day, width: 2, to: &text)
+        text.append("T")
+        append(c.hour, width: 2, to: &text)
+        text.append(":")
+        append(c.minute, width: 2, to: &text)
+        text.append(":")
+        append(c.second, width: 2, to: &text)
+        text.append("Z")
+        return text
     }
 
     /// Formats `date` as an HL7 TS in UTC, e.g. `20260302093000+0000`.
     public static func hl7(_ date: Date) -> String {
-        let c = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(
-            format: "%04d%02d%02d%02d%02d%02d+0000", c.year!, c.month!, c.day!, c.hour!, c.minute!,
-            c.second!)
+        let c = fields(date)
+        var text = ""
+        text.reserveCapacity(19)
+        for (value, width) in [(c.year, 4), (c.month, 2), (c.day, 2), (c.hour, 2), (c.minute, 2), (c.second, 2)] {
+            append(value, width: width, to: &text)
+        }
+        text.append("+0000")
+        return text
+    }
+
+    /// The UTC calendar fields of `date`, whole seconds (rounded down).
+    ///
+    /// From 1970 on, integer arithmetic (Howard Hinnant's `civil_from_days`, proleptic
+    /// Gregorian); before, Foundation's Gregorian calendar. Both agree on every instant after
+    /// 1582-10-15; the fast path only exists because this runs once per recorded event.
+    static func fields(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds >= 0, seconds < 253_402_300_800 else {
+            let c = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            return (c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        }
+        let total = Int(seconds)
+        let (days, inDay) = total.quotientAndRemainder(dividingBy: 86_400)
+        let z = days + 719_468
+        let era = z / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day, inDay / 3600, inDay % 3600 / 60, inDay % 60)
+    }
+
+    private static func append(_ value: Int, width: Int, to text: inout String) {
+        let digits = String(value)
+        if digits.count < width { text.append(String(repeating: "0", count: width - digits.count)) }
+        text.append(digits)
     }
 
     /// Parses an RFC 3339 instant in UTC (`Z` or `+00:00`), with optional fractional seconds.

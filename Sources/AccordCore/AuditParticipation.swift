@@ -12,9 +12,11 @@ public enum AuditGrouping: String, Sendable, CaseIterable, Codable {
     case organisation
 }
 
-/// The sums one group's figures are computed from, as the SQL aggregation returns them.
+/// The sums one group's figures are computed from, as the store's aggregation returns them.
 ///
-/// Every count is of closed sessions in the period, in the group.
+/// Every count is of closed sessions in the period, in the group. Score sums are whole numbers
+/// of **ninths of a point** (every audited score is: CollaboRATE is a mean of 3 items, SDM-Q-9 a
+/// sum × 20/9, OPTION-5 a sum × 5), so sums are exact and the figures are rounded once.
 public struct AuditGroupTotals: Sendable, Hashable {
     public var group: String
     public var sessions: Int
@@ -34,27 +36,34 @@ public struct AuditGroupTotals: Sendable, Hashable {
     /// Sessions with a complete CollaboRATE (10-point) response.
     public var collaborateEncounters: Int
     public var collaborateTop: Int
-    public var collaborateMeanSum: Double
+    /// The sum of their CollaboRATE means (0–9), in ninths of a point.
+    public var collaborateNinths: Int
     public var sdmQ9Count: Int
-    public var sdmQ9Sum: Double
+    /// The sum of SDM-Q-9 scores (0–100), in ninths of a point.
+    public var sdmQ9Ninths: Int
     public var option5Count: Int
-    public var option5Sum: Double
+    /// The sum of OPTION-5 scores (0–100), in ninths of a point.
+    public var option5Ninths: Int
     public var sureCount: Int
     public var surePositive: Int
     public var deferred: Int
+    /// The sum of completeness percentages (0–100 each).
     public var completenessSum: Int
-    /// Days from the RCP meeting to the decision, one per session that has both dates.
-    public var daysRCPToDecision: [Int]
+    /// Days from the RCP meeting to the decision → sessions, for sessions that have both dates.
+    public var daysRCPToDecision: [Int: Int]
 
     public init(group: String) {
         self.group = group
         (sessions, patientPresent, relativePresent, preferencesRecorded) = (0, 0, 0, 0)
         (surveillanceApplicable, surveillanceDiscussed, trialOffered) = (0, 0, 0)
         preferredRoles = [:]
-        (bothRoles, concordantRoles, collaborateEncounters, collaborateTop, collaborateMeanSum) = (0, 0, 0, 0, 0)
-        (sdmQ9Count, sdmQ9Sum, option5Count, option5Sum, sureCount, surePositive) = (0, 0, 0, 0, 0, 0)
-        (deferred, completenessSum, daysRCPToDecision) = (0, 0, [])
+        (bothRoles, concordantRoles, collaborateEncounters, collaborateTop, collaborateNinths) = (0, 0, 0, 0, 0)
+        (sdmQ9Count, sdmQ9Ninths, option5Count, option5Ninths, sureCount, surePositive) = (0, 0, 0, 0, 0, 0)
+        (deferred, completenessSum, daysRCPToDecision) = (0, 0, [:])
     }
+
+    /// A score (a whole number of ninths of a point) in ninths.
+    public static func ninths(_ score: Double) -> Int { Int((score * 9).rounded()) }
 
     /// Adds one session's facts (used by tests and small computations; the store aggregates in SQL).
     public mutating func add(_ facts: AuditFacts) {
@@ -74,15 +83,15 @@ public struct AuditGroupTotals: Sendable, Hashable {
         }
         if let mean = facts.collaborateMean {
             collaborateEncounters += 1
-            collaborateMeanSum += mean
+            collaborateNinths += Self.ninths(mean)
             if facts.collaborateTop == true { collaborateTop += 1 }
         }
-        if let score = facts.sdmQ9Score { (sdmQ9Count, sdmQ9Sum) = (sdmQ9Count + 1, sdmQ9Sum + score) }
-        if let score = facts.option5Score { (option5Count, option5Sum) = (option5Count + 1, option5Sum + score) }
+        if let score = facts.sdmQ9Score { (sdmQ9Count, sdmQ9Ninths) = (sdmQ9Count + 1, sdmQ9Ninths + Self.ninths(score)) }
+        if let score = facts.option5Score { (option5Count, option5Ninths) = (option5Count + 1, option5Ninths + Self.ninths(score)) }
         if let positive = facts.surePositive { (sureCount, surePositive) = (sureCount + 1, surePositive + (positive ? 1 : 0)) }
         if facts.decisionOutcome == "deferred" { deferred += 1 }
         completenessSum += facts.completeness
-        if let days = facts.daysRCPToDecision { daysRCPToDecision.append(days) }
+        if let days = facts.daysRCPToDecision { daysRCPToDecision[days, default: 0] += 1 }
     }
 }
 
@@ -174,33 +183,50 @@ public struct ParticipationRow: Sendable, Hashable, Codable {
         // CollaboRATE group rules (CollaboRATEGroup): a group score only with ≥ 25 complete encounters.
         if totals.collaborateEncounters >= CollaboRATEGroup.minimumEncounters {
             collaborateTopScorePercent = Self.percent(totals.collaborateTop, of: totals.collaborateEncounters)
-            collaborateMean = Self.round(totals.collaborateMeanSum / Double(totals.collaborateEncounters), 2)
+            collaborateMean = Self.ratio(totals.collaborateNinths, 9 * totals.collaborateEncounters, decimals: 2)
         }
-        sdmQ9Mean = totals.sdmQ9Count == 0 ? nil : Self.round(totals.sdmQ9Sum / Double(totals.sdmQ9Count), 1)
-        option5Mean = totals.option5Count == 0 ? nil : Self.round(totals.option5Sum / Double(totals.option5Count), 1)
+        sdmQ9Mean = Self.ratio(totals.sdmQ9Ninths, 9 * totals.sdmQ9Count, decimals: 1)
+        option5Mean = Self.ratio(totals.option5Ninths, 9 * totals.option5Count, decimals: 1)
         surePositivePercent = Self.percent(totals.surePositive, of: totals.sureCount)
         deferredPercent = Self.percent(totals.deferred, of: n)
         medianDaysRCPToDecision = Self.median(totals.daysRCPToDecision)
-        completenessMeanPercent = n == 0 ? nil : Self.round(Double(totals.completenessSum) / Double(n), 1)
+        completenessMeanPercent = Self.ratio(totals.completenessSum, n, decimals: 1)
     }
 
     /// `part` of `whole` in percent with one decimal; `nil` when `whole` is zero.
     public static func percent(_ part: Int, of whole: Int) -> Double? {
-        whole == 0 ? nil : round(Double(part) * 100 / Double(whole), 1)
+        ratio(part * 100, whole, decimals: 1)
     }
 
-    /// `value` rounded half away from zero to `decimals` decimals.
-    public static func round(_ value: Double, _ decimals: Int) -> Double {
-        let scale = pow(10, Double(decimals))
-        return (value * scale).rounded(.toNearestOrAwayFromZero) / scale
+    /// `numerator / denominator` rounded half away from zero to `decimals` decimals, computed
+    /// exactly in integers (no binary floating-point error at a boundary such as 2.675); `nil`
+    /// when `denominator` is zero.
+    public static func ratio(_ numerator: Int, _ denominator: Int, decimals: Int) -> Double? {
+        guard denominator != 0 else { return nil }
+        var scale = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let negative = (numerator < 0) != (denominator < 0)
+        let (n, d) = (abs(numerator) * scale, abs(denominator))
+        let rounded = (2 * n + d) / (2 * d)
+        return Double(negative ? -rounded : rounded) / Double(scale)
     }
 
-    /// The median (the mean of the two middle values for an even count); `nil` when empty.
-    public static func median(_ values: [Int]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? Double(sorted[middle]) : Double(sorted[middle - 1] + sorted[middle]) / 2
+    /// The median of a distribution (value → how many times it occurs): the middle value, or the
+    /// mean of the two middle values for an even count; `nil` when empty.
+    public static func median(_ distribution: [Int: Int]) -> Double? {
+        let count = distribution.values.reduce(0, +)
+        guard count > 0 else { return nil }
+        // The values at positions count / 2 (0-based) and, for an even count, count / 2 - 1.
+        let high = count / 2
+        let low = count % 2 == 1 ? high : high - 1
+        var seen = 0
+        var lowValue: Int?
+        for (value, times) in distribution.sorted(by: { $0.key < $1.key }) where times > 0 {
+            if lowValue == nil, low < seen + times { lowValue = value }
+            if high < seen + times { return Double(lowValue! + value) / 2 }
+            seen += times
+        }
+        return nil
     }
 }
 

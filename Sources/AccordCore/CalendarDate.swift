@@ -26,8 +26,18 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// The UTC calendar date of `instant`.
     public init(utcDayOf instant: Date) {
-        let c = UTCInstant.utcCalendar.dateComponents([.year, .month, .day], from: instant)
-        (year, month, day) = (c.year!, c.month!, c.day!)
+        let c = UTCInstant.fields(instant)
+        (year, month, day) = (c.year, c.month, c.day)
+    }
+
+    /// The number of days of `month` (1–12) in `year` (Gregorian: February has 29 days in years
+    /// divisible by 4, except centuries not divisible by 400).
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// `YYYY-MM-DD`.

@@ -7,8 +7,10 @@ extension ConsultationStore {
 
     /// The participation figures of closed sessions, one row per group.
     ///
-    /// The sums are one SQL aggregation over `audit_session` (indexed); the median days from
-    /// the RCP meeting to the decision is computed from the streamed column.
+    /// The sums are read from the pre-aggregated cells (``AuditCells``: whole months, and days at
+    /// the edges of the period), so the time grows with the number of groups and months, not of
+    /// sessions; the median days from the RCP meeting to the decision from the cells'
+    /// distribution of days.
     ///
     /// - Parameters:
     ///   - from: the first closing day included (UTC), or `nil`.
@@ -71,59 +73,20 @@ extension ConsultationStore {
     }
 
     static func groupTotals(_ db: Database, from: CalendarDate?, to: CalendarDate?, grouping: AuditGrouping) throws -> [AuditGroupTotals] {
-        var filter = "closed = 1"
-        var arguments: StatementArguments = []
-        if let from {
-            filter += " AND closed_day >= ?"
-            arguments += [from.description]
+        try AuditCells.totals(db, from: from, to: to, grouping: grouping)
+    }
+
+    /// The totals as the cells give them and as the session rows give them (for tests: they
+    /// must be equal).
+    package func participationTotalsBothWays(
+        from: CalendarDate? = nil, to: CalendarDate? = nil, by grouping: AuditGrouping
+    ) throws -> (cells: [AuditGroupTotals], sessions: [AuditGroupTotals]) {
+        try read { db in
+            (
+                try AuditCells.totals(db, from: from, to: to, grouping: grouping),
+                try AuditCells.totalsFromSessions(db, from: from, to: to, grouping: grouping)
+            )
         }
-        if let to {
-            filter += " AND closed_day <= ?"
-            arguments += [to.description]
-        }
-        let group = groupColumn(grouping)
-        let roles = ParticipationRow.roleLetters.map { "TOTAL(preferred_role = '\($0)')" }.joined(separator: ", ")
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(group) AS grp, COUNT(*), TOTAL(patient_present), TOTAL(relative_present), TOTAL(preferences_count > 0),
-                    TOTAL(surveillance_applicable), TOTAL(surveillance_applicable AND surveillance_discussed), TOTAL(trial_offered),
-                    \(roles),
-                    COUNT(role_concordant), TOTAL(role_concordant),
-                    COUNT(collaborate_mean), TOTAL(collaborate_top), TOTAL(collaborate_mean),
-                    COUNT(sdm_q9_score), TOTAL(sdm_q9_score), COUNT(option5_score), TOTAL(option5_score),
-                    COUNT(sure_positive), TOTAL(sure_positive), TOTAL(decision_outcome = 'deferred'), TOTAL(completeness)
-                FROM audit_session WHERE \(filter)
-                GROUP BY grp ORDER BY grp
-                """, arguments: arguments)
-        var result: [AuditGroupTotals] = []
-        var index: [String: Int] = [:]
-        for row in rows {
-            var t = AuditGroupTotals(group: row[0])
-            func int(_ i: Int) -> Int { Int((row[i] as Double?) ?? Double((row[i] as Int64?) ?? 0)) }
-            func double(_ i: Int) -> Double { row[i] as Double? ?? 0 }
-            t.sessions = int(1)
-            (t.patientPresent, t.relativePresent, t.preferencesRecorded) = (int(2), int(3), int(4))
-            (t.surveillanceApplicable, t.surveillanceDiscussed, t.trialOffered) = (int(5), int(6), int(7))
-            for (offset, letter) in ParticipationRow.roleLetters.enumerated() where int(8 + offset) > 0 {
-                t.preferredRoles[letter] = int(8 + offset)
-            }
-            (t.bothRoles, t.concordantRoles) = (int(13), int(14))
-            (t.collaborateEncounters, t.collaborateTop, t.collaborateMeanSum) = (int(15), int(16), double(17))
-            (t.sdmQ9Count, t.sdmQ9Sum, t.option5Count, t.option5Sum) = (int(18), double(19), int(20), double(21))
-            (t.sureCount, t.surePositive, t.deferred, t.completenessSum) = (int(22), int(23), int(24), int(25))
-            index[t.group] = result.count
-            result.append(t)
-        }
-        // The medians: the column streamed.
-        let cursor = try Row.fetchCursor(
-            db,
-            sql: "SELECT \(group), days_rcp_to_decision FROM audit_session WHERE \(filter) AND days_rcp_to_decision IS NOT NULL",
-            arguments: arguments)
-        while let row = try cursor.next() {
-            if let position = index[row[0]] { result[position].daysRCPToDecision.append(row[1]) }
-        }
-        return result
     }
 }
 

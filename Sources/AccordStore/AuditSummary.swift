@@ -92,7 +92,7 @@ enum AuditSummary {
     /// the key it cannot be recomputed from an INS.
     static func pseudonym(_ input: String, key: ChainKey) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(("audit-patient:" + input).utf8), using: key.key)
-        return code.map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(code)
     }
 
     /// Rewrites the summary rows of `consultation` from its current state.
@@ -107,7 +107,9 @@ enum AuditSummary {
             finess = try EventRecorder.centreSettings(db)?.finess ?? "centre"
         }
         func flag(_ value: Bool?) -> Int? { value.map { $0 ? 1 : 0 } }
-        try db.execute(
+        // The participation cells follow the row: the old row's contribution out, the new one's in.
+        try AuditCells.subtract(session: facts.sessionNumber, db)
+        try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO audit_session (
                     session_number, event_count, patient_pseudonym, clinician_idnat_ps, organisation_finess, topic_group,
@@ -116,7 +118,8 @@ enum AuditSummary {
                     experienced_role, role_concordant, collaborate_mean, collaborate_top, sdm_q9_score, option5_score,
                     sure_positive, decision_outcome, rcp_date, decision_date, days_rcp_to_decision, completeness)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 facts.sessionNumber, consultation.lastSessionSequence, pseudonym(facts.pseudonymInput, key: key), facts.clinicianID,
                 finess, facts.topicGroup, facts.startMonth, flag(facts.closed), facts.closedAt, facts.closedDay, facts.closedMonth,
@@ -126,20 +129,21 @@ enum AuditSummary {
                 flag(facts.surePositive), facts.decisionOutcome, facts.rcpDate?.description, facts.decisionDate?.description,
                 facts.daysRCPToDecision, facts.completeness,
             ])
-        try db.execute(sql: "DELETE FROM audit_option WHERE session_number = ?", arguments: [facts.sessionNumber])
+        try AuditCells.add(session: facts.sessionNumber, db)
+        try db.cachedStatement(sql: "DELETE FROM audit_option WHERE session_number = ?").execute(arguments: [facts.sessionNumber])
         for option in facts.options {
-            try db.execute(
-                sql: "INSERT INTO audit_option (session_number, option_number, kind, origin_kind) VALUES (?, ?, ?, ?)",
-                arguments: [facts.sessionNumber, option.number, option.kind.rawValue, option.originKind])
+            try db.cachedStatement(sql: "INSERT INTO audit_option (session_number, option_number, kind, origin_kind) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [facts.sessionNumber, option.number, option.kind.rawValue, option.originKind])
         }
-        try db.execute(sql: "DELETE FROM audit_instrument WHERE session_number = ?", arguments: [facts.sessionNumber])
+        try db.cachedStatement(sql: "DELETE FROM audit_instrument WHERE session_number = ?").execute(arguments: [facts.sessionNumber])
         for response in facts.instruments {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO audit_instrument (session_number, entry_number, instrument, version, respondent, score, flags,
                         complete, follow_up, recorded_month)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     facts.sessionNumber, response.entryNumber, response.instrument, response.version, response.respondent,
                     response.score, response.flags.joined(separator: " "), response.complete ? 1 : 0, response.followUp ? 1 : 0,

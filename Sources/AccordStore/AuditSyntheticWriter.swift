@@ -37,6 +37,7 @@ extension ConsultationStore {
             )
         }
         var generator = SyntheticSessions(seed: seed)
+        let payloads = PayloadCache()
         var written = 0
         while written < count {
             let batch = min(batchSize, count - written)
@@ -44,7 +45,7 @@ extension ConsultationStore {
                 try writer.write { db in
                     let key = try Self.chainKeyForGeneration(db, keyURL: keyURL)
                     for index in written..<(written + batch) {
-                        try Self.writeSynthetic(generator.next(index: index, of: count), db: db, key: key)
+                        try Self.writeSynthetic(generator.next(index: index, of: count), db: db, key: key, payloads: payloads)
                     }
                 }
             } catch let error as DatabaseError {
@@ -67,13 +68,13 @@ extension ConsultationStore {
         return try ChainKey.create(keyURL)
     }
 
-    private static func writeSynthetic(_ session: SyntheticSessions.Session, db: Database, key: ChainKey) throws {
-        var starter = EventRecorder(db: db, clock: .fixed(at: session.startedAt), key: key)
-        let id = try starter.startSession(session.start, author: session.start.clinicianID)
-        var consultation = try EventRecorder.consultation(id, db)
+    private static func writeSynthetic(_ session: SyntheticSessions.Session, db: Database, key: ChainKey, payloads: PayloadCache) throws {
+        var starter = EventRecorder(db: db, clock: .fixed(at: session.startedAt), key: key, payloadCache: payloads)
+        var consultation = try starter.startSessionReturningState(session.start, author: session.start.clinicianID)
+        let id = consultation.id
         for (offset, change) in session.changes {
             let instant = session.startedAt.addingTimeInterval(Double(offset))
-            var recorder = EventRecorder(db: db, clock: .fixed(at: instant), key: key)
+            var recorder = EventRecorder(db: db, clock: .fixed(at: instant), key: key, payloadCache: payloads)
             try change.validate(today: CalendarDate(utcDayOf: instant))
             try consultation.check(change)
             consultation.apply(try recorder.append(change, session: id, author: session.start.clinicianID, at: instant))

@@ -65,7 +65,7 @@ public struct ChainKey: Sendable {
     /// event's chain value, in lowercase hexadecimal.
     func link(_ content: EventContent, previous: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(content.canonical(previous: previous).utf8), using: key)
-        return code.map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(code)
     }
 }
 

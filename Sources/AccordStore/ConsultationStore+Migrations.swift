@@ -57,6 +57,11 @@ extension ConsultationStore {
             // Sessions recorded before this migration are summarised on the first audit command.
             try AuditSummary.createSchema(db)
         }
+        migrator.registerMigration("v3: audit cells") { db in
+            // Pre-aggregated participation counts by month and day (AuditCells), filled from
+            // `audit_session` and kept up to date with it from then on.
+            try AuditCells.createSchema(db)
+        }
         return migrator
     }
 }

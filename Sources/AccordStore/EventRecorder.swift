@@ -7,22 +7,30 @@ struct EventRecorder {
     let db: Database
     let clock: AccordClock
     let key: ChainKey
+    /// Encoded payloads of changes already seen, for bulk writers that repeat the same changes
+    /// (the synthetic generator); `nil`: every payload is encoded.
+    var payloadCache: PayloadCache?
 
     private static let encoder = AccordJSON.encoder()
     private static let decoder = AccordJSON.decoder()
 
     mutating func startSession(_ start: SessionStart, author: String) throws -> SessionID {
+        try startSessionReturningState(start, author: author).id
+    }
+
+    /// Starts a session and returns its state after the start event (no re-read of the log).
+    mutating func startSessionReturningState(_ start: SessionStart, author: String) throws -> Consultation {
         let change = Change.sessionStarted(start)
         let now = clock.now()
         try change.validate(today: CalendarDate(utcDayOf: now))
-        let number = (try Int64.fetchOne(db, sql: "SELECT MAX(number) FROM session") ?? 0) + 1
+        let number = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(number) FROM session")) ?? 0) + 1
         let id = SessionID(number: number)
-        try db.execute(
-            sql: "INSERT INTO session (number, status, started_at, event_count, topic) VALUES (?, 'open', ?, 0, ?)",
-            arguments: [number, UTCInstant.format(now), start.topic])
+        try db.cachedStatement(sql: "INSERT INTO session (number, status, started_at, event_count, topic) VALUES (?, 'open', ?, 0, ?)")
+            .execute(arguments: [number, UTCInstant.format(now), start.topic])
         let event = try append(change, session: id, author: author, at: now)
-        try AuditSummary.refresh(try Consultation(events: [event]), db: db, key: key)
-        return id
+        let consultation = try Consultation(events: [event])
+        try AuditSummary.refresh(consultation, db: db, key: key)
+        return consultation
     }
 
     mutating func record(_ change: Change, in id: SessionID, author: String?, reason: String?) throws -> Consultation {
@@ -55,19 +63,22 @@ struct EventRecorder {
         var sessionSequence: Int?
         if let id {
             sessionSequence =
-                (try Int.fetchOne(db, sql: "SELECT MAX(session_seq) FROM event WHERE session_number = ?", arguments: [id.number]) ?? 0) + 1
+                (try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT MAX(session_seq) FROM event WHERE session_number = ?"), arguments: [id.number]) ?? 0)
+                + 1
         }
-        let last = try Row.fetchOne(db, sql: "SELECT seq, chain FROM event ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, chain FROM event ORDER BY seq DESC LIMIT 1"))
         let sequence: Int64 = (last?["seq"] ?? 0) + 1
         let previous: String = last?["chain"] ?? ""
         let content = EventContent(
             sequence: sequence, sessionNumber: id?.number, sessionSequence: sessionSequence, recordedAt: UTCInstant.format(now),
-            author: author, kind: change.kind, payload: String(decoding: try Self.encoder.encode(change), as: UTF8.self), reason: reason)
-        try db.execute(
+            author: author, kind: change.kind, payload: try payload(change), reason: reason)
+        try db.cachedStatement(
             sql: """
                 INSERT INTO event (seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 sequence, content.sessionNumber, sessionSequence, content.recordedAt, author, content.kind, content.payload, reason,
                 key.link(content, previous: previous),
@@ -75,18 +86,26 @@ struct EventRecorder {
         if let id {
             var closing: String?
             if case .sessionClosed = change { closing = content.recordedAt }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE session SET event_count = event_count + 1,
                         status = CASE WHEN ? IS NULL THEN status ELSE 'closed' END,
                         closed_at = COALESCE(?, closed_at)
                     WHERE number = ?
-                    """,
-                arguments: [closing, closing, id.number])
+                    """
+            ).execute(arguments: [closing, closing, id.number])
         }
         return RecordedEvent(
             sequence: sequence, sessionID: id, sessionSequence: sessionSequence, recordedAt: now, author: author, reason: reason,
             change: change)
+    }
+
+    /// The JSON payload of `change` (the same bytes with or without the cache).
+    private func payload(_ change: Change) throws -> String {
+        if let cached = payloadCache?.payloads[change] { return cached }
+        let text = String(decoding: try Self.encoder.encode(change), as: UTF8.self)
+        if let payloadCache, payloadCache.payloads.count < PayloadCache.capacity { payloadCache.payloads[change] = text }
+        return text
     }
 
     // MARK: - Reading
@@ -129,4 +148,10 @@ struct EventRecorder {
         guard case .centreSettingsChanged(let settings) = try event(row).change else { return nil }
         return settings
     }
+}
+
+/// Encoded payloads by change, bounded, for one bulk write.
+final class PayloadCache {
+    static let capacity = 20_000
+    var payloads: [Change: String] = [:]
 }

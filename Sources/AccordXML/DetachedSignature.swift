@@ -181,6 +181,6 @@ public enum DetachedSignature {
     }
 
     static func hex(_ data: Data) -> String {
-        data.map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(data)
     }
 }

@@ -66,7 +66,7 @@ public struct PseudonymKey: Sendable, CustomStringConvertible {
     /// different identifiers apart.
     public func pseudonym(_ value: String, domain: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data("\(domain):\(value)".utf8), using: key)
-        return code.map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(code)
     }
 
     /// How many days (0–364) every date of a patient is shifted back: derived from the key

@@ -1,0 +1,35 @@
+import AccordCore
+import Foundation
+import Testing
+
+@Suite struct UTCInstantTests {
+    /// The formatting by integer arithmetic agrees with Foundation's Gregorian calendar.
+    @Test func formattingAgreesWithTheCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var state: UInt64 = 42
+        var instants: [Double] = [0, 59, 86_399, 86_400, 951_782_400 /* 2000-02-29 */, 4_107_542_399 /* 2100-02-28T23:59:59 */]
+        for _ in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            instants.append(Double(state >> 11).truncatingRemainder(dividingBy: 4_102_444_800).rounded(.down))  // 1970–2100
+        }
+        for seconds in instants {
+            let date = Date(timeIntervalSince1970: seconds)
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+            #expect(UTCInstant.format(date) == expected)
+            #expect(UTCInstant.hl7(date) == expected.filter(\.isNumber) + "+0000")
+            #expect(UTCInstant.parse(expected) == date)
+            #expect(CalendarDate(utcDayOf: date).description == String(expected.prefix(10)))
+        }
+        #expect(UTCInstant.format(Date(timeIntervalSince1970: 1_772_443_800.9)) == "2026-03-02T09:30:00Z")  // whole seconds
+    }
+
+    @Test func daysInMonth() {
+        #expect(CalendarDate.daysIn(month: 2, year: 2024) == 29)
+        #expect(CalendarDate.daysIn(month: 2, year: 2026) == 28)
+        #expect(CalendarDate.daysIn(month: 2, year: 2000) == 29)
+        #expect(CalendarDate.daysIn(month: 2, year: 2100) == 28)
+        #expect((1...12).map { CalendarDate.daysIn(month: $0, year: 2026) } == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    }
+}
