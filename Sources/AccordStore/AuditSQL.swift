@@ -97,10 +97,14 @@ public enum AuditSQL {
     ///   - query: one SQL statement.
     ///   - path: the database file (opened read-only).
     ///   - timeout: how long the query may run, in seconds.
+    ///   - maximumRows: the most rows a result may have (the result is held in memory).
     /// - Returns: the columns and rows.
     /// - Throws: `AccordError` (`invalidInput`) when the query is refused or fails, naming what
-    ///   is not allowed; (`io`) when the file cannot be opened.
-    public static func run(_ query: String, path: String, timeout: TimeInterval = 30) throws -> Result {
+    ///   is not allowed, when a value would exceed ``maximumValueBytes`` or the result
+    ///   `maximumRows`; (`io`) when the file cannot be opened.
+    public static func run(_ query: String, path: String, timeout: TimeInterval = 30, maximumRows: Int = defaultMaximumRows) throws
+        -> Result
+    {
         var handle: OpaquePointer?
         let opened = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
         defer { sqlite3_close_v2(handle) }
@@ -108,6 +112,8 @@ public enum AuditSQL {
             throw AccordError(.io, "the database cannot be opened read-only for the audit; check the path given by --db or ACCORD_DB.")
         }
         sqlite3_busy_timeout(db, 5000)
+        // No value (text or blob, computed ones such as randomblob() included) over 1 MB.
+        sqlite3_limit(db, SQLITE_LIMIT_LENGTH, Int32(maximumValueBytes))
         let state = Guard(deadline: Date().addingTimeInterval(timeout))
         let context = Unmanaged.passUnretained(state).toOpaque()
         sqlite3_set_authorizer(db, authorize, context)
@@ -145,6 +151,11 @@ public enum AuditSQL {
         while true {
             let step = withExtendedLifetime(state) { sqlite3_step(statement) }
             if step == SQLITE_DONE { break }
+            if step == SQLITE_ROW && rows.count == maximumRows {
+                throw AccordError(
+                    .invalidInput,
+                    "the result has more than \(maximumRows) rows; aggregate (GROUP BY) or narrow it (WHERE, LIMIT).", field: "QUERY")
+            }
             guard step == SQLITE_ROW else {
                 if step == SQLITE_INTERRUPT {
                     throw AccordError(
@@ -167,6 +178,11 @@ public enum AuditSQL {
         }
         return Result(columns: columns, rows: rows)
     }
+
+    /// The largest text or blob value a query may make, in bytes (1 MB).
+    public static let maximumValueBytes = 1_000_000
+    /// The most rows a result may have by default.
+    public static let defaultMaximumRows = 2_000_000
 
     static func refused(_ what: String) -> AccordError {
         AccordError(

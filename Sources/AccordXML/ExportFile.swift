@@ -2,6 +2,16 @@ import AccordCore
 import Crypto
 import Foundation
 
+/// Writes an output file (an export, a report) the way exports are written.
+public enum OutputFile {
+    /// Writes `data` to `url` atomically with mode 0600 (a synced temporary file in the same
+    /// folder, then a rename), creating missing folders; nothing is left behind on failure.
+    /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the participation report").
+    public static func writePrivately(_ data: Data, to url: URL, what: String) throws {
+        _ = try ExportFile.writeAtomically(data, named: url.lastPathComponent, in: url.deletingLastPathComponent(), what: what)
+    }
+}
+
 /// File operations shared by the exporters of this folder: atomic private writes and digests.
 enum ExportFile {
     /// Writes `data` into `directory/name` atomically: a temporary file (mode 0600, synced) in

@@ -1,5 +1,6 @@
 import AccordCore
 import AccordStore
+import AccordXML
 import ArgumentParser
 import Foundation
 
@@ -130,11 +131,7 @@ struct AuditCommand: ParsableCommand {
                 by == .month
                 ? table : try database.participation(from: period.fromDate, to: period.toDate, by: .month, suppression: !noSuppression)
             let html = AuditReport.html(table: table, months: months, generatedAt: try AccordClock.fromEnvironment().now())
-            do {
-                try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-            } catch {
-                throw AccordError(.io, "cannot write the report file; check the path given by --out and its folder's permissions.")
-            }
+            try OutputFile.writePrivately(Data(html.utf8), to: URL(fileURLWithPath: out), what: "the participation report")
             Terminal.message("Wrote the participation report (\(table.rows.count) groups).")
         }
     }

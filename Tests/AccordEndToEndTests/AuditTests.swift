@@ -146,9 +146,12 @@ import Testing
     @Test func reportIsOneSelfContainedPage() throws {
         let cli = try prepared()
         defer { cli.cleanUp() }
-        let out = cli.folder.appendingPathComponent("report.html")
+        // A folder that does not exist yet is made; the page is private like the exports (0600).
+        let out = cli.folder.appendingPathComponent("reports/2026-03/report.html")
         let result = try cli.run(["audit", "report", "--from", "2026-03-01", "--to", "2026-03-31", "--out", out.path, "--by", "clinician"])
         #expect(result.status == 0, "\(result.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: out.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
         let html = try String(contentsOf: out, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<svg"))

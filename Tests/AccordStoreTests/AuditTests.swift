@@ -352,6 +352,7 @@ enum AuditDataset {
         ("PRAGMA table_info(event)", "PRAGMA"),
         ("SELECT 1; DELETE FROM event", "more than one statement"),
         ("SELECT * FROM audit_sessions s JOIN session t ON t.number = s.session_number", "reading the table session directly"),
+        ("SELECT SUM(sessions) FROM audit_cell", "reading the table audit_cell directly"),
     ])
     func refusals(query: String, what: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-audit-\(UUID().uuidString)")
@@ -373,6 +374,30 @@ enum AuditDataset {
             try AuditSQL.run("SELECT COUNT(*) AS n FROM audit_sessions WHERE closed = 1", path: store.databasePath!).rows == [[.integer(1)]]
         )
         #expect(try AuditSQL.run("SELECT COUNT(*) FROM audit_sessions", path: store.databasePath!).rows == [[.integer(1)]])
+    }
+}
+
+@Suite struct AuditSQLLimitsTests {
+    @Test func bigValuesAndBigResultsAreRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-audit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try ConsultationStore.open(
+            path: folder.appendingPathComponent("a.sqlite").path, clock: .fixed(at: Samples.instant),
+            keyFile: folder.appendingPathComponent("k.key").path)
+        for _ in 0..<3 { _ = try store.importConsultation(start: Samples.start(), changes: [.sessionClosed]) }
+        let path = try #require(store.databasePath)
+        #expect(throws: AccordError(.invalidInput, "the query failed: string or blob too big.", field: "QUERY")) {
+            try AuditSQL.run("SELECT length(randomblob(1000000000)) FROM audit_sessions", path: path)
+        }
+        #expect(try AuditSQL.run("SELECT length(randomblob(1000)) FROM audit_sessions LIMIT 1", path: path).rows == [[.integer(1000)]])
+        #expect(
+            throws: AccordError(
+                .invalidInput, "the result has more than 2 rows; aggregate (GROUP BY) or narrow it (WHERE, LIMIT).", field: "QUERY")
+        ) {
+            try AuditSQL.run("SELECT session_number FROM audit_sessions", path: path, maximumRows: 2)
+        }
+        #expect(try AuditSQL.run("SELECT session_number FROM audit_sessions LIMIT 2", path: path, maximumRows: 2).rows.count == 2)
     }
 }
 
