@@ -7,10 +7,11 @@ public struct SessionID: Sendable, Hashable, Codable, Comparable, CustomStringCo
 
     public init(number: Int64) { self.number = number }
 
-    /// Parses `S12`, `s12` or `12`; `nil` otherwise.
+    /// Parses `S12`, `s12` or `12` (at most 9 digits: longer numbers are more likely an INS or
+    /// an RPPS typed in the wrong place than a session); `nil` otherwise.
     public init?(_ text: String) {
         let digits = text.first == "S" || text.first == "s" ? text.dropFirst() : Substring(text)
-        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+        guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
             let number = Int64(digits), number > 0
         else { return nil }
         self.number = number

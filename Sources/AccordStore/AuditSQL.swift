@@ -102,7 +102,9 @@ public enum AuditSQL {
     /// - Throws: `AccordError` (`invalidInput`) when the query is refused or fails, naming what
     ///   is not allowed, when a value would exceed ``maximumValueBytes`` or the result
     ///   `maximumRows`; (`io`) when the file cannot be opened.
-    public static func run(_ query: String, path: String, timeout: TimeInterval = 30, maximumRows: Int = defaultMaximumRows) throws
+    public static func run(
+        _ query: String, path: String, timeout: TimeInterval = 30, maximumRows: Int = defaultMaximumRows
+    ) throws
         -> Result
     {
         var handle: OpaquePointer?

@@ -34,8 +34,27 @@ struct Accord: ParsableCommand {
             Terminal.error(error.description)
             Foundation.exit(Terminal.exitCode(for: error))
         } catch {
-            exit(withError: error)
+            // Help and version requests, then usage errors with any value typed redacted.
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            FileHandle.standardError.write(Data((redactingValues(in: fullMessage(for: error)) + "\n").utf8))
+            Foundation.exit(exitCode(for: error).rawValue)
         }
+    }
+
+    /// A usage error's message without the values that were typed: a value in the wrong place
+    /// may be a name, an INS or free text, which Accord never echoes. Option names (`'--db'`)
+    /// and placeholders (`'<session>'`) stay.
+    static func redactingValues(in message: String) -> String {
+        message.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var line = String(line)
+            line = line.replacingOccurrences(
+                of: #"The value '.*' is invalid for '"#, with: "The value given is invalid for '", options: .regularExpression)
+            line = line.replacingOccurrences(
+                of: #"(\d+ )?[Uu]nexpected arguments?:? .*$"#, with: "unexpected arguments (not shown)", options: .regularExpression)
+            line = line.replacingOccurrences(
+                of: #"Unknown option '-[^-].*'"#, with: "Unknown option (not shown)", options: .regularExpression)
+            return line
+        }.joined(separator: "\n")
     }
 }
 

@@ -120,4 +120,30 @@ import Testing
         #expect(key.stderr.hasPrefix("accord: error: in the consultation file, patient.ins: the INS-NIR has a wrong key"))
         #expect(try snapshot(cli) == before)
     }
+
+    /// Usage errors never echo what was typed: a value in the wrong place may be an INS or a name.
+    @Test func usageErrorsDoNotEchoTypedValues() throws {
+        let (cli, before) = try prepared()
+        defer { cli.cleanUp() }
+        let cases: [([String], String)] = [
+            (["session", "show", "158056912345606"], "Error: The value given is invalid for '<session>'\n"),
+            (["note", "add", "S1", "--text", "Appel", "Mme", "MARCHAND"], "Error: unexpected arguments (not shown)\n"),
+            (["session", "show", "10001234567"], "Error: The value given is invalid for '<session>'\n"),
+            (["session", "show", "S1", "MARCHAND"], "Error: unexpected arguments (not shown)\n"),
+            (["session", "show", "S1", "-MARCHAND"], "Error: Unknown option (not shown)\n"),
+            (
+                ["audit", "participation", "--by", "MARCHAND"],
+                "Error: The value given is invalid for '--by <grouping>'. Please provide one of 'clinician', 'topic', 'month' or 'organisation'.\n"
+            ),
+        ]
+        for (arguments, firstLine) in cases {
+            let result = try cli.run(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stderr.hasPrefix(firstLine), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("MARCHAND") && !result.stderr.contains("158056912345606"), "\(arguments) echoed a value")
+            #expect(result.stderr.contains("Usage: accord "), "\(arguments) lost its usage line")
+        }
+        #expect(try snapshot(cli) == before)
+        #expect(try cli.run(["session", "--help"]).status == 0)
+    }
 }
