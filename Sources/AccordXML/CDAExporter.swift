@@ -88,9 +88,11 @@ public enum CDAExporter {
         InstanceIdentifier(root: "\(centre.oidRoot).1.\(session.number).\(version)")
     }
 
-    /// The file name of a version: `<session id>-v<version>.cda.xml`, e.g. `S1-v1.cda.xml`.
-    public static func fileName(session: SessionID, version: Int) -> String {
-        "\(session)-v\(version).cda.xml"
+    /// The file name of a version: `<session id>-v<version>.cda.xml`, e.g. `S1-v1.cda.xml`;
+    /// pseudonymised, `S1-v1.pseudonymised.cda.xml` (``ExportProfile/pseudonymisedName(_:)``).
+    public static func fileName(session: SessionID, version: Int, pseudonymised: Bool = false) -> String {
+        let name = "\(session)-v\(version).cda.xml"
+        return pseudonymised ? ExportProfile.pseudonymisedName(name) : name
     }
 
     /// Builds the document.
@@ -119,9 +121,12 @@ public enum CDAExporter {
     /// - Throws: `AccordError` (`invalidDocument`) when the document fails schema validation
     ///   (with the first schema messages) or is not well-formed; (`io`) when the folder or file
     ///   cannot be written.
-    public static func write(_ input: CDAExportInput, to directory: URL, schema: XMLSchema?) throws -> ExportOutcome {
+    public static func write(
+        _ input: CDAExportInput, pseudonymised: Bool = false, to directory: URL, schema: XMLSchema?
+    ) throws -> ExportOutcome {
         try ExportFile.checkAndWrite(
-            document(input), named: fileName(session: input.consultation.id, version: input.version), in: directory, schema: schema,
+            document(input), named: fileName(session: input.consultation.id, version: input.version, pseudonymised: pseudonymised),
+            in: directory, schema: schema,
             what: "the document for session \(input.consultation.id)")
     }
 }

@@ -173,7 +173,7 @@ public struct BatchExport {
     ) throws {
         let consultation = try source.consultation(id)
         let version = try source.exportVersion(for: consultation, profile: versionKey)
-        let file = try profile.fileName(session: id, version: version.version)
+        let file = try profile.fileName(session: id, version: version.version, pseudonymised: pseudonymKey != nil)
         if !force && held.holds(file) {
             summary.alreadyPresent += 1
             report(.alreadyPresent(session: id, file: file))

@@ -65,14 +65,23 @@ public struct ExportProfile: Sendable {
         }
     }
 
-    /// The file name of a version (`S1-v1.cda.xml`, `S1-v1.fhir.xml`, or the custom pattern).
+    /// The file name of a version (`S1-v1.cda.xml`, `S1-v1.fhir.xml`, or the custom pattern);
+    /// a pseudonymised document's name says so (``pseudonymisedName(_:)``), so that it never
+    /// replaces an identified document in the same folder, nor the other way round.
     /// - Throws: `AccordError` (`invalidInput`) when a custom pattern gives no plain file name.
-    public func fileName(session: SessionID, version: Int) throws -> String {
+    public func fileName(session: SessionID, version: Int, pseudonymised: Bool = false) throws -> String {
         switch kind {
-        case .cdaFR: CDAExporter.fileName(session: session, version: version)
-        case .fhirR4: FHIRExporter.fileName(session: session, version: version)
-        case .custom(let profile): try profile.fileName(session: session, version: version)
+        case .cdaFR: CDAExporter.fileName(session: session, version: version, pseudonymised: pseudonymised)
+        case .fhirR4: FHIRExporter.fileName(session: session, version: version, pseudonymised: pseudonymised)
+        case .custom(let profile): try profile.fileName(session: session, version: version, pseudonymised: pseudonymised)
         }
+    }
+
+    /// `.pseudonymised` inserted before the first `.` of `name` (at its end when it has none):
+    /// `S1-v1.cda.xml` → `S1-v1.pseudonymised.cda.xml`.
+    public static func pseudonymisedName(_ name: String) -> String {
+        guard let dot = name.firstIndex(of: ".") else { return name + ".pseudonymised" }
+        return name[..<dot] + ".pseudonymised" + name[dot...]
     }
 
     /// The input of one document: the consultation (pseudonymised under `pseudonymKey` when
@@ -98,8 +107,8 @@ public struct ExportProfile: Sendable {
     ///   is written), (`io`).
     public func write(_ input: CDAExportInput, pseudonymised: Bool = false, to directory: URL, schema: XMLSchema?) throws -> ExportOutcome {
         switch kind {
-        case .cdaFR: try CDAExporter.write(input, to: directory, schema: schema)
-        case .fhirR4: try FHIRExporter.write(input, to: directory, schema: schema)
+        case .cdaFR: try CDAExporter.write(input, pseudonymised: pseudonymised, to: directory, schema: schema)
+        case .fhirR4: try FHIRExporter.write(input, pseudonymised: pseudonymised, to: directory, schema: schema)
         case .custom(let profile): try profile.write(input, pseudonymised: pseudonymised, to: directory, schema: schema)
         }
     }

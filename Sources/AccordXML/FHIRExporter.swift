@@ -38,9 +38,11 @@ public enum FHIRExporter {
         return "\(questionnaireBase)/\(instrument.rawValue)|\(escaped)"
     }
 
-    /// The file name of a version: `<session id>-v<version>.fhir.xml`, e.g. `S1-v1.fhir.xml`.
-    public static func fileName(session: SessionID, version: Int) -> String {
-        "\(session)-v\(version).fhir.xml"
+    /// The file name of a version: `<session id>-v<version>.fhir.xml`, e.g. `S1-v1.fhir.xml`;
+    /// pseudonymised, `S1-v1.pseudonymised.fhir.xml` (``ExportProfile/pseudonymisedName(_:)``).
+    public static func fileName(session: SessionID, version: Int, pseudonymised: Bool = false) -> String {
+        let name = "\(session)-v\(version).fhir.xml"
+        return pseudonymised ? ExportProfile.pseudonymisedName(name) : name
     }
 
     /// The deterministic UUID of one resource of one document version.
@@ -99,9 +101,12 @@ public enum FHIRExporter {
     /// - Throws: `AccordError` (`invalidDocument`) when the document fails schema validation
     ///   (with the first schema messages) or is not well-formed; (`io`) when the folder or file
     ///   cannot be written.
-    public static func write(_ input: CDAExportInput, to directory: URL, schema: XMLSchema?) throws -> ExportOutcome {
+    public static func write(
+        _ input: CDAExportInput, pseudonymised: Bool = false, to directory: URL, schema: XMLSchema?
+    ) throws -> ExportOutcome {
         try ExportFile.checkAndWrite(
-            document(input), named: fileName(session: input.consultation.id, version: input.version), in: directory, schema: schema,
+            document(input), named: fileName(session: input.consultation.id, version: input.version, pseudonymised: pseudonymised),
+            in: directory, schema: schema,
             what: "the FHIR document for session \(input.consultation.id)")
     }
 }

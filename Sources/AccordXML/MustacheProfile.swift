@@ -199,7 +199,7 @@ public struct MustacheProfile: Sendable {
 
     /// The file name of a version, from the `file_name` pattern.
     /// - Throws: `AccordError` (`invalidInput`) when the pattern gives an empty name, a path or a hidden file.
-    public func fileName(session: SessionID, version: Int) throws -> String {
+    public func fileName(session: SessionID, version: Int, pseudonymised: Bool = false) throws -> String {
         let name = fileNameTemplate.render(["session": session.description, "version": version, "profile": self.name, "format": format])
         guard !name.isEmpty, !name.hasPrefix("."), name.range(of: #"^[A-Za-z0-9._+-]+$"#, options: .regularExpression) != nil else {
             throw AccordError(
@@ -207,7 +207,7 @@ public struct MustacheProfile: Sendable {
                 "the file_name of export profile \(self.name) gives a name that is empty, hidden or not a plain file name; use letters, digits, . _ - and {{session}}, {{version}}.",
                 field: "--profile")
         }
-        return name
+        return pseudonymised ? ExportProfile.pseudonymisedName(name) : name
     }
 
     /// Renders the document of `input`.
@@ -251,7 +251,8 @@ public struct MustacheProfile: Sendable {
             validation = .notValidated
         }
         let url = try ExportFile.writeAtomically(
-            data, named: try fileName(session: session, version: input.version), in: directory, what: "the document for session \(session)")
+            data, named: try fileName(session: session, version: input.version, pseudonymised: pseudonymised), in: directory,
+            what: "the document for session \(session)")
         return ExportOutcome(url: url, byteCount: data.count, validation: validation)
     }
 

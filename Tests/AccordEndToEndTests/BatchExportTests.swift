@@ -249,7 +249,11 @@ import Testing
                 environment: Self.environment())
             #expect(result.status == 0, "\(result.stderr)")
             let files = try Self.documents(folder)
-            #expect(files.count == 2)
+            #expect(
+                files
+                    == (profile == "cda-fr"
+                        ? ["S1-v1.pseudonymised.cda.xml", "S2-v1.pseudonymised.cda.xml"]
+                        : ["S1-v1.pseudonymised.centre-simple.xml", "S2-v1.pseudonymised.centre-simple.xml"]))
             for file in files {
                 let data = try Data(contentsOf: folder.appendingPathComponent(file))
                 let text = String(decoding: data, as: UTF8.self)
@@ -266,8 +270,8 @@ import Testing
             #expect(try Self.manifests(folder).first?.pseudonymised == true)
         }
         // Same key, same pseudonym in both sessions' documents (same patient).
-        let first = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("cda-fr/S1-v1.cda.xml")))
-        let second = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("cda-fr/S2-v1.cda.xml")))
+        let first = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("cda-fr/S1-v1.pseudonymised.cda.xml")))
+        let second = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("cda-fr/S2-v1.pseudonymised.cda.xml")))
         let pseudonym = try first.string(xpath: "/hl7:ClinicalDocument/hl7:recordTarget/hl7:patientRole/hl7:id[1]/@extension")
         #expect(pseudonym?.count == 64)
         #expect(try second.string(xpath: "/hl7:ClinicalDocument/hl7:recordTarget/hl7:patientRole/hl7:id[1]/@extension") == pseudonym)
@@ -275,6 +279,16 @@ import Testing
         let mixed = try cli.run(["export", "--all", "--out", out.appendingPathComponent("cda-fr").path], environment: Self.environment())
         #expect(mixed.status == 1)
         #expect(mixed.stderr.contains("already holds documents of profile cda-fr+pseudonymised"))
+        // One document at a time, the names differ: an identified export never replaces a
+        // pseudonymised one (nor the other way round).
+        let single = out.appendingPathComponent("single")
+        for arguments in [["--pseudonymise", "--pseudonym-key", key.path], [], ["--pseudonymise", "--pseudonym-key", key.path]] {
+            let result = try cli.run(["export", "S1", "--out", single.path] + arguments, environment: Self.environment())
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(try Self.documents(single) == ["S1-v1.cda.xml", "S1-v1.pseudonymised.cda.xml"])
+        let kept = try String(contentsOf: single.appendingPathComponent("S1-v1.pseudonymised.cda.xml"), encoding: .utf8)
+        #expect(!kept.contains("MARCHAND"))
         // A short key is refused, and never shown.
         try Data("short".utf8).write(to: key)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)

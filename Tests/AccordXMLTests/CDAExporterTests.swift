@@ -138,6 +138,9 @@ struct CDAExporterTests {
         let second = CDAExporter.document(try CDAFixtures.input())
         #expect(first == second)
         #expect(CDAExporter.fileName(session: SessionID(number: 1), version: 1) == "S1-v1.cda.xml")
+        #expect(CDAExporter.fileName(session: SessionID(number: 1), version: 2, pseudonymised: true) == "S1-v2.pseudonymised.cda.xml")
+        #expect(ExportProfile.pseudonymisedName("S4-v2.xml") == "S4-v2.pseudonymised.xml")
+        #expect(ExportProfile.pseudonymisedName("S4-v2") == "S4-v2.pseudonymised")
     }
 
     @Test("write without a schema checks well-formedness and says it did not validate")
