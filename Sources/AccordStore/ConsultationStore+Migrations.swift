@@ -61,6 +61,8 @@ extension ConsultationStore {
             // Pre-aggregated participation counts by month and day (AuditCells), filled from
             // `audit_session` and kept up to date with it from then on.
             try AuditCells.createSchema(db)
+            // Sessions of one patient, for identity vigilance (identityDiscrepancies(of:)).
+            try db.execute(sql: "CREATE INDEX audit_session_patient ON audit_session(patient_pseudonym)")
         }
         return migrator
     }

@@ -157,6 +157,17 @@ enum Terminal {
         message("accord: warning: \(text)")
     }
 
+    /// The identity warnings of a session just started: the INS against its own traits
+    /// (``IdentityCrossCheck``), then against the traits the same INS has in other sessions.
+    static func identityWarnings(_ database: ConsultationStore, session id: SessionID, identity: INSIdentity) {
+        for warning in IdentityCrossCheck.warnings(identity) { Terminal.warning(warning) }
+        do {
+            for discrepancy in try database.identityDiscrepancies(of: id) { Terminal.warning(discrepancy.warning) }
+        } catch {
+            Terminal.warning("the patient's identity could not be compared with other sessions of the same INS (\(error)).")
+        }
+    }
+
     /// Exit statuses: 1 bad input or state, 3 a document failed validation, 74 input/output,
     /// 75 busy (try again).
     static func exitCode(for error: AccordError) -> Int32 {

@@ -194,6 +194,7 @@ struct GuidedSession {
             throw Quit()
         }
         say("Session \(session!) started.")
+        Terminal.identityWarnings(store, session: session!, identity: start.patient)
     }
 
     mutating func teamTalk() throws {

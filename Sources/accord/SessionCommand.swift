@@ -133,7 +133,7 @@ struct SessionCommand: ParsableCommand {
                 })
             let changes = decisionTemplate?.apply(to: &start) ?? []
             let id = try database.importConsultation(start: start, changes: changes, author: try store.recordingAuthor())
-            for warning in IdentityCrossCheck.warnings(identity) { Terminal.warning(warning) }
+            Terminal.identityWarnings(database, session: id, identity: identity)
             print(id)
         }
 
@@ -165,6 +165,7 @@ struct SessionCommand: ParsableCommand {
                 throw RCPReportFile.fromReport(error)
             }
             for warning in report.warnings { Terminal.warning(warning) }
+            Terminal.identityWarnings(database, session: id, identity: start.patient)
             print(id)
         }
 
@@ -317,7 +318,7 @@ struct SessionCommand: ParsableCommand {
                     error.code,
                     "in the consultation file, \(error.renamingField(ConsultationFile.keyPath(forOption: error.field)).description)")
             }
-            for warning in IdentityCrossCheck.warnings(parsed.start.patient) { Terminal.warning(warning) }
+            Terminal.identityWarnings(database, session: id, identity: parsed.start.patient)
             print(id)
         }
     }

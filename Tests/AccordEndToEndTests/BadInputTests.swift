@@ -146,4 +146,21 @@ import Testing
         #expect(try snapshot(cli) == before)
         #expect(try cli.run(["session", "--help"]).status == 0)
     }
+
+    /// Identity vigilance: the same INS with other traits than in an earlier session is
+    /// recorded (the patient is being seen) but warned about, naming traits, never values.
+    @Test func anINSWithOtherTraitsIsWarnedAbout() throws {
+        let (cli, _) = try prepared()
+        defer { cli.cleanUp() }
+        let other = Self.start.map { $0 == "1958-05-17" ? "1958-05-18" : $0 }
+        let result = try cli.run(other)
+        #expect(result.status == 0)
+        #expect(result.stdout == "S3\n")
+        #expect(
+            result.stderr
+                == "accord: warning: the same INS is recorded in session S1 with a different birth date; check the patient's identity (identity vigilance) before going on.\n"
+                + "accord: warning: the same INS is recorded in session S2 with a different birth date; check the patient's identity (identity vigilance) before going on.\n"
+        )
+        #expect(try cli.run(Self.start).stderr.contains("session S3 with a different birth date"))
+    }
 }

@@ -88,3 +88,34 @@ import Testing
         #expect(try store.journalModeForTesting() == "wal")
     }
 }
+
+@Suite struct IdentityVigilanceTests {
+    @Test func anINSWithOtherTraitsInAnotherSessionIsFound() throws {
+        let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        let first = try store.startSession(Samples.start())
+        #expect(try store.identityDiscrepancies(of: first) == [])
+        // The same identity again (names in another case): nothing to report.
+        var same = Samples.start()
+        same.patient.birthFamilyName = same.patient.birthFamilyName.lowercased()
+        let second = try store.startSession(same)
+        #expect(try store.identityDiscrepancies(of: second) == [])
+        // Another birth date and sex behind the same INS.
+        var other = Samples.start()
+        other.patient.birthDate = CalendarDate("1958-05-18")!
+        other.patient.sex = .female
+        let third = try store.startSession(other)
+        let found = try store.identityDiscrepancies(of: third)
+        #expect(
+            found == [
+                IdentityDiscrepancy(session: first, traits: ["birth date", "sex"]),
+                IdentityDiscrepancy(session: second, traits: ["birth date", "sex"]),
+            ])
+        #expect(
+            found[0].warning
+                == "the same INS is recorded in session S1 with a different birth date and sex; check the patient's identity (identity vigilance) before going on."
+        )
+        // Another patient: not compared.
+        let corsican = try store.startSession(Samples.start(Samples.corsicanIdentity))
+        #expect(try store.identityDiscrepancies(of: corsican) == [])
+    }
+}

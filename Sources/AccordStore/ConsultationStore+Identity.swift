@@ -1,0 +1,81 @@
+import AccordCore
+import Foundation
+import GRDB
+
+/// Another session of the same INS whose identity traits differ (identity vigilance).
+public struct IdentityDiscrepancy: Sendable, Hashable {
+    /// The other session.
+    public var session: SessionID
+    /// The traits that differ, by name (`birth date`, `sex`…), never their values.
+    public var traits: [String]
+
+    public init(session: SessionID, traits: [String]) {
+        self.session = session
+        self.traits = traits
+    }
+
+    /// The traits compared, in order, with how each is read from an identity. Names are
+    /// compared without regard to case; a missing first given name matches any.
+    static let comparisons: [(name: String, value: @Sendable (INSIdentity) -> String?)] = [
+        ("birth family name", { $0.birthFamilyName.uppercased() }),
+        ("birth given names", { $0.birthGivenNames.uppercased() }),
+        ("first birth given name", { $0.firstBirthGivenName.isEmpty ? nil : $0.firstBirthGivenName.uppercased() }),
+        ("birth date", { $0.birthDate.description }),
+        ("sex", { $0.sex.rawValue }),
+        ("birthplace", { $0.birthplaceCode.uppercased() }),
+    ]
+
+    /// The traits of `identity` that differ from `other`'s.
+    public static func differingTraits(_ identity: INSIdentity, _ other: INSIdentity) -> [String] {
+        comparisons.compactMap { comparison in
+            guard let mine = comparison.value(identity), let theirs = comparison.value(other) else { return nil }
+            return mine == theirs ? nil : comparison.name
+        }
+    }
+
+    /// The warning printed for it: the session and the traits' names, no value.
+    public var warning: String {
+        let list =
+            traits.count == 1
+            ? traits[0] : traits.dropLast().joined(separator: ", ") + " and " + traits.last!
+        return
+            "the same INS is recorded in session \(session) with a different \(list); check the patient's identity (identity vigilance) before going on."
+    }
+}
+
+extension ConsultationStore {
+    /// The earlier sessions of the same patient (same INS and INS OID) whose identity traits
+    /// differ from those of session `id`: one INS must always come with the same traits (INS
+    /// referential: birth names, birth date, sex, birthplace), so a difference means a typing
+    /// error or a wrong patient.
+    ///
+    /// Found through the audit's patient pseudonym (indexed), at most the 20 latest sessions.
+    /// - Throws: `AccordError` (`notFound`) for an unknown session; (`io`) when the database
+    ///   fails or the chain key is missing.
+    public func identityDiscrepancies(of id: SessionID) throws -> [IdentityDiscrepancy] {
+        try read { db in
+            let identity = try EventRecorder.consultation(id, db).start.patient
+            guard
+                let pseudonym = try String.fetchOne(
+                    db, sql: "SELECT patient_pseudonym FROM audit_session WHERE session_number = ?", arguments: [id.number])
+            else { return [] }
+            let others = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT session_number FROM audit_session WHERE patient_pseudonym = ? AND session_number != ?
+                    ORDER BY session_number DESC LIMIT 20
+                    """,
+                arguments: [pseudonym, id.number])
+            return try others.reversed().compactMap { number in
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT \(EventRecorder.eventColumns) FROM event WHERE session_number = ? AND session_seq = 1",
+                        arguments: [number]),
+                    case .sessionStarted(let start) = try EventRecorder.event(row).change
+                else { return nil }
+                let traits = IdentityDiscrepancy.differingTraits(identity, start.patient)
+                return traits.isEmpty ? nil : IdentityDiscrepancy(session: SessionID(number: number), traits: traits)
+            }
+        }
+    }
+}
