@@ -42,33 +42,27 @@ public struct AccordClock: Sendable {
 public enum UTCInstant {
     /// Formats `date` as an RFC 3339 UTC instant with whole seconds, e.g. `2026-03-02T09:30:00Z`.
     public static func format(_ date: Date) -> String {
-        let c = fields(date)
-        var text = ""
-        text.reserveCapacity(20)
-        append(c.year, width: 4, to: &text)
-        text.append("-")
-        append(c.month, width: 2, to: &text)
-        text.append("-")
-        append(c.day, width: 2, to: &text)
-        text.append("T")
-        append(c.hour, width: 2, to: &text)
-        text.append(":")
-        append(c.minute, width: 2, to: &text)
-        text.append(":")
-        append(c.second, width: 2, to: &text)
-        text.append("Z")
-        return text
+        digits(fields(date), separators: ["-", "-", "T", ":", ":", "Z"])
     }
 
     /// Formats `date` as an HL7 TS in UTC, e.g. `20260302093000+0000`.
     public static func hl7(_ date: Date) -> String {
-        let c = fields(date)
+        digits(fields(date), separators: ["", "", "", "", "", "+0000"])
+    }
+
+    /// Year (4 digits), month, day, hour, minute and second (2 digits each), each followed by
+    /// its separator.
+    private static func digits(
+        _ c: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int), separators: [String]
+    ) -> String {
         var text = ""
-        text.reserveCapacity(19)
-        for (value, width) in [(c.year, 4), (c.month, 2), (c.day, 2), (c.hour, 2), (c.minute, 2), (c.second, 2)] {
-            append(value, width: width, to: &text)
+        text.reserveCapacity(24)
+        for (index, (value, width)) in [(c.year, 4), (c.month, 2), (c.day, 2), (c.hour, 2), (c.minute, 2), (c.second, 2)].enumerated() {
+            let digits = String(value)
+            if digits.count < width { text.append(String(repeating: "0", count: width - digits.count)) }
+            text.append(digits)
+            text.append(separators[index])
         }
-        text.append("+0000")
         return text
     }
 
@@ -95,12 +89,6 @@ public enum UTCInstant {
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
         return (year, month, day, inDay / 3600, inDay % 3600 / 60, inDay % 60)
-    }
-
-    private static func append(_ value: Int, width: Int, to text: inout String) {
-        let digits = String(value)
-        if digits.count < width { text.append(String(repeating: "0", count: width - digits.count)) }
-        text.append(digits)
     }
 
     /// Parses an RFC 3339 instant in UTC (`Z` or `+00:00`), with optional fractional seconds.

@@ -134,6 +134,16 @@ enum AuditDataset {
             close: false),
     ]
 
+    /// An empty store in a database file of its own (in a temporary folder to remove).
+    static func fileStore() throws -> (ConsultationStore, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-audit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try ConsultationStore.open(
+            path: folder.appendingPathComponent("a.sqlite").path, clock: .fixed(at: Samples.instant),
+            keyFile: folder.appendingPathComponent("k.key").path)
+        return (store, folder)
+    }
+
     /// Records the dataset; returns the session ids in order.
     @discardableResult
     static func record(into store: ConsultationStore) throws -> [SessionID] {
@@ -304,12 +314,8 @@ enum AuditDataset {
 
 @Suite struct AuditViewsTests {
     @Test func viewsHoldPseudonymsAndNoFreeText() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-audit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (store, folder) = try AuditDataset.fileStore()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try ConsultationStore.open(
-            path: folder.appendingPathComponent("a.sqlite").path, clock: .fixed(at: Samples.instant),
-            keyFile: folder.appendingPathComponent("k.key").path)
         try AuditDataset.record(into: store)
         let path = try #require(store.databasePath)
 
@@ -355,12 +361,8 @@ enum AuditDataset {
         ("SELECT SUM(sessions) FROM audit_cell", "reading the table audit_cell directly"),
     ])
     func refusals(query: String, what: String) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-audit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (store, folder) = try AuditDataset.fileStore()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try ConsultationStore.open(
-            path: folder.appendingPathComponent("a.sqlite").path, clock: .fixed(at: Samples.instant),
-            keyFile: folder.appendingPathComponent("k.key").path)
         _ = try store.importConsultation(start: Samples.start(), changes: [.sessionClosed])
         #expect(
             throws: AccordError(
@@ -379,12 +381,8 @@ enum AuditDataset {
 
 @Suite struct AuditSQLLimitsTests {
     @Test func bigValuesAndBigResultsAreRefused() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-audit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (store, folder) = try AuditDataset.fileStore()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try ConsultationStore.open(
-            path: folder.appendingPathComponent("a.sqlite").path, clock: .fixed(at: Samples.instant),
-            keyFile: folder.appendingPathComponent("k.key").path)
         for _ in 0..<3 { _ = try store.importConsultation(start: Samples.start(), changes: [.sessionClosed]) }
         let path = try #require(store.databasePath)
         #expect(throws: AccordError(.invalidInput, "the query failed: string or blob too big.", field: "QUERY")) {
