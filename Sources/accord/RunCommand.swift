@@ -39,6 +39,10 @@ struct GuidedSession {
     let store: ConsultationStore
     let author: String?
     var session: SessionID?
+    /// The phases already begun in the session (not recorded again).
+    var startedPhases: Set<Phase> = []
+    /// The phase a continued session goes on from.
+    var resumeAt: Phase = .team
 
     init(store: ConsultationStore, author: String?) {
         self.store = store
@@ -125,12 +129,15 @@ struct GuidedSession {
                     throw AccordError(.conflict, "session \(existing) is closed; amend it with the change commands and --reason.")
                 }
                 session = existing
+                startedPhases = Set(consultation.phases.map(\.phase))
+                resumeAt = consultation.phases.last?.phase ?? .team
                 say("Continuing session \(existing).")
             } else {
                 try start(fromRCP: fromRCP, templateID: templateID)
             }
-            try teamTalk()
-            try optionTalk()
+            // A continued session goes on from the last phase begun; earlier phases are not asked again.
+            if resumeAt == .team { try teamTalk() }
+            if resumeAt != .decision { try optionTalk() }
             try decisionTalk()
             try finish()
         } catch is Quit {
@@ -197,9 +204,15 @@ struct GuidedSession {
         Terminal.identityWarnings(store, session: session!, identity: start.patient)
     }
 
+    /// Records that `phase` begins, unless it began already (a continued session).
+    mutating func beginPhase(_ phase: Phase) {
+        guard !startedPhases.contains(phase) else { return }
+        if record(.phaseStarted(phase)) != nil { startedPhases.insert(phase) }
+    }
+
     mutating func teamTalk() throws {
         say("\n— Team talk: a choice exists, and we decide together.")
-        record(.phaseStarted(.team))
+        beginPhase(.team)
         while true {
             let role = try ask("Who else takes part? Role (relative, trusted-person, carer, interpreter, professional) or Enter to go on:")
             {
@@ -254,7 +267,7 @@ struct GuidedSession {
 
     mutating func optionTalk() throws {
         say("\n— Option talk: the options, with their benefits and harms.")
-        record(.phaseStarted(.option))
+        beginPhase(.option)
         while true {
             let current = try store.consultation(session!).options.filter { !$0.withdrawn }
             if !current.isEmpty { say("  Options so far: " + current.map { "\($0.number). \($0.label)" }.joined(separator: "; ")) }
@@ -285,7 +298,7 @@ struct GuidedSession {
 
     mutating func decisionTalk() throws {
         say("\n— Decision talk: what matters to the patient, then the decision.")
-        record(.phaseStarted(.decision))
+        beginPhase(.decision)
         while let text = try askText("What matters to the patient? (Enter when done):") {
             let importance = try ask("  Importance 1–5 (Enter: not stated):") { text -> Int in
                 guard let value = Int(text), (1...5).contains(value) else {

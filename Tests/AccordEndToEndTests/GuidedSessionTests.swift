@@ -110,6 +110,18 @@ import Testing
         let more = try run(cli, ["--session", "S1"], lines: ["trusted-person", "Anne Marchand"])
         #expect(more.stdout.contains("Continuing session S1."))
         #expect(more.stdout.contains("Added P3."))
+        // The team talk had begun: it is not recorded twice.
+        let continued = try AccordJSON.decoder().decode(
+            Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
+        #expect(continued.phases.map(\.phase) == [.team])
+        // Once the option talk has begun, a continued session goes on from it.
+        #expect(try cli.run(["phase", "S1", "option"]).status == 0)
+        let later = try run(cli, ["--session", "S1"], lines: ["Surveillance active"])
+        #expect(!later.stdout.contains("Team talk"))
+        #expect(later.stdout.contains("Option talk"))
+        let last = try AccordJSON.decoder().decode(
+            Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
+        #expect(last.phases.map(\.phase) == [.team, .option])
     }
 
     @Test func refusedAnswersAreExplainedAndAskedAgain() throws {
