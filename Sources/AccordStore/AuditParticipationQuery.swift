@@ -31,10 +31,16 @@ extension ConsultationStore {
     }
 
     /// Summarises sessions that have no `audit_session` row yet (recorded before migration
-    /// `v2: audit summary`). Does nothing, without writing, when every session has its row.
+    /// `v2: audit summary`). Once every session has its row, the metadata key
+    /// `audit_summary_complete` says so and this costs one lookup (sessions recorded since always
+    /// get their row in their own transaction).
+    /// - Throws: `AccordError` (`io`) when rows are missing and the chain key is missing.
     public func summariseUnsummarisedSessions() throws {
-        let missing = try read { db in
-            try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM session) - (SELECT COUNT(*) FROM audit_session)") ?? 0
+        let missing = try read { db -> Int in
+            if try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [Self.summaryCompleteKey]) == "1" {
+                return 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM session) - (SELECT COUNT(*) FROM audit_session)") ?? 0
         }
         guard missing > 0 else { return }
         guard let key = try ChainKey.load(keyURL) else {
@@ -50,12 +56,17 @@ extension ConsultationStore {
                 for number in numbers {
                     try AuditSummary.refresh(try EventRecorder.consultation(SessionID(number: number), db), db: db, key: key)
                 }
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, '1')", arguments: [Self.summaryCompleteKey])
             }
         } catch let error as DatabaseError {
             throw StoreErrors.map(error, opening: nil)
         }
         logger.info("summarised sessions for the audit", metadata: ["sessions": "\(missing)"])
     }
+
+    /// The metadata key set once every session has its `audit_session` row.
+    static let summaryCompleteKey = "audit_summary_complete"
 
     /// The path of the database file, for the read-only connection of `audit sql`; `nil` in memory.
     public var databasePath: String? {

@@ -63,6 +63,14 @@ extension ConsultationStore {
             try AuditCells.createSchema(db)
             // Sessions of one patient, for identity vigilance (identityDiscrepancies(of:)).
             try db.execute(sql: "CREATE INDEX audit_session_patient ON audit_session(patient_pseudonym)")
+            // Every session summarised already (the usual case): say so, so that audit
+            // commands need not count the sessions each time (summariseUnsummarisedSessions()).
+            try db.execute(
+                sql: """
+                    INSERT INTO metadata (key, value) SELECT ?, '1'
+                    WHERE (SELECT COUNT(*) FROM session) = (SELECT COUNT(*) FROM audit_session)
+                    """,
+                arguments: [ConsultationStore.summaryCompleteKey])
         }
         return migrator
     }

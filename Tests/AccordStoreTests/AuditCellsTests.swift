@@ -85,10 +85,27 @@ import Testing
         let before = try store.participation(by: .clinician, suppression: false)
         // As a database written before migration v3 was: no cells.
         try store.executeForTesting(
-            "DROP TABLE audit_cell; DROP TABLE audit_cell_days; DELETE FROM grdb_migrations WHERE identifier = 'v3: audit cells'")
+            """
+            DROP TABLE audit_cell; DROP TABLE audit_cell_days; DROP INDEX audit_session_patient;
+            DELETE FROM metadata WHERE key = 'audit_summary_complete'; DELETE FROM grdb_migrations WHERE identifier = 'v3: audit cells'
+            """)
         let reopened = try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
         #expect(try reopened.participation(by: .clinician, suppression: false) == before)
         try expectCellsMatchSessions(reopened, "migrated")
+
+        // As a database written before migration v2: sessions and no summaries at all. The
+        // first audit command summarises them (it needs the chain key) and the figures are back.
+        try reopened.executeForTesting(
+            """
+            DROP VIEW audit_sessions; DROP VIEW audit_options; DROP VIEW audit_instruments;
+            DROP TABLE audit_cell; DROP TABLE audit_cell_days; DROP TABLE audit_session; DROP TABLE audit_option;
+            DROP TABLE audit_instrument; DELETE FROM metadata WHERE key = 'audit_summary_complete';
+            DELETE FROM grdb_migrations WHERE identifier IN ('v2: audit summary', 'v3: audit cells')
+            """)
+        let old = try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
+        #expect(try old.participationTotalsBothWays(by: .clinician).sessions == [])
+        #expect(try old.participation(by: .clinician, suppression: false) == before)
+        try expectCellsMatchSessions(old, "summarised")
     }
 
     @Test(
