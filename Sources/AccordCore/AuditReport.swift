@@ -32,6 +32,7 @@ public enum AuditReport {
             th, td { border: 1px solid #bbb; padding: 0.2em 0.3em; text-align: right; }
             th { background: #eef2f6; vertical-align: bottom; font-weight: 600; }
             td:first-child, th:first-child { text-align: left; }
+            td:first-child { white-space: nowrap; }
             tr.suppressed td { color: #777; font-style: italic; }
             .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
             figure { margin: 0; }
