@@ -23,15 +23,27 @@ public enum AuditSQL {
         case integer(Int64)
         case real(Double)
         case text(String)
+        /// A blob, as lowercase hexadecimal.
+        case blob(String)
         case null
 
-        /// The value as a table or CSV cell (empty for null).
+        /// The value as a table or CSV cell: reals in full (shortest exact form), blobs as
+        /// `x'…'`, empty for null.
         public var text: String {
             switch self {
             case .integer(let value): String(value)
-            case .real(let value): AuditText.number(value)
+            case .real(let value): "\(value)"
             case .text(let value): value
+            case .blob(let hex): "x'\(hex)'"
             case .null: ""
+            }
+        }
+
+        /// About how many bytes the value holds in memory (for the result's size limit).
+        var size: Int {
+            switch self {
+            case .text(let value), .blob(let value): 16 + value.utf8.count
+            default: 16
             }
         }
 
@@ -41,6 +53,7 @@ public enum AuditSQL {
             case .integer(let value): try container.encode(value)
             case .real(let value): try container.encode(value)
             case .text(let value): try container.encode(value)
+            case .blob: try container.encode(text)
             case .null: try container.encodeNil()
             }
         }
@@ -51,8 +64,14 @@ public enum AuditSQL {
         public var columns: [String]
         public var rows: [[Value]]
 
-        /// The JSON form: `{"columns": [...], "rows": [{column: value}]}`, rows as objects.
+        /// The JSON form: `{"columns": [...], "rows": [{column: value}]}`, rows as objects. A
+        /// column name given twice (a join) is made unique with `:2`, `:3`… in both.
         public func json() throws -> String {
+            var seen: [String: Int] = [:]
+            let columns = columns.map { name -> String in
+                seen[name, default: 0] += 1
+                return seen[name]! == 1 ? name : "\(name):\(seen[name]!)"
+            }
             struct Row: Encodable {
                 var columns: [String]
                 var values: [Value]
@@ -78,8 +97,27 @@ public enum AuditSQL {
         /// The CSV form.
         public func csv() -> String { AuditText.csv(columns, rows.map { $0.map(\.text) }) }
 
-        /// The aligned table form.
-        public func table() -> String { AuditText.table(columns, rows.map { $0.map(\.text) }) }
+        /// The aligned table form, for a terminal: control characters shown as `\u{…}`.
+        public func table() -> String {
+            AuditText.table(columns.map(Self.visible), rows.map { $0.map { Self.visible($0.text) } })
+        }
+
+        /// `text` with control characters (other than tab) and bidirectional overrides shown as
+        /// `\u{…}`, so that a value cannot act on the terminal.
+        static func visible(_ text: String) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                let value = scalar.value
+                if (value < 0x20 && value != 0x09) || value == 0x7F || (0x80...0x9F).contains(value)
+                    || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+                {
+                    out += "\\u{" + String(value, radix: 16) + "}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
+        }
     }
 
     /// What the authorizer saw; read back after a refused prepare.
@@ -98,15 +136,15 @@ public enum AuditSQL {
     ///   - path: the database file (opened read-only).
     ///   - timeout: how long the query may run, in seconds.
     ///   - maximumRows: the most rows a result may have (the result is held in memory).
+    ///   - maximumBytes: about the most bytes a result may hold in memory.
     /// - Returns: the columns and rows.
     /// - Throws: `AccordError` (`invalidInput`) when the query is refused or fails, naming what
     ///   is not allowed, when a value would exceed ``maximumValueBytes`` or the result
     ///   `maximumRows`; (`io`) when the file cannot be opened.
     public static func run(
-        _ query: String, path: String, timeout: TimeInterval = 30, maximumRows: Int = defaultMaximumRows
-    ) throws
-        -> Result
-    {
+        _ query: String, path: String, timeout: TimeInterval = 30, maximumRows: Int = defaultMaximumRows,
+        maximumBytes: Int = maximumResultBytes
+    ) throws -> Result {
         var handle: OpaquePointer?
         let opened = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
         defer { sqlite3_close_v2(handle) }
@@ -141,22 +179,29 @@ public enum AuditSQL {
         guard let statement else {
             throw AccordError(.invalidInput, "the query is empty; expected one SELECT over the audit views.", field: "QUERY")
         }
+        // What follows the statement may only be spaces, semicolons and comments.
+        var following: OpaquePointer?
         let rest = String(decoding: query.utf8.dropFirst(used), as: UTF8.self)
-        if !rest.trimmingCharacters(in: CharacterSet(charactersIn: "; \t\r\n")).isEmpty {
-            throw refused("more than one statement")
-        }
+        let restCode = withExtendedLifetime(state) { sqlite3_prepare_v2(db, rest, -1, &following, nil) }
+        sqlite3_finalize(following)
+        if restCode != SQLITE_OK || following != nil { throw refused("more than one statement") }
         guard sqlite3_stmt_readonly(statement) != 0 else { throw refused("a statement that writes") }
 
         let count = Int(sqlite3_column_count(statement))
         let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) }
         var rows: [[Value]] = []
+        var bytes = 0
         while true {
             let step = withExtendedLifetime(state) { sqlite3_step(statement) }
             if step == SQLITE_DONE { break }
-            if step == SQLITE_ROW && rows.count == maximumRows {
+            if step == SQLITE_ROW && (rows.count == maximumRows || bytes > maximumBytes) {
                 throw AccordError(
                     .invalidInput,
-                    "the result has more than \(maximumRows) rows; aggregate (GROUP BY) or narrow it (WHERE, LIMIT).", field: "QUERY")
+                    "the result has more than \(maximumRows) rows or \(maximumBytes / 1_000_000) MB; aggregate (GROUP BY) or narrow it (WHERE, LIMIT).",
+                    field: "QUERY")
+            }
+            if step == SQLITE_ROW && Date() > state.deadline {
+                throw AccordError(.invalidInput, "the query ran longer than \(Int(timeout)) s and was stopped; narrow it.", field: "QUERY")
             }
             guard step == SQLITE_ROW else {
                 if step == SQLITE_INTERRUPT {
@@ -165,18 +210,23 @@ public enum AuditSQL {
                 }
                 throw AccordError(.invalidInput, "the query failed: \(String(cString: sqlite3_errmsg(db))).", field: "QUERY")
             }
-            rows.append(
-                (0..<count).map { index in
-                    let column = Int32(index)
-                    switch sqlite3_column_type(statement, column) {
-                    case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
-                    case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, column))
-                    case SQLITE_NULL: return .null
-                    default:
-                        guard let text = sqlite3_column_text(statement, column) else { return .null }
-                        return .text(String(cString: text))
-                    }
-                })
+            let row: [Value] = (0..<count).map { index in
+                let column = Int32(index)
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
+                case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, column))
+                case SQLITE_NULL: return .null
+                case SQLITE_BLOB:
+                    let count = Int(sqlite3_column_bytes(statement, column))
+                    guard let base = sqlite3_column_blob(statement, column), count > 0 else { return .blob("") }
+                    return .blob(Hex.lowercase(UnsafeRawBufferPointer(start: base, count: count)))
+                default:
+                    guard let text = sqlite3_column_text(statement, column) else { return .null }
+                    return .text(String(cString: text))
+                }
+            }
+            bytes += row.reduce(0) { $0 + $1.size }
+            rows.append(row)
         }
         return Result(columns: columns, rows: rows)
     }
@@ -185,6 +235,8 @@ public enum AuditSQL {
     public static let maximumValueBytes = 1_000_000
     /// The most rows a result may have by default.
     public static let defaultMaximumRows = 2_000_000
+    /// The most a result may hold in memory, about (200 MB).
+    public static let maximumResultBytes = 200_000_000
 
     static func refused(_ what: String) -> AccordError {
         AccordError(
@@ -227,9 +279,15 @@ public enum AuditSQL {
                 let name = text(second)?.lowercased() ?? ""
                 if name != "load_extension" { return SQLITE_OK }
                 refusal = "the function load_extension"
-            case SQLITE_INSERT: refusal = "INSERT"
-            case SQLITE_UPDATE: refusal = "UPDATE"
-            case SQLITE_DELETE: refusal = "DELETE"
+            case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
+                let table = text(first)?.lowercased() ?? ""
+                if table.hasPrefix("sqlite_") {
+                    refusal = "a statement that creates, changes or drops schema objects"
+                } else if table.hasPrefix("pragma_") || table.hasPrefix("json_") {
+                    refusal = "the table-valued function \(table)"
+                } else {
+                    refusal = action == SQLITE_INSERT ? "INSERT" : action == SQLITE_UPDATE ? "UPDATE" : "DELETE"
+                }
             case SQLITE_ATTACH: refusal = "ATTACH"
             case SQLITE_DETACH: refusal = "DETACH"
             case SQLITE_PRAGMA: refusal = "PRAGMA"

@@ -43,18 +43,24 @@ struct Accord: ParsableCommand {
 
     /// A usage error's message without the values that were typed: a value in the wrong place
     /// may be a name, an INS or free text, which Accord never echoes. Option names (`'--db'`)
-    /// and placeholders (`'<session>'`) stay.
-    static func redactingValues(in message: String) -> String {
-        message.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            var line = String(line)
-            line = line.replacingOccurrences(
-                of: #"The value '.*' is invalid for '"#, with: "The value given is invalid for '", options: .regularExpression)
-            line = line.replacingOccurrences(
-                of: #"(\d+ )?[Uu]nexpected arguments?:? .*$"#, with: "unexpected arguments (not shown)", options: .regularExpression)
-            line = line.replacingOccurrences(
-                of: #"Unknown option '-[^-].*'"#, with: "Unknown option (not shown)", options: .regularExpression)
-            return line
-        }.joined(separator: "\n")
+    /// and placeholders (`'<session>'`) stay. `arguments` are the command line's; every line of
+    /// a multi-line argument is also taken out wherever it appears.
+    static func redactingValues(in message: String, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
+        var text = message
+        for (pattern, replacement) in [
+            (#"(?s)The value '.*?' is invalid for '"#, "The value given is invalid for '"),
+            (#"(?s)(\d+ )?[Uu]nexpected arguments?:? .*?(?=\n(Usage|Help):|\z)"#, "unexpected arguments (not shown)"),
+            (#"(?s)does not take any value, but '.*?' was specified"#, "does not take any value, but one was given"),
+            (#"(?s)Unknown option '-[^-].*?'(?=\n|\z)"#, "Unknown option (not shown)"),
+        ] {
+            text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        for argument in arguments where argument.contains("\n") || argument.contains("\r") {
+            for line in argument.split(whereSeparator: \.isNewline) where line.trimmingCharacters(in: .whitespaces).count >= 2 {
+                text = text.replacingOccurrences(of: String(line), with: "(not shown)")
+            }
+        }
+        return text
     }
 }
 

@@ -66,7 +66,7 @@ struct AuditCommand: ParsableCommand {
         var noSuppression = false
 
         func run() throws {
-            let report = try store.openStore().participation(
+            let report = try store.openExistingStore().participation(
                 from: period.fromDate, to: period.toDate, by: by, suppression: !noSuppression)
             switch format {
             case .table: print(report.table())
@@ -94,7 +94,7 @@ struct AuditCommand: ParsableCommand {
         var format: AuditFormat = .table
 
         func run() throws {
-            let database = try store.openStore()
+            let database = try store.openExistingStore()
             try database.summariseUnsummarisedSessions()
             guard let path = database.databasePath else {
                 throw AccordError(.io, "audit sql needs a database file; give it with --db or ACCORD_DB.")
@@ -125,7 +125,7 @@ struct AuditCommand: ParsableCommand {
         var noSuppression = false
 
         func run() throws {
-            let database = try store.openStore()
+            let database = try store.openExistingStore()
             let table = try database.participation(from: period.fromDate, to: period.toDate, by: by, suppression: !noSuppression)
             let months =
                 by == .month

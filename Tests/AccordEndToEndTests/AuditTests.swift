@@ -165,4 +165,22 @@ import Testing
         #expect(!html.contains("<link") && !html.contains("<script") && !html.contains("src="))
         Self.expectNoSecrets(html, "report")
     }
+
+    /// Audit commands only read: a mistyped --db is refused, never created empty.
+    @Test func aMissingDatabaseIsRefusedNotCreated() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let typo = cli.folder.appendingPathComponent("typo.sqlite").path
+        for arguments in [
+            ["audit", "participation"], ["audit", "sql", "SELECT COUNT(*) FROM audit_sessions"],
+            ["audit", "report", "--out", cli.folder.appendingPathComponent("r.html").path],
+        ] {
+            let result = try cli.run(arguments + ["--db", typo])
+            #expect(result.status == 1, "\(arguments)")
+            #expect(
+                result.stderr
+                    == "accord: error: no database at the path given by --db or ACCORD_DB (default ./accord.sqlite); check the path.\n")
+            #expect(!FileManager.default.fileExists(atPath: typo))
+        }
+    }
 }

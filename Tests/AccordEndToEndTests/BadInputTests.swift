@@ -131,6 +131,10 @@ import Testing
             (["session", "show", "10001234567"], "Error: The value given is invalid for '<session>'\n"),
             (["session", "show", "S1", "MARCHAND"], "Error: unexpected arguments (not shown)\n"),
             (["session", "show", "S1", "-MARCHAND"], "Error: Unknown option (not shown)\n"),
+            (["session", "show", "S1\nJosiane MARCHAND"], "Error: The value given is invalid for '<session>'\n"),
+            (["note", "add", "S1", "--text", "x", "Ma voisine\nMARCHAND"], "Error: unexpected arguments (not shown)\n"),
+            (["decision", "record", "S1", "--agreed", "1\nMARCHAND"], "Error: The value given is invalid for '--agreed <n>'"),
+            (["session", "show", "S1", "--json=MARCHAND"], "Error: The option '--json' does not take any value, but one was given.\n"),
             (
                 ["audit", "participation", "--by", "MARCHAND"],
                 "Error: The value given is invalid for '--by <grouping>'. Please provide one of 'clinician', 'topic', 'month' or 'organisation'.\n"

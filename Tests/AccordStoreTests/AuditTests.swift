@@ -391,11 +391,35 @@ enum AuditDataset {
         #expect(try AuditSQL.run("SELECT length(randomblob(1000)) FROM audit_sessions LIMIT 1", path: path).rows == [[.integer(1000)]])
         #expect(
             throws: AccordError(
-                .invalidInput, "the result has more than 2 rows; aggregate (GROUP BY) or narrow it (WHERE, LIMIT).", field: "QUERY")
+                .invalidInput, "the result has more than 2 rows or 200 MB; aggregate (GROUP BY) or narrow it (WHERE, LIMIT).",
+                field: "QUERY")
         ) {
             try AuditSQL.run("SELECT session_number FROM audit_sessions", path: path, maximumRows: 2)
         }
         #expect(try AuditSQL.run("SELECT session_number FROM audit_sessions LIMIT 2", path: path, maximumRows: 2).rows.count == 2)
+        // The whole result's size is capped too (a join of big values would fill the memory).
+        #expect(
+            throws: AccordError(
+                .invalidInput, "the result has more than 2000000 rows or 1 MB; aggregate (GROUP BY) or narrow it (WHERE, LIMIT).",
+                field: "QUERY")
+        ) {
+            try AuditSQL.run(
+                "SELECT printf('%.*c', 600000, 'x') FROM audit_sessions a, audit_sessions b", path: path, maximumBytes: 1_000_000)
+        }
+    }
+
+    @Test func valuesAreShownInFullAndJoinsKeepEveryColumn() throws {
+        let (store, folder) = try AuditDataset.fileStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try store.importConsultation(start: Samples.start(), changes: [AuditDataset.option(.treatment), .sessionClosed])
+        let path = try #require(store.databasePath)
+        let values = try AuditSQL.run(
+            "SELECT 1.0/3 AS third, x'00414243' AS b, 0.004 AS small, 'a' || char(27) || '[2J' AS e -- note", path: path)
+        #expect(values.csv() == "third,b,small,e\n0.3333333333333333,x'00414243',0.004,a\u{1b}[2J")
+        #expect(values.table().contains("a\\u{1b}[2J"))  // the escape is shown, not sent to the terminal
+        let joined = try AuditSQL.run(
+            "SELECT s.session_number, o.session_number FROM audit_sessions s JOIN audit_options o USING (session_number)", path: path)
+        #expect(try joined.json().contains("\"session_number\" : 1,\n      \"session_number:2\" : 1"))
     }
 }
 
