@@ -26,9 +26,16 @@ extension ConsultationStore {
         count: Int, seed: UInt64, batchSize: Int = 2_000, progress: (Int) -> Void = { _ in }
     ) throws {
         try summariseUnsummarisedSessions()
+        // A real session has another topic group or another topic (a centre template named
+        // `synthetic` is not enough to pass for generated data).
         let real = try read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_session WHERE topic_group != ?", arguments: [AuditFacts.syntheticGroup])
-                ?? 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM session s LEFT JOIN audit_session a ON a.session_number = s.number
+                    WHERE a.topic_group IS NOT ? OR s.topic != ?
+                    """,
+                arguments: [AuditFacts.syntheticGroup, SyntheticSessions.topic]) ?? 0
         }
         guard real == 0 else {
             throw AccordError(
@@ -44,6 +51,7 @@ extension ConsultationStore {
             do {
                 try writer.write { db in
                     let key = try Self.chainKeyForGeneration(db, keyURL: keyURL)
+                    try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, '1')", arguments: [Self.syntheticKey])
                     for index in written..<(written + batch) {
                         try Self.writeSynthetic(generator.next(index: index, of: count), db: db, key: key, payloads: payloads)
                     }
@@ -54,6 +62,18 @@ extension ConsultationStore {
             written += batch
             progress(written)
         }
+    }
+
+    /// The metadata key that marks a database of synthetic sessions: real sessions are refused there.
+    static let syntheticKey = "synthetic_sessions"
+
+    /// Refuses to record a real session into a database of synthetic sessions.
+    static func refuseRealSessionIfSynthetic(_ db: Database) throws {
+        guard try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [syntheticKey]) == "1" else { return }
+        throw AccordError(
+            .conflict,
+            "this database holds synthetic sessions (accord audit generate); record real sessions in another database (--db or ACCORD_DB)."
+        )
     }
 
     /// The chain key; created only for a database without events.

@@ -35,11 +35,7 @@ public struct IdentityDiscrepancy: Sendable, Hashable {
 
     /// The warning printed for it: the session and the traits' names, no value.
     public var warning: String {
-        let list =
-            traits.count == 1
-            ? traits[0] : traits.dropLast().joined(separator: ", ") + " and " + traits.last!
-        return
-            "the same INS is recorded in session \(session) with a different \(list); check the patient's identity (identity vigilance) before going on."
+        "the same INS is recorded in session \(session) with other identity traits (\(traits.joined(separator: ", "))); check the patient's identity (identity vigilance) before going on."
     }
 }
 

@@ -114,7 +114,8 @@ public struct ConsultationStore: Sendable {
     ///   (`busy`) when another writer holds the database past the busy timeout.
     public func startSession(_ start: SessionStart, author: String? = nil) throws -> SessionID {
         try write { recorder in
-            try recorder.startSession(start, author: author ?? start.clinicianID)
+            try Self.refuseRealSessionIfSynthetic(recorder.db)
+            return try recorder.startSession(start, author: author ?? start.clinicianID)
         }
     }
 
@@ -142,6 +143,7 @@ public struct ConsultationStore: Sendable {
     /// - Throws: the first `AccordError` any step throws; nothing is written then.
     public func importConsultation(start: SessionStart, changes: [Change], author: String? = nil) throws -> SessionID {
         try write { recorder in
+            try Self.refuseRealSessionIfSynthetic(recorder.db)
             let id = try recorder.startSession(start, author: author ?? start.clinicianID)
             for change in changes {
                 _ = try recorder.record(change, in: id, author: author, reason: nil)

@@ -76,9 +76,15 @@ public struct SafeXMLParser: Sendable {
         return document
     }
 
+    /// libxml2's message without its `line N:` prefix and without the text it quotes (an
+    /// entity reference such as `&Name;` in a document is reported as `Entity 'Name' not
+    /// defined`): quoted parts of two characters or more become `'…'`.
     static func strippingLine(_ message: String) -> String {
-        guard message.hasPrefix("line "), let colon = message.firstIndex(of: ":") else { return message }
-        return String(message[message.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        var text = message
+        if message.hasPrefix("line "), let colon = message.firstIndex(of: ":") {
+            text = String(message[message.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        }
+        return text.replacingOccurrences(of: #"'[^'\n]{2,}'"#, with: "'…'", options: .regularExpression)
     }
 }
 

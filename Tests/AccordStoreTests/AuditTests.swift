@@ -447,5 +447,21 @@ enum AuditDataset {
         _ = try real.importConsultation(start: Samples.start(), changes: [])
         #expect(throws: AccordError.self) { try real.generateSyntheticSessions(count: 1, seed: 1) }
         #expect(try real.sessions().count == 1)
+        // A real session whose template happens to be called `synthetic` is still real.
+        let disguised = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        var start = Samples.start()
+        start.template = "synthetic@2"
+        _ = try disguised.startSession(start)
+        #expect(throws: AccordError.self) { try disguised.generateSyntheticSessions(count: 1, seed: 1) }
+        #expect(try disguised.sessions().count == 1)
+        // And no real session goes into a database of synthetic sessions.
+        #expect(
+            throws: AccordError(
+                .conflict,
+                "this database holds synthetic sessions (accord audit generate); record real sessions in another database (--db or ACCORD_DB)."
+            )
+        ) { try store.startSession(Samples.start()) }
+        #expect(throws: AccordError.self) { try store.importConsultation(start: Samples.start(), changes: []) }
+        #expect(try store.sessions().count == 300)
     }
 }

@@ -112,7 +112,7 @@ import Testing
             ])
         #expect(
             found[0].warning
-                == "the same INS is recorded in session S1 with a different birth date and sex; check the patient's identity (identity vigilance) before going on."
+                == "the same INS is recorded in session S1 with other identity traits (birth date, sex); check the patient's identity (identity vigilance) before going on."
         )
         // Another patient: not compared.
         let corsican = try store.startSession(Samples.start(Samples.corsicanIdentity))

@@ -48,6 +48,10 @@ struct SafeXMLParserTests {
         #expect(error?.code == .invalidInput)
         #expect(error?.message.contains("line 3") == true)
         #expect(error?.message.contains("secret-value") == false)
+        // An undefined entity: libxml2 quotes its name, which is the document's text.
+        let entity = #expect(throws: AccordError.self) { try SafeXMLParser().wellFormed(Data("<r>Mme &Josiane; D.</r>".utf8)) }
+        #expect(entity?.message.contains("Josiane") == false)
+        #expect(entity?.message.contains("'…'") == true)
     }
 
     @Test("the reader evaluates XPath with the hl7 prefix")
