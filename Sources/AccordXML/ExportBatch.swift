@@ -126,12 +126,7 @@ public struct BatchExport {
         let lock = try Self.lock(folder)
         defer { close(lock) }
         let held = try ExportFolder(folder)
-        if let other = held.profiles.first(where: { $0 != versionKey }) {
-            throw AccordError(
-                .conflict,
-                "the folder \(folder.path) already holds documents of profile \(other); export profile \(versionKey) into another folder.",
-                field: "--out")
-        }
+        try held.checkAccepts(versionKey: versionKey, pseudonymKeyID: pseudonymKey?.keyID)
         let head = try source.chainHead()
         var selection = ExportManifest.Selection()
         if closedFrom == nil && through == nil { selection.all = true }
@@ -140,7 +135,8 @@ public struct BatchExport {
         let manifest = try ManifestWriter(
             folder: folder,
             header: ExportManifest(
-                format: ExportManifest.formatName, profile: profile.name, pseudonymised: pseudonymised, selection: selection,
+                format: ExportManifest.formatName, profile: profile.name, pseudonymised: pseudonymised,
+                pseudonymKeyID: pseudonymKey?.keyID, selection: selection,
                 startedAt: UTCInstant.format(exportedAt), chainHead: head, documents: []))
         var summary = ExportManifest.Summary()
         report(.started(total: try source.closedSessionCount(closedFrom: closedFrom, through: through)))

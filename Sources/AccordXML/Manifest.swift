@@ -137,6 +137,8 @@ public struct ExportManifest: Sendable, Hashable, Codable {
     public var profile: String
     /// Whether the documents are pseudonymised.
     public var pseudonymised: Bool
+    /// The pseudonymisation key's fingerprint (``PseudonymKey/keyID``), for pseudonymised runs.
+    public var pseudonymKeyID: String? = nil
     /// What the run selected.
     public var selection: Selection
     /// When the run started (UTC).
@@ -153,7 +155,8 @@ public struct ExportManifest: Sendable, Hashable, Codable {
     public var interrupted: String?
 
     enum CodingKeys: String, CodingKey {
-        case format, profile, pseudonymised, selection, startedAt = "started_at", chainHead = "chain_head", documents, summary
+        case format, profile, pseudonymised, pseudonymKeyID = "pseudonym_key_id", selection, startedAt = "started_at"
+        case chainHead = "chain_head", documents, summary
         case finishedAt = "finished_at", interrupted
     }
 
@@ -179,6 +182,8 @@ public struct ExportFolder: Sendable {
     public private(set) var files: Set<String> = []
     /// The profiles (with `+pseudonymised`) of the folder's runs.
     public private(set) var profiles: Set<String> = []
+    /// The fingerprints of the pseudonymisation keys of the folder's runs.
+    public private(set) var pseudonymKeyIDs: Set<String> = []
 
     /// Reads every `manifest-*.json` of `url` (one at a time); an absent folder holds nothing.
     /// - Throws: `AccordError` (`io`) when a manifest cannot be read.
@@ -187,10 +192,30 @@ public struct ExportFolder: Sendable {
         for manifestURL in try ExportFolder.manifests(in: url) {
             let manifest = try ExportManifest.read(manifestURL)
             profiles.insert(manifest.pseudonymised ? "\(manifest.profile)+pseudonymised" : manifest.profile)
+            if let keyID = manifest.pseudonymKeyID { pseudonymKeyIDs.insert(keyID) }
             for entry in manifest.documents {
                 guard let file = entry.file, entry.validation.result != "failed" else { continue }
                 if FileManager.default.fileExists(atPath: url.appendingPathComponent(file).path) { files.insert(file) }
             }
+        }
+    }
+
+    /// Refuses to add documents of profile `versionKey` (`cda-fr`, `cda-fr+pseudonymised`…), made
+    /// with the pseudonymisation key `keyID` when pseudonymised, to a folder whose runs made
+    /// another kind, or used another key.
+    /// - Throws: `AccordError` (`conflict`) naming the profile or saying the key differs.
+    public func checkAccepts(versionKey: String, pseudonymKeyID keyID: String?) throws {
+        if let other = profiles.first(where: { $0 != versionKey }) {
+            throw AccordError(
+                .conflict,
+                "the folder \(url.path) already holds documents of profile \(other); export profile \(versionKey) into another folder.",
+                field: "--out")
+        }
+        if let keyID, pseudonymKeyIDs.contains(where: { $0 != keyID }) {
+            throw AccordError(
+                .conflict,
+                "the folder \(url.path) holds documents pseudonymised with another key (a patient would have two pseudonyms there); export into another folder, or use that key.",
+                field: "--out")
         }
     }
 

@@ -61,6 +61,13 @@ public struct PseudonymKey: Sendable, CustomStringConvertible {
         try self.init(bytes: bytes)
     }
 
+    /// A short public fingerprint of the key (16 hexadecimal digits of HMAC-SHA256 under the key
+    /// of a fixed text), written in manifests so that one folder never mixes documents made
+    /// with two keys (the same patient would have two pseudonyms). It reveals nothing of the key.
+    public var keyID: String {
+        String(pseudonym("key-id", domain: "ACCORD-PSEUDONYM-KEY").prefix(16))
+    }
+
     /// The pseudonym of a value: HMAC-SHA256 under the key of `domain` + `:` + `value`, as 64
     /// lowercase hexadecimal characters. The domain (`INS`, `IPP`, `RCP`) keeps pseudonyms of
     /// different identifiers apart.

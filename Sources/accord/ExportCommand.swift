@@ -136,6 +136,9 @@ struct ExportCommand: ParsableCommand {
         let centre = try centreSettings(database)
         let schema = try exportProfile.schema(SchemaLocator.locate(option: schemas))
         let versionKey = exportProfile.versionKey(pseudonymised: key != nil)
+        // The same rule as a batch run: no identified document into a folder of pseudonymised
+        // runs (or the other way round), no second pseudonymisation key.
+        try ExportFolder(URL(fileURLWithPath: out, isDirectory: true)).checkAccepts(versionKey: versionKey, pseudonymKeyID: key?.keyID)
         let version = try database.documentVersion(for: consultation, profile: versionKey)
         let exportedAt = try AccordClock.fromEnvironment().now()
         let input = exportProfile.input(

@@ -279,6 +279,24 @@ import Testing
         let mixed = try cli.run(["export", "--all", "--out", out.appendingPathComponent("cda-fr").path], environment: Self.environment())
         #expect(mixed.status == 1)
         #expect(mixed.stderr.contains("already holds documents of profile cda-fr+pseudonymised"))
+        // Nor one at a time, and no document made with another key (two pseudonyms for one patient).
+        let one = try cli.run(["export", "S1", "--out", out.appendingPathComponent("cda-fr").path], environment: Self.environment())
+        #expect(one.status == 1)
+        #expect(one.stderr.contains("already holds documents of profile cda-fr+pseudonymised"))
+        let keyID = try #require(try Self.manifests(out.appendingPathComponent("cda-fr")).first?.pseudonymKeyID)
+        #expect(keyID.count == 16 && keyID.allSatisfy(\.isHexDigit))
+        let otherKey = cli.folder.appendingPathComponent("other.key")
+        try Data((0..<32).map { UInt8(($0 * 11) % 256) }).write(to: otherKey)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: otherKey.path)
+        for arguments in [["--all"], ["S1"]] {
+            let otherRun = try cli.run(
+                ["export"] + arguments + [
+                    "--pseudonymise", "--pseudonym-key", otherKey.path, "--out", out.appendingPathComponent("cda-fr").path,
+                ],
+                environment: Self.environment())
+            #expect(otherRun.status == 1, "\(arguments)")
+            #expect(otherRun.stderr.contains("holds documents pseudonymised with another key"), "\(arguments)")
+        }
         // One document at a time, the names differ: an identified export never replaces a
         // pseudonymised one (nor the other way round).
         let single = out.appendingPathComponent("single")
