@@ -15,7 +15,13 @@ public enum AuditReport {
     ///   - generatedAt: when the report was made (UTC instant).
     /// - Returns: the HTML document, UTF-8.
     public static func html(table: ParticipationReport, months: ParticipationReport, generatedAt: Date) -> String {
-        let period = "closing days \(table.from?.description ?? "(first)") to \(table.to?.description ?? "(last)")"
+        let period: String
+        switch (table.from, table.to) {
+        case (nil, nil): period = "every closing day"
+        case (let from?, nil): period = "closing days from \(from)"
+        case (nil, let to?): period = "closing days up to \(to)"
+        case (let from?, let to?): period = "closing days \(from) to \(to)"
+        }
         var html = """
             <!DOCTYPE html>
             <html lang="en">

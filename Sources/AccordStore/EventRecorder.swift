@@ -12,6 +12,8 @@ struct EventRecorder {
     var payloadCache: PayloadCache?
 
     private static let encoder = AccordJSON.encoder()
+    /// How far before a session's last change the clock may read (seconds) before changes are refused.
+    static let clockTolerance: TimeInterval = 60
     private static let decoder = AccordJSON.decoder()
 
     mutating func startSession(_ start: SessionStart, author: String) throws -> SessionID {
@@ -35,6 +37,13 @@ struct EventRecorder {
 
     mutating func record(_ change: Change, in id: SessionID, author: String?, reason: String?) throws -> Consultation {
         var consultation = try Self.consultation(id, db)
+        // Instants only go forward in a session (a minute of tolerance for a clock set back).
+        if clock.now() < consultation.lastChangedAt.addingTimeInterval(-Self.clockTolerance) {
+            throw AccordError(
+                .conflict,
+                "the clock reads an instant before the last change of session \(id) (\(UTCInstant.format(consultation.lastChangedAt))); check the system clock or ACCORD_NOW (nothing was recorded)."
+            )
+        }
         try change.validate(today: CalendarDate(utcDayOf: clock.now()))
         if let reason, reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw AccordError.invalid("--reason", "is empty", accepted: "why the record changes, in words")

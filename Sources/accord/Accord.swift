@@ -36,7 +36,8 @@ struct Accord: ParsableCommand {
         } catch {
             // Help and version requests, then usage errors with any value typed redacted.
             guard exitCode(for: error) != .success else { exit(withError: error) }
-            FileHandle.standardError.write(Data((redactingValues(in: fullMessage(for: error)) + "\n").utf8))
+            let message = redactingValues(in: fullMessage(for: error))
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             Foundation.exit(exitCode(for: error).rawValue)
         }
     }

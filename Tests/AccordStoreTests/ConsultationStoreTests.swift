@@ -119,3 +119,23 @@ import Testing
         #expect(try store.identityDiscrepancies(of: corsican) == [])
     }
 }
+
+@Suite struct ClockOrderTests {
+    @Test func changesBeforeTheSessionsLastChangeAreRefused() throws {
+        let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        let id = try store.startSession(Samples.start())
+        try store.record(.noteAdded(text: "à l'heure"), in: id)
+        let before = store.withClock(.fixed(at: Samples.instant.addingTimeInterval(-3600)))
+        #expect(
+            throws: AccordError(
+                .conflict,
+                "the clock reads an instant before the last change of session S1 (\(UTCInstant.format(Samples.instant))); check the system clock or ACCORD_NOW (nothing was recorded)."
+            )
+        ) { try before.record(.sessionClosed, in: id) }
+        #expect(try store.consultation(id).status == .open)
+        // A clock set back by less than a minute is tolerated.
+        let slightly = store.withClock(.fixed(at: Samples.instant.addingTimeInterval(-30)))
+        try slightly.record(.sessionClosed, in: id)
+        #expect(try store.consultation(id).status == .closed)
+    }
+}
