@@ -111,7 +111,8 @@ public struct ConsultationStore: Sendable {
     ///   - author: who records it (an IdNat_PS); `nil`: the clinician.
     /// - Returns: the new session's id.
     /// - Throws: `AccordError` (`invalidInput`) naming the first field that fails its check;
-    ///   (`busy`) when another writer holds the database past the busy timeout.
+    ///   (`conflict`) in a database of synthetic sessions; (`busy`) when another writer holds
+    ///   the database past the busy timeout.
     public func startSession(_ start: SessionStart, author: String? = nil) throws -> SessionID {
         try write { recorder in
             try Self.refuseRealSessionIfSynthetic(recorder.db)
@@ -128,8 +129,9 @@ public struct ConsultationStore: Sendable {
     ///   - reason: why; required once the session is closed (the change is then an amendment).
     /// - Returns: the consultation after the change.
     /// - Throws: `AccordError`: `notFound` for an unknown session, option, participant or
-    ///   entry; `conflict` when the session is closed and no reason is given, or the change does
-    ///   not fit; `invalidInput` for a malformed field; `busy`.
+    ///   entry; `conflict` when the session is closed and no reason is given, the change does
+    ///   not fit, or the clock reads more than a minute before the session's last change;
+    ///   `invalidInput` for a malformed field; `busy`.
     @discardableResult
     public func record(_ change: Change, in session: SessionID, author: String? = nil, reason: String? = nil) throws -> Consultation {
         try write { recorder in
@@ -140,7 +142,8 @@ public struct ConsultationStore: Sendable {
     /// Records a whole consultation in one transaction: its start, then each change in order.
     ///
     /// - Returns: the new session's id.
-    /// - Throws: the first `AccordError` any step throws; nothing is written then.
+    /// - Throws: the first `AccordError` any step throws (`conflict` in a database of synthetic
+    ///   sessions); nothing is written then.
     public func importConsultation(start: SessionStart, changes: [Change], author: String? = nil) throws -> SessionID {
         try write { recorder in
             try Self.refuseRealSessionIfSynthetic(recorder.db)
