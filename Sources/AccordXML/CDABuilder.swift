@@ -588,28 +588,11 @@ struct CDABuilder {
     private func instrumentsSection() {
         let responses = consultation.instruments.filter { !$0.withdrawn }
         guard !responses.isEmpty else { return }
-        let respondents: [Respondent: String] = [.patient: "patient", .clinician: "clinicien", .observer: "observateur"]
         section(local: ("section-instruments", "Questionnaires de décision partagée"), title: "Questionnaires") {
             writer.startElement("text")
             writer.startElement("list")
             for response in responses {
-                let instrument = response.instrument.instrument
-                var text = "\(instrument.name) (version \(response.version), \(respondents[response.respondent]!)) : "
-                if let score = response.score.formatted {
-                    text += "score \(score) (\(instrument.scoreRange))"
-                } else if case .letter(let letter)? = response.answers.first {
-                    text += "réponse \(letter)"
-                } else {
-                    text += "pas de score (réponses incomplètes)"
-                }
-                let subscores = response.score.subscores.keys.sorted().compactMap { name in
-                    response.score.formattedSubscore(name).map { "\(name) \($0)" }
-                }
-                if !subscores.isEmpty { text += " ; sous-scores : " + subscores.joined(separator: ", ") }
-                if !response.score.flags.isEmpty { text += " ; " + response.score.flags.joined(separator: ", ") }
-                if !response.score.confirmed { text += " ; règle de score non confirmée" }
-                if response.followUp { text += " ; recueilli après la consultation" }
-                writer.element("item", text: text)
+                writer.element("item", text: response.narrativeLine)
             }
             writer.endElement()
             writer.endElement()

@@ -246,33 +246,11 @@ extension FHIRBuilder {
         }
     }
 
-    /// One line per instrument response, as the CDA export words it.
-    static func instrumentLine(_ response: InstrumentResponse) -> String {
-        let instrument = response.instrument.instrument
-        let respondents: [Respondent: String] = [.patient: "patient", .clinician: "clinicien", .observer: "observateur"]
-        var text = "\(instrument.name) (version \(response.version), \(respondents[response.respondent]!)) : "
-        if let score = response.score.formatted {
-            text += "score \(score) (\(instrument.scoreRange))"
-        } else if case .letter(let letter)? = response.answers.first {
-            text += "réponse \(letter)"
-        } else {
-            text += "pas de score (réponses incomplètes)"
-        }
-        let subscores = response.score.subscores.keys.sorted().compactMap { name in
-            response.score.formattedSubscore(name).map { "\(name) \($0)" }
-        }
-        if !subscores.isEmpty { text += " ; sous-scores : " + subscores.joined(separator: ", ") }
-        if !response.score.flags.isEmpty { text += " ; " + response.score.flags.joined(separator: ", ") }
-        if !response.score.confirmed { text += " ; règle de score non confirmée" }
-        if response.followUp { text += " ; recueilli après la consultation" }
-        return text
-    }
-
     private func instrumentsSection() {
         guard !activeInstruments.isEmpty else { return }
         let entries = activeInstruments.map { "QuestionnaireResponse/\($0.entry.rawValue)" }
         section(local: ("section-instruments", "Questionnaires de décision partagée"), title: "Questionnaires", entries: entries) {
-            list(activeInstruments.map(Self.instrumentLine))
+            list(activeInstruments.map(\.narrativeLine))
         }
     }
 

@@ -350,7 +350,7 @@ extension FHIRBuilder {
     /// precision), subscores `score-<name>`, flags item `flags`.
     func questionnaireResponse(_ response: InstrumentResponse) {
         entry("QuestionnaireResponse/\(response.entry.rawValue)", type: "QuestionnaireResponse") {
-            narrative(paragraphs: [Self.instrumentLine(response), "Réponses : \(InstrumentAnswer.text(response.answers))"])
+            narrative(paragraphs: [response.narrativeLine, "Réponses : \(InstrumentAnswer.text(response.answers))"])
             entryIdentifier(response.entry)
             value("questionnaire", FHIRExporter.questionnaireURL(response.instrument, version: response.version))
             value("status", response.score.complete ? "completed" : "in-progress")

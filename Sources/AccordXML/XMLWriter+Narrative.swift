@@ -30,3 +30,29 @@ extension XMLWriter {
         endElement()
     }
 }
+
+extension InstrumentResponse {
+    /// The response in one line of French for the narratives of the CDA and FHIR documents:
+    /// instrument, version, respondent, then its score (with the range), the CPS letter, or
+    /// that the answers are incomplete; subscores, flags, an unconfirmed rule, a follow-up.
+    var narrativeLine: String {
+        let definition = instrument.instrument
+        let respondents: [Respondent: String] = [.patient: "patient", .clinician: "clinicien", .observer: "observateur"]
+        var text = "\(definition.name) (version \(version), \(respondents[respondent]!)) : "
+        if let formatted = score.formatted {
+            text += "score \(formatted) (\(definition.scoreRange))"
+        } else if case .letter(let letter)? = answers.first {
+            text += "réponse \(letter)"
+        } else {
+            text += "pas de score (réponses incomplètes)"
+        }
+        let subscores = score.subscores.keys.sorted().compactMap { name in
+            score.formattedSubscore(name).map { "\(name) \($0)" }
+        }
+        if !subscores.isEmpty { text += " ; sous-scores : " + subscores.joined(separator: ", ") }
+        if !score.flags.isEmpty { text += " ; " + score.flags.joined(separator: ", ") }
+        if !score.confirmed { text += " ; règle de score non confirmée" }
+        if followUp { text += " ; recueilli après la consultation" }
+        return text
+    }
+}
