@@ -104,6 +104,17 @@ public struct MustacheProfile: Sendable {
                 field: "--profile")
         }
         try lint(pattern, file: "profile.yaml (file_name)", profile: name)
+        // One file per session and version: both must be in the name, and nothing else than
+        // the four names a file name can use (an unknown one would give an empty part).
+        let tags = Set(
+            pattern.matches(of: #/\{\{\s*([^}]*?)\s*\}\}/#).map { String($0.output.1) })
+        let unknown = tags.subtracting(["session", "version", "profile", "format"])
+        guard tags.contains("session"), tags.contains("version"), unknown.isEmpty else {
+            throw AccordError(
+                .invalidInput,
+                "the file_name of export profile \(name) must hold {{session}} and {{version}} (so that each document has its own file) and no other tag than {{profile}} and {{format}}; e.g. \"{{session}}-v{{version}}.xml\".",
+                field: "--profile")
+        }
         let fileNameTemplate: MustacheTemplate
         do {
             fileNameTemplate = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + pattern)
@@ -127,18 +138,11 @@ public struct MustacheProfile: Sendable {
     public static func searchFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
         var folders: [URL] = []
         if let path = environment[environmentVariable], !path.isEmpty { folders.append(URL(fileURLWithPath: path, isDirectory: true)) }
-        if let executable = CommandLine.arguments.first, !executable.isEmpty {
-            var url = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-            while url.path != "/" && !url.path.isEmpty {
-                let candidate = url.appendingPathComponent("Exports", isDirectory: true)
-                var isFolder: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isFolder), isFolder.boolValue {
-                    folders.append(candidate)
-                    break
-                }
-                url = url.deletingLastPathComponent()
-            }
+        let installed = Installation.folder(named: "Exports") { candidate in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isFolder) && isFolder.boolValue
         }
+        if let installed { folders.append(installed) }
         folders.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Exports", isDirectory: true))
         return folders
     }

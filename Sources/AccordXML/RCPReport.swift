@@ -114,10 +114,10 @@ public struct RCPReport: Sendable, Hashable {
     /// Whether the board proposed surveillance (an option of kind `active-surveillance`).
     public var surveillanceProposed: Bool { options.contains { $0.kind == .activeSurveillance } }
 
-    /// The topic used when none is given: `Décision de traitement après la RCP du YYYY-MM-DD`.
-    public var defaultTopic: String {
-        "Décision de traitement après la RCP" + (meetingDate.map { " du \($0)" } ?? "")
-    }
+    /// The topic used when none is given: `Décision de traitement après la RCP`. The meeting
+    /// date is recorded as a date of its own (shifted in pseudonymised exports); a date written
+    /// into the topic's text would be kept there as it is.
+    public var defaultTopic: String { "Décision de traitement après la RCP" }
 
     public init(
         documentID: InstanceIdentifier, setID: InstanceIdentifier? = nil, title: String? = nil, meetingDate: CalendarDate? = nil,

@@ -110,11 +110,24 @@ import Testing
         #expect(error.message.contains("unknown key shcema"))
     }
 
+    /// A file name must tell sessions and versions apart, with known tags only: a batch would
+    /// otherwise write every document into one file.
+    @Test(arguments: ["fixed.xml", "{{session}}.xml", "{{session}}-v{{version}}-{{patient.birth_family_name}}.xml"])
+    func fileNamesMustHoldTheSessionAndVersion(_ pattern: String) throws {
+        let folder = try Self.customProfile(template: "<a/>", fileName: pattern)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let error = try #require(throws: AccordError.self) { try MustacheProfile.load(from: folder) }
+        #expect(error.message.contains("must hold {{session}} and {{version}}"))
+        let fine = try Self.customProfile(template: "<a/>", fileName: "{{profile}}-{{session}}.v{{ version }}.xml")
+        defer { try? FileManager.default.removeItem(at: fine.deletingLastPathComponent()) }
+        #expect(try MustacheProfile.load(from: fine).fileName(session: SessionID(number: 3), version: 2) == "tiny-S3.v2.xml")
+    }
+
     /// A profile `tiny` in a fresh folder: `ROOT/tiny/profile.yaml` + `doc.mustache`.
-    static func customProfile(template: String, extra: String = "") throws -> URL {
+    static func customProfile(template: String, extra: String = "", fileName: String = "{{session}}-v{{version}}.xml") throws -> URL {
         let folder = try CDAFixtures.temporaryFolder().appendingPathComponent("tiny", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try "format: tiny/1\ntemplate: doc.mustache\nfile_name: \"{{session}}-v{{version}}.xml\"\n\(extra)".write(
+        try "format: tiny/1\ntemplate: doc.mustache\nfile_name: \"\(fileName)\"\n\(extra)".write(
             to: folder.appendingPathComponent("profile.yaml"), atomically: true, encoding: .utf8)
         try template.write(to: folder.appendingPathComponent("doc.mustache"), atomically: true, encoding: .utf8)
         return folder

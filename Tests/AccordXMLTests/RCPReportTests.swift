@@ -152,7 +152,8 @@ enum RCPReportFixtures {
         #expect(start.patient == report.patient)
         #expect(start.ipp == report.ipp)
         #expect(start.organisationFINESS == "490000049")
-        #expect(start.topic == "Décision de traitement après la RCP du 2019-02-18")
+        #expect(start.topic == "Décision de traitement après la RCP")  // no date in free text: the date is its own field
+        #expect(start.rcp?.meetingDate == CalendarDate("2019-02-18"))
         #expect(start.condition?.origin == "rcp")
         #expect(start.condition?.code == "C50.2")
         #expect(

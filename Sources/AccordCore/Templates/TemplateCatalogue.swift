@@ -73,14 +73,7 @@ public struct TemplateCatalogue: Sendable {
         if let path = environment["ACCORD_TEMPLATES"], !path.isEmpty {
             return URL(fileURLWithPath: path, isDirectory: true)
         }
-        if let executable = CommandLine.arguments.first, !executable.isEmpty {
-            var url = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-            while url.path != "/" && !url.path.isEmpty {
-                let candidate = url.appendingPathComponent("Templates", isDirectory: true)
-                if holdsTemplates(candidate) { return candidate }
-                url = url.deletingLastPathComponent()
-            }
-        }
+        if let installed = Installation.folder(named: "Templates", accepts: holdsTemplates) { return installed }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
             .appendingPathComponent("Templates", isDirectory: true)
     }
