@@ -216,6 +216,21 @@ public struct ConsultationStore: Sendable {
         try read { db in try EventRecorder.consultation(id, db) }
     }
 
+    /// The consultation for an export, its events first checked against the event chain (a
+    /// session edited behind Accord's back is not exported).
+    /// - Returns: the consultation, and `false` when the chain key is not at hand (then nothing
+    ///   could be checked; say so).
+    /// - Throws: `AccordError` (`notFound`) for an unknown session; (`conflict`) when an event
+    ///   of the session does not match the chain.
+    public func consultationCheckedAgainstChain(_ id: SessionID) throws -> (consultation: Consultation, checked: Bool) {
+        let key = try? ChainKey.load(keyURL)
+        return try read { db in
+            let consultation = try EventRecorder.consultation(id, db)
+            if let key { try EventRecorder.checkLinks(of: id, db, key: key) }
+            return (consultation, key != nil)
+        }
+    }
+
     /// Every event of a session, in order.
     /// - Throws: `AccordError` (`notFound`) when no session has this id.
     public func events(of id: SessionID) throws -> [RecordedEvent] {

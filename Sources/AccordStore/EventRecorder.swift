@@ -36,6 +36,7 @@ struct EventRecorder {
     }
 
     mutating func record(_ change: Change, in id: SessionID, author: String?, reason: String?) throws -> Consultation {
+        try Self.checkLinks(of: id, db, key: key)
         var consultation = try Self.consultation(id, db)
         // Instants only go forward in a session (a minute of tolerance for a clock set back).
         if clock.now() < consultation.lastChangedAt.addingTimeInterval(-Self.clockTolerance) {
@@ -115,6 +116,32 @@ struct EventRecorder {
         let text = String(decoding: try Self.encoder.encode(change), as: UTF8.self)
         if let payloadCache, payloadCache.payloads.count < PayloadCache.capacity { payloadCache.payloads[change] = text }
         return text
+    }
+
+    /// Checks the chain values of one session's events against their predecessors in the log
+    /// (a few HMACs): an event of the session edited, or one before it deleted, behind Accord's
+    /// back is found before the session is changed or exported. `accord verify` checks the
+    /// whole log.
+    /// - Throws: `AccordError` (`conflict`) naming the session and the event.
+    static func checkLinks(of id: SessionID, _ db: Database, key: ChainKey) throws {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(eventColumns), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous
+                    FROM event WHERE session_number = ? ORDER BY session_seq
+                    """), arguments: [id.number])
+        for (index, row) in rows.enumerated() {
+            let content = EventContent(
+                sequence: row["seq"], sessionNumber: row["session_number"], sessionSequence: row["session_seq"],
+                recordedAt: row["recorded_at"], author: row["author"], kind: row["kind"], payload: row["payload"], reason: row["reason"])
+            let sessionSequence: Int = row["session_seq"]
+            guard sessionSequence == index + 1, key.link(content, previous: row["previous"] ?? "") == (row["chain"] as String) else {
+                throw AccordError(
+                    .conflict,
+                    "event \(content.sequence) of session \(id) does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was recorded or exported)."
+                )
+            }
+        }
     }
 
     // MARK: - Reading

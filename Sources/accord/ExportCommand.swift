@@ -128,7 +128,8 @@ struct ExportCommand: ParsableCommand {
     // MARK: - One session
 
     private func exportOne(_ id: SessionID, profile exportProfile: ExportProfile, key: PseudonymKey?, database: ConsultationStore) throws {
-        let consultation = try database.consultation(id)
+        let (consultation, checked) = try database.consultationCheckedAgainstChain(id)
+        if !checked { Terminal.warning(StoreExportSource.uncheckedWarning) }
         guard consultation.status == .closed else {
             throw AccordError(
                 .conflict, "session \(id) is still open; close it with `accord session close \(id)` before exporting.")
@@ -239,7 +240,23 @@ struct StoreExportSource: ExportSource {
         try store.closedSessions(closedFrom: closedFrom, through: through, after: after, limit: limit)
     }
 
-    func consultation(_ id: SessionID) throws -> Consultation { try store.consultation(id) }
+    /// Said once when the chain key is not at hand.
+    static let uncheckedWarning =
+        "the event chain's key is not at hand (ACCORD_KEY_FILE, --key-file): the sessions' events were not checked against the chain before export."
+    private let warned = Flag()
+
+    final class Flag: @unchecked Sendable { var raised = false }
+
+    init(store: ConsultationStore) { self.store = store }
+
+    func consultation(_ id: SessionID) throws -> Consultation {
+        let (consultation, checked) = try store.consultationCheckedAgainstChain(id)
+        if !checked && !warned.raised {
+            warned.raised = true
+            Terminal.warning(Self.uncheckedWarning)
+        }
+        return consultation
+    }
 
     func exportVersion(for consultation: Consultation, profile: String) throws -> ExportVersion {
         let version = try store.documentVersion(for: consultation, profile: profile)

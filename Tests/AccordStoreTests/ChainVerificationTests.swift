@@ -66,6 +66,23 @@ import Testing
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// Without running `verify`: a session whose events were edited is neither changed nor
+    /// exported; the other session is untouched and goes on.
+    @Test func anEditedSessionIsNeitherChangedNorExported() throws {
+        let store = try populate()
+        try tamper("UPDATE event SET payload = replace(payload, 'two', 'TWO') WHERE seq = 4")
+        let message =
+            "event 4 of session S2 does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was recorded or exported)."
+        #expect(throws: AccordError(.conflict, message)) { try store.record(.noteAdded(text: "four"), in: SessionID(number: 2)) }
+        #expect(throws: AccordError(.conflict, message)) { try store.consultationCheckedAgainstChain(SessionID(number: 2)) }
+        #expect(try store.consultationCheckedAgainstChain(SessionID(number: 1)).checked)
+        // An event before the session's first one deleted: its link is broken too.
+        let other = try populate()
+        try tamper("DELETE FROM event WHERE seq = 2")
+        #expect(throws: AccordError.self) { try other.consultationCheckedAgainstChain(SessionID(number: 1)) }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     @Test func anEditedAuthorTimeOrReasonIsFound() throws {
         for sql in [
             "UPDATE event SET author = '801234567897' WHERE seq = 3",
