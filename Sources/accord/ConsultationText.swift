@@ -5,7 +5,8 @@ import Foundation
 enum ConsultationText {
     static func render(_ c: Consultation) -> String {
         var out = ""
-        func line(_ text: String = "") { out += text + "\n" }
+        // A value's own line breaks stay inside its entry: continuation lines are indented.
+        func line(_ text: String = "") { out += text.replacingOccurrences(of: "\n", with: "\n      ") + "\n" }
         let start = c.start
         line("Session \(c.id) — \(c.status.rawValue)")
         line("Started:   \(UTCInstant.format(c.startedAt))" + (c.closedAt.map { "   Closed: \(UTCInstant.format($0))" } ?? ""))
@@ -49,7 +50,9 @@ enum ConsultationText {
         line()
         line("What matters to the patient:" + (c.preferences.isEmpty ? " none yet" : ""))
         for preference in c.preferences {
-            line("  \(preference.entry)  \(preference.text)" + (preference.importance.map { " (importance \($0)/5)" } ?? ""))
+            line(
+                "  \(preference.entry)  \(preference.text)" + (preference.importance.map { " (importance \($0)/5)" } ?? "")
+                    + (preference.withdrawn ? " — withdrawn" : ""))
         }
         line()
         if c.decisions.isEmpty {
@@ -57,7 +60,7 @@ enum ConsultationText {
         } else {
             line("Decision:")
             for decision in c.decisions {
-                let current = decision == c.decision ? "" : " — replaced"
+                let current = decision.withdrawn ? " — withdrawn" : decision == c.decision ? "" : " — replaced"
                 line(
                     "  \(decision.entry)  \(describe(decision.outcome, c))"
                         + (decision.takenBy.isEmpty ? "" : ", by \(decision.takenBy.map(\.rawValue).joined(separator: " "))")
@@ -100,7 +103,7 @@ enum ConsultationText {
         if !c.notes.isEmpty {
             line()
             line("Notes:")
-            for note in c.notes { line("  \(note.entry)  \(note.text)") }
+            for note in c.notes { line("  \(note.entry)  \(note.text)" + (note.withdrawn ? " — withdrawn" : "")) }
         }
         return out
     }

@@ -57,6 +57,15 @@ import Testing
         #expect(lines[11].hasSuffix("note-added\tadded N2: Le patient a rappelé.\tamendment: appel reçu après la consultation"))
         #expect(lines[12].hasSuffix("entry-withdrawn\twithdrew M2\tamendment: mal compris"))
         #expect(lines[0].hasPrefix("1\tS1#1\t2026-03-02T09:30:00Z\t810123456781\tsession-started"))
+        #expect(try cli.run(["note", "add", "S1", "--text", "Deux lignes\nla seconde", "--reason", "essai"]).status == 0)
+        #expect(try cli.run(["entry", "withdraw", "S1", "N3", "--reason", "doublon"]).status == 0)
+        // The text view marks withdrawn preferences and notes, and keeps a note's lines inside it.
+        let shown = try cli.run(["session", "show", "S1"]).stdout
+        #expect(
+            shown.contains("  M2  ") && shown.split(separator: "\n").contains { $0.hasPrefix("  M2  ") && $0.hasSuffix(" — withdrawn") })
+        #expect(shown.contains("  N3  Deux lignes\n      la seconde — withdrawn\n"))
+        #expect(!shown.split(separator: "\n").contains { $0.hasPrefix("  N2  ") && $0.hasSuffix("withdrawn") })
+        #expect(try cli.run(["entry", "withdraw", "S1", "N3", "--reason", "doublon"]).status != 0)  // once only
     }
 
     @Test func verifyPrintsTheHeadAndChecksARecordedOne() throws {
