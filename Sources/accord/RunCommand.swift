@@ -56,7 +56,10 @@ struct GuidedSession {
         case skip
     }
 
-    struct Quit: Error {}
+    struct Quit: Error {
+        /// The answers ran out (rather than `quit` typed).
+        var endOfInput = false
+    }
 
     // MARK: - Input
 
@@ -71,7 +74,7 @@ struct GuidedSession {
         fflush(nil)
         guard let line = readLine(strippingNewline: true) else {
             say("")
-            throw Quit()
+            throw Quit(endOfInput: true)
         }
         let text = line.trimmingCharacters(in: .whitespaces)
         switch text.lowercased() {
@@ -140,8 +143,16 @@ struct GuidedSession {
             if resumeAt != .decision { try optionTalk() }
             try decisionTalk()
             try finish()
-        } catch is Quit {
-            if let session { say("Stopped. Session \(session) keeps everything entered; continue with `accord run --session \(session)`.") }
+        } catch let quit as Quit {
+            if let session {
+                say(
+                    "Stopped. Session \(session) keeps everything recorded so far (an entry left half-typed is not recorded); continue with `accord run --session \(session)`."
+                )
+            } else if quit.endOfInput {
+                throw AccordError(.invalidInput, "the answers ended before a session could be started; nothing was recorded.")
+            } else {
+                say("Stopped before a session was started; nothing was recorded.")
+            }
         }
     }
 

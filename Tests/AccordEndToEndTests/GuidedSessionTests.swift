@@ -100,7 +100,10 @@ import Testing
         let lines = Array(Self.answers.prefix(12)) + ["quit"]
         let result = try run(cli, lines: lines)
         #expect(result.status == 0)
-        #expect(result.stdout.contains("Stopped. Session S1 keeps everything entered; continue with `accord run --session S1`."))
+        #expect(
+            result.stdout.contains(
+                "Stopped. Session S1 keeps everything recorded so far (an entry left half-typed is not recorded); continue with `accord run --session S1`."
+            ))
         let consultation = try AccordJSON.decoder().decode(
             Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
         #expect(consultation.participants.map(\.entry.rawValue) == ["P1", "P2"])
@@ -122,6 +125,19 @@ import Testing
         let last = try AccordJSON.decoder().decode(
             Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
         #expect(last.phases.map(\.phase) == [.team, .option])
+    }
+
+    /// Answers that run out before the session starts: an error, nothing recorded.
+    @Test func answersEndingBeforeTheStartAreAnError() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let result = try run(cli, lines: ["810123456781", "Dr X", "", ""])
+        #expect(result.status == 1)
+        #expect(result.stderr == "accord: error: the answers ended before a session could be started; nothing was recorded.\n")
+        #expect(try cli.run(["session", "list"]).stdout.isEmpty)
+        let quit = try run(cli, lines: ["quit"])
+        #expect(quit.status == 0)
+        #expect(quit.stdout.contains("Stopped before a session was started; nothing was recorded."))
     }
 
     @Test func refusedAnswersAreExplainedAndAskedAgain() throws {
