@@ -175,6 +175,7 @@ public struct BatchExport {
             report(.alreadyPresent(session: id, file: file))
             return
         }
+        try ExportProfile.checkExportTime(exportedAt, of: consultation)
         let input = profile.input(
             consultation: consultation, centre: centre, exportedAt: exportedAt, version: version.version, replacing: version.replaces,
             pseudonymKey: pseudonymKey)

@@ -84,6 +84,17 @@ public struct ExportProfile: Sendable {
         return name[..<dot] + ".pseudonymised" + name[dot...]
     }
 
+    /// Refuses an export instant more than a minute before the session's last change (a clock
+    /// set back, or an old `ACCORD_NOW`): a document is never dated before what it records.
+    /// - Throws: `AccordError` (`conflict`).
+    public static func checkExportTime(_ exportedAt: Date, of consultation: Consultation) throws {
+        guard exportedAt < consultation.lastChangedAt.addingTimeInterval(-60) else { return }
+        throw AccordError(
+            .conflict,
+            "the clock reads an instant before the last change of session \(consultation.id) (\(UTCInstant.format(consultation.lastChangedAt))); check the system clock or ACCORD_NOW (nothing was exported)."
+        )
+    }
+
     /// The input of one document: the consultation (pseudonymised under `pseudonymKey` when
     /// given, with ids under `ROOT.9`), the centre, the export instant, the version and the id
     /// of the version it replaces.

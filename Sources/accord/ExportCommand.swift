@@ -142,6 +142,7 @@ struct ExportCommand: ParsableCommand {
         try ExportFolder(URL(fileURLWithPath: out, isDirectory: true)).checkAccepts(versionKey: versionKey, pseudonymKeyID: key?.keyID)
         let version = try database.documentVersion(for: consultation, profile: versionKey)
         let exportedAt = try AccordClock.fromEnvironment().now()
+        try ExportProfile.checkExportTime(exportedAt, of: consultation)
         let input = exportProfile.input(
             consultation: consultation, centre: centre, exportedAt: exportedAt, version: version.version, replacing: version.replaces,
             pseudonymKey: key)

@@ -167,4 +167,20 @@ import Testing
         )
         #expect(try cli.run(Self.start).stderr.contains("session S3 with other identity traits (birth date)"))
     }
+
+    /// A document is never dated before what it records.
+    @Test func anExportBeforeTheLastChangeIsRefused() throws {
+        let (cli, _) = try prepared()
+        defer { cli.cleanUp() }
+        let last = try cli.run(["session", "history", "S2"]).stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let instant = last.split(separator: "\t")[2]
+        let result = try cli.run(
+            ["export", "S2", "--out", cli.folder.appendingPathComponent("out").path], environment: ["ACCORD_NOW": "2020-01-01T00:00:00Z"])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.hasSuffix(
+                "accord: error: the clock reads an instant before the last change of session S2 (\(instant)); check the system clock or ACCORD_NOW (nothing was exported).\n"
+            ))
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("out").path))
+    }
 }
