@@ -26,9 +26,17 @@ public struct ChainKey: Sendable {
     }
 
     /// Reads the key at `url`; `nil` when the file does not exist.
-    /// - Throws: `AccordError` (`io`) when the file exists but is not a 32-byte key.
+    /// - Throws: `AccordError` (`io`) when the file exists but is not a 32-byte key, or when
+    ///   every user of the machine may read or write it (its group may: a key shared by the
+    ///   users of one database).
     static func load(_ url: URL) throws -> ChainKey? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        if let mode = try? FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int, mode & 0o007 != 0 {
+            throw AccordError(
+                .io,
+                "the chain key file can be used by every user of this machine (mode \(String(mode & 0o777, radix: 8))); restrict it with chmod 600 (or 640 for a group of users sharing the database) and check that it was not copied."
+            )
+        }
         guard let data = FileManager.default.contents(atPath: url.path), data.count == 32 else {
             throw AccordError(
                 .io,

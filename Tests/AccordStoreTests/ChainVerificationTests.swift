@@ -264,3 +264,24 @@ import Testing
         #expect(try store.documentVersion(for: consultation, profile: "fhir-r4").version == 1)
     }
 }
+
+@Suite struct ChainKeyModeTests {
+    @Test func aKeyEveryUserCanReadIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-keymode-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (path, key) = (folder.appendingPathComponent("a.sqlite").path, folder.appendingPathComponent("k.key").path)
+        let store = try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
+        let id = try store.startSession(Samples.start())
+        #expect(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int == 0o600)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        #expect(
+            throws: AccordError(
+                .io,
+                "the chain key file can be used by every user of this machine (mode 644); restrict it with chmod 600 (or 640 for a group of users sharing the database) and check that it was not copied."
+            )
+        ) { try store.record(.noteAdded(text: "x"), in: id) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: key)
+        try store.record(.noteAdded(text: "x"), in: id)
+    }
+}
