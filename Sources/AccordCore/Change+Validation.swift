@@ -101,7 +101,7 @@ extension SessionStart {
         try Field.optionalText(identity.usedGivenName, "--used-given-name")
         if let ipp {
             if let problem = IdentifierCheck.oid(ipp.root) {
-                throw AccordError.invalid("--ipp", "the IPP root \(problem)", accepted: "an OID")
+                throw AccordError.invalid("--ipp-root", "the IPP root \(problem)", accepted: "an OID")
             }
             try Field.text(ipp.extension_ ?? "", "--ipp", maximum: 64)
         }

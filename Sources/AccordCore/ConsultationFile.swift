@@ -175,7 +175,8 @@ public struct ConsultationFile: Sendable {
             "--patient-ins": "patient.ins", "--ins-oid": "patient.ins_oid", "--family-name": "patient.birth_family_name",
             "--given-names": "patient.birth_given_names", "--first-given-name": "patient.first_birth_given_name",
             "--birth-date": "patient.birth_date", "--birthplace": "patient.birthplace", "--used-family-name": "patient.used_family_name",
-            "--used-given-name": "patient.used_given_name", "--ipp": "patient.ipp", "--clinician-id": "clinician.id",
+            "--used-given-name": "patient.used_given_name", "--ipp": "patient.ipp", "--ipp-root": "patient.ipp_root",
+            "--clinician-id": "clinician.id",
             "--clinician-name": "clinician.name", "--clinician-function": "clinician.function",
             "--organisation-finess": "organisation_finess", "--topic": "topic", "--condition": "condition",
             "--condition-code": "condition.code", "--agreed": "decision.agreed", "--by": "decision.by",
@@ -230,8 +231,11 @@ private struct NodeReader {
         for (key, _) in mapping {
             guard let name = key.string, keys.contains(name) else {
                 let line = key.mark?.line ?? 0
+                // A key is named when it looks like one (it cannot then be a name or free text).
+                let shown = key.string.flatMap { $0.range(of: #"^[a-z][a-z0-9_]{0,39}$"#, options: .regularExpression) != nil ? $0 : nil }
                 throw AccordError.invalid(
-                    prefix.isEmpty ? "the consultation file" : prefix, "has an unknown key at line \(line)",
+                    prefix.isEmpty ? "the consultation file" : prefix,
+                    "has an unknown key" + (shown.map { " \($0)" } ?? "") + " at line \(line)",
                     accepted: "only these keys: \(keys.sorted().joined(separator: ", "))")
             }
         }

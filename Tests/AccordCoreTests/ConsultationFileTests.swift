@@ -39,6 +39,10 @@ import Testing
     @Test(arguments: [
         (
             minimal + "preferances: []\n",
+            "the consultation file: has an unknown key preferances at line 5; expected only these keys: clinician, closed, condition, decision, format, notes, options, organisation_finess, participants, patient, preferences, topic."
+        ),
+        (
+            minimal + "Marchand Luc: []\n",  // not shaped like a key: not echoed
             "the consultation file: has an unknown key at line 5; expected only these keys: clinician, closed, condition, decision, format, notes, options, organisation_finess, participants, patient, preferences, topic."
         ),
         (
