@@ -69,8 +69,9 @@ struct VerifyCommand: ParsableCommand {
         }
         let result = try store.openExistingStore().verify(head: expected)
         if let broken = result.firstBreak {
-            Terminal.error("the event chain is broken at event \(broken.sequence): \(broken.problem).")
-            if let current = result.head { print("head \(current)") }
+            // No head is printed for a broken chain: it must not be recorded as a good one.
+            let key = broken.sequence == 1 ? " (or the key file is not this database's: check --key-file or ACCORD_KEY_FILE)" : ""
+            Terminal.error("the event chain is broken at event \(broken.sequence): \(broken.problem)\(key).")
             throw ExitCode(2)
         }
         Terminal.message(
