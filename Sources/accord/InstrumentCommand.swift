@@ -53,7 +53,9 @@ struct InstrumentCommand: ParsableCommand {
             Terminal.message(
                 "Recorded \(response.entry) (\(definition.id.rawValue) \(definition.version)) in session \(session)"
                     + (response.followUp ? " as a follow-up." : ".")
-                    + (score.confirmed ? "" : " Its scoring rule is unconfirmed (see `accord instrument list`)."))
+                    + (!score.complete && score.score == nil
+                        ? " Not every item was answered: no score (see `accord instrument list` for the rule on missing items)."
+                        : score.confirmed ? "" : " Its scoring rule is unconfirmed (see `accord instrument list`)."))
             if json {
                 print(String(decoding: try AccordJSON.encoder().encode(InstrumentResult(score)), as: UTF8.self))
             } else {

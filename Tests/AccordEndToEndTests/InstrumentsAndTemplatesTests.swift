@@ -31,6 +31,13 @@ import Testing
         #expect(json?["score"] as? Double == 3)
         #expect(json?["flags"] as? [String] == ["decisional-conflict"])
         #expect(json?["version"] as? String == "2010")
+        // An unanswered item: recorded, no score, and the message says why.
+        let partial = try cli.run(["instrument", "record", "S1", "--instrument", "sdm-q-9", "--answers", "5,5,4,4,5,5,4,5,-"])
+        #expect(partial.status == 0)
+        #expect(partial.stdout == "no score (incomplete answers)\n")
+        #expect(
+            partial.stderr.hasSuffix(
+                " Not every item was answered: no score (see `accord instrument list` for the rule on missing items).\n"))
         let wrong = try cli.run(["instrument", "record", "S1", "--instrument", "sdm-q-9", "--answers", "5,5,4"])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.hasPrefix("accord: error: --answers: has 3 answers; expected 9 answers for sdm-q-9"))
