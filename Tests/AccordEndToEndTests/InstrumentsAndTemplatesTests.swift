@@ -31,8 +31,9 @@ import Testing
         #expect(json?["score"] as? Double == 3)
         #expect(json?["flags"] as? [String] == ["decisional-conflict"])
         #expect(json?["version"] as? String == "2010")
-        // An unanswered item: recorded, no score, and the message says why.
-        let partial = try cli.run(["instrument", "record", "S1", "--instrument", "sdm-q-9", "--answers", "5,5,4,4,5,5,4,5,-"])
+        // An unanswered item (in another session): recorded, no score, and the message says why.
+        #expect(try cli.run(BadInputTests.start).status == 0)
+        let partial = try cli.run(["instrument", "record", "S2", "--instrument", "sdm-q-9", "--answers", "5,5,4,4,5,5,4,5,-"])
         #expect(partial.status == 0)
         #expect(partial.stdout == "no score (incomplete answers)\n")
         #expect(
