@@ -149,7 +149,13 @@ public struct ConsultationStore: Sendable {
             try Self.refuseRealSessionIfSynthetic(recorder.db)
             let id = try recorder.startSession(start, author: author ?? start.clinicianID)
             for change in changes {
-                _ = try recorder.record(change, in: id, author: author, reason: nil)
+                do {
+                    _ = try recorder.record(change, in: id, author: author, reason: nil)
+                } catch let error as AccordError {
+                    // The session is not created when the import fails: name the consultation.
+                    throw AccordError(
+                        error.code, error.message.replacingOccurrences(of: "session \(id) ", with: "the consultation "), field: error.field)
+                }
             }
             return id
         }

@@ -106,7 +106,7 @@ import Testing
         #expect(result.status == 1)
         #expect(
             result.stderr
-                == "accord: error: in the consultation file, decision.agreed: session S3 has no option 4; expected one of 1, 2, 3 as `session show` lists them.\n"
+                == "accord: error: in the consultation file, decision.agreed: the consultation has no option 4; expected one of 1, 2, 3 as `session show` lists them.\n"
         )
         let broken = cli.folder.appendingPathComponent("broken.yaml")
         try "format: accord-consultation/1\npatient: [unclosed\n".write(to: broken, atomically: true, encoding: .utf8)
