@@ -25,7 +25,7 @@ public struct TemplateCatalogue: Sendable {
         } catch {
             throw AccordError(
                 .io, "the templates folder \(folder.path) cannot be read; set ACCORD_TEMPLATES to the folder holding the *.yaml templates.",
-                field: "--templates")
+                field: "ACCORD_TEMPLATES")
         }
         var templates: [DecisionTemplate] = []
         var problems: [TemplateProblem] = []
@@ -34,7 +34,7 @@ public struct TemplateCatalogue: Sendable {
             do {
                 text = try String(contentsOf: file, encoding: .utf8)
             } catch {
-                throw AccordError(.io, "the template file \(file.lastPathComponent) cannot be read as UTF-8 text.", field: "--templates")
+                throw AccordError(.io, "the template file \(file.lastPathComponent) cannot be read as UTF-8 text.", field: "ACCORD_TEMPLATES")
             }
             do {
                 templates.append(try DecisionTemplate.parse(text, file: file.lastPathComponent))
@@ -46,7 +46,7 @@ public struct TemplateCatalogue: Sendable {
         var seen: Set<String> = []
         for template in templates where !seen.insert(template.id).inserted {
             throw AccordError(
-                .invalidInput, "two template files share the id \(template.id); give each template its own id.", field: "--templates")
+                .invalidInput, "two template files share the id \(template.id); give each template its own id.", field: "ACCORD_TEMPLATES")
         }
         return TemplateCatalogue(templates: templates)
     }
