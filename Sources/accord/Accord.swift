@@ -27,6 +27,10 @@ struct Accord: ParsableCommand {
             handler.logLevel = ProcessInfo.processInfo.environment["ACCORD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
             return handler
         }
+        if let repeated = repeatedOption(in: Array(CommandLine.arguments.dropFirst())) {
+            Terminal.error("\(repeated) is given twice; give it once (only one of the values would be kept).")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -40,6 +44,23 @@ struct Accord: ParsableCommand {
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             Foundation.exit(exitCode(for: error).rawValue)
         }
+    }
+
+    /// Options that may be given more than once (each value kept).
+    static let repeatableOptions: Set<String> = ["--benefit", "--harm", "--by"]
+
+    /// The first option given twice that keeps one value only (argument parsing would keep the
+    /// last silently: a note typed as `--text A --text B` would lose A).
+    static func repeatedOption(in arguments: [String]) -> String? {
+        var seen: Set<String> = []
+        for argument in arguments {
+            if argument == "--" { break }
+            guard argument.hasPrefix("--"), argument.count > 2 else { continue }
+            let name = String(argument.split(separator: "=", maxSplits: 1)[0])
+            if repeatableOptions.contains(name) { continue }
+            if !seen.insert(name).inserted { return name }
+        }
+        return nil
     }
 
     /// A usage error's message without the values that were typed: a value in the wrong place

@@ -149,6 +149,13 @@ import Testing
         }
         #expect(try snapshot(cli) == before)
         #expect(try cli.run(["session", "--help"]).status == 0)
+        // A single-value option given twice would silently keep only the last value.
+        let twice = try cli.run(["note", "add", "S1", "--text", "MARCHAND a appelé", "--text=autre"])
+        #expect(twice.status == 64)
+        #expect(twice.stderr == "accord: error: --text is given twice; give it once (only one of the values would be kept).\n")
+        #expect(try snapshot(cli) == before)
+        let benefits = try cli.run(["option", "add", "S1", "--kind", "treatment", "--label", "X", "--benefit", "a", "--benefit", "b"])
+        #expect(benefits.status == 0, "\(benefits.stderr)")
     }
 
     /// Identity vigilance: the same INS with other traits than in an earlier session is

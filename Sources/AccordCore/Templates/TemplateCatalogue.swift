@@ -34,7 +34,8 @@ public struct TemplateCatalogue: Sendable {
             do {
                 text = try String(contentsOf: file, encoding: .utf8)
             } catch {
-                throw AccordError(.io, "the template file \(file.lastPathComponent) cannot be read as UTF-8 text.", field: "ACCORD_TEMPLATES")
+                throw AccordError(
+                    .io, "the template file \(file.lastPathComponent) cannot be read as UTF-8 text.", field: "ACCORD_TEMPLATES")
             }
             do {
                 templates.append(try DecisionTemplate.parse(text, file: file.lastPathComponent))
