@@ -80,7 +80,9 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("a.sqlite").path
-        let store = try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant))
+        // The key beside the database (not in the home folder: tests leave nothing behind).
+        let store = try ConsultationStore.open(
+            path: path, clock: .fixed(at: Samples.instant), keyFile: folder.appendingPathComponent("k.key").path)
         _ = try store.startSession(Samples.start())
         #expect(throws: (any Error).self) { try store.executeForTesting("UPDATE event SET author = 'x'") }
         #expect(throws: (any Error).self) { try store.executeForTesting("DELETE FROM event") }
