@@ -24,7 +24,7 @@ extension ConsultationStore {
         from: CalendarDate? = nil, to: CalendarDate? = nil, by grouping: AuditGrouping, suppression: Bool = true
     ) throws -> ParticipationReport {
         try summariseUnsummarisedSessions()
-        let totals = try read { db in try Self.groupTotals(db, from: from, to: to, grouping: grouping) }
+        let totals = try read { db in try AuditCells.totals(db, from: from, to: to, grouping: grouping) }
         return ParticipationReport(
             rows: totals.map { ParticipationRow($0, suppression: suppression) }, suppression: suppression, grouping: grouping, from: from,
             to: to)
@@ -81,10 +81,6 @@ extension ConsultationStore {
         case .month: "closed_month"
         case .organisation: "organisation_finess"
         }
-    }
-
-    static func groupTotals(_ db: Database, from: CalendarDate?, to: CalendarDate?, grouping: AuditGrouping) throws -> [AuditGroupTotals] {
-        try AuditCells.totals(db, from: from, to: to, grouping: grouping)
     }
 
     /// The totals as the cells give them and as the session rows give them (for tests: they
