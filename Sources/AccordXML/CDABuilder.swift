@@ -88,17 +88,6 @@ struct CDABuilder {
         organisation("representedOrganization", finess: organisationFINESS, withPracticeSetting: true)
     }
 
-    private static func frenchDate(_ date: CalendarDate) -> String {
-        String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
-    }
-
-    private static func frenchInstant(_ date: Date) -> String {
-        let text = UTCInstant.format(date)  // 2026-03-02T09:30:00Z
-        let day = CalendarDate(utcDayOf: date)
-        let clock = text.dropFirst(11).prefix(5)
-        return "\(frenchDate(day)) \(clock) UTC"
-    }
-
     // MARK: - Header
 
     private func header() {
@@ -336,7 +325,7 @@ struct CDABuilder {
                     writer.element(
                         "content", attributes: [("ID", "rcp-report")],
                         text: rcp.documentID.root + (rcp.documentID.extension_.map { " / \($0)" } ?? ""))
-                    if let date = rcp.meetingDate { writer.text(" du \(Self.frenchDate(date))") }
+                    if let date = rcp.meetingDate { writer.text(" du \(FrenchNarrative.date(date))") }
                     writer.text(".")
                 }
                 if let trial = rcp.trialProposed {
@@ -478,7 +467,7 @@ struct CDABuilder {
                 let label = consultation.options.first { $0.number == number }.map { "\($0.kind.frenchLabel) : \($0.label)" } ?? ""
                 summary = "Option retenue : option \(number) — \(label)"
             case .deferred(let next):
-                summary = "Décision différée : temps de réflexion, prochain contact le \(Self.frenchDate(next))"
+                summary = "Décision différée : temps de réflexion, prochain contact le \(FrenchNarrative.date(next))"
             case .declined:
                 summary = "Le patient a décliné les options proposées"
             }
@@ -490,7 +479,7 @@ struct CDABuilder {
                 writer.element(
                     "paragraph", text: "Décision prise par : " + decision.takenBy.map(participantLabel).joined(separator: ", ") + ".")
             }
-            writer.element("paragraph", text: "Enregistrée le \(Self.frenchInstant(decision.recordedAt)).")
+            writer.element("paragraph", text: "Enregistrée le \(FrenchNarrative.instant(decision.recordedAt)).")
             writer.endElement()
 
             writer.startElement("entry")
@@ -530,7 +519,7 @@ struct CDABuilder {
             case .deferred(let next)?:
                 writer.mixedElement("paragraph") {
                     writer.element(
-                        "content", attributes: [("ID", "next-contact")], text: "Prochain contact prévu le \(Self.frenchDate(next))")
+                        "content", attributes: [("ID", "next-contact")], text: "Prochain contact prévu le \(FrenchNarrative.date(next))")
                     writer.text(" : le patient fera connaître sa décision après un temps de réflexion.")
                 }
             case .declined?:
@@ -558,22 +547,7 @@ struct CDABuilder {
 
     /// The three-talk phases and the process elements, when any was recorded.
     private func processSection() {
-        let process = consultation.process
-        let aids = process.decisionAids.filter { !$0.withdrawn }
-        var items: [String] = consultation.phases.map { "\($0.phase.frenchLabel) : \(Self.frenchInstant($0.startedAt))" }
-        items += aids.map { "Aide à la décision remise : \($0.name)" + ($0.version.map { " (version \($0))" } ?? "") }
-        if let method = process.understandingChecked { items.append("Compréhension vérifiée : \(method)") }
-        if process.reflectionOffered {
-            items.append("Temps de réflexion proposé" + (process.reflectionUntil.map { " jusqu'au \(Self.frenchDate($0))" } ?? ""))
-        }
-        if let offered = process.trialOffered {
-            let eligibility = [TrialEligibility.eligible: "éligible", .notEligible: "non éligible", .unknown: "éligibilité inconnue"][
-                process.trialEligibility ?? .unknown]!
-            let answer =
-                process.trialAnswer.map { [TrialAnswer.accepted: ", accepté", .declined: ", refusé", .undecided: ", en réflexion"][$0]! }
-                ?? ""
-            items.append("Essai clinique : \(eligibility), " + (offered ? "proposé" : "non proposé") + answer)
-        }
+        let items = FrenchNarrative.processLines(consultation)
         guard !items.isEmpty else { return }
         section(local: ("section-process", "Déroulement de la décision partagée"), title: "Déroulement de la décision partagée") {
             writer.startElement("text")

@@ -12,28 +12,11 @@ public protocol ExportSource {
     /// The consultation as its events make it now.
     func consultation(_ id: SessionID) throws -> Consultation
     /// The version an export of `consultation` under `profile` carries.
-    func exportVersion(for consultation: Consultation, profile: String) throws -> ExportVersion
+    func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion
     /// Records that `version` was written (after it was written).
-    func recordExport(of consultation: Consultation, profile: String, version: ExportVersion, at instant: Date) throws
+    func recordExport(of consultation: Consultation, profile: String, version: DocumentVersion, at instant: Date) throws
     /// The event chain's head, `SEQ:HASH`, or `nil` for an empty log.
     func chainHead() throws -> String?
-}
-
-/// The version of a session's document that an export writes (see the store's
-/// `documentVersion(for:profile:)`).
-public struct ExportVersion: Sendable, Hashable {
-    /// The version number, from 1.
-    public var version: Int
-    /// The version it replaces, `nil` for the first.
-    public var replaces: Int?
-    /// Whether this version was exported before (the session has not changed since).
-    public var alreadyExported: Bool
-
-    public init(version: Int, replaces: Int?, alreadyExported: Bool) {
-        self.version = version
-        self.replaces = replaces
-        self.alreadyExported = alreadyExported
-    }
 }
 
 /// Exports closed consultations into a folder, one at a time, with a manifest per run.

@@ -39,10 +39,14 @@ enum ExportFile {
 
     /// Checks a built document (against `schema`, or for well-formedness without one) and
     /// writes it atomically as `directory/name`; nothing is written when the check fails.
-    /// - Parameter what: how messages name the document, e.g. "the FHIR document for session S1".
+    /// - Parameters:
+    ///   - what: how messages name the document, e.g. "the FHIR document for session S1".
+    ///   - hint: what to do about a failed check, appended to its message (e.g. for a custom
+    ///     profile, " Fix the profile's templates.").
     /// - Throws: `AccordError` (`invalidDocument`) with the first schema messages, (`io`).
-    static func checkAndWrite(_ data: Data, named name: String, in directory: URL, schema: XMLSchema?, what: String) throws -> ExportOutcome
-    {
+    static func checkAndWrite(
+        _ data: Data, named name: String, in directory: URL, schema: XMLSchema?, what: String, hint: String = ""
+    ) throws -> ExportOutcome {
         let validation: ExportOutcome.Validation
         if let schema {
             let messages = schema.validate(data)
@@ -50,14 +54,14 @@ enum ExportFile {
                 throw AccordError(
                     .invalidDocument,
                     "\(what) failed schema validation: \(messages.prefix(3).joined(separator: "; "))"
-                        + (messages.count > 3 ? " (and \(messages.count - 3) more)" : "") + "; nothing was written.")
+                        + (messages.count > 3 ? " (and \(messages.count - 3) more)" : "") + "; nothing was written." + hint)
             }
             validation = .valid(schema: schema.url.path)
         } else {
             do {
                 try SafeXMLParser().wellFormed(data)
             } catch let error as AccordError {
-                throw AccordError(.invalidDocument, "\(what) is not well-formed XML: \(error.message) Nothing was written.")
+                throw AccordError(.invalidDocument, "\(what) is not well-formed XML: \(error.message) Nothing was written." + hint)
             }
             validation = .notValidated
         }

@@ -12,7 +12,7 @@ extension FHIRBuilder {
         entry("Composition", type: "Composition") {
             value("language", "fr-FR")
             narrative(paragraphs: [
-                "\(title) du \(Self.frenchInstant(consultation.startedAt)), session \(consultation.id), version \(input.version)."
+                "\(title) du \(FrenchNarrative.instant(consultation.startedAt)), session \(consultation.id), version \(input.version)."
             ])
             writer.startElement("identifier")
             value("system", Self.uriSystem)
@@ -96,7 +96,7 @@ extension FHIRBuilder {
                 let id = rcp.documentID.root + (rcp.documentID.extension_.map { " / \($0)" } ?? "")
                 paragraph(
                     "Séance issue de la fiche de réunion de concertation pluridisciplinaire \(id)"
-                        + (rcp.meetingDate.map { " du \(Self.frenchDate($0))" } ?? "") + ".")
+                        + (rcp.meetingDate.map { " du \(FrenchNarrative.date($0))" } ?? "") + ".")
                 if let trial = rcp.trialProposed { paragraph("Essai clinique proposé par la RCP : \(trial ? "oui" : "non").") }
             }
         }
@@ -166,7 +166,7 @@ extension FHIRBuilder {
             let label = consultation.options.first { $0.number == number }.map { "\($0.kind.frenchLabel) : \($0.label)" } ?? ""
             return "Option retenue : option \(number) — \(label)"
         case .deferred(let next):
-            return "Décision différée : temps de réflexion, prochain contact le \(Self.frenchDate(next))"
+            return "Décision différée : temps de réflexion, prochain contact le \(FrenchNarrative.date(next))"
         case .declined:
             return "Le patient a décliné les options proposées"
         }
@@ -191,7 +191,7 @@ extension FHIRBuilder {
             if !decision.takenBy.isEmpty {
                 paragraph("Décision prise par : " + decision.takenBy.map(participantLabel).joined(separator: ", ") + ".")
             }
-            paragraph("Enregistrée le \(Self.frenchInstant(decision.recordedAt)).")
+            paragraph("Enregistrée le \(FrenchNarrative.instant(decision.recordedAt)).")
         }
     }
 
@@ -204,7 +204,7 @@ extension FHIRBuilder {
                 paragraph("Mise en œuvre de l'option retenue (option \(number) : \(label)).")
             case .deferred(let next)?:
                 paragraph(
-                    "Prochain contact prévu le \(Self.frenchDate(next)) : le patient fera connaître sa décision après un temps de réflexion."
+                    "Prochain contact prévu le \(FrenchNarrative.date(next)) : le patient fera connaître sa décision après un temps de réflexion."
                 )
             case .declined?:
                 paragraph("Aucun des traitements proposés ne sera engagé ; le suivi est à organiser avec le patient.")
@@ -216,30 +216,7 @@ extension FHIRBuilder {
 
     /// The three-talk phases and the process elements, when any was recorded.
     private func processSection() {
-        let process = consultation.process
-        let aids = process.decisionAids.filter { !$0.withdrawn }
-        var items: [String] = consultation.phases.map { "\($0.phase.frenchLabel) : \(Self.frenchInstant($0.startedAt))" }
-        items += aids.map { "Aide à la décision remise : \($0.name)" + ($0.version.map { " (version \($0))" } ?? "") }
-        if let method = process.understandingChecked { items.append("Compréhension vérifiée : \(method)") }
-        if process.reflectionOffered {
-            items.append("Temps de réflexion proposé" + (process.reflectionUntil.map { " jusqu'au \(Self.frenchDate($0))" } ?? ""))
-        }
-        if let offered = process.trialOffered {
-            let eligibility: String
-            switch process.trialEligibility ?? .unknown {
-            case .eligible: eligibility = "éligible"
-            case .notEligible: eligibility = "non éligible"
-            case .unknown: eligibility = "éligibilité inconnue"
-            }
-            let answer: String
-            switch process.trialAnswer {
-            case .accepted?: answer = ", accepté"
-            case .declined?: answer = ", refusé"
-            case .undecided?: answer = ", en réflexion"
-            case nil: answer = ""
-            }
-            items.append("Essai clinique : \(eligibility), " + (offered ? "proposé" : "non proposé") + answer)
-        }
+        let items = FrenchNarrative.processLines(consultation)
         guard !items.isEmpty else { return }
         section(local: ("section-process", "Déroulement de la décision partagée"), title: "Déroulement de la décision partagée") {
             list(items)

@@ -13,7 +13,7 @@ extension FHIRBuilder {
             narrative(paragraphs: [
                 "\(identity.birthGivenNames) \(identity.birthFamilyName)"
                     + (identity.usedFamilyName.map { " (nom utilisé : \($0))" } ?? ""),
-                "Sexe : \(identity.sex.frenchDisplayName). Né(e) le \(Self.frenchDate(identity.birthDate)), lieu de naissance (code COG) \(identity.birthplaceCode).",
+                "Sexe : \(identity.sex.frenchDisplayName). Né(e) le \(FrenchNarrative.date(identity.birthDate)), lieu de naissance (code COG) \(identity.birthplaceCode).",
                 "INS \(identity.ins)" + (consultation.start.ipp?.extension_.map { ", IPP \($0)" } ?? ""),
             ])
             if let birthplace = Self.clean(identity.birthplaceCode) {
@@ -156,8 +156,8 @@ extension FHIRBuilder {
         entry("Encounter", type: "Encounter") {
             narrative(paragraphs: [
                 "Consultation de décision médicale partagée, session \(consultation.id).",
-                "Début : \(Self.frenchInstant(consultation.startedAt))"
-                    + (consultation.closedAt.map { ", fin : \(Self.frenchInstant($0))" } ?? " (en cours)") + ".",
+                "Début : \(FrenchNarrative.instant(consultation.startedAt))"
+                    + (consultation.closedAt.map { ", fin : \(FrenchNarrative.instant($0))" } ?? " (en cours)") + ".",
             ])
             value("status", consultation.status == .closed ? "finished" : "in-progress")
             writer.startElement("class")
@@ -264,7 +264,7 @@ extension FHIRBuilder {
     func plan(_ decision: Decision) {
         entry("CarePlan/decision", type: "CarePlan") {
             narrative(paragraphs: [
-                decisionSummary(decision) + ".", "Enregistrée le \(Self.frenchInstant(decision.recordedAt)).",
+                decisionSummary(decision) + ".", "Enregistrée le \(FrenchNarrative.instant(decision.recordedAt)).",
             ])
             entryIdentifier(decision.entry)
             var option: ConsultationOption?
@@ -308,7 +308,7 @@ extension FHIRBuilder {
                 writer.endElement()
                 value(
                     "description",
-                    "Prochain contact prévu le \(Self.frenchDate(next)) : le patient fera connaître sa décision après un temps de réflexion."
+                    "Prochain contact prévu le \(FrenchNarrative.date(next)) : le patient fera connaître sa décision après un temps de réflexion."
                 )
                 writer.endElement()
                 writer.endElement()
@@ -410,7 +410,7 @@ extension FHIRBuilder {
     func provenance() {
         entry("Provenance", type: "Provenance") {
             narrative(paragraphs: [
-                "Document établi le \(Self.frenchInstant(input.exportedAt)) à partir des entrées de la session \(consultation.id), enregistrées du \(Self.frenchInstant(consultation.startedAt)) au \(Self.frenchInstant(consultation.lastChangedAt)).",
+                "Document établi le \(FrenchNarrative.instant(input.exportedAt)) à partir des entrées de la session \(consultation.id), enregistrées du \(FrenchNarrative.instant(consultation.startedAt)) au \(FrenchNarrative.instant(consultation.lastChangedAt)).",
                 "Auteurs des entrées : " + consultation.authors.map { "IdNat_PS \($0)" }.joined(separator: ", ") + ".",
             ])
             reference("target", to: "Composition")

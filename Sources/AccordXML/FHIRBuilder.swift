@@ -249,15 +249,4 @@ struct FHIRBuilder {
         writer.endElement()
     }
 
-    // MARK: - Dates in French narratives
-
-    static func frenchDate(_ date: CalendarDate) -> String {
-        String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
-    }
-
-    static func frenchInstant(_ date: Date) -> String {
-        let text = UTCInstant.format(date)
-        let clock = text.dropFirst(11).prefix(5)
-        return "\(frenchDate(CalendarDate(utcDayOf: date))) \(clock) UTC"
-    }
 }

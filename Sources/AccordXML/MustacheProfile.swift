@@ -232,32 +232,10 @@ public struct MustacheProfile: Sendable {
     ///   fails the schema (with its first messages): nothing is written; (`io`).
     public func write(_ input: CDAExportInput, pseudonymised: Bool = false, to directory: URL, schema: XMLSchema?) throws -> ExportOutcome {
         let session = input.consultation.id
-        let data = document(input, pseudonymised: pseudonymised)
-        let validation: ExportOutcome.Validation
-        do {
-            try SafeXMLParser().wellFormed(data)
-        } catch let error as AccordError {
-            throw AccordError(
-                .invalidDocument,
-                "the document for session \(session) (profile \(name)) is not well-formed XML: \(error.message) Nothing was written; fix the profile's templates."
-            )
-        }
-        if let schema {
-            let messages = schema.validate(data)
-            guard messages.isEmpty else {
-                throw AccordError(
-                    .invalidDocument,
-                    "the document for session \(session) (profile \(name)) failed schema validation: \(messages.prefix(3).joined(separator: "; "))"
-                        + (messages.count > 3 ? " (and \(messages.count - 3) more)" : "") + "; nothing was written.")
-            }
-            validation = .valid(schema: schema.url.path)
-        } else {
-            validation = .notValidated
-        }
-        let url = try ExportFile.writeAtomically(
-            data, named: try fileName(session: session, version: input.version, pseudonymised: pseudonymised), in: directory,
-            what: "the document for session \(session)")
-        return ExportOutcome(url: url, byteCount: data.count, validation: validation)
+        return try ExportFile.checkAndWrite(
+            document(input, pseudonymised: pseudonymised),
+            named: try fileName(session: session, version: input.version, pseudonymised: pseudonymised), in: directory, schema: schema,
+            what: "the document for session \(session) (profile \(name))", hint: " Fix the profile's templates.")
     }
 
     // MARK: - profile.yaml and linting

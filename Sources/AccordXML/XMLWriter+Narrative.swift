@@ -1,4 +1,5 @@
 import AccordCore
+import Foundation
 
 extension XMLWriter {
     /// The participants table of a narrative (CDA narrative block or XHTML, which share the
@@ -54,5 +55,40 @@ extension InstrumentResponse {
         if !score.confirmed { text += " ; règle de score non confirmée" }
         if followUp { text += " ; recueilli après la consultation" }
         return text
+    }
+}
+
+/// Wording shared by the French narratives of the CDA and FHIR documents.
+enum FrenchNarrative {
+    /// `02/03/2026`.
+    static func date(_ date: CalendarDate) -> String {
+        String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+    }
+
+    /// `02/03/2026 09:30 UTC`.
+    static func instant(_ date: Date) -> String {
+        let clock = UTCInstant.format(date).dropFirst(11).prefix(5)
+        return "\(Self.date(CalendarDate(utcDayOf: date))) \(clock) UTC"
+    }
+
+    /// The three-talk phases and the process elements recorded, one line each (none: empty).
+    static func processLines(_ consultation: Consultation) -> [String] {
+        let process = consultation.process
+        let aids = process.decisionAids.filter { !$0.withdrawn }
+        var items: [String] = consultation.phases.map { "\($0.phase.frenchLabel) : \(instant($0.startedAt))" }
+        items += aids.map { "Aide à la décision remise : \($0.name)" + ($0.version.map { " (version \($0))" } ?? "") }
+        if let method = process.understandingChecked { items.append("Compréhension vérifiée : \(method)") }
+        if process.reflectionOffered {
+            items.append("Temps de réflexion proposé" + (process.reflectionUntil.map { " jusqu'au \(date($0))" } ?? ""))
+        }
+        if let offered = process.trialOffered {
+            let eligibility = [TrialEligibility.eligible: "éligible", .notEligible: "non éligible", .unknown: "éligibilité inconnue"][
+                process.trialEligibility ?? .unknown]!
+            let answer =
+                process.trialAnswer.map { [TrialAnswer.accepted: ", accepté", .declined: ", refusé", .undecided: ", en réflexion"][$0]! }
+                ?? ""
+            items.append("Essai clinique : \(eligibility), " + (offered ? "proposé" : "non proposé") + answer)
+        }
+        return items
     }
 }

@@ -259,15 +259,14 @@ struct StoreExportSource: ExportSource {
         return consultation
     }
 
-    func exportVersion(for consultation: Consultation, profile: String) throws -> ExportVersion {
-        let version = try store.documentVersion(for: consultation, profile: profile)
-        return ExportVersion(version: version.version, replaces: version.replaces, alreadyExported: version.alreadyExported)
+    func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion {
+        try store.documentVersion(for: consultation, profile: profile)
     }
 
-    func recordExport(of consultation: Consultation, profile: String, version: ExportVersion, at instant: Date) throws {
+    func recordExport(of consultation: Consultation, profile: String, version: DocumentVersion, at instant: Date) throws {
         try store.recordExport(
             of: consultation, profile: profile,
-            version: DocumentVersion(version: version.version, replaces: version.replaces, alreadyExported: version.alreadyExported),
+            version: version,
             at: instant)
     }
 

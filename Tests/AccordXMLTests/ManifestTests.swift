@@ -30,12 +30,12 @@ import Testing
             return consultation
         }
 
-        func exportVersion(for consultation: Consultation, profile: String) throws -> ExportVersion {
+        func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion {
             let last = exported["\(consultation.id)/\(profile)"]
-            return ExportVersion(version: last ?? 1, replaces: nil, alreadyExported: last != nil)
+            return DocumentVersion(version: last ?? 1, replaces: nil, alreadyExported: last != nil)
         }
 
-        func recordExport(of consultation: Consultation, profile: String, version: ExportVersion, at instant: Date) throws {
+        func recordExport(of consultation: Consultation, profile: String, version: DocumentVersion, at instant: Date) throws {
             exported["\(consultation.id)/\(profile)"] = version.version
         }
 
