@@ -16,17 +16,32 @@ public struct AccordClock: Sendable {
 
     private init(fixed: Date?) { self.fixed = fixed }
 
+    /// How far ahead of the system clock a fixed instant may lie: 5 minutes (seconds).
+    public static let futureTolerance: TimeInterval = 300
+
     /// Reads `ACCORD_NOW` from `environment`; the system clock when it is unset or empty.
     ///
-    /// - Throws: `AccordError` (`invalidInput`) when `ACCORD_NOW` is not an RFC 3339 UTC instant.
+    /// A fixed instant may lie in the past, never in the future: one more than
+    /// ``futureTolerance`` (5 minutes) ahead of the system clock is refused, so that a wrong
+    /// `ACCORD_NOW` cannot date events after every later real change (which would then be
+    /// refused as going back in time).
+    ///
+    /// - Parameter systemNow: the system clock's reading (a parameter for tests).
+    /// - Throws: `AccordError` (`invalidInput`) when `ACCORD_NOW` is not an RFC 3339 UTC
+    ///   instant, or lies more than 5 minutes ahead of the system clock.
     public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment
+        _ environment: [String: String] = ProcessInfo.processInfo.environment, systemNow: Date = Date()
     ) throws -> AccordClock {
         guard let text = environment["ACCORD_NOW"], !text.isEmpty else { return .system }
         guard let instant = UTCInstant.parse(text) else {
             throw AccordError.invalid(
                 "ACCORD_NOW", "is not an RFC 3339 UTC instant",
                 accepted: "a UTC instant such as 2026-03-02T09:30:00Z")
+        }
+        if instant.timeIntervalSince(systemNow) > futureTolerance {
+            throw AccordError.invalid(
+                "ACCORD_NOW", "lies more than 5 minutes ahead of the system clock (\(UTCInstant.format(systemNow)))",
+                accepted: "an instant no later than the system clock (a fixed instant may lie in the past, never in the future)")
         }
         return .fixed(at: instant)
     }

@@ -42,7 +42,7 @@ extension Change {
             }
         case .noteAdded(let text):
             try Field.text(text, "--text", maximum: 20_000)
-        case .sessionClosed, .entryWithdrawn, .phaseStarted, .trialDiscussed:
+        case .sessionClosed, .entryWithdrawn, .phaseStarted, .trialDiscussed, .documentIssued:
             break
         case .decisionAidGiven(let name, let version):
             try Field.text(name, "--name", maximum: 200)

@@ -119,6 +119,9 @@ public enum Change: Sendable, Hashable, Codable {
     /// needs no amendment reason.
     case instrumentRecorded(
         instrument: InstrumentID, version: String, respondent: Respondent, answers: [InstrumentAnswer], score: InstrumentScore)
+    /// A document version was issued by an export (not a change of the record: it needs no
+    /// reason after closing and leaves the record's content as it was).
+    case documentIssued(DocumentIssue)
 
     /// A stable name of the kind of change, stored in the event table (`session-started`, …).
     public var kind: String {
@@ -138,6 +141,7 @@ public enum Change: Sendable, Hashable, Codable {
         case .trialDiscussed: "trial-discussed"
         case .instrumentRecorded: "instrument-recorded"
         case .centreSettingsChanged: "centre-settings-changed"
+        case .documentIssued: "document-issued"
         }
     }
 }

@@ -31,10 +31,13 @@ public struct Consultation: Sendable, Hashable, Codable {
     public var startedAt: Date
     /// When it was closed (UTC instant), if it was.
     public var closedAt: Date?
-    /// The last event applied (its session sequence), so exports can name the state they show.
+    /// The last change of the record applied (its session sequence), so exports can name the
+    /// state they show. Issued documents are not changes of the record.
     public var lastSessionSequence: Int
-    /// The instant of the last event applied.
+    /// The instant of the last change of the record applied.
     public var lastChangedAt: Date
+    /// The document versions issued by exports, in order (from `documentIssued` events).
+    public var issuedDocuments: [DocumentIssue] = []
     /// Every author of an event in this session, in order of first appearance.
     public var authors: [String]
     /// How many amendments (changes with a reason after closing) the session holds.
@@ -104,11 +107,15 @@ public struct Consultation: Sendable, Hashable, Codable {
     /// Folds one more event into the state. Events must come in session order and have passed
     /// ``check(_:)`` when they were recorded.
     public mutating func apply(_ event: RecordedEvent) {
+        if case .documentIssued(let issue) = event.change {
+            issuedDocuments.append(issue)
+            return
+        }
         lastSessionSequence = event.sessionSequence ?? lastSessionSequence + 1
         lastChangedAt = event.recordedAt
         if !authors.contains(event.author) { authors.append(event.author) }
         switch event.change {
-        case .sessionStarted, .centreSettingsChanged:
+        case .sessionStarted, .centreSettingsChanged, .documentIssued:
             break
         case .participantAdded(let role, let name, let id, let function):
             if role == .patient {
@@ -207,6 +214,8 @@ public struct Consultation: Sendable, Hashable, Codable {
         switch change {
         case .sessionStarted, .centreSettingsChanged:
             throw AccordError(.conflict, "session \(id) has already started.")
+        case .documentIssued:
+            throw AccordError(.conflict, "a document of session \(id) is issued by `accord export`, not recorded as a change.")
         case .participantAdded(let role, _, _, _):
             if role == .patient && patient.present {
                 throw AccordError(

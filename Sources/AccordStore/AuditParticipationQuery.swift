@@ -43,6 +43,12 @@ extension ConsultationStore {
             return try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM session) - (SELECT COUNT(*) FROM audit_session)") ?? 0
         }
         guard missing > 0 else { return }
+        if writer.configuration.readonly {
+            throw AccordError(
+                .io,
+                "\(missing) session\(missing == 1 ? " was" : "s were") recorded before the audit tables existed and must be summarised once by a user who may write the database (run this audit command as that user); this user may only read it."
+            )
+        }
         guard let key = try ChainKey.load(keyURL) else {
             throw AccordError(
                 .io,

@@ -104,7 +104,7 @@ enum AuditSummary {
         if let own = facts.organisationFINESS {
             finess = own
         } else {
-            finess = try EventRecorder.centreSettings(db)?.finess ?? "centre"
+            finess = try EventRecorder.centreSettings(db)?.settings.finess ?? "centre"
         }
         func flag(_ value: Bool?) -> Int? { value.map { $0 ? 1 : 0 } }
         // The participation cells follow the row: the old row's contribution out, the new one's in.

@@ -98,3 +98,16 @@ struct EventContent: Equatable {
             + field(recordedAt) + field(author) + field(kind) + field(payload) + field(reason) + field(previous)
     }
 }
+
+extension ChainKey {
+    /// The seal of a session's events: an HMAC-SHA256 over the session number, how many events
+    /// it has, and the sequence and chain value of its last one (64 lowercase hex characters).
+    ///
+    /// Kept in `session_seal` and rewritten with each event of the session, it proves that a
+    /// session's events are complete: removing its last event (or any) no longer matches the
+    /// seal, and someone without the key cannot write a new one.
+    func seal(session number: Int64, eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
+        let text = "accord-seal-1;\(number);\(eventCount);\(lastSequence);\(lastChain);"
+        return Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+    }
+}

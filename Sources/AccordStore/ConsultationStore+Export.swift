@@ -3,41 +3,63 @@ import Foundation
 import GRDB
 
 extension ConsultationStore {
-    /// How many sessions are closed, with a closing day (UTC) within the range.
+    /// How many sessions were closed with a closing day (UTC) within the range, as the summary
+    /// or the events say (a batch checks each one's events before exporting it).
     /// - Parameters:
     ///   - closedFrom: the first day (inclusive), or `nil` for no lower bound.
     ///   - through: the last day (inclusive), or `nil` for no upper bound.
     public func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int {
-        let (condition, arguments) = Self.closedCondition(closedFrom: closedFrom, through: through)
-        return try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session WHERE \(condition)", arguments: arguments) ?? 0 }
+        let (selection, arguments) = Self.closedSelection(closedFrom: closedFrom, through: through, after: nil)
+        return try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(selection))", arguments: arguments) ?? 0 }
     }
 
-    /// One page of the closed sessions with a closing day (UTC) within the range, by ascending
+    /// One page of the sessions closed with a closing day (UTC) within the range, by ascending
     /// number: up to `limit` ids after `after` (keyset paging, so a batch export never holds
     /// more than a page of ids).
+    ///
+    /// Sessions are selected from the `session` summary *and* from the closing events, so that
+    /// a summary row changed or deleted behind Accord's back neither hides a closed session nor
+    /// lets an open one through unchecked: the batch folds each selected session from its
+    /// verified events, and the events decide whether it is closed and when.
     public func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID] {
-        var (condition, arguments) = Self.closedCondition(closedFrom: closedFrom, through: through)
-        condition += " AND number > ?"
-        arguments += [after?.number ?? 0]
+        var (selection, arguments) = Self.closedSelection(closedFrom: closedFrom, through: through, after: after)
         arguments += [limit]
         return try read { db in
-            try Int64.fetchAll(db, sql: "SELECT number FROM session WHERE \(condition) ORDER BY number LIMIT ?", arguments: arguments)
+            try Int64.fetchAll(db, sql: "SELECT number FROM (\(selection)) ORDER BY number LIMIT ?", arguments: arguments)
                 .map(SessionID.init(number:))
         }
     }
 
-    /// `closed_at` holds `YYYY-MM-DDTHH:MM:SSZ` (UTC): its first ten characters are the UTC day.
-    private static func closedCondition(closedFrom: CalendarDate?, through: CalendarDate?) -> (String, StatementArguments) {
-        var condition = "status = 'closed'"
-        var arguments: StatementArguments = []
-        if let closedFrom {
-            condition += " AND substr(closed_at, 1, 10) >= ?"
-            arguments += [closedFrom.description]
+    /// The union of the closed sessions of the summary and of the closing events (index
+    /// `event_session_closed`). Instants hold `YYYY-MM-DDTHH:MM:SSZ` (UTC): their first ten
+    /// characters are the UTC day.
+    private static func closedSelection(
+        closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?
+    ) -> (
+        String, StatementArguments
+    ) {
+        func part(_ number: String, _ instant: String, _ base: String) -> (String, StatementArguments) {
+            var condition = base
+            var arguments: StatementArguments = []
+            if let after {
+                condition += " AND \(number) > ?"
+                arguments += [after.number]
+            }
+            if let closedFrom {
+                condition += " AND substr(\(instant), 1, 10) >= ?"
+                arguments += [closedFrom.description]
+            }
+            if let through {
+                condition += " AND substr(\(instant), 1, 10) <= ?"
+                arguments += [through.description]
+            }
+            return (condition, arguments)
         }
-        if let through {
-            condition += " AND substr(closed_at, 1, 10) <= ?"
-            arguments += [through.description]
-        }
-        return (condition, arguments)
+        let (summary, summaryArguments) = part("number", "closed_at", "status = 'closed'")
+        let (events, eventArguments) = part("session_number", "recorded_at", "kind = 'session-closed'")
+        return (
+            "SELECT number FROM session WHERE \(summary) UNION SELECT session_number FROM event WHERE \(events)",
+            summaryArguments + eventArguments
+        )
     }
 }

@@ -72,6 +72,24 @@ extension ConsultationStore {
                     """,
                 arguments: [ConsultationStore.summaryCompleteKey])
         }
+        migrator.registerMigration("v4: session seals, issued documents") { db in
+            // One row per session: how many events it has and its last one, sealed with the
+            // chain key (ChainKey.seal), so that a change or an export proves the session's
+            // events complete. Sessions recorded before are sealed after a whole-chain check, on
+            // the first change or export that finds no seal.
+            // The closing events by session, so that a batch export selects closed sessions
+            // from the events as well as from the `session` summary.
+            try db.execute(
+                sql: """
+                    CREATE TABLE session_seal (
+                        session_number INTEGER PRIMARY KEY,
+                        event_count INTEGER NOT NULL,
+                        last_seq INTEGER NOT NULL,
+                        tag TEXT NOT NULL
+                    );
+                    CREATE INDEX event_session_closed ON event(session_number, recorded_at) WHERE kind = 'session-closed';
+                    """)
+        }
         return migrator
     }
 }

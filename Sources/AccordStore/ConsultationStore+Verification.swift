@@ -18,6 +18,41 @@ public struct ChainVerification: Sendable, Hashable {
     public var head: ChainHead?
     /// The first broken link, or `nil` when the chain is whole.
     public var firstBreak: Break?
+    /// How many document versions the log records as issued (`document-issued` events), each
+    /// id once with one content.
+    public var issuedDocumentCount = 0
+}
+
+/// The issued documents met while verifying: every document id issued once, with one content
+/// (SHA-256), each version of a set following the one before.
+struct IssuedDocumentCheck {
+    private var digests: [String: String] = [:]
+    private var lastVersion: [String: Int] = [:]
+    private static let decoder = AccordJSON.decoder()
+
+    /// How many issues were met.
+    var count = 0
+
+    /// Adds one `document-issued` event; returns what is wrong with it, or `nil`.
+    mutating func add(_ content: EventContent) -> String? {
+        guard case .documentIssued(let issue)? = try? Self.decoder.decode(Change.self, from: Data(content.payload.utf8)),
+            let number = content.sessionNumber
+        else { return "its payload is not a document issue" }
+        count += 1
+        if let digest = digests[issue.documentID] {
+            return digest == issue.sha256
+                ? "document \(issue.documentID) is recorded as issued twice"
+                : "document \(issue.documentID) was issued before with other content"
+        }
+        digests[issue.documentID] = issue.sha256
+        // The first issue of a set may follow versions exported before issues were recorded.
+        let set = "\(number)/\(issue.profile)"
+        if let last = lastVersion[set], issue.version != last + 1 {
+            return "version \(issue.version) of session S\(number)'s \(issue.profile) document does not follow version \(last)"
+        }
+        lastVersion[set] = issue.version
+        return nil
+    }
 }
 
 /// A point of the chain: an event's sequence number and its chain value (64 lowercase hex
@@ -64,60 +99,94 @@ extension ConsultationStore {
                 "the chain key of this database is missing, so the chain cannot be checked; restore the key file or set \(ChainKey.environmentVariable)."
             )
         }
-        return try read { db in
-            var previous = ""
-            var expectedSequence: Int64 = 1
-            var sessionSequences: [Int64: Int] = [:]
-            var count = 0
-            var head: ChainHead?
-            var firstBreak: ChainVerification.Break?
-            var headSeen = false
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event ORDER BY seq")
-            while let row = try rows.next() {
-                let content = EventContent(
-                    sequence: row["seq"], sessionNumber: row["session_number"], sessionSequence: row["session_seq"],
-                    recordedAt: row["recorded_at"], author: row["author"], kind: row["kind"], payload: row["payload"], reason: row["reason"]
-                )
-                let stored: String = row["chain"]
-                count += 1
-                if firstBreak == nil {
-                    if content.sequence != expectedSequence {
-                        firstBreak = .init(
-                            sequence: expectedSequence,
-                            problem: content.sequence > expectedSequence
-                                ? "events \(expectedSequence)…\(content.sequence - 1) are missing (removed)"
-                                : "event \(content.sequence) appears twice")
-                    } else if key.link(content, previous: previous) != stored {
-                        firstBreak = .init(
-                            sequence: content.sequence,
-                            problem: "its chain value does not match its content: the event was edited, or moved from elsewhere in the log")
-                    } else if let number = content.sessionNumber, let sessionSequence = content.sessionSequence,
-                        sessionSequence != (sessionSequences[number] ?? 0) + 1
-                    {
-                        firstBreak = .init(
-                            sequence: content.sequence,
-                            problem:
-                                "it is event \(sessionSequence) of session S\(number), whose previous event was \(sessionSequences[number] ?? 0)"
-                        )
-                    }
+        return try read { db in try Self.verifyChain(db, key: key, head: expected) }
+    }
+
+    /// The whole-chain check of ``verify(head:)``, inside a transaction of the caller's.
+    static func verifyChain(_ db: Database, key: ChainKey, head expected: ChainHead?) throws -> ChainVerification {
+        var previous = ""
+        var expectedSequence: Int64 = 1
+        var sessionSequences: [Int64: Int] = [:]
+        var count = 0
+        var head: ChainHead?
+        var firstBreak: ChainVerification.Break?
+        var headSeen = false
+        var issued = IssuedDocumentCheck()
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event ORDER BY seq")
+        while let row = try rows.next() {
+            let content = EventContent(row)
+            let stored: String = row["chain"]
+            count += 1
+            if firstBreak == nil {
+                if content.sequence != expectedSequence {
+                    firstBreak = .init(
+                        sequence: expectedSequence,
+                        problem: content.sequence > expectedSequence
+                            ? "events \(expectedSequence)…\(content.sequence - 1) are missing (removed)"
+                            : "event \(content.sequence) appears twice")
+                } else if key.link(content, previous: previous) != stored {
+                    firstBreak = .init(
+                        sequence: content.sequence,
+                        problem: "its chain value does not match its content: the event was edited, or moved from elsewhere in the log")
+                } else if let number = content.sessionNumber, let sessionSequence = content.sessionSequence,
+                    sessionSequence != (sessionSequences[number] ?? 0) + 1
+                {
+                    firstBreak = .init(
+                        sequence: content.sequence,
+                        problem:
+                            "it is event \(sessionSequence) of session S\(number), whose previous event was \(sessionSequences[number] ?? 0)"
+                    )
+                } else if content.kind == "document-issued", let problem = issued.add(content) {
+                    firstBreak = .init(sequence: content.sequence, problem: problem)
                 }
-                if let number = content.sessionNumber, let sessionSequence = content.sessionSequence {
-                    sessionSequences[number] = sessionSequence
-                }
-                if let expected, content.sequence == expected.sequence {
-                    headSeen = true
-                    if stored != expected.hash && firstBreak == nil {
-                        firstBreak = .init(
-                            sequence: expected.sequence, problem: "its chain value differs from the recorded head: the log was rewritten")
-                    }
-                }
-                previous = stored
-                expectedSequence = content.sequence + 1
-                head = ChainHead(sequence: content.sequence, hash: stored)
             }
-            if let expected, !headSeen, firstBreak == nil { firstBreak = Self.missingHead(expected) }
-            return ChainVerification(eventCount: count, head: head, firstBreak: firstBreak)
+            if let number = content.sessionNumber, let sessionSequence = content.sessionSequence {
+                sessionSequences[number] = sessionSequence
+            }
+            if let expected, content.sequence == expected.sequence {
+                headSeen = true
+                if stored != expected.hash && firstBreak == nil {
+                    firstBreak = .init(
+                        sequence: expected.sequence, problem: "its chain value differs from the recorded head: the log was rewritten")
+                }
+            }
+            previous = stored
+            expectedSequence = content.sequence + 1
+            head = ChainHead(sequence: content.sequence, hash: stored)
         }
+        if let expected, !headSeen, firstBreak == nil { firstBreak = Self.missingHead(expected) }
+        if firstBreak == nil { firstBreak = try sealBreak(db, key: key) }
+        return ChainVerification(eventCount: count, head: head, firstBreak: firstBreak, issuedDocumentCount: issued.count)
+    }
+
+    /// The first session whose seal does not match its events (its last event removed, even
+    /// from the end of the log, or the seal changed), as a break at its last event.
+    private static func sealBreak(_ db: Database, key: ChainKey) throws -> ChainVerification.Break? {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT s.session_number, s.event_count, s.last_seq, s.tag, e.seq, e.session_seq, e.chain
+                FROM session_seal s LEFT JOIN event e ON e.session_number = s.session_number
+                    AND e.session_seq = (SELECT MAX(session_seq) FROM event f WHERE f.session_number = s.session_number)
+                ORDER BY s.session_number
+                """)
+        while let row = try rows.next() {
+            let number: Int64 = row["session_number"]
+            let count: Int = row["event_count"]
+            let sealedLast: Int64 = row["last_seq"]
+            let lastChain: String? = row["chain"]
+            let lastSequence: Int64? = row["seq"]
+            guard lastChain != nil, lastSequence == sealedLast, (row["session_seq"] as Int?) == count,
+                (row["tag"] as String) == key.seal(session: number, eventCount: count, lastSequence: sealedLast, lastChain: lastChain ?? "")
+            else {
+                return .init(
+                    sequence: sealedLast,
+                    problem:
+                        "session S\(number)'s events do not match its seal: its last event (\(sealedLast)) was removed, or the seal was changed"
+                )
+            }
+        }
+        return nil
     }
 
     private static func missingHead(_ head: ChainHead) -> ChainVerification.Break {

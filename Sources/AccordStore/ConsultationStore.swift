@@ -61,6 +61,10 @@ public struct ConsultationStore: Sendable {
             }
             // Migrating takes the write lock: only when a migration is missing.
             if !current { try migrator.migrate(pool) }
+            // GRDB sets `synchronous = NORMAL` on the writer of a WAL pool after
+            // `prepareDatabase`: set FULL again on that one connection (every write goes through
+            // it), so that an acknowledged write survives a power loss, not only a crash.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             let databaseID = try pool.read { db in
                 try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = 'database_id'") ?? ""
             }
@@ -71,6 +75,98 @@ public struct ConsultationStore: Sendable {
         } catch let error as DatabaseError {
             throw StoreErrors.map(error, opening: path)
         }
+    }
+
+    /// Opens an existing database for a command that records nothing: read-only, no write
+    /// lock taken, no byte of the database changed, and no chain key created.
+    ///
+    /// SQLite opens a WAL database read-only only when its `-wal` and `-shm` files exist or can
+    /// be created. When they cannot (a folder the user may not write, an evidence copy) and no
+    /// `-wal` file exists, the database is opened as immutable (`immutable=1`), and `notice` is
+    /// called with a sentence saying so: a change a writer makes during the command is then not
+    /// seen. With a `-wal` file that cannot be read this way, the open is refused, naming the
+    /// path: the changes it holds would be missed.
+    ///
+    /// - Parameters:
+    ///   - path: the SQLite file, which must exist.
+    ///   - clock: the clock (unused by reads; kept for the store's type).
+    ///   - keyFile: the chain key file, as for ``open(path:clock:keyFile:busyTimeout:logger:)``.
+    ///   - notice: called with a sentence for the user when the database is opened immutable.
+    /// - Throws: `AccordError` (`notFound`) when there is no file at `path`; (`io`) when it
+    ///   cannot be read, is not an Accord database, was written by a newer Accord, or needs a
+    ///   migration (which only a command that records can make).
+    public static func openReadOnly(
+        path: String, clock: AccordClock, keyFile: String? = nil, logger: Logger = Logger(label: "accord.store"),
+        notice: (String) -> Void = { _ in }
+    ) throws -> ConsultationStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw AccordError(.notFound, "no database at the path given by --db or ACCORD_DB (default ./accord.sqlite); check the path.")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.label = "accord"
+        func probe(_ queue: DatabaseQueue) throws -> (superseded: Bool, current: Bool, id: String) {
+            try queue.read { db in
+                (
+                    try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db),
+                    try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = 'database_id'") ?? ""
+                )
+            }
+        }
+        var queue: DatabaseQueue
+        var state: (superseded: Bool, current: Bool, id: String)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            state = try probe(queue)
+        } catch let error as DatabaseError
+            where [ResultCode.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode.primaryResultCode)
+            && !FileManager.default.fileExists(atPath: path + "-wal")
+        {
+            notice(
+                "the database's folder cannot be written, so it is read as an unchanging copy (SQLite's immutable mode): a change made by another user during this command is not seen."
+            )
+            do {
+                queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration)
+                state = try probe(queue)
+            } catch let error as DatabaseError {
+                throw StoreErrors.map(error, opening: path)
+            }
+        } catch let error as DatabaseError {
+            throw StoreErrors.map(error, opening: path)
+        }
+        if state.superseded {
+            throw AccordError(
+                .io,
+                "the database was written by a newer version of Accord; open it with that version (this one will not migrate it downwards)."
+            )
+        }
+        if !state.current {
+            throw AccordError(
+                .io,
+                "the database was written by an earlier version of Accord and must be updated first: run any command that records (for example `accord centre show` as a user who may write the database); this command only reads."
+            )
+        }
+        let environmentKey = ProcessInfo.processInfo.environment[ChainKey.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+        let keyURL = (keyFile ?? environmentKey).map { URL(fileURLWithPath: $0) } ?? ChainKey.defaultLocation(databaseID: state.id)
+        logger.debug("opened the database read-only")
+        return ConsultationStore(writer: queue, clock: clock, keyURL: keyURL, logger: logger)
+    }
+
+    /// A `file:` URI opening `path` as immutable, with the characters URIs reserve escaped.
+    static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var escaped = ""
+        for byte in absolute.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x21, 0x7F...:
+                escaped += "%" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            default:
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return "file:" + escaped + "?immutable=1"
     }
 
     /// Creates the database file with mode 0600 when it does not exist, so that SQLite's
@@ -170,14 +266,14 @@ public struct ConsultationStore: Sendable {
         }
     }
 
-    private func write<T>(_ body: (inout EventRecorder) throws -> T) throws -> T {
+    func write<T>(_ body: (inout EventRecorder) throws -> T) throws -> T {
         do {
             return try writer.write { db in
                 var recorder = EventRecorder(db: db, clock: clock, key: try chainKey(db))
                 return try body(&recorder)
             }
         } catch let error as DatabaseError {
-            throw StoreErrors.map(error, opening: nil)
+            throw StoreErrors.map(error, opening: writer.path)
         }
     }
 
@@ -189,10 +285,7 @@ public struct ConsultationStore: Sendable {
             // against the last event before writing anything.
             let rows = try Row.fetchAll(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event ORDER BY seq DESC LIMIT 2")
             if let last = rows.first {
-                let content = EventContent(
-                    sequence: last["seq"], sessionNumber: last["session_number"], sessionSequence: last["session_seq"],
-                    recordedAt: last["recorded_at"], author: last["author"], kind: last["kind"], payload: last["payload"],
-                    reason: last["reason"])
+                let content = EventContent(last)
                 let previous: String = rows.count > 1 ? rows[1]["chain"] : ""
                 guard key.link(content, previous: previous) == (last["chain"] as String) else {
                     throw AccordError(
@@ -222,8 +315,9 @@ public struct ConsultationStore: Sendable {
         try read { db in try EventRecorder.consultation(id, db) }
     }
 
-    /// The consultation for an export, its events first checked against the event chain (a
-    /// session edited behind Accord's back is not exported).
+    /// The consultation for an export, folded from its events after they are checked against
+    /// the event chain and the session's seal (a session edited, cut short or moved behind
+    /// Accord's back is not exported).
     /// - Returns: the consultation, and `false` when the chain key is not at hand (then nothing
     ///   could be checked; say so).
     /// - Throws: `AccordError` (`notFound`) for an unknown session; (`conflict`) when an event
@@ -231,9 +325,8 @@ public struct ConsultationStore: Sendable {
     public func consultationCheckedAgainstChain(_ id: SessionID) throws -> (consultation: Consultation, checked: Bool) {
         let key = try? ChainKey.load(keyURL)
         return try read { db in
-            let consultation = try EventRecorder.consultation(id, db)
-            if let key { try EventRecorder.checkLinks(of: id, db, key: key) }
-            return (consultation, key != nil)
+            guard let key else { return (try EventRecorder.consultation(id, db), false) }
+            return (try EventRecorder.checkedConsultation(id, db, key: key, sealing: false), true)
         }
     }
 
@@ -256,7 +349,30 @@ public struct ConsultationStore: Sendable {
 
     /// The centre's current settings, or `nil` when none were made yet.
     public func centreSettings() throws -> CentreSettings? {
+        try read { db in try EventRecorder.centreSettings(db)?.settings }
+    }
+
+    /// The centre's current settings with the sequence of the event that made them, or `nil`
+    /// when none were made yet.
+    public func centreSettingsWithSequence() throws -> (settings: CentreSettings, sequence: Int64)? {
         try read { db in try EventRecorder.centreSettings(db) }
+    }
+
+    /// The centre settings the event at `sequence` made (those an issued document used).
+    /// - Throws: `AccordError` (`conflict`) when that event is not a change of centre settings.
+    public func centreSettings(atSequence sequence: Int64) throws -> CentreSettings {
+        try read { db in
+            guard
+                let row = try Row.fetchOne(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event WHERE seq = ?", arguments: [sequence]),
+                case .centreSettingsChanged(let settings) = try EventRecorder.event(row).change
+            else {
+                throw AccordError(
+                    .conflict,
+                    "event \(sequence), the centre settings of an issued document, is not a change of centre settings; run `accord verify`."
+                )
+            }
+            return settings
+        }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
@@ -296,6 +412,20 @@ public struct SessionSummary: Sendable, Hashable, Codable, FetchableRecord, Tabl
 }
 
 extension ConsultationStore {
+    /// Runs raw SQL on the database file at `path` as someone holding the file but not the key
+    /// would (foreign keys off, no transaction of Accord's), for tests that play that attacker.
+    package static func tamperForTesting(path: String, _ sql: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+    }
+
+    /// `PRAGMA synchronous` on the connection that writes (2 is FULL), for tests.
+    package func writerSynchronousForTesting() throws -> Int {
+        try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
     /// Runs raw SQL, for tests that check what the database itself refuses.
     package func executeForTesting(_ sql: String) throws {
         try writer.write { db in try db.execute(sql: sql) }

@@ -25,7 +25,13 @@ struct EventRecorder {
         let change = Change.sessionStarted(start)
         let now = clock.now()
         try change.validate(today: CalendarDate(utcDayOf: now))
-        let number = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(number) FROM session")) ?? 0) + 1
+        // The next number after every session the summary or the events know (the summary is
+        // a cache: rows deleted behind Accord's back must not give a number out again).
+        let number =
+            (try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT MAX(n) FROM (SELECT MAX(number) AS n FROM session UNION ALL SELECT MAX(session_number) FROM event)"))
+                ?? 0) + 1
         let id = SessionID(number: number)
         try db.cachedStatement(sql: "INSERT INTO session (number, status, started_at, event_count, topic) VALUES (?, 'open', ?, 0, ?)")
             .execute(arguments: [number, UTCInstant.format(now), start.topic])
@@ -36,14 +42,25 @@ struct EventRecorder {
     }
 
     mutating func record(_ change: Change, in id: SessionID, author: String?, reason: String?) throws -> Consultation {
-        try Self.checkLinks(of: id, db, key: key)
-        var consultation = try Self.consultation(id, db)
-        // Instants only go forward in a session (a minute of tolerance for a clock set back).
+        var consultation = try Self.checkedConsultation(id, db, key: key, sealing: true)
+        try Self.restoreSummary(of: consultation, db)
+        // Instants only go forward in a session (a minute of tolerance for a clock set back),
+        // except past a last change dated in the future by a wrong clock: that one is
+        // corrected with a reason.
         if clock.now() < consultation.lastChangedAt.addingTimeInterval(-Self.clockTolerance) {
-            throw AccordError(
-                .conflict,
-                "the clock reads an instant before the last change of session \(id) (\(UTCInstant.format(consultation.lastChangedAt))); check the system clock or ACCORD_NOW (nothing was recorded)."
-            )
+            let lastInFuture = consultation.lastChangedAt.timeIntervalSince(Date()) > AccordClock.futureTolerance
+            if !lastInFuture {
+                throw AccordError(
+                    .conflict,
+                    "the clock reads an instant before the last change of session \(id) (\(UTCInstant.format(consultation.lastChangedAt))); check the system clock or ACCORD_NOW (nothing was recorded)."
+                )
+            }
+            if reason == nil {
+                throw AccordError(
+                    .conflict,
+                    "the last change of session \(id) is dated in the future (\(UTCInstant.format(consultation.lastChangedAt))), by a wrong clock; give --reason saying so to record this change as its correction (nothing was recorded)."
+                )
+            }
         }
         try change.validate(today: CalendarDate(utcDayOf: clock.now()))
         if let reason, reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -93,6 +110,16 @@ struct EventRecorder {
                 sequence, content.sessionNumber, sessionSequence, content.recordedAt, author, content.kind, content.payload, reason,
                 key.link(content, previous: previous),
             ])
+        if let id, let sessionSequence {
+            let chain = key.link(content, previous: previous)
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO session_seal (session_number, event_count, last_seq, tag) VALUES (?, ?, ?, ?)"
+            )
+            .execute(arguments: [
+                id.number, sessionSequence, sequence,
+                key.seal(session: id.number, eventCount: sessionSequence, lastSequence: sequence, lastChain: chain),
+            ])
+        }
         if let id {
             var closing: String?
             if case .sessionClosed = change { closing = content.recordedAt }
@@ -118,30 +145,100 @@ struct EventRecorder {
         return text
     }
 
-    /// Checks the chain values of one session's events against their predecessors in the log
-    /// (a few HMACs): an event of the session edited, or one before it deleted, behind Accord's
-    /// back is found before the session is changed or exported. `accord verify` checks the
-    /// whole log.
-    /// - Throws: `AccordError` (`conflict`) naming the session and the event.
-    static func checkLinks(of id: SessionID, _ db: Database, key: ChainKey) throws {
+    /// The consultation folded from its own events after they are checked: each against its
+    /// link in the chain (an edited event, or a deleted or moved one, no longer matches), their
+    /// session sequences gapless from 1, and all of them against the session's seal (the count
+    /// and last event sealed with the key), so that an event removed from the end of the
+    /// session is found too. A few HMACs: proportional to the session's own events.
+    ///
+    /// A session without a seal (recorded before seals existed, or its seal deleted) is checked
+    /// by the whole chain instead (``ConsultationStore/verifyChain(_:key:head:)``); when
+    /// `sealing`, every session without a seal is then sealed in the same transaction.
+    ///
+    /// - Throws: `AccordError` (`notFound`) for an unknown session; (`conflict`) naming the
+    ///   session when its events do not prove whole, saying to run `accord verify`.
+    static func checkedConsultation(_ id: SessionID, _ db: Database, key: ChainKey, sealing: Bool) throws -> Consultation {
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT \(eventColumns), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous
                     FROM event WHERE session_number = ? ORDER BY session_seq
                     """), arguments: [id.number])
+        let seal = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT event_count, last_seq, tag FROM session_seal WHERE session_number = ?"), arguments: [id.number])
+        if rows.isEmpty {
+            if seal != nil { throw damaged(id, "its events are gone") }
+            throw StoreErrors.unknownSession(id)
+        }
         for (index, row) in rows.enumerated() {
-            let content = EventContent(
-                sequence: row["seq"], sessionNumber: row["session_number"], sessionSequence: row["session_seq"],
-                recordedAt: row["recorded_at"], author: row["author"], kind: row["kind"], payload: row["payload"], reason: row["reason"])
-            let sessionSequence: Int = row["session_seq"]
-            guard sessionSequence == index + 1, key.link(content, previous: row["previous"] ?? "") == (row["chain"] as String) else {
-                throw AccordError(
-                    .conflict,
-                    "event \(content.sequence) of session \(id) does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was recorded or exported)."
-                )
+            let content = EventContent(row)
+            guard content.sessionSequence == index + 1, key.link(content, previous: row["previous"] ?? "") == (row["chain"] as String)
+            else {
+                throw damaged(id, "event \(content.sequence) does not match the event chain")
             }
         }
+        let last = rows[rows.count - 1]
+        if let seal {
+            let count: Int = seal["event_count"]
+            let lastSequence: Int64 = seal["last_seq"]
+            let tag: String = seal["tag"]
+            guard count == rows.count, lastSequence == (last["seq"] as Int64),
+                tag == key.seal(session: id.number, eventCount: count, lastSequence: lastSequence, lastChain: last["chain"])
+            else { throw damaged(id, "its events do not match its seal (an event was removed, or the seal was changed)") }
+        } else {
+            let verification = try ConsultationStore.verifyChain(db, key: key, head: nil)
+            if verification.firstBreak != nil { throw damaged(id, "it has no seal and the event chain is broken") }
+            if sealing { try sealUnsealedSessions(db, key: key) }
+        }
+        return try Consultation(events: rows.map(event))
+    }
+
+    /// The refusal for a session whose events do not prove whole.
+    static func damaged(_ id: SessionID, _ why: String) -> AccordError {
+        AccordError(
+            .conflict,
+            "session \(id) does not match the event chain (\(why)): the database was changed outside Accord; run `accord verify` (nothing was recorded or exported)."
+        )
+    }
+
+    /// Seals every session that has events and no seal (after the whole chain was checked).
+    static func sealUnsealedSessions(_ db: Database, key: ChainKey) throws {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.session_number, e.session_seq, e.seq, e.chain FROM event e
+                WHERE e.session_number IS NOT NULL
+                  AND e.session_number NOT IN (SELECT session_number FROM session_seal)
+                  AND e.session_seq = (SELECT MAX(session_seq) FROM event f WHERE f.session_number = e.session_number)
+                """)
+        for row in rows {
+            let number: Int64 = row["session_number"]
+            let count: Int = row["session_seq"]
+            let sequence: Int64 = row["seq"]
+            try db.execute(
+                sql: "INSERT INTO session_seal (session_number, event_count, last_seq, tag) VALUES (?, ?, ?, ?)",
+                arguments: [
+                    number, count, sequence, key.seal(session: number, eventCount: count, lastSequence: sequence, lastChain: row["chain"]),
+                ])
+        }
+    }
+
+    /// Writes the session's summary row from its folded events (a cache: a row deleted or
+    /// changed behind Accord's back is restored before the next event refers to it).
+    static func restoreSummary(of consultation: Consultation, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO session (number, status, started_at, closed_at, event_count, topic, completeness)
+                VALUES (?, ?, ?, ?, (SELECT COUNT(*) FROM event WHERE session_number = ?), ?, ?)
+                ON CONFLICT(number) DO UPDATE SET status = excluded.status, started_at = excluded.started_at,
+                    closed_at = excluded.closed_at, event_count = excluded.event_count, topic = excluded.topic,
+                    completeness = excluded.completeness
+                """
+        ).execute(arguments: [
+            consultation.id.number, consultation.status.rawValue, UTCInstant.format(consultation.startedAt),
+            consultation.closedAt.map(UTCInstant.format), consultation.id.number, consultation.start.topic,
+            consultation.status == .closed ? consultation.completeness.percent : nil,
+        ])
     }
 
     // MARK: - Reading
@@ -176,13 +273,14 @@ struct EventRecorder {
         return try Consultation(events: events)
     }
 
-    static func centreSettings(_ db: Database) throws -> CentreSettings? {
+    static func centreSettings(_ db: Database) throws -> (settings: CentreSettings, sequence: Int64)? {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT \(eventColumns) FROM event WHERE kind = 'centre-settings-changed' ORDER BY seq DESC LIMIT 1")
         else { return nil }
-        guard case .centreSettingsChanged(let settings) = try event(row).change else { return nil }
-        return settings
+        let recorded = try event(row)
+        guard case .centreSettingsChanged(let settings) = recorded.change else { return nil }
+        return (settings, recorded.sequence)
     }
 }
 
@@ -190,4 +288,13 @@ struct EventRecorder {
 final class PayloadCache {
     static let capacity = 20_000
     var payloads: [Change: String] = [:]
+}
+
+extension EventContent {
+    /// The chained fields of an event row (the columns of ``EventRecorder/eventColumns``).
+    init(_ row: Row) {
+        self.init(
+            sequence: row["seq"], sessionNumber: row["session_number"], sessionSequence: row["session_seq"],
+            recordedAt: row["recorded_at"], author: row["author"], kind: row["kind"], payload: row["payload"], reason: row["reason"])
+    }
 }

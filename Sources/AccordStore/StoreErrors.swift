@@ -16,8 +16,11 @@ enum StoreErrors {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
             return AccordError(.io, "the database file is not an Accord database or is damaged; nothing was recorded.")
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
+            let place = path.map { "the database \($0)" } ?? "the database file"
             return AccordError(
-                .io, "the database file cannot be opened for writing; check the path given by --db or ACCORD_DB and its permissions.")
+                .io,
+                "\(place) cannot be opened for writing (the file or its folder is read-only for this user); check the path given by --db or ACCORD_DB and its permissions (commands that only read, such as `accord verify` or `accord session show`, need no write access; nothing was recorded)."
+            )
         case .SQLITE_CONSTRAINT:
             return AccordError(.conflict, "the database refused the change (\(error.message ?? "constraint")); nothing was recorded.")
         default:

@@ -11,10 +11,12 @@ public protocol ExportSource {
     func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID]
     /// The consultation as its events make it now.
     func consultation(_ id: SessionID) throws -> Consultation
-    /// The version an export of `consultation` under `profile` carries.
+    /// The version an export of `consultation` under `profile` carries, from its issued documents.
     func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion
-    /// Records that `version` was written (after it was written).
-    func recordExport(of consultation: Consultation, profile: String, version: DocumentVersion, at instant: Date) throws
+    /// The centre settings the event at `sequence` made (those of an issued document).
+    func centreSettings(atSequence sequence: Int64) throws -> CentreSettings
+    /// Records that a new document version is issued (an event in the chain), before its file is written.
+    func recordIssue(_ issue: DocumentIssue, session: SessionID) throws
     /// The event chain's head, `SEQ:HASH`, or `nil` for an empty log.
     func chainHead() throws -> String?
 }
@@ -46,6 +48,10 @@ public struct BatchExport {
         case alreadyPresent(session: SessionID, file: String)
         /// A document failed its checks and was not written.
         case failed(session: SessionID, version: Int, message: String)
+        /// A session's events do not match the event chain: it was left out.
+        case damaged(session: SessionID, message: String)
+        /// A version issued before could not be rebuilt byte for byte: the next one is issued.
+        case reissued(session: SessionID, version: Int, reason: String)
     }
 
     /// What a run did.
@@ -64,6 +70,8 @@ public struct BatchExport {
     public var exportedAt: Date
     /// The centre's settings.
     public var centre: CentreSettings
+    /// The sequence of the event that made ``centre``, or `nil` for the example settings.
+    public var centreSequence: Int64?
     /// The compiled schema, or `nil` (well-formedness only).
     public var schema: XMLSchema?
     /// Sessions closed on or after this day (UTC); `nil`: from the first.
@@ -139,7 +147,7 @@ public struct BatchExport {
             logger.error("export run stopped", metadata: ["manifest": "\(url?.lastPathComponent ?? "none")"])
             throw error
         }
-        if summary.written == 0 && summary.failed == 0 {
+        if summary.written == 0 && summary.failed == 0 && summary.damaged == 0 {
             manifest.discard()
             return Result(summary: summary, manifest: nil)
         }
@@ -150,22 +158,38 @@ public struct BatchExport {
         _ id: SessionID, source: some ExportSource, held: ExportFolder, versionKey: String, manifest: ManifestWriter,
         summary: inout ExportManifest.Summary, report: (Event) -> Void
     ) throws {
-        let consultation = try source.consultation(id)
+        let consultation: Consultation
+        do {
+            consultation = try source.consultation(id)
+        } catch let error as AccordError where error.code == .conflict {
+            // A session whose events do not prove whole is left out, by id; the others go on.
+            summary.damaged += 1
+            try manifest.append(
+                ExportManifest.Entry(
+                    file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
+                    validation: .init(result: "damaged", message: error.message), exportedAt: UTCInstant.format(exportedAt),
+                    chainHead: try source.chainHead()))
+            report(.damaged(session: id, message: error.message))
+            return
+        }
+        // Selected from the summary or the events; what counts is the events' word.
+        guard consultation.status == .closed, let closedAt = consultation.closedAt else { return }
+        let day = CalendarDate(utcDayOf: closedAt)
+        if let closedFrom, day < closedFrom { return }
+        if let through, day > through { return }
         let version = try source.exportVersion(for: consultation, profile: versionKey)
         let file = try profile.fileName(session: id, version: version.version, pseudonymised: pseudonymKey != nil)
-        if !force && held.holds(file) {
+        if !force && version.alreadyExported && held.holds(file) {
             summary.alreadyPresent += 1
             report(.alreadyPresent(session: id, file: file))
             return
         }
-        try ExportProfile.checkExportTime(exportedAt, of: consultation)
-        let input = profile.input(
-            consultation: consultation, centre: centre, exportedAt: exportedAt, version: version.version, replacing: version.replaces,
-            pseudonymKey: pseudonymKey)
         let head = try source.chainHead()
-        let outcome: ExportOutcome
+        let prepared: PreparedDocument
         do {
-            outcome = try profile.write(input, pseudonymised: pseudonymKey != nil, to: folder, schema: schema)
+            prepared = try profile.prepare(
+                consultation, version: version, versionKey: versionKey, centre: ExportCentre(settings: centre, sequence: centreSequence),
+                centreAt: source.centreSettings(atSequence:), now: exportedAt, pseudonymKey: pseudonymKey, schema: schema)
         } catch let error as AccordError where error.code == .invalidDocument {
             summary.failed += 1
             try manifest.append(
@@ -176,13 +200,17 @@ public struct BatchExport {
             report(.failed(session: id, version: version.version, message: error.message))
             return
         }
+        if let reason = prepared.reissueReason { report(.reissued(session: id, version: prepared.version.version, reason: reason)) }
+        // The issue is recorded first: a file written later carries an id already decided.
+        if let issue = prepared.issue { try source.recordIssue(issue, session: id) }
+        let outcome = try profile.write(prepared, session: id, to: folder)
         let signature = try afterWrite?(outcome.url)
         let entry = ExportManifest.Entry(
-            file: outcome.url.lastPathComponent, session: id.description, version: version.version, replaces: version.replaces,
-            sha256: try ExportFile.sha256(of: outcome.url), size: outcome.byteCount, validation: .init(outcome.validation),
-            exportedAt: UTCInstant.format(exportedAt), chainHead: head, signature: signature?.lastPathComponent)
+            file: outcome.url.lastPathComponent, session: id.description, version: prepared.version.version,
+            replaces: prepared.version.replaces, sha256: ExportFile.sha256(prepared.data), size: outcome.byteCount,
+            validation: .init(outcome.validation), exportedAt: UTCInstant.format(prepared.documentTime),
+            chainHead: prepared.issue == nil ? head : try source.chainHead(), signature: signature?.lastPathComponent)
         try manifest.append(entry)
-        try source.recordExport(of: consultation, profile: versionKey, version: version, at: exportedAt)
         summary.written += 1
         report(.written(entry, url: outcome.url))
     }

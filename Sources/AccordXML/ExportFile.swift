@@ -47,6 +47,14 @@ enum ExportFile {
     static func checkAndWrite(
         _ data: Data, named name: String, in directory: URL, schema: XMLSchema?, what: String, hint: String = ""
     ) throws -> ExportOutcome {
+        let validation = try check(data, schema: schema, what: what, hint: hint)
+        let target = try writeAtomically(data, named: name, in: directory, what: what)
+        return ExportOutcome(url: target, byteCount: data.count, validation: validation)
+    }
+
+    /// Checks a built document against `schema`, or for well-formedness without one.
+    /// - Throws: `AccordError` (`invalidDocument`) with the first schema messages.
+    static func check(_ data: Data, schema: XMLSchema?, what: String, hint: String = "") throws -> ExportOutcome.Validation {
         let validation: ExportOutcome.Validation
         if let schema {
             let messages = schema.validate(data)
@@ -65,8 +73,7 @@ enum ExportFile {
             }
             validation = .notValidated
         }
-        let target = try writeAtomically(data, named: name, in: directory, what: what)
-        return ExportOutcome(url: target, byteCount: data.count, validation: validation)
+        return validation
     }
 
     /// The SHA-256 of a file's bytes as 64 lowercase hexadecimal characters, read in 64 KiB

@@ -89,6 +89,12 @@ public struct ExportProfile: Sendable {
     /// - Throws: `AccordError` (`conflict`).
     public static func checkExportTime(_ exportedAt: Date, of consultation: Consultation) throws {
         guard exportedAt < consultation.lastChangedAt.addingTimeInterval(-60) else { return }
+        if consultation.lastChangedAt.timeIntervalSince(Date()) > AccordClock.futureTolerance {
+            throw AccordError(
+                .conflict,
+                "the last change of session \(consultation.id) is dated in the future (\(UTCInstant.format(consultation.lastChangedAt))), by a wrong clock; record a correction with a reason first (e.g. `accord note add \(consultation.id) --text \"…\" --reason \"…\"`), then export (nothing was exported)."
+            )
+        }
         throw AccordError(
             .conflict,
             "the clock reads an instant before the last change of session \(consultation.id) (\(UTCInstant.format(consultation.lastChangedAt))); check the system clock or ACCORD_NOW (nothing was exported)."
@@ -98,15 +104,43 @@ public struct ExportProfile: Sendable {
     /// The input of one document: the consultation (pseudonymised under `pseudonymKey` when
     /// given, with ids under `ROOT.9`), the centre, the export instant, the version and the id
     /// of the version it replaces.
+    ///
+    /// - Parameters:
+    ///   - idRoot: the OID root of the document set's ids when it was fixed by its first
+    ///     version (``DocumentIssue/idRoot``); `nil`: the centre's (under `ROOT.9` when
+    ///     pseudonymised).
+    ///   - replacedDocumentID: the id of the replaced version as it was issued; `nil`: derived
+    ///     from `replaced` and the root.
     public func input(
         consultation: Consultation, centre: CentreSettings, exportedAt: Date, version: Int, replacing replaced: Int?,
-        pseudonymKey: PseudonymKey?
+        pseudonymKey: PseudonymKey?, idRoot: String? = nil, replacedDocumentID: String? = nil
     ) -> CDAExportInput {
-        let documentCentre = pseudonymKey == nil ? centre : Pseudonymisation.centre(centre)
+        var documentCentre = pseudonymKey == nil ? centre : Pseudonymisation.centre(centre)
+        if let idRoot { documentCentre.oidRoot = idRoot }
         let shown = pseudonymKey.map { consultation.pseudonymised(key: $0) } ?? consultation
+        let replacedID =
+            replacedDocumentID.map { InstanceIdentifier(root: $0) }
+            ?? replaced.map { CDAExporter.documentID(session: consultation.id, version: $0, centre: documentCentre) }
         return CDAExportInput(
-            consultation: shown, centre: documentCentre, exportedAt: exportedAt, version: version,
-            replacedDocumentID: replaced.map { CDAExporter.documentID(session: consultation.id, version: $0, centre: documentCentre) })
+            consultation: shown, centre: documentCentre, exportedAt: exportedAt, version: version, replacedDocumentID: replacedID)
+    }
+
+    /// Builds the document of `input` (deterministic: the same input gives the same bytes).
+    public func document(_ input: CDAExportInput, pseudonymised: Bool = false) -> Data {
+        switch kind {
+        case .cdaFR: CDAExporter.document(input)
+        case .fhirR4: FHIRExporter.document(input)
+        case .custom(let profile): profile.document(input, pseudonymised: pseudonymised)
+        }
+    }
+
+    /// How messages name a session's document, and what to do when it fails its checks.
+    func description(of session: SessionID) -> (what: String, hint: String) {
+        switch kind {
+        case .cdaFR: ("the document for session \(session)", "")
+        case .fhirR4: ("the FHIR document for session \(session)", "")
+        case .custom(let profile): ("the document for session \(session) (profile \(profile.name))", " Fix the profile's templates.")
+        }
     }
 
     /// Builds, checks and writes one document into `directory` (see the exporters'

@@ -45,7 +45,9 @@ public struct ExportManifest: Sendable, Hashable, Codable {
 
     /// How a document was checked.
     public struct Validation: Sendable, Hashable, Codable {
-        /// `valid`, `not-validated` (well-formed, no schema given) or `failed`.
+        /// `valid`, `not-validated` (well-formed, no schema given), `failed`, or `damaged` (the
+        /// session's events do not match the event chain: nothing was exported; the entry's
+        /// version is then 0).
         public var result: String
         /// The schema file, for `valid`.
         public var schema: String?
@@ -119,15 +121,27 @@ public struct ExportManifest: Sendable, Hashable, Codable {
         public var alreadyPresent: Int
         /// Documents that failed their checks (not written).
         public var failed: Int
+        /// Sessions left out because their events do not match the event chain (not exported;
+        /// `accord verify` says where the log was changed).
+        public var damaged: Int
 
-        public init(written: Int = 0, alreadyPresent: Int = 0, failed: Int = 0) {
+        public init(written: Int = 0, alreadyPresent: Int = 0, failed: Int = 0, damaged: Int = 0) {
             self.written = written
             self.alreadyPresent = alreadyPresent
             self.failed = failed
+            self.damaged = damaged
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            written = try container.decode(Int.self, forKey: .written)
+            alreadyPresent = try container.decode(Int.self, forKey: .alreadyPresent)
+            failed = try container.decode(Int.self, forKey: .failed)
+            damaged = try container.decodeIfPresent(Int.self, forKey: .damaged) ?? 0
         }
 
         enum CodingKeys: String, CodingKey {
-            case written, alreadyPresent = "already_present", failed
+            case written, alreadyPresent = "already_present", failed, damaged
         }
     }
 

@@ -119,13 +119,14 @@ struct StoreOptions: ParsableArguments {
         return author
     }
 
-    /// Opens the database of a command that only reads: a missing file is an error (a
-    /// mistyped `--db` would otherwise create an empty database and show nothing).
+    /// Opens the database of a command that only reads, read-only (no write lock, no byte
+    /// changed, no key created: a user who may only read the database can use it): a missing
+    /// file is an error (a mistyped `--db` would otherwise create an empty database and show
+    /// nothing).
     func openExistingStore() throws -> ConsultationStore {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw AccordError(.notFound, "no database at the path given by --db or ACCORD_DB (default ./accord.sqlite); check the path.")
-        }
-        return try openStore()
+        try ConsultationStore.openReadOnly(
+            path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Logger(label: "accord"),
+            notice: { Terminal.message("accord: note: \($0)") })
     }
 
     func openStore() throws -> ConsultationStore {

@@ -134,24 +134,27 @@ struct ExportCommand: ParsableCommand {
             throw AccordError(
                 .conflict, "session \(id) is still open; close it with `accord session close \(id)` before exporting.")
         }
-        let centre = try centreSettings(database)
+        let centre = try exportCentre(database)
         let schema = try exportProfile.schema(SchemaLocator.locate(option: schemas))
         let versionKey = exportProfile.versionKey(pseudonymised: key != nil)
         // The same rule as a batch run: no identified document into a folder of pseudonymised
         // runs (or the other way round), no second pseudonymisation key.
         try ExportFolder(URL(fileURLWithPath: out, isDirectory: true)).checkAccepts(versionKey: versionKey, pseudonymKeyID: key?.keyID)
         let version = try database.documentVersion(for: consultation, profile: versionKey)
-        let exportedAt = try AccordClock.fromEnvironment().now()
-        try ExportProfile.checkExportTime(exportedAt, of: consultation)
-        let input = exportProfile.input(
-            consultation: consultation, centre: centre, exportedAt: exportedAt, version: version.version, replacing: version.replaces,
-            pseudonymKey: key)
-        let outcome = try exportProfile.write(
-            input, pseudonymised: key != nil, to: URL(fileURLWithPath: out, isDirectory: true), schema: schema)
+        let prepared = try exportProfile.prepare(
+            consultation, version: version, versionKey: versionKey, centre: centre, centreAt: database.centreSettings(atSequence:),
+            now: try AccordClock.fromEnvironment().now(), pseudonymKey: key, schema: schema)
+        if let reason = prepared.reissueReason {
+            Terminal.message("Session \(id): \(reason); version \(prepared.version.version) is issued in its place.")
+        }
+        // The issue is recorded first (an event in the chain): the file then carries an id and
+        // bytes already decided, and writing it again gives the same bytes.
+        if let issue = prepared.issue { try database.recordIssue(issue, session: id, author: try store.recordingAuthor()) }
+        let outcome = try exportProfile.write(prepared, session: id, to: URL(fileURLWithPath: out, isDirectory: true))
         _ = try signIfAsked(outcome.url)
-        try database.recordExport(of: consultation, profile: versionKey, version: version, at: exportedAt)
-        if let replaced = version.replaces, !version.alreadyExported {
-            Terminal.message("Version \(version.version) of the document replaces version \(replaced) (the session changed since).")
+        if let replaced = prepared.version.replaces, prepared.issue != nil {
+            Terminal.message(
+                "Version \(prepared.version.version) of the document replaces version \(replaced) (the session changed since).")
         }
         switch outcome.validation {
         case .valid(let schemaPath):
@@ -167,9 +170,11 @@ struct ExportCommand: ParsableCommand {
     private func exportBatch(profile exportProfile: ExportProfile, key: PseudonymKey?, database: ConsultationStore) throws {
         let folder = URL(fileURLWithPath: out, isDirectory: true)
         let clock = try AccordClock.fromEnvironment()
+        let centre = try exportCentre(database)
         var batch = BatchExport(
             profile: exportProfile, folder: folder, exportedAt: clock.now(),
-            centre: try centreSettings(database), schema: try exportProfile.schema(SchemaLocator.locate(option: schemas)))
+            centre: centre.settings, schema: try exportProfile.schema(SchemaLocator.locate(option: schemas)))
+        batch.centreSequence = centre.sequence
         batch.closedFrom = since.flatMap(CalendarDate.init)
         batch.through = until.flatMap(CalendarDate.init)
         batch.force = force
@@ -179,7 +184,7 @@ struct ExportCommand: ParsableCommand {
         if batch.schema == nil { notValidatedWarning(exportProfile) }
 
         var progress = ProgressBar(enabled: isatty(2) == 1)
-        let result = try batch.run(source: StoreExportSource(store: database)) { event in
+        let result = try batch.run(source: StoreExportSource(store: database, author: try store.recordingAuthor())) { event in
             switch event {
             case .started(let total):
                 progress.total = total
@@ -193,14 +198,28 @@ struct ExportCommand: ParsableCommand {
                 progress.clear()
                 Terminal.error("\(session) version \(version) was not written: \(message)")
                 progress.advance()
+            case .damaged(_, let message):
+                progress.clear()
+                Terminal.error(message)
+                progress.advance()
+            case .reissued(let session, let version, let reason):
+                progress.clear()
+                Terminal.message("Session \(session): \(reason); version \(version) is issued in its place.")
             }
         }
         progress.clear()
         let summary = result.summary
         var line = "\(summary.written) document\(summary.written == 1 ? "" : "s") written, \(summary.alreadyPresent) already in \(out)"
         if summary.failed > 0 { line += ", \(summary.failed) failed validation" }
+        if summary.damaged > 0 { line += ", \(summary.damaged) left out (events not matching the chain)" }
         Terminal.message(line + ".")
         if let manifest = result.manifest { Terminal.message("Manifest: \(manifest.path)") }
+        if summary.damaged > 0 && summary.failed == 0 {
+            throw AccordError(
+                .conflict,
+                "\(summary.damaged) session\(summary.damaged == 1 ? " was" : "s were") left out because \(summary.damaged == 1 ? "its" : "their") events do not match the event chain; run `accord verify`."
+            )
+        }
         if summary.failed > 0 {
             throw AccordError(
                 .invalidDocument,
@@ -211,13 +230,13 @@ struct ExportCommand: ParsableCommand {
 
     // MARK: - Shared
 
-    private func centreSettings(_ database: ConsultationStore) throws -> CentreSettings {
-        let stored = try database.centreSettings()
-        if stored == nil {
+    private func exportCentre(_ database: ConsultationStore) throws -> ExportCentre {
+        guard let stored = try database.centreSettingsWithSequence() else {
             Terminal.warning(
                 "no centre settings yet: the document uses example values on the 2.999 OID arc; set them with `accord centre set`.")
+            return ExportCentre(settings: .example, sequence: nil)
         }
-        return stored ?? .example
+        return ExportCentre(settings: stored.settings, sequence: stored.sequence)
     }
 
     private func notValidatedWarning(_ exportProfile: ExportProfile) {
@@ -248,7 +267,13 @@ struct StoreExportSource: ExportSource {
 
     final class Flag: @unchecked Sendable { var raised = false }
 
-    init(store: ConsultationStore) { self.store = store }
+    /// Who exports (an IdNat_PS), or `nil`: each session's clinician.
+    let author: String?
+
+    init(store: ConsultationStore, author: String? = nil) {
+        self.store = store
+        self.author = author
+    }
 
     func consultation(_ id: SessionID) throws -> Consultation {
         let (consultation, checked) = try store.consultationCheckedAgainstChain(id)
@@ -263,11 +288,12 @@ struct StoreExportSource: ExportSource {
         try store.documentVersion(for: consultation, profile: profile)
     }
 
-    func recordExport(of consultation: Consultation, profile: String, version: DocumentVersion, at instant: Date) throws {
-        try store.recordExport(
-            of: consultation, profile: profile,
-            version: version,
-            at: instant)
+    func centreSettings(atSequence sequence: Int64) throws -> CentreSettings {
+        try store.centreSettings(atSequence: sequence)
+    }
+
+    func recordIssue(_ issue: DocumentIssue, session: SessionID) throws {
+        try store.recordIssue(issue, session: session, author: author)
     }
 
     func chainHead() throws -> String? { try store.chainHead()?.description }

@@ -75,6 +75,8 @@ enum EventText {
             return "time for reflection offered" + (until.map { " until \($0)" } ?? "")
         case .instrumentRecorded(let instrument, let version, _, _, let score):
             return "\(after.instruments.last!.entry) \(instrument.rawValue) \(version): " + InstrumentResult.text(score)
+        case .documentIssued(let issue):
+            return "document issued: \(issue.profile) version \(issue.version), id \(issue.documentID), SHA-256 \(issue.sha256.prefix(16))…"
         case .trialDiscussed(let eligibility, let offered, let answer):
             return "trial: \(eligibility.rawValue), " + (offered ? "offered" : "not offered") + (answer.map { ", \($0.rawValue)" } ?? "")
         }

@@ -76,7 +76,9 @@ struct VerifyCommand: ParsableCommand {
         }
         Terminal.message(
             "The event chain is whole: \(result.eventCount) events checked"
-                + (expected.map { ", including the recorded head \($0.sequence)" } ?? "") + ".")
+                + (expected.map { ", including the recorded head \($0.sequence)" } ?? "")
+                + "; \(result.issuedDocumentCount) document version\(result.issuedDocumentCount == 1 ? "" : "s") issued, each id with one content."
+        )
         print("head \(result.head.map(\.description) ?? "0:" + String(repeating: "0", count: 64))")
     }
 }

@@ -72,7 +72,7 @@ import Testing
         let store = try populate()
         try tamper("UPDATE event SET payload = replace(payload, 'two', 'TWO') WHERE seq = 4")
         let message =
-            "event 4 of session S2 does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was recorded or exported)."
+            "session S2 does not match the event chain (event 4 does not match the event chain): the database was changed outside Accord; run `accord verify` (nothing was recorded or exported)."
         #expect(throws: AccordError(.conflict, message)) { try store.record(.noteAdded(text: "four"), in: SessionID(number: 2)) }
         #expect(throws: AccordError(.conflict, message)) { try store.consultationCheckedAgainstChain(SessionID(number: 2)) }
         #expect(try store.consultationCheckedAgainstChain(SessionID(number: 1)).checked)
@@ -133,7 +133,10 @@ import Testing
         let store = try populate()
         let head = try #require(try store.verify().head)
         try tamper("DELETE FROM event WHERE seq >= 7")
-        // Without a recorded head, removing the last events cannot be seen.
+        // The seals of the sessions whose last events went find it.
+        #expect(try store.verify().firstBreak?.problem.contains("do not match its seal") == true)
+        // Without a recorded head, removing the last events and their sessions' seals cannot be seen.
+        try tamper("DELETE FROM session_seal")
         #expect(try store.verify().firstBreak == nil)
         let broken = try #require(try store.verify(head: head).firstBreak)
         #expect(broken.sequence == 8)
@@ -245,23 +248,48 @@ import Testing
         #expect(events.map(\.reason) == [nil, nil, nil, nil, nil, "wrong kind", "wrong kind", "patient changed mind"])
     }
 
-    @Test func documentVersionsFollowChanges() throws {
+    @Test func documentVersionsFollowIssuedDocuments() throws {
         let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
         let id = try store.startSession(Samples.start())
         try store.record(.sessionClosed, in: id)
         var consultation = try store.consultation(id)
         let first = try store.documentVersion(for: consultation, profile: "cda-fr")
         #expect(first == DocumentVersion(version: 1, replaces: nil, alreadyExported: false))
-        try store.recordExport(of: consultation, profile: "cda-fr", version: first, at: Samples.instant)
-        #expect(
-            try store.documentVersion(for: consultation, profile: "cda-fr")
-                == DocumentVersion(version: 1, replaces: nil, alreadyExported: true))
+        func issue(_ version: Int, replaces: String?, sha: Character) -> DocumentIssue {
+            DocumentIssue(
+                profile: "cda-fr", version: version, idRoot: "1.2.250.1.999.7", documentID: "1.2.250.1.999.7.1.1.\(version)",
+                replaces: replaces, documentTime: Samples.instant, sha256: String(repeating: sha, count: 64),
+                recordSequence: try! store.consultation(id).lastSessionSequence, centreSequence: nil)
+        }
+        let one = issue(1, replaces: nil, sha: "a")
+        #expect(try store.recordIssue(one, session: id))
+        #expect(try !store.recordIssue(one, session: id), "the same issue again records nothing")
+        consultation = try store.consultation(id)
+        #expect(consultation.issuedDocuments == [one])
+        #expect(consultation.lastSessionSequence == 2, "an issued document is not a change of the record")
+        let again = try store.documentVersion(for: consultation, profile: "cda-fr")
+        #expect(again == DocumentVersion(version: 1, replaces: nil, alreadyExported: true, issued: one, idRoot: "1.2.250.1.999.7"))
+        // Another export issuing version 1 with other bytes is refused.
+        var other = one
+        other.sha256 = String(repeating: "b", count: 64)
+        #expect(throws: AccordError.self) { try store.recordIssue(other, session: id) }
+
         consultation = try store.record(.noteAdded(text: "late"), in: id, reason: "forgotten")
         let second = try store.documentVersion(for: consultation, profile: "cda-fr")
-        #expect(second == DocumentVersion(version: 2, replaces: 1, alreadyExported: false))
-        try store.recordExport(of: consultation, profile: "cda-fr", version: second, at: Samples.instant)
-        #expect(try store.documentVersion(for: consultation, profile: "cda-fr").alreadyExported)
-        #expect(try store.documentVersion(for: consultation, profile: "fhir-r4").version == 1)
+        #expect(
+            second
+                == DocumentVersion(
+                    version: 2, replaces: 1, alreadyExported: false, idRoot: "1.2.250.1.999.7", replacedDocumentID: "1.2.250.1.999.7.1.1.1")
+        )
+        #expect(try store.recordIssue(issue(2, replaces: one.documentID, sha: "c"), session: id))
+        #expect(try store.documentVersion(for: store.consultation(id), profile: "cda-fr").alreadyExported)
+        #expect(try store.documentVersion(for: store.consultation(id), profile: "fhir-r4").version == 1)
+
+        // The versions come from the events: the cache table emptied changes nothing.
+        try store.executeForTesting("DELETE FROM document_version")
+        #expect(try store.documentVersion(for: store.consultation(id), profile: "cda-fr").version == 2)
+        let verification = try store.verify()
+        #expect(verification.firstBreak == nil && verification.issuedDocumentCount == 2)
     }
 }
 

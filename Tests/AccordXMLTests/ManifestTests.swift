@@ -8,7 +8,7 @@ import Testing
     /// Closed sessions S1…Sn (the fixture consultation), versions kept per session and profile.
     final class FakeSource: ExportSource {
         var count: Int
-        var exported: [String: Int] = [:]
+        var issued: [String: DocumentIssue] = [:]
         var consultationsRead = 0
         var pagesRead = 0
 
@@ -31,12 +31,16 @@ import Testing
         }
 
         func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion {
-            let last = exported["\(consultation.id)/\(profile)"]
-            return DocumentVersion(version: last ?? 1, replaces: nil, alreadyExported: last != nil)
+            guard let issue = issued["\(consultation.id)/\(profile)"] else {
+                return DocumentVersion(version: 1, replaces: nil, alreadyExported: false)
+            }
+            return DocumentVersion(version: issue.version, replaces: nil, alreadyExported: true, issued: issue, idRoot: issue.idRoot)
         }
 
-        func recordExport(of consultation: Consultation, profile: String, version: DocumentVersion, at instant: Date) throws {
-            exported["\(consultation.id)/\(profile)"] = version.version
+        func centreSettings(atSequence sequence: Int64) throws -> CentreSettings { CDAFixtures.centre }
+
+        func recordIssue(_ issue: DocumentIssue, session: SessionID) throws {
+            issued["\(session)/\(issue.profile)"] = issue
         }
 
         func chainHead() throws -> String? { "42:" + String(repeating: "ab", count: 32) }
@@ -48,6 +52,7 @@ import Testing
         let source = FakeSource(count: 7)
         var batch = BatchExport(
             profile: try ExportProfile.named("cda-fr"), folder: folder, exportedAt: CDAFixtures.exportInstant, centre: CDAFixtures.centre)
+        batch.centreSequence = 1
         batch.pageSize = 3
         batch.clock = .fixed(at: CDAFixtures.exportInstant)
         var events: [String] = []
@@ -57,6 +62,8 @@ import Testing
             case .written(let entry, _): events.append("written \(entry.session)")
             case .alreadyPresent(let session, _): events.append("present \(session)")
             case .failed(let session, _, _): events.append("failed \(session)")
+            case .damaged(let session, _): events.append("damaged \(session)")
+            case .reissued(let session, _, _): events.append("reissued \(session)")
             }
         }
         #expect(events == ["started 7"] + (1...7).map { "written S\($0)" })

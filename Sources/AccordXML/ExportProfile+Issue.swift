@@ -1,0 +1,115 @@
+import AccordCore
+import Foundation
+
+/// A document built and checked, ready to be written: either a version already issued,
+/// rebuilt byte for byte from its issue, or a new version with the issue to record first.
+public struct PreparedDocument: Sendable {
+    /// The document's bytes.
+    public var data: Data
+    /// Its file name in the output folder.
+    public var fileName: String
+    /// The version it carries.
+    public var version: DocumentVersion
+    /// Its document time (UTC instant).
+    public var documentTime: Date
+    /// How it was checked.
+    public var validation: ExportOutcome.Validation
+    /// The issue to record before the file is written (a new version); `nil` when the
+    /// document is a version already issued, rebuilt with the bytes first issued.
+    public var issue: DocumentIssue?
+    /// Why a new version is issued for an unchanged record, when it is (the version issued
+    /// before could not be rebuilt byte for byte), in words; `nil` otherwise.
+    public var reissueReason: String?
+}
+
+/// The centre settings an export uses: the current ones with the event that made them.
+public struct ExportCentre: Sendable {
+    /// The settings (the example settings when none were recorded).
+    public var settings: CentreSettings
+    /// The sequence of the event that made them, or `nil` for the example settings.
+    public var sequence: Int64?
+
+    public init(settings: CentreSettings, sequence: Int64?) {
+        self.settings = settings
+        self.sequence = sequence
+    }
+}
+
+extension ExportProfile {
+    /// Builds and checks the document of `consultation` in `version`, as the issued documents
+    /// decide.
+    ///
+    /// - A version already issued is rebuilt from its issue (the record as it is, the centre
+    ///   settings and id root it used, its document time) and must give the SHA-256 first
+    ///   issued; then it is returned with no issue to record. When it does not (the
+    ///   pseudonymisation key, or Accord's rendering, changed since), the next version is
+    ///   issued instead, replacing it, and ``PreparedDocument/reissueReason`` says why: a
+    ///   document id is never issued with other content.
+    /// - A new version is dated `now` (refused before the record's last change), its ids are
+    ///   under the set's root (kept from its first version) and it replaces the id really
+    ///   issued before; its issue is returned, to record before the file is written.
+    ///
+    /// - Parameters:
+    ///   - consultation: the consultation, folded from its verified events, closed.
+    ///   - version: what the issued documents decide (``DocumentVersion/of(_:profile:legacy:)``).
+    ///   - versionKey: the profile's version key (``versionKey(pseudonymised:)``).
+    ///   - centre: the current centre settings.
+    ///   - centreAt: the centre settings an earlier event made (for a version already issued).
+    ///   - now: the export instant (UTC).
+    ///   - pseudonymKey: the pseudonymisation key, for a research export.
+    ///   - schema: the compiled schema, or `nil` (well-formedness only).
+    /// - Throws: `AccordError` (`invalidDocument`) when the document fails its checks;
+    ///   (`conflict`) when `now` lies before the record's last change; what `centreAt` throws.
+    public func prepare(
+        _ consultation: Consultation, version: DocumentVersion, versionKey: String, centre: ExportCentre,
+        centreAt: (Int64) throws -> CentreSettings, now: Date, pseudonymKey: PseudonymKey?, schema: XMLSchema?
+    ) throws -> PreparedDocument {
+        let pseudonymised = pseudonymKey != nil
+        let (what, hint) = description(of: consultation.id)
+        var plan = version
+        var reissueReason: String?
+        if version.alreadyExported {
+            if let issued = version.issued {
+                let settings = try issued.centreSequence.map(centreAt) ?? .example
+                let input = input(
+                    consultation: consultation, centre: settings, exportedAt: issued.documentTime, version: issued.version,
+                    replacing: version.replaces, pseudonymKey: pseudonymKey, idRoot: issued.idRoot, replacedDocumentID: issued.replaces)
+                let data = document(input, pseudonymised: pseudonymised)
+                if ExportFile.sha256(data) == issued.sha256 {
+                    return PreparedDocument(
+                        data: data, fileName: try fileName(session: consultation.id, version: issued.version, pseudonymised: pseudonymised),
+                        version: version, documentTime: issued.documentTime,
+                        validation: try ExportFile.check(data, schema: schema, what: what, hint: hint), issue: nil)
+                }
+                reissueReason =
+                    "version \(issued.version) as first issued cannot be rebuilt byte for byte (another pseudonymisation key, or another rendering by this version of Accord)"
+            } else {
+                reissueReason =
+                    "version \(version.version) was exported before Accord recorded issued documents, so its bytes cannot be rebuilt"
+            }
+            plan = version.next
+        }
+        try ExportProfile.checkExportTime(now, of: consultation)
+        let input = input(
+            consultation: consultation, centre: centre.settings, exportedAt: now, version: plan.version, replacing: plan.replaces,
+            pseudonymKey: pseudonymKey, idRoot: plan.idRoot, replacedDocumentID: plan.replacedDocumentID)
+        let data = document(input, pseudonymised: pseudonymised)
+        let validation = try ExportFile.check(data, schema: schema, what: what, hint: hint)
+        let issue = DocumentIssue(
+            profile: versionKey, version: plan.version, idRoot: input.centre.oidRoot,
+            documentID: CDAExporter.documentID(session: consultation.id, version: plan.version, centre: input.centre).root,
+            replaces: input.replacedDocumentID?.root, documentTime: now, sha256: ExportFile.sha256(data),
+            recordSequence: consultation.lastSessionSequence, centreSequence: centre.sequence)
+        return PreparedDocument(
+            data: data, fileName: try fileName(session: consultation.id, version: plan.version, pseudonymised: pseudonymised),
+            version: plan, documentTime: now, validation: validation, issue: issue, reissueReason: reissueReason)
+    }
+
+    /// Writes a prepared document into `directory` (atomically, mode 0600).
+    /// - Throws: `AccordError` (`io`) when the folder or file cannot be written.
+    public func write(_ prepared: PreparedDocument, session: SessionID, to directory: URL) throws -> ExportOutcome {
+        let url = try ExportFile.writeAtomically(
+            prepared.data, named: prepared.fileName, in: directory, what: description(of: session).what)
+        return ExportOutcome(url: url, byteCount: prepared.data.count, validation: prepared.validation)
+    }
+}
