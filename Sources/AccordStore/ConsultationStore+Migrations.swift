@@ -89,6 +89,11 @@ extension ConsultationStore {
                     );
                     CREATE INDEX event_session_closed ON event(session_number, recorded_at) WHERE kind = 'session-closed';
                     """)
+            // No session yet: every session will be sealed from its first event.
+            try db.execute(
+                sql:
+                    "INSERT INTO metadata (key, value) SELECT ?, '1' WHERE NOT EXISTS (SELECT 1 FROM event WHERE session_number IS NOT NULL)",
+                arguments: [ConsultationStore.sessionsSealedKey])
         }
         return migrator
     }

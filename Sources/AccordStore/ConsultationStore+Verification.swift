@@ -189,6 +189,32 @@ extension ConsultationStore {
         return nil
     }
 
+    /// The metadata key set once every session has its seal.
+    static let sessionsSealedKey = "sessions_sealed"
+
+    /// Seals the sessions recorded before seals existed, once, after the whole chain is checked
+    /// (as long as `accord verify`); afterwards it costs one lookup. A batch export calls it
+    /// before its first session, so that each session is then checked by its own events.
+    ///
+    /// - Throws: `AccordError` (`conflict`) when the chain is broken (run `accord verify`);
+    ///   `io` without the chain key; `busy`.
+    public func sealSessionsRecordedBefore() throws {
+        let sealed = try read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [Self.sessionsSealedKey]) == "1"
+        }
+        if sealed { return }
+        try write { recorder in
+            if let broken = try Self.verifyChain(recorder.db, key: recorder.key, head: nil).firstBreak {
+                throw AccordError(
+                    .conflict,
+                    "the event chain is broken at event \(broken.sequence), and sessions recorded before Accord sealed each session can be checked only by the whole chain; run `accord verify` (nothing was recorded or exported)."
+                )
+            }
+            try EventRecorder.sealUnsealedSessions(recorder.db, key: recorder.key)
+        }
+        logger.info("sealed the sessions recorded before session seals existed")
+    }
+
     private static func missingHead(_ head: ChainHead) -> ChainVerification.Break {
         .init(sequence: head.sequence, problem: "the recorded head's event is gone: events up to it were removed (the log was truncated)")
     }

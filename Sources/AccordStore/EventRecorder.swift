@@ -201,8 +201,13 @@ struct EventRecorder {
         )
     }
 
-    /// Seals every session that has events and no seal (after the whole chain was checked).
+    /// Seals every session that has events and no seal (after the whole chain was checked),
+    /// and records that every session is sealed.
     static func sealUnsealedSessions(_ db: Database, key: ChainKey) throws {
+        defer {
+            _ = try? db.execute(
+                sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, '1')", arguments: [ConsultationStore.sessionsSealedKey])
+        }
         let rows = try Row.fetchAll(
             db,
             sql: """

@@ -170,6 +170,9 @@ struct ExportCommand: ParsableCommand {
     private func exportBatch(profile exportProfile: ExportProfile, key: PseudonymKey?, database: ConsultationStore) throws {
         let folder = URL(fileURLWithPath: out, isDirectory: true)
         let clock = try AccordClock.fromEnvironment()
+        // Sessions recorded by an earlier Accord are sealed once (a whole-chain check), so that
+        // each session is then checked by its own events.
+        if FileManager.default.fileExists(atPath: database.keyURL.path) { try database.sealSessionsRecordedBefore() }
         let centre = try exportCentre(database)
         var batch = BatchExport(
             profile: exportProfile, folder: folder, exportedAt: clock.now(),

@@ -68,6 +68,20 @@ import Testing
         #expect(try cli.run(["note", "add", "S3", "--text", "encore"]).status == 0)
     }
 
+    @Test func sessionsRecordedBeforeSealsAreSealedAfterAWholeChainCheck() throws {
+        let cli = try threeSessions()
+        defer { cli.cleanUp() }
+        // A database from before seals: none, and no mark that every session is sealed.
+        try tamper(cli, "DELETE FROM session_seal; DELETE FROM metadata WHERE key = 'sessions_sealed'")
+        let batch = try cli.run(["export", "--all", "--out", "batch"])
+        #expect(batch.status == 0 && batch.stdout.hasSuffix("batch/S1-v1.cda.xml\n"), "\(batch.stderr)")
+        #expect(try cli.run(["note", "add", "S2", "--text", "encore"]).status == 0)
+        // Sealed now: S1's last event removed is found by its seal alone.
+        try tamper(cli, "DELETE FROM event WHERE seq = (SELECT MAX(seq) FROM event WHERE session_number = 1)")
+        let export = try cli.run(["export", "S1", "--out", "again"])
+        #expect(export.status == 1 && export.stderr.contains("do not match its seal"), "\(export.stderr)")
+    }
+
     @Test func flippedSummaryRowsDecideNothing() throws {
         let cli = try twoSessions()
         defer { cli.cleanUp() }
