@@ -41,6 +41,7 @@ import Testing
             "DELETE FROM event WHERE seq = (SELECT MAX(seq) FROM event WHERE session_number = 1)"
         ),
         ("an event from the middle of S1 removed", "DELETE FROM event WHERE session_number = 1 AND session_seq = 3"),
+        ("an event of S1 edited", "UPDATE event SET author = '810000000000' WHERE session_number = 1 AND session_seq = 2"),
         (
             "the last event of S1 moved to S2",
             "UPDATE event SET session_number = 2, session_seq = 99 WHERE seq = (SELECT MAX(seq) FROM event WHERE session_number = 1)"
