@@ -47,7 +47,12 @@ public struct ChainKey: Sendable {
     }
 
     /// Creates a new random key at `url` (mode 0600, folders 0700), refusing to overwrite one.
-    /// - Throws: `AccordError` (`io`) when the file cannot be created.
+    ///
+    /// The key is written through ``SafeFile``: a synced temporary file of unpredictable name,
+    /// linked to its name only if nothing holds it; a link at that name is refused, never
+    /// followed.
+    /// - Throws: `AccordError` (`io`) when the file cannot be created, already exists, or its
+    ///   name is a symbolic link.
     static func create(_ url: URL) throws -> ChainKey {
         let folder = url.deletingLastPathComponent()
         do {
@@ -57,14 +62,13 @@ public struct ChainKey: Sendable {
                 .io, "cannot create the folder of the chain key file; set \(ChainKey.environmentVariable) to a writable place.")
         }
         let key = SymmetricKey(size: .bits256)
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else {
-            throw AccordError(.io, "cannot create the chain key file; set \(ChainKey.environmentVariable) to a writable place.")
-        }
-        defer { close(descriptor) }
-        let written = key.withUnsafeBytes { bytes in write(descriptor, bytes.baseAddress, bytes.count) }
-        guard written == 32, fsync(descriptor) == 0 else {
-            throw AccordError(.io, "cannot write the chain key file; set \(ChainKey.environmentVariable) to a writable place.")
+        let created = try SafeFile.create(
+            key.withUnsafeBytes { Data($0) }, named: url.lastPathComponent, in: folder, role: "the chain key's folder")
+        guard created else {
+            throw AccordError(
+                .io,
+                "the chain key file \(url.lastPathComponent) appeared while Accord was creating it; run the command again (it will use that key)."
+            )
         }
         return ChainKey(key: key)
     }

@@ -170,15 +170,19 @@ public struct ConsultationStore: Sendable {
     }
 
     /// Creates the database file with mode 0600 when it does not exist, so that SQLite's
-    /// journal files (which copy its mode) are private too.
+    /// journal files (which copy its mode) are private too. It is created through ``SafeFile``:
+    /// a link at its name (one that leads nowhere, as an existing database is opened as it is)
+    /// is refused, never followed.
+    /// - Throws: `AccordError` (`io`) when the file cannot be created or its name is a link.
     private static func createPrivately(_ path: String) throws {
         guard !FileManager.default.fileExists(atPath: path) else { return }
-        let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        if descriptor < 0 && errno != EEXIST {
-            throw AccordError(
-                .io, "cannot create the database file; check the path given by --db or ACCORD_DB and its folder's permissions.")
+        let url = URL(fileURLWithPath: path)
+        do {
+            _ = try SafeFile.create(
+                Data(), named: url.lastPathComponent, in: url.deletingLastPathComponent(), role: "the database's folder")
+        } catch let error as AccordError {
+            throw AccordError(error.code, error.message + " Check the path given by --db or ACCORD_DB.")
         }
-        if descriptor >= 0 { close(descriptor) }
     }
 
     /// An in-memory store for tests, with a key file in a temporary folder.

@@ -80,7 +80,8 @@ public enum DetachedSignature {
 
     // MARK: - Signing
 
-    /// Signs `document` with an RSA key and writes `NAME.xml.sig` beside it (mode 0600).
+    /// Signs `document` with an RSA key and writes `NAME.xml.sig` beside it (mode 0600, through
+    /// ``SafeFile``: a link at that name is refused, never written through).
     ///
     /// The document itself is only read. The certificate is written in the signature's
     /// `KeyInfo`; before writing, the new signature is verified with the certificate's public
@@ -96,7 +97,7 @@ public enum DetachedSignature {
     ///   - certificate: the PEM X.509 certificate of that key.
     /// - Returns: the URL of the signature file written, `NAME.xml.sig`.
     /// - Throws: `AccordError`: `notFound` when the document does not exist; `io` when a file
-    ///   cannot be read or the signature cannot be written; `invalidInput` (field `--sign` or
+    ///   cannot be read or the signature cannot be written (`NAME.xml.sig` is a link…); `invalidInput` (field `--sign` or
     ///   `--cert`) when the key is not an unencrypted RSA private key, the certificate is not a
     ///   PEM certificate, or the certificate is not the key's.
     @discardableResult
@@ -115,7 +116,7 @@ public enum DetachedSignature {
                 accepted: "the certificate issued for that key")
         }
         let url = signatureURL(for: document)
-        try PrivateFile.write(signature, to: url)
+        try SafeFile.write(signature, named: url.lastPathComponent, in: url.deletingLastPathComponent(), role: "the output folder")
         return url
     }
 

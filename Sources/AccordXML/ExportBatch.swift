@@ -215,12 +215,9 @@ public struct BatchExport {
         report(.written(entry, url: outcome.url))
     }
 
-    /// Takes an exclusive lock on the folder for the run (`.accord-export.lock`).
+    /// Takes an exclusive lock on the folder for the run (`.accord-export.lock`, never through a link).
     private static func lock(_ folder: URL) throws -> Int32 {
-        let descriptor = open(folder.appendingPathComponent(".accord-export.lock").path, O_CREAT | O_RDWR, 0o600)
-        guard descriptor >= 0 else {
-            throw AccordError(.io, "cannot create a lock file in \(folder.path); check the folder's permissions.", field: "--out")
-        }
+        let descriptor = try SafeFile.openLock(named: ".accord-export.lock", in: folder, role: "the output folder")
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw AccordError(

@@ -4,37 +4,33 @@ import Foundation
 
 /// Writes an output file (an export, a report) the way exports are written.
 public enum OutputFile {
-    /// Writes `data` to `url` atomically with mode 0600 (a synced temporary file in the same
-    /// folder, then a rename), creating missing folders; nothing is left behind on failure.
-    /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the participation report").
+    /// Writes `data` to `url` atomically with mode 0600 (a synced temporary file of
+    /// unpredictable name in the same folder, then a rename), creating missing folders; nothing
+    /// is left behind on failure. A link at `url`'s name is never followed nor replaced.
+    /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the participation report") or the
+    ///   file, e.g. when `url` is a symbolic link.
     public static func writePrivately(_ data: Data, to url: URL, what: String) throws {
-        _ = try ExportFile.writeAtomically(data, named: url.lastPathComponent, in: url.deletingLastPathComponent(), what: what)
+        _ = try ExportFile.writeAtomically(
+            data, named: url.lastPathComponent, in: url.deletingLastPathComponent(), what: what, role: "the folder of \(what)")
     }
 }
 
 /// File operations shared by the exporters of this folder: atomic private writes and digests.
 enum ExportFile {
-    /// Writes `data` into `directory/name` atomically: a temporary file (mode 0600, synced) in
-    /// the same folder, then a rename; nothing is left behind when it fails.
-    /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the document for session S1").
-    static func writeAtomically(_ data: Data, named name: String, in directory: URL, what: String) throws -> URL {
-        let target = directory.appendingPathComponent(name)
-        let temporary = directory.appendingPathComponent(".\(name).\(ProcessInfo.processInfo.processIdentifier).tmp")
+    /// Writes `data` into `directory/name` with ``SafeFile``: a temporary file of unpredictable
+    /// name (mode 0600, synced) in the same folder, then a rename; nothing is left behind when it
+    /// fails, and a link at `name` is refused, never followed nor replaced.
+    /// - Parameter role: how messages name the folder.
+    /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the document for session S1") or the file.
+    static func writeAtomically(
+        _ data: Data, named name: String, in directory: URL, what: String, role: String = "the output folder"
+    ) throws -> URL {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try PrivateFile.write(data, to: temporary)
-            if rename(temporary.path, target.path) != 0 {
-                let code = errno
-                throw AccordError(.io, "could not move \(what) into place (\(String(cString: strerror(code)))).")
-            }
-        } catch let error as AccordError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
             throw AccordError(.io, "could not write \(what) into \(directory.path): \(error.localizedDescription)", field: "--out")
         }
-        return target
+        return try SafeFile.write(data, named: name, in: directory, role: role)
     }
 
     /// Checks a built document (against `schema`, or for well-formedness without one) and

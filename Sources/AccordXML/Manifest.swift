@@ -243,35 +243,38 @@ public struct ExportFolder: Sendable {
     }
 }
 
-/// Writes one run's manifest as the run goes: a hidden temporary file in the output folder,
-/// one line per document (memory stays flat), renamed to `manifest-<instant>.json` when the
-/// run finishes.
+/// Writes one run's manifest as the run goes: a hidden temporary file of unpredictable name in
+/// the output folder (``PendingFile``), one line per document (memory stays flat), placed as
+/// `manifest-<instant>.json` when the run finishes, never over an existing name nor a link.
 final class ManifestWriter {
-    private let handle: FileHandle
-    private let temporary: URL
+    private let file: PendingFile
+    /// Whether `file` is still pending (neither placed nor discarded).
+    private var pending = true
     private let folder: URL
     private let startedAt: Date
     private var first = true
     private let encoder = AccordJSON.encoder()
 
     /// Starts a manifest in `folder` (created when missing).
+    /// - Throws: `AccordError` (`io`) when the folder or the temporary file cannot be created.
     init(folder: URL, header: ExportManifest) throws {
         self.folder = folder
         self.startedAt = UTCInstant.parse(header.startedAt) ?? Date()
-        temporary = folder.appendingPathComponent(".manifest-\(ProcessInfo.processInfo.processIdentifier).json.tmp")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try PrivateFile.write(Data(), to: temporary)
-            handle = try FileHandle(forWritingTo: temporary)
-        } catch let error as AccordError {
-            throw error
         } catch {
             throw AccordError(.io, "cannot write the manifest into \(folder.path): \(error.localizedDescription)", field: "--out")
         }
+        file = try PendingFile(for: "manifest", in: folder, role: "the output folder")
         // The header's keys without the (empty) document list, then the list, streamed.
         var text = String(decoding: try encoder.encode(header), as: UTF8.self)
         text = text.replacingOccurrences(of: "\"documents\":[],", with: "").replacingOccurrences(of: ",\"documents\":[]", with: "")
         try write(Data((String(text.dropLast()) + ",\"documents\":[").utf8))
+    }
+
+    deinit {
+        // A run that stopped before finishing or discarding its manifest leaves no temporary file.
+        discard()
     }
 
     /// Appends one document's entry.
@@ -280,8 +283,11 @@ final class ManifestWriter {
         first = false
     }
 
-    /// Closes the document list, adds the summary, syncs and renames the manifest into place.
+    /// Closes the document list, adds the summary, syncs the manifest and places it under the
+    /// first free name, `manifest-<instant>.json`, then `…-2.json`…
     /// - Returns: the manifest's final URL.
+    /// - Throws: `AccordError` (`io`) when it cannot be written, or when a name it would take is
+    ///   a link (refused, not followed; the manifest is then removed).
     func finish(summary: ExportManifest.Summary, finishedAt: Date, interrupted: String?) throws -> URL {
         var tail = "\n],\"finished_at\":\"\(UTCInstant.format(finishedAt))\""
         if let interrupted {
@@ -289,33 +295,38 @@ final class ManifestWriter {
         }
         tail += ",\"summary\":" + String(decoding: try encoder.encode(summary), as: UTF8.self) + "}\n"
         try write(Data(tail.utf8))
-        try? handle.synchronize()
-        try? handle.close()
         let stamp = UTCInstant.format(startedAt).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
         var name = "manifest-\(stamp).json"
         var counter = 1
-        while FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
-            counter += 1
-            name = "manifest-\(stamp)-\(counter).json"
+        do {
+            while try !file.place(as: name, replacing: false) {
+                counter += 1
+                name = "manifest-\(stamp)-\(counter).json"
+            }
+        } catch {
+            pending = false  // `place` discarded it
+            throw error
         }
-        let target = folder.appendingPathComponent(name)
-        guard rename(temporary.path, target.path) == 0 else {
-            throw AccordError(.io, "could not move the manifest into place in \(folder.path) (\(String(cString: strerror(errno)))).")
-        }
-        return target
+        pending = false
+        return folder.appendingPathComponent(name)
     }
 
     /// Removes the unfinished manifest (a run that wrote nothing).
     func discard() {
-        try? handle.close()
-        try? FileManager.default.removeItem(at: temporary)
+        guard pending else { return }
+        pending = false
+        file.discard()
     }
 
     private func write(_ data: Data) throws {
+        guard pending else {
+            throw AccordError(.io, "the manifest in \(folder.path) was already closed.", field: "--out")
+        }
         do {
-            try handle.write(contentsOf: data)
+            try file.write(data)
         } catch {
-            throw AccordError(.io, "cannot write the manifest into \(folder.path): \(error.localizedDescription)", field: "--out")
+            discard()
+            throw error
         }
     }
 }

@@ -108,11 +108,14 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         if let sign, let cert {
             // Check the key and the certificate before any document is written.
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("accord-sign-check-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            // In a new private folder of unpredictable name (mkdtemp: mode 0700, never an existing one).
+            var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accord-sign-check-XXXXXX").path.utf8CString)
+            guard let made = mkdtemp(&template) else {
+                throw AccordError(.io, "cannot create a temporary folder to check the signing key (\(String(cString: strerror(errno)))).")
+            }
+            let scratch = URL(fileURLWithPath: String(cString: made), isDirectory: true)
             defer { try? FileManager.default.removeItem(at: scratch) }
-            let probe = scratch.appendingPathComponent("probe.xml")
-            try Data("<probe/>".utf8).write(to: probe)
+            let probe = try SafeFile.write(Data("<probe/>".utf8), named: "probe.xml", in: scratch, role: "a temporary folder")
             try DetachedSignature.sign(document: probe, key: URL(fileURLWithPath: sign), certificate: URL(fileURLWithPath: cert))
         }
         let exportProfile = try ExportProfile.named(profile)

@@ -1,0 +1,279 @@
+import Foundation
+
+/// Creates files safely in folders that other users may write (a shared export folder, `/tmp`).
+///
+/// Accord's one file-creation primitive: documents, signatures, manifests, reports, keys, locks
+/// and the database file are all created through it. AccordCore otherwise holds no file code;
+/// this small primitive lives here because both AccordStore and AccordXML create files.
+///
+/// - A file is written under an unpredictable temporary name in its own folder,
+///   `.NAME.<16 random hexadecimal digits>.tmp` (64 random bits), created with
+///   `O_CREAT | O_EXCL | O_NOFOLLOW` and mode 0600: whatever is planted at that name, a link
+///   included, is never opened (another name is drawn).
+/// - The data is written and synced to disk, the file is renamed to its name, then the folder
+///   itself is synced.
+/// - A name held by a symbolic link (or by anything but a regular file) is refused: the link is
+///   neither followed nor replaced, the temporary file is removed, and an ``AccordError``
+///   (`io`) names the file.
+///
+/// Only the last component is guarded: the folder itself may be reached through links (a user's
+/// `--out` path may go through a linked folder).
+///
+/// ```swift
+/// let url = try SafeFile.write(data, named: "S1-v1.cda.xml", in: folder, role: "the output folder")
+/// ```
+public enum SafeFile {
+    /// How many temporary names are drawn before giving up (each one is 64 random bits: a clash
+    /// means that someone plants names, or that the folder is full of leftovers).
+    static let attempts = 16
+
+    // MARK: - Whole files
+
+    /// Writes `data` as `folder/name`: a new temporary file (mode `mode`, synced), renamed over
+    /// `name`; an earlier regular file of that name is replaced, never a link.
+    ///
+    /// - Parameters:
+    ///   - data: the file's bytes.
+    ///   - name: the file's name in `folder` (one path component).
+    ///   - folder: an existing folder; it may be reached through links.
+    ///   - mode: the file's permissions, 0600 unless said otherwise.
+    ///   - role: how messages name the folder, e.g. "the output folder".
+    /// - Returns: the file's URL.
+    /// - Throws: ``AccordError`` (`io`) naming the file when `name` is a symbolic link or not a
+    ///   regular file, or when the file cannot be written; nothing is left behind.
+    @discardableResult
+    public static func write(_ data: Data, named name: String, in folder: URL, mode: mode_t = 0o600, role: String) throws -> URL {
+        let pending = try PendingFile(for: name, in: folder, mode: mode, role: role)
+        do {
+            try pending.write(data)
+        } catch {
+            pending.discard()
+            throw error
+        }
+        _ = try pending.place(as: name, replacing: true)
+        return folder.appendingPathComponent(name)
+    }
+
+    /// Creates `folder/name` holding `data` only when nothing holds that name yet: a new
+    /// temporary file (mode `mode`, synced), linked to its name without replacing anything.
+    ///
+    /// - Parameters: as for ``write(_:named:in:mode:role:)``.
+    /// - Returns: `true` when the file was created; `false` when a regular file already holds
+    ///   the name (it is left as it is, and nothing else is left behind).
+    /// - Throws: ``AccordError`` (`io`) naming the file when `name` is a symbolic link or not a
+    ///   regular file, or when the file cannot be written; nothing is left behind.
+    public static func create(_ data: Data, named name: String, in folder: URL, mode: mode_t = 0o600, role: String) throws -> Bool {
+        let pending = try PendingFile(for: name, in: folder, mode: mode, role: role)
+        do {
+            try pending.write(data)
+        } catch {
+            pending.discard()
+            throw error
+        }
+        // `place` discards the file itself when it throws.
+        let created = try pending.place(as: name, replacing: false)
+        if !created { pending.discard() }
+        return created
+    }
+
+    // MARK: - Locks
+
+    /// Opens the lock file `folder/name` for reading and writing, creating it (mode 0600) when
+    /// missing, without ever following a link at that name.
+    ///
+    /// - Returns: the open descriptor (close-on-exec); the caller locks it (`flock`) and closes it.
+    /// - Throws: ``AccordError`` (`io`) naming the file when it is a symbolic link or not a
+    ///   regular file, or cannot be opened.
+    public static func openLock(named name: String, in folder: URL, role: String) throws -> Int32 {
+        let descriptor = open(
+            folder.appendingPathComponent(name).path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o600)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ELOOP { throw refusal(name, role: role, link: true) }
+            throw failure("cannot create the lock file \(name) in \(role)", code: code, advice: "check the folder's permissions")
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw refusal(name, role: role, link: false)
+        }
+        return descriptor
+    }
+
+    // MARK: - Names and messages
+
+    /// A new unpredictable temporary name for `name`: `.NAME.<16 random hexadecimal digits>.tmp`
+    /// (64 bits from the system's secure random source). A long `name` is shortened so that the
+    /// temporary name stays a valid file name.
+    public static func temporaryName(for name: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let random = withUnsafeBytes(of: generator.next() as UInt64) { Hex.lowercase($0) }
+        let stem = name.utf8.count > 200 ? String(decoding: Array(name.utf8.prefix(200)), as: UTF8.self) : name
+        return ".\(stem).\(random).tmp"
+    }
+
+    /// The refusal of a name held by a link (or by something that is not a regular file).
+    static func refusal(_ name: String, role: String, link: Bool) -> AccordError {
+        AccordError(
+            .io,
+            "\(name) in \(role) is \(link ? "a symbolic link" : "not a regular file"); Accord does not write through links: remove it, or write into a folder only you can write (\(name) was not written)."
+        )
+    }
+
+    /// A system call's failure: `what` (naming the file), the system's reason and what to check.
+    static func failure(_ what: String, code: Int32, advice: String) -> AccordError {
+        AccordError(.io, "\(what) (\(String(cString: strerror(code)))); \(advice).")
+    }
+}
+
+/// A file being written under a temporary name in its folder, until it is placed under its
+/// name (``place(as:replacing:)``) or discarded (``discard()``).
+///
+/// Made by ``SafeFile``'s rules: the temporary name is unpredictable and created exclusively
+/// (`O_CREAT | O_EXCL | O_NOFOLLOW`), and placing it never follows nor replaces a link. Write
+/// it as often as needed (a manifest is streamed), then place or discard it exactly once.
+public struct PendingFile: Sendable {
+    /// The folder the file is written in.
+    public let folder: URL
+    /// The temporary name of the file in `folder`.
+    public let temporaryName: String
+    /// How messages name the folder ("the output folder").
+    let role: String
+    /// The folder, open for `openat`, `renameat` and its own `fsync`.
+    let folderDescriptor: Int32
+    /// The temporary file, open for writing.
+    let descriptor: Int32
+
+    /// Creates a new temporary file for `name` in `folder`, with mode `mode`.
+    /// - Parameters:
+    ///   - name: the name the file will be placed under (its temporary name derives from it).
+    ///   - folder: an existing folder; it may be reached through links.
+    ///   - mode: the file's permissions, 0600 unless said otherwise.
+    ///   - role: how messages name the folder, e.g. "the output folder".
+    /// - Throws: ``AccordError`` (`io`) when the folder cannot be opened or no temporary file can
+    ///   be created in it.
+    public init(for name: String, in folder: URL, mode: mode_t = 0o600, role: String) throws {
+        try self.init(for: name, in: folder, mode: mode, role: role, temporaryNames: SafeFile.temporaryName(for:))
+    }
+
+    /// As the public initialiser, drawing temporary names from `temporaryNames` (tests plant
+    /// links at the names it gives).
+    init(for name: String, in folder: URL, mode: mode_t, role: String, temporaryNames: (String) -> String) throws {
+        let folderDescriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folderDescriptor >= 0 else {
+            throw SafeFile.failure(
+                "cannot open \(role) to write \(name) in it", code: errno, advice: "check that it exists and that you may write in it")
+        }
+        var lastError = EEXIST
+        for _ in 0..<SafeFile.attempts {
+            let candidate = temporaryNames(name)
+            let descriptor = openat(folderDescriptor, candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if descriptor >= 0 {
+                // The mode exactly, whatever the umask.
+                fchmod(descriptor, mode)
+                self.folder = folder
+                self.temporaryName = candidate
+                self.role = role
+                self.folderDescriptor = folderDescriptor
+                self.descriptor = descriptor
+                return
+            }
+            lastError = errno
+            // Something holds that name (a planted link, a leftover): draw another one.
+            if lastError != EEXIST { break }
+        }
+        close(folderDescriptor)
+        throw SafeFile.failure(
+            "cannot create a temporary file for \(name) in \(role)", code: lastError,
+            advice: "check the folder's permissions and free space")
+    }
+
+    /// Appends `data` to the file.
+    /// - Throws: ``AccordError`` (`io`) when it cannot be written (a full disk…); the caller
+    ///   then discards the file.
+    public func write(_ data: Data) throws {
+        let failed = data.withUnsafeBytes { bytes -> Int32? in
+            guard var base = bytes.baseAddress else { return nil }
+            var left = bytes.count
+            while left > 0 {
+                let count = Foundation.write(descriptor, base, left)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { return count < 0 ? errno : EIO }
+                base += count
+                left -= count
+            }
+            return nil
+        }
+        if let failed {
+            throw SafeFile.failure("cannot write \(temporaryName) in \(role)", code: failed, advice: "check the folder's free space")
+        }
+    }
+
+    /// Syncs the file, moves it to `name` in its folder and syncs the folder.
+    ///
+    /// A symbolic link (or anything but a regular file) at `name` is never followed nor
+    /// replaced: the file is discarded and the call throws. With `replacing`, a regular file of
+    /// that name is replaced atomically; without it, the file is placed only if the name is free.
+    ///
+    /// - Returns: `true` when the file was placed (the pending file is then finished); `false`
+    ///   when `replacing` is off and a regular file holds `name` (the pending file stays open:
+    ///   place it under another name, or discard it).
+    /// - Throws: ``AccordError`` (`io`) naming the file when `name` is a link or not a regular
+    ///   file, or when the file cannot be synced or moved; the file is then discarded.
+    public func place(as name: String, replacing: Bool) throws -> Bool {
+        guard fsync(descriptor) == 0 else {
+            let code = errno
+            discard()
+            throw SafeFile.failure("cannot write \(name) in \(role)", code: code, advice: "check the folder's free space")
+        }
+        if let link = heldByOtherThanAFile(name) {
+            discard()
+            throw SafeFile.refusal(name, role: role, link: link)
+        }
+        if replacing {
+            guard renameat(folderDescriptor, temporaryName, folderDescriptor, name) == 0 else {
+                let code = errno
+                discard()
+                throw SafeFile.failure("could not move \(name) into place in \(role)", code: code, advice: "check the folder's permissions")
+            }
+        } else {
+            // A hard link never replaces anything: EEXIST when the name was taken meanwhile.
+            guard linkat(folderDescriptor, temporaryName, folderDescriptor, name, 0) == 0 else {
+                let code = errno
+                if code == EEXIST {
+                    if let link = heldByOtherThanAFile(name) {
+                        discard()
+                        throw SafeFile.refusal(name, role: role, link: link)
+                    }
+                    return false
+                }
+                discard()
+                throw SafeFile.failure("could not move \(name) into place in \(role)", code: code, advice: "check the folder's permissions")
+            }
+            unlinkat(folderDescriptor, temporaryName, 0)
+        }
+        close(descriptor)
+        fsync(folderDescriptor)
+        close(folderDescriptor)
+        return true
+    }
+
+    /// Removes the temporary file and closes it (a failed or abandoned write).
+    public func discard() {
+        close(descriptor)
+        unlinkat(folderDescriptor, temporaryName, 0)
+        close(folderDescriptor)
+    }
+
+    /// Whether `name` is held by a link (`true`), by something else that is not a regular file
+    /// (`false`), or is free or a regular file (`nil`). Links are not followed.
+    private func heldByOtherThanAFile(_ name: String) -> Bool? {
+        var status = stat()
+        guard fstatat(folderDescriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFLNK: return true
+        default: return false
+        }
+    }
+}

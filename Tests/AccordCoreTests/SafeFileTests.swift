@@ -1,0 +1,225 @@
+import Foundation
+import Testing
+
+@testable import AccordCore
+
+/// ``SafeFile`` in a folder a co-user may write: links planted at the target name or at a
+/// temporary name are never followed nor replaced.
+@Suite struct SafeFileTests {
+    /// A fresh group-writable folder (as a shared export folder is), and a victim file outside it
+    /// that planted links point to.
+    struct SharedFolder {
+        let root: URL
+        let folder: URL
+        let victim: URL
+
+        init() throws {
+            root = FileManager.default.temporaryDirectory.appendingPathComponent("accord-safefile-\(UUID().uuidString)")
+            folder = root.appendingPathComponent("shared")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o2770])
+            victim = root.appendingPathComponent("victim.txt")
+            try Data("precious content\n".utf8).write(to: victim)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: victim.path)
+        }
+
+        /// Plants a symbolic link named `name` in the shared folder, pointing to `target` (the victim).
+        func plant(_ name: String, to target: URL? = nil) throws {
+            try FileManager.default.createSymbolicLink(
+                atPath: folder.appendingPathComponent(name).path, withDestinationPath: (target ?? victim).path)
+        }
+
+        /// The victim is unchanged: same bytes, same mode.
+        func expectVictimUntouched(sourceLocation: SourceLocation = #_sourceLocation) throws {
+            #expect(try String(contentsOf: victim, encoding: .utf8) == "precious content\n", sourceLocation: sourceLocation)
+            let mode = try FileManager.default.attributesOfItem(atPath: victim.path)[.posixPermissions] as? Int
+            #expect(mode == 0o644, sourceLocation: sourceLocation)
+        }
+
+        /// The names in the shared folder, sorted.
+        func names() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        }
+
+        func isLink(_ name: String) -> Bool {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent(name).path)) != nil
+        }
+
+        func cleanUp() { try? FileManager.default.removeItem(at: root) }
+    }
+
+    // MARK: - Writing
+
+    @Test func writesAPrivateFileAndLeavesNoTemporaryFile() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        let url = try SafeFile.write(Data("<doc/>".utf8), named: "S1-v1.cda.xml", in: shared.folder, role: "the output folder")
+        #expect(try Data(contentsOf: url) == Data("<doc/>".utf8))
+        #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int == 0o600)
+        // A second write replaces the regular file.
+        try SafeFile.write(Data("<doc2/>".utf8), named: "S1-v1.cda.xml", in: shared.folder, role: "the output folder")
+        #expect(try Data(contentsOf: url) == Data("<doc2/>".utf8))
+        #expect(try shared.names() == ["S1-v1.cda.xml"])
+    }
+
+    @Test func modeIsExactWhateverTheUmask() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        let url = try SafeFile.write(Data([1, 2, 3]), named: "chain.key", in: shared.folder, mode: 0o640, role: "the key's folder")
+        #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int == 0o640)
+    }
+
+    @Test(arguments: [true, false])
+    func aLinkAtTheTargetNameIsRefusedNotFollowed(dangling: Bool) throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        let target = dangling ? shared.root.appendingPathComponent("loot") : shared.victim
+        try shared.plant("S1-v1.cda.xml.sig", to: target)
+        #expect {
+            try SafeFile.write(Data("signature".utf8), named: "S1-v1.cda.xml.sig", in: shared.folder, role: "the output folder")
+        } throws: { error in
+            let error = error as? AccordError
+            return error?.code == .io
+                && error?.message.hasPrefix(
+                    "S1-v1.cda.xml.sig in the output folder is a symbolic link; Accord does not write through links") == true
+        }
+        try shared.expectVictimUntouched()
+        #expect(!FileManager.default.fileExists(atPath: shared.root.appendingPathComponent("loot").path))
+        // The link is still there, and nothing else: no temporary file.
+        #expect(shared.isLink("S1-v1.cda.xml.sig"))
+        #expect(try shared.names() == ["S1-v1.cda.xml.sig"])
+    }
+
+    @Test func aFolderAtTheTargetNameIsRefused() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        try FileManager.default.createDirectory(at: shared.folder.appendingPathComponent("report.html"), withIntermediateDirectories: false)
+        #expect {
+            try SafeFile.write(Data("x".utf8), named: "report.html", in: shared.folder, role: "the report's folder")
+        } throws: { error in
+            (error as? AccordError)?.message.hasPrefix("report.html in the report's folder is not a regular file") == true
+        }
+        #expect(try shared.names() == ["report.html"])
+    }
+
+    // MARK: - Creating without replacing
+
+    @Test func createKeepsAnExistingFileAndRefusesALink() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        #expect(try SafeFile.create(Data("first".utf8), named: "accord.sqlite", in: shared.folder, role: "the database's folder"))
+        #expect(!(try SafeFile.create(Data("second".utf8), named: "accord.sqlite", in: shared.folder, role: "the database's folder")))
+        #expect(try String(contentsOf: shared.folder.appendingPathComponent("accord.sqlite"), encoding: .utf8) == "first")
+        #expect(try shared.names() == ["accord.sqlite"])
+
+        try shared.plant("chain.key", to: shared.root.appendingPathComponent("attacker.key"))
+        #expect {
+            try SafeFile.create(Data(count: 32), named: "chain.key", in: shared.folder, role: "the chain key's folder")
+        } throws: { error in
+            (error as? AccordError)?.message.hasPrefix("chain.key in the chain key's folder is a symbolic link") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: shared.root.appendingPathComponent("attacker.key").path))
+        #expect(try shared.names() == ["accord.sqlite", "chain.key"])
+    }
+
+    @Test func aPendingFileTakesTheFirstFreeName() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        try Data("earlier run".utf8).write(to: shared.folder.appendingPathComponent("manifest-1.json"))
+        let pending = try PendingFile(for: "manifest", in: shared.folder, role: "the output folder")
+        try pending.write(Data("{".utf8))
+        try pending.write(Data("}".utf8))
+        #expect(!(try pending.place(as: "manifest-1.json", replacing: false)))
+        #expect(try pending.place(as: "manifest-2.json", replacing: false))
+        #expect(try shared.names() == ["manifest-1.json", "manifest-2.json"])
+        #expect(try String(contentsOf: shared.folder.appendingPathComponent("manifest-2.json"), encoding: .utf8) == "{}")
+    }
+
+    // MARK: - Temporary names
+
+    @Test func temporaryNamesAreUnpredictable() {
+        let names = (0..<1000).map { _ in SafeFile.temporaryName(for: "S1-v1.cda.xml") }
+        #expect(Set(names).count == names.count)
+        for name in names.prefix(20) {
+            // `.NAME.` + 16 hexadecimal digits (64 random bits) + `.tmp`.
+            #expect(name.hasPrefix(".S1-v1.cda.xml.") && name.hasSuffix(".tmp"))
+            let random = name.dropFirst(".S1-v1.cda.xml.".count).dropLast(".tmp".count)
+            #expect(random.count == 16 && random.allSatisfy(\.isHexDigit))
+        }
+        // Each of the 64 bits varies across names (none is fixed, as a pid or a counter would be).
+        let values = names.map { UInt64($0.dropFirst(".S1-v1.cda.xml.".count).dropLast(".tmp".count), radix: 16)! }
+        let varying = values.reduce(UInt64(0)) { $0 | ($1 ^ values[0]) }
+        #expect(varying == UInt64.max)
+    }
+
+    @Test func aLongNameStillGivesAValidTemporaryName() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        let name = String(repeating: "é", count: 120) + ".xml"  // 244 bytes
+        try SafeFile.write(Data("x".utf8), named: name, in: shared.folder, role: "the output folder")
+        #expect(try shared.names() == [name])
+    }
+
+    /// A link planted at the temporary name the primitive draws is never opened (O_EXCL |
+    /// O_NOFOLLOW): another name is drawn, and the victim stays as it was.
+    @Test func aLinkAtATemporaryNameIsNeverOpened() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        let planted = ".S1-v1.cda.xml.0000000000000001.tmp"
+        try shared.plant(planted)
+        var drawn: [String] = []
+        let pending = try PendingFile(
+            for: "S1-v1.cda.xml", in: shared.folder, mode: 0o600, role: "the output folder",
+            temporaryNames: { name in
+                drawn.append(drawn.isEmpty ? planted : SafeFile.temporaryName(for: name))
+                return drawn.last!
+            })
+        #expect(drawn.count == 2 && pending.temporaryName == drawn[1])
+        try pending.write(Data("identified document".utf8))
+        #expect(try pending.place(as: "S1-v1.cda.xml", replacing: true))
+        try shared.expectVictimUntouched()
+        #expect(shared.isLink(planted))
+        #expect(try shared.names() == [planted, "S1-v1.cda.xml"])
+    }
+
+    /// When every name drawn is taken, the primitive gives up with an error; it never writes
+    /// through the links.
+    @Test func linksAtEveryTemporaryNameAreAnErrorNotAWrite() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        let planted = ".S1-v1.cda.xml.0000000000000001.tmp"
+        try shared.plant(planted)
+        #expect {
+            try PendingFile(
+                for: "S1-v1.cda.xml", in: shared.folder, mode: 0o600, role: "the output folder", temporaryNames: { _ in planted })
+        } throws: { error in
+            let error = error as? AccordError
+            return error?.code == .io
+                && error?.message.hasPrefix("cannot create a temporary file for S1-v1.cda.xml in the output folder") == true
+        }
+        try shared.expectVictimUntouched()
+        #expect(try shared.names() == [planted])
+    }
+
+    // MARK: - Locks
+
+    @Test func aLockIsCreatedOnceAndALinkIsRefused() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        let descriptor = try SafeFile.openLock(named: ".accord-export.lock", in: shared.folder, role: "the output folder")
+        close(descriptor)
+        let again = try SafeFile.openLock(named: ".accord-export.lock", in: shared.folder, role: "the output folder")
+        close(again)
+        #expect(try shared.names() == [".accord-export.lock"])
+
+        let other = try SharedFolder()
+        defer { other.cleanUp() }
+        try other.plant(".accord-export.lock")
+        #expect {
+            try SafeFile.openLock(named: ".accord-export.lock", in: other.folder, role: "the output folder")
+        } throws: { error in
+            let error = error as? AccordError
+            return error?.code == .io && error?.message.hasPrefix(".accord-export.lock in the output folder is a symbolic link") == true
+        }
+        try other.expectVictimUntouched()
+    }
+}
