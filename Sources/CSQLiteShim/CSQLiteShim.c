@@ -42,8 +42,10 @@ typedef struct {
 
 static void capped_call(sqlite3_context *context, int count, sqlite3_value **values) {
     capped_function *function = sqlite3_user_data(context);
-    // The second argument is the one searched for (instr, replace) or the characters to trim.
-    if (count >= 2 && sqlite3_value_bytes(values[1]) > function->max_pattern_bytes) {
+    // The second argument is the one searched for (instr, replace) or the characters to trim;
+    // a number is short (and asking its size would convert it to text).
+    int type = count >= 2 ? sqlite3_value_type(values[1]) : SQLITE_NULL;
+    if ((type == SQLITE_TEXT || type == SQLITE_BLOB) && sqlite3_value_bytes(values[1]) > function->max_pattern_bytes) {
         char message[200];
         snprintf(message, sizeof message, "the second argument of %s() is longer than %d bytes, the most audit sql accepts",
                  function->name, function->max_pattern_bytes);

@@ -98,9 +98,9 @@ import Testing
         let exact = "'" + String(repeating: "a", count: 1_000) + "'"
         #expect(
             try AuditSQL.run(
-                "SELECT instr('b' || \(exact), \(exact)), instr(x'00410042', x'42'), replace(NULL, 'a', 'b'), trim(1234.0, '0')",
+                "SELECT instr('b' || \(exact), \(exact)), instr(x'00410042', x'42'), replace(NULL, 'a', 'b'), trim(1234.0, '0'), instr(12345, 34)",
                 path: path
-            ).rows == [[.integer(2), .integer(4), .null, .text("1234.")]])
+            ).rows == [[.integer(2), .integer(4), .null, .text("1234."), .integer(3)]])
         // A LIKE pattern is at most 100 bytes.
         let pattern = "'%" + String(repeating: "a%", count: 50) + "'"
         #expect(throws: AccordError(.invalidInput, "the query failed: LIKE or GLOB pattern too complex.", field: "QUERY")) {
