@@ -188,8 +188,9 @@ public enum AuditSQL {
     ///   - maximumBytes: about the most bytes a result may hold in memory.
     /// - Returns: the columns and rows.
     /// - Throws: `AccordError` (`invalidInput`) when the query is refused or fails, naming what
-    ///   is not allowed, when a value would exceed ``maximumValueBytes`` or the result
-    ///   `maximumRows`; (`io`) when the file cannot be opened.
+    ///   is not allowed (a function outside ``functions`` is named), when a value would exceed
+    ///   ``maximumValueBytes`` or the result `maximumRows`, when it runs longer than `timeout`;
+    ///   (`io`) when the file cannot be opened or the connection cannot be made safe.
     public static func run(
         _ query: String, path: String, timeout: TimeInterval = 30, maximumRows: Int = defaultMaximumRows,
         maximumBytes: Int = maximumResultBytes
