@@ -30,10 +30,15 @@ let package = Package(
             name: "AccordStore",
             dependencies: [
                 "AccordCore",
+                "CSQLiteShim",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .target(
+            name: "CSQLiteShim",
+            linkerSettings: [.linkedLibrary("sqlite3")]
         ),
         .systemLibrary(
             name: "CLibXML2",

@@ -1,4 +1,5 @@
 import AccordCore
+import CSQLiteShim
 import Foundation
 import GRDBSQLite
 
@@ -7,15 +8,62 @@ import GRDBSQLite
 /// The query runs on its own connection, opened read-only with SQLite's C API, with an
 /// authorizer that allows only `SELECT`, reads of the views `audit_sessions`, `audit_options`
 /// and `audit_instruments` (and of their base tables only when reached through those views),
-/// and ordinary functions. Writes, direct reads of any table (events, sessions, the summary
-/// tables themselves, `sqlite_schema`), `ATTACH`, `PRAGMA`, transactions, temporary objects,
-/// recursive queries and `load_extension` are refused before the query runs.
+/// and the functions of ``functions``. Writes, direct reads of any table (events, sessions, the
+/// summary tables themselves, `sqlite_schema`), `ATTACH`, `PRAGMA`, transactions, temporary
+/// objects, recursive queries and every other function (`load_extension`, `fts3_tokenizer`,
+/// `printf`…) are refused before the query runs. The connection is also put in SQLite's
+/// defensive mode, with tight limits (see ``limits``), and a watchdog interrupts the query at
+/// its time limit.
 public enum AuditSQL {
     /// The views a query may read.
     public static let views: Set<String> = ["audit_sessions", "audit_options", "audit_instruments"]
     /// The tables behind the views, readable only through them.
     static let baseTables: [String: String] = [
         "audit_session": "audit_sessions", "audit_option": "audit_options", "audit_instrument": "audit_instruments",
+    ]
+
+    /// The functions a query may call (SQLite's names, lowercase): core scalar functions,
+    /// aggregates, date and time functions and JSON functions that make or read values.
+    ///
+    /// Left out on purpose: `printf` and `format` (one call can run for seconds, out of reach of
+    /// the time limit), `randomblob`, `zeroblob` and `random`, `load_extension`,
+    /// `fts3_tokenizer`, `sqlite_…` and every function an auditor does not need. `instr`,
+    /// `replace` and the two-argument `trim`, `ltrim` and `rtrim` are capped versions: what they
+    /// search for may not exceed ``maximumPatternBytes``.
+    public static let functions: Set<String> = [
+        // Scalar.
+        "abs", "char", "coalesce", "glob", "hex", "ifnull", "iif", "instr", "length", "like", "likelihood", "likely", "lower",
+        "ltrim", "max", "min", "nullif", "quote", "replace", "round", "rtrim", "sign", "substr", "substring", "trim", "typeof",
+        "unicode", "unlikely", "upper",
+        // Aggregate.
+        "avg", "count", "group_concat", "sum", "total",
+        // Date and time.
+        "date", "datetime", "julianday", "strftime", "time", "unixepoch",
+        // JSON (`->` and `->>` are the operators' functions).
+        "json", "json_array", "json_array_length", "json_extract", "json_group_array", "json_group_object", "json_object",
+        "json_quote", "json_type", "json_valid", "->", "->>",
+    ]
+
+    /// The most bytes that `instr`, `replace`, `trim`, `ltrim` and `rtrim` may search for (their
+    /// second argument): their time grows with the value's length times this.
+    public static let maximumPatternBytes = 1_000
+    /// The longest `LIKE` or `GLOB` pattern, in bytes.
+    public static let maximumLikePatternBytes = 100
+
+    /// SQLite's limits on the audit connection (`sqlite3_limit`), by limit id.
+    static let limits: [(id: Int32, value: Int32)] = [
+        (SQLITE_LIMIT_LENGTH, Int32(maximumValueBytes)),
+        (SQLITE_LIMIT_SQL_LENGTH, 100_000),
+        (SQLITE_LIMIT_COLUMN, 200),
+        (SQLITE_LIMIT_EXPR_DEPTH, 100),
+        (SQLITE_LIMIT_COMPOUND_SELECT, 20),
+        (SQLITE_LIMIT_VDBE_OP, 100_000),
+        (SQLITE_LIMIT_FUNCTION_ARG, 32),
+        (SQLITE_LIMIT_ATTACHED, 0),
+        (SQLITE_LIMIT_LIKE_PATTERN_LENGTH, Int32(maximumLikePatternBytes)),
+        (SQLITE_LIMIT_VARIABLE_NUMBER, 0),
+        (SQLITE_LIMIT_TRIGGER_DEPTH, 0),
+        (SQLITE_LIMIT_WORKER_THREADS, 0),
     ]
 
     /// One value of a result cell.
@@ -123,7 +171,7 @@ public enum AuditSQL {
 
     /// What the authorizer saw; read back after a refused prepare.
     private final class Guard {
-        var refusal: String?
+        var refusal: AccordError?
         var deadline: Date
         /// The audit views the statement reads (SQLite names them while expanding them).
         var views: Set<String> = []
@@ -140,25 +188,24 @@ public enum AuditSQL {
     ///   - maximumBytes: about the most bytes a result may hold in memory.
     /// - Returns: the columns and rows.
     /// - Throws: `AccordError` (`invalidInput`) when the query is refused or fails, naming what
-    ///   is not allowed, when a value would exceed ``maximumValueBytes`` or the result
-    ///   `maximumRows`; (`io`) when the file cannot be opened.
+    ///   is not allowed (a function outside ``functions`` is named), when a value would exceed
+    ///   ``maximumValueBytes`` or the result `maximumRows`, when it runs longer than `timeout`;
+    ///   (`io`) when the file cannot be opened or the connection cannot be made safe.
     public static func run(
         _ query: String, path: String, timeout: TimeInterval = 30, maximumRows: Int = defaultMaximumRows,
         maximumBytes: Int = maximumResultBytes
     ) throws -> Result {
-        var handle: OpaquePointer?
-        let opened = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
-        defer { sqlite3_close_v2(handle) }
-        guard opened == SQLITE_OK, let db = handle else {
-            throw AccordError(.io, "the database cannot be opened read-only for the audit; check the path given by --db or ACCORD_DB.")
-        }
-        sqlite3_busy_timeout(db, 5000)
-        // No value (text or blob, computed ones such as randomblob() included) over 1 MB.
-        sqlite3_limit(db, SQLITE_LIMIT_LENGTH, Int32(maximumValueBytes))
+        let db = try open(path)
+        defer { sqlite3_close_v2(db) }
         let state = Guard(deadline: Date().addingTimeInterval(timeout))
         let context = Unmanaged.passUnretained(state).toOpaque()
         sqlite3_set_authorizer(db, authorize, context)
         sqlite3_progress_handler(db, 10_000, interrupt, context)
+        // The progress handler is called only every 10,000 VM steps: the watchdog interrupts at
+        // the next step once the limit is reached (a single function call still runs to its end,
+        // hence the capped and left-out functions).
+        let watchdog = Watchdog(db, after: timeout)
+        defer { watchdog.stop() }
 
         var statement: OpaquePointer?
         var used = 0
@@ -172,7 +219,7 @@ public enum AuditSQL {
         }
         defer { sqlite3_finalize(statement) }
         if let refusal = state.refusal {
-            throw refused(refusal)
+            throw refusal
         }
         guard prepared == SQLITE_OK else {
             throw AccordError(.invalidInput, "the query failed: \(String(cString: sqlite3_errmsg(db))).", field: "QUERY")
@@ -232,12 +279,91 @@ public enum AuditSQL {
         return Result(columns: columns, rows: rows)
     }
 
+    /// Opens the database at `path` read-only for a query: defensive mode, no FTS3 tokenizer,
+    /// untrusted schema, no extension loading, ``limits``, capped functions.
+    ///
+    /// - Throws: `AccordError` (`io`) when the file cannot be opened or the connection cannot be
+    ///   set up.
+    static func open(_ path: String) throws -> OpaquePointer {
+        var handle: OpaquePointer?
+        let opened = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        guard opened == SQLITE_OK, let db = handle else {
+            sqlite3_close_v2(handle)
+            throw AccordError(.io, "the database cannot be opened read-only for the audit; check the path given by --db or ACCORD_DB.")
+        }
+        sqlite3_busy_timeout(db, 5000)
+        // No value (text or blob) over 1 MB, and so on.
+        for limit in limits { sqlite3_limit(db, limit.id, limit.value) }
+        guard accord_sqlite_harden(db) == SQLITE_OK, accord_sqlite_cap_functions(db, Int32(maximumPatternBytes)) == SQLITE_OK
+        else {
+            sqlite3_close_v2(db)
+            throw AccordError(.io, "the audit connection cannot be made safe (SQLite refused a setting); the query was not run.")
+        }
+        return db
+    }
+
+    /// The settings of the connection ``open(_:)`` makes, for tests: each `SQLITE_DBCONFIG_…`
+    /// option read back (1 on, 0 off), then each limit of ``limits`` read back.
+    static func settings(path: String) throws -> (options: [Int32: Int32], limits: [Int32: Int32]) {
+        let db = try open(path)
+        defer { sqlite3_close_v2(db) }
+        var options: [Int32: Int32] = [:]
+        for option in [
+            SQLITE_DBCONFIG_DEFENSIVE, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, SQLITE_DBCONFIG_TRUSTED_SCHEMA,
+            SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION,
+        ] {
+            options[option] = accord_sqlite_config_flag(db, option)
+        }
+        var limits: [Int32: Int32] = [:]
+        for limit in Self.limits { limits[limit.id] = sqlite3_limit(db, limit.id, -1) }
+        return (options, limits)
+    }
+
+    /// Calls `sqlite3_interrupt` once the time limit is reached, from another thread, unless
+    /// stopped first; stopping waits for a call in progress, so the connection may then close.
+    private final class Watchdog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var db: OpaquePointer?
+        private let timer: any DispatchSourceTimer
+
+        init(_ db: OpaquePointer, after seconds: TimeInterval) {
+            self.db = db
+            timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + max(seconds, 0))
+            timer.setEventHandler { [weak self] in self?.fire() }
+            timer.resume()
+        }
+
+        private func fire() {
+            lock.lock()
+            defer { lock.unlock() }
+            if let db { sqlite3_interrupt(db) }
+        }
+
+        func stop() {
+            timer.cancel()
+            lock.lock()
+            db = nil
+            lock.unlock()
+        }
+    }
+
     /// The largest text or blob value a query may make, in bytes (1 MB).
     public static let maximumValueBytes = 1_000_000
     /// The most rows a result may have by default.
     public static let defaultMaximumRows = 2_000_000
     /// The most a result may hold in memory, about (200 MB).
     public static let maximumResultBytes = 200_000_000
+
+    /// The refusal of a function outside ``functions``: names it (at most 64 characters) and
+    /// says which are accepted.
+    static func functionRefused(_ name: String) -> AccordError {
+        let shown = name.count > 64 ? String(name.prefix(64)) + "…" : name
+        return AccordError(
+            .invalidInput,
+            "audit sql allows only core scalar, aggregate, date and time and JSON functions (listed in docs/AUDIT.md); the function \(Result.visible(shown)) is not allowed.",
+            field: "QUERY")
+    }
 
     static func refused(_ what: String) -> AccordError {
         AccordError(
@@ -247,7 +373,7 @@ public enum AuditSQL {
     }
 
     /// The authorizer: allows SELECT, reads of the views (and of their tables through them),
-    /// and functions other than `load_extension`; refuses everything else and says what.
+    /// and the functions of ``functions``; refuses everything else and says what.
     private static let authorize:
         @convention(c) (
             UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
@@ -278,8 +404,9 @@ public enum AuditSQL {
                 refusal = "reading the table \(table) directly"
             case SQLITE_FUNCTION:
                 let name = text(second)?.lowercased() ?? ""
-                if name != "load_extension" { return SQLITE_OK }
-                refusal = "the function load_extension"
+                if AuditSQL.functions.contains(name) { return SQLITE_OK }
+                if let state, state.refusal == nil { state.refusal = AuditSQL.functionRefused(name) }
+                return SQLITE_DENY
             case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
                 let table = text(first)?.lowercased() ?? ""
                 if table.hasPrefix("sqlite_") {
@@ -296,7 +423,7 @@ public enum AuditSQL {
             case SQLITE_RECURSIVE: refusal = "a recursive query"
             default: refusal = "a statement that creates, changes or drops schema objects or settings (SQLite action \(action))"
             }
-            if let state, let refusal, state.refusal == nil { state.refusal = refusal }
+            if let state, let refusal, state.refusal == nil { state.refusal = AuditSQL.refused(refusal) }
             return SQLITE_DENY
         }
 

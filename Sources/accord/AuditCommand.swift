@@ -81,8 +81,9 @@ struct AuditCommand: ParsableCommand {
             commandName: "sql",
             abstract: "Run one read-only SELECT over the audit views audit_sessions, audit_options, audit_instruments.",
             discussion: """
-                The query runs on a separate read-only connection; anything but reading the three views (writes, \
-                other tables, ATTACH, PRAGMA…) is refused. Columns: docs/AUDIT.md.
+                The query runs on a separate read-only connection; anything but reading the three views with the \
+                listed functions (writes, other tables, ATTACH, PRAGMA, printf…) is refused, and it is stopped after \
+                30 s. Columns, functions and limits: docs/AUDIT.md.
                 """)
 
         @OptionGroup var store: StoreOptions

@@ -137,6 +137,27 @@ import Testing
                     == "accord: error: QUERY: audit sql reads only the audit views audit_sessions, audit_options, audit_instruments; \(what) is not allowed.\n"
             )
         }
+        // Only the listed functions: fts3_tokenizer (pointer leak, tokenizer registration) and printf (one call
+        // can outrun the time limit) are refused by name, without echoing the query's literals.
+        for (query, name) in [
+            ("SELECT fts3_tokenizer('simple')", "fts3_tokenizer"),
+            ("SELECT fts3_tokenizer('simple', x'4141414141414141')", "fts3_tokenizer"),
+            ("SELECT printf('%.*c', 2147483647, 'Jeanne')", "printf"),
+        ] {
+            let result = try cli.run(["audit", "sql", query])
+            #expect(result.status == 1, "\(query)")
+            #expect(
+                result.stderr
+                    == "accord: error: QUERY: audit sql allows only core scalar, aggregate, date and time and JSON functions (listed in docs/AUDIT.md); the function \(name) is not allowed.\n"
+            )
+        }
+        let functions = try cli.run([
+            "audit", "sql",
+            "SELECT count(*), round(avg(patient_present), 2), strftime('%Y-%m', min(closed_at)), json_extract('{\"a\": 7}', '$.a') FROM audit_sessions WHERE closed = 1",
+            "--format", "csv",
+        ])
+        #expect(functions.status == 0, "\(functions.stderr)")
+        #expect(functions.stdout.hasSuffix("\n6,0.67,2026-03,7\n"), "\(functions.stdout)")
         // Nothing was deleted.
         #expect(try cli.run(["audit", "sql", "SELECT COUNT(*) FROM audit_sessions", "--format", "csv"]).stdout == "COUNT(*)\n7\n")
         let everything = try cli.run(["audit", "sql", "SELECT * FROM audit_sessions, audit_options, audit_instruments", "--format", "json"])

@@ -386,9 +386,11 @@ enum AuditDataset {
         for _ in 0..<3 { _ = try store.importConsultation(start: Samples.start(), changes: [.sessionClosed]) }
         let path = try #require(store.databasePath)
         #expect(throws: AccordError(.invalidInput, "the query failed: string or blob too big.", field: "QUERY")) {
-            try AuditSQL.run("SELECT length(randomblob(1000000000)) FROM audit_sessions", path: path)
+            try AuditSQL.run("SELECT length(\(AuditSQLSandboxTests.repeatedX(levels: 6))) FROM audit_sessions", path: path)
         }
-        #expect(try AuditSQL.run("SELECT length(randomblob(1000)) FROM audit_sessions LIMIT 1", path: path).rows == [[.integer(1000)]])
+        #expect(
+            try AuditSQL.run("SELECT length(\(AuditSQLSandboxTests.repeatedX(levels: 3))) FROM audit_sessions LIMIT 1", path: path).rows
+                == [[.integer(6000)]])
         #expect(
             throws: AccordError(
                 .invalidInput, "the result has more than 2 rows or 200 MB; aggregate (GROUP BY) or narrow it (WHERE, LIMIT).",
@@ -404,7 +406,8 @@ enum AuditDataset {
                 field: "QUERY")
         ) {
             try AuditSQL.run(
-                "SELECT printf('%.*c', 600000, 'x') FROM audit_sessions a, audit_sessions b", path: path, maximumBytes: 1_000_000)
+                "SELECT \(AuditSQLSandboxTests.repeatedX(levels: 5)) FROM audit_sessions a, audit_sessions b", path: path,
+                maximumBytes: 1_000_000)
         }
     }
 
