@@ -285,10 +285,24 @@ public enum AuditSQL {
     /// - Throws: `AccordError` (`io`) when the file cannot be opened or the connection cannot be
     ///   set up.
     static func open(_ path: String) throws -> OpaquePointer {
-        var handle: OpaquePointer?
-        let opened = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
-        guard opened == SQLITE_OK, let db = handle else {
-            sqlite3_close_v2(handle)
+        func connect(_ name: String) -> OpaquePointer? {
+            var handle: OpaquePointer?
+            // Reading the schema is the first access: where SQLite cannot open the WAL database
+            // read-only (no -wal/-shm files and a folder this user cannot write), it fails here.
+            guard sqlite3_open_v2(name, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil) == SQLITE_OK,
+                let db = handle, sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nil, nil, nil) == SQLITE_OK
+            else {
+                sqlite3_close_v2(handle)
+                return nil
+            }
+            return db
+        }
+        // The same fallback as the store's read-only commands (ConsultationStore.openReadOnly):
+        // an unchanging copy (immutable=1), only when no -wal file holds changes.
+        guard
+            let db = connect(path)
+                ?? (FileManager.default.fileExists(atPath: path + "-wal") ? nil : connect(ConsultationStore.immutableURI(path)))
+        else {
             throw AccordError(.io, "the database cannot be opened read-only for the audit; check the path given by --db or ACCORD_DB.")
         }
         sqlite3_busy_timeout(db, 5000)

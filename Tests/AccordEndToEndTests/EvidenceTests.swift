@@ -249,7 +249,7 @@ import Testing
         let before = try bytes(cli.database)
         for command in [
             ["verify"], ["session", "show", "S1"], ["session", "list"], ["session", "history", "S1"], ["session", "check", "S1"],
-            ["audit", "participation", "--no-suppression"], ["centre", "show"],
+            ["audit", "participation", "--no-suppression"], ["audit", "sql", "SELECT count(*) FROM audit_sessions"], ["centre", "show"],
         ] {
             let result = try runAsNobody(cli, command)
             #expect(result.status == 0, "\(command): \(result.stderr)")
