@@ -43,13 +43,7 @@ public enum SafeFile {
     ///   regular file, or when the file cannot be written; nothing is left behind.
     @discardableResult
     public static func write(_ data: Data, named name: String, in folder: URL, mode: mode_t = 0o600, role: String) throws -> URL {
-        let pending = try PendingFile(for: name, in: folder, mode: mode, role: role)
-        do {
-            try pending.write(data)
-        } catch {
-            pending.discard()
-            throw error
-        }
+        let pending = try written(data, for: name, in: folder, mode: mode, role: role)
         _ = try pending.place(as: name, replacing: true)
         return folder.appendingPathComponent(name)
     }
@@ -63,6 +57,15 @@ public enum SafeFile {
     /// - Throws: ``AccordError`` (`io`) naming the file when `name` is a symbolic link or not a
     ///   regular file, or when the file cannot be written; nothing is left behind.
     public static func create(_ data: Data, named name: String, in folder: URL, mode: mode_t = 0o600, role: String) throws -> Bool {
+        let pending = try written(data, for: name, in: folder, mode: mode, role: role)
+        // `place` discards the file itself when it throws.
+        let created = try pending.place(as: name, replacing: false)
+        if !created { pending.discard() }
+        return created
+    }
+
+    /// A new temporary file for `name` holding `data`, synced; removed when writing fails.
+    private static func written(_ data: Data, for name: String, in folder: URL, mode: mode_t, role: String) throws -> PendingFile {
         let pending = try PendingFile(for: name, in: folder, mode: mode, role: role)
         do {
             try pending.write(data)
@@ -70,10 +73,7 @@ public enum SafeFile {
             pending.discard()
             throw error
         }
-        // `place` discards the file itself when it throws.
-        let created = try pending.place(as: name, replacing: false)
-        if !created { pending.discard() }
-        return created
+        return pending
     }
 
     // MARK: - Locks

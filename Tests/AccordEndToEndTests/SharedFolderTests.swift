@@ -66,19 +66,8 @@ import Testing
 
         /// A throwaway RSA key and self-signed certificate made with the openssl command.
         func keyAndCertificate() throws -> (key: String, certificate: String) {
-            let key = cli.folder.appendingPathComponent("key.pem")
-            let certificate = cli.folder.appendingPathComponent("cert.pem")
-            let openssl = Process()
-            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            openssl.arguments = [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-out", certificate.path, "-days", "1", "-subj",
-                "/CN=Accord test",
-            ]
-            openssl.standardError = FileHandle.nullDevice
-            try openssl.run()
-            openssl.waitUntilExit()
-            #expect(openssl.terminationStatus == 0)
-            return (key.path, certificate.path)
+            let made = try #require(try SigningKey.make(in: cli.folder))
+            return (made.key.path, made.certificate.path)
         }
     }
 

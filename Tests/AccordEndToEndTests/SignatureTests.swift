@@ -11,18 +11,7 @@ import Testing
     func signedDocument(_ cli: AccordCLI) throws -> (document: URL, certificate: URL) {
         let document = cli.folder.appendingPathComponent("S1-v1.cda.xml")
         try FileManager.default.copyItem(at: AccordCLI.packageRoot.appendingPathComponent("Exports/cda-fr/example.cda.xml"), to: document)
-        let key = cli.folder.appendingPathComponent("key.pem")
-        let certificate = cli.folder.appendingPathComponent("cert.pem")
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-out", certificate.path, "-days", "1", "-subj",
-            "/CN=Accord test",
-        ]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        #expect(openssl.terminationStatus == 0)
+        let (key, certificate) = try #require(try SigningKey.make(in: cli.folder))
         try DetachedSignature.sign(document: document, key: key, certificate: certificate)
         return (document, certificate)
     }
