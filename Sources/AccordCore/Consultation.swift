@@ -38,6 +38,10 @@ public struct Consultation: Sendable, Hashable, Codable {
     public var lastChangedAt: Date
     /// The document versions issued by exports, in order (from `documentIssued` events).
     public var issuedDocuments: [DocumentIssue] = []
+    /// How many events of the session were folded (changes and issued documents).
+    public var eventCount = 0
+    /// The log sequence of the last event folded (a change or an issued document).
+    public var lastEventSequence: Int64 = 0
     /// Every author of an event in this session, in order of first appearance.
     public var authors: [String]
     /// How many amendments (changes with a reason after closing) the session holds.
@@ -97,6 +101,8 @@ public struct Consultation: Sendable, Hashable, Codable {
         self.phases = []
         self.process = ProcessRecord()
         self.instruments = []
+        self.eventCount = 1
+        self.lastEventSequence = first.sequence
         for event in events.dropFirst() { apply(event) }
     }
 
@@ -107,6 +113,8 @@ public struct Consultation: Sendable, Hashable, Codable {
     /// Folds one more event into the state. Events must come in session order and have passed
     /// ``check(_:)`` when they were recorded.
     public mutating func apply(_ event: RecordedEvent) {
+        eventCount += 1
+        lastEventSequence = event.sequence
         if case .documentIssued(let issue) = event.change {
             issuedDocuments.append(issue)
             return

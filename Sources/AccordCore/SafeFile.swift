@@ -42,9 +42,13 @@ public enum SafeFile {
     /// - Throws: ``AccordError`` (`io`) naming the file when `name` is a symbolic link or not a
     ///   regular file, or when the file cannot be written; nothing is left behind.
     @discardableResult
-    public static func write(_ data: Data, named name: String, in folder: URL, mode: mode_t = 0o600, role: String) throws -> URL {
+    ///   - syncFolder: whether to sync the folder after the rename (a caller writing many files
+    ///     may sync it once, with ``syncFolder(_:)``).
+    public static func write(
+        _ data: Data, named name: String, in folder: URL, mode: mode_t = 0o600, role: String, syncFolder: Bool = true
+    ) throws -> URL {
         let pending = try written(data, for: name, in: folder, mode: mode, role: role)
-        _ = try pending.place(as: name, replacing: true)
+        _ = try pending.place(as: name, replacing: true, syncFolder: syncFolder)
         return folder.appendingPathComponent(name)
     }
 
@@ -74,6 +78,14 @@ public enum SafeFile {
             throw error
         }
         return pending
+    }
+
+    /// Syncs a folder's entries to disk (after renames made with `syncFolder: false`).
+    public static func syncFolder(_ folder: URL) {
+        let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
     }
 
     // MARK: - Locks
@@ -220,7 +232,7 @@ public struct PendingFile: Sendable {
     ///   place it under another name, or discard it).
     /// - Throws: ``AccordError`` (`io`) naming the file when `name` is a link or not a regular
     ///   file, or when the file cannot be synced or moved; the file is then discarded.
-    public func place(as name: String, replacing: Bool) throws -> Bool {
+    public func place(as name: String, replacing: Bool, syncFolder: Bool = true) throws -> Bool {
         guard fsync(descriptor) == 0 else {
             let code = errno
             discard()
@@ -253,7 +265,7 @@ public struct PendingFile: Sendable {
             unlinkat(folderDescriptor, temporaryName, 0)
         }
         close(descriptor)
-        fsync(folderDescriptor)
+        if syncFolder { fsync(folderDescriptor) }
         close(folderDescriptor)
         return true
     }

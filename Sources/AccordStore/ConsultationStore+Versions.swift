@@ -42,31 +42,78 @@ extension ConsultationStore {
     ///   `io` without the chain key.
     @discardableResult
     public func recordIssue(_ issue: DocumentIssue, session id: SessionID, author: String? = nil) throws -> Bool {
-        try write { recorder in
-            let consultation = try EventRecorder.checkedConsultation(id, recorder.db, key: recorder.key, sealing: true)
-            try EventRecorder.restoreSummary(of: consultation, recorder.db)
-            let issues = consultation.issuedDocuments.filter { $0.profile == issue.profile }
-            if let same = issues.first(where: { $0.version == issue.version || $0.documentID == issue.documentID }) {
-                if same == issue { return false }
-                throw AccordError(
-                    .conflict,
-                    "version \(issue.version) of session \(id)'s document was issued meanwhile by another export with other content; export again (nothing was recorded)."
-                )
-            }
-            if let last = issues.last, issue.version != last.version + 1 {
-                throw AccordError(
-                    .conflict,
-                    "version \(issue.version) of session \(id)'s document does not follow the last one issued (\(last.version)); export again (nothing was recorded)."
-                )
-            }
-            try recorder.append(.documentIssued(issue), session: id, author: author ?? consultation.start.clinicianID)
-            try recorder.db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO document_version (session_number, profile, version, last_session_seq, exported_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [id.number, issue.profile, issue.version, issue.recordSequence, UTCInstant.format(issue.documentTime)])
-            return true
+        try recordIssues([PendingIssue(issue: issue, session: id, checked: nil)], author: author)[0]
+    }
+
+    /// An issue to record, with the consultation it was decided from when that was checked
+    /// against the chain just before (its events then need not be folded again: the session's
+    /// seal still naming the same last event proves nothing was added since).
+    public struct PendingIssue: Sendable {
+        public var issue: DocumentIssue
+        public var session: SessionID
+        /// The consultation the version was decided from, checked against the chain; `nil`:
+        /// check the session's events again.
+        public var checked: Consultation?
+
+        public init(issue: DocumentIssue, session: SessionID, checked: Consultation?) {
+            self.issue = issue
+            self.session = session
+            self.checked = checked
         }
+    }
+
+    /// Records several issues in one transaction (a batch export records a group of documents
+    /// at a time, before writing their files): see ``recordIssue(_:session:author:)``.
+    /// - Returns: for each issue, `false` when it was recorded already.
+    /// - Throws: the first `AccordError` of any issue; nothing is recorded then.
+    public func recordIssues(_ pending: [PendingIssue], author: String? = nil) throws -> [Bool] {
+        guard !pending.isEmpty else { return [] }
+        return try write { recorder in
+            try pending.map { item in
+                let id = item.session
+                let issue = item.issue
+                var consultation: Consultation
+                if let checked = item.checked, try Self.sealNames(checked, recorder.db) {
+                    consultation = checked
+                } else {
+                    consultation = try EventRecorder.checkedConsultation(id, recorder.db, key: recorder.key, sealing: true)
+                }
+                let issues = consultation.issuedDocuments.filter { $0.profile == issue.profile }
+                if let same = issues.first(where: { $0.version == issue.version || $0.documentID == issue.documentID }) {
+                    if same == issue { return false }
+                    throw AccordError(
+                        .conflict,
+                        "version \(issue.version) of session \(id)'s document was issued meanwhile by another export with other content; export again (nothing was recorded)."
+                    )
+                }
+                if let last = issues.last, issue.version != last.version + 1 {
+                    throw AccordError(
+                        .conflict,
+                        "version \(issue.version) of session \(id)'s document does not follow the last one issued (\(last.version)); export again (nothing was recorded)."
+                    )
+                }
+                try EventRecorder.restoreSummary(of: consultation, recorder.db)
+                let event = try recorder.append(.documentIssued(issue), session: id, author: author ?? consultation.start.clinicianID)
+                consultation.apply(event)
+                try recorder.db.cachedStatement(
+                    sql: """
+                        INSERT OR REPLACE INTO document_version (session_number, profile, version, last_session_seq, exported_at)
+                        VALUES (?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [id.number, issue.profile, issue.version, issue.recordSequence, UTCInstant.format(issue.documentTime)])
+                return true
+            }
+        }
+    }
+
+    /// Whether the session's seal still names the last event `consultation` folded (nothing
+    /// was added to the session since it was checked).
+    private static func sealNames(_ consultation: Consultation, _ db: Database) throws -> Bool {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT event_count, last_seq FROM session_seal WHERE session_number = ?"),
+                arguments: [consultation.id.number])
+        else { return false }
+        return (row["event_count"] as Int) == consultation.eventCount && (row["last_seq"] as Int64) == consultation.lastEventSequence
     }
 }

@@ -15,8 +15,10 @@ public protocol ExportSource {
     func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion
     /// The centre settings the event at `sequence` made (those of an issued document).
     func centreSettings(atSequence sequence: Int64) throws -> CentreSettings
-    /// Records that a new document version is issued (an event in the chain), before its file is written.
-    func recordIssue(_ issue: DocumentIssue, session: SessionID) throws
+    /// Records that new document versions are issued (events in the chain, in one
+    /// transaction), before their files are written; each with the consultation its version was
+    /// decided from (as ``consultation(_:)`` gave it).
+    func recordIssues(_ issues: [(issue: DocumentIssue, consultation: Consultation)]) throws
     /// The event chain's head, `SEQ:HASH`, or `nil` for an empty log.
     func chainHead() throws -> String?
 }
@@ -89,6 +91,10 @@ public struct BatchExport {
     public var clock = AccordClock.system
     /// Session ids read per query.
     public var pageSize = 200
+    /// Documents whose issues are recorded in one transaction, then written (their folder
+    /// synced once): a crash between the two leaves issued versions whose files the next run
+    /// writes with the same bytes.
+    public var issueGroupSize = 64
     /// Where the run logs (never patient data).
     public var logger = Logger(label: "accord.export")
 
@@ -131,6 +137,7 @@ public struct BatchExport {
                 startedAt: UTCInstant.format(exportedAt), chainHead: head, documents: []))
         var summary = ExportManifest.Summary()
         report(.started(total: try source.closedSessionCount(closedFrom: closedFrom, through: through)))
+        var group: [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)] = []
         do {
             var after: SessionID?
             while true {
@@ -138,10 +145,12 @@ public struct BatchExport {
                 if page.isEmpty { break }
                 for id in page {
                     try exportOne(
-                        id, source: source, held: held, versionKey: versionKey, manifest: manifest, summary: &summary, report: report)
+                        id, source: source, held: held, versionKey: versionKey, manifest: manifest, summary: &summary, group: &group,
+                        report: report)
                 }
                 after = page.last
             }
+            try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
         } catch {
             let url = try? manifest.finish(summary: summary, finishedAt: clock.now(), interrupted: "\(error)")
             logger.error("export run stopped", metadata: ["manifest": "\(url?.lastPathComponent ?? "none")"])
@@ -156,12 +165,14 @@ public struct BatchExport {
 
     private func exportOne(
         _ id: SessionID, source: some ExportSource, held: ExportFolder, versionKey: String, manifest: ManifestWriter,
-        summary: inout ExportManifest.Summary, report: (Event) -> Void
+        summary: inout ExportManifest.Summary, group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)],
+        report: (Event) -> Void
     ) throws {
         let consultation: Consultation
         do {
             consultation = try source.consultation(id)
         } catch let error as AccordError where error.code == .conflict {
+            try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
             // A session whose events do not prove whole is left out, by id; the others go on.
             summary.damaged += 1
             try manifest.append(
@@ -180,6 +191,7 @@ public struct BatchExport {
         let version = try source.exportVersion(for: consultation, profile: versionKey)
         let file = try profile.fileName(session: id, version: version.version, pseudonymised: pseudonymKey != nil)
         if !force && version.alreadyExported && held.holds(file) {
+            try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
             summary.alreadyPresent += 1
             report(.alreadyPresent(session: id, file: file))
             return
@@ -191,6 +203,7 @@ public struct BatchExport {
                 consultation, version: version, versionKey: versionKey, centre: ExportCentre(settings: centre, sequence: centreSequence),
                 centreAt: source.centreSettings(atSequence:), now: exportedAt, pseudonymKey: pseudonymKey, schema: schema)
         } catch let error as AccordError where error.code == .invalidDocument {
+            try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
             summary.failed += 1
             try manifest.append(
                 ExportManifest.Entry(
@@ -201,18 +214,41 @@ public struct BatchExport {
             return
         }
         if let reason = prepared.reissueReason { report(.reissued(session: id, version: prepared.version.version, reason: reason)) }
-        // The issue is recorded first: a file written later carries an id already decided.
-        if let issue = prepared.issue { try source.recordIssue(issue, session: id) }
-        let outcome = try profile.write(prepared, session: id, to: folder)
-        let signature = try afterWrite?(outcome.url)
-        let entry = ExportManifest.Entry(
-            file: outcome.url.lastPathComponent, session: id.description, version: prepared.version.version,
-            replaces: prepared.version.replaces, sha256: ExportFile.sha256(prepared.data), size: outcome.byteCount,
-            validation: .init(outcome.validation), exportedAt: UTCInstant.format(prepared.documentTime),
-            chainHead: prepared.issue == nil ? head : try source.chainHead(), signature: signature?.lastPathComponent)
-        try manifest.append(entry)
-        summary.written += 1
-        report(.written(entry, url: outcome.url))
+        group.append((id, consultation, prepared))
+        if group.count >= issueGroupSize { try flush(&group, source: source, manifest: manifest, summary: &summary, report: report) }
+    }
+
+    /// Records the group's new issues in one transaction, then writes its documents in order
+    /// (the folder synced once), lists them in the manifest and reports them.
+    private func flush(
+        _ group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)], source: some ExportSource,
+        manifest: ManifestWriter, summary: inout ExportManifest.Summary, report: (Event) -> Void
+    ) throws {
+        guard !group.isEmpty else { return }
+        let documents = group
+        group.removeAll()
+        // The issues are recorded first: a file written later carries an id already decided.
+        try source.recordIssues(documents.compactMap { item in item.prepared.issue.map { ($0, item.consultation) } })
+        let head = try source.chainHead()
+        var written: [(entry: ExportManifest.Entry, url: URL)] = []
+        for (id, _, prepared) in documents {
+            let outcome = try profile.write(prepared, session: id, to: folder, syncFolder: false)
+            let signature = try afterWrite?(outcome.url)
+            written.append(
+                (
+                    ExportManifest.Entry(
+                        file: outcome.url.lastPathComponent, session: id.description, version: prepared.version.version,
+                        replaces: prepared.version.replaces, sha256: ExportFile.sha256(prepared.data), size: outcome.byteCount,
+                        validation: .init(outcome.validation), exportedAt: UTCInstant.format(prepared.documentTime), chainHead: head,
+                        signature: signature?.lastPathComponent), outcome.url
+                ))
+        }
+        SafeFile.syncFolder(folder)
+        for (entry, url) in written {
+            try manifest.append(entry)
+            summary.written += 1
+            report(.written(entry, url: url))
+        }
     }
 
     /// Takes an exclusive lock on the folder for the run (`.accord-export.lock`, never through a link).

@@ -23,14 +23,14 @@ enum ExportFile {
     /// - Parameter role: how messages name the folder.
     /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the document for session S1") or the file.
     static func writeAtomically(
-        _ data: Data, named name: String, in directory: URL, what: String, role: String = "the output folder"
+        _ data: Data, named name: String, in directory: URL, what: String, role: String = "the output folder", syncFolder: Bool = true
     ) throws -> URL {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw AccordError(.io, "could not write \(what) into \(directory.path): \(error.localizedDescription)", field: "--out")
         }
-        return try SafeFile.write(data, named: name, in: directory, role: role)
+        return try SafeFile.write(data, named: name, in: directory, role: role, syncFolder: syncFolder)
     }
 
     /// Checks a built document (against `schema`, or for well-formedness without one) and

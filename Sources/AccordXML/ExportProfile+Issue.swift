@@ -106,10 +106,13 @@ extension ExportProfile {
     }
 
     /// Writes a prepared document into `directory` (atomically, mode 0600).
+    /// - Parameter syncFolder: whether to sync the folder after the rename (a batch syncs it
+    ///   once per group of documents).
     /// - Throws: `AccordError` (`io`) when the folder or file cannot be written.
-    public func write(_ prepared: PreparedDocument, session: SessionID, to directory: URL) throws -> ExportOutcome {
+    public func write(_ prepared: PreparedDocument, session: SessionID, to directory: URL, syncFolder: Bool = true) throws -> ExportOutcome
+    {
         let url = try ExportFile.writeAtomically(
-            prepared.data, named: prepared.fileName, in: directory, what: description(of: session).what)
+            prepared.data, named: prepared.fileName, in: directory, what: description(of: session).what, syncFolder: syncFolder)
         return ExportOutcome(url: url, byteCount: prepared.data.count, validation: prepared.validation)
     }
 }

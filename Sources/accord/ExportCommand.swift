@@ -298,8 +298,10 @@ struct StoreExportSource: ExportSource {
         try store.centreSettings(atSequence: sequence)
     }
 
-    func recordIssue(_ issue: DocumentIssue, session: SessionID) throws {
-        try store.recordIssue(issue, session: session, author: author)
+    func recordIssues(_ issues: [(issue: DocumentIssue, consultation: Consultation)]) throws {
+        try store.recordIssues(
+            issues.map { ConsultationStore.PendingIssue(issue: $0.issue, session: $0.consultation.id, checked: $0.consultation) },
+            author: author)
     }
 
     func chainHead() throws -> String? { try store.chainHead()?.description }

@@ -39,8 +39,8 @@ import Testing
 
         func centreSettings(atSequence sequence: Int64) throws -> CentreSettings { CDAFixtures.centre }
 
-        func recordIssue(_ issue: DocumentIssue, session: SessionID) throws {
-            issued["\(session)/\(issue.profile)"] = issue
+        func recordIssues(_ issues: [(issue: DocumentIssue, consultation: Consultation)]) throws {
+            for (issue, consultation) in issues { issued["\(consultation.id)/\(issue.profile)"] = issue }
         }
 
         func chainHead() throws -> String? { "42:" + String(repeating: "ab", count: 32) }
