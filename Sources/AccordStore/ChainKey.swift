@@ -111,7 +111,18 @@ extension ChainKey {
     /// session's events are complete: removing its last event (or any) no longer matches the
     /// seal, and someone without the key cannot write a new one.
     func seal(session number: Int64, eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
-        let text = "accord-seal-1;\(number);\(eventCount);\(lastSequence);\(lastChain);"
+        seal("accord-seal-1;\(number)", eventCount: eventCount, lastSequence: lastSequence, lastChain: lastChain)
+    }
+
+    /// The seal of the centre settings' events (kept in `metadata` as `centre_seal`): how many
+    /// there are and the sequence and chain value of the last one, so that the settings an
+    /// export uses are proved current.
+    func centreSeal(eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
+        seal("accord-centre-seal-1", eventCount: eventCount, lastSequence: lastSequence, lastChain: lastChain)
+    }
+
+    private func seal(_ subject: String, eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
+        let text = "\(subject);\(eventCount);\(lastSequence);\(lastChain);"
         return Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 }

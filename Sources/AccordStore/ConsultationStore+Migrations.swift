@@ -89,6 +89,14 @@ extension ConsultationStore {
                     );
                     CREATE INDEX event_session_closed ON event(session_number, recorded_at) WHERE kind = 'session-closed';
                     """)
+            // Versions exported before issued documents were recorded: only sessions up to this
+            // number can have them (the `document_version` cache is read for them alone).
+            try db.execute(
+                sql: """
+                    INSERT INTO metadata (key, value)
+                    SELECT ?, CAST(MAX(session_number) AS TEXT) FROM document_version HAVING COUNT(*) > 0
+                    """,
+                arguments: [ConsultationStore.legacyVersionsKey])
             // No session yet: every session will be sealed from its first event.
             try db.execute(
                 sql:

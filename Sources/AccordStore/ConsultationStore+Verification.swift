@@ -23,8 +23,8 @@ public struct ChainVerification: Sendable, Hashable {
     public var issuedDocumentCount = 0
 }
 
-/// The issued documents met while verifying: every document id issued once, with one content
-/// (SHA-256), each version of a set following the one before.
+/// The issued documents met while verifying: every document id issued once per profile, with
+/// one content (SHA-256), each version of a set following the one before.
 struct IssuedDocumentCheck {
     private var digests: [String: String] = [:]
     private var lastVersion: [String: Int] = [:]
@@ -39,12 +39,15 @@ struct IssuedDocumentCheck {
             let number = content.sessionNumber
         else { return "its payload is not a document issue" }
         count += 1
-        if let digest = digests[issue.documentID] {
+        // One id per profile: a session's CDA and FHIR documents share their ids (one document
+        // in two formats).
+        let key = "\(issue.profile) \(issue.documentID)"
+        if let digest = digests[key] {
             return digest == issue.sha256
-                ? "document \(issue.documentID) is recorded as issued twice"
-                : "document \(issue.documentID) was issued before with other content"
+                ? "\(issue.profile) document \(issue.documentID) is recorded as issued twice"
+                : "\(issue.profile) document \(issue.documentID) was issued before with other content"
         }
-        digests[issue.documentID] = issue.sha256
+        digests[key] = issue.sha256
         // The first issue of a set may follow versions exported before issues were recorded.
         let set = "\(number)/\(issue.profile)"
         if let last = lastVersion[set], issue.version != last + 1 {

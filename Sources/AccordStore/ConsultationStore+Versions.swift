@@ -12,8 +12,15 @@ extension ConsultationStore {
     /// cache, read only for versions exported before issued documents were recorded.
     public func documentVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion {
         guard consultation.issuedDocuments.contains(where: { $0.profile == profile }) else {
-            let legacy = try read { db in
-                try Row.fetchOne(
+            let legacy = try read { db -> Row? in
+                // Only a session that existed when issued documents began to be recorded can have
+                // a version exported before (a row for any other is not Accord's).
+                guard
+                    let through = try String.fetchOne(
+                        db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [Self.legacyVersionsKey]
+                    ).flatMap(Int64.init), consultation.id.number <= through
+                else { return nil }
+                return try Row.fetchOne(
                     db,
                     sql:
                         "SELECT version, last_session_seq FROM document_version WHERE session_number = ? AND profile = ? ORDER BY version DESC LIMIT 1",
@@ -24,6 +31,10 @@ extension ConsultationStore {
         }
         return DocumentVersion.of(consultation, profile: profile)
     }
+
+    /// The metadata key holding the highest session number with a version exported before
+    /// issued documents were recorded (set by migration `v4`, absent when there was none).
+    static let legacyVersionsKey = "legacy_versions_through"
 
     /// Records that a document version was issued: a `documentIssued` event in the session's
     /// log (chained like every event), made before the document's file is written.

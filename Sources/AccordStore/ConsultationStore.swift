@@ -357,18 +357,34 @@ public struct ConsultationStore: Sendable {
     }
 
     /// The centre's current settings with the sequence of the event that made them, or `nil`
-    /// when none were made yet.
+    /// when none were made yet — for an export: checked against the event chain and the centre
+    /// settings' seal when the chain key is at hand (settings recorded by an earlier Accord are
+    /// sealed then, after a whole-chain check).
+    /// - Throws: `AccordError` (`conflict`) when the settings do not match the chain.
     public func centreSettingsWithSequence() throws -> (settings: CentreSettings, sequence: Int64)? {
-        try read { db in try EventRecorder.centreSettings(db) }
+        guard let key = try? ChainKey.load(keyURL) else { return try read { db in try EventRecorder.centreSettings(db) } }
+        let sealed = try read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [EventRecorder.centreSealKey]) != nil
+        }
+        if sealed || writer.configuration.readonly {
+            return try read { db in try EventRecorder.checkedCentreSettings(db, key: key, sealing: false) }
+        }
+        do {
+            return try writer.write { db in try EventRecorder.checkedCentreSettings(db, key: key, sealing: true) }
+        } catch let error as DatabaseError {
+            throw StoreErrors.map(error, opening: writer.path)
+        }
     }
 
     /// The centre settings the event at `sequence` made (those an issued document used).
     /// - Throws: `AccordError` (`conflict`) when that event is not a change of centre settings.
     public func centreSettings(atSequence sequence: Int64) throws -> CentreSettings {
-        try read { db in
-            guard
-                let row = try Row.fetchOne(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event WHERE seq = ?", arguments: [sequence]),
-                case .centreSettingsChanged(let settings) = try EventRecorder.event(row).change
+        let key = try? ChainKey.load(keyURL)
+        return try read { db in
+            let row =
+                try key.map { try EventRecorder.checkedEvent(at: sequence, db, key: $0, what: "the centre settings of an issued document") }
+                ?? Row.fetchOne(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event WHERE seq = ?", arguments: [sequence])
+            guard let row, case .centreSettingsChanged(let settings) = try EventRecorder.event(row).change
             else {
                 throw AccordError(
                     .conflict,

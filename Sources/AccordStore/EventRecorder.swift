@@ -120,6 +120,13 @@ struct EventRecorder {
                 key.seal(session: id.number, eventCount: sessionSequence, lastSequence: sequence, lastChain: chain),
             ])
         }
+        if case .centreSettingsChanged = change {
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE kind = 'centre-settings-changed'")) ?? 0
+            let chain = key.link(content, previous: previous)
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)").execute(arguments: [
+                Self.centreSealKey, "\(count):\(sequence):\(key.centreSeal(eventCount: count, lastSequence: sequence, lastChain: chain))",
+            ])
+        }
         if let id {
             var closing: String?
             if case .sessionClosed = change { closing = content.recordedAt }
@@ -191,6 +198,71 @@ struct EventRecorder {
             if sealing { try sealUnsealedSessions(db, key: key) }
         }
         return try Consultation(events: rows.map(event))
+    }
+
+    /// The metadata key of the centre settings' seal (`COUNT:SEQ:TAG`, ``ChainKey/centreSeal(eventCount:lastSequence:lastChain:)``).
+    static let centreSealKey = "centre_seal"
+
+    /// The row of the event at `sequence`, after checking its link to the event before it.
+    /// - Throws: `AccordError` (`conflict`) when it is missing or does not match the chain.
+    static func checkedEvent(at sequence: Int64, _ db: Database, key: ChainKey, what: String) throws -> Row {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql:
+                        "SELECT \(eventColumns), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous FROM event WHERE seq = ?"
+                ),
+                arguments: [sequence]),
+            key.link(EventContent(row), previous: row["previous"] ?? "") == (row["chain"] as String)
+        else {
+            throw AccordError(
+                .conflict,
+                "event \(sequence), \(what), does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was exported)."
+            )
+        }
+        return row
+    }
+
+    /// The centre's current settings with their event's sequence, after checking that event
+    /// against the chain and the centre settings' seal (an edited, removed or older settings
+    /// event put in place of the last one is found); `nil` when none were recorded. Without a
+    /// seal (settings recorded by an earlier Accord), the whole chain is checked instead and,
+    /// when `sealing`, the seal is written.
+    /// - Throws: `AccordError` (`conflict`), saying to run `accord verify`.
+    static func checkedCentreSettings(_ db: Database, key: ChainKey, sealing: Bool) throws -> (settings: CentreSettings, sequence: Int64)? {
+        let seal = try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [centreSealKey])
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE kind = 'centre-settings-changed'") ?? 0
+        guard let current = try centreSettings(db) else {
+            if seal != nil { throw centreDamaged("the centre settings' events are gone") }
+            return nil
+        }
+        let row = try checkedEvent(at: current.sequence, db, key: key, what: "the centre settings")
+        if let seal {
+            let parts = seal.split(separator: ":").map(String.init)
+            guard parts.count == 3, parts[0] == String(count), parts[1] == String(current.sequence),
+                parts[2] == key.centreSeal(eventCount: count, lastSequence: current.sequence, lastChain: row["chain"])
+            else { throw centreDamaged("they do not match their seal (a settings event was removed, or the seal was changed)") }
+        } else {
+            if try ConsultationStore.verifyChain(db, key: key, head: nil).firstBreak != nil {
+                throw centreDamaged("they have no seal and the event chain is broken")
+            }
+            if sealing {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)",
+                    arguments: [
+                        centreSealKey,
+                        "\(count):\(current.sequence):\(key.centreSeal(eventCount: count, lastSequence: current.sequence, lastChain: row["chain"]))",
+                    ])
+            }
+        }
+        return current
+    }
+
+    static func centreDamaged(_ why: String) -> AccordError {
+        AccordError(
+            .conflict,
+            "the centre settings do not match the event chain (\(why)): the database was changed outside Accord; run `accord verify` (nothing was exported)."
+        )
     }
 
     /// The refusal for a session whose events do not prove whole.

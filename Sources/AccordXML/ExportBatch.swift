@@ -172,15 +172,7 @@ public struct BatchExport {
         do {
             consultation = try source.consultation(id)
         } catch let error as AccordError where error.code == .conflict {
-            try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
-            // A session whose events do not prove whole is left out, by id; the others go on.
-            summary.damaged += 1
-            try manifest.append(
-                ExportManifest.Entry(
-                    file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
-                    validation: .init(result: "damaged", message: error.message), exportedAt: UTCInstant.format(exportedAt),
-                    chainHead: try source.chainHead()))
-            report(.damaged(session: id, message: error.message))
+            try leaveOut(id, error, source: source, manifest: manifest, summary: &summary, group: &group, report: report)
             return
         }
         // Selected from the summary or the events; what counts is the events' word.
@@ -202,6 +194,10 @@ public struct BatchExport {
             prepared = try profile.prepare(
                 consultation, version: version, versionKey: versionKey, centre: ExportCentre(settings: centre, sequence: centreSequence),
                 centreAt: source.centreSettings(atSequence:), now: exportedAt, pseudonymKey: pseudonymKey, schema: schema)
+        } catch let error as AccordError where error.code == .conflict {
+            // The centre settings an issued version used do not match the chain.
+            try leaveOut(id, error, source: source, manifest: manifest, summary: &summary, group: &group, report: report)
+            return
         } catch let error as AccordError where error.code == .invalidDocument {
             try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
             summary.failed += 1
@@ -216,6 +212,22 @@ public struct BatchExport {
         if let reason = prepared.reissueReason { report(.reissued(session: id, version: prepared.version.version, reason: reason)) }
         group.append((id, consultation, prepared))
         if group.count >= issueGroupSize { try flush(&group, source: source, manifest: manifest, summary: &summary, report: report) }
+    }
+
+    /// Leaves out a session whose events (or the centre settings its document used) do not
+    /// match the event chain: reported by id and listed in the manifest as `damaged`.
+    private func leaveOut(
+        _ id: SessionID, _ error: AccordError, source: some ExportSource, manifest: ManifestWriter, summary: inout ExportManifest.Summary,
+        group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)], report: (Event) -> Void
+    ) throws {
+        try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
+        summary.damaged += 1
+        try manifest.append(
+            ExportManifest.Entry(
+                file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
+                validation: .init(result: "damaged", message: error.message), exportedAt: UTCInstant.format(exportedAt),
+                chainHead: try source.chainHead()))
+        report(.damaged(session: id, message: error.message))
     }
 
     /// Records the group's new issues in one transaction, then writes its documents in order

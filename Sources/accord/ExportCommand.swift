@@ -204,9 +204,9 @@ struct ExportCommand: ParsableCommand {
                 progress.clear()
                 Terminal.error("\(session) version \(version) was not written: \(message)")
                 progress.advance()
-            case .damaged(_, let message):
+            case .damaged(let session, let message):
                 progress.clear()
-                Terminal.error(message)
+                Terminal.error(message.contains("session \(session) ") ? message : "session \(session) was left out: \(message)")
                 progress.advance()
             case .reissued(let session, let version, let reason):
                 progress.clear()

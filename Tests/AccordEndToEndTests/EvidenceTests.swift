@@ -83,6 +83,39 @@ import Testing
         #expect(export.status == 1 && export.stderr.contains("do not match its seal"), "\(export.stderr)")
     }
 
+    @Test(arguments: [
+        (
+            "the last centre settings edited",
+            "UPDATE event SET payload = replace(payload, 'Centre exemple', 'Centre pirate') WHERE seq = (SELECT MAX(seq) FROM event WHERE kind = 'centre-settings-changed')"
+        ),
+        (
+            "the last centre settings removed",
+            "DELETE FROM event WHERE seq = (SELECT MAX(seq) FROM event WHERE kind = 'centre-settings-changed')"
+        ),
+    ])
+    func centreSettingsThatDoNotMatchTheChainAreNeverExported(_ attack: String, _ sql: String) throws {
+        let cli = try twoSessions()
+        defer { cli.cleanUp() }
+        for root in ["1.2.250.1.999.7", "1.2.250.1.999.8"] {
+            let set = try cli.run([
+                "centre", "set", "--oid-root", root, "--finess", "690000880", "--name", "Centre exemple",
+                "--address", "28 rue Laennec, 69008 LYON", "--facility-code", "SA36", "--practice-setting", "ETABLISSEMENT",
+            ])
+            #expect(set.status == 0, "\(set.stderr)")
+        }
+        #expect(try cli.run(["export", "S1", "--out", "a"]).status == 0)
+        #expect(try cli.run(["session", "close", "S2"]).status == 0)
+        try tamper(cli, sql)
+        let single = try cli.run(["export", "S2", "--out", "b"])
+        #expect(
+            single.status == 1 && single.stderr.contains("centre settings") && single.stderr.contains("does not match the event chain")
+                || single.stderr.contains("do not match the event chain"), "\(attack): \(single.stderr)")
+        #expect(single.stderr.contains("run `accord verify`"))
+        let batch = try cli.run(["export", "--all", "--out", "c"])
+        #expect(batch.status == 1 && batch.stdout.isEmpty, "\(attack): \(batch.stderr)")
+        #expect(try cli.run(["verify"]).status == 2)
+    }
+
     @Test func flippedSummaryRowsDecideNothing() throws {
         let cli = try twoSessions()
         defer { cli.cleanUp() }
@@ -167,6 +200,10 @@ import Testing
         let first = try bytes(cli.folder.appendingPathComponent("a/S1-v1.fhir.xml"))
         #expect(try bytes(cli.folder.appendingPathComponent("b/S1-v1.fhir.xml")) == first)
         #expect(String(decoding: first, as: UTF8.self).contains("2026-03-02T09:30:00Z"))
+        // The same session in a second profile shares its ids (one document in two formats).
+        #expect(try cli.run(["export", "S1", "--out", "c"]).status == 0)
+        let verify = try cli.run(["verify"])
+        #expect(verify.status == 0 && verify.stderr.contains("2 document versions issued"), "\(verify.stderr)")
     }
 
     @Test func aNewOIDRootKeepsTheSetsIdsAsIssued() throws {

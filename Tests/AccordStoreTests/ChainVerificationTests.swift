@@ -129,6 +129,31 @@ import Testing
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// A database from before issued documents were recorded: its exported versions count (the
+    /// next export issues the version after them), only for the sessions it held then.
+    @Test func versionsExportedBeforeIssuesWereRecordedCountForTheirSessionsOnly() throws {
+        _ = try populate()
+        try tamper(
+            """
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v4:%';
+            DROP TABLE session_seal; DROP INDEX event_session_closed;
+            DELETE FROM metadata WHERE key IN ('sessions_sealed', 'legacy_versions_through');
+            INSERT INTO document_version VALUES (1, 'cda-fr', 2, 5, '2026-03-02T09:30:00Z');
+            """)
+        let store = try store()
+        let first = try store.consultation(SessionID(number: 1))
+        let version = try store.documentVersion(for: first, profile: "cda-fr")
+        #expect(version == DocumentVersion(version: 3, replaces: 2, alreadyExported: false), "the record changed since version 2")
+        // A row written for a session started afterwards is not Accord's: ignored.
+        let third = try store.startSession(Samples.start())
+        try store.record(.sessionClosed, in: third)
+        try tamper("INSERT INTO document_version VALUES (3, 'cda-fr', 7, 2, '2026-03-02T09:30:00Z')")
+        #expect(try store.documentVersion(for: store.consultation(third), profile: "cda-fr").version == 1)
+        // The sessions recorded before seals are sealed by the first change, after a whole-chain check.
+        try store.record(.noteAdded(text: "four"), in: SessionID(number: 2))
+        #expect(try store.verify().firstBreak == nil)
+    }
+
     @Test func truncationIsFoundOnlyAgainstARecordedHead() throws {
         let store = try populate()
         let head = try #require(try store.verify().head)
