@@ -41,7 +41,8 @@ public struct AccordClock: Sendable {
         if instant.timeIntervalSince(systemNow) > futureTolerance {
             throw AccordError.invalid(
                 "ACCORD_NOW", "lies more than 5 minutes ahead of the system clock (\(UTCInstant.format(systemNow)))",
-                accepted: "an instant no later than the system clock (a fixed instant may lie in the past, never in the future)")
+                accepted:
+                    "an instant at most 5 minutes ahead of the system clock (a fixed instant may lie in the past, never in the future)")
         }
         return .fixed(at: instant)
     }

@@ -31,7 +31,25 @@ public struct ChainKey: Sendable {
     ///   users of one database).
     static func load(_ url: URL) throws -> ChainKey? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        if let mode = try? FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int, mode & 0o007 != 0 {
+        // Attributes of the name itself (not of what a link points to).
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: url.path)) ?? [:]
+        if attributes[.type] as? FileAttributeType == .typeSymbolicLink {
+            throw AccordError(
+                .io,
+                "the chain key file is a symbolic link; Accord reads its key only from a regular file: give the file's own path with --key-file or \(ChainKey.environmentVariable)."
+            )
+        }
+        // A key another user owns is used only when it is shared through a group (mode 0640),
+        // never one planted by another user for this one.
+        if let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value, owner != geteuid(), owner != 0,
+            let mode = attributes[.posixPermissions] as? Int, mode & 0o040 == 0
+        {
+            throw AccordError(
+                .io,
+                "the chain key file belongs to another user and is not shared through a group; use your own key file, or one its owner shares with mode 640 and a common group."
+            )
+        }
+        if let mode = attributes[.posixPermissions] as? Int, mode & 0o007 != 0 {
             throw AccordError(
                 .io,
                 "the chain key file can be used by every user of this machine (mode \(String(mode & 0o777, radix: 8))); restrict it with chmod 600 (or 640 for a group of users sharing the database) and check that it was not copied."

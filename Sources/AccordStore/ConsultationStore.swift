@@ -134,6 +134,12 @@ public struct ConsultationStore: Sendable {
                 throw StoreErrors.map(error, opening: path)
             }
         } catch let error as DatabaseError {
+            if FileManager.default.fileExists(atPath: path + "-wal") {
+                throw AccordError(
+                    .io,
+                    "cannot read \(path)-wal, which holds changes not yet copied into the database: give this user read access to it and to \(path)-shm, or have a user who may write the database run any command first (commands that only read need no write access otherwise)."
+                )
+            }
             throw StoreErrors.map(error, opening: path)
         }
         if state.superseded {
@@ -287,11 +293,21 @@ public struct ConsultationStore: Sendable {
         if let key = try ChainKey.load(keyURL) {
             // A wrong key would chain new events that `verify` then reports as broken: check it
             // against the last event before writing anything.
-            let rows = try Row.fetchAll(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event ORDER BY seq DESC LIMIT 2")
+            let rows = try Row.fetchAll(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event ORDER BY seq DESC LIMIT 3")
+            func links(_ index: Int) -> Bool {
+                let previous: String = rows.count > index + 1 ? rows[index + 1]["chain"] : ""
+                return key.link(EventContent(rows[index]), previous: previous) == (rows[index]["chain"] as String)
+            }
             if let last = rows.first {
-                let content = EventContent(last)
-                let previous: String = rows.count > 1 ? rows[1]["chain"] : ""
-                guard key.link(content, previous: previous) == (last["chain"] as String) else {
+                guard links(0) else {
+                    // The key proves the event before: it is this database's, and the last event
+                    // was changed.
+                    if rows.count > 1 && links(1) {
+                        throw AccordError(
+                            .conflict,
+                            "the last event of the log (\(last["seq"] as Int64)) does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was recorded)."
+                        )
+                    }
                     throw AccordError(
                         .io,
                         "the chain key file does not match this database's event chain (another database's key, or the chain was changed); "

@@ -86,10 +86,13 @@ int accord_sqlite_cap_functions(sqlite3 *db, int max_pattern_bytes) {
         const char *name;
         int arguments;
         const char *sql;
+        // The trim functions compare each end character with every character of the set: their
+        // set is capped far lower (32 bytes), so that one call over a 1 MB value stays short.
+        int trim_set;
     } functions[] = {
-        {"instr", 2, "SELECT instr(?1, ?2)"},  {"replace", 3, "SELECT replace(?1, ?2, ?3)"},
-        {"trim", 2, "SELECT trim(?1, ?2)"},    {"ltrim", 2, "SELECT ltrim(?1, ?2)"},
-        {"rtrim", 2, "SELECT rtrim(?1, ?2)"},
+        {"instr", 2, "SELECT instr(?1, ?2)", 0},  {"replace", 3, "SELECT replace(?1, ?2, ?3)", 0},
+        {"trim", 2, "SELECT trim(?1, ?2)", 1},    {"ltrim", 2, "SELECT ltrim(?1, ?2)", 1},
+        {"rtrim", 2, "SELECT rtrim(?1, ?2)", 1},
     };
     sqlite3 *helper = NULL;
     int code = sqlite3_open_v2(":memory:", &helper, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -108,7 +111,7 @@ int accord_sqlite_cap_functions(sqlite3 *db, int max_pattern_bytes) {
         }
         function->name = functions[index].name;
         function->helper = helper;
-        function->max_pattern_bytes = max_pattern_bytes;
+        function->max_pattern_bytes = functions[index].trim_set && max_pattern_bytes > 32 ? 32 : max_pattern_bytes;
         code = sqlite3_prepare_v2(helper, functions[index].sql, -1, &function->statement, NULL);
         if (code != SQLITE_OK) {
             sqlite3_finalize(function->statement);

@@ -305,6 +305,31 @@ import Testing
         #expect(try bytes(cli.database) == before)
     }
 
+    @Test func aLastEventChangedIsNamedNotBlamedOnTheKey() throws {
+        let cli = try threeSessions()
+        defer { cli.cleanUp() }
+        try tamper(cli, "UPDATE event SET reason = 'x' WHERE seq = (SELECT MAX(seq) FROM event)")
+        let change = try cli.run(["note", "add", "S1", "--text", "x", "--reason", "late"])
+        #expect(change.status == 1, "\(change.stderr)")
+        #expect(change.stderr.contains("the last event of the log (") && change.stderr.contains("run `accord verify`"), "\(change.stderr)")
+    }
+
+    @Test func aKeyFileReachedThroughALinkOrPlantedByAnotherUserIsRefused() throws {
+        let cli = try twoSessions()
+        defer { cli.cleanUp() }
+        let key = cli.environment["ACCORD_KEY_FILE"]!
+        let link = cli.folder.appendingPathComponent("link.key").path
+        #expect(symlink(key, link) == 0)
+        let linked = try cli.run(["verify"], environment: ["ACCORD_KEY_FILE": link])
+        #expect(linked.status == 74 && linked.stderr.contains("the chain key file is a symbolic link"), "\(linked.stderr)")
+        if getuid() == 0 {
+            // Another user's key, not shared through a group, is not this user's to use.
+            #expect(chown(key, 65534, 65534) == 0)
+            let planted = try cli.run(["note", "add", "S2", "--text", "x"])
+            #expect(planted.status == 74 && planted.stderr.contains("belongs to another user"), "\(planted.stderr)")
+        }
+    }
+
     // MARK: - 7. Durable as README says
 
     @Test func theWriterSyncsEveryCommit() throws {
