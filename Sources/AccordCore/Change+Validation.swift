@@ -1,56 +1,59 @@
 import Foundation
 
 extension Change {
-    /// Checks every field of the change on its own (identifier keys, dates, ranges, lengths).
+    /// Checks every field of the change by its rule (``FieldRules``): identifiers, codes,
+    /// dates, free text, ranges.
     ///
-    /// Field names in errors are the command-line options (`--patient-ins`); the YAML importer
-    /// renames them to its keys. Messages never echo the value.
+    /// Every entry point goes through it (the command line, the consultation file, the guided
+    /// session, an RCP report), so each is as strict as the others. Field names in errors are
+    /// the command-line options (`--patient-ins`); the consultation file renames them to its
+    /// keys. Messages never echo the value.
     ///
-    /// - Parameter today: the clock's current UTC date, to refuse birth dates in the future.
+    /// - Parameter today: the UTC day of the recording instant (the clock, `ACCORD_NOW`
+    ///   included): birth dates may not lie after it, a next contact or the end of a
+    ///   reflection time not before it.
     /// - Throws: `AccordError` (`invalidInput`) naming the first field that fails.
     public func validate(today: CalendarDate) throws {
         switch self {
         case .sessionStarted(let start):
             try start.validate(today: today)
         case .participantAdded(let role, let name, let id, let function):
-            if role != .patient { try Field.text(name, "--name") }
-            try Field.optionalText(function, "--function")
+            if role != .patient { try FieldRules.text(name, "--name", .line(200)) }
+            try FieldRules.optionalText(function, "--function", .line(200))
             if let id {
                 if role == .professional {
-                    if let problem = IdentifierCheck.idNatPS(id) {
-                        throw AccordError.invalid(
-                            "--id", "the IdNat_PS \(problem)", accepted: "8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897")
-                    }
+                    try FieldRules.idNatPS(id, "--id")
                 } else {
-                    try Field.text(id, "--id", maximum: 64)
+                    try FieldRules.localIdentifier(id, "--id")
                 }
             }
         case .optionAdded(_, let label, let benefits, let harms, let trialID, let origin):
-            try Field.text(label, "--label")
-            for benefit in benefits { try Field.text(benefit, "--benefit") }
-            for harm in harms { try Field.text(harm, "--harm") }
-            if let trialID { try Field.trialID(trialID) }
-            try Field.optionalText(origin, "origin")
+            try FieldRules.text(label, "--label")
+            for benefit in benefits { try FieldRules.text(benefit, "--benefit", .lines()) }
+            for harm in harms { try FieldRules.text(harm, "--harm", .lines()) }
+            if let trialID { try FieldRules.trialID(trialID) }
+            try FieldRules.optionalText(origin, "origin", .line(64))
         case .preferenceAdded(let text, let importance):
-            try Field.text(text, "--text")
+            try FieldRules.text(text, "--text", .lines())
             if let importance, !(1...5).contains(importance) {
                 throw AccordError.invalid("--importance", "is out of range", accepted: "a whole number from 1 (a little) to 5 (above all)")
             }
-        case .decisionRecorded(_, let takenBy):
+        case .decisionRecorded(let outcome, let takenBy):
+            if case .deferred(let nextContact) = outcome { try FieldRules.notPast(nextContact, "--next-contact", today: today) }
             if Set(takenBy).count != takenBy.count {
                 throw AccordError.invalid("--by", "names a participant twice", accepted: "each participant id once")
             }
         case .noteAdded(let text):
-            try Field.text(text, "--text", maximum: 20_000)
+            try FieldRules.text(text, "--text", .lines(20_000))
         case .sessionClosed, .entryWithdrawn, .phaseStarted, .trialDiscussed, .documentIssued:
             break
         case .decisionAidGiven(let name, let version):
-            try Field.text(name, "--name", maximum: 200)
-            try Field.optionalText(version, "--version", maximum: 64)
+            try FieldRules.text(name, "--name", .line(200))
+            try FieldRules.optionalText(version, "--version", .line(64))
         case .understandingChecked(let method):
-            try Field.optionalText(method, "--method", maximum: 200)
-        case .reflectionOffered:
-            break
+            try FieldRules.optionalText(method, "--method", .line(200))
+        case .reflectionOffered(let until):
+            if let until { try FieldRules.notPast(until, "--until", today: today) }
         case .instrumentRecorded(let id, let version, _, let answers, let score):
             let instrument = id.instrument
             guard version == instrument.version else {
@@ -71,22 +74,17 @@ extension Change {
 extension SessionStart {
     func validate(today: CalendarDate) throws {
         let identity = patient
-        if let problem = IdentifierCheck.oid(identity.insOID) {
-            throw AccordError.invalid(
-                "--ins-oid", "the INS OID \(problem)",
-                accepted: "an OID such as 1.2.250.1.213.1.4.8 (production) or 1.2.250.1.213.1.4.10 (test)")
-        }
+        try FieldRules.insOID(identity.insOID, "--ins-oid")
         if identity.insOID != KnownOID.insNIA, let problem = IdentifierCheck.insNIR(identity.ins) {
             throw AccordError.invalid(
                 "--patient-ins", "the INS-NIR \(problem)",
                 accepted: "13 characters and a 2-digit key equal to 97 − (NIR mod 97), 2A/2B counted as 19/18")
         }
-        try Field.name(identity.birthFamilyName, "--family-name")
-        try Field.name(identity.birthGivenNames, "--given-names")
-        try Field.name(identity.firstBirthGivenName, "--first-given-name")
-        if identity.birthDate > today {
-            throw AccordError.invalid("--birth-date", "is in the future", accepted: "the birth date as YYYY-MM-DD, not after today")
-        }
+        if identity.insOID == KnownOID.insNIA { try FieldRules.localIdentifier(identity.ins, "--patient-ins", maximum: 15) }
+        try FieldRules.name(identity.birthFamilyName, "--family-name")
+        try FieldRules.name(identity.birthGivenNames, "--given-names")
+        try FieldRules.name(identity.firstBirthGivenName, "--first-given-name")
+        try FieldRules.birthDate(identity.birthDate, "--birth-date", today: today)
         let cog = identity.birthplaceCode.uppercased()
         let cogOK =
             cog.count == 5
@@ -97,29 +95,31 @@ extension SessionStart {
                 "--birthplace", "is not an INSEE COG code",
                 accepted: "the 5-character COG code of the birth place (2A/2B for Corsica, 99xxx abroad)")
         }
-        try Field.optionalText(identity.usedFamilyName, "--used-family-name")
-        try Field.optionalText(identity.usedGivenName, "--used-given-name")
+        if let used = identity.usedFamilyName { try FieldRules.name(used, "--used-family-name") }
+        if let used = identity.usedGivenName { try FieldRules.name(used, "--used-given-name") }
         if let ipp {
-            if let problem = IdentifierCheck.oid(ipp.root) {
-                throw AccordError.invalid("--ipp-root", "the IPP root \(problem)", accepted: "an OID")
-            }
-            try Field.text(ipp.extension_ ?? "", "--ipp", maximum: 64)
+            try FieldRules.oid(ipp.root, "--ipp-root", what: "the IPP root")
+            try FieldRules.localIdentifier(ipp.extension_ ?? "", "--ipp")
         }
-        if let problem = IdentifierCheck.idNatPS(clinicianID) {
-            throw AccordError.invalid(
-                "--clinician-id", "the IdNat_PS \(problem)", accepted: "8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897")
-        }
-        try Field.text(clinicianName, "--clinician-name")
-        try Field.optionalText(clinicianFunction, "--clinician-function")
-        if let organisationFINESS, let problem = IdentifierCheck.finess(organisationFINESS) {
-            throw AccordError.invalid("--organisation-finess", "the FINESS number \(problem)", accepted: "9 characters such as 750712184")
-        }
-        try Field.text(topic, "--topic")
+        try FieldRules.idNatPS(clinicianID, "--clinician-id")
+        try FieldRules.text(clinicianName, "--clinician-name", .line(200))
+        try FieldRules.optionalText(clinicianFunction, "--clinician-function", .line(200))
+        if let organisationFINESS { try FieldRules.finess(organisationFINESS, "--organisation-finess") }
+        try FieldRules.text(topic, "--topic")
         if let condition {
-            try Field.text(condition.text, "--condition")
-            try Field.optionalText(condition.code, "--condition-code", maximum: 64)
+            try FieldRules.text(condition.text, "--condition")
+            if let code = condition.code { try FieldRules.code(code, "--condition-code") }
+            if let system = condition.codeSystem {
+                // Stored as an OID: names and URIs are turned into theirs at input.
+                try FieldRules.oid(system, "--condition-code-system", what: "the code system")
+            }
+            if (condition.code == nil) != (condition.codeSystem == nil) {
+                throw AccordError.invalid(
+                    condition.code == nil ? "--condition-code-system" : "--condition-code", "is given without the other",
+                    accepted: "a code with its code system (--condition-code with --condition-code-system, ICD-10 by default)")
+            }
         }
-        try Field.optionalText(template, "--template")
+        try FieldRules.optionalText(template, "--template", .line(200))
     }
 }
 
@@ -134,8 +134,8 @@ extension CentreSettings {
         if let problem = IdentifierCheck.finess(finess) {
             throw AccordError.invalid("--finess", "the FINESS number \(problem)", accepted: "9 characters such as 750712184")
         }
-        try Field.text(name, "--name")
-        try Field.text(address, "--address")
+        try FieldRules.text(name, "--name", .line(200))
+        try FieldRules.text(address, "--address", .line(500))
         guard FrenchValueSets.facilityTypes.contains(facility) else {
             throw AccordError.invalid(
                 "--facility-code", "is not in value set JDV_J02", accepted: "a JDV_J02 code such as SA36 (Centre anti-cancer) or SA01")
@@ -146,34 +146,7 @@ extension CentreSettings {
     }
 }
 
-/// Checks shared by every free-text and name field.
-enum Field {
-    /// Non-empty after trimming, at most `maximum` characters.
-    static func text(_ value: String, _ field: String, maximum: Int = 2_000) throws {
-        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw AccordError.invalid(field, "is empty", accepted: "some text")
-        }
-        if value.count > maximum {
-            throw AccordError.invalid(field, "is longer than \(maximum) characters", accepted: "at most \(maximum) characters")
-        }
-    }
-
-    static func optionalText(_ value: String?, _ field: String, maximum: Int = 2_000) throws {
-        if let value { try text(value, field, maximum: maximum) }
-    }
-
-    /// INS names: letters (any case), spaces, apostrophes and hyphens, at most 100 characters.
-    static func name(_ value: String, _ field: String) throws {
-        try text(value, field, maximum: 100)
-        let allowed = value.unicodeScalars.allSatisfy {
-            CharacterSet.letters.contains($0) || $0 == " " || $0 == "'" || $0 == "-" || $0 == "’"
-        }
-        if !allowed {
-            throw AccordError.invalid(
-                field, "holds characters a civil-status name cannot hold", accepted: "letters, spaces, apostrophes and hyphens")
-        }
-    }
-
+extension FieldRules {
     /// Registry ids: NCT + 8 digits (ClinicalTrials.gov), EU CT `YYYY-NNNNNN-NN-NN`, EudraCT
     /// `YYYY-NNNNNN-NN`, or another registry's id of 3–40 letters, digits and `-_/.`.
     static func trialID(_ value: String) throws {

@@ -27,11 +27,16 @@ public struct ConsultationFile: Sendable {
     /// The format tag a file must carry.
     public static let formatTag = "accord-consultation/1"
 
-    /// Parses the YAML text of a consultation file.
+    /// Parses the YAML text of a consultation file, checking each entry by the rules every
+    /// entry point shares (``Change/validate(today:)``); the session start is checked when
+    /// it is recorded.
     ///
+    /// - Parameters:
+    ///   - text: the file's text.
+    ///   - today: the UTC day of the recording instant (a next contact may not lie before it).
     /// - Throws: `AccordError` (`invalidInput`) naming the key path (`options[2].kind`) and
     ///   line of the first problem.
-    public static func parse(_ text: String) throws -> ConsultationFile {
+    public static func parse(_ text: String, today: CalendarDate = CalendarDate(utcDayOf: Date())) throws -> ConsultationFile {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -84,9 +89,15 @@ public struct ConsultationFile: Sendable {
             } else {
                 let node = try reader.mapping("condition")
                 try node.allowOnly(["text", "code", "code_system"])
+                let code = try node.optionalString("code")
+                // Stored as an OID (names and URIs are turned into theirs); ICD-10 when only a code is given.
+                let system = try node.optionalString("code_system").map { try FieldRules.codeSystemOID($0, node.path("code_system")) }
+                if system != nil && code == nil {
+                    throw AccordError.invalid(
+                        node.path("code_system"), "is given without condition.code", accepted: "a code_system only with its code")
+                }
                 condition = Condition(
-                    text: try node.string("text"), code: try node.optionalString("code"), codeSystem: try node.optionalString("code_system")
-                )
+                    text: try node.string("text"), code: code, codeSystem: system ?? code.map { _ in FieldRules.icd10OID })
             }
         }
         let start = SessionStart(
@@ -110,7 +121,7 @@ public struct ConsultationFile: Sendable {
                     role: role, name: try item.optionalString("name") ?? "", id: try item.optionalString("id"),
                     function: try item.optionalString("function")))
             item.fieldNames = ["--name": "name", "--id": "id", "--function": "function", "--role": "role"]
-            try item.check(changes.last!)
+            try item.check(changes.last!, today: today)
         }
         for var item in try reader.list("options") {
             try item.allowOnly(["kind", "label", "benefits", "harms", "trial_id"])
@@ -124,13 +135,13 @@ public struct ConsultationFile: Sendable {
                     kind: kind, label: try item.string("label"), benefits: try item.strings("benefits"), harms: try item.strings("harms"),
                     trialID: try item.optionalString("trial_id"), origin: nil))
             item.fieldNames = ["--label": "label", "--benefit": "benefits", "--harm": "harms", "--trial-id": "trial_id"]
-            try item.check(changes.last!)
+            try item.check(changes.last!, today: today)
         }
         for var item in try reader.list("preferences") {
             try item.allowOnly(["text", "importance"])
             changes.append(.preferenceAdded(text: try item.string("text"), importance: try item.optionalInt("importance")))
             item.fieldNames = ["--text": "text", "--importance": "importance"]
-            try item.check(changes.last!)
+            try item.check(changes.last!, today: today)
         }
         if reader.has("decision") {
             var decision = try reader.mapping("decision")
@@ -155,12 +166,12 @@ public struct ConsultationFile: Sendable {
                 outcome = .declined
             }
             changes.append(.decisionRecorded(outcome: outcome, takenBy: try decision.strings("by").map(EntryID.init)))
-            decision.fieldNames = ["--by": "by", "--agreed": "agreed"]
-            try decision.check(changes.last!)
+            decision.fieldNames = ["--by": "by", "--agreed": "agreed", "--next-contact": "next_contact"]
+            try decision.check(changes.last!, today: today)
         }
         for (index, note) in try reader.strings("notes").enumerated() {
             let change = Change.noteAdded(text: note)
-            do { try change.validate(today: CalendarDate("9999-12-31")!) } catch let error as AccordError {
+            do { try change.validate(today: today) } catch let error as AccordError {
                 throw error.renamingField("notes[\(index)]")
             }
             changes.append(change)
@@ -179,7 +190,8 @@ public struct ConsultationFile: Sendable {
             "--clinician-id": "clinician.id",
             "--clinician-name": "clinician.name", "--clinician-function": "clinician.function",
             "--organisation-finess": "organisation_finess", "--topic": "topic", "--condition": "condition",
-            "--condition-code": "condition.code", "--agreed": "decision.agreed", "--by": "decision.by",
+            "--condition-code": "condition.code", "--condition-code-system": "condition.code_system", "--agreed": "decision.agreed",
+            "--by": "decision.by", "--next-contact": "decision.next_contact",
         ]
         guard let option else { return nil }
         return map[option] ?? option
@@ -307,9 +319,9 @@ private struct NodeReader {
     }
 
     /// Validates a change read from this mapping, naming this file's keys in the error.
-    func check(_ change: Change) throws {
+    func check(_ change: Change, today: CalendarDate) throws {
         do {
-            try change.validate(today: CalendarDate("9999-12-31")!)
+            try change.validate(today: today)
         } catch let error as AccordError {
             let key = error.field.flatMap { fieldNames[$0] }
             throw error.renamingField(key.map(path) ?? prefix)

@@ -16,6 +16,8 @@ public enum KnownOID {
     public static let idNatStruct = "1.2.250.1.71.4.2.2"
     /// The arc reserved for examples; settings on it are example values.
     public static let exampleArc = "2.999"
+    /// The four OIDs a patient INS may carry: production INS-NIR, INS-NIA, test, demonstration.
+    public static let insOIDs = [insNIR, insNIA, insNIRTest, insNIRDemo]
 }
 
 /// Checks of French identifiers. Each check returns a problem description (without the value)
@@ -70,11 +72,17 @@ public enum IdentifierCheck {
     }
 
     /// Checks an IdNat_PS: a prefix digit then the number. Prefix `8` must be followed by an
-    /// 11-digit RPPS that passes its Luhn key; prefix `0` by an ADELI number (9 characters);
-    /// other prefixes (identifiers a structure assigns) by 1 to 30 letters, digits or `/`.
-    public static func idNatPS(_ value: String) -> String? {
+    /// 11-digit RPPS that passes its Luhn key; prefix `0` by an ADELI number (9 digits, `2A` or
+    /// `2B` as the department for Corsica); prefix `3` by a FINESS number (shape of
+    /// ``finess(_:)``), an optional `/` and the local id the organisation assigns (1 to 20
+    /// letters or digits). Any other prefix is refused, unless `otherPrefixes` is true: an
+    /// identifier read from a document may carry another prefix a structure assigns (`1…`,
+    /// `4…` in the ANS examples), then 1 to 30 letters, digits or `/`.
+    ///
+    /// Source: `standards/RECORD.md` (IdNat_PS, RPPS), ANS "Annuaire Santé" IdNat_PS.
+    public static func idNatPS(_ value: String, otherPrefixes: Bool = false) -> String? {
         guard let prefix = value.first, prefix.isASCII, prefix.isNumber else {
-            return "must start with its prefix digit (8 + RPPS, 0 + ADELI, …)"
+            return "must start with its prefix digit (8 + RPPS, 0 + ADELI, 3 + FINESS)"
         }
         let rest = String(value.dropFirst())
         switch prefix {
@@ -84,10 +92,24 @@ public enum IdentifierCheck {
             }
             guard luhn(rest) else { return "has an RPPS number whose Luhn check digit is wrong" }
         case "0":
-            guard rest.count == 9, rest.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }) else {
+            let upper = rest.uppercased()
+            let department = upper.prefix(2)
+            guard upper.count == 9, department == "2A" || department == "2B" || department.allSatisfy({ $0.isASCII && $0.isNumber }),
+                upper.dropFirst(2).allSatisfy({ $0.isASCII && $0.isNumber })
+            else {
                 return "must be 0 followed by the 9-character ADELI number"
             }
+        case "3":
+            let finessPart = String(rest.prefix(9))
+            var local = rest.dropFirst(9)
+            if local.first == "/" { local = local.dropFirst() }
+            guard finess(finessPart) == nil, (1...20).contains(local.count),
+                local.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) })
+            else {
+                return "must be 3 followed by the 9-character FINESS number, '/' and the local id (1 to 20 letters or digits)"
+            }
         default:
+            guard otherPrefixes else { return "must start with 8 (RPPS), 0 (ADELI) or 3 (FINESS and local id)" }
             guard (1...30).contains(rest.count), rest.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter || $0 == "/") })
             else { return "must be its prefix digit followed by 1 to 30 letters, digits or '/'" }
         }
@@ -95,8 +117,8 @@ public enum IdentifierCheck {
     }
 
     /// Checks a FINESS number's shape: 9 characters, digits, with `2A`/`2B` as the department
-    /// for Corsica. The check key is not enforced (its algorithm is not confirmed in
-    /// `standards/RECORD.md`).
+    /// for Corsica. The check key is not enforced here (some real and official numbers fail
+    /// it): see ``finessKeyWarning(_:)``.
     public static func finess(_ value: String) -> String? {
         let chars = Array(value.uppercased())
         guard chars.count == 9 else { return "must be 9 characters" }
@@ -107,6 +129,14 @@ public enum IdentifierCheck {
             return "must hold digits only (2A or 2B allowed as the department)"
         }
         return nil
+    }
+
+    /// A warning when a FINESS number of the right shape fails its check key (the Luhn key
+    /// of its 9 digits; Corsican numbers, with 2A/2B, are not checked); `nil` when it passes.
+    /// The warning names the rule, never the number.
+    public static func finessKeyWarning(_ value: String) -> String? {
+        guard finess(value) == nil, value.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return luhn(value) ? nil : "the FINESS number's check key (Luhn) is wrong; kept — check the number"
     }
 
     /// Checks an OID: dot-separated arcs of digits without leading zeros, at least two arcs,

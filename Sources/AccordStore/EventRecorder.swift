@@ -63,9 +63,7 @@ struct EventRecorder {
             }
         }
         try change.validate(today: CalendarDate(utcDayOf: clock.now()))
-        if let reason, reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw AccordError.invalid("--reason", "is empty", accepted: "why the record changes, in words")
-        }
+        if let reason { try FieldRules.text(reason, "--reason") }
         try consultation.check(change, reason: reason)
         let event = try append(change, session: id, author: author ?? consultation.start.clinicianID, reason: reason)
         consultation.apply(event)

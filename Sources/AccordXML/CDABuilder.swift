@@ -31,9 +31,10 @@ struct CDABuilder {
 
     // MARK: - Small helpers
 
+    /// An instance identifier; an extension left empty once cleaned is left out (never `extension=""`).
     private func ii(_ identifier: InstanceIdentifier, as name: String = "id") {
         var attributes = [("root", identifier.root)]
-        if let value = identifier.extension_ { attributes.append(("extension", value)) }
+        if let value = identifier.extension_, !XMLText.sanitized(value).isEmpty { attributes.append(("extension", value)) }
         writer.element(name, attributes: attributes)
     }
 

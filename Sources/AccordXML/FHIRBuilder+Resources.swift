@@ -205,7 +205,7 @@ extension FHIRBuilder {
             narrative(paragraphs: [line])
             var codings: [(system: String, code: String, display: String?)] = []
             if let code = Self.clean(condition.code), let system = Self.clean(condition.codeSystem) {
-                codings.append((system == Self.icd10OID ? "http://hl7.org/fhir/sid/icd-10" : "urn:oid:\(system)", code, nil))
+                codings.append((FieldRules.fhirSystem(forOID: system), code, nil))
             }
             concept("code", codings: codings, text: condition.text)
             reference("subject", to: "Patient")

@@ -161,9 +161,11 @@ extension MustacheProfile {
         return sanitised(context) as! [String: Any]
     }
 
-    /// A dictionary without its `nil` values.
+    /// A dictionary without its `nil` values, nor those left empty once the characters XML
+    /// forbids are removed: a template's `{{#key}}attribute="{{key}}"{{/key}}` never writes an
+    /// empty attribute.
     private static func compact(_ values: [String: String?]) -> [String: Any] {
-        values.compactMapValues { $0 }
+        values.compactMapValues { value in value.flatMap { XMLText.sanitized($0).isEmpty ? nil : $0 } }
     }
 
     /// Removes the characters XML 1.0 forbids from every string, however deep.

@@ -246,6 +246,9 @@ struct RCPReportReading {
                 warnings.append("\(path) (IdNat_Struct, prefix 1 + FINESS): the FINESS number \(problem); not taken as the organisation.")
                 continue
             }
+            if let warning = IdentifierCheck.finessKeyWarning(finess) {
+                warnings.append("\(path) (IdNat_Struct, prefix 1 + FINESS): \(warning).")
+            }
             return (finess, source)
         }
         return (nil, nil)
@@ -390,7 +393,7 @@ struct RCPReportReading {
         let values = try reader.strings(xpath: "\(ids)/@extension")
         var found: [(path: String, problem: String, count: Int)] = []
         for (offset, value) in values.enumerated() {
-            guard let problem = IdentifierCheck.idNatPS(value.trimmingCharacters(in: .whitespaces)) else { continue }
+            guard let problem = IdentifierCheck.idNatPS(value.trimmingCharacters(in: .whitespaces), otherPrefixes: true) else { continue }
             let node = "(\(ids))[\(offset + 1)]"
             let depth = try reader.count(xpath: "\(node)/ancestor::*")
             var names: [String] = []

@@ -43,7 +43,7 @@ public struct RCPReport: Sendable, Hashable {
     /// The FRCP document code: LOINC 34794-8.
     public static let documentCode = "34794-8"
     /// The OIDs a patient INS may carry (production, NIA, test, demo).
-    public static let insOIDs = [KnownOID.insNIR, KnownOID.insNIA, KnownOID.insNIRTest, KnownOID.insNIRDemo]
+    public static let insOIDs = KnownOID.insOIDs
     /// The `origin` recorded on options and the condition taken from a report.
     public static let origin = "rcp"
 

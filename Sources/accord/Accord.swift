@@ -113,9 +113,7 @@ struct StoreOptions: ParsableArguments {
         guard let author = author ?? ProcessInfo.processInfo.environment["ACCORD_AUTHOR"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             return nil
         }
-        if let problem = IdentifierCheck.idNatPS(author) {
-            throw AccordError.invalid("--author", "the IdNat_PS \(problem)", accepted: "8 + an 11-digit RPPS with a valid Luhn key")
-        }
+        try FieldRules.idNatPS(author, self.author != nil ? "--author" : "ACCORD_AUTHOR")
         return author
     }
 
@@ -185,6 +183,12 @@ enum Terminal {
 
     static func warning(_ text: String) {
         message("accord: warning: \(text)")
+    }
+
+    /// Warns when a FINESS number recorded under `field` fails its check key (kept: some real
+    /// numbers fail it); nothing for `nil` or a number that passes.
+    static func finessWarning(_ finess: String?, field: String) {
+        if let warning = finess.flatMap(IdentifierCheck.finessKeyWarning) { Terminal.warning("\(field): \(warning).") }
     }
 
     /// The identity warnings of a session just started: the INS against its own traits

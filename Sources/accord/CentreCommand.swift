@@ -49,6 +49,7 @@ struct CentreCommand: ParsableCommand {
                 oidRoot: oidRoot, finess: finess.uppercased(), name: name, address: address, facility: facility, practiceSetting: setting)
             let author = try store.recordingAuthor() ?? "os:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
             try store.openStore().setCentreSettings(settings, author: author)
+            Terminal.finessWarning(settings.finess, field: "--finess")
             if settings.isExample {
                 Terminal.warning("the OID root is on the 2.999 example arc; documents exported with it are examples.")
             }

@@ -190,9 +190,6 @@ struct DecisionCommand: ParsableCommand {
                 guard let text = nextContact, let date = CalendarDate(text) else {
                     throw AccordError.invalid("--next-contact", "is not a calendar date", accepted: "a date as YYYY-MM-DD")
                 }
-                if date < CalendarDate(utcDayOf: try AccordClock.fromEnvironment().now()) {
-                    throw AccordError.invalid("--next-contact", "is in the past", accepted: "today or a later date as YYYY-MM-DD")
-                }
                 outcome = .deferred(nextContact: date)
             } else {
                 outcome = .declined

@@ -102,9 +102,19 @@ struct GuidedSession {
         }
     }
 
-    /// Asks for free text; `nil` when skipped or left empty (when allowed).
+    /// Asks for free text; `nil` when skipped or left empty (when allowed). The library checks
+    /// it when it is recorded.
     func askText(_ prompt: String, optional: Bool = true) throws -> String? {
         try ask(prompt, optional: optional) { $0 }
+    }
+
+    /// Asks for a value and checks it at once with `rule` (a ``FieldRules`` check given the
+    /// value and `field`), asking again when it is refused.
+    func askChecked(_ prompt: String, _ field: String, optional: Bool = true, rule: (String, String) throws -> Void) throws -> String? {
+        try ask(prompt, optional: optional) { text in
+            try rule(text, field)
+            return text
+        }
     }
 
     /// Records a change, asking again (through `retry`) when the library refuses it.
@@ -157,31 +167,39 @@ struct GuidedSession {
     }
 
     mutating func start(fromRCP: String?, templateID: String?) throws {
+        // Each answer is checked by the rule of its field (FieldRules), the one every entry point uses.
         let clinicianID = try ask("Clinician IdNat_PS (8 + RPPS):", optional: false) { text -> String in
-            if let problem = IdentifierCheck.idNatPS(text) {
-                throw AccordError.invalid("clinician", "the IdNat_PS \(problem)", accepted: "8 + an 11-digit RPPS with a valid Luhn key")
-            }
+            try FieldRules.idNatPS(text, "clinician")
             return text
         }!
-        let clinicianName = try askText("Clinician name:", optional: false)!
+        let clinicianName = try askChecked("Clinician name:", "clinician name", optional: false) {
+            try FieldRules.text($0, $1, .line(200))
+        }!
         let template = try templateID.map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
         if let template { say("Template \(template.reference): \(template.title.fr).") }
         var start: SessionStart
         var changes: [Change] = []
         if let fromRCP {
             let report = try RCPReportFile.read(path: fromRCP, field: "--from-rcp")
-            let topic = try askText("Decision to make [Enter: \(report.defaultTopic)]:")
+            let topic = try askChecked("Decision to make [Enter: \(report.defaultTopic)]:", "decision") { try FieldRules.text($0, $1) }
             (start, changes) = report.sessionStart(clinicianID: clinicianID, clinicianName: clinicianName, topic: topic)
             for warning in report.warnings { Terminal.warning(warning) }
         } else {
             let ins = try ask("Patient INS (15 characters):", optional: false) { $0.uppercased() }!
-            let oid = try askText("INS OID [Enter: 1.2.250.1.213.1.4.8 production; tests use 1.2.250.1.213.1.4.10]:") ?? KnownOID.insNIR
-            let family = try askText("Birth family name:", optional: false)!
-            let given = try askText("Birth given names, in order:", optional: false)!
+            let oid =
+                try askChecked("INS OID [Enter: 1.2.250.1.213.1.4.8 production; tests use 1.2.250.1.213.1.4.10]:", "INS OID") {
+                    try FieldRules.insOID($0, $1)
+                } ?? KnownOID.insNIR
+            let family = try askChecked("Birth family name:", "birth family name", optional: false) { try FieldRules.name($0, $1) }!
+            let given = try askChecked("Birth given names, in order:", "birth given names", optional: false) {
+                try FieldRules.name($0, $1)
+            }!
+            let today = CalendarDate(utcDayOf: try AccordClock.fromEnvironment().now())
             let birth = try ask("Birth date (YYYY-MM-DD):", optional: false) { text -> CalendarDate in
                 guard let date = CalendarDate(text) else {
                     throw AccordError.invalid("birth date", "is not a calendar date", accepted: "YYYY-MM-DD")
                 }
+                try FieldRules.birthDate(date, "birth date", today: today)
                 return date
             }!
             let sex = try ask("Sex (F, M, U):", optional: false) { text -> Sex in
@@ -192,9 +210,12 @@ struct GuidedSession {
             }!
             let place = try ask("Birth place (INSEE COG code):", optional: false) { $0.uppercased() }!
             let topic =
-                try template.map { template in try askText("Decision to make [Enter: \(template.decision)]:") ?? template.decision }
-                ?? askText("Decision to make:", optional: false)!
-            let condition = try ask("Diagnosis (or skip):") { Condition(text: $0) }
+                try template.map { template in
+                    try askChecked("Decision to make [Enter: \(template.decision)]:", "decision") { try FieldRules.text($0, $1) }
+                        ?? template.decision
+                }
+                ?? askChecked("Decision to make:", "decision", optional: false) { try FieldRules.text($0, $1) }!
+            let condition = try askChecked("Diagnosis (or skip):", "diagnosis") { try FieldRules.text($0, $1) }.map { Condition(text: $0) }
             start = SessionStart(
                 patient: INSIdentity(
                     ins: ins, insOID: oid, birthFamilyName: family, birthGivenNames: given, birthDate: birth, sex: sex,

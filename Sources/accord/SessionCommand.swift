@@ -87,8 +87,16 @@ struct SessionCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The diagnosis the decision is about.", valueName: "text"))
         var condition: String?
 
-        @Option(help: ArgumentHelp("A code for the diagnosis (ICD-10, e.g. C50.4).", valueName: "code"))
+        @Option(
+            help: ArgumentHelp(
+                "A code for the diagnosis (ICD-10 unless --condition-code-system says otherwise, e.g. C50.4).", valueName: "code"))
         var conditionCode: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "The code system of --condition-code: an OID, or CIM-10/ICD-10, ICD-O-3, LOINC, SNOMED-CT or their URIs (default: ICD-10).",
+                valueName: "system"))
+        var conditionCodeSystem: String?
 
         func run() throws {
             let decisionTemplate = try template.map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
@@ -114,6 +122,14 @@ struct SessionCommand: ParsableCommand {
                 throw AccordError.invalid(
                     "--condition-code", "is given without --condition", accepted: "--condition with the diagnosis in words")
             }
+            if conditionCodeSystem != nil && conditionCode == nil {
+                throw AccordError.invalid(
+                    "--condition-code-system", "is given without --condition-code", accepted: "--condition-code with the code")
+            }
+            // Stored as an OID (a name or URI is turned into its OID); ICD-10 when only a code is given.
+            let codeSystem =
+                try conditionCodeSystem.map { try FieldRules.codeSystemOID($0, "--condition-code-system") }
+                ?? conditionCode.map { _ in FieldRules.icd10OID }
             let database = try store.openStore()
             var ippIdentifier: InstanceIdentifier?
             if let ipp {
@@ -128,11 +144,10 @@ struct SessionCommand: ParsableCommand {
                 patient: identity, ipp: ippIdentifier, patientPresent: !patientAbsent, clinicianID: clinicianId,
                 clinicianName: clinicianName, clinicianFunction: clinicianFunction, organisationFINESS: organisationFiness?.uppercased(),
                 topic: topic,
-                condition: condition.map {
-                    Condition(text: $0, code: conditionCode, codeSystem: conditionCode == nil ? nil : "2.16.840.1.113883.6.3")
-                })
+                condition: condition.map { Condition(text: $0, code: conditionCode, codeSystem: codeSystem) })
             let changes = decisionTemplate?.apply(to: &start) ?? []
             let id = try database.importConsultation(start: start, changes: changes, author: try store.recordingAuthor())
+            Terminal.finessWarning(start.organisationFINESS, field: "--organisation-finess")
             Terminal.identityWarnings(database, session: id, identity: identity)
             print(id)
         }
@@ -145,6 +160,7 @@ struct SessionCommand: ParsableCommand {
                 ("--used-family-name", usedFamilyName != nil), ("--used-given-name", usedGivenName != nil),
                 ("--birth-date", birthDate != nil), ("--sex", sex != nil), ("--birthplace", birthplace != nil), ("--ipp", ipp != nil),
                 ("--ipp-root", ippRoot != nil), ("--condition", condition != nil), ("--condition-code", conditionCode != nil),
+                ("--condition-code-system", conditionCodeSystem != nil),
             ]
             if let given = patientOptions.first(where: { $0.1 }) {
                 throw AccordError.invalid(
@@ -165,6 +181,7 @@ struct SessionCommand: ParsableCommand {
                 throw RCPReportFile.fromReport(error)
             }
             for warning in report.warnings { Terminal.warning(warning) }
+            if organisationFiness != nil { Terminal.finessWarning(start.organisationFINESS, field: "--organisation-finess") }
             Terminal.identityWarnings(database, session: id, identity: start.patient)
             print(id)
         }
@@ -305,7 +322,7 @@ struct SessionCommand: ParsableCommand {
             }
             let parsed: ConsultationFile
             do {
-                parsed = try ConsultationFile.parse(text)
+                parsed = try ConsultationFile.parse(text, today: CalendarDate(utcDayOf: try AccordClock.fromEnvironment().now()))
             } catch let error as AccordError {
                 throw AccordError(error.code, "in the consultation file, \(error.description)")
             }
@@ -318,6 +335,7 @@ struct SessionCommand: ParsableCommand {
                     error.code,
                     "in the consultation file, \(error.renamingField(ConsultationFile.keyPath(forOption: error.field)).description)")
             }
+            Terminal.finessWarning(parsed.start.organisationFINESS, field: "organisation_finess")
             Terminal.identityWarnings(database, session: id, identity: parsed.start.patient)
             print(id)
         }

@@ -86,14 +86,18 @@ import Testing
         #expect(
             throws: AccordError.invalid(
                 "--clinician-id", "the IdNat_PS has an RPPS number whose Luhn check digit is wrong",
-                accepted: "8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897")
+                accepted:
+                    "8 + an 11-digit RPPS with a valid Luhn key (e.g. 801234567897), 0 + a 9-character ADELI number, or 3 + FINESS/local id"
+            )
         ) {
             try Change.sessionStarted(start).validate(today: today)
         }
         start = Samples.start()
         start.patient.birthDate = CalendarDate("2027-01-01")!
-        #expect(throws: AccordError.invalid("--birth-date", "is in the future", accepted: "the birth date as YYYY-MM-DD, not after today"))
-        {
+        #expect(
+            throws: AccordError.invalid(
+                "--birth-date", "is in the future", accepted: "the birth date as YYYY-MM-DD, from 1900-01-01 and not after today")
+        ) {
             try Change.sessionStarted(start).validate(today: today)
         }
         #expect(

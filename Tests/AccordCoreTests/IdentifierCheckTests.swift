@@ -40,8 +40,9 @@ import Testing
         #expect(IdentifierCheck.idNatPS("801234567898") == "has an RPPS number whose Luhn check digit is wrong")
         #expect(IdentifierCheck.idNatPS("01234567897") == "must be 0 followed by the 9-character ADELI number")
         #expect(IdentifierCheck.idNatPS("8012345678") == "must be 8 followed by the 11-digit RPPS number")
-        #expect(IdentifierCheck.idNatPS("MULLER") == "must start with its prefix digit (8 + RPPS, 0 + ADELI, …)")
-        #expect(IdentifierCheck.idNatPS("10B0000063") == nil)
+        #expect(IdentifierCheck.idNatPS("MULLER") == "must start with its prefix digit (8 + RPPS, 0 + ADELI, 3 + FINESS)")
+        #expect(IdentifierCheck.idNatPS("10B0000063") == "must start with 8 (RPPS), 0 (ADELI) or 3 (FINESS and local id)")
+        #expect(IdentifierCheck.idNatPS("10B0000063", otherPrefixes: true) == nil, "read from a document")
     }
 
     @Test func finessAndOID() {

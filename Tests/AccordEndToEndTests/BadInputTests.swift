@@ -36,7 +36,7 @@ import Testing
         ),
         (
             "wrong RPPS key", start.map { $0 == "810123456781" ? "810123456782" : $0 },
-            "accord: error: --clinician-id: the IdNat_PS has an RPPS number whose Luhn check digit is wrong; expected 8 + an 11-digit RPPS with a valid Luhn key, e.g. 801234567897.\n"
+            "accord: error: --clinician-id: the IdNat_PS has an RPPS number whose Luhn check digit is wrong; expected 8 + an 11-digit RPPS with a valid Luhn key (e.g. 801234567897), 0 + a 9-character ADELI number, or 3 + FINESS/local id.\n"
         ),
         (
             "bad birth date", start.map { $0 == "1958-05-17" ? "1958-02-30" : $0 },

@@ -150,7 +150,7 @@ import Testing
         let result = try run(cli, lines: lines)
         #expect(
             result.stdout.contains(
-                "  clinician: the IdNat_PS has an RPPS number whose Luhn check digit is wrong; expected 8 + an 11-digit RPPS with a valid Luhn key."
+                "  clinician: the IdNat_PS has an RPPS number whose Luhn check digit is wrong; expected 8 + an 11-digit RPPS with a valid Luhn key (e.g. 801234567897), 0 + a 9-character ADELI number, or 3 + FINESS/local id."
             ))
         #expect(result.stdout.contains("  birth date: is not a calendar date; expected YYYY-MM-DD."))
         #expect(result.stdout.contains("  sex: is not an administrative sex; expected F, M or U."))

@@ -11,9 +11,10 @@ let schemasFolder: String? = ProcessInfo.processInfo.environment["ACCORD_SCHEMAS
 let cdaOutput = AccordCLI.packageRoot.appendingPathComponent(".build/cda-out")
 
 @Suite(.serialized) struct RecordAndExportTests {
-    /// A note with everything that breaks naive XML writers: `&`, `<`, quotes, an emoji and a
-    /// control character (U+0007) pasted from a word processor.
-    static let trickyNote = "Tension & inquiétude <forte> ; dit « ça ira » puis \"on verra\" l'air 'serein' 🙂\u{07}fin"
+    /// A note with everything that breaks naive XML writers: `&`, `<`, quotes and an emoji. A
+    /// control character pasted from a word processor (U+0007) is refused at input, not
+    /// dropped at export.
+    static let trickyNote = "Tension & inquiétude <forte> ; dit « ça ira » puis \"on verra\" l'air 'serein' 🙂fin"
 
     /// Records the consultation of the issue through the CLI and returns the session id.
     func recordConsultation(_ cli: AccordCLI) throws -> String {
@@ -40,6 +41,9 @@ let cdaOutput = AccordCLI.packageRoot.appendingPathComponent(".build/cda-out")
             ["note", "add", session, "--text", Self.trickyNote],
             ["session", "close", session],
         ]
+        let pasted = try cli.run(["note", "add", session, "--text", Self.trickyNote.replacingOccurrences(of: "🙂", with: "🙂\u{07}")])
+        #expect(pasted.status == 1)
+        #expect(pasted.stderr.hasPrefix("accord: error: --text: holds a control character;"))
         for step in steps {
             let result = try cli.run(step)
             #expect(result.status == 0, "\(step.prefix(2)) failed: \(result.stderr)")
@@ -72,8 +76,8 @@ let cdaOutput = AccordCLI.packageRoot.appendingPathComponent(".build/cda-out")
         #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:effectiveTime/@value") == "20260302093000+0000")
         #expect(try reader.count(xpath: "/hl7:ClinicalDocument/hl7:relatedDocument") == 0)
         #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:versionNumber/@value") == "1")
-        // The note survives with its &, <, quotes and emoji; only the control character is gone.
-        let expectedNote = Self.trickyNote.replacingOccurrences(of: "\u{07}", with: "")
+        // The note survives with its &, <, quotes and emoji.
+        let expectedNote = Self.trickyNote
         let texts = try reader.strings(xpath: "//hl7:section//hl7:text//text()")
         #expect(texts.contains { $0.contains(expectedNote) }, "the note is in a narrative, escaped and intact")
         #expect(!String(decoding: data, as: UTF8.self).contains("\u{07}"))

@@ -251,7 +251,10 @@ import Testing
         ) {
             try store.record(.noteAdded(text: "x"), in: id)
         }
-        #expect(throws: AccordError.invalid("--reason", "is empty", accepted: "why the record changes, in words")) {
+        #expect(
+            throws: AccordError.invalid(
+                "--reason", "is empty", accepted: "text on one line of at most 2000 characters, without control characters")
+        ) {
             try store.record(.noteAdded(text: "x"), in: id, reason: "  ")
         }
         // A correction: withdraw option 2, add it again as option 3; numbers are not reused.

@@ -1,0 +1,301 @@
+import AccordCore
+import Foundation
+import Testing
+
+/// One table per kind of typed value: what passes, each way of failing, and the exact
+/// sentence (which never holds the value).
+@Suite struct FieldRulesTests {
+    /// The sentence a rule throws for `value`, or `nil` when it passes.
+    static func message(_ check: () throws -> Void) -> String? {
+        do {
+            try check()
+            return nil
+        } catch let error as AccordError {
+            return error.description
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    // MARK: - Free text
+
+    static let oneLine = "text on one line of at most 2000 characters, without control characters"
+    static let lines = "text (line feeds and tabs allowed) of at most 2000 characters, without control characters"
+
+    static let freeText: [(String, FieldRules.TextLimits, String?)] = [
+        ("Prostatectomie totale", .line(), nil),
+        ("Anne-Marie d’Estaing, « très » inquiète 😟", .line(), nil),
+        ("Famille 👨‍👩‍👧‍👦 présente", .line(), nil),
+        ("Première ligne\nSeconde\tligne", .lines(), nil),
+        ("", .line(), "--label: is empty; expected \(oneLine)."),
+        ("  \n ", .lines(), "--label: is empty; expected \(lines)."),
+        ("\u{1}\u{1F}", .line(), "--label: is made only of control or invisible characters; expected \(oneLine)."),
+        ("\u{200B}\u{FEFF}\u{2060}", .line(), "--label: is made only of control or invisible characters; expected \(oneLine)."),
+        (" \u{200D}\u{00AD} ", .line(), "--label: is made only of control or invisible characters; expected \(oneLine)."),
+        ("Ligne\nsuivante", .line(), "--label: holds a line break or tab, which this field cannot hold; expected \(oneLine)."),
+        ("Col\tonne", .line(), "--label: holds a line break or tab, which this field cannot hold; expected \(oneLine)."),
+        ("Ligne\u{2028}suivante", .line(), "--label: holds a line break or tab, which this field cannot hold; expected \(oneLine)."),
+        ("AB\u{0}CD", .lines(), "--label: holds a control character; expected \(lines)."),
+        ("AB\u{1B}[31mCD", .lines(), "--label: holds a control character; expected \(lines)."),
+        ("AB\u{7F}", .line(), "--label: holds a control character; expected \(oneLine)."),
+        ("AB\u{85}CD", .lines(), "--label: holds a control character; expected \(lines)."),
+        ("Fin\r\n", .lines(), "--label: holds a control character; expected \(lines)."),
+        ("abc\u{202E}fed", .line(), "--label: holds a bidirectional override or isolate character; expected \(oneLine)."),
+        ("abc\u{2067}x\u{2069}", .line(), "--label: holds a bidirectional override or isolate character; expected \(oneLine)."),
+        (
+            "caf\u{FFFD} ok", .line(),
+            "--label: holds bytes that are not UTF-8 text (or the replacement character U+FFFD); expected \(oneLine)."
+        ),
+        ("a\u{FFFE}", .line(), "--label: holds a Unicode noncharacter; expected \(oneLine)."),
+        (String(repeating: "é", count: 2_001), .line(), "--label: is longer than 2000 characters; expected \(oneLine)."),
+        (
+            "Z" + String(repeating: "\u{301}", count: 5_000), .line(),
+            "--label: is longer than 8000 bytes in UTF-8; expected \(oneLine)."
+        ),
+        (
+            "Z" + String(repeating: "\u{301}", count: 40), .line(),
+            "--label: holds a character with more than 30 combining marks; expected \(oneLine)."
+        ),
+    ]
+
+    @Test(arguments: freeText.indices)
+    func freeTextRule(_ index: Int) {
+        let (value, limits, expected) = Self.freeText[index]
+        #expect(Self.message { try FieldRules.text(value, "--label", limits) } == expected, "case \(index)")
+    }
+
+    @Test(
+        arguments: [
+            ("MARCHAND-D'ESTE", nil),
+            ("D’ALEMBERT NOEL", nil),
+            (
+                "MARCHAND\u{0}",
+                "--family-name: holds a control character; expected text on one line of at most 100 characters, without control characters."
+            ),
+            (
+                "\u{200B}",
+                "--family-name: is made only of control or invisible characters; expected text on one line of at most 100 characters, without control characters."
+            ),
+            (
+                "MARCHAND2",
+                "--family-name: holds characters a civil-status name cannot hold; expected letters, spaces, apostrophes and hyphens."
+            ),
+        ] as [(String, String?)])
+    func insNameRule(_ value: String, _ expected: String?) {
+        #expect(Self.message { try FieldRules.name(value, "--family-name") } == expected)
+    }
+
+    // MARK: - Identifiers
+
+    static let idNatPSAccepted =
+        "8 + an 11-digit RPPS with a valid Luhn key (e.g. 801234567897), 0 + a 9-character ADELI number, or 3 + FINESS/local id"
+
+    @Test(
+        arguments: [
+            ("801234567897", nil),
+            ("810123456781", nil),
+            ("0751234567", nil),
+            ("02A1234567", nil),
+            ("3750712184/12345", nil),
+            ("3750712184ABC", nil),
+            ("801234567898", "--id: the IdNat_PS has an RPPS number whose Luhn check digit is wrong; expected \(idNatPSAccepted)."),
+            ("8012345678", "--id: the IdNat_PS must be 8 followed by the 11-digit RPPS number; expected \(idNatPSAccepted)."),
+            ("01234567897", "--id: the IdNat_PS must be 0 followed by the 9-character ADELI number; expected \(idNatPSAccepted)."),
+            (
+                "3750712184",
+                "--id: the IdNat_PS must be 3 followed by the 9-character FINESS number, '/' and the local id (1 to 20 letters or digits); expected \(idNatPSAccepted)."
+            ),
+            ("12345", "--id: the IdNat_PS must start with 8 (RPPS), 0 (ADELI) or 3 (FINESS and local id); expected \(idNatPSAccepted)."),
+            ("1234", "--id: the IdNat_PS must start with 8 (RPPS), 0 (ADELI) or 3 (FINESS and local id); expected \(idNatPSAccepted)."),
+            (
+                "MULLER",
+                "--id: the IdNat_PS must start with its prefix digit (8 + RPPS, 0 + ADELI, 3 + FINESS); expected \(idNatPSAccepted)."
+            ),
+            ("", "--id: the IdNat_PS must start with its prefix digit (8 + RPPS, 0 + ADELI, 3 + FINESS); expected \(idNatPSAccepted)."),
+        ] as [(String, String?)])
+    func idNatPSRule(_ value: String, _ expected: String?) {
+        #expect(Self.message { try FieldRules.idNatPS(value, "--id") } == expected)
+    }
+
+    @Test func documentsMayCarryOtherIdNatPSPrefixes() {
+        #expect(IdentifierCheck.idNatPS("124789224458877", otherPrefixes: true) == nil)
+        #expect(IdentifierCheck.idNatPS("401234567890009", otherPrefixes: true) == nil)
+        #expect(IdentifierCheck.idNatPS("124789224458877") != nil, "typed identifiers take 8, 0 or 3 only")
+    }
+
+    static let insOIDAccepted =
+        "1.2.250.1.213.1.4.8 (INS-NIR), 1.2.250.1.213.1.4.9 (INS-NIA), 1.2.250.1.213.1.4.10 (test) or 1.2.250.1.213.1.4.11 (demonstration)"
+
+    @Test(
+        arguments: [
+            ("1.2.250.1.213.1.4.8", nil), ("1.2.250.1.213.1.4.9", nil), ("1.2.250.1.213.1.4.10", nil), ("1.2.250.1.213.1.4.11", nil),
+            ("1.2.3.4", "--ins-oid: is not an INS OID; expected \(insOIDAccepted)."),
+            ("1.2.250.1.213.1.4.12", "--ins-oid: is not an INS OID; expected \(insOIDAccepted)."),
+            ("1.2.250.1.213.1.4.10 ", "--ins-oid: is not an INS OID; expected \(insOIDAccepted)."),
+            ("", "--ins-oid: is not an INS OID; expected \(insOIDAccepted)."),
+        ] as [(String, String?)])
+    func insOIDRule(_ value: String, _ expected: String?) {
+        #expect(Self.message { try FieldRules.insOID(value, "--ins-oid") } == expected)
+    }
+
+    @Test(
+        arguments: [
+            ("750712184", nil, nil),
+            ("2A0000013", nil, nil),
+            ("750712185", nil, "the FINESS number's check key (Luhn) is wrong; kept — check the number"),
+            ("75071218", "--organisation-finess: the FINESS number must be 9 characters; expected 9 characters such as 750712184.", nil),
+            (
+                "75A712184",
+                "--organisation-finess: the FINESS number must hold digits only (2A or 2B allowed as the department); expected 9 characters such as 750712184.",
+                nil
+            ),
+        ] as [(String, String?, String?)])
+    func finessRule(_ value: String, _ expected: String?, _ warning: String?) {
+        #expect(Self.message { try FieldRules.finess(value, "--organisation-finess") } == expected)
+        #expect(IdentifierCheck.finessKeyWarning(value) == warning)
+    }
+
+    static let ippAccepted = "1 to 64 printable characters, without line breaks or control characters"
+
+    @Test(
+        arguments: [
+            ("IPP123", nil),
+            ("0012-45/B", nil),
+            ("IPP\n123", "--ipp: holds a line break or tab, which this field cannot hold; expected \(ippAccepted)."),
+            ("IPP\u{1}", "--ipp: holds a control character; expected \(ippAccepted)."),
+            ("IPP\u{200B}123", "--ipp: holds a character that is not printable; expected \(ippAccepted)."),
+            (" IPP", "--ipp: starts or ends with a space; expected \(ippAccepted)."),
+            ("", "--ipp: is empty; expected \(ippAccepted)."),
+            (String(repeating: "9", count: 65), "--ipp: is longer than 64 characters; expected \(ippAccepted)."),
+        ] as [(String, String?)])
+    func localIdentifierRule(_ value: String, _ expected: String?) {
+        #expect(Self.message { try FieldRules.localIdentifier(value, "--ipp") } == expected)
+    }
+
+    @Test(
+        arguments: [
+            ("1.2.250.1.999.1.2", nil),
+            ("1.2.250.01", "--ipp-root: the IPP root is not an OID; expected an OID such as 1.2.250.1.999.1."),
+            ("IPP", "--ipp-root: the IPP root is not an OID; expected an OID such as 1.2.250.1.999.1."),
+            ("", "--ipp-root: the IPP root is not an OID; expected an OID such as 1.2.250.1.999.1."),
+        ] as [(String, String?)])
+    func oidRule(_ value: String, _ expected: String?) {
+        #expect(Self.message { try FieldRules.oid(value, "--ipp-root", what: "the IPP root") } == expected)
+    }
+
+    // MARK: - Codes and code systems
+
+    static let codeAccepted = "a code of 1 to 64 printable characters without spaces, such as C50.4"
+
+    @Test(
+        arguments: [
+            ("C50.4", nil),
+            ("8140/3", nil),
+            ("C50\t4", "--condition-code: holds a line break or tab, which this field cannot hold; expected \(codeAccepted)."),
+            ("C50 4", "--condition-code: holds white space or a character that is not printable; expected \(codeAccepted)."),
+            (" C50.4", "--condition-code: holds white space or a character that is not printable; expected \(codeAccepted)."),
+            ("C50\u{A0}4", "--condition-code: holds white space or a character that is not printable; expected \(codeAccepted)."),
+            ("C50\u{200B}", "--condition-code: holds white space or a character that is not printable; expected \(codeAccepted)."),
+            ("", "--condition-code: is empty; expected \(codeAccepted)."),
+            (String(repeating: "C", count: 65), "--condition-code: is longer than 64 characters; expected \(codeAccepted)."),
+        ] as [(String, String?)])
+    func codeRule(_ value: String, _ expected: String?) {
+        #expect(Self.message { try FieldRules.code(value, "--condition-code") } == expected)
+    }
+
+    static let systemAccepted =
+        "an OID such as 2.16.840.1.113883.6.3, or one of CIM-10, ICD-10, ICD-O-3, LOINC, SNOMED-CT or their URIs (http://hl7.org/fhir/sid/icd-10, http://loinc.org, http://snomed.info/sct)"
+
+    @Test(
+        arguments: [
+            ("2.16.840.1.113883.6.3", "2.16.840.1.113883.6.3"),
+            ("urn:oid:2.16.840.1.113883.6.3", "2.16.840.1.113883.6.3"),
+            ("CIM-10", "2.16.840.1.113883.6.3"),
+            ("icd-10", "2.16.840.1.113883.6.3"),
+            ("http://hl7.org/fhir/sid/icd-10", "2.16.840.1.113883.6.3"),
+            ("LOINC", "2.16.840.1.113883.6.1"),
+            ("http://loinc.org", "2.16.840.1.113883.6.1"),
+            ("SNOMED-CT", "2.16.840.1.113883.6.96"),
+            ("http://snomed.info/sct", "2.16.840.1.113883.6.96"),
+            ("1.2.250.1.999.7", "1.2.250.1.999.7"),
+            ("", "condition.code_system: is empty; expected \(systemAccepted)."),
+            ("ICD 10", "condition.code_system: is neither an OID nor a code system Accord knows by name; expected \(systemAccepted)."),
+            ("CIM10", "condition.code_system: is neither an OID nor a code system Accord knows by name; expected \(systemAccepted)."),
+            (
+                "urn:oid:CIM-10",
+                "condition.code_system: is neither an OID nor a code system Accord knows by name; expected \(systemAccepted)."
+            ),
+            (
+                "http://example.org/cs",
+                "condition.code_system: is neither an OID nor a code system Accord knows by name; expected \(systemAccepted)."
+            ),
+        ] as [(String, String)])
+    func codeSystemRule(_ value: String, _ expected: String) {
+        let result: String
+        do { result = try FieldRules.codeSystemOID(value, "condition.code_system") } catch { result = "\(error)" }
+        #expect(result == expected)
+    }
+
+    @Test(arguments: [
+        ("2.16.840.1.113883.6.3", "http://hl7.org/fhir/sid/icd-10"), ("2.16.840.1.113883.6.1", "http://loinc.org"),
+        ("2.16.840.1.113883.6.96", "http://snomed.info/sct"), ("1.2.250.1.999.7", "urn:oid:1.2.250.1.999.7"),
+    ])
+    func fhirSystemOfAStoredOID(_ oid: String, _ system: String) {
+        #expect(FieldRules.fhirSystem(forOID: oid) == system)
+    }
+
+    // MARK: - Dates
+
+    static let today = CalendarDate("2026-03-02")!
+
+    @Test(
+        arguments: [
+            ("1958-05-17", nil), ("1900-01-01", nil), ("2026-03-02", nil),
+            ("2026-03-03", "--birth-date: is in the future; expected the birth date as YYYY-MM-DD, from 1900-01-01 and not after today."),
+            ("1899-12-31", "--birth-date: is before 1900; expected the birth date as YYYY-MM-DD, from 1900-01-01 and not after today."),
+        ] as [(String, String?)])
+    func birthDateRule(_ value: String, _ expected: String?) {
+        #expect(Self.message { try FieldRules.birthDate(CalendarDate(value)!, "--birth-date", today: Self.today) } == expected)
+    }
+
+    @Test(
+        arguments: [
+            ("2026-03-02", nil), ("2026-04-01", nil),
+            ("2026-03-01", "--until: is in the past; expected today or a later date as YYYY-MM-DD."),
+            ("1999-01-01", "--until: is in the past; expected today or a later date as YYYY-MM-DD."),
+        ] as [(String, String?)])
+    func dateNotInThePastRule(_ value: String, _ expected: String?) {
+        #expect(Self.message { try FieldRules.notPast(CalendarDate(value)!, "--until", today: Self.today) } == expected)
+    }
+
+    // MARK: - Through the common validation
+
+    /// Every change goes through `Change.validate`, which applies these rules by field.
+    @Test(
+        arguments: [
+            (Change.participantAdded(role: .professional, name: "Dr Benali", id: "12345", function: nil), "--id"),
+            (Change.participantAdded(role: .relative, name: "Anne", id: "A\n1", function: nil), "--id"),
+            (Change.optionAdded(kind: .treatment, label: "\u{1}\u{1F}", benefits: [], harms: [], trialID: nil, origin: nil), "--label"),
+            (Change.optionAdded(kind: .treatment, label: "X", benefits: ["a\u{0}"], harms: [], trialID: nil, origin: nil), "--benefit"),
+            (Change.preferenceAdded(text: "\u{202E}x", importance: nil), "--text"),
+            (Change.noteAdded(text: "AB\u{0}CD\u{1B}EF"), "--text"),
+            (Change.reflectionOffered(until: CalendarDate("1999-01-01")!), "--until"),
+            (Change.decisionRecorded(outcome: .deferred(nextContact: CalendarDate("2026-03-01")!), takenBy: []), "--next-contact"),
+            (Change.decisionAidGiven(name: "\u{200B}", version: nil), "--name"),
+        ] as [(Change, String)])
+    func changesAreCheckedByFieldRule(_ change: Change, _ field: String) {
+        #expect(throws: AccordError.self) { try change.validate(today: Self.today) }
+        do { try change.validate(today: Self.today) } catch let error as AccordError { #expect(error.field == field) } catch {}
+    }
+
+    @Test func multiLineFieldsTakeLineFeeds() throws {
+        try Change.noteAdded(text: "Ligne 1\nLigne 2\tfin").validate(today: Self.today)
+        try Change.preferenceAdded(text: "a\nb", importance: 2).validate(today: Self.today)
+        try Change.optionAdded(kind: .treatment, label: "X", benefits: ["a\nb"], harms: ["c\td"], trialID: nil, origin: nil)
+            .validate(today: Self.today)
+        #expect(throws: AccordError.self) {
+            try Change.optionAdded(kind: .treatment, label: "X\nY", benefits: [], harms: [], trialID: nil, origin: nil)
+                .validate(today: Self.today)
+        }
+    }
+}
