@@ -32,6 +32,18 @@ public struct ConsultationFile: Sendable {
     /// - Throws: `AccordError` (`invalidInput`) naming the key path (`options[2].kind`) and
     ///   line of the first problem.
     public static func parse(_ text: String) throws -> ConsultationFile {
+        guard text.utf8.count <= maximumSize else {
+            throw AccordError(
+                .invalidInput,
+                "the consultation file is \(text.utf8.count) bytes, larger than the limit of \(maximumSize) bytes; expected one consultation in YAML."
+            )
+        }
+        if let line = firstAnchorOrAlias(in: text) {
+            throw AccordError(
+                .invalidInput,
+                "the consultation file uses a YAML anchor or alias (&name, *name) at line \(line); write each value out in full (quote a text that begins with & or *)."
+            )
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -43,7 +55,8 @@ public struct ConsultationFile: Sendable {
         } catch let error as YamlError {
             throw AccordError(
                 .invalidInput,
-                "the consultation file is not valid YAML (\(Self.location(of: error))); expected a YAML mapping with format: \(formatTag).")
+                "the consultation file is not valid YAML (\(Self.describe(error, in: text))); expected a YAML mapping with format: \(formatTag)."
+            )
         } catch {
             throw AccordError(.invalidInput, "the consultation file is not valid YAML; expected a YAML mapping with format: \(formatTag).")
         }
@@ -78,7 +91,7 @@ public struct ConsultationFile: Sendable {
             ipp = InstanceIdentifier(root: root, extension_: value)
         }
         var condition: Condition?
-        if reader.has("condition") {
+        if reader.hasText("condition") {
             if let text = try? reader.string("condition") {
                 condition = Condition(text: text)
             } else {
@@ -184,15 +197,6 @@ public struct ConsultationFile: Sendable {
         guard let option else { return nil }
         return map[option] ?? option
     }
-
-    private static func location(of error: YamlError) -> String {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return "line \(mark.line)"
-        default:
-            return "syntax error"
-        }
-    }
 }
 
 /// Reads typed values out of a YAML mapping, naming the key path in every error.
@@ -219,8 +223,17 @@ private struct NodeReader {
         return node.null == nil
     }
 
-    func node(_ key: String) throws -> Node {
-        guard let node = mapping[key], node.null == nil else {
+    /// Whether `key` holds text: only an empty plain value (`key:`) is none. A plain `Null`,
+    /// `~`, `no` or `01053` is the text typed (a surname may be Null), never YAML's null,
+    /// false or a number.
+    func hasText(_ key: String) -> Bool {
+        guard let node = mapping[key] else { return false }
+        if case .scalar(let scalar) = node { return !(scalar.style == .plain && scalar.string.isEmpty) }
+        return node.null == nil
+    }
+
+    func node(_ key: String, text: Bool = false) throws -> Node {
+        guard let node = mapping[key], text ? hasText(key) : node.null == nil else {
             throw AccordError.invalid(
                 path(key), "is missing" + (line > 0 ? " (mapping at line \(line))" : ""), accepted: "a value for this key")
         }
@@ -232,7 +245,7 @@ private struct NodeReader {
             guard let name = key.string, keys.contains(name) else {
                 let line = key.mark?.line ?? 0
                 // A key is named when it looks like one (it cannot then be a name or free text).
-                let shown = key.string.flatMap { $0.range(of: #"^[a-z][a-z0-9_]{0,39}$"#, options: .regularExpression) != nil ? $0 : nil }
+                let shown = key.string.flatMap(NodeKey.shown)
                 throw AccordError.invalid(
                     prefix.isEmpty ? "the consultation file" : prefix,
                     "has an unknown key" + (shown.map { " \($0)" } ?? "") + " at line \(line)",
@@ -241,15 +254,17 @@ private struct NodeReader {
         }
     }
 
+    /// The text of `key` exactly as typed: a plain scalar's own characters, whatever YAML type
+    /// they would resolve to.
     func string(_ key: String) throws -> String {
-        let node = try node(key)
+        let node = try node(key, text: true)
         guard case .scalar(let scalar) = node else {
             throw AccordError.invalid(path(key), "is not a single value (line \(node.mark?.line ?? 0))", accepted: "text")
         }
         return scalar.string
     }
 
-    func optionalString(_ key: String) throws -> String? { has(key) ? try string(key) : nil }
+    func optionalString(_ key: String) throws -> String? { hasText(key) ? try string(key) : nil }
 
     func int(_ key: String) throws -> Int {
         guard let value = Int(try string(key)) else {
