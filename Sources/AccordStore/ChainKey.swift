@@ -31,6 +31,13 @@ public struct ChainKey: Sendable {
     ///   users of one database).
     static func load(_ url: URL) throws -> ChainKey? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        var info = stat()
+        if stat(url.path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw AccordError(
+                .io,
+                "the chain key file given by --key-file or \(environmentVariable) is a folder or a device, not a file; give the path of the 32-byte key file (it is created when missing)."
+            )
+        }
         if let mode = try? FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int, mode & 0o007 != 0 {
             throw AccordError(
                 .io,
