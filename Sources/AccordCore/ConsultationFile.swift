@@ -5,7 +5,9 @@ import Yams
 ///
 /// The format (`format: accord-consultation/1`) is documented in the README. Every key is
 /// checked: an unknown key, a missing one or a value of the wrong shape is refused with the
-/// key's path and line, never with the value.
+/// key's path and line, never with the value. A text key keeps the characters typed (a plain
+/// `Null`, `~`, `no` or `01053` is that text, never YAML's null, false or a number); anchors
+/// and aliases are refused, and so is a file over ``maximumSize`` bytes.
 ///
 /// ```yaml
 /// format: accord-consultation/1
@@ -30,7 +32,9 @@ public struct ConsultationFile: Sendable {
     /// Parses the YAML text of a consultation file.
     ///
     /// - Throws: `AccordError` (`invalidInput`) naming the key path (`options[2].kind`) and
-    ///   line of the first problem.
+    ///   line of the first problem; for a file that is not valid YAML, the line and a fixed
+    ///   description of the fault (never the file's text); for a file holding an anchor or an
+    ///   alias, or larger than ``maximumSize``, before any YAML is read.
     public static func parse(_ text: String) throws -> ConsultationFile {
         guard text.utf8.count <= maximumSize else {
             throw AccordError(
