@@ -5,7 +5,9 @@ import Yams
 ///
 /// The format (`format: accord-consultation/1`) is documented in the README. Every key is
 /// checked: an unknown key, a missing one or a value of the wrong shape is refused with the
-/// key's path and line, never with the value.
+/// key's path and line, never with the value. A text key keeps the characters typed (a plain
+/// `Null`, `~`, `no` or `01053` is that text, never YAML's null, false or a number); anchors
+/// and aliases are refused, and so is a file over ``maximumSize`` bytes.
 ///
 /// ```yaml
 /// format: accord-consultation/1
@@ -35,8 +37,22 @@ public struct ConsultationFile: Sendable {
     ///   - text: the file's text.
     ///   - today: the UTC day of the recording instant (a next contact may not lie before it).
     /// - Throws: `AccordError` (`invalidInput`) naming the key path (`options[2].kind`) and
-    ///   line of the first problem.
+    ///   line of the first problem; for a file that is not valid YAML, the line and a fixed
+    ///   description of the fault (never the file's text); for a file holding an anchor or an
+    ///   alias, or larger than ``maximumSize``, before any YAML is read.
     public static func parse(_ text: String, today: CalendarDate = CalendarDate(utcDayOf: Date())) throws -> ConsultationFile {
+        guard text.utf8.count <= maximumSize else {
+            throw AccordError(
+                .invalidInput,
+                "the consultation file is \(text.utf8.count) bytes, larger than the limit of \(maximumSize) bytes; expected one consultation in YAML."
+            )
+        }
+        if let line = firstAnchorOrAlias(in: text) {
+            throw AccordError(
+                .invalidInput,
+                "the consultation file uses a YAML anchor or alias (&name, *name) at line \(line); write each value out in full (quote a text that begins with & or *)."
+            )
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -48,7 +64,8 @@ public struct ConsultationFile: Sendable {
         } catch let error as YamlError {
             throw AccordError(
                 .invalidInput,
-                "the consultation file is not valid YAML (\(Self.location(of: error))); expected a YAML mapping with format: \(formatTag).")
+                "the consultation file is not valid YAML (\(Self.describe(error, in: text))); expected a YAML mapping with format: \(formatTag)."
+            )
         } catch {
             throw AccordError(.invalidInput, "the consultation file is not valid YAML; expected a YAML mapping with format: \(formatTag).")
         }
@@ -83,7 +100,7 @@ public struct ConsultationFile: Sendable {
             ipp = InstanceIdentifier(root: root, extension_: value)
         }
         var condition: Condition?
-        if reader.has("condition") {
+        if reader.hasText("condition") {
             if let text = try? reader.string("condition") {
                 condition = Condition(text: text)
             } else {
@@ -196,15 +213,6 @@ public struct ConsultationFile: Sendable {
         guard let option else { return nil }
         return map[option] ?? option
     }
-
-    private static func location(of error: YamlError) -> String {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return "line \(mark.line)"
-        default:
-            return "syntax error"
-        }
-    }
 }
 
 /// Reads typed values out of a YAML mapping, naming the key path in every error.
@@ -231,8 +239,17 @@ private struct NodeReader {
         return node.null == nil
     }
 
-    func node(_ key: String) throws -> Node {
-        guard let node = mapping[key], node.null == nil else {
+    /// Whether `key` holds text: only an empty plain value (`key:`) is none. A plain `Null`,
+    /// `~`, `no` or `01053` is the text typed (a surname may be Null), never YAML's null,
+    /// false or a number.
+    func hasText(_ key: String) -> Bool {
+        guard let node = mapping[key] else { return false }
+        if case .scalar(let scalar) = node { return !(scalar.style == .plain && scalar.string.isEmpty) }
+        return node.null == nil
+    }
+
+    func node(_ key: String, text: Bool = false) throws -> Node {
+        guard let node = mapping[key], text ? hasText(key) : node.null == nil else {
             throw AccordError.invalid(
                 path(key), "is missing" + (line > 0 ? " (mapping at line \(line))" : ""), accepted: "a value for this key")
         }
@@ -244,7 +261,7 @@ private struct NodeReader {
             guard let name = key.string, keys.contains(name) else {
                 let line = key.mark?.line ?? 0
                 // A key is named when it looks like one (it cannot then be a name or free text).
-                let shown = key.string.flatMap { $0.range(of: #"^[a-z][a-z0-9_]{0,39}$"#, options: .regularExpression) != nil ? $0 : nil }
+                let shown = key.string.flatMap(NodeKey.shown)
                 throw AccordError.invalid(
                     prefix.isEmpty ? "the consultation file" : prefix,
                     "has an unknown key" + (shown.map { " \($0)" } ?? "") + " at line \(line)",
@@ -253,15 +270,17 @@ private struct NodeReader {
         }
     }
 
+    /// The text of `key` exactly as typed: a plain scalar's own characters, whatever YAML type
+    /// they would resolve to.
     func string(_ key: String) throws -> String {
-        let node = try node(key)
+        let node = try node(key, text: true)
         guard case .scalar(let scalar) = node else {
             throw AccordError.invalid(path(key), "is not a single value (line \(node.mark?.line ?? 0))", accepted: "text")
         }
         return scalar.string
     }
 
-    func optionalString(_ key: String) throws -> String? { has(key) ? try string(key) : nil }
+    func optionalString(_ key: String) throws -> String? { hasText(key) ? try string(key) : nil }
 
     func int(_ key: String) throws -> Int {
         guard let value = Int(try string(key)) else {

@@ -39,6 +39,13 @@ public struct ChainKey: Sendable {
                 "the chain key file is a symbolic link; Accord reads its key only from a regular file: give the file's own path with --key-file or \(ChainKey.environmentVariable)."
             )
         }
+        var info = stat()
+        if stat(url.path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw AccordError(
+                .io,
+                "the chain key file given by --key-file or \(environmentVariable) is a folder or a device, not a file; give the path of the 32-byte key file (it is created when missing)."
+            )
+        }
         // A key another user owns is used only when it is shared through a group (mode 0640),
         // never one planted by another user for this one.
         if let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value, owner != geteuid(), owner != 0,

@@ -102,6 +102,7 @@ public struct ConsultationStore: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw AccordError(.notFound, "no database at the path given by --db or ACCORD_DB (default ./accord.sqlite); check the path.")
         }
+        try requireRegularFile(path)
         var configuration = Configuration()
         configuration.readonly = true
         configuration.foreignKeysEnabled = true
@@ -180,7 +181,19 @@ public struct ConsultationStore: Sendable {
     /// a link at its name (one that leads nowhere, as an existing database is opened as it is)
     /// is refused, never followed.
     /// - Throws: `AccordError` (`io`) when the file cannot be created or its name is a link.
+    /// Refuses a database path that names a folder or a device (`--db /dev/null`): SQLite
+    /// would fail with an input/output error that says nothing of the path.
+    static func requireRegularFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { return }
+        throw AccordError(
+            .io,
+            "the database path given by --db or ACCORD_DB (default ./accord.sqlite) is a folder or a device, not a file; give the path of an Accord database file (it is created when missing); nothing was recorded."
+        )
+    }
+
     private static func createPrivately(_ path: String) throws {
+        try requireRegularFile(path)
         guard !FileManager.default.fileExists(atPath: path) else { return }
         let url = URL(fileURLWithPath: path)
         do {

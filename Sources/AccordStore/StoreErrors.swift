@@ -21,6 +21,11 @@ enum StoreErrors {
                 .io,
                 "\(place) cannot be opened for writing (the file or its folder is read-only for this user); check the path given by --db or ACCORD_DB and its permissions (commands that only read, such as `accord verify` or `accord session show`, need no write access; nothing was recorded)."
             )
+        case .SQLITE_IOERR, .SQLITE_FULL:
+            return AccordError(
+                .io,
+                "the database file could not be read or written (an input/output error or a full disk); check the path given by --db or ACCORD_DB and its disk; nothing was recorded."
+            )
         case .SQLITE_CONSTRAINT:
             return AccordError(.conflict, "the database refused the change (\(error.message ?? "constraint")); nothing was recorded.")
         default:

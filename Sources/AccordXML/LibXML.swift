@@ -55,6 +55,9 @@ final class LibXMLErrorCollector {
     var firstLine: Int?
     /// Numeric libxml2 error code of the first error.
     var firstCode: Int32?
+    /// Line (0 when unknown) and code of the first error that stops the parse (level error or
+    /// fatal, not a warning).
+    var firstFailure: (line: Int, code: Int32)?
     /// Stop keeping messages after this many (a broken document can report thousands).
     let limit: Int
 
@@ -65,6 +68,9 @@ final class LibXMLErrorCollector {
         if firstCode == nil {
             firstCode = error.code
             if error.line > 0 { firstLine = Int(error.line) }
+        }
+        if firstFailure == nil && error.level.rawValue >= XML_ERR_ERROR.rawValue {
+            firstFailure = (Int(max(error.line, 0)), error.code)
         }
         guard messages.count < limit else { return }
         let text = error.message.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown error"

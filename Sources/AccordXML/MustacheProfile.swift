@@ -93,7 +93,7 @@ public struct MustacheProfile: Sendable {
             } catch {
                 throw AccordError(
                     .invalidInput,
-                    "the template \(file.lastPathComponent) of export profile \(name) does not parse as Mustache (\(error)); check its tags."
+                    "the template \(file.lastPathComponent) of export profile \(name) does not parse as Mustache (\(Self.describe(error))); check its tags."
                 )
             }
         }
@@ -273,6 +273,26 @@ public struct MustacheProfile: Sendable {
             settings[key] = value
         }
         return settings
+    }
+
+    /// `line N: KIND` for a Mustache parse error: the line and a fixed description of the
+    /// fault, never the template's text (swift-mustache's error holds the offending line).
+    static func describe(_ error: any Error) -> String {
+        guard let parserError = error as? MustacheTemplate.ParserError else { return "a template that cannot be parsed" }
+        let kind: String
+        switch parserError.error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect: kind = "a section closed {{/…}} with another name than it was opened with"
+        case .unfinishedName: kind = "a tag that is not closed or a name that is not valid"
+        case .expectedSectionEnd: kind = "a section {{#…}} or {{^…}} that is not closed"
+        case .invalidSetDelimiter: kind = "a delimiter change that is not valid"
+        case .transformAppliedToInheritanceSection: kind = "a transform applied to an inherited section"
+        case .illegalTokenInsideInheritSection: kind = "a tag that is not allowed inside an inherited partial"
+        case .textInsideInheritSection: kind = "text inside an inherited partial"
+        case .invalidConfigVariableSyntax: kind = "a pragma {{% …}} that is not valid"
+        case .unrecognisedConfigVariable: kind = "a pragma {{% …}} that is not known"
+        case nil: kind = "a template that cannot be parsed"
+        }
+        return "line \(parserError.context.lineNumber): \(kind)"
     }
 
     /// Refuses tags that would write a value unescaped or change how values are escaped.

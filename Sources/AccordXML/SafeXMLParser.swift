@@ -11,8 +11,8 @@ import Foundation
 /// files, "billion laughs" expansion). Inputs larger than ``maximumSize`` are refused before
 /// parsing.
 ///
-/// Error messages give the line and libxml2's description of the fault; they never contain
-/// the document's text.
+/// Error messages give the line and a fixed description of the kind of fault chosen from
+/// libxml2's error code (``kind(ofError:)``); they never contain the document's text.
 public struct SafeXMLParser: Sendable {
     /// The default size limit: 20 MiB.
     public static let defaultMaximumSize = 20 * 1024 * 1024
@@ -62,9 +62,10 @@ public struct SafeXMLParser: Sendable {
         LibXML.prepareThread()
         box.release()
         guard let document else {
-            let line = collector.firstLine.map { " at line \($0)" } ?? ""
-            let detail = collector.messages.first.map { ": " + Self.strippingLine($0) } ?? ""
-            throw AccordError(.invalidInput, "the XML document is not well-formed\(line)\(detail); expected well-formed XML 1.0.")
+            let failure = collector.firstFailure ?? collector.firstCode.map { (collector.firstLine ?? 0, $0) }
+            let place = failure.flatMap { $0.line > 0 ? "line \($0.line): " : nil } ?? ""
+            let kind = failure.map { Self.kind(ofError: $0.code) } ?? "not well-formed"
+            throw AccordError(.invalidInput, "the XML document is not well-formed (\(place)\(kind)); expected well-formed XML 1.0.")
         }
         if document.pointee.intSubset != nil || document.pointee.extSubset != nil {
             xmlFreeDoc(document)
@@ -76,16 +77,79 @@ public struct SafeXMLParser: Sendable {
         return document
     }
 
-    /// libxml2's message without its `line N:` prefix and without the text it quotes (an
-    /// entity reference such as `&Name;` in a document is reported as `Entity 'Name' not
-    /// defined`): quoted parts of two characters or more become `'…'`.
-    static func strippingLine(_ message: String) -> String {
-        var text = message
-        if message.hasPrefix("line "), let colon = message.firstIndex(of: ":") {
-            text = String(message[message.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-        }
-        return text.replacingOccurrences(of: #"'[^'\n]{2,}'"#, with: "'…'", options: .regularExpression)
+    /// A fixed description of a libxml2 parse error code. libxml2's own messages quote the
+    /// document (`Double hyphen within comment: <!-- …`, `Bytes: 0x…`), so they are never shown.
+    ///
+    /// - Parameter code: `xmlError.code` (an `xmlParserErrors` value).
+    /// - Returns: what is wrong, in a few words.
+    static func kind(ofError code: Int32) -> String {
+        if let known = kinds[code] { return known }
+        if (200..<300).contains(code) { return "a namespace error (libxml2 code \(code))" }
+        return "not well-formed (libxml2 code \(code))"
     }
+
+    private static let kinds: [Int32: String] = {
+        let table: [(xmlParserErrors, String)] = [
+            (XML_ERR_DOCUMENT_EMPTY, "the document is empty"),
+            (XML_ERR_DOCUMENT_END, "content after the end of the root element"),
+            (XML_ERR_EXTRA_CONTENT, "content after the end of the root element"),
+            (XML_ERR_DOCUMENT_START, "no root element at the start of the document"),
+            (XML_ERR_INVALID_HEX_CHARREF, "a character reference (&#x…;) that is not a valid character"),
+            (XML_ERR_INVALID_DEC_CHARREF, "a character reference (&#…;) that is not a valid character"),
+            (XML_ERR_INVALID_CHARREF, "a character reference that is not a valid character"),
+            (XML_ERR_INVALID_CHAR, "a character that XML does not allow, or bytes that are not UTF-8"),
+            (XML_ERR_INVALID_ENCODING, "bytes that are not valid in the document's encoding (UTF-8 unless declared)"),
+            (XML_ERR_UNKNOWN_ENCODING, "an encoding that is not supported"),
+            (XML_ERR_UNSUPPORTED_ENCODING, "an encoding that is not supported"),
+            (XML_ERR_ENCODING_NAME, "an encoding name that is not valid"),
+            (XML_ERR_ENTITYREF_NO_NAME, "an ampersand (&) that does not begin a reference (write &amp;)"),
+            (XML_ERR_ENTITYREF_SEMICOL_MISSING, "an entity reference without its semicolon (write &amp; for &)"),
+            (XML_ERR_UNDECLARED_ENTITY, "a reference to an entity that is not defined"),
+            (XML_WAR_UNDECLARED_ENTITY, "a reference to an entity that is not defined"),
+            (XML_ERR_LT_IN_ATTRIBUTE, "a < inside an attribute value (write &lt;)"),
+            (XML_ERR_ATTRIBUTE_NOT_STARTED, "an attribute value without its opening quote"),
+            (XML_ERR_ATTRIBUTE_NOT_FINISHED, "an attribute value that is not closed"),
+            (XML_ERR_ATTRIBUTE_WITHOUT_VALUE, "an attribute without a value"),
+            (XML_ERR_ATTRIBUTE_REDEFINED, "an attribute given twice on one element"),
+            (XML_NS_ERR_ATTRIBUTE_REDEFINED, "an attribute given twice on one element"),
+            (XML_ERR_STRING_NOT_STARTED, "a quoted value without its opening quote"),
+            (XML_ERR_STRING_NOT_CLOSED, "a quoted value that is not closed"),
+            (XML_ERR_LITERAL_NOT_STARTED, "a quoted value without its opening quote"),
+            (XML_ERR_LITERAL_NOT_FINISHED, "a quoted value that is not closed"),
+            (XML_ERR_COMMENT_NOT_FINISHED, "a comment that is not closed (-->)"),
+            (XML_ERR_HYPHEN_IN_COMMENT, "a double hyphen (--) inside a comment"),
+            (XML_ERR_PI_NOT_STARTED, "a processing instruction that is not valid"),
+            (XML_ERR_PI_NOT_FINISHED, "a processing instruction that is not closed (?>)"),
+            (XML_ERR_XMLDECL_NOT_STARTED, "an XML declaration that is not valid"),
+            (XML_ERR_XMLDECL_NOT_FINISHED, "an XML declaration that is not closed (?>)"),
+            (XML_ERR_RESERVED_XML_NAME, "an XML declaration that is not at the very start of the document"),
+            (XML_ERR_CDATA_NOT_FINISHED, "a CDATA section that is not closed (]]>)"),
+            (XML_ERR_MISPLACED_CDATA_END, "a ]]> outside a CDATA section"),
+            (XML_ERR_DOCTYPE_NOT_FINISHED, "a DOCTYPE declaration that is not closed"),
+            (XML_ERR_SPACE_REQUIRED, "a missing space between attributes or names"),
+            (XML_ERR_NAME_REQUIRED, "a name missing where XML expects one (after < or &; write &amp; for an & in text)"),
+            (XML_ERR_LT_REQUIRED, "a missing <"),
+            (XML_ERR_GT_REQUIRED, "a tag that is not closed (>)"),
+            (XML_ERR_LTSLASH_REQUIRED, "an end tag that is not valid"),
+            (XML_ERR_EQUAL_REQUIRED, "an attribute without = before its value"),
+            (XML_ERR_TAG_NAME_MISMATCH, "an end tag that does not match its start tag"),
+            (XML_ERR_TAG_NOT_FINISHED, "an element that is not closed"),
+            (XML_ERR_NOT_WELL_BALANCED, "elements that are not well balanced"),
+            (XML_ERR_VERSION_MISSING, "an XML declaration without its version"),
+            (XML_ERR_UNKNOWN_VERSION, "an XML version that is not supported"),
+            (XML_ERR_STANDALONE_VALUE, "a standalone value other than yes or no"),
+            (XML_ERR_NAME_TOO_LONG, "a name longer than libxml2 allows"),
+            (XML_ERR_ENTITY_LOOP, "entities that refer to each other in a loop"),
+            (XML_ERR_NO_MEMORY, "more memory than is available"),
+            (XML_ERR_INTERNAL_ERROR, "an internal error of the XML parser (often a document nested too deeply)"),
+            (XML_NS_ERR_UNDEFINED_NAMESPACE, "a namespace prefix that is not declared"),
+            (XML_NS_ERR_QNAME, "a qualified name that is not valid"),
+            (XML_NS_ERR_EMPTY, "an empty namespace name"),
+            (XML_NS_ERR_COLON, "a name with more than one colon"),
+            (XML_NS_ERR_XML_NAMESPACE, "a misuse of the reserved xml prefix or namespace"),
+        ]
+        return Dictionary(table.map { (Int32($0.0.rawValue), $0.1) }, uniquingKeysWith: { first, _ in first })
+    }()
 }
 
 /// Read access to a parsed XML document through XPath 1.0.

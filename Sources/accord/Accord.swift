@@ -40,7 +40,8 @@ struct Accord: ParsableCommand {
         } catch {
             // Help and version requests, then usage errors with any value typed redacted.
             guard exitCode(for: error) != .success else { exit(withError: error) }
-            let message = redactingValues(in: fullMessage(for: error))
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            let message = redactingValues(in: rewrittenUsageMessage(for: error, arguments: arguments) ?? fullMessage(for: error))
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             Foundation.exit(exitCode(for: error).rawValue)
         }
@@ -53,11 +54,7 @@ struct Accord: ParsableCommand {
     /// last silently: a note typed as `--text A --text B` would lose A).
     static func repeatedOption(in arguments: [String]) -> String? {
         var seen: Set<String> = []
-        for argument in arguments {
-            if argument == "--" { break }
-            guard argument.hasPrefix("--"), argument.count > 2 else { continue }
-            let name = String(argument.split(separator: "=", maxSplits: 1)[0])
-            if repeatableOptions.contains(name) { continue }
+        for name in typedOptionNames(in: arguments) where !repeatableOptions.contains(name) {
             if !seen.insert(name).inserted { return name }
         }
         return nil
@@ -71,7 +68,7 @@ struct Accord: ParsableCommand {
         var text = message
         for (pattern, replacement) in [
             (#"(?s)The value '.*?' is invalid for '"#, "The value given is invalid for '"),
-            (#"(?s)(\d+ )?[Uu]nexpected arguments?:? .*?(?=\n(Usage|Help):|\z)"#, "unexpected arguments (not shown)"),
+            (#"(?s)(\d+ )?[Uu]nexpected arguments?:? .*?(?=\n(Usage|Help):|\z)"#, "unexpected arguments (not shown)" + quoteHint),
             (#"(?s)does not take any value, but '.*?' was specified"#, "does not take any value, but one was given"),
             (#"(?s)Unknown option '-[^-].*?'(?=\n|\z)"#, "Unknown option (not shown)"),
         ] {

@@ -22,10 +22,10 @@ struct CentreCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The centre's FINESS number.", valueName: "finess"))
         var finess: String
 
-        @Option(help: ArgumentHelp("The centre's name.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The centre's name.", valueName: "text"))
         var name: String
 
-        @Option(help: ArgumentHelp("The centre's postal address, one line.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The centre's postal address, one line.", valueName: "text"))
         var address: String
 
         @Option(help: ArgumentHelp("Type of facility, a code from JDV_J02 (e.g. SA36, Centre anti-cancer).", valueName: "code"))

@@ -14,6 +14,7 @@ func recordChange(
 /// The `--reason` every change command takes: required once the session is closed.
 struct ReasonOption: ParsableArguments {
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Why the record changes; required once the session is closed (the change is then an amendment).", valueName: "text"))
     var reason: String?
@@ -36,13 +37,15 @@ struct ParticipantCommand: ParsableCommand {
         @Option(help: ArgumentHelp("patient, relative, trusted-person, carer, interpreter or professional.", valueName: "role"))
         var role: ParticipantRole
 
-        @Option(help: ArgumentHelp("The participant's name (not needed for role patient).", valueName: "name"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The participant's name (not needed for role patient).", valueName: "name"))
         var name: String?
 
         @Option(help: ArgumentHelp("An identifier: the IdNat_PS for a professional (8 + RPPS).", valueName: "id"))
         var id: String?
 
-        @Option(help: ArgumentHelp("A professional's function or specialty, or a relative's relationship, in words.", valueName: "text"))
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp("A professional's function or specialty, or a relative's relationship, in words.", valueName: "text"))
         var function: String?
 
         func validate() throws {
@@ -82,13 +85,17 @@ struct OptionCommand: ParsableCommand {
         @Option(help: ArgumentHelp("treatment, active-surveillance, no-treatment, clinical-trial or supportive-care.", valueName: "kind"))
         var kind: OptionKind
 
-        @Option(help: ArgumentHelp("A short label.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("A short label.", valueName: "text"))
         var label: String
 
-        @Option(help: ArgumentHelp("A benefit, in words with its figure and source where known (repeatable).", valueName: "text"))
+        @Option(
+            parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("A benefit, in words with its figure and source where known (repeatable).", valueName: "text"))
         var benefit: [String] = []
 
-        @Option(help: ArgumentHelp("A harm, in words with its figure and source where known (repeatable).", valueName: "text"))
+        @Option(
+            parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("A harm, in words with its figure and source where known (repeatable).", valueName: "text"))
         var harm: [String] = []
 
         @Option(help: ArgumentHelp("The trial's registry id (e.g. NCT01234567), for a clinical trial.", valueName: "id"))
@@ -128,10 +135,10 @@ struct PreferenceCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
 
-        @Option(help: ArgumentHelp("What matters, in the patient's words.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("What matters, in the patient's words.", valueName: "text"))
         var text: String
 
-        @Option(help: ArgumentHelp("Importance from 1 (a little) to 5 (above all).", valueName: "1-5"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Importance from 1 (a little) to 5 (above all).", valueName: "1-5"))
         var importance: Int?
 
         func run() throws {
@@ -158,7 +165,7 @@ struct DecisionCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
 
-        @Option(help: ArgumentHelp("The agreed option's number, as `session show` lists it.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The agreed option's number, as `session show` lists it.", valueName: "n"))
         var agreed: Int?
 
         @Flag(help: "The decision is deferred (give --next-contact).")
@@ -220,7 +227,7 @@ struct NoteCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
 
-        @Option(help: ArgumentHelp("The note.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The note.", valueName: "text"))
         var text: String
 
         func run() throws {

@@ -31,7 +31,7 @@ struct InstrumentCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The instrument id (see `accord instrument list`).", valueName: "id"))
         var instrument: String
 
-        @Option(help: ArgumentHelp("The answers, comma-separated, e.g. 5,4,5,3,4,5,5,4,5.", valueName: "answers"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The answers, comma-separated, e.g. 5,4,5,3,4,5,5,4,5.", valueName: "answers"))
         var answers: String
 
         @Option(help: ArgumentHelp("patient, clinician or observer (default: the instrument's own).", valueName: "who"))

@@ -44,10 +44,10 @@ struct ProcessCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
 
-        @Option(help: ArgumentHelp("The aid's name.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The aid's name.", valueName: "text"))
         var name: String
 
-        @Option(help: ArgumentHelp("Its version or edition.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Its version or edition.", valueName: "text"))
         var version: String?
 
         func run() throws {
@@ -66,7 +66,7 @@ struct ProcessCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The session id.", valueName: "session"))
         var session: SessionArgument
 
-        @Option(help: ArgumentHelp("How (e.g. reformulation, teach-back).", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("How (e.g. reformulation, teach-back).", valueName: "text"))
         var method: String?
 
         func run() throws {

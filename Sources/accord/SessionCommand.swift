@@ -69,22 +69,24 @@ struct SessionCommand: ParsableCommand {
         @Flag(help: "The patient does not attend the consultation.")
         var patientAbsent = false
 
-        @Option(help: ArgumentHelp("IdNat_PS of the clinician leading the consultation (8 + RPPS).", valueName: "idnat-ps"))
-        var clinicianId: String
+        @Option(help: ArgumentHelp("IdNat_PS of the clinician leading the consultation (8 + RPPS); required.", valueName: "idnat-ps"))
+        var clinicianId: String?
 
-        @Option(help: ArgumentHelp("The clinician's name.", valueName: "name"))
-        var clinicianName: String
+        @Option(help: ArgumentHelp("The clinician's name; required.", valueName: "name"))
+        var clinicianName: String?
 
-        @Option(help: ArgumentHelp("The clinician's function or specialty, in words.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The clinician's function or specialty, in words.", valueName: "text"))
         var clinicianFunction: String?
 
         @Option(help: ArgumentHelp("FINESS where the consultation takes place (default: the centre's).", valueName: "finess"))
         var organisationFiness: String?
 
-        @Option(help: ArgumentHelp("The decision to make (with --from-rcp, default: after the RCP of its date).", valueName: "text"))
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp("The decision to make (with --from-rcp, default: after the RCP of its date).", valueName: "text"))
         var topic: String?
 
-        @Option(help: ArgumentHelp("The diagnosis the decision is about.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The diagnosis the decision is about.", valueName: "text"))
         var condition: String?
 
         @Option(
@@ -98,9 +100,31 @@ struct SessionCommand: ParsableCommand {
                 valueName: "system"))
         var conditionCodeSystem: String?
 
+        /// Names every missing option in one message: the clinician's, and without --from-rcp
+        /// the patient's and the topic (which a template may give).
+        func validate() throws {
+            var required: [(String, String?)] = [("--clinician-id <idnat-ps>", clinicianId), ("--clinician-name <name>", clinicianName)]
+            if fromRcp == nil {
+                required += [
+                    ("--patient-ins <ins>", patientIns), ("--family-name <name>", familyName), ("--given-names <names>", givenNames),
+                    ("--birth-date <date>", birthDate), ("--sex <sex>", sex), ("--birthplace <cog>", birthplace),
+                ]
+                if template == nil { required.append(("--topic <text>", topic)) }
+            }
+            let missing = required.filter { $0.1 == nil }.map { "'\($0.0)'" }
+            guard missing.isEmpty else {
+                throw ValidationError(
+                    "Missing expected argument\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", "))"
+                        + (fromRcp == nil ? " (the patient's may come from an RCP report instead: --from-rcp <file>)" : "") + ".")
+            }
+        }
+
         func run() throws {
+            guard let clinicianId, let clinicianName else { return }
             let decisionTemplate = try template.map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
-            if let fromRcp { return try startFromRCP(fromRcp, template: decisionTemplate) }
+            if let fromRcp {
+                return try startFromRCP(fromRcp, template: decisionTemplate, clinicianID: clinicianId, clinicianName: clinicianName)
+            }
             let topic = topic ?? decisionTemplate?.decision
             let required: [(String, String?)] = [
                 ("--patient-ins", patientIns), ("--family-name", familyName), ("--given-names", givenNames),
@@ -153,7 +177,7 @@ struct SessionCommand: ParsableCommand {
         }
 
         /// `--from-rcp`: the session and the board's options in one transaction (`RCPReport`).
-        private func startFromRCP(_ file: String, template: DecisionTemplate?) throws {
+        private func startFromRCP(_ file: String, template: DecisionTemplate?, clinicianID: String, clinicianName: String) throws {
             let patientOptions: [(String, Bool)] = [
                 ("--patient-ins", patientIns != nil), ("--ins-oid", insOid != nil), ("--family-name", familyName != nil),
                 ("--given-names", givenNames != nil), ("--first-given-name", firstGivenName != nil),
@@ -168,7 +192,7 @@ struct SessionCommand: ParsableCommand {
                     accepted: "either --from-rcp FILE or the patient options, not both")
             }
             let report = try RCPReportFile.read(path: file, field: "--from-rcp")
-            var (start, changes) = report.sessionStart(clinicianID: clinicianId, clinicianName: clinicianName, topic: topic)
+            var (start, changes) = report.sessionStart(clinicianID: clinicianID, clinicianName: clinicianName, topic: topic)
             if let template { changes += template.apply(to: &start) }
             start.patientPresent = !patientAbsent
             start.clinicianFunction = clinicianFunction
@@ -314,6 +338,12 @@ struct SessionCommand: ParsableCommand {
         var file: String
 
         func run() throws {
+            if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int, size > ConsultationFile.maximumSize {
+                throw AccordError(
+                    .invalidInput,
+                    "the consultation file is \(size) bytes, larger than the limit of \(ConsultationFile.maximumSize) bytes; expected one consultation in YAML."
+                )
+            }
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw AccordError(.io, "cannot read the consultation file at the path given; check that it exists and is readable.")
             }

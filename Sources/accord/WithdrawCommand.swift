@@ -23,7 +23,7 @@ struct EntryCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The entry id, e.g. O2.", valueName: "entry"))
         var entry: String
 
-        @Option(help: ArgumentHelp("Why the entry is withdrawn.", valueName: "text"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Why the entry is withdrawn.", valueName: "text"))
         var reason: String
 
         func run() throws {

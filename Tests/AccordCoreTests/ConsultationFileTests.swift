@@ -63,7 +63,7 @@ import Testing
         ),
         (
             "format: accord-consultation/1\ntopic: [\n",
-            "the consultation file is not valid YAML (line 3); expected a YAML mapping with format: accord-consultation/1."
+            "the consultation file is not valid YAML (line 3: a value that is missing (or a bracket left open)); expected a YAML mapping with format: accord-consultation/1."
         ),
         ("format: other/2\n", "format: is not a known consultation file format; expected accord-consultation/1."),
         ("format: accord-consultation/1\n", "patient: is missing (mapping at line 1); expected a value for this key."),
@@ -77,5 +77,174 @@ import Testing
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+
+    // MARK: - Text kept as typed
+
+    /// Plain scalars that YAML would read as a null, a truth value, a number or a date.
+    static let textsLikeOtherTypes = [
+        "Null", "null", "NULL", "~", "no", "No", "yes", "off", "on", "y", "true", "False", "01053", "1e3", "-1", "+12", "0x1F", "0o17",
+        "1_000", ".inf", "-.inf", ".NaN", "12:30", "2026-03-02",
+    ]
+
+    /// A file with `value` written plain in every text key.
+    static func everyTextKey(_ value: String) -> String {
+        """
+        format: accord-consultation/1
+        patient:
+          ins: "158056912345606"
+          ins_oid: 1.2.250.1.213.1.4.10
+          birth_family_name: \(value)
+          birth_given_names: \(value)
+          first_birth_given_name: \(value)
+          used_family_name: \(value)
+          used_given_name: \(value)
+          birth_date: 1958-05-17
+          sex: M
+          birthplace: \(value)
+          ipp: \(value)
+          ipp_root: 1.2.250.1.999.2
+        clinician:
+          id: "810123456781"
+          name: \(value)
+          function: \(value)
+        topic: \(value)
+        condition: \(value)
+        participants:
+          - role: relative
+            name: \(value)
+            function: \(value)
+        options:
+          - kind: treatment
+            label: \(value)
+            benefits:
+              - \(value)
+            harms:
+              - \(value)
+        preferences:
+          - text: \(value)
+        notes:
+          - \(value)
+
+        """
+    }
+
+    @Test(arguments: textsLikeOtherTypes)
+    func textKeysKeepWhatWasTyped(_ value: String) throws {
+        let file = try ConsultationFile.parse(Self.everyTextKey(value))
+        let patient = file.start.patient
+        #expect(
+            [patient.birthFamilyName, patient.birthGivenNames, patient.firstBirthGivenName, patient.birthplaceCode] == [
+                value, value, value, value,
+            ])
+        #expect(patient.usedFamilyName == value && patient.usedGivenName == value)
+        #expect(file.start.ipp?.extension_ == value)
+        #expect(file.start.clinicianName == value && file.start.clinicianFunction == value)
+        #expect(file.start.topic == value && file.start.condition?.text == value)
+        guard file.changes.count == 4,
+            case .participantAdded(_, let name, _, let function) = file.changes[0],
+            case .optionAdded(_, let label, let benefits, let harms, _, _) = file.changes[1],
+            case .preferenceAdded(let text, let importance) = file.changes[2],
+            case .noteAdded(let note) = file.changes[3]
+        else {
+            Issue.record("unexpected changes \(file.changes.map(\.kind))")
+            return
+        }
+        #expect(name == value && function == value && label == value && benefits == [value] && harms == [value])
+        #expect(text == value && importance == nil && note == value)
+    }
+
+    @Test func anEmptyKeyHasNoValueAndTypedKeysKeepTheirType() throws {
+        let text =
+            Self.minimal.replacingOccurrences(of: "topic: \"t\"", with: "topic: \"Null\"") + """
+                condition:
+                preferences:
+                  - {text: x, importance: 3}
+                decision: {declined: true}
+                closed: false
+
+                """
+        let file = try ConsultationFile.parse(
+            text.replacingOccurrences(of: "birthplace: \"69123\"}", with: "birthplace: \"69123\", used_family_name: , present: false}"))
+        #expect(file.start.topic == "Null")
+        #expect(file.start.condition == nil)
+        #expect(file.start.patient.usedFamilyName == nil)
+        #expect(file.start.patientPresent == false)
+        #expect(file.changes.map(\.kind) == ["preference-added", "decision-recorded"])
+        guard case .preferenceAdded(_, let importance) = file.changes[0] else { return }
+        #expect(importance == 3)
+    }
+
+    // MARK: - Bounded work
+
+    /// A "billion laughs": nine levels of ten aliases each, about 400 bytes.
+    static let billionLaughs: String = {
+        var text = "format: accord-consultation/1\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...9 {
+            text += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        return text + "topic: *l9\n"
+    }()
+
+    @Test(arguments: [
+        (billionLaughs, 2),
+        ("format: accord-consultation/1\ntopic: &t Choix\nnotes: [*t]\n", 2),
+        ("format: accord-consultation/1\nnotes:\n  - x\n  - *t\n", 4),
+        ("format: accord-consultation/1\n? *k\n: x\n", 2),
+        ("format: accord-consultation/1\npatient: &p\n  ins: x\n", 2),
+        ("format: accord-consultation/1\nnotes: [a, &n b]\n", 2),
+        ("format: accord-consultation/1\ntopic: !!str &t x\n", 2),
+        ("format: accord-consultation/1\nnotes:\n- *t\n", 3),
+    ])
+    func anchorsAndAliasesAreRefusedQuickly(_ text: String, _ line: Int) {
+        let started = Date()
+        let error = #expect(throws: AccordError.self) { try ConsultationFile.parse(text) }
+        #expect(
+            error?.description
+                == "the consultation file uses a YAML anchor or alias (&name, *name) at line \(line); write each value out in full (quote a text that begins with & or *)."
+        )
+        #expect(Date().timeIntervalSince(started) < 1)
+    }
+
+    @Test(arguments: [
+        ("topic: \"A & B * C\"", "A & B * C"),
+        ("topic: 'l''*a'", "l'*a"),
+        ("topic: Risque * 2 & plus", "Risque * 2 & plus"),
+        ("topic: x # *commentaire", "x"),
+        ("topic: |\n  *a\n  &b\n", "*a\n&b\n"),
+        ("topic: >-\n  * un\n  & deux\n", "* un & deux"),
+        ("topic: \"*a\"", "*a"),
+    ])
+    func ampersandsAndStarsInTextAreNotAliases(_ line: String, _ expected: String) throws {
+        let text = Self.minimal.replacingOccurrences(of: "topic: \"t\"\n", with: line + (line.hasSuffix("\n") ? "" : "\n"))
+        #expect(try ConsultationFile.parse(text).start.topic == expected)
+    }
+
+    @Test func aFileOverTheSizeLimitIsRefusedBeforeParsing() {
+        let text = Self.minimal + "notes:\n" + String(repeating: "  - \(String(repeating: "x", count: 1_000))\n", count: 1_100)
+        let error = #expect(throws: AccordError.self) { try ConsultationFile.parse(text) }
+        #expect(error?.description.hasPrefix("the consultation file is 11") == true)
+        #expect(error?.description.hasSuffix("bytes, larger than the limit of 1048576 bytes; expected one consultation in YAML.") == true)
+    }
+
+    // MARK: - Syntax errors
+
+    @Test(arguments: [
+        ("topic: Mme DUPONTEL: suite\n", "line 5: a colon and a space inside a plain value (quote the value)"),
+        ("topic: \"Mme DUPONTEL\n", "line 6: the file ends inside a quoted value"),
+        ("topic: @DUPONTEL\n", "line 5: a character that cannot begin a YAML value (quote the value; indent with spaces, not tabs)"),
+        ("topic: t\ntopic: DUPONTEL\n", "line 4: the key topic is given more than once in the same mapping"),
+        ("notes: [DUPONTEL\n", "line 6: a list in brackets [ … ] that is not closed"),
+        ("notes: {a: DUPONTEL\n", "line 6: a mapping in braces { … } that is not closed"),
+        ("notes:\n\t- DUPONTEL\n", "line 6: a character that cannot begin a YAML value (quote the value; indent with spaces, not tabs)"),
+        ("notes: \"DUPONTEL \\q\"\n", "line 5: an unknown escape sequence (\\) in a double-quoted value"),
+    ])
+    func syntaxErrorsNameTheLineAndKindOnly(_ tail: String, _ kind: String) {
+        let text = Self.minimal + tail
+        let error = #expect(throws: AccordError.self) { try ConsultationFile.parse(text) }
+        #expect(
+            error?.description
+                == "the consultation file is not valid YAML (\(kind)); expected a YAML mapping with format: accord-consultation/1.")
+        #expect(error?.description.contains("DUPONTEL") == false)
     }
 }

@@ -127,12 +127,21 @@ import Testing
         defer { cli.cleanUp() }
         let cases: [([String], String)] = [
             (["session", "show", "158056912345606"], "Error: The value given is invalid for '<session>'\n"),
-            (["note", "add", "S1", "--text", "Appel", "Mme", "MARCHAND"], "Error: unexpected arguments (not shown)\n"),
+            (
+                ["note", "add", "S1", "--text", "Appel", "Mme", "MARCHAND"],
+                "Error: unexpected arguments (not shown); a value with spaces is one argument: quote it, e.g. --text \"two words\"\n"
+            ),
             (["session", "show", "10001234567"], "Error: The value given is invalid for '<session>'\n"),
-            (["session", "show", "S1", "MARCHAND"], "Error: unexpected arguments (not shown)\n"),
+            (
+                ["session", "show", "S1", "MARCHAND"],
+                "Error: unexpected arguments (not shown); a value with spaces is one argument: quote it, e.g. --text \"two words\"\n"
+            ),
             (["session", "show", "S1", "-MARCHAND"], "Error: Unknown option (not shown)\n"),
             (["session", "show", "S1\nJosiane MARCHAND"], "Error: The value given is invalid for '<session>'\n"),
-            (["note", "add", "S1", "--text", "x", "Ma voisine\nMARCHAND"], "Error: unexpected arguments (not shown)\n"),
+            (
+                ["note", "add", "S1", "--text", "x", "Ma voisine\nMARCHAND"],
+                "Error: unexpected arguments (not shown); a value with spaces is one argument: quote it, e.g. --text \"two words\"\n"
+            ),
             (["decision", "record", "S1", "--agreed", "1\nMARCHAND"], "Error: The value given is invalid for '--agreed <n>'"),
             (["session", "show", "S1", "--json=MARCHAND"], "Error: The option '--json' does not take any value, but one was given.\n"),
             (

@@ -77,6 +77,19 @@ import Testing
         #expect(error.message.contains("every value must be escaped"))
     }
 
+    @Test(arguments: [
+        ("<a>\n{{#options}}DUPONTEL\n</a>", "line 3: a section {{#…}} or {{^…}} that is not closed"),
+        ("<a>\n\n{{#options}}DUPONTEL{{/notes}}</a>", "line 3: a section closed {{/…}} with another name than it was opened with"),
+        ("<a>{{DUPONTEL</a>", "line 1: a tag that is not closed or a name that is not valid"),
+    ])
+    func aTemplateThatDoesNotParseIsNamedByLineAndKind(template: String, kind: String) throws {
+        let folder = try Self.customProfile(template: template)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let error = try #require(throws: AccordError.self) { try MustacheProfile.load(from: folder) }
+        #expect(error.message.contains("does not parse as Mustache (\(kind)); check its tags."), "\(error.message)")
+        #expect(!error.message.contains("DUPONTEL"))
+    }
+
     @Test func aDocumentThatIsNotWellFormedIsNotWritten() throws {
         let folder = try Self.customProfile(template: "<a>{{topic}}</b>")
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }

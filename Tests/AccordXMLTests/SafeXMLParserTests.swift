@@ -51,7 +51,37 @@ struct SafeXMLParserTests {
         // An undefined entity: libxml2 quotes its name, which is the document's text.
         let entity = #expect(throws: AccordError.self) { try SafeXMLParser().wellFormed(Data("<r>Mme &Josiane; D.</r>".utf8)) }
         #expect(entity?.message.contains("Josiane") == false)
-        #expect(entity?.message.contains("'…'") == true)
+        #expect(entity?.message.contains("line 1: a reference to an entity that is not defined") == true)
+    }
+
+    /// Documents that are not well-formed, each holding an invented name that must never
+    /// appear in the message, with the line and kind the message gives.
+    static let malformedDocuments: [(String, [UInt8], String)] = [
+        ("comment", Array("<r>\n<!-- patiente DUPONTEL Jeanne -- revoir -->\n</r>".utf8), "line 2: a double hyphen (--) inside a comment"),
+        (
+            "invalid UTF-8", Array("<r>\n<n>".utf8) + [0xFF] + Array("DUPONTEL</n>\n</r>".utf8),
+            "line 2: a character that XML does not allow, or bytes that are not UTF-8"
+        ),
+        ("end tag", Array("<r>\n<family>DUPONTEL</given>\n</r>".utf8), "line 2: an end tag that does not match its start tag"),
+        ("entity", Array("<r>\n\n<n>&DUPONTEL;</n></r>".utf8), "line 3: a reference to an entity that is not defined"),
+        (
+            "ampersand", Array("<r>\n<n>DUPONTEL & fils</n></r>".utf8),
+            "line 2: a name missing where XML expects one (after < or &; write &amp; for an & in text)"
+        ),
+        ("attribute", Array("<r>\n<n v=\"DUPONTEL></n></r>".utf8), "line 2: a < inside an attribute value (write &lt;)"),
+        ("after the root", Array("<r/>\n<DUPONTEL/>".utf8), "line 2: content after the end of the root element"),
+        ("unclosed", Array("<r>\n<n>DUPONTEL".utf8), "line 2: an element that is not closed"),
+        ("open comment", Array("<r>\n<!-- DUPONTEL".utf8), "line 2: a comment that is not closed (-->)"),
+    ]
+
+    @Test("a parse error names the line and the kind of fault, never the document's text", arguments: malformedDocuments.indices)
+    func parseErrorKinds(_ index: Int) {
+        let (name, bytes, expected) = Self.malformedDocuments[index]
+        let error = #expect(throws: AccordError.self) { try SafeXMLParser().wellFormed(Data(bytes)) }
+        #expect(error?.message == "the XML document is not well-formed (\(expected)); expected well-formed XML 1.0.", "\(name)")
+        for secret in ["DUPONTEL", "Jeanne", "patiente", "Bytes", "0xFF"] {
+            #expect(error?.message.contains(secret) == false, "\(name): \(secret)")
+        }
     }
 
     @Test("the reader evaluates XPath with the hl7 prefix")
