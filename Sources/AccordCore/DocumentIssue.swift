@@ -30,6 +30,7 @@ public struct DocumentIssue: Sendable, Hashable, Codable {
     /// settings (no centre settings recorded yet).
     public var centreSequence: Int64?
 
+    /// An issue with every field given (see each property).
     public init(
         profile: String, version: Int, idRoot: String, documentID: String, replaces: String?, documentTime: Date, sha256: String,
         recordSequence: Int, centreSequence: Int64?

@@ -66,6 +66,7 @@ extension ConsultationStore {
         /// check the session's events again.
         public var checked: Consultation?
 
+        /// An issue of `session`'s document, with the consultation it was decided from, if checked.
         public init(issue: DocumentIssue, session: SessionID, checked: Consultation?) {
             self.issue = issue
             self.session = session

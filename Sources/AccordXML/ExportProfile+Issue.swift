@@ -29,6 +29,7 @@ public struct ExportCentre: Sendable {
     /// The sequence of the event that made them, or `nil` for the example settings.
     public var sequence: Int64?
 
+    /// The settings and the sequence of their event (`nil` for the example settings).
     public init(settings: CentreSettings, sequence: Int64?) {
         self.settings = settings
         self.sequence = sequence

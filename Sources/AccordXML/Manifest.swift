@@ -132,6 +132,7 @@ public struct ExportManifest: Sendable, Hashable, Codable {
             self.damaged = damaged
         }
 
+        /// Decodes a summary; manifests written before `damaged` existed count 0.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             written = try container.decode(Int.self, forKey: .written)
