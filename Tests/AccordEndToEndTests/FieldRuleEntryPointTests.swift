@@ -119,21 +119,11 @@ import Testing
             option: "--until", sentence: "is in the past; expected today or a later date as YYYY-MM-DD."),
     ]
 
-    /// A database holding S1 (open, one option) and S2 (closed), and what it shows.
-    func prepared() throws -> (AccordCLI, String) {
-        let cli = try AccordCLI()
-        #expect(try cli.run(Self.start).status == 0)
-        #expect(try cli.run(["option", "add", "S1", "--kind", "treatment", "--label", "Prostatectomie"]).status == 0)
-        #expect(try cli.run(Self.start).status == 0)
-        #expect(try cli.run(["session", "close", "S2"]).status == 0)
-        return (cli, try snapshot(cli))
-    }
+    /// A database holding S1 (open, one option) and S2 (closed), and what it shows (the same
+    /// as the bad-input tests').
+    func prepared() throws -> (AccordCLI, String) { try BadInputTests().prepared() }
 
-    func snapshot(_ cli: AccordCLI) throws -> String {
-        var text = try cli.run(["session", "list", "--json"]).stdout
-        for id in ["S1", "S2", "S3"] { text += try cli.run(["session", "show", id, "--json"]).stdout }
-        return text
-    }
+    func snapshot(_ cli: AccordCLI) throws -> String { try BadInputTests().snapshot(cli) }
 
     /// Runs `accord run` with `lines` as standard input.
     func guided(_ cli: AccordCLI, _ arguments: [String] = [], lines: [String]) throws -> AccordCLI.Result {
