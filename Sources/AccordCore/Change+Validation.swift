@@ -81,9 +81,18 @@ extension SessionStart {
                 accepted: "13 characters and a 2-digit key equal to 97 − (NIR mod 97), 2A/2B counted as 19/18")
         }
         if identity.insOID == KnownOID.insNIA { try FieldRules.localIdentifier(identity.ins, "--patient-ins", maximum: 15) }
-        try FieldRules.name(identity.birthFamilyName, "--family-name")
-        try FieldRules.name(identity.birthGivenNames, "--given-names")
-        try FieldRules.name(identity.firstBirthGivenName, "--first-given-name")
+        if rcp == nil {
+            try FieldRules.insName(identity.birthFamilyName, "--family-name")
+            try FieldRules.insName(identity.birthGivenNames, "--given-names")
+            try FieldRules.insName(identity.firstBirthGivenName, "--first-given-name")
+            try FieldRules.firstGivenName(identity.firstBirthGivenName, of: identity.birthGivenNames, "--first-given-name")
+        } else {
+            // Traits read from an RCP report: the report is the source, so a trait outside the
+            // INS form is a warning of the import (`RCPReport`), not a refusal.
+            try FieldRules.name(identity.birthFamilyName, "--family-name")
+            try FieldRules.name(identity.birthGivenNames, "--given-names")
+            try FieldRules.name(identity.firstBirthGivenName, "--first-given-name")
+        }
         try FieldRules.birthDate(identity.birthDate, "--birth-date", today: today)
         let cog = identity.birthplaceCode.uppercased()
         let cogOK =

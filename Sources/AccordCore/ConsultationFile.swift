@@ -86,10 +86,10 @@ public struct ConsultationFile: Sendable {
         let clinician = try reader.mapping("clinician")
         try clinician.allowOnly(["id", "name", "function"])
         let identity = INSIdentity(
-            ins: try patient.string("ins"), insOID: try patient.optionalString("ins_oid") ?? KnownOID.insNIR,
+            ins: try patient.string("ins").uppercased(), insOID: try patient.optionalString("ins_oid") ?? KnownOID.insNIR,
             birthFamilyName: try patient.string("birth_family_name"), birthGivenNames: try patient.string("birth_given_names"),
             firstBirthGivenName: try patient.optionalString("first_birth_given_name"), birthDate: try patient.date("birth_date"),
-            sex: try patient.sex("sex"), birthplaceCode: try patient.string("birthplace"),
+            sex: try patient.sex("sex"), birthplaceCode: try patient.string("birthplace").uppercased(),
             usedFamilyName: try patient.optionalString("used_family_name"), usedGivenName: try patient.optionalString("used_given_name"))
         var ipp: InstanceIdentifier?
         if let value = try patient.optionalString("ipp") {

@@ -130,6 +130,45 @@ public enum FieldRules {
         }
     }
 
+    /// What an INS birth name may hold, for the error message.
+    public static let insNameAccepted =
+        "the INS form: capital letters A to Z without accents, spaces, hyphens and apostrophes, beginning with a letter"
+
+    /// The problem with an INS birth trait (birth family name, birth given names, first birth
+    /// given name), or `nil`: the INS referential's form, capital letters `A`–`Z` without
+    /// diacritics, space, hyphen and apostrophe, beginning and ending with a letter, at most
+    /// 100 characters (`MARCHAND-D'ESTE`, `LUC JEAN-BAPTISTE`).
+    public static func insNameProblem(_ value: String) -> String? {
+        if value.isEmpty || value.allSatisfy({ $0 == " " }) { return "is empty" }
+        if value.count > 100 { return "is longer than 100 characters" }
+        let scalars = Array(value.unicodeScalars)
+        let isLetter: (Unicode.Scalar) -> Bool = { ("A"..."Z").contains($0) }
+        guard scalars.allSatisfy({ isLetter($0) || $0 == " " || $0 == "-" || $0 == "'" }) else {
+            return "holds characters the INS form of a birth name cannot hold"
+        }
+        guard isLetter(scalars.first!), isLetter(scalars.last!) else {
+            return "does not begin and end with a letter"
+        }
+        return nil
+    }
+
+    /// Checks an INS birth trait (see ``insNameProblem(_:)``).
+    ///
+    /// - Throws: `AccordError` (`invalidInput`) naming `field`, never the value.
+    public static func insName(_ value: String, _ field: String) throws {
+        if let problem = insNameProblem(value) { throw AccordError.invalid(field, problem, accepted: insNameAccepted) }
+    }
+
+    /// Checks that the first birth given name is the first of the list of birth given names.
+    ///
+    /// - Throws: `AccordError` (`invalidInput`) naming `field` (the first given name's option).
+    public static func firstGivenName(_ first: String, of list: String, _ field: String) throws {
+        guard list.split(separator: " ").first.map(String.init) == first else {
+            throw AccordError.invalid(
+                field, "is not the first of the birth given names", accepted: "the first name of the list of birth given names")
+        }
+    }
+
     // MARK: - Local identifiers and codes
 
     /// Checks an identifier a centre assigns (an IPP, a relative's id): 1 to `maximum`

@@ -1,7 +1,7 @@
 /// Cross-checks of an INS-NIR against the identity traits it encodes.
 ///
 /// The NIR encodes sex (1st digit), year and month of birth (digits 2–5) and the birth
-/// department (digits 6–7, `99` abroad). A mismatch is a warning, not a refusal: the traits
+/// department (digits 6–7, `99` abroad; `20` for Corsica before 1976). A mismatch is a warning, not a refusal: the traits
 /// of a qualified INS come from the national teleservice. Source: `standards/RECORD.md`.
 public enum IdentityCrossCheck {
     /// Warnings, each naming the traits that disagree (never their values).
@@ -21,7 +21,12 @@ public enum IdentityCrossCheck {
         }
         let department = String(chars[5..<7])
         let cog = identity.birthplaceCode.uppercased()
-        if department != "99", !cog.hasPrefix("99"), cog.count == 5, !cog.hasPrefix(department) && !(["97", "98"].contains(department)) {
+        // Before 1976 Corsica was one department, 20: a NIR of someone born there then holds
+        // `20`, which matches a 2A or 2B birthplace.
+        let corsicaBefore1976 = department == "20" && (cog.hasPrefix("2A") || cog.hasPrefix("2B")) && identity.birthDate.year < 1976
+        if department != "99", !cog.hasPrefix("99"), cog.count == 5, !cog.hasPrefix(department) && !(["97", "98"].contains(department)),
+            !corsicaBefore1976
+        {
             warnings.append("the INS encodes a birth department other than --birthplace's; check the identity traits.")
         }
         if department == "99" && !cog.hasPrefix("99") {

@@ -4,6 +4,17 @@ import Foundation
 extension FHIRBuilder {
     // MARK: - People and organisations
 
+    /// The fr-core identifier type (code system `fr-core-cs-v2-0203`, fr-core 2.1.0) of an INS
+    /// by its OID: `.8` INS-NIR, `.9` INS-NIA, `.10` INS-NIR-TEST, `.11` INS-NIR-DEMO.
+    static func insIdentifierType(oid: String) -> (system: String, code: String, display: String) {
+        switch oid {
+        case KnownOID.insNIA: (frCoreIdentifierType, "INS-NIA", "NIR temporaire")
+        case KnownOID.insNIRTest: (frCoreIdentifierType, "INS-NIR-TEST", "NIR TEST")
+        case KnownOID.insNIRDemo: (frCoreIdentifierType, "INS-NIR-DEMO", "NIR DEMO")
+        default: (frCoreIdentifierType, "INS-NIR", "NIR définitif")
+        }
+    }
+
     /// The patient with the INS identity traits: INS identifier, IPP, birth name (`official`),
     /// used names (`usual`), gender, birth date and birth place (COG code as `Address.district`
     /// of the `patient-birthPlace` extension, as the CDA export puts it in `addr/county`).
@@ -24,10 +35,8 @@ extension FHIRBuilder {
                 writer.endElement()
                 writer.endElement()
             }
-            let temporary = identity.insOID == KnownOID.insNIA
             identifier(
-                use: "official",
-                type: (Self.frCoreIdentifierType, temporary ? "INS-NIA" : "INS-NIR", temporary ? "NIR temporaire" : "NIR définitif"),
+                use: "official", type: Self.insIdentifierType(oid: identity.insOID),
                 system: "urn:oid:\(identity.insOID)", value: identity.ins)
             if let ipp = consultation.start.ipp {
                 let parts = Self.identifierParts(ipp)

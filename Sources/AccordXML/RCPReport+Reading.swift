@@ -199,10 +199,24 @@ struct RCPReportReading {
         let usedFamily = try text("\(name)/hl7:family[@qualifier='CL']")
         let usedGiven = try text("\(name)/hl7:given[@qualifier='CL']")
         var identity = INSIdentity(
-            ins: ins, insOID: oid, birthFamilyName: family, birthGivenNames: givenList, firstBirthGivenName: firstGiven,
-            birthDate: birthDate, sex: sex, birthplaceCode: birthplace)
+            ins: ins.uppercased(), insOID: oid, birthFamilyName: family, birthGivenNames: givenList, firstBirthGivenName: firstGiven,
+            birthDate: birthDate, sex: sex, birthplaceCode: birthplace.uppercased())
         identity.usedFamilyName = usedFamily == identity.birthFamilyName ? nil : usedFamily
         identity.usedGivenName = usedGiven == identity.firstBirthGivenName ? nil : usedGiven
+        let traits = [
+            ("patient/name/family[@qualifier='BR']", identity.birthFamilyName), ("patient/name/given", identity.birthGivenNames),
+            ("patient/name/given[@qualifier='BR']", identity.firstBirthGivenName),
+        ]
+        for (element, value) in traits {
+            if let problem = FieldRules.insNameProblem(value) {
+                warnings.append("\(element): \(problem); expected \(FieldRules.insNameAccepted). Kept as read — check the report.")
+            }
+        }
+        if (try? FieldRules.firstGivenName(identity.firstBirthGivenName, of: identity.birthGivenNames, "")) == nil {
+            warnings.append(
+                "patient/name/given[@qualifier='BR']: is not the first of the birth given names (patient/name/given). Kept as read — check the report."
+            )
+        }
         for warning in IdentityCrossCheck.warnings(identity) {
             warnings.append(
                 "recordTarget/patientRole/id (INS): "

@@ -190,9 +190,11 @@ struct GuidedSession {
                 try askChecked("INS OID [Enter: 1.2.250.1.213.1.4.8 production; tests use 1.2.250.1.213.1.4.10]:", "INS OID") {
                     try FieldRules.insOID($0, $1)
                 } ?? KnownOID.insNIR
-            let family = try askChecked("Birth family name:", "birth family name", optional: false) { try FieldRules.name($0, $1) }!
+            let family = try askChecked("Birth family name (INS form, e.g. MARTIN-D'ESTE):", "birth family name", optional: false) {
+                try FieldRules.insName($0, $1)
+            }!
             let given = try askChecked("Birth given names, in order:", "birth given names", optional: false) {
-                try FieldRules.name($0, $1)
+                try FieldRules.insName($0, $1)
             }!
             let today = CalendarDate(utcDayOf: try AccordClock.fromEnvironment().now())
             let birth = try ask("Birth date (YYYY-MM-DD):", optional: false) { text -> CalendarDate in
@@ -218,8 +220,8 @@ struct GuidedSession {
             let condition = try askChecked("Diagnosis (or skip):", "diagnosis") { try FieldRules.text($0, $1) }.map { Condition(text: $0) }
             start = SessionStart(
                 patient: INSIdentity(
-                    ins: ins, insOID: oid, birthFamilyName: family, birthGivenNames: given, birthDate: birth, sex: sex,
-                    birthplaceCode: place),
+                    ins: ins.uppercased(), insOID: oid, birthFamilyName: family, birthGivenNames: given, birthDate: birth,
+                    sex: sex, birthplaceCode: place.uppercased()),
                 clinicianID: clinicianID, clinicianName: clinicianName, topic: topic, condition: condition)
         }
         let present = try ask("Is the patient present? (yes/no) [Enter: yes]:") { try Self.yesNo($0) } ?? true

@@ -30,6 +30,15 @@ import Testing
 
         """
 
+    @Test func theINSAndTheBirthplaceAreUpperCased() throws {
+        let text = Self.minimal.replacingOccurrences(of: "158056912345606", with: "262012a00412302")
+            .replacingOccurrences(
+                of: "birth_date: 1958-05-17, sex: M, birthplace: \"69123\"", with: "birth_date: 1962-01-15, sex: F, birthplace: \"2a004\"")
+        let file = try ConsultationFile.parse(text)
+        #expect(file.start.patient.ins == "262012A00412302")
+        #expect(file.start.patient.birthplaceCode == "2A004")
+    }
+
     @Test func minimalFileParses() throws {
         let file = try ConsultationFile.parse(Self.minimal)
         #expect(file.changes.isEmpty)
@@ -135,7 +144,7 @@ import Testing
         let patient = file.start.patient
         #expect(
             [patient.birthFamilyName, patient.birthGivenNames, patient.firstBirthGivenName, patient.birthplaceCode] == [
-                value, value, value, value,
+                value, value, value, value.uppercased(),  // a COG code is upper-cased (2a004 → 2A004)
             ])
         #expect(patient.usedFamilyName == value && patient.usedGivenName == value)
         #expect(file.start.ipp?.extension_ == value)

@@ -70,6 +70,68 @@ import Testing
     }
 }
 
+@Suite struct INSTraitTests {
+    /// Invented NIR 2 60 07 20 004 123 (key 72): department 20, Corsica before 1976.
+    static func corsican(born date: String, birthplace: String = "2A004") -> INSIdentity {
+        INSIdentity(
+            ins: "260072000412372", insOID: KnownOID.insNIRTest, birthFamilyName: "CASANOVA", birthGivenNames: "MARIE",
+            birthDate: CalendarDate(date)!, sex: .female, birthplaceCode: birthplace)
+    }
+
+    @Test func corsicaBefore1976MatchesDepartment20() {
+        #expect(IdentityCrossCheck.warnings(Self.corsican(born: "1960-07-03")).isEmpty)
+        #expect(IdentityCrossCheck.warnings(Self.corsican(born: "1960-07-03", birthplace: "2B033")).isEmpty)
+    }
+
+    @Test func department20AfterThe1976SplitIsWarned() {
+        var identity = Self.corsican(born: "1960-07-03")
+        identity.birthDate = CalendarDate("1980-07-03")!
+        #expect(
+            IdentityCrossCheck.warnings(identity).contains(
+                "the INS encodes a birth department other than --birthplace's; check the identity traits."))
+    }
+
+    @Test func department20DoesNotMatchAnotherDepartment() {
+        #expect(
+            IdentityCrossCheck.warnings(Self.corsican(born: "1960-07-03", birthplace: "69123")).contains(
+                "the INS encodes a birth department other than --birthplace's; check the identity traits."))
+    }
+
+    @Test(arguments: ["MARCHAND-D'ESTE", "LUC JEAN-BAPTISTE", "D'ARTAGNAN-LE-GALL", "O", "MARIE CLAIRE"])
+    func insNamesInTheINSFormPass(_ name: String) {
+        #expect(FieldRules.insNameProblem(name) == nil)
+    }
+
+    @Test(
+        arguments: [
+            ("Marchand", "holds characters the INS form of a birth name cannot hold"),
+            ("HÉLÈNE", "holds characters the INS form of a birth name cannot hold"),
+            ("MARCHAND’ESTE", "holds characters the INS form of a birth name cannot hold"),
+            ("MARCHAND2", "holds characters the INS form of a birth name cannot hold"),
+            ("-MARCHAND", "does not begin and end with a letter"),
+            ("MARCHAND ", "does not begin and end with a letter"),
+            ("", "is empty"),
+            (String(repeating: "A", count: 101), "is longer than 100 characters"),
+        ])
+    func insNamesInAnotherFormAreRefused(_ name: String, _ problem: String) throws {
+        #expect(FieldRules.insNameProblem(name) == problem)
+        do {
+            try FieldRules.insName(name, "--family-name")
+            Issue.record("accepted")
+        } catch let error as AccordError {
+            #expect(error.field == "--family-name")
+            #expect(error.message == "\(problem); expected \(FieldRules.insNameAccepted).")
+        }
+    }
+
+    @Test func theFirstGivenNameMustBeTheFirstOfTheList() throws {
+        try FieldRules.firstGivenName("LUC", of: "LUC JEAN-BAPTISTE", "--first-given-name")
+        #expect(throws: AccordError.self) {
+            try FieldRules.firstGivenName("JEAN-BAPTISTE", of: "LUC JEAN-BAPTISTE", "--first-given-name")
+        }
+    }
+}
+
 @Suite struct TimeTests {
     @Test func calendarDates() {
         #expect(CalendarDate("2024-02-29")?.description == "2024-02-29")

@@ -36,6 +36,8 @@ import Testing
     static let codeSystem =
         "expected an OID such as 2.16.840.1.113883.6.3, or one of CIM-10, ICD-10, ICD-O-3, LOINC, SNOMED-CT or their URIs (http://hl7.org/fhir/sid/icd-10, http://loinc.org, http://snomed.info/sct)."
 
+    static let insName = "holds characters the INS form of a birth name cannot hold; expected \(FieldRules.insNameAccepted)."
+
     static let cases: [Case] = [
         Case(
             name: "a clinician IdNat_PS without a known prefix", command: start(replacing: "810123456781", with: "12345"),
@@ -54,6 +56,30 @@ import Testing
             sentence:
                 "is not an INS OID; expected 1.2.250.1.213.1.4.8 (INS-NIR), 1.2.250.1.213.1.4.9 (INS-NIA), 1.2.250.1.213.1.4.10 (test) or 1.2.250.1.213.1.4.11 (demonstration)."
         ),
+        Case(
+            name: "a birth family name in lower case", command: start(replacing: "MARCHAND-D'ESTE", with: "Marchand"),
+            option: "--family-name", yaml: ("birth_family_name: \"MARCHAND-D'ESTE\"", "birth_family_name: \"Marchand\""),
+            key: "patient.birth_family_name", answers: Array(firstAnswers.prefix(4)) + ["Marchand"], answerField: "birth family name",
+            sentence: insName),
+        Case(
+            name: "birth given names with an accent", command: start(replacing: "LUC JEAN-BAPTISTE", with: "LUC JÉRÔME"),
+            option: "--given-names", yaml: ("birth_given_names: \"LUC JEAN-BAPTISTE\"", "birth_given_names: \"LUC JÉRÔME\""),
+            key: "patient.birth_given_names", answers: Array(firstAnswers.prefix(5)) + ["LUC JÉRÔME"],
+            answerField: "birth given names", sentence: insName),
+        Case(
+            name: "a birth family name ending with a hyphen", command: start(replacing: "MARCHAND-D'ESTE", with: "MARCHAND-"),
+            option: "--family-name", yaml: ("birth_family_name: \"MARCHAND-D'ESTE\"", "birth_family_name: \"MARCHAND-\""),
+            key: "patient.birth_family_name",
+            sentence: "does not begin and end with a letter; expected \(FieldRules.insNameAccepted)."),
+        Case(
+            name: "a first given name that is not the first of the list",
+            command: start + ["--first-given-name", "JEAN-BAPTISTE"], option: "--first-given-name",
+            yaml: (
+                "birth_given_names: \"LUC JEAN-BAPTISTE\"",
+                "birth_given_names: \"LUC JEAN-BAPTISTE\"\n  first_birth_given_name: JEAN-BAPTISTE"
+            ),
+            key: "patient.first_birth_given_name",
+            sentence: "is not the first of the birth given names; expected the first name of the list of birth given names."),
         Case(
             name: "a birth date before 1900", command: start(replacing: "1958-05-17", with: "1899-12-31"), option: "--birth-date",
             yaml: ("birth_date: 1958-05-17", "birth_date: 1899-12-31"), key: "patient.birth_date",

@@ -96,9 +96,11 @@ import Testing
         let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
         let first = try store.startSession(Samples.start())
         #expect(try store.identityDiscrepancies(of: first) == [])
-        // The same identity again (names in another case): nothing to report.
+        // The same identity again (with a name used in daily life, not an INS trait; birth
+        // names in lower case are refused at recording, as the INS form is upper case): nothing
+        // to report.
         var same = Samples.start()
-        same.patient.birthFamilyName = same.patient.birthFamilyName.lowercased()
+        same.patient.usedFamilyName = "Marchand"
         let second = try store.startSession(same)
         #expect(try store.identityDiscrepancies(of: second) == [])
         // Another birth date and sex behind the same INS.

@@ -82,6 +82,25 @@ struct FHIRExporterTests {
         #expect("urn:uuid:\(v2)" != urls[0])
     }
 
+    @Test(
+        "the INS identifier type follows the INS OID",
+        arguments: [
+            (KnownOID.insNIR, "INS-NIR"), (KnownOID.insNIA, "INS-NIA"), (KnownOID.insNIRTest, "INS-NIR-TEST"),
+            (KnownOID.insNIRDemo, "INS-NIR-DEMO"),
+        ])
+    func insIdentifierType(_ oid: String, _ code: String) throws {
+        var consultation = try FHIRFixtures.consultation()
+        consultation.start.patient.insOID = oid
+        let input = CDAExportInput(
+            consultation: consultation, centre: CDAFixtures.centre, exportedAt: CDAFixtures.exportInstant, version: 1,
+            replacedDocumentID: nil)
+        let (_, reader) = try read(input, keep: "ins-type-\(code)")
+        let ins = "\(entry)/f:resource/f:Patient/f:identifier[f:system/@value='urn:oid:\(oid)']"
+        #expect(try reader.string("\(ins)/f:type/f:coding/f:code/@value") == code)
+        #expect(
+            try reader.string("\(ins)/f:type/f:coding/f:system/@value") == "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203")
+    }
+
     @Test("the Patient carries the INS identity traits exactly")
     func patient() throws {
         let (_, reader) = try read(try FHIRFixtures.input(), keep: "agreed")
@@ -90,7 +109,7 @@ struct FHIRExporterTests {
         let ins = "\(patient)/f:identifier[f:system/@value='urn:oid:1.2.250.1.213.1.4.10']"
         #expect(try reader.string("\(ins)/f:value/@value") == "175062A00412377")
         #expect(try reader.string("\(ins)/f:use/@value") == "official")
-        #expect(try reader.string("\(ins)/f:type/f:coding/f:code/@value") == "INS-NIR")
+        #expect(try reader.string("\(ins)/f:type/f:coding/f:code/@value") == "INS-NIR-TEST")
         #expect(try reader.string("\(patient)/f:identifier[f:system/@value='urn:oid:2.999.1.2']/f:value/@value") == "IPP-000123")
         let official = "\(patient)/f:name[f:use/@value='official']"
         #expect(try reader.string("\(official)/f:family/@value") == "D'ARTAGNAN-LE-GALL")

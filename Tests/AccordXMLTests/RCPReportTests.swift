@@ -257,6 +257,23 @@ enum RCPReportFixtures {
         #expect(!report.warnings.contains { $0.contains("262012A0041230") || $0.contains("ALEMBERT") })
     }
 
+    @Test func birthNamesOutsideTheINSFormAreKeptWithAWarning() throws {
+        let text = try String(contentsOf: F.corsica, encoding: .utf8)
+            .replacingOccurrences(
+                of: "<family qualifier=\"BR\">D'ALEMBERT-NOEL</family>", with: "<family qualifier=\"BR\">d'Alembert-Noël</family>"
+            )
+            .replacingOccurrences(of: "262012A00412302", with: "262012a00412302").replacingOccurrences(of: "2A004", with: "2a004")
+        let report = try RCPReport.read(Data(text.utf8))
+        #expect(report.patient.birthFamilyName == "d'Alembert-Noël")
+        #expect(report.patient.ins == "262012A00412302")
+        #expect(report.patient.birthplaceCode == "2A004")
+        #expect(
+            report.warnings.contains(
+                "patient/name/family[@qualifier='BR']: holds characters the INS form of a birth name cannot hold; expected \(FieldRules.insNameAccepted). Kept as read — check the report."
+            ))
+        #expect(!report.warnings.contains { $0.contains("Alembert") })
+    }
+
     // MARK: - Entities
 
     /// The content of `/etc/hostname`, which an expanded external entity would leak.
