@@ -47,6 +47,8 @@ extension Change {
             try FieldRules.text(text, "--text", .lines(20_000))
         case .sessionClosed, .entryWithdrawn, .phaseStarted, .trialDiscussed, .documentIssued:
             break
+        case .identityCorrected(let correction):
+            try correction.validate(today: today)
         case .decisionAidGiven(let name, let version):
             try FieldRules.text(name, "--name", .line(200))
             try FieldRules.optionalText(version, "--version", .line(64))
@@ -75,12 +77,7 @@ extension SessionStart {
     func validate(today: CalendarDate) throws {
         let identity = patient
         try FieldRules.insOID(identity.insOID, "--ins-oid")
-        if identity.insOID != KnownOID.insNIA, let problem = IdentifierCheck.insNIR(identity.ins) {
-            throw AccordError.invalid(
-                "--patient-ins", "the INS-NIR \(problem)",
-                accepted: "13 characters and a 2-digit key equal to 97 − (NIR mod 97), 2A/2B counted as 19/18")
-        }
-        if identity.insOID == KnownOID.insNIA { try FieldRules.localIdentifier(identity.ins, "--patient-ins", maximum: 15) }
+        try FieldRules.insNumber(identity.ins, "--patient-ins", oid: identity.insOID)
         if rcp == nil {
             try FieldRules.insName(identity.birthFamilyName, "--family-name")
             try FieldRules.insName(identity.birthGivenNames, "--given-names")
@@ -94,16 +91,7 @@ extension SessionStart {
             try FieldRules.name(identity.firstBirthGivenName, "--first-given-name")
         }
         try FieldRules.birthDate(identity.birthDate, "--birth-date", today: today)
-        let cog = identity.birthplaceCode.uppercased()
-        let cogOK =
-            cog.count == 5
-            && (cog.allSatisfy { $0.isASCII && $0.isNumber }
-                || ((cog.hasPrefix("2A") || cog.hasPrefix("2B")) && cog.dropFirst(2).allSatisfy { $0.isASCII && $0.isNumber }))
-        if !cogOK {
-            throw AccordError.invalid(
-                "--birthplace", "is not an INSEE COG code",
-                accepted: "the 5-character COG code of the birth place (2A/2B for Corsica, 99xxx abroad)")
-        }
+        try FieldRules.birthplace(identity.birthplaceCode, "--birthplace")
         if let used = identity.usedFamilyName { try FieldRules.name(used, "--used-family-name") }
         if let used = identity.usedGivenName { try FieldRules.name(used, "--used-given-name") }
         if let ipp {
@@ -156,6 +144,35 @@ extension CentreSettings {
 }
 
 extension FieldRules {
+    /// Checks an INS number: an INS-NIR (every OID but INS-NIA's) by its key, an INS-NIA as a
+    /// local identifier of at most 15 characters.
+    /// - Throws: `AccordError` (`invalidInput`) naming `field`.
+    public static func insNumber(_ value: String, _ field: String, oid: String = KnownOID.insNIR) throws {
+        if oid == KnownOID.insNIA {
+            try localIdentifier(value, field, maximum: 15)
+        } else if let problem = IdentifierCheck.insNIR(value) {
+            throw AccordError.invalid(
+                field, "the INS-NIR \(problem)",
+                accepted: "13 characters and a 2-digit key equal to 97 − (NIR mod 97), 2A/2B counted as 19/18")
+        }
+    }
+
+    /// Checks a birth place's INSEE COG code: 5 digits, or 2A/2B and 3 digits (Corsica);
+    /// `99xxx` abroad.
+    /// - Throws: `AccordError` (`invalidInput`) naming `field`.
+    public static func birthplace(_ value: String, _ field: String) throws {
+        let cog = value.uppercased()
+        let cogOK =
+            cog.count == 5
+            && (cog.allSatisfy { $0.isASCII && $0.isNumber }
+                || ((cog.hasPrefix("2A") || cog.hasPrefix("2B")) && cog.dropFirst(2).allSatisfy { $0.isASCII && $0.isNumber }))
+        if !cogOK {
+            throw AccordError.invalid(
+                field, "is not an INSEE COG code", accepted: "the 5-character COG code of the birth place (2A/2B for Corsica, 99xxx abroad)"
+            )
+        }
+    }
+
     /// Registry ids: NCT + 8 digits (ClinicalTrials.gov), EU CT `YYYY-NNNNNN-NN-NN`, EudraCT
     /// `YYYY-NNNNNN-NN`, or another registry's id of 3–40 letters, digits and `-_/.`.
     static func trialID(_ value: String) throws {

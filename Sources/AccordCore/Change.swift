@@ -122,6 +122,10 @@ public enum Change: Sendable, Hashable, Codable {
     /// A document version was issued by an export (not a change of the record: it needs no
     /// reason after closing and leaves the record's content as it was).
     case documentIssued(DocumentIssue)
+    /// Traits of the patient's identity corrected (only those that change), always with a
+    /// reason, on an open or a closed session: a change of the record (a closed session's next
+    /// export is a new version).
+    case identityCorrected(IdentityCorrection)
 
     /// A stable name of the kind of change, stored in the event table (`session-started`, …).
     public var kind: String {
@@ -142,6 +146,7 @@ public enum Change: Sendable, Hashable, Codable {
         case .instrumentRecorded: "instrument-recorded"
         case .centreSettingsChanged: "centre-settings-changed"
         case .documentIssued: "document-issued"
+        case .identityCorrected: "identity-corrected"
         }
     }
 }

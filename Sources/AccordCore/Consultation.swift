@@ -150,6 +150,9 @@ public struct Consultation: Sendable, Hashable, Codable {
         case .sessionClosed:
             status = .closed
             closedAt = event.recordedAt
+        case .identityCorrected(let correction):
+            start = correction.applied(to: start)
+            participants[0].name = Consultation.patientName(start.patient)
         case .entryWithdrawn(let entry):
             withdraw(entry)
         case .phaseStarted(let phase):
@@ -224,6 +227,12 @@ public struct Consultation: Sendable, Hashable, Codable {
             throw AccordError(.conflict, "session \(id) has already started.")
         case .documentIssued:
             throw AccordError(.conflict, "a document of session \(id) is issued by `accord export`, not recorded as a change.")
+        case .identityCorrected:
+            if reason == nil {
+                throw AccordError(
+                    .conflict, "a correction of the patient's identity in session \(id) needs a reason; give --reason \"why\".",
+                    field: "--reason")
+            }
         case .participantAdded(let role, _, _, _):
             if role == .patient && patient.present {
                 throw AccordError(

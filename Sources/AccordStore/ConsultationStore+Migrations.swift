@@ -1,3 +1,4 @@
+import AccordCore
 import Foundation
 import GRDB
 
@@ -102,6 +103,44 @@ extension ConsultationStore {
                 sql:
                     "INSERT INTO metadata (key, value) SELECT ?, '1' WHERE NOT EXISTS (SELECT 1 FROM event WHERE session_number IS NOT NULL)",
                 arguments: [ConsultationStore.sessionsSealedKey])
+        }
+        migrator.registerMigration("v5: patient columns of the session summary") { db in
+            // What `session list` shows of the patient and filters on, so that it reads a few
+            // rows by index instead of folding every session. Filled from each session's start
+            // event (no earlier Accord records identity corrections).
+            try db.execute(
+                sql: """
+                    ALTER TABLE session ADD COLUMN patient_ins TEXT;
+                    ALTER TABLE session ADD COLUMN ipp TEXT;
+                    ALTER TABLE session ADD COLUMN ipp_root TEXT;
+                    ALTER TABLE session ADD COLUMN clinician_id TEXT;
+                    ALTER TABLE session ADD COLUMN birth_family_name TEXT;
+                    ALTER TABLE session ADD COLUMN first_given_name TEXT;
+                    ALTER TABLE session ADD COLUMN birth_date TEXT;
+                    """)
+            let decoder = AccordJSON.decoder()
+            let update = try db.makeStatement(
+                sql:
+                    "UPDATE session SET \(EventRecorder.patientColumns.split(separator: ",").map { "\($0) = ?" }.joined(separator: ",")) WHERE number = ?"
+            )
+            let starts = try Row.fetchCursor(
+                db, sql: "SELECT session_number, payload FROM event WHERE session_seq = 1 AND kind = 'session-started'")
+            while let row = try starts.next() {
+                let payload: String = row["payload"]
+                let number: Int64 = row["session_number"]
+                // An event that cannot be read is left for `accord verify` to report.
+                guard case .sessionStarted(let start)? = try? decoder.decode(Change.self, from: Data(payload.utf8)) else { continue }
+                var arguments = EventRecorder.patientValues(start)
+                arguments += [number]
+                try update.execute(arguments: arguments)
+            }
+            try db.execute(
+                sql: """
+                    CREATE INDEX session_patient_ins ON session(patient_ins, number);
+                    CREATE INDEX session_ipp ON session(ipp, number);
+                    CREATE INDEX session_clinician ON session(clinician_id, number);
+                    CREATE INDEX session_started_at ON session(started_at, number);
+                    """)
         }
         return migrator
     }

@@ -150,10 +150,17 @@ public struct ConsultationStore: Sendable {
             )
         }
         if !state.current {
-            throw AccordError(
-                .io,
-                "the database was written by an earlier version of Accord and must be updated first: run any command that records (for example `accord centre show` as a user who may write the database); this command only reads."
-            )
+            // An earlier Accord's database: its schema is brought up to date once (the only
+            // write a reading command makes), when this user may write it.
+            let folder = (path as NSString).deletingLastPathComponent
+            guard access(path, W_OK) == 0, access(folder.isEmpty ? "." : folder, W_OK) == 0 else {
+                throw AccordError(
+                    .io,
+                    "the database was written by an earlier version of Accord and must be updated first by a user who may write it (any `accord` command run by that user updates it); this user may only read it."
+                )
+            }
+            _ = try open(path: path, clock: clock, keyFile: keyFile, logger: logger)
+            return try openReadOnly(path: path, clock: clock, keyFile: keyFile, logger: logger, notice: notice)
         }
         let environmentKey = ProcessInfo.processInfo.environment[ChainKey.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         let keyURL = (keyFile ?? environmentKey).map { URL(fileURLWithPath: $0) } ?? ChainKey.defaultLocation(databaseID: state.id)
@@ -373,11 +380,45 @@ public struct ConsultationStore: Sendable {
         }
     }
 
-    /// A line per session, newest first.
+    /// A line per session, newest first (every session).
     public func sessions() throws -> [SessionSummary] {
-        try read { db in
-            try SessionSummary.order(Column("number").desc).fetchAll(db)
+        try sessions(matching: SessionQuery())
+    }
+
+    /// The sessions `query` selects, newest first (by number), read from the summary by index:
+    /// a few rows, however many sessions the database holds.
+    public func sessions(matching query: SessionQuery) throws -> [SessionSummary] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let ins = query.ins {
+            conditions.append("patient_ins = ?")
+            arguments += [ins]
         }
+        if let ipp = query.ipp {
+            conditions.append("ipp = ?")
+            arguments += [ipp]
+        }
+        if let clinician = query.clinicianID {
+            conditions.append("clinician_id = ?")
+            arguments += [clinician]
+        }
+        // Instants are stored as RFC 3339 UTC text (`2026-03-02T09:30:00Z`): compared as text.
+        if let from = query.from {
+            conditions.append("started_at >= ?")
+            arguments += [from.description]
+        }
+        if let to = query.to {
+            conditions.append("started_at < ?")
+            arguments += [to.description + "T24"]
+        }
+        var sql = "SELECT * FROM session"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY number DESC"
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            arguments += [limit]
+        }
+        return try read { db in try SessionSummary.fetchAll(db, sql: sql, arguments: arguments) }
     }
 
     /// The centre's current settings, or `nil` when none were made yet.
@@ -433,8 +474,41 @@ public struct ConsultationStore: Sendable {
     }
 }
 
+/// What `session list` selects: every filter given must match; `nil` filters nothing.
+public struct SessionQuery: Sendable, Hashable {
+    /// The patient's INS (upper case).
+    public var ins: String?
+    /// The patient's IPP (its extension, in any root).
+    public var ipp: String?
+    /// The IdNat_PS of the clinician who started the session.
+    public var clinicianID: String?
+    /// Sessions started on this UTC day or later.
+    public var from: CalendarDate?
+    /// Sessions started on this UTC day or earlier.
+    public var to: CalendarDate?
+    /// The most sessions returned (the newest); `nil`: all.
+    public var limit: Int?
+
+    public init(
+        ins: String? = nil, ipp: String? = nil, clinicianID: String? = nil, from: CalendarDate? = nil, to: CalendarDate? = nil,
+        limit: Int? = nil
+    ) {
+        self.ins = ins
+        self.ipp = ipp
+        self.clinicianID = clinicianID
+        self.from = from
+        self.to = to
+        self.limit = limit
+    }
+}
+
 /// One row of `session list`: what the summary table knows of a session.
-public struct SessionSummary: Sendable, Hashable, Codable, FetchableRecord, TableRecord {
+///
+/// As JSON, it uses the keys of `session show --json`: `id`, `status`, `started_at`,
+/// `closed_at`, `clinician_id`, `ipp` (`root`, `extension`) and `patient` (`ins`,
+/// `birthFamilyName`, `firstBirthGivenName`, `birthDate`), with `number`, `event_count`,
+/// `topic` and `completeness`.
+public struct SessionSummary: Sendable, Hashable, Encodable, FetchableRecord, TableRecord {
     public static let databaseTableName = "session"
 
     /// The session's number (`S` + number is its id).
@@ -451,12 +525,65 @@ public struct SessionSummary: Sendable, Hashable, Codable, FetchableRecord, Tabl
     public var topic: String
     /// The completeness of the record (0–100 % of the required elements), once closed.
     public var completeness: Int?
+    /// The patient's INS.
+    public var patientINS: String?
+    /// The patient's IPP (its extension) and its root, when recorded.
+    public var ipp: InstanceIdentifier?
+    /// The IdNat_PS of the clinician who started the session.
+    public var clinicianID: String?
+    /// The patient's birth family name (as corrected, when it was).
+    public var birthFamilyName: String?
+    /// The patient's first birth given name.
+    public var firstGivenName: String?
+    /// The patient's birth date (`YYYY-MM-DD`).
+    public var birthDate: String?
 
     /// The session id (`S12`).
     public var id: SessionID { SessionID(number: number) }
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
-        case number, status, startedAt = "started_at", closedAt = "closed_at", eventCount = "event_count", topic, completeness
+    public init(row: Row) throws {
+        number = row["number"]
+        status = row["status"]
+        startedAt = row["started_at"]
+        closedAt = row["closed_at"]
+        eventCount = row["event_count"]
+        topic = row["topic"]
+        completeness = row["completeness"]
+        patientINS = row["patient_ins"]
+        let ippRoot: String? = row["ipp_root"]
+        ipp = ippRoot.map { InstanceIdentifier(root: $0, extension_: row["ipp"]) }
+        clinicianID = row["clinician_id"]
+        birthFamilyName = row["birth_family_name"]
+        firstGivenName = row["first_given_name"]
+        birthDate = row["birth_date"]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, number, status, startedAt = "started_at", closedAt = "closed_at", eventCount = "event_count", topic, completeness
+        case clinicianID = "clinician_id", ipp, patient
+    }
+
+    enum PatientKeys: String, CodingKey {
+        case ins, birthFamilyName, firstBirthGivenName, birthDate
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.description, forKey: .id)
+        try container.encode(number, forKey: .number)
+        try container.encode(status, forKey: .status)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encodeIfPresent(closedAt, forKey: .closedAt)
+        try container.encode(eventCount, forKey: .eventCount)
+        try container.encode(topic, forKey: .topic)
+        try container.encodeIfPresent(completeness, forKey: .completeness)
+        try container.encodeIfPresent(clinicianID, forKey: .clinicianID)
+        try container.encodeIfPresent(ipp, forKey: .ipp)
+        var patient = container.nestedContainer(keyedBy: PatientKeys.self, forKey: .patient)
+        try patient.encodeIfPresent(patientINS, forKey: .ins)
+        try patient.encodeIfPresent(birthFamilyName, forKey: .birthFamilyName)
+        try patient.encodeIfPresent(firstGivenName, forKey: .firstBirthGivenName)
+        try patient.encodeIfPresent(birthDate, forKey: .birthDate)
     }
 }
 

@@ -33,8 +33,13 @@ struct EventRecorder {
                     sql: "SELECT MAX(n) FROM (SELECT MAX(number) AS n FROM session UNION ALL SELECT MAX(session_number) FROM event)"))
                 ?? 0) + 1
         let id = SessionID(number: number)
-        try db.cachedStatement(sql: "INSERT INTO session (number, status, started_at, event_count, topic) VALUES (?, 'open', ?, 0, ?)")
-            .execute(arguments: [number, UTCInstant.format(now), start.topic])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO session (number, status, started_at, event_count, topic, \(Self.patientColumns))
+                VALUES (?, 'open', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        .execute(arguments: [number, UTCInstant.format(now), start.topic] + Self.patientValues(start))
         let event = try append(change, session: id, author: author, at: now)
         let consultation = try Consultation(events: [event])
         try AuditSummary.refresh(consultation, db: db, key: key)
@@ -65,8 +70,13 @@ struct EventRecorder {
         try change.validate(today: CalendarDate(utcDayOf: clock.now()))
         if let reason { try FieldRules.text(reason, "--reason") }
         try consultation.check(change, reason: reason)
+        if case .identityCorrected(let correction) = change {
+            try consultation.checkCorrection(correction, today: CalendarDate(utcDayOf: clock.now()))
+        }
         let event = try append(change, session: id, author: author ?? consultation.start.clinicianID, reason: reason)
         consultation.apply(event)
+        // The patient columns of the summary follow the corrected identity.
+        if case .identityCorrected = change { try Self.restoreSummary(of: consultation, db) }
         if consultation.status == .closed {
             // Kept up to date from the events: the completeness at closing, then after amendments.
             try db.execute(
@@ -303,17 +313,32 @@ struct EventRecorder {
     static func restoreSummary(of consultation: Consultation, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO session (number, status, started_at, closed_at, event_count, topic, completeness)
-                VALUES (?, ?, ?, ?, (SELECT COUNT(*) FROM event WHERE session_number = ?), ?, ?)
+                INSERT INTO session (number, status, started_at, closed_at, event_count, topic, completeness, \(patientColumns))
+                VALUES (?, ?, ?, ?, (SELECT COUNT(*) FROM event WHERE session_number = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(number) DO UPDATE SET status = excluded.status, started_at = excluded.started_at,
                     closed_at = excluded.closed_at, event_count = excluded.event_count, topic = excluded.topic,
-                    completeness = excluded.completeness
+                    completeness = excluded.completeness, patient_ins = excluded.patient_ins, ipp = excluded.ipp, ipp_root = excluded.ipp_root,
+                    clinician_id = excluded.clinician_id, birth_family_name = excluded.birth_family_name,
+                    first_given_name = excluded.first_given_name, birth_date = excluded.birth_date
                 """
-        ).execute(arguments: [
-            consultation.id.number, consultation.status.rawValue, UTCInstant.format(consultation.startedAt),
-            consultation.closedAt.map(UTCInstant.format), consultation.id.number, consultation.start.topic,
-            consultation.status == .closed ? consultation.completeness.percent : nil,
-        ])
+        ).execute(
+            arguments: [
+                consultation.id.number, consultation.status.rawValue, UTCInstant.format(consultation.startedAt),
+                consultation.closedAt.map(UTCInstant.format), consultation.id.number, consultation.start.topic,
+                consultation.status == .closed ? consultation.completeness.percent : nil,
+            ] + patientValues(consultation.start))
+    }
+
+    /// The summary's columns that find a patient's sessions and name the patient in
+    /// `session list` (migration v5), in the order of ``patientValues(_:)``.
+    static let patientColumns = "patient_ins, ipp, ipp_root, clinician_id, birth_family_name, first_given_name, birth_date"
+
+    /// The values of ``patientColumns`` for a session started (or corrected) as `start`.
+    static func patientValues(_ start: SessionStart) -> StatementArguments {
+        [
+            start.patient.ins, start.ipp?.extension_, start.ipp?.root, start.clinicianID, start.patient.birthFamilyName,
+            start.patient.firstBirthGivenName, start.patient.birthDate.description,
+        ]
     }
 
     // MARK: - Reading

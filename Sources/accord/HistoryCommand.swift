@@ -77,6 +77,8 @@ enum EventText {
             return "\(after.instruments.last!.entry) \(instrument.rawValue) \(version): " + InstrumentResult.text(score)
         case .documentIssued(let issue):
             return "document issued: \(issue.profile) version \(issue.version), id \(issue.documentID), SHA-256 \(issue.sha256.prefix(16))…"
+        case .identityCorrected(let correction):
+            return "patient identity corrected: " + correction.traitNames.joined(separator: ", ")
         case .trialDiscussed(let eligibility, let offered, let answer):
             return "trial: \(eligibility.rawValue), " + (offered ? "offered" : "not offered") + (answer.map { ", \($0.rawValue)" } ?? "")
         }

@@ -239,27 +239,102 @@ struct SessionCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the sessions, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the sessions, newest first: the 50 most recent, or those of a patient, a clinician or a period.",
+            discussion: """
+                Each line: session, start (UTC), status, events, topic, and the patient's birth family name, first \
+                given name and birth date. Filters combine; --from and --to are UTC days, both included.
+                """)
 
         @OptionGroup var store: StoreOptions
+
+        @Option(help: ArgumentHelp("Only the sessions of the patient with this INS.", valueName: "ins"))
+        var ins: String?
+
+        @Option(help: ArgumentHelp("Only the sessions of the patient with this IPP.", valueName: "ipp"))
+        var ipp: String?
+
+        @Option(help: ArgumentHelp("Only the sessions started by this clinician (IdNat_PS).", valueName: "idnat-ps"))
+        var clinician: String?
+
+        @Option(help: ArgumentHelp("Only the sessions started on this day or later, YYYY-MM-DD.", valueName: "date"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("Only the sessions started on this day or earlier, YYYY-MM-DD.", valueName: "date"))
+        var to: String?
+
+        @Option(help: ArgumentHelp("The most sessions listed, newest first (default 50).", valueName: "n"))
+        var limit: Int?
+
+        @Flag(help: "List every session selected, however many.")
+        var all = false
 
         @Flag(help: "Print the list as JSON.")
         var json = false
 
+        static let defaultLimit = 50
+
         func run() throws {
-            let sessions = try store.openExistingStore().sessions()
+            if all && limit != nil {
+                throw AccordError.invalid("--limit", "cannot be combined with --all", accepted: "either --limit N or --all")
+            }
+            if let limit, limit < 1 {
+                throw AccordError.invalid("--limit", "is not a positive number", accepted: "a whole number of sessions from 1")
+            }
+            var query = SessionQuery()
+            if let ins {
+                let upper = ins.uppercased()
+                try FieldRules.insNumber(upper, "--ins")
+                query.ins = upper
+            }
+            if let ipp {
+                try FieldRules.localIdentifier(ipp, "--ipp")
+                query.ipp = ipp
+            }
+            if let clinician {
+                try FieldRules.idNatPS(clinician, "--clinician")
+                query.clinicianID = clinician
+            }
+            query.from = try from.map { try Self.day($0, "--from") }
+            query.to = try to.map { try Self.day($0, "--to") }
+            if let from = query.from, let to = query.to, to < from {
+                throw AccordError.invalid("--to", "is before --from", accepted: "a day on or after --from")
+            }
+            let shown = all ? nil : (limit ?? Self.defaultLimit)
+            // One more than shown, to say when more sessions were left out.
+            query.limit = shown.map { $0 + 1 }
+            var sessions = try store.openExistingStore().sessions(matching: query)
+            let more = shown.map { sessions.count > $0 } ?? false
+            if let shown, more { sessions.removeLast(sessions.count - shown) }
             if json {
                 try Terminal.printJSON(sessions)
+            } else if sessions.isEmpty {
+                let filtered = ins != nil || ipp != nil || clinician != nil || from != nil || to != nil
+                Terminal.message(
+                    filtered
+                        ? "No session matches."
+                        : "No sessions yet; start one with `accord session start` or `accord session import`.")
                 return
+            } else {
+                for summary in sessions { print(Terminal.visible(Self.line(summary))) }
             }
-            if sessions.isEmpty {
-                Terminal.message("No sessions yet; start one with `accord session start` or `accord session import`.")
-                return
+            if let shown, more {
+                Terminal.message("The \(shown) most recent sessions are listed; give --limit N or --all for more.")
             }
-            for summary in sessions {
-                let closed = summary.closedAt.map { "closed \($0)" } ?? "open"
-                print("\(summary.id)\t\(summary.startedAt)\t\(closed)\t\(summary.eventCount) events\t\(summary.topic)")
+        }
+
+        static func line(_ summary: SessionSummary) -> String {
+            let closed = summary.closedAt.map { "closed \($0)" } ?? "open"
+            let patient = [summary.birthFamilyName, summary.firstGivenName, summary.birthDate.map { "born \($0)" }]
+                .compactMap { $0 }.joined(separator: " ")
+            return "\(summary.id)\t\(summary.startedAt)\t\(closed)\t\(summary.eventCount) events\t\(summary.topic)\t\(patient)"
+        }
+
+        static func day(_ text: String, _ field: String) throws -> CalendarDate {
+            guard let date = CalendarDate(text) else {
+                throw AccordError.invalid(field, "is not a calendar date", accepted: "a date as YYYY-MM-DD")
             }
+            return date
         }
     }
 

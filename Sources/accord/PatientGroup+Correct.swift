@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// `accord patient`: the patient's identity in a session.
+struct PatientGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patient", abstract: "Correct the patient's identity in a session.", subcommands: [PatientCorrectCommand.self])
+}

@@ -1,0 +1,59 @@
+import AccordCore
+import AccordStore
+import AccordTestSupport
+import Foundation
+import Testing
+
+@Suite struct SessionSummaryMigrationTests {
+    @Test func aDatabaseFromBeforeV5GetsItsPatientColumnsFilled() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-v5-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (path, key) = (folder.appendingPathComponent("a.sqlite").path, folder.appendingPathComponent("k.key").path)
+        let store = try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
+        var corsican = Samples.start(Samples.corsicanIdentity)
+        corsican.ipp = InstanceIdentifier(root: "1.2.250.1.999.1.2", extension_: "IPP-2")
+        _ = try store.startSession(Samples.start())
+        _ = try store.startSession(corsican)
+        // As a database written before migration v5 was: no patient columns, no indexes.
+        try store.executeForTesting(
+            """
+            DROP INDEX session_patient_ins; DROP INDEX session_ipp; DROP INDEX session_clinician; DROP INDEX session_started_at;
+            ALTER TABLE session DROP COLUMN patient_ins; ALTER TABLE session DROP COLUMN ipp; ALTER TABLE session DROP COLUMN ipp_root;
+            ALTER TABLE session DROP COLUMN clinician_id; ALTER TABLE session DROP COLUMN birth_family_name;
+            ALTER TABLE session DROP COLUMN first_given_name; ALTER TABLE session DROP COLUMN birth_date;
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v5:%'
+            """)
+        // A command that only reads, run by a user who may write the database, brings its schema
+        // up to date once, then reads.
+        let migrated = try ConsultationStore.openReadOnly(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
+        let sessions = try migrated.sessions()
+        #expect(sessions.map(\.id.description) == ["S2", "S1"])
+        #expect(sessions[0].patientINS == "283042A00401797")
+        #expect(sessions[0].ipp == InstanceIdentifier(root: "1.2.250.1.999.1.2", extension_: "IPP-2"))
+        #expect(sessions[0].birthFamilyName == "D'ARTAGNAN-LE-GALL" && sessions[0].firstGivenName == "MARIE-CLAIRE")
+        #expect(sessions[0].birthDate == "1983-04-09" && sessions[0].clinicianID == Samples.clinicianID)
+        #expect(sessions[1].patientINS == "158056912345606" && sessions[1].ipp == nil && sessions[1].birthFamilyName == "MARCHAND-D'ESTE")
+        #expect(try migrated.sessions(matching: SessionQuery(ipp: "IPP-2")).map(\.number) == [2])
+        #expect(try migrated.sessions(matching: SessionQuery(ins: "158056912345606", limit: 5)).map(\.number) == [1])
+    }
+
+    @Test func aCorrectionKeepsTheSummaryUpToDate() throws {
+        let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        let id = try store.startSession(Samples.start())
+        try store.record(.sessionClosed, in: id)
+        let correction = IdentityCorrection(birthFamilyName: "MARCHAND", birthDate: CalendarDate("1958-05-18")!)
+        #expect(throws: AccordError.self) { try store.record(.identityCorrected(correction), in: id) }
+        let consultation = try store.record(.identityCorrected(correction), in: id, reason: "erreur de saisie")
+        #expect(consultation.start.patient.birthFamilyName == "MARCHAND")
+        #expect(consultation.patient.name == "MARCHAND LUC JEAN-BAPTISTE")
+        #expect(consultation.lastSessionSequence == 3)
+        let summary = try #require(try store.sessions().first)
+        #expect(summary.birthFamilyName == "MARCHAND" && summary.birthDate == "1958-05-18" && summary.eventCount == 3)
+        // The corrected identity as a whole is checked: a birth date after today is refused.
+        let future = IdentityCorrection(birthDate: CalendarDate("2030-01-01")!)
+        #expect(throws: AccordError.self) { try store.record(.identityCorrected(future), in: id, reason: "x") }
+        // A correction that changes nothing is refused.
+        #expect(throws: AccordError.self) { try store.record(.identityCorrected(IdentityCorrection()), in: id, reason: "x") }
+    }
+}
