@@ -148,7 +148,7 @@ import Testing
             ),
             (
                 ["--family-name", "MARCHAND2"],
-                "accord: error: --family-name: holds characters a civil-status name cannot hold; expected letters, spaces, apostrophes and hyphens.\n"
+                "accord: error: --family-name: holds characters the INS form of a birth name cannot hold; expected the INS form: capital letters A to Z without accents, spaces, hyphens and apostrophes, beginning with a letter.\n"
             ),
             (["--sex", "X"], "accord: error: --sex: is not an administrative sex; expected F, M or U.\n"),
             (
