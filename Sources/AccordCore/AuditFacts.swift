@@ -85,11 +85,19 @@ public struct AuditFacts: Sendable, Hashable {
         return decisionDate.daysSinceEpoch - rcpDate.daysSinceEpoch
     }
 
+    /// What stands for the patient in the audit's pseudonym: the INS with its OID; without INS,
+    /// the IPP with its root; without either, the session (never grouped with another).
+    static func patientKey(_ c: Consultation) -> String {
+        if let ins = c.start.patient.ins { return "\(c.start.patient.insOID ?? KnownOID.insNIR):\(ins.uppercased())" }
+        if let ipp = c.start.ipp { return "IPP:\(ipp.root):\(ipp.extension_ ?? "")" }
+        return "session:\(c.id.number)"
+    }
+
     /// The facts of `consultation` as it is now.
     public init(_ consultation: Consultation) {
         let c = consultation
         sessionNumber = c.id.number
-        pseudonymInput = "\(c.start.patient.insOID):\(c.start.patient.ins.uppercased())"
+        pseudonymInput = Self.patientKey(c)
         clinicianID = c.start.clinicianID
         organisationFINESS = c.start.organisationFINESS
         topicGroup = Self.topicGroup(template: c.start.template)

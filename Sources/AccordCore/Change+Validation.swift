@@ -49,6 +49,8 @@ extension Change {
             break
         case .identityCorrected(let correction):
             try correction.validate(today: today)
+        case .identityStatusChanged(let change):
+            try change.validate()
         case .decisionAidGiven(let name, let version):
             try FieldRules.text(name, "--name", .line(200))
             try FieldRules.optionalText(version, "--version", .line(64))
@@ -76,8 +78,15 @@ extension Change {
 extension SessionStart {
     func validate(today: CalendarDate) throws {
         let identity = patient
-        try FieldRules.insOID(identity.insOID, "--ins-oid")
-        try FieldRules.insNumber(identity.ins, "--patient-ins", oid: identity.insOID)
+        if let oid = identity.insOID {
+            try FieldRules.insOID(oid, "--ins-oid")
+            if identity.ins == nil {
+                throw AccordError.invalid(
+                    "--ins-oid", "is given without --patient-ins", accepted: "--patient-ins with the INS, or no --ins-oid")
+            }
+        }
+        if let ins = identity.ins { try FieldRules.insNumber(ins, "--patient-ins", oid: identity.insOID ?? KnownOID.insNIR) }
+        try validateIdentityStatus()
         if rcp == nil {
             try FieldRules.insName(identity.birthFamilyName, "--family-name")
             try FieldRules.insName(identity.birthGivenNames, "--given-names")
@@ -157,19 +166,51 @@ extension FieldRules {
         }
     }
 
-    /// Checks a birth place's INSEE COG code: 5 digits, or 2A/2B and 3 digits (Corsica);
-    /// `99xxx` abroad.
-    /// - Throws: `AccordError` (`invalidInput`) naming `field`.
+    /// Checks a birth place's INSEE COG code (INS referential: the birthplace trait is the COG
+    /// code of the commune of birth, or of the country for a birth abroad):
+    /// - a commune of metropolitan France: department `01`–`95` (`2A`/`2B` for Corsica; `20`,
+    ///   Corsica before 1976, as held by earlier records) and a commune number `001`–`999`;
+    /// - overseas: `971`–`978` then 2 digits (Guadeloupe, Martinique, Guyane, La Réunion,
+    ///   Saint-Pierre-et-Miquelon, Mayotte, Saint-Barthélemy, Saint-Martin), `984`, `986`–`989`
+    ///   then 2 digits (TAAF, Wallis-et-Futuna, Polynésie, Nouvelle-Calédonie, Clipperton);
+    /// - abroad: `99` and the country's 3 digits (`991`–`995`, by continent); `99999` when the
+    ///   place of birth is unknown.
+    /// - Throws: `AccordError` (`invalidInput`) naming `field`, saying which part is wrong.
     public static func birthplace(_ value: String, _ field: String) throws {
-        let cog = value.uppercased()
-        let cogOK =
-            cog.count == 5
-            && (cog.allSatisfy { $0.isASCII && $0.isNumber }
-                || ((cog.hasPrefix("2A") || cog.hasPrefix("2B")) && cog.dropFirst(2).allSatisfy { $0.isASCII && $0.isNumber }))
-        if !cogOK {
+        if let problem = birthplaceProblem(value) {
             throw AccordError.invalid(
-                field, "is not an INSEE COG code", accepted: "the 5-character COG code of the birth place (2A/2B for Corsica, 99xxx abroad)"
+                field, "is not an INSEE COG code (\(problem))",
+                accepted:
+                    "the 5-character COG code of the birth place: department and commune (2A/2B for Corsica, 971–978 overseas), or 99 and the country code abroad (99999 unknown)"
             )
+        }
+    }
+
+    /// What is wrong with a birthplace COG code, or `nil` (``birthplace(_:_:)``).
+    public static func birthplaceProblem(_ value: String) -> String? {
+        let cog = Array(value.uppercased())
+        guard cog.count == 5 else { return "it has \(cog.count) characters, not 5" }
+        func digits(_ part: ArraySlice<Character>) -> Int? {
+            part.allSatisfy { $0.isASCII && $0.isNumber } ? Int(String(part)) : nil
+        }
+        let department = String(cog[0..<2])
+        if department == "2A" || department == "2B" {
+            guard let commune = digits(cog[2...]) else { return "a Corsican code has 3 digits after 2A or 2B" }
+            return commune == 0 ? "commune number 000 does not exist" : nil
+        }
+        guard let number = digits(cog[0...]) else { return "only digits, or 2A/2B then digits, are COG codes" }
+        switch number / 1000 {
+        case 97:
+            return (1...8).contains(number / 100 % 10) ? nil : "overseas codes begin with 971 to 978"
+        case 98:
+            return [4, 6, 7, 8, 9].contains(number / 100 % 10) ? nil : "codes beginning with 98 are 984 and 986 to 989"
+        case 99:
+            return number == 99999 || (1...5).contains(number / 100 % 10)
+                ? nil : "a country code abroad is 99 then 1xx to 5xx (99999: unknown)"
+        case 96, 0:
+            return "department \(department) does not exist"
+        default:
+            return number % 1000 == 0 ? "commune number 000 does not exist" : nil
         }
     }
 

@@ -4,6 +4,10 @@ import Foundation
 public struct SessionStart: Sendable, Hashable, Codable {
     /// The patient's INS identity and traits.
     public var patient: INSIdentity
+    /// The identity's status as given (RNIV); `nil` when none was given: then the one implied
+    /// by the INS (``effectiveIdentityStatus``), and documents are written as before statuses
+    /// were recorded.
+    public var identityStatus: IdentityStatus?
     /// The patient's local identifier (IPP) in the centre, when known.
     public var ipp: InstanceIdentifier?
     /// Whether the patient attends the consultation.
@@ -31,11 +35,13 @@ public struct SessionStart: Sendable, Hashable, Codable {
     public var surveillanceNotReasonable: String?
 
     public init(
-        patient: INSIdentity, ipp: InstanceIdentifier? = nil, patientPresent: Bool = true, clinicianID: String,
+        patient: INSIdentity, identityStatus: IdentityStatus? = nil, ipp: InstanceIdentifier? = nil, patientPresent: Bool = true,
+        clinicianID: String,
         clinicianName: String, clinicianFunction: String? = nil, organisationFINESS: String? = nil, topic: String,
         condition: Condition? = nil, rcp: RCPReference? = nil, template: String? = nil
     ) {
         self.patient = patient
+        self.identityStatus = identityStatus
         self.ipp = ipp
         self.patientPresent = patientPresent
         self.clinicianID = clinicianID
@@ -49,7 +55,7 @@ public struct SessionStart: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case patient, ipp, patientPresent = "patient_present", clinicianID = "clinician_id"
+        case patient, identityStatus = "identity_status", ipp, patientPresent = "patient_present", clinicianID = "clinician_id"
         case clinicianName = "clinician_name", clinicianFunction = "clinician_function"
         case organisationFINESS = "organisation_finess", topic, condition, rcp, template
         case requiredElements = "required_elements", surveillanceNotReasonable = "surveillance_not_reasonable"
@@ -126,6 +132,9 @@ public enum Change: Sendable, Hashable, Codable {
     /// reason, on an open or a closed session: a change of the record (a closed session's next
     /// export is a new version).
     case identityCorrected(IdentityCorrection)
+    /// The identity's status changed (RNIV), always with a reason, on an open or a closed
+    /// session: a change of the record.
+    case identityStatusChanged(IdentityStatusChange)
 
     /// A stable name of the kind of change, stored in the event table (`session-started`, …).
     public var kind: String {
@@ -147,6 +156,7 @@ public enum Change: Sendable, Hashable, Codable {
         case .centreSettingsChanged: "centre-settings-changed"
         case .documentIssued: "document-issued"
         case .identityCorrected: "identity-corrected"
+        case .identityStatusChanged: "identity-status-changed"
         }
     }
 }

@@ -153,6 +153,8 @@ public struct Consultation: Sendable, Hashable, Codable {
         case .identityCorrected(let correction):
             start = correction.applied(to: start)
             participants[0].name = Consultation.patientName(start.patient)
+        case .identityStatusChanged(let change):
+            start = change.applied(to: start)
         case .entryWithdrawn(let entry):
             withdraw(entry)
         case .phaseStarted(let phase):
@@ -233,6 +235,13 @@ public struct Consultation: Sendable, Hashable, Codable {
                     .conflict, "a correction of the patient's identity in session \(id) needs a reason; give --reason \"why\".",
                     field: "--reason")
             }
+        case .identityStatusChanged(let change):
+            if reason == nil {
+                throw AccordError(
+                    .conflict, "a change of the identity's status in session \(id) needs a reason; give --reason \"why\".",
+                    field: "--reason")
+            }
+            try checkStatusChange(change)
         case .participantAdded(let role, _, _, _):
             if role == .patient && patient.present {
                 throw AccordError(

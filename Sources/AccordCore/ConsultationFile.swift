@@ -11,7 +11,8 @@ import Yams
 ///
 /// ```yaml
 /// format: accord-consultation/1
-/// patient: {ins: "…", ins_oid: 1.2.250.1.213.1.4.10, birth_family_name: …, birth_given_names: …,
+/// patient: {ins: "…", ins_oid: 1.2.250.1.213.1.4.10, identity_status: qualified, birth_family_name: …,
+///           birth_given_names: …,
 ///           birth_date: 1961-04-12, sex: F, birthplace: "75056", present: true}
 /// clinician: {id: "801234567897", name: …}
 /// topic: …
@@ -80,13 +81,15 @@ public struct ConsultationFile: Sendable {
 
         let patient = try reader.mapping("patient")
         try patient.allowOnly([
-            "ins", "ins_oid", "birth_family_name", "birth_given_names", "first_birth_given_name", "birth_date", "sex", "birthplace",
+            "ins", "ins_oid", "identity_status", "birth_family_name", "birth_given_names", "first_birth_given_name", "birth_date", "sex",
+            "birthplace",
             "used_family_name", "used_given_name", "ipp", "ipp_root", "present",
         ])
         let clinician = try reader.mapping("clinician")
         try clinician.allowOnly(["id", "name", "function"])
+        let ins = try patient.optionalString("ins")?.uppercased()
         let identity = INSIdentity(
-            ins: try patient.string("ins").uppercased(), insOID: try patient.optionalString("ins_oid") ?? KnownOID.insNIR,
+            ins: ins, insOID: try patient.optionalString("ins_oid") ?? ins.map { _ in KnownOID.insNIR },
             birthFamilyName: try patient.string("birth_family_name"), birthGivenNames: try patient.string("birth_given_names"),
             firstBirthGivenName: try patient.optionalString("first_birth_given_name"), birthDate: try patient.date("birth_date"),
             sex: try patient.sex("sex"), birthplaceCode: try patient.string("birthplace").uppercased(),
@@ -118,7 +121,8 @@ public struct ConsultationFile: Sendable {
             }
         }
         let start = SessionStart(
-            patient: identity, ipp: ipp, patientPresent: try patient.optionalBool("present") ?? true,
+            patient: identity, identityStatus: try patient.identityStatus("identity_status"), ipp: ipp,
+            patientPresent: try patient.optionalBool("present") ?? true,
             clinicianID: try clinician.string("id"), clinicianName: try clinician.string("name"),
             clinicianFunction: try clinician.optionalString("function"),
             organisationFINESS: try reader.optionalString("organisation_finess"),
@@ -200,7 +204,8 @@ public struct ConsultationFile: Sendable {
     /// Maps a field named as a command-line option to the file's key path.
     public static func keyPath(forOption option: String?) -> String? {
         let map = [
-            "--patient-ins": "patient.ins", "--ins-oid": "patient.ins_oid", "--family-name": "patient.birth_family_name",
+            "--patient-ins": "patient.ins", "--ins-oid": "patient.ins_oid", "--identity-status": "patient.identity_status",
+            "--family-name": "patient.birth_family_name",
             "--given-names": "patient.birth_given_names", "--first-given-name": "patient.first_birth_given_name",
             "--birth-date": "patient.birth_date", "--birthplace": "patient.birthplace", "--used-family-name": "patient.used_family_name",
             "--used-given-name": "patient.used_given_name", "--ipp": "patient.ipp", "--ipp-root": "patient.ipp_root",
@@ -312,6 +317,14 @@ private struct NodeReader {
             throw AccordError.invalid(path(key), "is not an administrative sex", accepted: "F, M or U")
         }
         return sex
+    }
+
+    func identityStatus(_ key: String) throws -> IdentityStatus? {
+        guard let text = try optionalString(key) else { return nil }
+        guard let status = IdentityStatus(argument: text) else {
+            throw AccordError.invalid(path(key), "is not an identity status", accepted: IdentityStatus.accepted)
+        }
+        return status
     }
 
     func mapping(_ key: String) throws -> NodeReader { try NodeReader(try node(key), path: path(key)) }

@@ -6,11 +6,11 @@
 public enum IdentityCrossCheck {
     /// Warnings, each naming the traits that disagree (never their values).
     public static func warnings(_ identity: INSIdentity) -> [String] {
-        guard identity.insOID != KnownOID.insNIA else { return [] }
-        let chars = Array(identity.ins.uppercased())
+        guard let ins = identity.ins, identity.insOID != KnownOID.insNIA else { return [] }
+        let chars = Array(ins.uppercased())
         guard chars.count == 15 else { return [] }
         var warnings: [String] = []
-        if let encoded = IdentifierCheck.sexEncoded(inNIR: identity.ins), identity.sex != .unknown, encoded != identity.sex {
+        if let encoded = IdentifierCheck.sexEncoded(inNIR: ins), identity.sex != .unknown, encoded != identity.sex {
             warnings.append("the INS encodes a sex other than --sex; check the identity traits.")
         }
         if let year = Int(String(chars[1..<3])), identity.birthDate.year % 100 != year {

@@ -24,15 +24,18 @@ public enum Sex: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// The patient's national health identity (INS) with the traits it always travels with.
+/// The patient's identity: the national health identifier (INS), when known, with the traits
+/// it always travels with. Whether a document may carry the INS depends on the identity's
+/// status (``SessionStart/documentINS``).
 ///
 /// Source: `standards/RECORD.md` ("An INS identity always travels with its traits").
 public struct INSIdentity: Sendable, Hashable, Codable {
-    /// The INS number (NIR or NIA with its key), 15 characters.
-    public var ins: String
+    /// The INS number (NIR or NIA with its key), 15 characters; `nil` for an identity recorded
+    /// without INS (a provisional or validated identity, ``IdentityStatus``).
+    public var ins: String?
     /// The OID of the INS kind: production INS-NIR `1.2.250.1.213.1.4.8`, test
-    /// `1.2.250.1.213.1.4.10`, …
-    public var insOID: String
+    /// `1.2.250.1.213.1.4.10`, …; `nil` without INS.
+    public var insOID: String?
     /// Birth family name (upper case, no diacritics by INS rule; apostrophes and hyphens kept).
     public var birthFamilyName: String
     /// The list of birth given names, in order, as one string separated by spaces
@@ -52,7 +55,7 @@ public struct INSIdentity: Sendable, Hashable, Codable {
     public var usedGivenName: String?
 
     public init(
-        ins: String, insOID: String, birthFamilyName: String, birthGivenNames: String,
+        ins: String?, insOID: String?, birthFamilyName: String, birthGivenNames: String,
         firstBirthGivenName: String? = nil, birthDate: CalendarDate, sex: Sex, birthplaceCode: String,
         usedFamilyName: String? = nil, usedGivenName: String? = nil
     ) {

@@ -51,6 +51,8 @@ extension ConsultationStore {
     public func identityDiscrepancies(of id: SessionID) throws -> [IdentityDiscrepancy] {
         try read { db in
             let identity = try EventRecorder.consultation(id, db).start.patient
+            // Without INS there is no national identifier to compare sessions by.
+            guard identity.ins != nil else { return [] }
             guard
                 let pseudonym = try String.fetchOne(
                     db, sql: "SELECT patient_pseudonym FROM audit_session WHERE session_number = ?", arguments: [id.number])

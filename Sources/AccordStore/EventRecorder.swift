@@ -76,7 +76,10 @@ struct EventRecorder {
         let event = try append(change, session: id, author: author ?? consultation.start.clinicianID, reason: reason)
         consultation.apply(event)
         // The patient columns of the summary follow the corrected identity.
-        if case .identityCorrected = change { try Self.restoreSummary(of: consultation, db) }
+        switch change {
+        case .identityCorrected, .identityStatusChanged: try Self.restoreSummary(of: consultation, db)
+        default: break
+        }
         if consultation.status == .closed {
             // Kept up to date from the events: the completeness at closing, then after amendments.
             try db.execute(

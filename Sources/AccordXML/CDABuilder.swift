@@ -134,7 +134,8 @@ struct CDABuilder {
         let identity = consultation.start.patient
         writer.startElement("recordTarget")
         writer.startElement("patientRole")
-        ii(InstanceIdentifier(root: identity.insOID, extension_: identity.ins))
+        // The INS only for a qualified identity (INS referential); the IPP always when known.
+        if let ins = consultation.start.documentINS { ii(ins) }
         if let ipp = consultation.start.ipp { ii(ipp) }
         writer.startElement("patient")
         writer.attribute("classCode", "PSN")

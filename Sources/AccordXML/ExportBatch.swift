@@ -52,6 +52,9 @@ public struct BatchExport {
         case failed(session: SessionID, version: Int, message: String)
         /// A session's events do not match the event chain: it was left out.
         case damaged(session: SessionID, message: String)
+        /// A session's document could name the patient by neither a qualified identity's INS
+        /// nor an IPP: it was refused.
+        case refused(session: SessionID, message: String)
         /// A version issued before could not be rebuilt byte for byte: the next one is issued.
         case reissued(session: SessionID, version: Int, reason: String)
     }
@@ -156,7 +159,7 @@ public struct BatchExport {
             logger.error("export run stopped", metadata: ["manifest": "\(url?.lastPathComponent ?? "none")"])
             throw error
         }
-        if summary.written == 0 && summary.failed == 0 && summary.damaged == 0 {
+        if summary.written == 0 && summary.failed == 0 && summary.damaged == 0 && summary.refused == 0 {
             manifest.discard()
             return Result(summary: summary, manifest: nil)
         }
@@ -180,6 +183,21 @@ public struct BatchExport {
         let day = CalendarDate(utcDayOf: closedAt)
         if let closedFrom, day < closedFrom { return }
         if let through, day > through { return }
+        if pseudonymKey == nil {
+            do {
+                try consultation.checkPatientIdentifiable()
+            } catch let error as AccordError {
+                try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
+                summary.refused += 1
+                try manifest.append(
+                    ExportManifest.Entry(
+                        file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
+                        validation: .init(result: "refused", message: error.message), exportedAt: UTCInstant.format(exportedAt),
+                        chainHead: try source.chainHead()))
+                report(.refused(session: id, message: error.message))
+                return
+            }
+        }
         let version = try source.exportVersion(for: consultation, profile: versionKey)
         let file = try profile.fileName(session: id, version: version.version, pseudonymised: pseudonymKey != nil)
         if !force && version.alreadyExported && held.holds(file) {

@@ -60,12 +60,16 @@ extension ExportProfile {
     ///   - pseudonymKey: the pseudonymisation key, for a research export.
     ///   - schema: the compiled schema, or `nil` (well-formedness only).
     /// - Throws: `AccordError` (`invalidDocument`) when the document fails its checks;
-    ///   (`conflict`) when `now` lies before the record's last change; what `centreAt` throws.
+    ///   (`conflict`) when `now` lies before the record's last change, or when an identified
+    ///   document could name the patient by neither a qualified INS nor an IPP
+    ///   (``AccordCore/Consultation/checkPatientIdentifiable()``); what `centreAt` throws.
     public func prepare(
         _ consultation: Consultation, version: DocumentVersion, versionKey: String, centre: ExportCentre,
         centreAt: (Int64) throws -> CentreSettings, now: Date, pseudonymKey: PseudonymKey?, schema: XMLSchema?
     ) throws -> PreparedDocument {
         let pseudonymised = pseudonymKey != nil
+        // An identified document names the patient by a qualified identity's INS or by the IPP.
+        if !pseudonymised { try consultation.checkPatientIdentifiable() }
         let (what, hint) = description(of: consultation.id)
         var plan = version
         var reissueReason: String?

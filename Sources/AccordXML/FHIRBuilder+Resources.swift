@@ -25,7 +25,7 @@ extension FHIRBuilder {
                 "\(identity.birthGivenNames) \(identity.birthFamilyName)"
                     + (identity.usedFamilyName.map { " (nom utilisé : \($0))" } ?? ""),
                 "Sexe : \(identity.sex.frenchDisplayName). Né(e) le \(FrenchNarrative.date(identity.birthDate)), lieu de naissance (code COG) \(identity.birthplaceCode).",
-                "INS \(identity.ins)" + (consultation.start.ipp?.extension_.map { ", IPP \($0)" } ?? ""),
+                Self.patientIdentifiers(consultation.start),
             ])
             if let birthplace = Self.clean(identity.birthplaceCode) {
                 writer.startElement("extension")
@@ -35,9 +35,11 @@ extension FHIRBuilder {
                 writer.endElement()
                 writer.endElement()
             }
-            identifier(
-                use: "official", type: Self.insIdentifierType(oid: identity.insOID),
-                system: "urn:oid:\(identity.insOID)", value: identity.ins)
+            if let status = consultation.start.identityStatus { identityReliability(status) }
+            if let ins = consultation.start.documentINS, let number = ins.extension_ {
+                identifier(
+                    use: "official", type: Self.insIdentifierType(oid: ins.root), system: "urn:oid:\(ins.root)", value: number)
+            }
             if let ipp = consultation.start.ipp {
                 let parts = Self.identifierParts(ipp)
                 identifier(
@@ -66,6 +68,35 @@ extension FHIRBuilder {
             value("birthDate", identity.birthDate.description)
         }
     }
+
+    /// The identity's status as the French core profile's `fr-core-identity-reliability`
+    /// extension carries it: sub-extension `identityStatus` coded in
+    /// `https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identity-status` (FR Core 2.2.0,
+    /// RNIV codes PROV, RECUP, VALI, QUAL). Written only when a status was recorded.
+    func identityReliability(_ status: IdentityStatus) {
+        writer.startElement("extension")
+        writer.attribute("url", Self.identityReliabilityURL)
+        writer.startElement("extension")
+        writer.attribute("url", "identityStatus")
+        writer.startElement("valueCoding")
+        value("system", Self.identityStatusSystem)
+        value("code", status.code)
+        value("display", status.frenchDisplayName)
+        writer.endElement()
+        writer.endElement()
+        writer.endElement()
+    }
+
+    /// The narrative's identifiers line: `INS …, IPP …` for a qualified identity, `IPP …`
+    /// for another, `nil` with neither.
+    static func patientIdentifiers(_ start: SessionStart) -> String? {
+        let ipp = start.ipp?.extension_
+        guard let ins = start.documentINS?.extension_ else { return ipp.map { "IPP \($0)" } }
+        return "INS \(ins)" + (ipp.map { ", IPP \($0)" } ?? "")
+    }
+
+    static let identityReliabilityURL = "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-identity-reliability"
+    static let identityStatusSystem = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identity-status"
 
     /// A professional, identified by IdNat_PS (system `urn:oid:1.2.250.1.71.4.2.1`), named
     /// as typed (`HumanName.text`).

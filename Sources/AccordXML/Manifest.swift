@@ -45,9 +45,10 @@ public struct ExportManifest: Sendable, Hashable, Codable {
 
     /// How a document was checked.
     public struct Validation: Sendable, Hashable, Codable {
-        /// `valid`, `not-validated` (well-formed, no schema given), `failed`, or `damaged` (the
+        /// `valid`, `not-validated` (well-formed, no schema given), `failed`, `damaged` (the
         /// session's events do not match the event chain: nothing was exported; the entry's
-        /// version is then 0).
+        /// version is then 0), or `refused` (the document could name the patient by neither a
+        /// qualified identity's INS nor an IPP: nothing was exported; version 0).
         public var result: String
         /// The schema file, for `valid`.
         public var schema: String?
@@ -124,12 +125,16 @@ public struct ExportManifest: Sendable, Hashable, Codable {
         /// Sessions left out because their events do not match the event chain (not exported;
         /// `accord verify` says where the log was changed).
         public var damaged: Int
+        /// Sessions refused because a document could name the patient by neither a qualified
+        /// identity's INS nor an IPP (written to the manifest only when there are some).
+        public var refused: Int
 
-        public init(written: Int = 0, alreadyPresent: Int = 0, failed: Int = 0, damaged: Int = 0) {
+        public init(written: Int = 0, alreadyPresent: Int = 0, failed: Int = 0, damaged: Int = 0, refused: Int = 0) {
             self.written = written
             self.alreadyPresent = alreadyPresent
             self.failed = failed
             self.damaged = damaged
+            self.refused = refused
         }
 
         /// Decodes a summary; manifests written before `damaged` existed count 0.
@@ -139,10 +144,22 @@ public struct ExportManifest: Sendable, Hashable, Codable {
             alreadyPresent = try container.decode(Int.self, forKey: .alreadyPresent)
             failed = try container.decode(Int.self, forKey: .failed)
             damaged = try container.decodeIfPresent(Int.self, forKey: .damaged) ?? 0
+            refused = try container.decodeIfPresent(Int.self, forKey: .refused) ?? 0
+        }
+
+        /// Encodes the counts; `refused` only when some session was refused, so a run without
+        /// one writes the manifest it wrote before identity statuses.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(written, forKey: .written)
+            try container.encode(alreadyPresent, forKey: .alreadyPresent)
+            try container.encode(failed, forKey: .failed)
+            try container.encode(damaged, forKey: .damaged)
+            if refused > 0 { try container.encode(refused, forKey: .refused) }
         }
 
         enum CodingKeys: String, CodingKey {
-            case written, alreadyPresent = "already_present", failed, damaged
+            case written, alreadyPresent = "already_present", failed, damaged, refused
         }
     }
 

@@ -32,6 +32,10 @@ extension MustacheProfile {
     /// notes [{entry, text}]
     /// ```
     ///
+    /// `patient.ins` and `patient.ins_oid` are there only for a qualified identity (INS
+    /// referential); `patient.identity_status` (`provisional`, `recovered`, `validated`,
+    /// `qualified`) only when a status was recorded.
+    ///
     /// Pseudonymised (`pseudonymised` true; the consultation was passed through
     /// ``AccordCore/Consultation/pseudonymised(key:)``): `patient.ins` is the pseudonym,
     /// `patient.ipp` its pseudonym, the name, used-name, birth-date and birth-place keys are
@@ -56,9 +60,15 @@ extension MustacheProfile {
         if let template = start.template { context["template"] = template }
 
         var patient: [String: Any] = [
-            "ins": identity.ins, "ins_oid": identity.insOID, "birth_year": identity.birthDate.year, "sex": identity.sex.rawValue,
-            "sex_label": identity.sex.frenchDisplayName, "present": consultation.patient.present,
+            "birth_year": identity.birthDate.year, "sex": identity.sex.rawValue, "sex_label": identity.sex.frenchDisplayName,
+            "present": consultation.patient.present,
         ]
+        // The INS only for a qualified identity (or the pseudonym standing for it).
+        if let ins = start.documentINS {
+            patient["ins"] = ins.extension_
+            patient["ins_oid"] = ins.root
+        }
+        if let status = start.identityStatus { patient["identity_status"] = status.rawValue }
         if let ipp = start.ipp { patient["ipp"] = compact(["root": ipp.root, "extension": ipp.extension_]) }
         if !pseudonymised {
             patient["birth_family_name"] = identity.birthFamilyName

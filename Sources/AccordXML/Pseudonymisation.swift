@@ -139,8 +139,9 @@ extension Consultation {
         var copy = self
         let identity = start.patient
         let birthYear = CalendarDate(String(format: "%04d-01-01", identity.birthDate.year)) ?? identity.birthDate
+        let patientKey = Self.pseudonymInput(self)
         copy.start.patient = INSIdentity(
-            ins: key.pseudonym("\(identity.insOID)/\(identity.ins)", domain: "INS"), insOID: Pseudonymisation.pseudonymOID,
+            ins: key.pseudonym(patientKey, domain: "INS"), insOID: Pseudonymisation.pseudonymOID,
             birthFamilyName: Pseudonymisation.familyName, birthGivenNames: Pseudonymisation.givenName,
             firstBirthGivenName: Pseudonymisation.givenName, birthDate: birthYear, sex: identity.sex,
             birthplaceCode: Pseudonymisation.unknownBirthplace)
@@ -170,8 +171,20 @@ extension Consultation {
             }
         }
         copy.notes = [Note(entry: EntryID(prefix: "N", number: 1), text: Pseudonymisation.notice)]
-        copy.shiftDates(back: key.dateShift(forPatient: "\(identity.insOID)/\(identity.ins)"))
+        // The pseudonym stands for the patient whatever the identity's status: no status travels.
+        copy.start.identityStatus = nil
+        copy.shiftDates(back: key.dateShift(forPatient: patientKey))
         return copy
+    }
+
+    /// What the patient's pseudonym and date shift are derived from: the INS with its OID (as
+    /// before identity statuses); without INS, the IPP with its root; without either, the
+    /// session.
+    static func pseudonymInput(_ consultation: Consultation) -> String {
+        let start = consultation.start
+        if let ins = start.patient.ins { return "\(start.patient.insOID ?? KnownOID.insNIR)/\(ins)" }
+        if let ipp = start.ipp { return "IPP/\(ipp.root)/\(ipp.extension_ ?? "")" }
+        return "session/\(consultation.id)"
     }
 }
 

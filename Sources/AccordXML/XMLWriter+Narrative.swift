@@ -22,7 +22,7 @@ extension XMLWriter {
             element("td", text: participant.function ?? "")
             let identifier =
                 participant.role == .patient
-                ? "INS \(consultation.start.patient.ins)" : participant.id.map { "IdNat_PS \($0)" } ?? ""
+                ? consultation.start.patientIdentifierText : participant.id.map { "IdNat_PS \($0)" } ?? ""
             element("td", text: identifier)
             element("td", text: participant.present ? "oui" : "non")
             endElement()

@@ -23,7 +23,11 @@ enum ConsultationText {
         if let template = start.template { line("Template:  \(template)") }
         let p = start.patient
         line()
-        line("Patient (INS \(p.ins), OID \(p.insOID))")
+        let status = start.effectiveIdentityStatus
+        line(
+            (p.ins.map { "Patient (INS \($0), OID \(p.insOID ?? KnownOID.insNIR))" } ?? "Patient (no INS)")
+                + " — identity \(status.rawValue)" + (start.identityStatus == nil ? " (implied)" : "")
+                + (p.ins != nil && status != .qualified ? ", the INS stays out of documents" : ""))
         line("  birth name \(p.birthFamilyName), given names \(p.birthGivenNames) (first: \(p.firstBirthGivenName))")
         line(
             "  born \(p.birthDate), sex \(p.sex.rawValue), birthplace COG \(p.birthplaceCode)"

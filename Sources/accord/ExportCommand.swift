@@ -208,6 +208,10 @@ struct ExportCommand: ParsableCommand {
                 progress.clear()
                 Terminal.error(message.contains("session \(session) ") ? message : "session \(session) was left out: \(message)")
                 progress.advance()
+            case .refused(_, let message):
+                progress.clear()
+                Terminal.error(message)
+                progress.advance()
             case .reissued(let session, let version, let reason):
                 progress.clear()
                 Terminal.message("Session \(session): \(reason); version \(version) is issued in its place.")
@@ -218,12 +222,19 @@ struct ExportCommand: ParsableCommand {
         var line = "\(summary.written) document\(summary.written == 1 ? "" : "s") written, \(summary.alreadyPresent) already in \(out)"
         if summary.failed > 0 { line += ", \(summary.failed) failed validation" }
         if summary.damaged > 0 { line += ", \(summary.damaged) left out (events not matching the chain)" }
+        if summary.refused > 0 { line += ", \(summary.refused) refused (no identifier a document may carry)" }
         Terminal.message(line + ".")
         if let manifest = result.manifest { Terminal.message("Manifest: \(manifest.path)") }
         if summary.damaged > 0 && summary.failed == 0 {
             throw AccordError(
                 .conflict,
                 "\(summary.damaged) session\(summary.damaged == 1 ? " was" : "s were") left out because \(summary.damaged == 1 ? "its" : "their") events do not match the event chain; run `accord verify`."
+            )
+        }
+        if summary.refused > 0 && summary.failed == 0 {
+            throw AccordError(
+                .conflict,
+                "\(summary.refused) session\(summary.refused == 1 ? " was" : "s were") refused: a document may name the patient by a qualified identity's INS or by the IPP, and \(summary.refused == 1 ? "it has" : "they have") neither; the messages above say how to mend each."
             )
         }
         if summary.failed > 0 {

@@ -79,6 +79,9 @@ enum EventText {
             return "document issued: \(issue.profile) version \(issue.version), id \(issue.documentID), SHA-256 \(issue.sha256.prefix(16))…"
         case .identityCorrected(let correction):
             return "patient identity corrected: " + correction.traitNames.joined(separator: ", ")
+        case .identityStatusChanged(let change):
+            return "identity status: \(change.status.rawValue)" + (change.justification.map { " (justified by \($0.rawValue))" } ?? "")
+                + (change.ins != nil ? ", INS recorded" : "")
         case .trialDiscussed(let eligibility, let offered, let answer):
             return "trial: \(eligibility.rawValue), " + (offered ? "offered" : "not offered") + (answer.map { ", \($0.rawValue)" } ?? "")
         }

@@ -79,7 +79,7 @@ enum RCPReportFile {
         line("Meeting:    " + (report.meetingDate.map(\.description) ?? "not stated"))
         let p = report.patient
         line()
-        line("Patient (INS \(p.ins), OID \(p.insOID))")
+        line("Patient (INS \(p.ins ?? "none"), OID \(p.insOID ?? "none"))")
         line("  birth family name:      \(p.birthFamilyName)")
         line("  birth given names:      \(p.birthGivenNames)")
         line("  first birth given name: \(p.firstBirthGivenName)")

@@ -15,6 +15,9 @@ struct SessionCommand: ParsableCommand {
             abstract: "Start a consultation session; prints only the new session id.",
             discussion: """
                 The patient is entry P1, the clinician entry P2. Test identities use --ins-oid 1.2.250.1.213.1.4.10. \
+                An INS given without --identity-status is taken as qualified (the centre's identity server qualified it \
+                before it reached Accord); an identity without INS is provisional. Documents carry the INS only for a \
+                qualified identity, the IPP otherwise (`accord patient status` changes the status). \
                 With --from-rcp the patient, IPP, diagnosis and the board's options come from an RCP report (FRCP) \
                 and are recorded in one transaction; the patient options are then refused.
                 """)
@@ -28,8 +31,17 @@ struct SessionCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Start from a decision template: its options are added (see `accord template list`).", valueName: "id"))
         var template: String?
 
-        @Option(help: ArgumentHelp("The patient's INS (15 characters: NIR and key); required without --from-rcp.", valueName: "ins"))
+        @Option(
+            help: ArgumentHelp(
+                "The patient's INS (15 characters: NIR and key), as the INSi teleservice returned it; without it the identity is provisional.",
+                valueName: "ins"))
         var patientIns: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "The identity's status (RNIV): provisional, recovered, validated or qualified (default: qualified with --patient-ins, else provisional).",
+                valueName: "status"))
+        var identityStatus: String?
 
         @Option(
             help: ArgumentHelp(
@@ -106,7 +118,7 @@ struct SessionCommand: ParsableCommand {
             var required: [(String, String?)] = [("--clinician-id <idnat-ps>", clinicianId), ("--clinician-name <name>", clinicianName)]
             if fromRcp == nil {
                 required += [
-                    ("--patient-ins <ins>", patientIns), ("--family-name <name>", familyName), ("--given-names <names>", givenNames),
+                    ("--family-name <name>", familyName), ("--given-names <names>", givenNames),
                     ("--birth-date <date>", birthDate), ("--sex <sex>", sex), ("--birthplace <cog>", birthplace),
                 ]
                 if template == nil { required.append(("--topic <text>", topic)) }
@@ -127,15 +139,20 @@ struct SessionCommand: ParsableCommand {
             }
             let topic = topic ?? decisionTemplate?.decision
             let required: [(String, String?)] = [
-                ("--patient-ins", patientIns), ("--family-name", familyName), ("--given-names", givenNames),
+                ("--family-name", familyName), ("--given-names", givenNames),
                 ("--birth-date", birthDate), ("--sex", sex), ("--birthplace", birthplace), ("--topic", topic),
             ]
             for (option, value) in required where value == nil {
                 throw AccordError.invalid(
                     option, "is required", accepted: "\(option) with a value, or --from-rcp FILE to start from an RCP report")
             }
-            guard let patientIns, let familyName, let givenNames, let birthDate, let sex, let birthplace, let topic else { return }
-            let insOid = insOid ?? KnownOID.insNIR
+            guard let familyName, let givenNames, let birthDate, let sex, let birthplace, let topic else { return }
+            let status = try identityStatus.map { text in
+                guard let status = IdentityStatus(argument: text) else {
+                    throw AccordError.invalid("--identity-status", "is not an identity status", accepted: IdentityStatus.accepted)
+                }
+                return status
+            }
             guard let birth = CalendarDate(birthDate) else {
                 throw AccordError.invalid("--birth-date", "is not a calendar date", accepted: "a date as YYYY-MM-DD")
             }
@@ -161,11 +178,12 @@ struct SessionCommand: ParsableCommand {
                 ippIdentifier = InstanceIdentifier(root: root, extension_: ipp)
             }
             let identity = INSIdentity(
-                ins: patientIns.uppercased(), insOID: insOid, birthFamilyName: familyName, birthGivenNames: givenNames,
+                ins: patientIns?.uppercased(), insOID: insOid ?? patientIns.map { _ in KnownOID.insNIR }, birthFamilyName: familyName,
+                birthGivenNames: givenNames,
                 firstBirthGivenName: firstGivenName, birthDate: birth, sex: sexValue, birthplaceCode: birthplace.uppercased(),
                 usedFamilyName: usedFamilyName, usedGivenName: usedGivenName)
             var start = SessionStart(
-                patient: identity, ipp: ippIdentifier, patientPresent: !patientAbsent, clinicianID: clinicianId,
+                patient: identity, identityStatus: status, ipp: ippIdentifier, patientPresent: !patientAbsent, clinicianID: clinicianId,
                 clinicianName: clinicianName, clinicianFunction: clinicianFunction, organisationFINESS: organisationFiness?.uppercased(),
                 topic: topic,
                 condition: condition.map { Condition(text: $0, code: conditionCode, codeSystem: codeSystem) })
@@ -179,7 +197,8 @@ struct SessionCommand: ParsableCommand {
         /// `--from-rcp`: the session and the board's options in one transaction (`RCPReport`).
         private func startFromRCP(_ file: String, template: DecisionTemplate?, clinicianID: String, clinicianName: String) throws {
             let patientOptions: [(String, Bool)] = [
-                ("--patient-ins", patientIns != nil), ("--ins-oid", insOid != nil), ("--family-name", familyName != nil),
+                ("--patient-ins", patientIns != nil), ("--ins-oid", insOid != nil), ("--identity-status", identityStatus != nil),
+                ("--family-name", familyName != nil),
                 ("--given-names", givenNames != nil), ("--first-given-name", firstGivenName != nil),
                 ("--used-family-name", usedFamilyName != nil), ("--used-given-name", usedGivenName != nil),
                 ("--birth-date", birthDate != nil), ("--sex", sex != nil), ("--birthplace", birthplace != nil), ("--ipp", ipp != nil),

@@ -118,7 +118,7 @@ import Testing
     static let usageErrors: [([String], String)] = [
         (
             ["session", "start"],
-            "Error: Missing expected arguments '--clinician-id <idnat-ps>', '--clinician-name <name>', '--patient-ins <ins>', '--family-name <name>', '--given-names <names>', '--birth-date <date>', '--sex <sex>', '--birthplace <cog>', '--topic <text>' (the patient's may come from an RCP report instead: --from-rcp <file>).\n"
+            "Error: Missing expected arguments '--clinician-id <idnat-ps>', '--clinician-name <name>', '--family-name <name>', '--given-names <names>', '--birth-date <date>', '--sex <sex>', '--birthplace <cog>', '--topic <text>' (the patient's may come from an RCP report instead: --from-rcp <file>).\n"
         ),
         (
             ["session", "start", "--family-name", "MARCHAND", "--from-rcp", "fiche.xml"],

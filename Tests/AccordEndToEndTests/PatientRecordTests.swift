@@ -144,7 +144,7 @@ import Testing
             ),
             (
                 ["--birthplace", "6912"],
-                "accord: error: --birthplace: is not an INSEE COG code; expected the 5-character COG code of the birth place (2A/2B for Corsica, 99xxx abroad).\n"
+                "accord: error: --birthplace: is not an INSEE COG code (it has 4 characters, not 5); expected the 5-character COG code of the birth place: department and commune (2A/2B for Corsica, 971–978 overseas), or 99 and the country code abroad (99999 unknown).\n"
             ),
             (
                 ["--family-name", "MARCHAND2"],

@@ -63,6 +63,7 @@ import Testing
             case .alreadyPresent(let session, _): events.append("present \(session)")
             case .failed(let session, _, _): events.append("failed \(session)")
             case .damaged(let session, _): events.append("damaged \(session)")
+            case .refused(let session, _): events.append("refused \(session)")
             case .reissued(let session, _, _): events.append("reissued \(session)")
             }
         }
