@@ -158,7 +158,10 @@ extension FieldRules {
     /// - Throws: `AccordError` (`invalidInput`) naming `field`.
     public static func insNumber(_ value: String, _ field: String, oid: String = KnownOID.insNIR) throws {
         if oid == KnownOID.insNIA {
-            try localIdentifier(value, field, maximum: 15)
+            if let problem = IdentifierCheck.insNIA(value) {
+                throw AccordError.invalid(
+                    field, "the INS-NIA \(problem)", accepted: "a temporary number of 13 characters and a 2-digit key")
+            }
         } else if let problem = IdentifierCheck.insNIR(value) {
             throw AccordError.invalid(
                 field, "the INS-NIR \(problem)",
@@ -201,9 +204,11 @@ extension FieldRules {
         guard let number = digits(cog[0...]) else { return "only digits, or 2A/2B then digits, are COG codes" }
         switch number / 1000 {
         case 97:
-            return (1...8).contains(number / 100 % 10) ? nil : "overseas codes begin with 971 to 978"
+            guard (1...8).contains(number / 100 % 10) else { return "overseas codes begin with 971 to 978" }
+            return number % 100 == 0 ? "commune number 00 does not exist" : nil
         case 98:
-            return [4, 6, 7, 8, 9].contains(number / 100 % 10) ? nil : "codes beginning with 98 are 984 and 986 to 989"
+            guard [4, 6, 7, 8, 9].contains(number / 100 % 10) else { return "codes beginning with 98 are 984 and 986 to 989" }
+            return number % 100 == 0 ? "commune number 00 does not exist" : nil
         case 99:
             return number == 99999 || (1...5).contains(number / 100 % 10)
                 ? nil : "a country code abroad is 99 then 1xx to 5xx (99999: unknown)"

@@ -201,23 +201,35 @@ public struct ConsultationFile: Sendable {
         return ConsultationFile(start: start, changes: changes)
     }
 
+    /// The same error about the file: its field and the options its message names are given as
+    /// the file's key paths (`--patient-ins` → `patient.ins`).
+    public static func renamingOptions(_ error: AccordError) -> AccordError {
+        var message = error.message
+        for option in optionKeys.keys.sorted(by: { $0.count > $1.count }) where message.contains(option) {
+            message = message.replacingOccurrences(of: option, with: optionKeys[option]!)
+        }
+        return AccordError(error.code, message, field: keyPath(forOption: error.field))
+    }
+
     /// Maps a field named as a command-line option to the file's key path.
     public static func keyPath(forOption option: String?) -> String? {
-        let map = [
-            "--patient-ins": "patient.ins", "--ins-oid": "patient.ins_oid", "--identity-status": "patient.identity_status",
-            "--family-name": "patient.birth_family_name",
-            "--given-names": "patient.birth_given_names", "--first-given-name": "patient.first_birth_given_name",
-            "--birth-date": "patient.birth_date", "--birthplace": "patient.birthplace", "--used-family-name": "patient.used_family_name",
-            "--used-given-name": "patient.used_given_name", "--ipp": "patient.ipp", "--ipp-root": "patient.ipp_root",
-            "--clinician-id": "clinician.id",
-            "--clinician-name": "clinician.name", "--clinician-function": "clinician.function",
-            "--organisation-finess": "organisation_finess", "--topic": "topic", "--condition": "condition",
-            "--condition-code": "condition.code", "--condition-code-system": "condition.code_system", "--agreed": "decision.agreed",
-            "--by": "decision.by", "--next-contact": "decision.next_contact",
-        ]
         guard let option else { return nil }
-        return map[option] ?? option
+        return optionKeys[option] ?? option
     }
+
+    /// The file's key path of each command-line option a check may name.
+    static let optionKeys = [
+        "--patient-ins": "patient.ins", "--ins-oid": "patient.ins_oid", "--identity-status": "patient.identity_status",
+        "--family-name": "patient.birth_family_name",
+        "--given-names": "patient.birth_given_names", "--first-given-name": "patient.first_birth_given_name",
+        "--birth-date": "patient.birth_date", "--birthplace": "patient.birthplace", "--used-family-name": "patient.used_family_name",
+        "--used-given-name": "patient.used_given_name", "--ipp": "patient.ipp", "--ipp-root": "patient.ipp_root",
+        "--clinician-id": "clinician.id",
+        "--clinician-name": "clinician.name", "--clinician-function": "clinician.function",
+        "--organisation-finess": "organisation_finess", "--topic": "topic", "--condition": "condition",
+        "--condition-code": "condition.code", "--condition-code-system": "condition.code_system", "--agreed": "decision.agreed",
+        "--by": "decision.by", "--next-contact": "decision.next_contact",
+    ]
 }
 
 /// Reads typed values out of a YAML mapping, naming the key path in every error.

@@ -46,6 +46,18 @@ public enum IdentifierCheck {
         return nil
     }
 
+    /// Checks the shape of an INS-NIA (a temporary number, shaped like a NIR: 13 characters and
+    /// a 2-digit key, digits only but for `2A`/`2B` in the department); its key is not checked.
+    /// - Returns: what is wrong, or `nil`.
+    public static func insNIA(_ value: String) -> String? {
+        let chars = Array(value.uppercased())
+        guard chars.count == 15 else { return "must be 15 characters (13-character number and 2-digit key)" }
+        let digits = chars.enumerated().allSatisfy { index, char in
+            (char.isASCII && char.isNumber) || (index == 6 && (char == "A" || char == "B") && chars[5] == "2")
+        }
+        return digits ? nil : "must hold digits only (2A or 2B allowed for a Corsican birth place)"
+    }
+
     /// The sex the NIR encodes in its first digit: `1` male, `2` female (also 7/8 for
     /// temporary numbers); `nil` for other digits.
     public static func sexEncoded(inNIR value: String) -> Sex? {

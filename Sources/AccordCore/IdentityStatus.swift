@@ -77,7 +77,7 @@ public enum IdentityJustification: String, Sendable, Hashable, Codable, CaseIter
 public struct IdentityStatusChange: Sendable, Hashable, Codable {
     /// The new status.
     public var status: IdentityStatus
-    /// What justifies it; `nil` only for a return to `provisional` (a doubt).
+    /// What justifies it; `nil` for a return to `provisional` (a doubt), and only then.
     public var justification: IdentityJustification?
     /// The INS returned by INSi, for an identity recorded without one.
     public var ins: String?
@@ -156,7 +156,7 @@ extension Consultation {
     /// Checks a change of the identity's status against the session (RNIV: the status is made
     /// of two independent checks, the INSi teleservice's answer and an identity document):
     /// - the status must differ from the current one;
-    /// - any identity may return to `provisional` (a doubt), with or without a justification;
+    /// - any identity may return to `provisional` (a doubt), without a justification;
     /// - a `provisional` identity becomes `recovered` by `insi`, `validated` by `document`, or
     ///   `qualified` by either (the check that completes it);
     /// - a `recovered` identity becomes `qualified` by `document`, a `validated` one by `insi`;
@@ -175,7 +175,14 @@ extension Consultation {
         }
         let needed: IdentityJustification?
         switch (current, change.status) {
-        case (_, .provisional): needed = nil
+        case (_, .provisional):
+            // A return to provisional is a doubt: no check justifies it.
+            if change.justification != nil {
+                throw AccordError.invalid(
+                    "--justification", "is given for a return to provisional, which no check justifies (it records a doubt)",
+                    accepted: "no --justification, and the doubt in --reason")
+            }
+            needed = nil
         case (.provisional, .recovered), (.validated, .qualified): needed = .insi
         case (.provisional, .validated), (.recovered, .qualified): needed = .document
         case (.provisional, .qualified):

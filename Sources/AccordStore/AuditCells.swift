@@ -75,46 +75,6 @@ enum AuditCells {
             WHEN 'month' THEN s.closed_month ELSE s.organisation_finess END
         """
 
-    /// The schema of migration `v3: audit cells`, filled from `audit_session`. Never edit once
-    /// shipped: add a migration.
-    static func createSchema(_ db: Database) throws {
-        let columns = measures.map { "\($0.column) INTEGER NOT NULL" }.joined(separator: ",\n    ")
-        try db.execute(
-            sql: """
-                CREATE TABLE audit_cell (
-                    dimension TEXT NOT NULL,
-                    grain TEXT NOT NULL CHECK (grain IN ('month', 'day')),
-                    period TEXT NOT NULL,
-                    group_value TEXT NOT NULL,
-                    \(columns),
-                    PRIMARY KEY (dimension, grain, period, group_value)
-                ) WITHOUT ROWID;
-                CREATE TABLE audit_cell_days (
-                    dimension TEXT NOT NULL,
-                    grain TEXT NOT NULL CHECK (grain IN ('month', 'day')),
-                    period TEXT NOT NULL,
-                    group_value TEXT NOT NULL,
-                    days INTEGER NOT NULL,
-                    sessions INTEGER NOT NULL,
-                    PRIMARY KEY (dimension, grain, period, group_value, days)
-                ) WITHOUT ROWID;
-                """)
-        let sums = measures.map { "SUM(\($0.expression))" }.joined(separator: ", ")
-        try db.execute(
-            sql: """
-                WITH \(dimensions)
-                INSERT INTO audit_cell (dimension, grain, period, group_value, \(measures.map(\.column).joined(separator: ", ")))
-                SELECT \(keyColumns), \(sums)
-                FROM audit_session s, d WHERE s.closed = 1
-                GROUP BY 1, 2, 3, 4;
-                WITH \(dimensions)
-                INSERT INTO audit_cell_days (dimension, grain, period, group_value, days, sessions)
-                SELECT \(keyColumns), s.days_rcp_to_decision, COUNT(*)
-                FROM audit_session s, d WHERE s.closed = 1 AND s.days_rcp_to_decision IS NOT NULL
-                GROUP BY 1, 2, 3, 4, 5;
-                """)
-    }
-
     // MARK: - Keeping the cells up to date
 
     private static let upsertSQL: String = {

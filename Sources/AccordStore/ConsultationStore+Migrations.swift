@@ -3,9 +3,10 @@ import Foundation
 import GRDB
 
 extension ConsultationStore {
-    /// The schema's history. Migrations are never edited once shipped; add new ones. A
-    /// database that holds a migration this build does not know was written by a newer Accord
-    /// and is refused.
+    /// The schema's history. Migrations are never edited once shipped; add new ones. Each is
+    /// literal SQL, frozen as it shipped: none depends on a type or a constant of the
+    /// application, which may change (as GRDB's migration guide asks). A database that holds a
+    /// migration this build does not know was written by a newer Accord and is refused.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: event log, session summary, document versions") { db in
@@ -56,12 +57,144 @@ extension ConsultationStore {
         migrator.registerMigration("v2: audit summary") { db in
             // Pseudonymised summary tables and the views `accord audit sql` reads (AuditSummary).
             // Sessions recorded before this migration are summarised on the first audit command.
-            try AuditSummary.createSchema(db)
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_session (
+                        session_number INTEGER PRIMARY KEY REFERENCES session(number),
+                        event_count INTEGER NOT NULL,
+                        patient_pseudonym TEXT NOT NULL,
+                        clinician_idnat_ps TEXT NOT NULL,
+                        organisation_finess TEXT NOT NULL,
+                        topic_group TEXT NOT NULL,
+                        start_month TEXT NOT NULL,
+                        closed INTEGER NOT NULL,
+                        closed_at TEXT,
+                        closed_day TEXT,
+                        closed_month TEXT,
+                        patient_present INTEGER NOT NULL,
+                        relative_present INTEGER NOT NULL,
+                        preferences_count INTEGER NOT NULL,
+                        surveillance_discussed INTEGER NOT NULL,
+                        surveillance_applicable INTEGER NOT NULL,
+                        trial_offered INTEGER NOT NULL,
+                        preferred_role TEXT,
+                        experienced_role TEXT,
+                        role_concordant INTEGER,
+                        collaborate_mean REAL,
+                        collaborate_top INTEGER,
+                        sdm_q9_score REAL,
+                        option5_score REAL,
+                        sure_positive INTEGER,
+                        decision_outcome TEXT NOT NULL,
+                        rcp_date TEXT,
+                        decision_date TEXT,
+                        days_rcp_to_decision INTEGER,
+                        completeness INTEGER NOT NULL
+                    );
+                    CREATE INDEX audit_session_closed_day ON audit_session(closed, closed_day);
+                    CREATE INDEX audit_session_clinician ON audit_session(clinician_idnat_ps);
+                    CREATE INDEX audit_session_topic ON audit_session(topic_group);
+                    CREATE INDEX audit_session_month ON audit_session(closed_month);
+                    CREATE INDEX audit_session_organisation ON audit_session(organisation_finess);
+                    CREATE TABLE audit_option (
+                        session_number INTEGER NOT NULL REFERENCES session(number),
+                        option_number INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        origin_kind TEXT NOT NULL,
+                        PRIMARY KEY (session_number, option_number)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE audit_instrument (
+                        session_number INTEGER NOT NULL REFERENCES session(number),
+                        entry_number INTEGER NOT NULL,
+                        instrument TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        respondent TEXT NOT NULL,
+                        score REAL,
+                        flags TEXT NOT NULL,
+                        complete INTEGER NOT NULL,
+                        follow_up INTEGER NOT NULL,
+                        recorded_month TEXT NOT NULL,
+                        PRIMARY KEY (session_number, entry_number)
+                    ) WITHOUT ROWID;
+                    CREATE VIEW audit_sessions AS SELECT
+                        session_number, patient_pseudonym, clinician_idnat_ps, organisation_finess, topic_group, start_month,
+                        closed, closed_at, closed_day, closed_month, patient_present, relative_present, preferences_count,
+                        surveillance_discussed, surveillance_applicable, trial_offered, preferred_role, experienced_role,
+                        role_concordant, collaborate_mean, collaborate_top, sdm_q9_score, option5_score, sure_positive,
+                        decision_outcome, rcp_date, decision_date, days_rcp_to_decision, completeness
+                        FROM audit_session;
+                    CREATE VIEW audit_options AS SELECT session_number, option_number, kind, origin_kind FROM audit_option;
+                    CREATE VIEW audit_instruments AS SELECT
+                        session_number, entry_number, instrument, version, respondent, score, flags, complete, follow_up,
+                        recorded_month
+                        FROM audit_instrument;
+                    """)
         }
         migrator.registerMigration("v3: audit cells") { db in
             // Pre-aggregated participation counts by month and day (AuditCells), filled from
             // `audit_session` and kept up to date with it from then on.
-            try AuditCells.createSchema(db)
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_cell (
+                        dimension TEXT NOT NULL,
+                        grain TEXT NOT NULL CHECK (grain IN ('month', 'day')),
+                        period TEXT NOT NULL,
+                        group_value TEXT NOT NULL,
+                        sessions INTEGER NOT NULL,
+                        patient_present INTEGER NOT NULL,
+                        relative_present INTEGER NOT NULL,
+                        preferences_recorded INTEGER NOT NULL,
+                        surveillance_applicable INTEGER NOT NULL,
+                        surveillance_discussed INTEGER NOT NULL,
+                        trial_offered INTEGER NOT NULL,
+                        preferred_role_a INTEGER NOT NULL,
+                        preferred_role_b INTEGER NOT NULL,
+                        preferred_role_c INTEGER NOT NULL,
+                        preferred_role_d INTEGER NOT NULL,
+                        preferred_role_e INTEGER NOT NULL,
+                        both_roles INTEGER NOT NULL,
+                        concordant_roles INTEGER NOT NULL,
+                        collaborate_encounters INTEGER NOT NULL,
+                        collaborate_top INTEGER NOT NULL,
+                        collaborate_ninths INTEGER NOT NULL,
+                        sdm_q9_count INTEGER NOT NULL,
+                        sdm_q9_ninths INTEGER NOT NULL,
+                        option5_count INTEGER NOT NULL,
+                        option5_ninths INTEGER NOT NULL,
+                        sure_count INTEGER NOT NULL,
+                        sure_positive INTEGER NOT NULL,
+                        deferred INTEGER NOT NULL,
+                        completeness_sum INTEGER NOT NULL,
+                        PRIMARY KEY (dimension, grain, period, group_value)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE audit_cell_days (
+                        dimension TEXT NOT NULL,
+                        grain TEXT NOT NULL CHECK (grain IN ('month', 'day')),
+                        period TEXT NOT NULL,
+                        group_value TEXT NOT NULL,
+                        days INTEGER NOT NULL,
+                        sessions INTEGER NOT NULL,
+                        PRIMARY KEY (dimension, grain, period, group_value, days)
+                    ) WITHOUT ROWID;
+                    WITH d(dimension, grain) AS (VALUES ('clinician', 'month'), ('clinician', 'day'), ('topic', 'month'), ('topic', 'day'), ('month', 'month'), ('month', 'day'), ('organisation', 'month'), ('organisation', 'day'))
+                    INSERT INTO audit_cell (dimension, grain, period, group_value, sessions, patient_present, relative_present, preferences_recorded, surveillance_applicable, surveillance_discussed, trial_offered, preferred_role_a, preferred_role_b, preferred_role_c, preferred_role_d, preferred_role_e, both_roles, concordant_roles, collaborate_encounters, collaborate_top, collaborate_ninths, sdm_q9_count, sdm_q9_ninths, option5_count, option5_ninths, sure_count, sure_positive, deferred, completeness_sum)
+                    SELECT d.dimension, d.grain,
+                        CASE d.grain WHEN 'month' THEN s.closed_month ELSE s.closed_day END,
+                        CASE d.dimension WHEN 'clinician' THEN s.clinician_idnat_ps WHEN 'topic' THEN s.topic_group
+                            WHEN 'month' THEN s.closed_month ELSE s.organisation_finess END,
+                        SUM(1), SUM(s.patient_present), SUM(s.relative_present), SUM(s.preferences_count > 0), SUM(s.surveillance_applicable), SUM(s.surveillance_applicable AND s.surveillance_discussed), SUM(s.trial_offered), SUM(COALESCE(s.preferred_role = 'A', 0)), SUM(COALESCE(s.preferred_role = 'B', 0)), SUM(COALESCE(s.preferred_role = 'C', 0)), SUM(COALESCE(s.preferred_role = 'D', 0)), SUM(COALESCE(s.preferred_role = 'E', 0)), SUM(s.role_concordant IS NOT NULL), SUM(COALESCE(s.role_concordant, 0)), SUM(s.collaborate_mean IS NOT NULL), SUM(COALESCE(s.collaborate_top, 0)), SUM(COALESCE(CAST(ROUND(s.collaborate_mean * 9) AS INTEGER), 0)), SUM(s.sdm_q9_score IS NOT NULL), SUM(COALESCE(CAST(ROUND(s.sdm_q9_score * 9) AS INTEGER), 0)), SUM(s.option5_score IS NOT NULL), SUM(COALESCE(CAST(ROUND(s.option5_score * 9) AS INTEGER), 0)), SUM(s.sure_positive IS NOT NULL), SUM(COALESCE(s.sure_positive, 0)), SUM(s.decision_outcome = 'deferred'), SUM(s.completeness)
+                    FROM audit_session s, d WHERE s.closed = 1
+                    GROUP BY 1, 2, 3, 4;
+                    WITH d(dimension, grain) AS (VALUES ('clinician', 'month'), ('clinician', 'day'), ('topic', 'month'), ('topic', 'day'), ('month', 'month'), ('month', 'day'), ('organisation', 'month'), ('organisation', 'day'))
+                    INSERT INTO audit_cell_days (dimension, grain, period, group_value, days, sessions)
+                    SELECT d.dimension, d.grain,
+                        CASE d.grain WHEN 'month' THEN s.closed_month ELSE s.closed_day END,
+                        CASE d.dimension WHEN 'clinician' THEN s.clinician_idnat_ps WHEN 'topic' THEN s.topic_group
+                            WHEN 'month' THEN s.closed_month ELSE s.organisation_finess END,
+                        s.days_rcp_to_decision, COUNT(*)
+                    FROM audit_session s, d WHERE s.closed = 1 AND s.days_rcp_to_decision IS NOT NULL
+                    GROUP BY 1, 2, 3, 4, 5;
+                    """)
             // Sessions of one patient, for identity vigilance (identityDiscrepancies(of:)).
             try db.execute(sql: "CREATE INDEX audit_session_patient ON audit_session(patient_pseudonym)")
             // Every session summarised already (the usual case): say so, so that audit
@@ -118,22 +251,25 @@ extension ConsultationStore {
                     ALTER TABLE session ADD COLUMN first_given_name TEXT;
                     ALTER TABLE session ADD COLUMN birth_date TEXT;
                     """)
-            let decoder = AccordJSON.decoder()
-            let update = try db.makeStatement(
-                sql:
-                    "UPDATE session SET \(EventRecorder.patientColumns.split(separator: ",").map { "\($0) = ?" }.joined(separator: ",")) WHERE number = ?"
-            )
-            let starts = try Row.fetchCursor(
-                db, sql: "SELECT session_number, payload FROM event WHERE session_seq = 1 AND kind = 'session-started'")
-            while let row = try starts.next() {
-                let payload: String = row["payload"]
-                let number: Int64 = row["session_number"]
-                // An event that cannot be read is left for `accord verify` to report.
-                guard case .sessionStarted(let start)? = try? decoder.decode(Change.self, from: Data(payload.utf8)) else { continue }
-                var arguments = EventRecorder.patientValues(start)
-                arguments += [number]
-                try update.execute(arguments: arguments)
-            }
+            // Read from the start events as this version of Accord wrote them (the payload shape
+            // `{"sessionStarted":{"_0":{…}}}`); an event that is not JSON is left for `accord
+            // verify` to report.
+            try db.execute(
+                sql: """
+                    WITH start AS (
+                        SELECT session_number, json_extract(payload, '$.sessionStarted._0') AS s FROM event
+                        WHERE session_seq = 1 AND kind = 'session-started' AND json_valid(payload)
+                    )
+                    UPDATE session SET
+                        patient_ins = json_extract(start.s, '$.patient.ins'),
+                        ipp = json_extract(start.s, '$.ipp.extension'),
+                        ipp_root = json_extract(start.s, '$.ipp.root'),
+                        clinician_id = json_extract(start.s, '$.clinician_id'),
+                        birth_family_name = json_extract(start.s, '$.patient.birthFamilyName'),
+                        first_given_name = json_extract(start.s, '$.patient.firstBirthGivenName'),
+                        birth_date = json_extract(start.s, '$.patient.birthDate')
+                    FROM start WHERE start.session_number = session.number AND start.s IS NOT NULL;
+                    """)
             try db.execute(
                 sql: """
                     CREATE INDEX session_patient_ins ON session(patient_ins, number);

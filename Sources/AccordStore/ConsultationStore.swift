@@ -607,6 +607,11 @@ extension ConsultationStore {
         try writer.write { db in try db.execute(sql: sql) }
     }
 
+    /// The column names of `table`, in order, for tests of the frozen migrations.
+    package func columnsForTesting(_ table: String) throws -> [String] {
+        try writer.read { db in try db.columns(in: table).map(\.name) }
+    }
+
     /// The journal mode (`wal` for a file database), for tests.
     package func journalModeForTesting() throws -> String {
         try writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }

@@ -185,11 +185,13 @@ struct GuidedSession {
             (start, changes) = report.sessionStart(clinicianID: clinicianID, clinicianName: clinicianName, topic: topic)
             for warning in report.warnings { Terminal.warning(warning) }
         } else {
-            let ins = try ask("Patient INS (15 characters):", optional: false) { $0.uppercased() }!
+            let ins = try ask("Patient INS (15 characters) [Enter: none, a provisional identity]:") { $0.uppercased() }
             let oid =
-                try askChecked("INS OID [Enter: 1.2.250.1.213.1.4.8 production; tests use 1.2.250.1.213.1.4.10]:", "INS OID") {
-                    try FieldRules.insOID($0, $1)
-                } ?? KnownOID.insNIR
+                try ins.map { _ in
+                    try askChecked("INS OID [Enter: 1.2.250.1.213.1.4.8 production; tests use 1.2.250.1.213.1.4.10]:", "INS OID") {
+                        try FieldRules.insOID($0, $1)
+                    } ?? KnownOID.insNIR
+                }
             let family = try askChecked("Birth family name (INS form, e.g. MARTIN-D'ESTE):", "birth family name", optional: false) {
                 try FieldRules.insName($0, $1)
             }!
@@ -210,7 +212,24 @@ struct GuidedSession {
                 }
                 return sex
             }!
-            let place = try ask("Birth place (INSEE COG code):", optional: false) { $0.uppercased() }!
+            let place = try ask("Birth place (INSEE COG code):", optional: false) { text -> String in
+                try FieldRules.birthplace(text, "birth place")
+                return text.uppercased()
+            }!
+            let implied = IdentityStatus.implied(hasINS: ins != nil)
+            let status = try ask("Identity status: provisional, recovered, validated, qualified [Enter: \(implied.rawValue)]:") {
+                text -> IdentityStatus in
+                guard let status = IdentityStatus(argument: text) else {
+                    throw AccordError.invalid("identity status", "is not an identity status", accepted: IdentityStatus.accepted)
+                }
+                if status.retrievedFromINSi && ins == nil {
+                    throw AccordError.invalid(
+                        "identity status", "is \(status.rawValue), a status the INSi teleservice gives with the INS, but no INS was given",
+                        accepted: "provisional or validated for an identity without INS")
+                }
+                return status
+            }
+            let ipp = try askChecked("Patient IPP in the centre [Enter: none]:", "IPP") { try FieldRules.localIdentifier($0, $1) }
             let topic =
                 try template.map { template in
                     try askChecked("Decision to make [Enter: \(template.decision)]:", "decision") { try FieldRules.text($0, $1) }
@@ -218,11 +237,15 @@ struct GuidedSession {
                 }
                 ?? askChecked("Decision to make:", "decision", optional: false) { try FieldRules.text($0, $1) }!
             let condition = try askChecked("Diagnosis (or skip):", "diagnosis") { try FieldRules.text($0, $1) }.map { Condition(text: $0) }
+            let ippIdentifier = try ipp.map {
+                InstanceIdentifier(root: (try store.centreSettings() ?? .example).oidRoot + ".2", extension_: $0)
+            }
             start = SessionStart(
                 patient: INSIdentity(
-                    ins: ins.uppercased(), insOID: oid, birthFamilyName: family, birthGivenNames: given, birthDate: birth,
-                    sex: sex, birthplaceCode: place.uppercased()),
-                clinicianID: clinicianID, clinicianName: clinicianName, topic: topic, condition: condition)
+                    ins: ins, insOID: oid, birthFamilyName: family, birthGivenNames: given, birthDate: birth, sex: sex,
+                    birthplaceCode: place),
+                identityStatus: status, ipp: ippIdentifier, clinicianID: clinicianID, clinicianName: clinicianName, topic: topic,
+                condition: condition)
         }
         let present = try ask("Is the patient present? (yes/no) [Enter: yes]:") { try Self.yesNo($0) } ?? true
         start.patientPresent = present

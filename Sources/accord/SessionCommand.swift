@@ -457,7 +457,7 @@ struct SessionCommand: ParsableCommand {
             } catch let error as AccordError where error.field != nil {
                 throw AccordError(
                     error.code,
-                    "in the consultation file, \(error.renamingField(ConsultationFile.keyPath(forOption: error.field)).description)")
+                    "in the consultation file, \(ConsultationFile.renamingOptions(error).description)")
             }
             Terminal.finessWarning(parsed.start.organisationFINESS, field: "organisation_finess")
             Terminal.identityWarnings(database, session: id, identity: parsed.start.patient)

@@ -66,6 +66,8 @@ import Testing
         (.validated, .recovered, .insi, false, true, "--set"),
         (.qualified, .recovered, .insi, true, false, "--set"),
         (.qualified, .provisional, nil, true, false, nil),
+        (.qualified, .provisional, .document, true, false, "--justification"),
+        (.recovered, .provisional, .insi, true, false, "--justification"),
         (nil, .provisional, nil, true, false, nil),
         (nil, .qualified, .document, true, false, "--set"),
     ]
@@ -105,6 +107,7 @@ import Testing
         ("2C004", "only digits, or 2A/2B then digits, are COG codes"), ("2A00X", "a Corsican code has 3 digits after 2A or 2B"),
         ("2A000", "commune number 000 does not exist"), ("75000", "commune number 000 does not exist"),
         ("00123", "department 00 does not exist"), ("96123", "department 96 does not exist"),
+        ("97100", "commune number 00 does not exist"), ("98400", "commune number 00 does not exist"),
         ("97012", "overseas codes begin with 971 to 978"), ("97912", "overseas codes begin with 971 to 978"),
         ("98512", "codes beginning with 98 are 984 and 986 to 989"),
         ("99012", "a country code abroad is 99 then 1xx to 5xx (99999: unknown)"),
@@ -116,6 +119,23 @@ import Testing
             error.description
                 == "--birthplace: is not an INSEE COG code (\(problem)); expected the 5-character COG code of the birth place: department and commune (2A/2B for Corsica, 971–978 overseas), or 99 and the country code abroad (99999 unknown)."
         )
+    }
+
+    @Test func anINSNIAIsShapedLikeANIR() throws {
+        try FieldRules.insNumber("800012A00100199", "--ins", oid: KnownOID.insNIA)
+        for value in ["abc", "x-1", "80001200100199", "8000120010019X"] {
+            let error = try #require(throws: AccordError.self) { try FieldRules.insNumber(value, "--ins", oid: KnownOID.insNIA) }
+            #expect(error.field == "--ins" && error.message.hasPrefix("the INS-NIA must "), "\(error)")
+            #expect(!error.message.contains(value))
+        }
+    }
+
+    @Test func aFileErrorNamesTheFileKeysNotTheOptions() {
+        let error = AccordError.invalid(
+            "--identity-status", "is qualified, but no INS is given", accepted: "--patient-ins with the INS, or no --ins-oid")
+        #expect(
+            ConsultationFile.renamingOptions(error).description
+                == "patient.identity_status: is qualified, but no INS is given; expected patient.ins with the INS, or no patient.ins_oid.")
     }
 
     @Test func aConsultationFileGivesTheStatusAndMayOmitTheINS() throws {

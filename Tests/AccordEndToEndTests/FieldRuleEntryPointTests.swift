@@ -28,7 +28,7 @@ import Testing
     static let start = BadInputTests.start
     static func start(replacing old: String, with new: String) -> [String] { start.map { $0 == old ? new : $0 } }
     static let firstAnswers = [
-        "810123456781", "Dr X", "158056912345606", "1.2.250.1.213.1.4.10", "MARCHAND", "LUC", "1958-05-17", "M", "69123",
+        "810123456781", "Dr X", "158056912345606", "1.2.250.1.213.1.4.10", "MARCHAND", "LUC", "1958-05-17", "M", "69123", "", "",
     ]
 
     static let idNatPS =

@@ -17,7 +17,7 @@ import Testing
 
     static let answers = [
         "810123456781", "Dr Hélène Roussel",
-        "158056912345606", "1.2.250.1.213.1.4.10", "MARCHAND-D'ESTE", "LUC JEAN-BAPTISTE", "1958-05-17", "M", "69123",
+        "158056912345606", "1.2.250.1.213.1.4.10", "MARCHAND-D'ESTE", "LUC JEAN-BAPTISTE", "1958-05-17", "M", "69123", "", "",
         "Cancer de la prostate localisé", "Adénocarcinome de la prostate", "yes",
         // team talk: one trusted person, then go on; the preferred role
         "trusted-person", "Anne Marchand", "", "C",
@@ -97,7 +97,7 @@ import Testing
     @Test func quittingMidwayKeepsWhatWasEntered() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
-        let lines = Array(Self.answers.prefix(12)) + ["quit"]
+        let lines = Array(Self.answers.prefix(14)) + ["quit"]
         let result = try run(cli, lines: lines)
         #expect(result.status == 0)
         #expect(
@@ -140,12 +140,31 @@ import Testing
         #expect(quit.stdout.contains("Stopped before a session was started; nothing was recorded."))
     }
 
+    @Test func aPatientWithoutINSIsStartedWithItsStatusAndIPP() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let lines = [
+            "810123456781", "Dr X", "", "MARCHAND", "LUC", "1958-05-17", "M", "69123", "qualified", "validated", "IPP-5", "t", "", "no",
+            "quit",
+        ]
+        let result = try run(cli, lines: lines)
+        #expect(result.stdout.contains("Session S1 started."), "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "  identity status: is qualified, a status the INSi teleservice gives with the INS, but no INS was given; expected provisional or validated for an identity without INS."
+            ), "\(result.stdout)")
+        let consultation = try AccordJSON.decoder().decode(
+            Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
+        #expect(consultation.start.patient.ins == nil && consultation.start.identityStatus == .validated)
+        #expect(consultation.start.ipp == InstanceIdentifier(root: "2.999.1.2", extension_: "IPP-5"))
+    }
+
     @Test func refusedAnswersAreExplainedAndAskedAgain() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
         let lines = [
             "810123456782", "810123456781", "Dr X", "158056912345606", "", "MARCHAND", "LUC", "1958-02-30", "1958-05-17", "Z", "M", "69123",
-            "t", "skip", "maybe", "no",
+            "", "", "t", "skip", "maybe", "no",
         ]
         let result = try run(cli, lines: lines)
         #expect(
