@@ -104,7 +104,7 @@ struct CDABuilder {
                 ("code", "11488-4"), ("codeSystem", Self.loinc), ("codeSystemName", "LOINC"),
                 ("displayName", "CR ou fiche de consultation ou de visite"),
             ])
-        writer.element("title", text: "Consultation de décision médicale partagée")
+        writer.element("title", text: ConsultationDocument.title)
         time("effectiveTime", input.exportedAt)
         writer.element(
             "confidentialityCode",
@@ -277,143 +277,165 @@ struct CDABuilder {
     private func body() {
         writer.startElement("component")
         writer.startElement("structuredBody")
-        participantsSection()
-        topicSection()
-        if let condition = consultation.start.condition { conditionSection(condition) }
-        optionsSection()
-        preferencesSection()
-        decisionSection()
-        processSection()
-        instrumentsSection()
-        nextStepsSection()
-        notesSection()
+        for section in ConsultationDocument(consultation).sections { self.section(section) }
         writer.endElement()
         writer.endElement()
     }
 
-    /// Opens `component/section` with its code and title and calls `content` for the rest.
-    private func section(loinc: (String, String)? = nil, local localCode: (String, String)? = nil, title: String, _ content: () -> Void) {
+    /// One `component/section` of the document model: code, title, the narrative in `text`,
+    /// then the section's entries.
+    private func section(_ section: DocumentSection) {
         writer.startElement("component")
         writer.startElement("section")
-        if let (code, display) = loinc {
+        switch section.code {
+        case .loinc(let code, let display):
             writer.element(
                 "code", attributes: [("code", code), ("displayName", display), ("codeSystem", Self.loinc), ("codeSystemName", "LOINC")])
-        } else if let (code, display) = localCode {
+        case .local(let code, let display):
             local("code", code: code, displayName: display)
         }
-        writer.element("title", text: title)
-        content()
+        writer.element("title", text: section.title)
+        writer.startElement("text")
+        for block in section.blocks { narrativeBlock(block) }
+        writer.endElement()
+        entries(of: section.kind)
         writer.endElement()
         writer.endElement()
     }
 
-    private func participantsSection() {
-        section(local: ("section-participants", "Participants à la consultation"), title: "Participants") {
-            writer.startElement("text")
+    /// A narrative block in the CDA narrative: anchored spans as `content ID="…"` (what the
+    /// entries' `text/reference` point at), lists as `list` (`listType="ordered"` when
+    /// numbered), sub-items as a nested `list`.
+    private func narrativeBlock(_ block: NarrativeBlock) {
+        switch block {
+        case .participantsTable:
             writer.participantsTable(consultation)
-            writer.endElement()
-        }
-    }
-
-    private func topicSection() {
-        let start = consultation.start
-        section(local: ("section-topic", "Décision à prendre"), title: "Décision à prendre") {
-            writer.startElement("text")
-            writer.element("paragraph", text: start.topic)
-            if let template = start.template { writer.element("paragraph", text: "Modèle de décision : \(template)") }
-            if let rcp = start.rcp {
-                writer.mixedElement("paragraph") {
-                    writer.text("Séance issue de la fiche de réunion de concertation pluridisciplinaire ")
-                    writer.element(
-                        "content", attributes: [("ID", "rcp-report")],
-                        text: rcp.documentID.root + (rcp.documentID.extension_.map { " / \($0)" } ?? ""))
-                    if let date = rcp.meetingDate { writer.text(" du \(FrenchNarrative.date(date))") }
-                    writer.text(".")
-                }
-                if let trial = rcp.trialProposed {
-                    writer.element("paragraph", text: "Essai clinique proposé par la RCP : \(trial ? "oui" : "non").")
-                }
-            }
-            writer.endElement()
-            if let rcp = start.rcp {
-                writer.startElement("entry")
-                writer.startElement("act")
-                writer.attribute("classCode", "ACT")
-                writer.attribute("moodCode", "EVN")
-                local("code", code: "rcp-report-cited", displayName: "Fiche RCP à l'origine de la consultation")
-                writer.startElement("text")
-                writer.element("reference", attributes: [("value", "#rcp-report")])
-                writer.endElement()
-                writer.startElement("reference")
-                writer.attribute("typeCode", "REFR")
-                writer.startElement("externalDocument")
-                writer.attribute("classCode", "DOC")
-                writer.attribute("moodCode", "EVN")
-                ii(rcp.documentID)
-                writer.element(
-                    "code",
-                    attributes: [
-                        ("code", "34794-8"), ("displayName", "CR de réunion de concertation pluridisciplinaire"),
-                        ("codeSystem", Self.loinc), ("codeSystemName", "LOINC"),
-                    ])
-                if let setID = rcp.setID { ii(setID, as: "setId") }
-                writer.endElement()
-                writer.endElement()
-                writer.endElement()
-                writer.endElement()
-            }
-        }
-    }
-
-    private func conditionSection(_ condition: Condition) {
-        section(loinc: ("72135-7", "Diagnostic du cancer"), title: "Diagnostic") {
-            writer.startElement("text")
-            var line = condition.text
-            if let code = condition.code {
-                line += condition.codeSystem == "2.16.840.1.113883.6.3" ? " (CIM-10 \(code))" : " (code \(code))"
-            }
-            writer.element("paragraph", text: line)
-            writer.endElement()
-        }
-    }
-
-    private var activeOptions: [ConsultationOption] { consultation.options.filter { !$0.withdrawn } }
-
-    private func optionsSection() {
-        section(local: ("section-options", "Options discutées"), title: "Options discutées") {
-            writer.startElement("text")
-            if activeOptions.isEmpty {
-                writer.element("paragraph", text: "Aucune option enregistrée.")
+        case .paragraph(let spans):
+            if spans.contains(where: { $0.anchor != nil }) {
+                writer.mixedElement("paragraph") { self.spans(spans) }
             } else {
-                writer.startElement("list")
-                writer.attribute("listType", "ordered")
-                for option in activeOptions {
-                    writer.startElement("item")
-                    writer.startElement("content")
-                    writer.attribute("ID", "option-\(option.number)")
-                    writer.text("Option \(option.number) — \(option.kind.frenchLabel) : \(option.label)")
-                    writer.endElement()
-                    var details: [String] = []
-                    details += option.benefits.map { "Bénéfice : \($0)" }
-                    details += option.harms.map { "Risque ou inconvénient : \($0)" }
-                    if let trial = option.trialID { details.append("Essai clinique, identifiant de registre : \(trial)") }
-                    if let origin = option.origin { details.append("Origine : \(origin)") }
-                    if !details.isEmpty {
-                        writer.startElement("list")
-                        for detail in details { writer.element("item", text: detail) }
-                        writer.endElement()
-                    }
+                writer.element("paragraph", text: spans.plainText)
+            }
+        case .fhirParagraph:
+            break
+        case .list(let items, let ordered):
+            writer.startElement("list")
+            if ordered { writer.attribute("listType", "ordered") }
+            for item in items {
+                if item.line.anchor == nil && item.details.isEmpty {
+                    writer.element("item", text: item.line.text)
+                    continue
+                }
+                writer.startElement("item")
+                spans([item.line])
+                if !item.details.isEmpty {
+                    writer.startElement("list")
+                    for detail in item.details { writer.element("item", text: detail) }
                     writer.endElement()
                 }
                 writer.endElement()
             }
             writer.endElement()
-            for option in activeOptions {
+        }
+    }
+
+    private func spans(_ spans: [NarrativeSpan]) {
+        for span in spans {
+            if let anchor = span.anchor {
+                writer.element("content", attributes: [("ID", anchor)], text: span.text)
+            } else {
+                writer.text(span.text)
+            }
+        }
+    }
+
+    /// The structured entries of a section: the RCP report cited, the options proposed, the
+    /// decision and the next contact.
+    private func entries(of kind: DocumentSection.Kind) {
+        switch kind {
+        case .topic:
+            if let rcp = consultation.start.rcp { rcpReference(rcp) }
+        case .options:
+            for option in consultation.options where !option.withdrawn {
                 writer.startElement("entry")
                 optionAct(option, reference: true)
                 writer.endElement()
             }
+        case .decision:
+            if let decision = consultation.decision { decisionEntry(decision) }
+        case .nextSteps:
+            if case .deferred(let next)? = consultation.decision?.outcome { nextContactEntry(next) }
+        case .participants, .condition, .preferences, .process, .instruments, .notes:
+            break
         }
+    }
+
+    private func rcpReference(_ rcp: RCPReference) {
+        writer.startElement("entry")
+        writer.startElement("act")
+        writer.attribute("classCode", "ACT")
+        writer.attribute("moodCode", "EVN")
+        local("code", code: "rcp-report-cited", displayName: "Fiche RCP à l'origine de la consultation")
+        writer.startElement("text")
+        writer.element("reference", attributes: [("value", "#rcp-report")])
+        writer.endElement()
+        writer.startElement("reference")
+        writer.attribute("typeCode", "REFR")
+        writer.startElement("externalDocument")
+        writer.attribute("classCode", "DOC")
+        writer.attribute("moodCode", "EVN")
+        ii(rcp.documentID)
+        writer.element(
+            "code",
+            attributes: [
+                ("code", "34794-8"), ("displayName", "CR de réunion de concertation pluridisciplinaire"),
+                ("codeSystem", Self.loinc), ("codeSystemName", "LOINC"),
+            ])
+        if let setID = rcp.setID { ii(setID, as: "setId") }
+        writer.endElement()
+        writer.endElement()
+        writer.endElement()
+        writer.endElement()
+    }
+
+    private func decisionEntry(_ decision: Decision) {
+        writer.startElement("entry")
+        writer.startElement("act")
+        writer.attribute("classCode", "ACT")
+        writer.attribute("moodCode", "EVN")
+        ii(InstanceIdentifier(root: setID.root, extension_: decision.entry.rawValue))
+        switch decision.outcome {
+        case .agreed: local("code", code: "decision-agreed", displayName: "Décision partagée : option retenue")
+        case .deferred: local("code", code: "decision-deferred", displayName: "Décision différée")
+        case .declined: local("code", code: "decision-declined", displayName: "Options déclinées par le patient")
+        }
+        writer.startElement("text")
+        writer.element("reference", attributes: [("value", "#decision")])
+        writer.endElement()
+        writer.element("statusCode", attributes: [("code", "completed")])
+        time("effectiveTime", decision.recordedAt)
+        if case .agreed(let number) = decision.outcome, let option = consultation.options.first(where: { $0.number == number }) {
+            writer.startElement("entryRelationship")
+            writer.attribute("typeCode", "REFR")
+            optionAct(option, reference: false)
+            writer.endElement()
+        }
+        writer.endElement()
+        writer.endElement()
+    }
+
+    private func nextContactEntry(_ next: CalendarDate) {
+        writer.startElement("entry")
+        writer.startElement("encounter")
+        writer.attribute("classCode", "ENC")
+        writer.attribute("moodCode", "APT")
+        local("code", code: "next-contact", displayName: "Prochain contact après temps de réflexion")
+        writer.startElement("text")
+        writer.element("reference", attributes: [("value", "#next-contact")])
+        writer.endElement()
+        writer.element("effectiveTime", attributes: [("value", next.hl7)])
+        writer.endElement()
+        writer.endElement()
     }
 
     /// An option as `act moodCode="PRP"`: id `<setId root>` / `O<n>`, code from the local system.
@@ -429,159 +451,5 @@ struct CDABuilder {
             writer.endElement()
         }
         writer.endElement()
-    }
-
-    private func preferencesSection() {
-        let preferences = consultation.preferences.filter { !$0.withdrawn }
-        section(local: ("section-preferences", "Ce qui compte pour le patient"), title: "Ce qui compte pour le patient") {
-            writer.startElement("text")
-            if preferences.isEmpty {
-                writer.element("paragraph", text: "Aucune préférence enregistrée.")
-            } else {
-                writer.startElement("list")
-                for preference in preferences {
-                    let importance = preference.importance.map { " (importance \($0)/5)" } ?? ""
-                    writer.element("item", text: preference.text + importance)
-                }
-                writer.endElement()
-            }
-            writer.endElement()
-        }
-    }
-
-    private func participantLabel(_ entry: EntryID) -> String {
-        guard let participant = consultation.participants.first(where: { $0.entry == entry }) else { return entry.rawValue }
-        return "\(participant.name) (\(participant.role.frenchLabel.lowercased()))"
-    }
-
-    private func decisionSection() {
-        let decision = consultation.decision
-        section(local: ("section-decision", "Décision"), title: "Décision") {
-            writer.startElement("text")
-            guard let decision else {
-                writer.element("paragraph", text: "Aucune décision enregistrée.")
-                writer.endElement()
-                return
-            }
-            let summary: String
-            switch decision.outcome {
-            case .agreed(let number):
-                let label = consultation.options.first { $0.number == number }.map { "\($0.kind.frenchLabel) : \($0.label)" } ?? ""
-                summary = "Option retenue : option \(number) — \(label)"
-            case .deferred(let next):
-                summary = "Décision différée : temps de réflexion, prochain contact le \(FrenchNarrative.date(next))"
-            case .declined:
-                summary = "Le patient a décliné les options proposées"
-            }
-            writer.mixedElement("paragraph") {
-                writer.element("content", attributes: [("ID", "decision")], text: summary)
-                writer.text(".")
-            }
-            if !decision.takenBy.isEmpty {
-                writer.element(
-                    "paragraph", text: "Décision prise par : " + decision.takenBy.map(participantLabel).joined(separator: ", ") + ".")
-            }
-            writer.element("paragraph", text: "Enregistrée le \(FrenchNarrative.instant(decision.recordedAt)).")
-            writer.endElement()
-
-            writer.startElement("entry")
-            writer.startElement("act")
-            writer.attribute("classCode", "ACT")
-            writer.attribute("moodCode", "EVN")
-            ii(InstanceIdentifier(root: setID.root, extension_: decision.entry.rawValue))
-            switch decision.outcome {
-            case .agreed: local("code", code: "decision-agreed", displayName: "Décision partagée : option retenue")
-            case .deferred: local("code", code: "decision-deferred", displayName: "Décision différée")
-            case .declined: local("code", code: "decision-declined", displayName: "Options déclinées par le patient")
-            }
-            writer.startElement("text")
-            writer.element("reference", attributes: [("value", "#decision")])
-            writer.endElement()
-            writer.element("statusCode", attributes: [("code", "completed")])
-            time("effectiveTime", decision.recordedAt)
-            if case .agreed(let number) = decision.outcome, let option = consultation.options.first(where: { $0.number == number }) {
-                writer.startElement("entryRelationship")
-                writer.attribute("typeCode", "REFR")
-                optionAct(option, reference: false)
-                writer.endElement()
-            }
-            writer.endElement()
-            writer.endElement()
-        }
-    }
-
-    private func nextStepsSection() {
-        let decision = consultation.decision
-        section(loinc: ("18776-5", "Plan de soins"), title: "Suite de la prise en charge") {
-            writer.startElement("text")
-            switch decision?.outcome {
-            case .agreed(let number)?:
-                let label = consultation.options.first { $0.number == number }?.label ?? ""
-                writer.element("paragraph", text: "Mise en œuvre de l'option retenue (option \(number) : \(label)).")
-            case .deferred(let next)?:
-                writer.mixedElement("paragraph") {
-                    writer.element(
-                        "content", attributes: [("ID", "next-contact")], text: "Prochain contact prévu le \(FrenchNarrative.date(next))")
-                    writer.text(" : le patient fera connaître sa décision après un temps de réflexion.")
-                }
-            case .declined?:
-                writer.element(
-                    "paragraph", text: "Aucun des traitements proposés ne sera engagé ; le suivi est à organiser avec le patient.")
-            case nil:
-                writer.element("paragraph", text: "Aucune suite enregistrée.")
-            }
-            writer.endElement()
-            if case .deferred(let next)? = decision?.outcome {
-                writer.startElement("entry")
-                writer.startElement("encounter")
-                writer.attribute("classCode", "ENC")
-                writer.attribute("moodCode", "APT")
-                local("code", code: "next-contact", displayName: "Prochain contact après temps de réflexion")
-                writer.startElement("text")
-                writer.element("reference", attributes: [("value", "#next-contact")])
-                writer.endElement()
-                writer.element("effectiveTime", attributes: [("value", next.hl7)])
-                writer.endElement()
-                writer.endElement()
-            }
-        }
-    }
-
-    /// The three-talk phases and the process elements, when any was recorded.
-    private func processSection() {
-        let items = FrenchNarrative.processLines(consultation)
-        guard !items.isEmpty else { return }
-        section(local: ("section-process", "Déroulement de la décision partagée"), title: "Déroulement de la décision partagée") {
-            writer.startElement("text")
-            writer.startElement("list")
-            for item in items { writer.element("item", text: item) }
-            writer.endElement()
-            writer.endElement()
-        }
-    }
-
-    /// Instrument responses with their scores, as recorded (raw answers stay in the record).
-    private func instrumentsSection() {
-        let responses = consultation.instruments.filter { !$0.withdrawn }
-        guard !responses.isEmpty else { return }
-        section(local: ("section-instruments", "Questionnaires de décision partagée"), title: "Questionnaires") {
-            writer.startElement("text")
-            writer.startElement("list")
-            for response in responses {
-                writer.element("item", text: response.narrativeLine)
-            }
-            writer.endElement()
-            writer.endElement()
-        }
-    }
-
-    private func notesSection() {
-        let notes = consultation.notes.filter { !$0.withdrawn }
-        guard !notes.isEmpty else { return }
-        section(loinc: ("48767-8", "Commentaire"), title: "Notes") {
-            writer.startElement("text")
-            for note in notes { writer.element("paragraph", text: note.text) }
-            writer.endElement()
-        }
     }
 }

@@ -165,6 +165,7 @@ extension MustacheProfile {
             if let score = response.score.formatted { value["score"] = score }
             return value
         }
+        context["sections"] = ConsultationDocument(consultation).sections.map(sectionContext)
         context["notes"] = consultation.notes.filter { !$0.withdrawn }.map {
             ["entry": $0.entry.rawValue, "text": XMLText.sanitized($0.text)]
         }
@@ -174,6 +175,33 @@ extension MustacheProfile {
     /// A dictionary without its `nil` values, nor those left empty once the characters XML
     /// forbids are removed: a template's `{{#key}}attribute="{{key}}"{{/key}}` never writes an
     /// empty attribute.
+    /// One section of the document model (``ConsultationDocument``): `kind`, `title`,
+    /// `code`, `code_display`, `code_system` (`loinc` or `local`) and `blocks`, each either
+    /// `{paragraph}`, `{items[].{text,details[]}, ordered}` or `{participants_table: true}`
+    /// (the `participants` key has its rows).
+    private static func sectionContext(_ section: DocumentSection) -> [String: Any] {
+        var value: [String: Any] = ["kind": section.kind.rawValue, "title": section.title]
+        switch section.code {
+        case .loinc(let code, let display): value.merge(["code": code, "code_display": display, "code_system": "loinc"]) { $1 }
+        case .local(let code, let display): value.merge(["code": code, "code_display": display, "code_system": "local"]) { $1 }
+        }
+        value["blocks"] = section.blocks.compactMap { block -> [String: Any]? in
+            switch block {
+            case .participantsTable: return ["participants_table": true]
+            case .paragraph(let spans): return compact(["paragraph": spans.plainText]).isEmpty ? nil : ["paragraph": spans.plainText]
+            case .fhirParagraph: return nil
+            case .list(let items, let ordered):
+                return [
+                    "ordered": ordered,
+                    "items": items.map { item -> [String: Any] in
+                        ["text": item.line.text, "details": item.details.filter { !XMLText.sanitized($0).isEmpty }]
+                    },
+                ]
+            }
+        }
+        return value
+    }
+
     private static func compact(_ values: [String: String?]) -> [String: Any] {
         values.compactMapValues { value in value.flatMap { XMLText.sanitized($0).isEmpty ? nil : $0 } }
     }
