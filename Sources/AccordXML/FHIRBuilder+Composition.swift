@@ -14,11 +14,11 @@ extension FHIRBuilder {
             narrative(paragraphs: [
                 "\(title) du \(FrenchNarrative.instant(consultation.startedAt)), session \(consultation.id), version \(input.version)."
             ])
-            writer.startElement("identifier")
-            value("system", Self.uriSystem)
-            value("value", "urn:oid:\(setID.root)")
-            writer.endElement()
-            value("status", "final")
+            writer.element("identifier") {
+                value("system", Self.uriSystem)
+                value("value", "urn:oid:\(setID.root)")
+            }
+            code("status", FHIRCompositionStatus.final)
             concept(
                 "type", codings: [(Self.loinc, "11488-4", "Consult note")], text: "CR ou fiche de consultation ou de visite")
             reference("subject", to: "Patient")
@@ -27,21 +27,21 @@ extension FHIRBuilder {
             reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
             value("title", title)
             value("confidentiality", "N")
-            writer.startElement("attester")
-            value("mode", "legal")
-            value("time", UTCInstant.format(input.exportedAt))
-            reference("party", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
-            writer.endElement()
+            writer.element("attester") {
+                value("mode", "legal")
+                value("time", UTCInstant.format(input.exportedAt))
+                reference("party", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
+            }
             reference("custodian", to: "Organization/centre")
             if let replaced = input.replacedDocumentID {
-                writer.startElement("relatesTo")
-                value("code", "replaces")
-                let parts = Self.identifierParts(replaced)
-                writer.startElement("targetIdentifier")
-                value("system", parts.system)
-                value("value", parts.value)
-                writer.endElement()
-                writer.endElement()
+                writer.element("relatesTo") {
+                    value("code", "replaces")
+                    let parts = Self.identifierParts(replaced)
+                    writer.element("targetIdentifier") {
+                        value("system", parts.system)
+                        value("value", parts.value)
+                    }
+                }
             }
             for section in ConsultationDocument(consultation).sections { self.section(section) }
         }
@@ -50,17 +50,17 @@ extension FHIRBuilder {
     /// One `section` of the document model: title, code (LOINC or local), the narrative, then
     /// references to the resources that hold the section's content.
     private func section(_ section: DocumentSection) {
-        writer.startElement("section")
-        value("title", section.title)
-        switch section.code {
-        case .loinc(let code, let display): concept("code", codings: [(Self.loinc, code, display)])
-        case .local(let code, let display): localConcept("code", code: code, display: display)
+        writer.element("section") {
+            value("title", section.title)
+            switch section.code {
+            case .loinc(let code, let display): concept("code", codings: [(Self.loinc, code, display)])
+            case .local(let code, let display): localConcept("code", code: code, display: display)
+            }
+            narrative {
+                for block in section.blocks { narrativeBlock(block) }
+            }
+            for resource in entries(of: section.kind) { reference("entry", to: resource) }
         }
-        narrative {
-            for block in section.blocks { narrativeBlock(block) }
-        }
-        for resource in entries(of: section.kind) { reference("entry", to: resource) }
-        writer.endElement()
     }
 
     /// A narrative block as XHTML: paragraphs cleaned (a dash when empty), lists as `ul`/`ol`
@@ -75,14 +75,14 @@ extension FHIRBuilder {
             writer.element("p", text: Self.clean(text) ?? "—")
         case .list(let items, let ordered):
             if items.contains(where: { !$0.details.isEmpty }) || ordered {
-                writer.startElement(ordered ? "ol" : "ul")
-                for item in items {
-                    writer.startElement("li")
-                    writer.element("p", text: item.line.text)
-                    if !item.details.isEmpty { list(item.details) }
-                    writer.endElement()
+                writer.element(ordered ? "ol" : "ul") {
+                    for item in items {
+                        writer.element("li") {
+                            writer.element("p", text: item.line.text)
+                            if !item.details.isEmpty { list(item.details) }
+                        }
+                    }
                 }
-                writer.endElement()
             } else {
                 list(items.map(\.line.text), ordered: ordered)
             }

@@ -28,12 +28,12 @@ extension FHIRBuilder {
                 Self.patientIdentifiers(consultation.start),
             ])
             if let birthplace = Self.clean(identity.birthplaceCode) {
-                writer.startElement("extension")
-                writer.attribute("url", "http://hl7.org/fhir/StructureDefinition/patient-birthPlace")
-                writer.startElement("valueAddress")
-                value("district", birthplace)
-                writer.endElement()
-                writer.endElement()
+                writer.element("extension") {
+                    writer.attribute("url", "http://hl7.org/fhir/StructureDefinition/patient-birthPlace")
+                    writer.element("valueAddress") {
+                        value("district", birthplace)
+                    }
+                }
             }
             if let status = consultation.start.identityStatus { identityReliability(status) }
             if let ins = consultation.start.documentINS, let number = ins.extension_ {
@@ -46,17 +46,17 @@ extension FHIRBuilder {
                     use: "usual", type: (Self.v2IdentifierType, "PI", "Patient internal identifier"), system: parts.system,
                     value: parts.value)
             }
-            writer.startElement("name")
-            value("use", "official")
-            value("family", identity.birthFamilyName)
-            for given in identity.birthGivenNames.split(separator: " ") { value("given", String(given)) }
-            writer.endElement()
+            writer.element("name") {
+                value("use", "official")
+                value("family", identity.birthFamilyName)
+                for given in identity.birthGivenNames.split(separator: " ") { value("given", String(given)) }
+            }
             if Self.clean(identity.usedFamilyName) != nil || Self.clean(identity.usedGivenName) != nil {
-                writer.startElement("name")
-                value("use", "usual")
-                value("family", identity.usedFamilyName)
-                value("given", identity.usedGivenName)
-                writer.endElement()
+                writer.element("name") {
+                    value("use", "usual")
+                    value("family", identity.usedFamilyName)
+                    value("given", identity.usedGivenName)
+                }
             }
             let gender: String
             switch identity.sex {
@@ -74,17 +74,17 @@ extension FHIRBuilder {
     /// `https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identity-status` (FR Core 2.2.0,
     /// RNIV codes PROV, RECUP, VALI, QUAL). Written only when a status was recorded.
     func identityReliability(_ status: IdentityStatus) {
-        writer.startElement("extension")
-        writer.attribute("url", Self.identityReliabilityURL)
-        writer.startElement("extension")
-        writer.attribute("url", "identityStatus")
-        writer.startElement("valueCoding")
-        value("system", Self.identityStatusSystem)
-        value("code", status.code)
-        value("display", status.frenchDisplayName)
-        writer.endElement()
-        writer.endElement()
-        writer.endElement()
+        writer.element("extension") {
+            writer.attribute("url", Self.identityReliabilityURL)
+            writer.element("extension") {
+                writer.attribute("url", "identityStatus")
+                writer.element("valueCoding") {
+                    value("system", Self.identityStatusSystem)
+                    value("code", status.code)
+                    value("display", status.frenchDisplayName)
+                }
+            }
+        }
     }
 
     /// The narrative's identifiers line: `INS …, IPP …` for a qualified identity, `IPP …`
@@ -112,9 +112,9 @@ extension FHIRBuilder {
                     system: "urn:oid:\(KnownOID.idNatPS)", value: id)
             }
             if let name = Self.clean(professional.name) {
-                writer.startElement("name")
-                value("text", name)
-                writer.endElement()
+                writer.element("name") {
+                    value("text", name)
+                }
             }
         }
     }
@@ -143,9 +143,9 @@ extension FHIRBuilder {
                 "type", codings: [("urn:oid:\(centre.facility.codeSystem)", centre.facility.code, centre.facility.displayName)])
             value("name", centre.name)
             if Self.clean(centre.address) != nil {
-                writer.startElement("address")
-                value("text", centre.address)
-                writer.endElement()
+                writer.element("address") {
+                    value("text", centre.address)
+                }
             }
         }
     }
@@ -181,9 +181,9 @@ extension FHIRBuilder {
                 concept("relationship", text: participant.function ?? participant.role.frenchLabel)
             }
             if let name = Self.clean(participant.name) {
-                writer.startElement("name")
-                value("text", name)
-                writer.endElement()
+                writer.element("name") {
+                    value("text", name)
+                }
             }
         }
     }
@@ -199,12 +199,12 @@ extension FHIRBuilder {
                 "Début : \(FrenchNarrative.instant(consultation.startedAt))"
                     + (consultation.closedAt.map { ", fin : \(FrenchNarrative.instant($0))" } ?? " (en cours)") + ".",
             ])
-            value("status", consultation.status == .closed ? "finished" : "in-progress")
-            writer.startElement("class")
-            value("system", "http://terminology.hl7.org/CodeSystem/v3-ActCode")
-            value("code", "AMB")
-            value("display", "ambulatory")
-            writer.endElement()
+            code("status", consultation.status == .closed ? FHIREncounterStatus.finished : .inProgress)
+            writer.element("class") {
+                value("system", "http://terminology.hl7.org/CodeSystem/v3-ActCode")
+                value("code", "AMB")
+                value("display", "ambulatory")
+            }
             concept(
                 "type",
                 codings: [("urn:oid:1.2.250.1.213.1.1.4.2.291", "EXTERNE", "Acte et consultation externe (établissement)")],
@@ -220,20 +220,20 @@ extension FHIRBuilder {
                     type: person.role == .interpreter ? ("TRANS", "Translator") : ("PART", "Participation"),
                     resource: "RelatedPerson/\(person.entry.rawValue)")
             }
-            writer.startElement("period")
-            value("start", UTCInstant.format(consultation.startedAt))
-            value("end", consultation.closedAt.map(UTCInstant.format))
-            writer.endElement()
+            writer.element("period") {
+                value("start", UTCInstant.format(consultation.startedAt))
+                value("end", consultation.closedAt.map(UTCInstant.format))
+            }
             if consultation.start.condition != nil { reference("reasonReference", to: "Condition") }
             reference("serviceProvider", to: siteOrganization)
         }
     }
 
     private func participant(type: (String, String), resource: String) {
-        writer.startElement("participant")
-        concept("type", codings: [(Self.participationType, type.0, type.1)])
-        reference("individual", to: resource)
-        writer.endElement()
+        writer.element("participant") {
+            concept("type", codings: [(Self.participationType, type.0, type.1)])
+            reference("individual", to: resource)
+        }
     }
 
     /// The diagnosis: its words as `code.text`, its code as ICD-10
@@ -266,8 +266,8 @@ extension FHIRBuilder {
                 if !details.isEmpty { list(details) }
             }
             entryIdentifier(option.entry)
-            value("status", "active")
-            value("intent", "proposal")
+            code("status", FHIRRequestStatus.active)
+            code("intent", FHIRCarePlanIntent.proposal)
             localConcept("category", code: "option-\(option.kind.rawValue)", display: option.kind.frenchLabel)
             value("title", option.label)
             value("description", Self.optionLine(option))
@@ -276,15 +276,15 @@ extension FHIRBuilder {
             reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
             if consultation.start.condition != nil { reference("addresses", to: "Condition") }
             if option.origin == "rcp", let rcp = consultation.start.rcp {
-                writer.startElement("supportingInfo")
-                value("type", "DocumentReference")
-                let parts = Self.identifierParts(rcp.documentID)
-                writer.startElement("identifier")
-                value("system", parts.system)
-                value("value", parts.value)
-                writer.endElement()
-                value("display", "Fiche de réunion de concertation pluridisciplinaire")
-                writer.endElement()
+                writer.element("supportingInfo") {
+                    value("type", "DocumentReference")
+                    let parts = Self.identifierParts(rcp.documentID)
+                    writer.element("identifier") {
+                        value("system", parts.system)
+                        value("value", parts.value)
+                    }
+                    value("display", "Fiche de réunion de concertation pluridisciplinaire")
+                }
             }
             for detail in Self.optionDetails(option) { note(detail) }
         }
@@ -292,9 +292,9 @@ extension FHIRBuilder {
 
     private func note(_ text: String) {
         guard let clean = Self.clean(text) else { return }
-        writer.startElement("note")
-        value("text", clean)
-        writer.endElement()
+        writer.element("note") {
+            value("text", clean)
+        }
     }
 
     /// The decision's CarePlan `intent=plan`: for an agreed option, status `active`, based on
@@ -314,18 +314,18 @@ extension FHIRBuilder {
             }
             switch decision.outcome {
             case .agreed:
-                value("status", "active")
-                value("intent", "plan")
+                code("status", FHIRRequestStatus.active)
+                code("intent", FHIRCarePlanIntent.plan)
                 localConcept("category", code: "decision-agreed", display: "Décision partagée : option retenue")
                 value("title", option?.label ?? "Option retenue")
             case .deferred:
-                value("status", "on-hold")
-                value("intent", "plan")
+                code("status", FHIRRequestStatus.onHold)
+                code("intent", FHIRCarePlanIntent.plan)
                 localConcept("category", code: "decision-deferred", display: "Décision différée")
                 value("title", "Décision différée")
             case .declined:
-                value("status", "revoked")
-                value("intent", "plan")
+                code("status", FHIRRequestStatus.revoked)
+                code("intent", FHIRCarePlanIntent.plan)
             }
             value("description", decisionSummary(decision))
             reference("subject", to: "Patient")
@@ -338,20 +338,20 @@ extension FHIRBuilder {
             if consultation.start.condition != nil { reference("addresses", to: "Condition") }
             for preference in activePreferences { reference("goal", to: "Goal/\(preference.entry.rawValue)") }
             if case .deferred(let next) = decision.outcome {
-                writer.startElement("activity")
-                writer.startElement("detail")
-                value("kind", "Appointment")
-                localConcept("code", code: "next-contact", display: "Prochain contact après temps de réflexion")
-                value("status", "scheduled")
-                writer.startElement("scheduledPeriod")
-                value("start", next.description)
-                writer.endElement()
-                value(
-                    "description",
-                    "Prochain contact prévu le \(FrenchNarrative.date(next)) : le patient fera connaître sa décision après un temps de réflexion."
-                )
-                writer.endElement()
-                writer.endElement()
+                writer.element("activity") {
+                    writer.element("detail") {
+                        value("kind", "Appointment")
+                        localConcept("code", code: "next-contact", display: "Prochain contact après temps de réflexion")
+                        code("status", FHIRCarePlanActivityStatus.scheduled)
+                        writer.element("scheduledPeriod") {
+                            value("start", next.description)
+                        }
+                        value(
+                            "description",
+                            "Prochain contact prévu le \(FrenchNarrative.date(next)) : le patient fera connaître sa décision après un temps de réflexion."
+                        )
+                    }
+                }
             }
         }
     }
@@ -364,7 +364,7 @@ extension FHIRBuilder {
         entry("Goal/\(preference.entry.rawValue)", type: "Goal") {
             narrative(paragraphs: [Self.preferenceLine(preference)])
             entryIdentifier(preference.entry)
-            value("lifecycleStatus", "proposed")
+            code("lifecycleStatus", FHIRGoalLifecycleStatus.proposed)
             if let importance = preference.importance {
                 let priority: (String, String) =
                     switch importance {
@@ -393,7 +393,7 @@ extension FHIRBuilder {
             narrative(paragraphs: [response.narrativeLine, "Réponses : \(InstrumentAnswer.text(response.answers))"])
             entryIdentifier(response.entry)
             value("questionnaire", FHIRExporter.questionnaireURL(response.instrument, version: response.version))
-            value("status", response.score.complete ? "completed" : "in-progress")
+            code("status", response.score.complete ? FHIRQuestionnaireResponseStatus.completed : .inProgress)
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
             value("authored", UTCInstant.format(response.recordedAt))
@@ -432,15 +432,15 @@ extension FHIRBuilder {
     }
 
     private func item(linkId: String, text: String?, answers: [(String, String)]) {
-        writer.startElement("item")
-        value("linkId", linkId)
-        value("text", text)
-        for (element, answer) in answers {
-            writer.startElement("answer")
-            value(element, answer)
-            writer.endElement()
+        writer.element("item") {
+            value("linkId", linkId)
+            value("text", text)
+            for (element, answer) in answers {
+                writer.element("answer") {
+                    value(element, answer)
+                }
+            }
         }
-        writer.endElement()
     }
 
     // MARK: - Provenance
@@ -454,18 +454,18 @@ extension FHIRBuilder {
                 "Auteurs des entrées : " + consultation.authors.map { "IdNat_PS \($0)" }.joined(separator: ", ") + ".",
             ])
             reference("target", to: "Composition")
-            writer.startElement("occurredPeriod")
-            value("start", UTCInstant.format(consultation.startedAt))
-            value("end", UTCInstant.format(consultation.lastChangedAt))
-            writer.endElement()
+            writer.element("occurredPeriod") {
+                value("start", UTCInstant.format(consultation.startedAt))
+                value("end", UTCInstant.format(consultation.lastChangedAt))
+            }
             value("recorded", UTCInstant.format(input.exportedAt))
             for author in consultation.authors {
                 guard let professional = professionals.first(where: { $0.idNatPS == author }) else { continue }
-                writer.startElement("agent")
-                concept(
-                    "type", codings: [("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")])
-                reference("who", to: "Practitioner/\(professional.key)")
-                writer.endElement()
+                writer.element("agent") {
+                    concept(
+                        "type", codings: [("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")])
+                    reference("who", to: "Practitioner/\(professional.key)")
+                }
             }
         }
     }

@@ -86,30 +86,30 @@ struct FHIRBuilder {
 
     mutating func build() -> Data {
         writer.startDocument()
-        writer.startElement("Bundle")
-        writer.attribute("xmlns", FHIRExporter.namespace)
-        value("id", uuid("Bundle"))
-        writer.startElement("identifier")
-        value("system", Self.uriSystem)
-        value("value", "urn:oid:" + CDAExporter.documentID(session: consultation.id, version: input.version, centre: centre).root)
-        writer.endElement()
-        value("type", "document")
-        value("timestamp", UTCInstant.format(input.exportedAt))
-        composition()
-        patient()
-        for professional in professionals { practitioner(professional) }
-        for professional in professionals where professional.hasRole { practitionerRole(professional) }
-        centreOrganization()
-        if siteOrganization != "Organization/centre" { siteOrganizationResource() }
-        for participant in relatedPersons { relatedPerson(participant) }
-        encounter()
-        if let condition = consultation.start.condition { conditionResource(condition) }
-        for option in activeOptions { proposal(option) }
-        if decisionPlan != nil, let decision = consultation.decision { plan(decision) }
-        for preference in activePreferences { goal(preference) }
-        for response in activeInstruments { questionnaireResponse(response) }
-        provenance()
-        writer.endElement()
+        writer.element("Bundle") {
+            writer.attribute("xmlns", FHIRExporter.namespace)
+            value("id", uuid("Bundle"))
+            writer.element("identifier") {
+                value("system", Self.uriSystem)
+                value("value", "urn:oid:" + CDAExporter.documentID(session: consultation.id, version: input.version, centre: centre).root)
+            }
+            value("type", "document")
+            value("timestamp", UTCInstant.format(input.exportedAt))
+            composition()
+            patient()
+            for professional in professionals { practitioner(professional) }
+            for professional in professionals where professional.hasRole { practitionerRole(professional) }
+            centreOrganization()
+            if siteOrganization != "Organization/centre" { siteOrganizationResource() }
+            for participant in relatedPersons { relatedPerson(participant) }
+            encounter()
+            if let condition = consultation.start.condition { conditionResource(condition) }
+            for option in activeOptions { proposal(option) }
+            if decisionPlan != nil, let decision = consultation.decision { plan(decision) }
+            for preference in activePreferences { goal(preference) }
+            for response in activeInstruments { questionnaireResponse(response) }
+            provenance()
+        }
         return writer.finish()
     }
 
@@ -153,38 +153,38 @@ struct FHIRBuilder {
     /// Opens one Bundle entry: `fullUrl`, `resource`, the resource element and its `id`;
     /// `body` writes the rest of the resource.
     func entry(_ resource: String, type: String, _ body: () -> Void) {
-        writer.startElement("entry")
-        value("fullUrl", url(resource))
-        writer.startElement("resource")
-        writer.startElement(type)
-        value("id", uuid(resource))
-        body()
-        writer.endElement()
-        writer.endElement()
-        writer.endElement()
+        writer.element("entry") {
+            value("fullUrl", url(resource))
+            writer.element("resource") {
+                writer.element(type) {
+                    value("id", uuid(resource))
+                    body()
+                }
+            }
+        }
     }
 
     /// A literal reference to a resource of the Bundle, with an optional display.
     func reference(_ element: String, to resource: String, display: String? = nil) {
-        writer.startElement(element)
-        value("reference", url(resource))
-        value("display", display)
-        writer.endElement()
+        writer.element(element) {
+            value("reference", url(resource))
+            value("display", display)
+        }
     }
 
     /// `<element><coding>…</coding>…<text/></element>`; nothing when both are empty.
     func concept(_ element: String, codings: [(system: String, code: String, display: String?)] = [], text: String? = nil) {
         guard !codings.isEmpty || Self.clean(text) != nil else { return }
-        writer.startElement(element)
-        for coding in codings {
-            writer.startElement("coding")
-            value("system", coding.system)
-            value("code", coding.code)
-            value("display", coding.display)
-            writer.endElement()
+        writer.element(element) {
+            for coding in codings {
+                writer.element("coding") {
+                    value("system", coding.system)
+                    value("code", coding.code)
+                    value("display", coding.display)
+                }
+            }
+            value("text", text)
         }
-        value("text", text)
-        writer.endElement()
     }
 
     /// A code of Accord's local code system (the CDA export's `2.999.1.1.2`).
@@ -196,12 +196,12 @@ struct FHIRBuilder {
     func identifier(
         use: String? = nil, type: (system: String, code: String, display: String)? = nil, system: String, value identifierValue: String
     ) {
-        writer.startElement("identifier")
-        value("use", use)
-        if let type { concept("type", codings: [(type.system, type.code, type.display)]) }
-        value("system", system)
-        value("value", identifierValue)
-        writer.endElement()
+        writer.element("identifier") {
+            value("use", use)
+            if let type { concept("type", codings: [(type.system, type.code, type.display)]) }
+            value("system", system)
+            value("value", identifierValue)
+        }
     }
 
     /// An HL7 v3 instance identifier as a FHIR Identifier: system `urn:oid:<root>` and value
@@ -220,13 +220,13 @@ struct FHIRBuilder {
     /// The resource's narrative: `text` with status `generated` and an XHTML `div`; `content`
     /// writes the XHTML inside the `div` (it must write some text).
     func narrative(_ content: () -> Void) {
-        writer.startElement("text")
-        value("status", "generated")
-        writer.startElement("div")
-        writer.attribute("xmlns", FHIRExporter.xhtmlNamespace)
-        content()
-        writer.endElement()
-        writer.endElement()
+        writer.element("text") {
+            code("status", FHIRNarrativeStatus.generated)
+            writer.element("div") {
+                writer.attribute("xmlns", FHIRExporter.xhtmlNamespace)
+                content()
+            }
+        }
     }
 
     /// A narrative of paragraphs (empty ones left out; a dash when all are empty).
@@ -244,9 +244,9 @@ struct FHIRBuilder {
             writer.element("p", text: "—")
             return
         }
-        writer.startElement(ordered ? "ol" : "ul")
-        for line in lines { writer.element("li", text: line) }
-        writer.endElement()
+        writer.element(ordered ? "ol" : "ul") {
+            for line in lines { writer.element("li", text: line) }
+        }
     }
 
 }

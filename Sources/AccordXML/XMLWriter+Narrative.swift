@@ -7,28 +7,28 @@ extension XMLWriter {
     /// identifier (INS for the patient, IdNat_PS for a professional), present. Withdrawn
     /// participants are left out.
     func participantsTable(_ consultation: Consultation) {
-        startElement("table")
-        startElement("thead")
-        startElement("tr")
-        for heading in ["Entrée", "Rôle", "Nom", "Fonction", "Identifiant", "Présent"] { element("th", text: heading) }
-        endElement()
-        endElement()
-        startElement("tbody")
-        for participant in consultation.participants where !participant.withdrawn {
-            startElement("tr")
-            element("td", text: participant.entry.rawValue)
-            element("td", text: participant.role.frenchLabel)
-            element("td", text: participant.name)
-            element("td", text: participant.function ?? "")
-            let identifier =
-                participant.role == .patient
-                ? consultation.start.patientIdentifierText : participant.id.map { "IdNat_PS \($0)" } ?? ""
-            element("td", text: identifier)
-            element("td", text: participant.present ? "oui" : "non")
-            endElement()
+        element("table") {
+            element("thead") {
+                element("tr") {
+                    for heading in ["Entrée", "Rôle", "Nom", "Fonction", "Identifiant", "Présent"] { element("th", text: heading) }
+                }
+            }
+            element("tbody") {
+                for participant in consultation.participants where !participant.withdrawn {
+                    element("tr") {
+                        element("td", text: participant.entry.rawValue)
+                        element("td", text: participant.role.frenchLabel)
+                        element("td", text: participant.name)
+                        element("td", text: participant.function ?? "")
+                        let identifier =
+                            participant.role == .patient
+                            ? consultation.start.patientIdentifierText : participant.id.map { "IdNat_PS \($0)" } ?? ""
+                        element("td", text: identifier)
+                        element("td", text: participant.present ? "oui" : "non")
+                    }
+                }
+            }
         }
-        endElement()
-        endElement()
     }
 }
 

@@ -12,9 +12,9 @@ import Foundation
 /// ```swift
 /// let writer = XMLWriter()
 /// writer.startDocument()
-/// writer.startElement("r")
-/// writer.element("a", attributes: [("k", "x & y")], text: "1 < 2")
-/// writer.endElement()
+/// writer.element("r") {
+///     writer.element("a", attributes: [("k", "x & y")], text: "1 < 2")
+/// }
 /// let data = writer.finish()
 /// ```
 ///
@@ -56,14 +56,29 @@ public final class XMLWriter {
         check(xmlTextWriterStartDocument(live, "1.0", "UTF-8", nil), "startDocument")
     }
 
+    /// Writes an element whose content `body` writes (attributes first, with
+    /// ``attribute(_:_:)``, then child elements and text): the element is closed when `body`
+    /// returns, so none can be left open.
+    /// - Parameters:
+    ///   - name: the element's qualified name, e.g. `ClinicalDocument`.
+    ///   - attributes: name–value pairs, written in this order before `body` runs.
+    ///   - body: writes the attributes left and the content.
+    public func element(_ name: String, attributes: [(String, String)] = [], _ body: () -> Void) {
+        startElement(name)
+        for (attributeName, value) in attributes { attribute(attributeName, value) }
+        body()
+        endElement()
+    }
+
     /// Opens an element; `name` may carry a prefix (`xsi:type` style names are for attributes).
     /// - Parameter name: the element's qualified name, e.g. `ClinicalDocument`.
-    public func startElement(_ name: String) {
+    private func startElement(_ name: String) {
         let writer = live
         check(LibXML.withXMLChar(name) { xmlTextWriterStartElement(writer, $0) }, "startElement \(name)")
     }
 
-    /// Adds an attribute to the element just opened; the value is sanitized and escaped.
+    /// Adds an attribute to the element being written (before its content); the value is
+    /// sanitized and escaped.
     /// - Parameters:
     ///   - name: the attribute's qualified name, e.g. `root` or `xmlns:xsi`.
     ///   - value: its value (any text).
@@ -95,7 +110,7 @@ public final class XMLWriter {
     }
 
     /// Closes the element opened last.
-    public func endElement() {
+    private func endElement() {
         check(xmlTextWriterEndElement(live), "endElement")
     }
 

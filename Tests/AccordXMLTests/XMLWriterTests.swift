@@ -23,10 +23,10 @@ struct XMLWriterTests {
     func escaping() throws {
         let writer = XMLWriter()
         writer.startDocument()
-        writer.startElement("r")
-        writer.element("a", attributes: [("k", "x & \"y\" <z>\u{1}")], text: "1 < 2 & 'q' \u{2}🙂")
-        writer.comment("a -- b -")
-        writer.endElement()
+        writer.element("r") {
+            writer.element("a", attributes: [("k", "x & \"y\" <z>\u{1}")], text: "1 < 2 & 'q' \u{2}🙂")
+            writer.comment("a -- b -")
+        }
         let data = writer.finish()
         let text = String(decoding: data, as: UTF8.self)
         #expect(Array(data.prefix(3)) != [0xEF, 0xBB, 0xBF])
