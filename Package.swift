@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "AccordCore", targets: ["AccordCore"]),
         .library(name: "AccordStore", targets: ["AccordStore"]),
         .library(name: "AccordXML", targets: ["AccordXML"]),
+        .library(name: "AccordService", targets: ["AccordService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -61,12 +62,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
-            name: "accord",
+        .target(
+            name: "AccordService",
             dependencies: [
                 "AccordCore",
                 "AccordStore",
                 "AccordXML",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "accord",
+            dependencies: [
+                "AccordCore",
+                "AccordService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,6 +87,7 @@ let package = Package(
             dependencies: ["AccordStore", "AccordCore", "AccordTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "AccordXMLTests", dependencies: ["AccordXML", "AccordCore"]),
+        .testTarget(name: "AccordServiceTests", dependencies: ["AccordService", "AccordCore", "AccordTestSupport"]),
         .testTarget(
             name: "AccordEndToEndTests",
             dependencies: ["accord", "AccordCore", "AccordStore", "AccordXML", "AccordTestSupport"]

@@ -253,15 +253,20 @@ public struct ConsultationStore: Sendable {
     ///   - session: the session.
     ///   - author: who records it; `nil`: the session's clinician.
     ///   - reason: why; required once the session is closed (the change is then an amendment).
+    ///   - precondition: a check of the session as its verified events make it, run in the
+    ///     same transaction before the change (what it throws is thrown, nothing recorded).
     /// - Returns: the consultation after the change.
     /// - Throws: `AccordError`: `notFound` for an unknown session, option, participant or
     ///   entry; `conflict` when the session is closed and no reason is given, the change does
     ///   not fit, or the clock reads more than a minute before the session's last change;
     ///   `invalidInput` for a malformed field; `busy`.
     @discardableResult
-    public func record(_ change: Change, in session: SessionID, author: String? = nil, reason: String? = nil) throws -> Consultation {
+    public func record(
+        _ change: Change, in session: SessionID, author: String? = nil, reason: String? = nil,
+        precondition: ((Consultation) throws -> Void)? = nil
+    ) throws -> Consultation {
         try write { recorder in
-            try recorder.record(change, in: session, author: author, reason: reason)
+            try recorder.record(change, in: session, author: author, reason: reason, precondition: precondition)
         }
     }
 

@@ -46,8 +46,11 @@ struct EventRecorder {
         return consultation
     }
 
-    mutating func record(_ change: Change, in id: SessionID, author: String?, reason: String?) throws -> Consultation {
+    mutating func record(
+        _ change: Change, in id: SessionID, author: String?, reason: String?, precondition: ((Consultation) throws -> Void)? = nil
+    ) throws -> Consultation {
         var consultation = try Self.checkedConsultation(id, db, key: key, sealing: true)
+        try precondition?(consultation)
         try Self.restoreSummary(of: consultation, db)
         // Instants only go forward in a session (a minute of tolerance for a clock set back),
         // except past a last change dated in the future by a wrong clock: that one is

@@ -1,5 +1,5 @@
 import AccordCore
-import AccordStore
+import AccordService
 import ArgumentParser
 import Foundation
 import Logging
@@ -102,7 +102,7 @@ struct StoreOptions: ParsableArguments {
 
     /// The database path: `--db`, then `ACCORD_DB`, then `accord.sqlite` here.
     var path: String {
-        db ?? ProcessInfo.processInfo.environment["ACCORD_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? ConsultationStore.defaultPath
+        db ?? ProcessInfo.processInfo.environment["ACCORD_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? AccordService.defaultDatabasePath
     }
 
     /// The author: `--author`, then `ACCORD_AUTHOR`, checked as an IdNat_PS; `nil` when unset.
@@ -118,14 +118,14 @@ struct StoreOptions: ParsableArguments {
     /// changed, no key created: a user who may only read the database can use it): a missing
     /// file is an error (a mistyped `--db` would otherwise create an empty database and show
     /// nothing).
-    func openExistingStore() throws -> ConsultationStore {
-        try ConsultationStore.openReadOnly(
+    func openExistingStore() throws -> AccordService {
+        try AccordService.openReadOnly(
             path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Logger(label: "accord"),
             notice: { Terminal.message("accord: note: \($0)") })
     }
 
-    func openStore() throws -> ConsultationStore {
-        try ConsultationStore.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Logger(label: "accord"))
+    func openStore() throws -> AccordService {
+        try AccordService.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Logger(label: "accord"))
     }
 }
 
@@ -188,15 +188,9 @@ enum Terminal {
         if let warning = finess.flatMap(IdentifierCheck.finessKeyWarning) { Terminal.warning("\(field): \(warning).") }
     }
 
-    /// The identity warnings of a session just started: the INS against its own traits
-    /// (``IdentityCrossCheck``), then against the traits the same INS has in other sessions.
-    static func identityWarnings(_ database: ConsultationStore, session id: SessionID, identity: INSIdentity) {
-        for warning in IdentityCrossCheck.warnings(identity) { Terminal.warning(warning) }
-        do {
-            for discrepancy in try database.identityDiscrepancies(of: id) { Terminal.warning(discrepancy.warning) }
-        } catch {
-            Terminal.warning("the patient's identity could not be compared with other sessions of the same INS (\(error)).")
-        }
+    /// Prints each warning of a use case.
+    static func warnings(_ warnings: [String]) {
+        for warning in warnings { Terminal.warning(warning) }
     }
 
     /// Exit statuses: 1 bad input or state, 3 a document failed validation, 74 input/output,

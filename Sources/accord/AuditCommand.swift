@@ -1,6 +1,5 @@
 import AccordCore
-import AccordStore
-import AccordXML
+import AccordService
 import ArgumentParser
 import Foundation
 
@@ -95,12 +94,7 @@ struct AuditCommand: ParsableCommand {
         var format: AuditFormat = .table
 
         func run() throws {
-            let database = try store.openExistingStore()
-            try database.summariseUnsummarisedSessions()
-            guard let path = database.databasePath else {
-                throw AccordError(.io, "audit sql needs a database file; give it with --db or ACCORD_DB.")
-            }
-            let result = try AuditSQL.run(query, path: path)
+            let result = try store.openExistingStore().auditQuery(query)
             switch format {
             case .table: print(result.table())
             case .csv: print(result.csv())
@@ -126,14 +120,9 @@ struct AuditCommand: ParsableCommand {
         var noSuppression = false
 
         func run() throws {
-            let database = try store.openExistingStore()
-            let table = try database.participation(from: period.fromDate, to: period.toDate, by: by, suppression: !noSuppression)
-            let months =
-                by == .month
-                ? table : try database.participation(from: period.fromDate, to: period.toDate, by: .month, suppression: !noSuppression)
-            let html = AuditReport.html(table: table, months: months, generatedAt: try AccordClock.fromEnvironment().now())
-            try OutputFile.writePrivately(Data(html.utf8), to: URL(fileURLWithPath: out), what: "the participation report")
-            Terminal.message("Wrote the participation report (\(table.rows.count) groups).")
+            let groups = try store.openExistingStore().writeParticipationReport(
+                from: period.fromDate, to: period.toDate, by: by, suppression: !noSuppression, to: URL(fileURLWithPath: out))
+            Terminal.message("Wrote the participation report (\(groups) groups).")
         }
     }
 

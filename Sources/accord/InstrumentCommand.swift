@@ -1,5 +1,5 @@
 import AccordCore
-import AccordStore
+import AccordService
 import ArgumentParser
 import Foundation
 
@@ -110,14 +110,7 @@ struct InstrumentResult: Encodable {
     }
 
     /// One line: the score (or why there is none), subscores and flags.
-    static func text(_ score: InstrumentScore) -> String {
-        var parts = [score.formatted ?? (score.flags.isEmpty ? "no score (incomplete answers)" : score.flags.joined(separator: " "))]
-        if score.formatted != nil || !score.subscores.isEmpty {
-            for name in score.subscores.keys.sorted() { parts.append("\(name) \(score.formattedSubscore(name) ?? "")") }
-            if score.formatted != nil && !score.flags.isEmpty { parts.append("flags: " + score.flags.joined(separator: ", ")) }
-        }
-        return parts.joined(separator: "  ")
-    }
+    static func text(_ score: InstrumentScore) -> String { score.summaryLine }
 }
 
 struct InstrumentRow: Encodable {

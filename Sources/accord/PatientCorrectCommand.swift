@@ -1,5 +1,5 @@
 import AccordCore
-import AccordStore
+import AccordService
 import ArgumentParser
 import Foundation
 
@@ -69,52 +69,15 @@ struct PatientCorrectCommand: ParsableCommand {
             }
             return value
         }
-        let database = try store.openStore()
-        let before = try database.consultation(session.id)
-        var ippIdentifier: InstanceIdentifier?
-        if ipp != nil || ippRoot != nil {
-            guard let extension_ = ipp ?? before.start.ipp?.extension_ else {
-                throw AccordError.invalid(
-                    "--ipp-root", "is given for a session without an IPP", accepted: "--ipp with the IPP, and --ipp-root if needed")
-            }
-            let root = try ippRoot ?? before.start.ipp?.root ?? ((database.centreSettings() ?? .example).oidRoot + ".2")
-            ippIdentifier = InstanceIdentifier(root: root, extension_: extension_)
-        }
-        var first = firstGivenName
-        let recorded = before.start.patient
-        if let givenNames, first == nil, recorded.firstBirthGivenName == Self.firstWord(recorded.birthGivenNames) {
-            first = Self.firstWord(givenNames)
-        }
-        let correction = IdentityCorrection(
-            birthFamilyName: familyName, birthGivenNames: givenNames, firstBirthGivenName: first, birthDate: birth, sex: sexValue,
-            birthplaceCode: birthplace?.uppercased(), usedFamilyName: usedFamilyName, usedGivenName: usedGivenName,
-            ipp: ippIdentifier
-        ).keepingChanges(from: before.start)
-        let after = try database.record(
-            .identityCorrected(correction), in: session.id, author: try store.recordingAuthor(), reason: reason)
+        let update = try store.openStore().correctIdentity(
+            IdentityCorrectionRequest(
+                familyName: familyName, givenNames: givenNames, firstGivenName: firstGivenName, birthDate: birth, sex: sexValue,
+                birthplace: birthplace, usedFamilyName: usedFamilyName, usedGivenName: usedGivenName, ipp: ipp, ippRoot: ippRoot),
+            in: session.id, author: try store.recordingAuthor(), reason: reason)
         Terminal.message(
-            "Corrected the patient's identity in session \(session.id): \(correction.traitNames.joined(separator: ", "))."
-                + (after.status == .closed ? " (amendment)" : ""))
-        Terminal.identityWarnings(database, session: session.id, identity: after.start.patient)
-        if let reexport = Self.reexportNotice(after) { Terminal.message(reexport) }
-    }
-
-    static func firstWord(_ names: String) -> String {
-        String(names.split(separator: " ").first ?? Substring(names))
-    }
-
-    /// Which issued documents carry the earlier identity: the last version of each profile.
-    static func reexportNotice(_ consultation: Consultation) -> String? {
-        var latest: [(profile: String, version: Int)] = []
-        for issue in consultation.issuedDocuments {
-            if let index = latest.firstIndex(where: { $0.profile == issue.profile }) {
-                latest[index].version = max(latest[index].version, issue.version)
-            } else {
-                latest.append((issue.profile, issue.version))
-            }
-        }
-        guard !latest.isEmpty else { return nil }
-        let documents = latest.map { "\($0.profile) version \($0.version)" }.joined(separator: ", ")
-        return "Re-export \(consultation.id) (\(documents) \(latest.count == 1 ? "was" : "were") issued with the earlier identity)."
+            "Corrected the patient's identity in session \(session.id): \(update.traits.joined(separator: ", "))."
+                + (update.consultation.status == .closed ? " (amendment)" : ""))
+        Terminal.warnings(update.warnings)
+        if let reexport = update.reexportNotice { Terminal.message(reexport) }
     }
 }

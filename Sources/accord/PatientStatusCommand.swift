@@ -1,5 +1,5 @@
 import AccordCore
-import AccordStore
+import AccordService
 import ArgumentParser
 import Foundation
 
@@ -51,14 +51,13 @@ struct PatientStatusCommand: ParsableCommand {
             return value
         }
         let change = IdentityStatusChange(status: status, justification: justified, ins: ins?.uppercased(), insOID: insOid)
-        let database = try store.openStore()
-        let after = try database.record(
-            .identityStatusChanged(change), in: session.id, author: try store.recordingAuthor(), reason: reason)
+        let update = try store.openStore().changeIdentityStatus(
+            change, in: session.id, author: try store.recordingAuthor(), reason: reason)
         Terminal.message(
             "The patient's identity in session \(session.id) is now \(status.rawValue)"
                 + (change.ins != nil ? ", with the INS returned by INSi" : "") + "."
-                + (after.status == .closed ? " (amendment)" : ""))
-        if change.ins != nil { Terminal.identityWarnings(database, session: session.id, identity: after.start.patient) }
-        if let reexport = PatientCorrectCommand.reexportNotice(after) { Terminal.message(reexport) }
+                + (update.consultation.status == .closed ? " (amendment)" : ""))
+        Terminal.warnings(update.warnings)
+        if let reexport = update.reexportNotice { Terminal.message(reexport) }
     }
 }

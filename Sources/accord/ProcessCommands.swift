@@ -1,5 +1,5 @@
 import AccordCore
-import AccordStore
+import AccordService
 import ArgumentParser
 import Foundation
 

@@ -1,5 +1,5 @@
 import AccordCore
-import AccordStore
+import AccordService
 import ArgumentParser
 import Foundation
 
@@ -188,10 +188,9 @@ struct SessionCommand: ParsableCommand {
                 topic: topic,
                 condition: condition.map { Condition(text: $0, code: conditionCode, codeSystem: codeSystem) })
             let changes = decisionTemplate?.apply(to: &start) ?? []
-            let id = try database.importConsultation(start: start, changes: changes, author: try store.recordingAuthor())
-            Terminal.finessWarning(start.organisationFINESS, field: "--organisation-finess")
-            Terminal.identityWarnings(database, session: id, identity: identity)
-            print(id)
+            let started = try database.start(start, changes: changes, author: try store.recordingAuthor())
+            Terminal.warnings(started.warnings)
+            print(started.id)
         }
 
         /// `--from-rcp`: the session and the board's options in one transaction (`RCPReport`).
@@ -211,22 +210,14 @@ struct SessionCommand: ParsableCommand {
                     accepted: "either --from-rcp FILE or the patient options, not both")
             }
             let report = try RCPReportFile.read(path: file, field: "--from-rcp")
-            var (start, changes) = report.sessionStart(clinicianID: clinicianID, clinicianName: clinicianName, topic: topic)
-            if let template { changes += template.apply(to: &start) }
-            start.patientPresent = !patientAbsent
-            start.clinicianFunction = clinicianFunction
-            if let organisationFiness { start.organisationFINESS = organisationFiness.uppercased() }
-            let database = try store.openStore()
-            let id: SessionID
-            do {
-                id = try database.importConsultation(start: start, changes: changes, author: try store.recordingAuthor())
-            } catch let error as AccordError where error.field != nil && !Self.ownOptions.contains(error.field!) {
-                throw RCPReportFile.fromReport(error)
-            }
-            for warning in report.warnings { Terminal.warning(warning) }
-            if organisationFiness != nil { Terminal.finessWarning(start.organisationFINESS, field: "--organisation-finess") }
-            Terminal.identityWarnings(database, session: id, identity: start.patient)
-            print(id)
+            let started = try store.openStore().startFromRCP(
+                report,
+                AccordService.RCPStart(
+                    clinicianID: clinicianID, clinicianName: clinicianName, clinicianFunction: clinicianFunction, topic: topic,
+                    organisationFINESS: organisationFiness, patientPresent: !patientAbsent, template: template),
+                author: try store.recordingAuthor(), ownFields: Self.ownOptions)
+            Terminal.warnings(started.warnings)
+            print(started.id)
         }
 
         /// Options still typed with --from-rcp: errors about them keep their option name.
@@ -371,18 +362,14 @@ struct SessionCommand: ParsableCommand {
         var requireComplete = false
 
         func run() throws {
-            let database = try store.openStore()
-            if requireComplete {
-                let completeness = try database.consultation(session.id).completeness
-                if !completeness.missing.isEmpty {
-                    for element in completeness.missing { Terminal.message("missing: \(element.rawValue) — \(element.englishDescription)") }
-                    throw AccordError(
-                        .conflict,
-                        "session \(session.id) misses \(completeness.missing.count) required element(s) and was not closed; record them, or close without --require-complete."
-                    )
-                }
+            let consultation: Consultation
+            do {
+                consultation = try store.openStore().close(
+                    session.id, author: try store.recordingAuthor(), requireComplete: requireComplete)
+            } catch let incomplete as IncompleteRecord {
+                for element in incomplete.missing { Terminal.message("missing: \(element.rawValue) — \(element.englishDescription)") }
+                throw incomplete.error
             }
-            let consultation = try database.record(.sessionClosed, in: session.id, author: try store.recordingAuthor())
             let completeness = consultation.completeness
             for element in completeness.missing { Terminal.message("missing: \(element.rawValue) — \(element.englishDescription)") }
             Terminal.message("Closed session \(session.id); completeness \(completeness.percent) %.")
@@ -432,36 +419,9 @@ struct SessionCommand: ParsableCommand {
         var file: String
 
         func run() throws {
-            if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int, size > ConsultationFile.maximumSize {
-                throw AccordError(
-                    .invalidInput,
-                    "the consultation file is \(size) bytes, larger than the limit of \(ConsultationFile.maximumSize) bytes; expected one consultation in YAML."
-                )
-            }
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw AccordError(.io, "cannot read the consultation file at the path given; check that it exists and is readable.")
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw AccordError(.invalidInput, "the consultation file is not UTF-8 text; expected a YAML file in UTF-8.")
-            }
-            let parsed: ConsultationFile
-            do {
-                parsed = try ConsultationFile.parse(text, today: CalendarDate(utcDayOf: try AccordClock.fromEnvironment().now()))
-            } catch let error as AccordError {
-                throw AccordError(error.code, "in the consultation file, \(error.description)")
-            }
-            let database = try store.openStore()
-            let id: SessionID
-            do {
-                id = try database.importConsultation(start: parsed.start, changes: parsed.changes, author: try store.recordingAuthor())
-            } catch let error as AccordError where error.field != nil {
-                throw AccordError(
-                    error.code,
-                    "in the consultation file, \(ConsultationFile.renamingOptions(error).description)")
-            }
-            Terminal.finessWarning(parsed.start.organisationFINESS, field: "organisation_finess")
-            Terminal.identityWarnings(database, session: id, identity: parsed.start.patient)
-            print(id)
+            let started = try store.openStore().importConsultationFile(at: file, author: try store.recordingAuthor())
+            Terminal.warnings(started.warnings)
+            print(started.id)
         }
     }
 }

@@ -1,5 +1,5 @@
 import AccordCore
-import AccordXML
+import AccordService
 import ArgumentParser
 import Foundation
 
@@ -22,8 +22,8 @@ struct VerifyExportCommand: ParsableCommand {
     var cert: String
 
     func run() throws {
-        let verification = try DetachedSignature.verify(
-            document: URL(fileURLWithPath: file), certificate: URL(fileURLWithPath: cert))
+        let verification = try AccordService.verifySignature(
+            of: URL(fileURLWithPath: file), certificate: URL(fileURLWithPath: cert))
         print(
             "signature valid: \(verification.document.lastPathComponent), SHA-256 \(verification.documentSHA256), signed by \(verification.signer)"
         )

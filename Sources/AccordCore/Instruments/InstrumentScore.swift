@@ -73,3 +73,16 @@ public struct InstrumentScore: Sendable, Hashable, Codable {
         return String(format: "%.\(decimals)f", rounded)
     }
 }
+
+extension InstrumentScore {
+    /// One line: the score (or why there is none), subscores and flags, as the command line
+    /// and the guided session show it (`4.5  flags: …`).
+    public var summaryLine: String {
+        var parts = [formatted ?? (flags.isEmpty ? "no score (incomplete answers)" : flags.joined(separator: " "))]
+        if formatted != nil || !subscores.isEmpty {
+            for name in subscores.keys.sorted() { parts.append("\(name) \(formattedSubscore(name) ?? "")") }
+            if formatted != nil && !flags.isEmpty { parts.append("flags: " + flags.joined(separator: ", ")) }
+        }
+        return parts.joined(separator: "  ")
+    }
+}

@@ -1,0 +1,320 @@
+import AccordCore
+import AccordStore
+import AccordXML
+import Foundation
+
+/// What to export: one closed session, or every closed session (closed in a period of UTC
+/// days), with a profile, into a folder.
+public struct ExportRequest: Sendable {
+    /// Which sessions.
+    public enum Selection: Sendable, Hashable {
+        /// One session (it must be closed); its document is written even when the folder holds
+        /// it already (the same bytes for an issued version).
+        case session(SessionID)
+        /// Every closed session the folder does not hold yet (closed on or after `from`, on or
+        /// before `through`, each `nil` for no bound), with a manifest.
+        case closed(from: CalendarDate?, through: CalendarDate?)
+    }
+
+    public var selection: Selection
+    /// `cda-fr`, `fhir-r4` or a custom profile's name.
+    public var profile: String
+    /// The output folder (created when missing), as the user named it (for messages).
+    public var folderName: String
+    /// The output folder.
+    public var folder: URL { URL(fileURLWithPath: folderName, isDirectory: true) }
+    /// The folder of the official schemas; `nil`: `ACCORD_SCHEMAS`.
+    public var schemas: String?
+    /// Write again the documents the folder holds (batch).
+    public var force: Bool
+    /// The pseudonymisation key file, for a research export.
+    public var pseudonymKeyFile: String?
+    /// A PEM RSA private key and its certificate, to sign each document (detached signature).
+    public var signingKey: String?
+    public var certificate: String?
+
+    public init(
+        selection: Selection, profile: String, folder: String, schemas: String? = nil, force: Bool = false, pseudonymKeyFile: String? = nil,
+        signingKey: String? = nil, certificate: String? = nil
+    ) {
+        self.selection = selection
+        self.profile = profile
+        self.folderName = folder
+        self.schemas = schemas
+        self.force = force
+        self.pseudonymKeyFile = pseudonymKeyFile
+        self.signingKey = signingKey
+        self.certificate = certificate
+    }
+}
+
+/// What an export says as it goes, for the interface to show.
+public enum ExportProgress: Sendable {
+    /// How many sessions a batch selected.
+    case started(total: Int)
+    /// A document was written at this path (one step done).
+    case written(path: String)
+    /// The folder already held a document (one step done).
+    case alreadyPresent
+    /// A session's document was not written (one step done): the sentence to show as an error.
+    case sessionError(String)
+    /// Something the user should know.
+    case notice(String)
+    /// A warning.
+    case warning(String)
+}
+
+extension AccordService {
+    /// Exports one closed session or a batch of them (``ExportRequest``): each document is
+    /// checked (schema or well-formedness), its issue recorded as an event before the file is
+    /// written (privately, atomically), signed when asked; a batch writes a manifest.
+    ///
+    /// - Parameters:
+    ///   - author: who exports (IdNat_PS), or `nil`: each session's clinician.
+    ///   - report: what to show, in order.
+    /// - Throws: `AccordError`: `conflict` for an open session, a damaged or refused session,
+    ///   a folder of another profile or pseudonymisation; `invalidDocument` when a document
+    ///   failed its checks (a batch writes the others first); `io`.
+    public func export(_ request: ExportRequest, author: String?, report: (ExportProgress) -> Void) throws {
+        if let sign = request.signingKey, let cert = request.certificate {
+            // Check the key and the certificate before any document is written.
+            // In a new private folder of unpredictable name (mkdtemp: mode 0700, never an existing one).
+            var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accord-sign-check-XXXXXX").path.utf8CString)
+            guard let made = mkdtemp(&template) else {
+                throw AccordError(.io, "cannot create a temporary folder to check the signing key (\(String(cString: strerror(errno)))).")
+            }
+            let scratch = URL(fileURLWithPath: String(cString: made), isDirectory: true)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let probe = try SafeFile.write(Data("<probe/>".utf8), named: "probe.xml", in: scratch, role: "a temporary folder")
+            try DetachedSignature.sign(document: probe, key: URL(fileURLWithPath: sign), certificate: URL(fileURLWithPath: cert))
+        }
+        let exportProfile = try ExportProfile.named(request.profile)
+        let key = try request.pseudonymKeyFile.map { try PseudonymKey(contentsOf: URL(fileURLWithPath: $0)) }
+        switch request.selection {
+        case .session(let id):
+            try exportOne(id, request, profile: exportProfile, key: key, author: author, report: report)
+        case .closed(let from, let through):
+            try exportBatch(from: from, through: through, request, profile: exportProfile, key: key, author: author, report: report)
+        }
+    }
+
+    /// Signs a written document when the request asks; `nil` otherwise.
+    private func signIfAsked(_ document: URL, _ request: ExportRequest, report: (ExportProgress) -> Void) throws -> URL? {
+        guard let sign = request.signingKey, let cert = request.certificate else { return nil }
+        let signature = try DetachedSignature.sign(
+            document: document, key: URL(fileURLWithPath: sign), certificate: URL(fileURLWithPath: cert))
+        report(.notice("Signed in \(signature.lastPathComponent) (XML signature, RSA-SHA256)."))
+        return signature
+    }
+
+    private func exportOne(
+        _ id: SessionID, _ request: ExportRequest, profile exportProfile: ExportProfile, key: PseudonymKey?, author: String?,
+        report: (ExportProgress) -> Void
+    ) throws {
+        let database = store
+        let (consultation, checked) = try database.consultationCheckedAgainstChain(id)
+        if !checked { report(.warning(StoreExportSource.uncheckedWarning)) }
+        guard consultation.status == .closed else {
+            throw AccordError(
+                .conflict, "session \(id) is still open; close it with `accord session close \(id)` before exporting.")
+        }
+        let centre = try exportCentre(report: report)
+        let schema = try exportProfile.schema(SchemaLocator.locate(option: request.schemas))
+        let versionKey = exportProfile.versionKey(pseudonymised: key != nil)
+        // The same rule as a batch run: no identified document into a folder of pseudonymised
+        // runs (or the other way round), no second pseudonymisation key.
+        try ExportFolder(request.folder).checkAccepts(versionKey: versionKey, pseudonymKeyID: key?.keyID)
+        let version = try database.documentVersion(for: consultation, profile: versionKey)
+        let prepared = try exportProfile.prepare(
+            consultation, version: version, versionKey: versionKey, centre: centre, centreAt: database.centreSettings(atSequence:),
+            now: clock.now(), pseudonymKey: key, schema: schema)
+        if let reason = prepared.reissueReason {
+            report(.notice("Session \(id): \(reason); version \(prepared.version.version) is issued in its place."))
+        }
+        // The issue is recorded first (an event in the chain): the file then carries an id and
+        // bytes already decided, and writing it again gives the same bytes.
+        if let issue = prepared.issue { try database.recordIssue(issue, session: id, author: author) }
+        let outcome = try exportProfile.write(prepared, session: id, to: request.folder)
+        _ = try signIfAsked(outcome.url, request, report: report)
+        if let replaced = prepared.version.replaces, prepared.issue != nil {
+            report(
+                .notice("Version \(prepared.version.version) of the document replaces version \(replaced) (the session changed since)."))
+        }
+        switch outcome.validation {
+        case .valid(let schemaPath):
+            report(.notice("Wrote \(outcome.byteCount) bytes, validated against \(schemaPath)."))
+        case .notValidated:
+            report(.warning(Self.notValidatedWarning(exportProfile)))
+        }
+        report(.written(path: outcome.path))
+    }
+
+    // MARK: - Batch
+
+    private func exportBatch(
+        from: CalendarDate?, through: CalendarDate?, _ request: ExportRequest, profile exportProfile: ExportProfile,
+        key: PseudonymKey?, author: String?, report: (ExportProgress) -> Void
+    ) throws {
+        // The batch keeps the signing step and the source's warning while it runs, not after.
+        try withoutActuallyEscaping(report) { report in
+            try runBatch(from: from, through: through, request, profile: exportProfile, key: key, author: author, report: report)
+        }
+    }
+
+    private func runBatch(
+        from: CalendarDate?, through: CalendarDate?, _ request: ExportRequest, profile exportProfile: ExportProfile,
+        key: PseudonymKey?, author: String?, report: @escaping (ExportProgress) -> Void
+    ) throws {
+        let database = store
+        let folder = request.folder
+        // Sessions recorded by an earlier Accord are sealed once (a whole-chain check), so that
+        // each session is then checked by its own events.
+        if FileManager.default.fileExists(atPath: database.keyURL.path) { try database.sealSessionsRecordedBefore() }
+        let centre = try exportCentre(report: report)
+        var batch = BatchExport(
+            profile: exportProfile, folder: folder, exportedAt: clock.now(),
+            centre: centre.settings, schema: try exportProfile.schema(SchemaLocator.locate(option: request.schemas)))
+        batch.centreSequence = centre.sequence
+        batch.closedFrom = from
+        batch.through = through
+        batch.force = request.force
+        batch.clock = clock
+        batch.pseudonymKey = key
+        if request.signingKey != nil { batch.afterWrite = { document in try signIfAsked(document, request, report: report) } }
+        if batch.schema == nil { report(.warning(Self.notValidatedWarning(exportProfile))) }
+
+        let source = StoreExportSource(store: database, author: author, warn: { report(.warning($0)) })
+        let result = try batch.run(source: source) { event in
+            switch event {
+            case .started(let total):
+                report(.started(total: total))
+            case .written(_, let url):
+                report(.written(path: url.path))
+            case .alreadyPresent:
+                report(.alreadyPresent)
+            case .failed(let session, let version, let message):
+                report(.sessionError("\(session) version \(version) was not written: \(message)"))
+            case .damaged(let session, let message):
+                report(.sessionError(message.contains("session \(session) ") ? message : "session \(session) was left out: \(message)"))
+            case .refused(_, let message):
+                report(.sessionError(message))
+            case .reissued(let session, let version, let reason):
+                report(.notice("Session \(session): \(reason); version \(version) is issued in its place."))
+            }
+        }
+        let summary = result.summary
+        var line =
+            "\(summary.written) document\(summary.written == 1 ? "" : "s") written, \(summary.alreadyPresent) already in \(request.folderName)"
+        if summary.failed > 0 { line += ", \(summary.failed) failed validation" }
+        if summary.damaged > 0 { line += ", \(summary.damaged) left out (events not matching the chain)" }
+        if summary.refused > 0 { line += ", \(summary.refused) refused (no identifier a document may carry)" }
+        report(.notice(line + "."))
+        if let manifest = result.manifest { report(.notice("Manifest: \(manifest.path)")) }
+        if summary.damaged > 0 && summary.failed == 0 {
+            throw AccordError(
+                .conflict,
+                "\(summary.damaged) session\(summary.damaged == 1 ? " was" : "s were") left out because \(summary.damaged == 1 ? "its" : "their") events do not match the event chain; run `accord verify`."
+            )
+        }
+        if summary.refused > 0 && summary.failed == 0 {
+            throw AccordError(
+                .conflict,
+                "\(summary.refused) session\(summary.refused == 1 ? " was" : "s were") refused: a document may name the patient by a qualified identity's INS or by the IPP, and \(summary.refused == 1 ? "it has" : "they have") neither; the messages above say how to mend each."
+            )
+        }
+        if summary.failed > 0 {
+            throw AccordError(
+                .invalidDocument,
+                "\(summary.failed) document\(summary.failed == 1 ? "" : "s") failed validation and \(summary.failed == 1 ? "was" : "were") not written; the messages above and the manifest say why."
+            )
+        }
+    }
+
+    // MARK: - Shared
+
+    private func exportCentre(report: (ExportProgress) -> Void) throws -> ExportCentre {
+        guard let stored = try store.centreSettingsWithSequence() else {
+            report(
+                .warning(
+                    "no centre settings yet: the document uses example values on the 2.999 OID arc; set them with `accord centre set`."))
+            return ExportCentre(settings: .example, sequence: nil)
+        }
+        return ExportCentre(settings: stored.settings, sequence: stored.sequence)
+    }
+
+    private static func notValidatedWarning(_ exportProfile: ExportProfile) -> String {
+        if case .custom(let custom) = exportProfile.kind, custom.schema == nil {
+            return "export profile \(custom.name) names no schema; checked for well-formedness only."
+        }
+        return "not validated against a schema (set ACCORD_SCHEMAS or --schemas); checked for well-formedness only."
+    }
+}
+
+/// The store as a batch export's source.
+struct StoreExportSource: ExportSource {
+    /// Where a warning goes (said once).
+    let warn: (String) -> Void
+    let store: ConsultationStore
+
+    func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int {
+        try store.closedSessionCount(closedFrom: closedFrom, through: through)
+    }
+
+    func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID] {
+        try store.closedSessions(closedFrom: closedFrom, through: through, after: after, limit: limit)
+    }
+
+    /// Said once when the chain key is not at hand.
+    static let uncheckedWarning =
+        "the event chain's key is not at hand (ACCORD_KEY_FILE, --key-file): the sessions' events were not checked against the chain before export."
+    private let warned = Flag()
+
+    final class Flag: @unchecked Sendable { var raised = false }
+
+    /// Who exports (an IdNat_PS), or `nil`: each session's clinician.
+    let author: String?
+
+    init(store: ConsultationStore, author: String? = nil, warn: @escaping (String) -> Void) {
+        self.store = store
+        self.author = author
+        self.warn = warn
+    }
+
+    func consultation(_ id: SessionID) throws -> Consultation {
+        let (consultation, checked) = try store.consultationCheckedAgainstChain(id)
+        if !checked && !warned.raised {
+            warned.raised = true
+            warn(Self.uncheckedWarning)
+        }
+        return consultation
+    }
+
+    func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion {
+        try store.documentVersion(for: consultation, profile: profile)
+    }
+
+    func centreSettings(atSequence sequence: Int64) throws -> CentreSettings {
+        try store.centreSettings(atSequence: sequence)
+    }
+
+    func recordIssues(_ issues: [(issue: DocumentIssue, consultation: Consultation)]) throws {
+        try store.recordIssues(
+            issues.map { ConsultationStore.PendingIssue(issue: $0.issue, session: $0.consultation.id, checked: $0.consultation) },
+            author: author)
+    }
+
+    func chainHead() throws -> String? { try store.chainHead()?.description }
+}
+
+/// A detached signature checked: the document, its SHA-256 and the signer's subject.
+public typealias SignatureVerification = DetachedSignature.Verification
+
+extension AccordService {
+    /// Checks the detached signature `FILE.sig` that an export wrote beside `document`, with
+    /// the signer's certificate (no database needed).
+    /// - Throws: `AccordError` (`notFound`/`io`) for a missing file; (`invalidDocument`) when
+    ///   the signature is not valid or the document changed since it was signed.
+    public static func verifySignature(of document: URL, certificate: URL) throws -> SignatureVerification {
+        try DetachedSignature.verify(document: document, certificate: certificate)
+    }
+}

@@ -1,0 +1,213 @@
+import AccordCore
+import AccordStore
+import AccordXML
+import Foundation
+
+/// A session just started: its id, and what the user should check (a FINESS whose key fails,
+/// the INS against its traits and against other sessions of the same INS), in order.
+public struct StartedSession: Sendable, Hashable {
+    /// The new session.
+    public var id: SessionID
+    /// Warnings, one sentence each, naming fields and sessions, never values.
+    public var warnings: [String]
+}
+
+extension AccordService {
+    // MARK: - Starting a session
+
+    /// Starts a session from typed values (and the changes a template adds), in one
+    /// transaction.
+    ///
+    /// - Parameters:
+    ///   - start: the patient, the clinician, the topic…
+    ///   - changes: changes recorded with the start (a template's options), in order.
+    ///   - author: who records it (IdNat_PS); `nil`: the clinician.
+    ///   - finessField: how the interface names the organisation's FINESS in a warning.
+    /// - Returns: the session and the warnings to show.
+    /// - Throws: `AccordError` naming the option that fails (`invalidInput`), `busy`, `io`;
+    ///   nothing is recorded then.
+    public func start(
+        _ start: SessionStart, changes: [Change] = [], author: String?, finessField: String = "--organisation-finess"
+    ) throws -> StartedSession {
+        let id = try store.importConsultation(start: start, changes: changes, author: author)
+        var warnings = Self.finessWarnings(start.organisationFINESS, field: finessField)
+        warnings += identityWarnings(session: id, identity: start.patient)
+        return StartedSession(id: id, warnings: warnings)
+    }
+
+    /// Records a whole consultation described in a consultation file (YAML,
+    /// ``AccordCore/ConsultationFile``) in one transaction.
+    ///
+    /// - Parameter path: the file.
+    /// - Throws: `AccordError` (`invalidInput`) naming the file's key (`patient.ins`) and line;
+    ///   (`io`) when the file cannot be read; nothing is recorded then.
+    public func importConsultationFile(at path: String, author: String?) throws -> StartedSession {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > ConsultationFile.maximumSize {
+            throw AccordError(
+                .invalidInput,
+                "the consultation file is \(size) bytes, larger than the limit of \(ConsultationFile.maximumSize) bytes; expected one consultation in YAML."
+            )
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AccordError(.io, "cannot read the consultation file at the path given; check that it exists and is readable.")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw AccordError(.invalidInput, "the consultation file is not UTF-8 text; expected a YAML file in UTF-8.")
+        }
+        let parsed: ConsultationFile
+        do {
+            parsed = try ConsultationFile.parse(text, today: CalendarDate(utcDayOf: clock.now()))
+        } catch let error as AccordError {
+            throw AccordError(error.code, "in the consultation file, \(error.description)")
+        }
+        let id: SessionID
+        do {
+            id = try store.importConsultation(start: parsed.start, changes: parsed.changes, author: author)
+        } catch let error as AccordError where error.field != nil {
+            throw AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)")
+        }
+        return StartedSession(
+            id: id,
+            warnings: Self.finessWarnings(parsed.start.organisationFINESS, field: "organisation_finess")
+                + identityWarnings(session: id, identity: parsed.start.patient))
+    }
+
+    /// What a session started from an RCP report takes from the interface.
+    public struct RCPStart: Sendable {
+        /// The clinician leading the consultation (IdNat_PS) and their name.
+        public var clinicianID: String
+        public var clinicianName: String
+        /// The clinician's function, when given.
+        public var clinicianFunction: String?
+        /// The decision to make; `nil`: after the RCP of its date.
+        public var topic: String?
+        /// The FINESS where the consultation takes place; `nil`: the report's or the centre's.
+        public var organisationFINESS: String?
+        /// Whether the patient attends.
+        public var patientPresent: Bool
+        /// A decision template whose options are added after the board's.
+        public var template: DecisionTemplate?
+
+        public init(
+            clinicianID: String, clinicianName: String, clinicianFunction: String? = nil, topic: String? = nil,
+            organisationFINESS: String? = nil, patientPresent: Bool = true, template: DecisionTemplate? = nil
+        ) {
+            self.clinicianID = clinicianID
+            self.clinicianName = clinicianName
+            self.clinicianFunction = clinicianFunction
+            self.topic = topic
+            self.organisationFINESS = organisationFINESS
+            self.patientPresent = patientPresent
+            self.template = template
+        }
+    }
+
+    /// Starts a session from an RCP report (FRCP): the patient, IPP, diagnosis and the board's
+    /// options, in one transaction. The report's own warnings come first among the warnings.
+    ///
+    /// - Parameters:
+    ///   - report: the report, read with ``RCPReportFile/read(path:field:)`` (before the
+    ///     database is opened, so that a file that is not a report creates nothing).
+    ///   - ownFields: the options still typed with a report: errors about them keep their name;
+    ///     others are renamed after the report's element.
+    /// - Throws: `AccordError` about a value of the report (named by its element); nothing is
+    ///   recorded then.
+    public func startFromRCP(
+        _ report: RCPReport, _ typed: RCPStart, author: String?, ownFields: Set<String>
+    ) throws -> StartedSession {
+        var (start, changes) = report.sessionStart(clinicianID: typed.clinicianID, clinicianName: typed.clinicianName, topic: typed.topic)
+        if let template = typed.template { changes += template.apply(to: &start) }
+        start.patientPresent = typed.patientPresent
+        start.clinicianFunction = typed.clinicianFunction
+        if let finess = typed.organisationFINESS { start.organisationFINESS = finess.uppercased() }
+        let id: SessionID
+        do {
+            id = try store.importConsultation(start: start, changes: changes, author: author)
+        } catch let error as AccordError where error.field != nil && !ownFields.contains(error.field!) {
+            throw RCPReportFile.fromReport(error)
+        }
+        var warnings = report.warnings
+        if typed.organisationFINESS != nil { warnings += Self.finessWarnings(start.organisationFINESS, field: "--organisation-finess") }
+        warnings += identityWarnings(session: id, identity: start.patient)
+        return StartedSession(id: id, warnings: warnings)
+    }
+
+    /// The warning for a FINESS number whose check key fails (kept: some real numbers fail
+    /// it), or none.
+    static func finessWarnings(_ finess: String?, field: String) -> [String] {
+        finess.flatMap(IdentifierCheck.finessKeyWarning).map { ["\(field): \($0)."] } ?? []
+    }
+
+    /// The identity warnings of a session: the INS against its own traits
+    /// (``AccordCore/IdentityCrossCheck``), then against the traits the same INS has in other
+    /// sessions (identity vigilance).
+    public func identityWarnings(session id: SessionID, identity: INSIdentity) -> [String] {
+        var warnings = IdentityCrossCheck.warnings(identity)
+        do {
+            warnings += try store.identityDiscrepancies(of: id).map(\.warning)
+        } catch {
+            warnings.append("the patient's identity could not be compared with other sessions of the same INS (\(error)).")
+        }
+        return warnings
+    }
+
+    // MARK: - Recording
+
+    /// Records one change in a session (an amendment, with a reason, once closed).
+    /// - Throws: what ``AccordStore/ConsultationStore/record(_:in:author:reason:precondition:)``
+    ///   throws; nothing is recorded then.
+    @discardableResult
+    public func record(_ change: Change, in session: SessionID, author: String?, reason: String? = nil) throws -> Consultation {
+        try store.record(change, in: session, author: author, reason: reason)
+    }
+
+    /// Closes a session; with `requireComplete`, only when its record misses no required
+    /// element — checked and closed in one transaction.
+    ///
+    /// - Throws: `AccordError` (`conflict`) naming how many elements miss (they are in
+    ///   ``IncompleteRecord``'s `missing`); what recording throws.
+    public func close(_ session: SessionID, author: String?, requireComplete: Bool) throws -> Consultation {
+        try store.record(.sessionClosed, in: session, author: author) { consultation in
+            let missing = consultation.completeness.missing
+            if requireComplete && !missing.isEmpty { throw IncompleteRecord(session: session, missing: missing) }
+        }
+    }
+
+    /// A session as its events make it.
+    /// - Throws: `AccordError` (`notFound`) for an unknown session.
+    public func consultation(_ id: SessionID) throws -> Consultation { try store.consultation(id) }
+
+    /// The sessions `query` selects, newest first (``SessionQuery``).
+    public func sessions(matching query: SessionQuery) throws -> [SessionSummary] { try store.sessions(matching: query) }
+
+    /// A session's events in order (for its history).
+    public func events(of id: SessionID) throws -> [RecordedEvent] { try store.events(of: id) }
+
+    /// Recomputes the event chain; `head` is a head noted earlier that the chain must still hold.
+    public func verify(head: ChainHead? = nil) throws -> ChainVerification { try store.verify(head: head) }
+
+    /// The centre's settings, or `nil` before any were set.
+    public func centreSettings() throws -> CentreSettings? { try store.centreSettings() }
+
+    /// Replaces the centre's settings (an event).
+    public func setCentreSettings(_ settings: CentreSettings, author: String) throws {
+        try store.setCentreSettings(settings, author: author)
+    }
+}
+
+/// A session closed with `--require-complete` whose record misses required elements: nothing
+/// was recorded.
+public struct IncompleteRecord: Error, Sendable {
+    /// The session.
+    public var session: SessionID
+    /// The elements missing.
+    public var missing: [RecordElement]
+
+    /// The error an interface reports (exit 1).
+    public var error: AccordError {
+        AccordError(
+            .conflict,
+            "session \(session) misses \(missing.count) required element(s) and was not closed; record them, or close without --require-complete."
+        )
+    }
+}

@@ -1,0 +1,71 @@
+import AccordCore
+import AccordStore
+import AccordXML
+import Foundation
+import Logging
+
+/// The use cases of Accord, which every interface calls: the command line today, the
+/// consultation room's web interface and the network's server next.
+///
+/// An interface parses what the user gave, calls one use case, and shows what it returns; the
+/// service opens the record, checks, records in one transaction, and says what the user should
+/// know (warnings as sentences, never holding a person's name, identifier or free text).
+///
+/// ```swift
+/// let service = try AccordService.open(path: "accord.sqlite", clock: try AccordClock.fromEnvironment())
+/// let started = try service.start(start, author: nil)
+/// for warning in started.warnings { print("warning:", warning) }
+/// ```
+public struct AccordService: Sendable {
+    let store: ConsultationStore
+    /// The clock every recorded instant comes from.
+    public let clock: AccordClock
+    let logger: Logger
+
+    /// The database a command uses when none is given: `accord.sqlite` in the working folder.
+    public static var defaultDatabasePath: String { ConsultationStore.defaultPath }
+
+    /// Opens (or creates) the database at `path` to record.
+    ///
+    /// - Parameters:
+    ///   - path: the SQLite database file.
+    ///   - clock: the clock of recorded instants (``AccordClock/fromEnvironment()`` honours
+    ///     `ACCORD_NOW`).
+    ///   - keyFile: the event chain's key file; `nil`: `ACCORD_KEY_FILE`, then the default.
+    ///   - logger: where the store logs.
+    /// - Throws: `AccordError` (`io`) when the database or the key cannot be opened; (`busy`).
+    public static func open(
+        path: String, clock: AccordClock, keyFile: String? = nil, logger: Logger = Logger(label: "accord")
+    ) throws -> AccordService {
+        AccordService(
+            store: try ConsultationStore.open(path: path, clock: clock, keyFile: keyFile, logger: logger), clock: clock, logger: logger)
+    }
+
+    /// Opens an existing database to read: no write lock, no byte changed, no key created (a
+    /// user who may only read the database can use it); an earlier schema is brought up to
+    /// date when the user may write it, saying so through `notice`.
+    ///
+    /// - Throws: `AccordError` (`notFound`) when there is no database at `path`; (`io`).
+    public static func openReadOnly(
+        path: String, clock: AccordClock, keyFile: String? = nil, logger: Logger = Logger(label: "accord"),
+        notice: (String) -> Void = { _ in }
+    ) throws -> AccordService {
+        AccordService(
+            store: try ConsultationStore.openReadOnly(path: path, clock: clock, keyFile: keyFile, logger: logger, notice: notice),
+            clock: clock, logger: logger)
+    }
+
+    /// The event chain's key file of this database.
+    public var keyURL: URL { store.keyURL }
+}
+
+/// A filter of `session list` (patient, clinician, period, limit).
+public typealias SessionQuery = AccordStore.SessionQuery
+/// One line of `session list`: the session's summary and its patient.
+public typealias SessionSummary = AccordStore.SessionSummary
+/// What `verify` found: events checked, the chain's head, the first break.
+public typealias ChainVerification = AccordStore.ChainVerification
+/// The last event of the chain: its sequence and hash (`SEQ:HASH`).
+public typealias ChainHead = AccordStore.ChainHead
+/// An RCP report (FRCP) as read for a session start.
+public typealias RCPReport = AccordXML.RCPReport

@@ -1,0 +1,90 @@
+import AccordCore
+import AccordService
+import AccordTestSupport
+import Foundation
+import Testing
+
+/// The use cases as an interface other than the command line calls them.
+@Suite struct AccordServiceTests {
+    /// A service over a fresh database in a scratch folder, at the samples' instant.
+    func service() throws -> (AccordService, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-service-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let service = try AccordService.open(
+            path: folder.appendingPathComponent("a.sqlite").path, clock: .fixed(at: Samples.instant),
+            keyFile: folder.appendingPathComponent("k.key").path)
+        return (service, folder)
+    }
+
+    @Test func closingARecordThatMissesElementsIsRefusedInTheSameTransaction() throws {
+        let (service, folder) = try service()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let started = try service.start(Samples.start(), author: nil)
+        #expect(started.id == SessionID(number: 1) && started.warnings.isEmpty)
+        let refused = try #require(throws: IncompleteRecord.self) {
+            try service.close(started.id, author: nil, requireComplete: true)
+        }
+        #expect(refused.missing.first == .topic && refused.missing.count == 12)
+        #expect(
+            refused.error.description
+                == "session S1 misses 12 required element(s) and was not closed; record them, or close without --require-complete.")
+        #expect(try service.consultation(started.id).status == .open)
+        #expect(try service.events(of: started.id).count == 1, "nothing was recorded")
+        let closed = try service.close(started.id, author: nil, requireComplete: false)
+        #expect(closed.status == .closed && closed.completeness.percent == 7)
+    }
+
+    /// Answers given in order, warnings kept.
+    final class ScriptedPrompter: GuidedPrompter, @unchecked Sendable {
+        var answers: [String]
+        var said: [String] = []
+        var warnings: [String] = []
+
+        init(_ answers: [String]) { self.answers = answers }
+
+        func say(_ text: String) { said.append(text) }
+
+        func ask(_ prompt: String) -> String? {
+            said.append(prompt)
+            return answers.isEmpty ? nil : answers.removeFirst()
+        }
+
+        func warn(_ text: String) { warnings.append(text) }
+    }
+
+    @Test func aGuidedSessionTalksThroughAnyPrompter() throws {
+        let (service, folder) = try service()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let prompter = ScriptedPrompter([
+            "801234567897", "Dr X", "158056912345606", "1.2.250.1.213.1.4.10", "MARCHAND", "LUC", "1958-05-17", "F", "69123", "", "",
+            "Choix du traitement", "skip", "yes", "quit",
+        ])
+        var guide = GuidedSession(service: service, prompter: prompter, author: nil)
+        try guide.run(fromRCP: nil, templateID: nil, session: nil)
+        #expect(prompter.said.contains("Session S1 started."))
+        // The INS encodes a man; the sex typed is F: the identity check warns, naming no value.
+        #expect(prompter.warnings == ["the INS encodes a sex other than --sex; check the identity traits."])
+        #expect(try service.consultation(SessionID(number: 1)).start.patient.sex == .female)
+    }
+
+    @Test func oneSessionIsExportedThroughTheService() throws {
+        let (service, folder) = try service()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try service.start(Samples.start(), author: nil).id
+        _ = try service.close(id, author: nil, requireComplete: false)
+        var events: [String] = []
+        let out = folder.appendingPathComponent("out").path
+        try service.export(ExportRequest(selection: .session(id), profile: "cda-fr", folder: out), author: nil) { event in
+            switch event {
+            case .written(let path): events.append("written \(URL(fileURLWithPath: path).lastPathComponent)")
+            case .warning(let text): events.append("warning \(text.prefix(24))")
+            default: break
+            }
+        }
+        #expect(
+            events == [
+                "warning no centre settings yet: ", "warning not validated against ", "written S1-v1.cda.xml",
+            ] || events == ["warning no centre settings yet: ", "written S1-v1.cda.xml"], "\(events)")
+        #expect(try service.consultation(id).issuedDocuments.map(\.version) == [1])
+    }
+}
