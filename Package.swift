@@ -76,7 +76,13 @@ let package = Package(
             name: "AccordStoreTests",
             dependencies: ["AccordStore", "AccordCore", "AccordTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "AccordXMLTests", dependencies: ["AccordXML", "AccordCore"]),
+        .testTarget(
+            name: "AccordXMLTests",
+            dependencies: [
+                "AccordXML", "AccordCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "AccordEndToEndTests",
             dependencies: ["accord", "AccordCore", "AccordStore", "AccordXML", "AccordTestSupport"]

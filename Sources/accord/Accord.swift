@@ -6,6 +6,11 @@ import Logging
 
 @main
 struct Accord: ParsableCommand {
+    /// The one logger of the tool, handed to the libraries (which never print): log lines go to
+    /// standard error at `ACCORD_LOG_LEVEL` (default `warning`, so a failure shows once, as the
+    /// `accord: error:` line). First used after ``main()`` bootstraps logging.
+    static let logger = Logger(label: "accord")
+
     static let configuration = CommandConfiguration(
         commandName: "accord",
         abstract: "Record shared decision-making consultations and export them as XML documents.",
@@ -120,12 +125,12 @@ struct StoreOptions: ParsableArguments {
     /// nothing).
     func openExistingStore() throws -> ConsultationStore {
         try ConsultationStore.openReadOnly(
-            path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Logger(label: "accord"),
+            path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger,
             notice: { Terminal.message("accord: note: \($0)") })
     }
 
     func openStore() throws -> ConsultationStore {
-        try ConsultationStore.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Logger(label: "accord"))
+        try ConsultationStore.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
     }
 }
 

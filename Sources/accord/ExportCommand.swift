@@ -190,7 +190,8 @@ struct ExportCommand: ParsableCommand {
         if batch.schema == nil { notValidatedWarning(exportProfile) }
 
         var progress = ProgressBar(enabled: isatty(2) == 1)
-        let result = try batch.run(source: StoreExportSource(store: database, author: try store.recordingAuthor())) { event in
+        let source = StoreExportSource(store: database, author: try store.recordingAuthor())
+        let result = try batch.run(source: source, logger: Accord.logger) { event in
             switch event {
             case .started(let total):
                 progress.total = total
