@@ -6,6 +6,10 @@ import Logging
 
 @main
 struct Accord: ParsableCommand {
+    /// Accord's version (semantic versioning), the one place it is written: `accord --version`
+    /// prints `accord` and this. Raise it in the commit that makes a release.
+    static let version = "0.9.0"
+
     /// The one logger of the tool, handed to the libraries (which never print): log lines go to
     /// standard error at `ACCORD_LOG_LEVEL` (default `warning`, so a failure shows once, as the
     /// `accord: error:` line). First used after ``main()`` bootstraps logging.
@@ -18,6 +22,7 @@ struct Accord: ParsableCommand {
             Every change is an event appended to the database; nothing is overwritten. \
             Instants are UTC; set ACCORD_NOW (RFC 3339, e.g. 2026-03-02T09:30:00Z) to fix the clock.
             """,
+        version: "accord \(version)",
         subcommands: [
             SessionCommand.self, ParticipantCommand.self, OptionCommand.self, PreferenceCommand.self,
             DecisionCommand.self, NoteCommand.self, PhaseCommand.self, ProcessCommand.self, InstrumentCommand.self, TemplateCommand.self,
@@ -76,6 +81,7 @@ struct Accord: ParsableCommand {
             (#"(?s)(\d+ )?[Uu]nexpected arguments?:? .*?(?=\n(Usage|Help):|\z)"#, "unexpected arguments (not shown)" + quoteHint),
             (#"(?s)does not take any value, but '.*?' was specified"#, "does not take any value, but one was given"),
             (#"(?s)Unknown option '-[^-].*?'(?=\n|\z)"#, "Unknown option (not shown)"),
+            (#"(?s)Can't generate completion scripts for '.*?'\."#, "Can't generate completion scripts for the shell given."),
         ] {
             text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
         }
