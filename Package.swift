@@ -18,14 +18,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // `swift package generate-documentation --target AccordCore` (see README, "Development").
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .target(
             name: "AccordCore",
-            dependencies: [
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "AccordStore",
@@ -86,7 +85,13 @@ let package = Package(
             name: "AccordStoreTests",
             dependencies: ["AccordStore", "AccordCore", "AccordTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "AccordXMLTests", dependencies: ["AccordXML", "AccordCore"]),
+        .testTarget(
+            name: "AccordXMLTests",
+            dependencies: [
+                "AccordXML", "AccordCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "AccordServiceTests", dependencies: ["AccordService", "AccordCore", "AccordTestSupport"]),
         .testTarget(
             name: "AccordEndToEndTests",

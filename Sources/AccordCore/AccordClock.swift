@@ -26,7 +26,9 @@ public struct AccordClock: Sendable {
     /// `ACCORD_NOW` cannot date events after every later real change (which would then be
     /// refused as going back in time).
     ///
-    /// - Parameter systemNow: the system clock's reading (a parameter for tests).
+    /// - Parameters:
+    ///   - environment: the process environment, where `ACCORD_NOW` is read.
+    ///   - systemNow: the system clock's reading (a parameter for tests).
     /// - Throws: `AccordError` (`invalidInput`) when `ACCORD_NOW` is not an RFC 3339 UTC
     ///   instant, or lies more than 5 minutes ahead of the system clock.
     public static func fromEnvironment(

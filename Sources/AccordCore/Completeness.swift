@@ -42,6 +42,7 @@ public struct Completeness: Sendable, Hashable, Codable {
     /// Checks `consultation` against `elements`.
     ///
     /// - Parameters:
+    ///   - consultation: the consultation to check.
     ///   - elements: the required elements (default: all of them).
     ///   - surveillanceNotReasonable: the template's reason why surveillance or no treatment
     ///     is not a reasonable option; the element then does not apply.

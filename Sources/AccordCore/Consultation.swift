@@ -111,7 +111,7 @@ public struct Consultation: Sendable, Hashable, Codable {
     }
 
     /// Folds one more event into the state. Events must come in session order and have passed
-    /// ``check(_:)`` when they were recorded.
+    /// ``check(_:reason:)`` when they were recorded.
     public mutating func apply(_ event: RecordedEvent) {
         eventCount += 1
         lastEventSequence = event.sequence

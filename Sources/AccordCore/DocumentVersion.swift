@@ -40,8 +40,12 @@ public struct DocumentVersion: Sendable, Hashable {
     /// from its issued documents: the last issued version while the record has not changed
     /// since it was issued; the next one, replacing it, once it has.
     ///
-    /// - Parameter legacy: the highest version of the profile exported before issued documents
-    ///   were recorded, with the session sequence it showed, when the session has one.
+    /// - Parameters:
+    ///   - consultation: the session's state, with its issued documents.
+    ///   - profile: the version key (the profile's name, with `+pseudonymised` for a
+    ///     pseudonymised export).
+    ///   - legacy: the highest version of the profile exported before issued documents
+    ///     were recorded, with the session sequence it showed, when the session has one.
     public static func of(
         _ consultation: Consultation, profile: String, legacy: (version: Int, recordSequence: Int)? = nil
     )

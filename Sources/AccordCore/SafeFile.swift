@@ -38,12 +38,12 @@ public enum SafeFile {
     ///   - folder: an existing folder; it may be reached through links.
     ///   - mode: the file's permissions, 0600 unless said otherwise.
     ///   - role: how messages name the folder, e.g. "the output folder".
+    ///   - syncFolder: whether to sync the folder after the rename (a caller writing many files
+    ///     may sync it once, with ``syncFolder(_:)``).
     /// - Returns: the file's URL.
     /// - Throws: ``AccordError`` (`io`) naming the file when `name` is a symbolic link or not a
     ///   regular file, or when the file cannot be written; nothing is left behind.
     @discardableResult
-    ///   - syncFolder: whether to sync the folder after the rename (a caller writing many files
-    ///     may sync it once, with ``syncFolder(_:)``).
     public static func write(
         _ data: Data, named name: String, in folder: URL, mode: mode_t = 0o600, role: String, syncFolder: Bool = true
     ) throws -> URL {
@@ -139,7 +139,7 @@ public enum SafeFile {
 }
 
 /// A file being written under a temporary name in its folder, until it is placed under its
-/// name (``place(as:replacing:)``) or discarded (``discard()``).
+/// name (``place(as:replacing:syncFolder:)``) or discarded (``discard()``).
 ///
 /// Made by ``SafeFile``'s rules: the temporary name is unpredictable and created exclusively
 /// (`O_CREAT | O_EXCL | O_NOFOLLOW`), and placing it never follows nor replaces a link. Write

@@ -184,7 +184,7 @@ extension AccordService {
         if batch.schema == nil { report(.warning(Self.notValidatedWarning(exportProfile))) }
 
         let source = StoreExportSource(store: database, author: author, warn: { report(.warning($0)) })
-        let result = try batch.run(source: source) { event in
+        let result = try batch.run(source: source, logger: logger) { event in
             switch event {
             case .started(let total):
                 report(.started(total: total))

@@ -7,7 +7,7 @@ extension ConsultationStore {
 
     /// The participation figures of closed sessions, one row per group.
     ///
-    /// The sums are read from the pre-aggregated cells (``AuditCells``: whole months, and days at
+    /// The sums are read from the pre-aggregated cells (`audit_cell` and `audit_cell_days`: whole months, and days at
     /// the edges of the period), so the time grows with the number of groups and months, not of
     /// sessions; the median days from the RCP meeting to the decision from the cells'
     /// distribution of days.

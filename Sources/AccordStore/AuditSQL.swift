@@ -12,7 +12,7 @@ import GRDBSQLite
 /// summary tables themselves, `sqlite_schema`), `ATTACH`, `PRAGMA`, transactions, temporary
 /// objects, recursive queries and every other function (`load_extension`, `fts3_tokenizer`,
 /// `printf`…) are refused before the query runs. The connection is also put in SQLite's
-/// defensive mode, with tight limits (see ``limits``), and a watchdog interrupts the query at
+/// defensive mode, with tight limits (`sqlite3_limit`), and a watchdog interrupts the query at
 /// its time limit.
 public enum AuditSQL {
     /// The views a query may read.

@@ -5,7 +5,7 @@ import GRDB
 extension ConsultationStore {
     // MARK: - Synthetic sessions
 
-    /// Writes `count` synthetic sessions (``SyntheticSessions``) through the event log, one
+    /// Writes `count` synthetic sessions (AccordCore's `SyntheticSessions`) through the event log, one
     /// transaction per batch, for measuring the audit at scale.
     ///
     /// Each session goes the same way as recorded ones: its start and every change are checked

@@ -17,7 +17,9 @@ public struct ChainKey: Sendable {
     public static let environmentVariable = "ACCORD_KEY_FILE"
 
     /// The default key file of a database.
-    /// - Parameter databaseID: the id the database records at creation.
+    /// - Parameters:
+    ///   - databaseID: the id the database records at creation.
+    ///   - environment: the process environment (`XDG_CONFIG_HOME`, `HOME`).
     public static func defaultLocation(databaseID: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         let config =
             environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }

@@ -4,7 +4,7 @@ import GRDB
 
 extension ConsultationStore {
     /// The version an export of `consultation` in `profile` must carry, decided by the
-    /// session's `documentIssued` events (``DocumentVersion/of(_:profile:legacy:)``).
+    /// session's `documentIssued` events (AccordCore's `DocumentVersion.of(_:profile:legacy:)`).
     ///
     /// The same version as the last one issued while the session has not changed since (its
     /// bytes are rebuilt from its issue); the next version once it has (an amendment, a
@@ -45,7 +45,7 @@ extension ConsultationStore {
     ///
     /// - Parameters:
     ///   - issue: the version, its ids, document time and SHA-256.
-    ///   - session: the session.
+    ///   - id: the session.
     ///   - author: who exports (an IdNat_PS); `nil`: the session's clinician.
     /// - Returns: `false` when that very issue was recorded already.
     /// - Throws: `AccordError` (`conflict`) when the session's events do not prove whole, or when

@@ -32,12 +32,13 @@ public struct ConsultationStore: Sendable {
     ///   - keyFile: the chain key file; `nil`: `ACCORD_KEY_FILE`, else the default place
     ///     (``ChainKey/defaultLocation(databaseID:environment:)``).
     ///   - busyTimeout: how long a writer waits for another one, in seconds.
-    ///   - logger: where the store logs (never patient data).
+    ///   - logger: where the store logs (never patient data, never a failure it throws: the
+    ///     caller reports those); the caller's task-local logger when not given.
     /// - Throws: `AccordError` (`io`) when the file cannot be opened, is not an Accord database,
     ///   or was written by a newer Accord.
     public static func open(
         path: String, clock: AccordClock, keyFile: String? = nil, busyTimeout: TimeInterval = 5,
-        logger: Logger = Logger(label: "accord.store")
+        logger: Logger = .current
     ) throws -> ConsultationStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -91,12 +92,13 @@ public struct ConsultationStore: Sendable {
     ///   - path: the SQLite file, which must exist.
     ///   - clock: the clock (unused by reads; kept for the store's type).
     ///   - keyFile: the chain key file, as for ``open(path:clock:keyFile:busyTimeout:logger:)``.
+    ///   - logger: where the store logs (never patient data).
     ///   - notice: called with a sentence for the user when the database is opened immutable.
     /// - Throws: `AccordError` (`notFound`) when there is no file at `path`; (`io`) when it
     ///   cannot be read, is not an Accord database, was written by a newer Accord, or needs a
     ///   migration (which only a command that records can make).
     public static func openReadOnly(
-        path: String, clock: AccordClock, keyFile: String? = nil, logger: Logger = Logger(label: "accord.store"),
+        path: String, clock: AccordClock, keyFile: String? = nil, logger: Logger = .current,
         notice: (String) -> Void = { _ in }
     ) throws -> ConsultationStore {
         guard FileManager.default.fileExists(atPath: path) else {
@@ -212,13 +214,16 @@ public struct ConsultationStore: Sendable {
     }
 
     /// An in-memory store for tests, with a key file in a temporary folder.
-    public static func inMemory(clock: AccordClock) throws -> ConsultationStore {
+    /// - Parameters:
+    ///   - clock: the clock every recorded instant comes from.
+    ///   - logger: where the store logs; the caller's task-local logger when not given.
+    public static func inMemory(clock: AccordClock, logger: Logger = .current) throws -> ConsultationStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         let queue = try DatabaseQueue(configuration: configuration)
         try migrator.migrate(queue)
         let keyURL = FileManager.default.temporaryDirectory.appendingPathComponent("accord-test-\(UUID().uuidString).key")
-        return ConsultationStore(writer: queue, clock: clock, keyURL: keyURL, logger: Logger(label: "accord.store"))
+        return ConsultationStore(writer: queue, clock: clock, keyURL: keyURL, logger: logger)
     }
 
     init(writer: any DatabaseWriter, clock: AccordClock, keyURL: URL, logger: Logger) {

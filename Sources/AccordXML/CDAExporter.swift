@@ -18,7 +18,7 @@ public struct CDAExportInput: Sendable {
     /// Creates an input.
     /// - Parameters:
     ///   - consultation: the consultation to export.
-    ///   - centre: the centre's settings (``CentreSettings/example`` until they are made).
+    ///   - centre: the centre's settings (AccordCore's `CentreSettings.example` until they are made).
     ///   - exportedAt: the document's effectiveTime (UTC instant).
     ///   - version: the versionNumber, from 1.
     ///   - replacedDocumentID: the id of the version this one replaces, or `nil`.
@@ -34,7 +34,7 @@ public struct CDAExportInput: Sendable {
     }
 }
 
-/// What ``CDAExporter/write(_:to:schema:)`` produced.
+/// What ``CDAExporter/write(_:pseudonymised:to:schema:)`` produced.
 public struct ExportOutcome: Sendable, Hashable {
     /// How the document was checked before it was written.
     public enum Validation: Sendable, Hashable {
@@ -110,11 +110,12 @@ public enum CDAExporter {
     ///
     /// With a schema, the document must validate; without one it must be well-formed and the
     /// outcome says ``ExportOutcome/Validation/notValidated``. The file is first written to a
-    /// temporary file in the same folder, then renamed to ``fileName(session:version:)``;
+    /// temporary file in the same folder, then renamed to ``fileName(session:version:pseudonymised:)``;
     /// when a check fails nothing is left behind.
     ///
     /// - Parameters:
     ///   - input: what to export.
+    ///   - pseudonymised: whether `input` was pseudonymised (its file name then says so).
     ///   - directory: the output folder (created when missing).
     ///   - schema: the compiled CDA schema (`cda-fr/CDA_extended.xsd`), or `nil`.
     /// - Returns: the file written, its size and how it was checked.

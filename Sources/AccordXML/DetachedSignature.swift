@@ -81,7 +81,7 @@ public enum DetachedSignature {
     // MARK: - Signing
 
     /// Signs `document` with an RSA key and writes `NAME.xml.sig` beside it (mode 0600, through
-    /// ``SafeFile``: a link at that name is refused, never written through).
+    /// AccordCore's `SafeFile`: a link at that name is refused, never written through).
     ///
     /// The document itself is only read. The certificate is written in the signature's
     /// `KeyInfo`; before writing, the new signature is verified with the certificate's public

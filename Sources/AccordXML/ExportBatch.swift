@@ -98,9 +98,9 @@ public struct BatchExport {
     /// synced once): a crash between the two leaves issued versions whose files the next run
     /// writes with the same bytes.
     public var issueGroupSize = 64
-    /// Where the run logs (never patient data).
-    public var logger = Logger(label: "accord.export")
 
+    /// A batch export into `folder` of documents of `profile` for `centre`, dated `exportedAt`
+    /// (UTC), validated against `schema` when given (else checked for well-formedness only).
     public init(profile: ExportProfile, folder: URL, exportedAt: Date, centre: CentreSettings, schema: XMLSchema? = nil) {
         self.profile = profile
         self.folder = folder
@@ -111,15 +111,20 @@ public struct BatchExport {
 
     /// Runs the export.
     ///
+    /// A run that stops logs it at `info` level only (with the manifest that lists what was
+    /// written) and throws: saying so to the user is the caller's, once.
+    ///
     /// - Parameters:
     ///   - source: the store.
+    ///   - logger: where the run logs (never patient data); the caller's task-local logger
+    ///     when not given.
     ///   - report: called for each event of the run, in order.
     /// - Returns: the counts and the manifest written.
     /// - Throws: `AccordError` (`conflict`) when the folder holds documents of another profile
     ///   or pseudonymisation, or another export is writing into it; (`io`) when a file cannot be
     ///   written (the manifest then lists what was written, with the reason the run stopped).
     ///   A document failing validation does not throw: it is reported and counted.
-    public func run(source: some ExportSource, report: (Event) -> Void = { _ in }) throws -> Result {
+    public func run(source: some ExportSource, logger: Logger = .current, report: (Event) -> Void = { _ in }) throws -> Result {
         let pseudonymised = pseudonymKey != nil
         let versionKey = profile.versionKey(pseudonymised: pseudonymised)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -156,7 +161,7 @@ public struct BatchExport {
             try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
         } catch {
             let url = try? manifest.finish(summary: summary, finishedAt: clock.now(), interrupted: "\(error)")
-            logger.error("export run stopped", metadata: ["manifest": "\(url?.lastPathComponent ?? "none")"])
+            logger.info("export run stopped", metadata: ["manifest": "\(url?.lastPathComponent ?? "none")"])
             throw error
         }
         if summary.written == 0 && summary.failed == 0 && summary.damaged == 0 && summary.refused == 0 {

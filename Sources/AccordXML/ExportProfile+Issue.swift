@@ -52,7 +52,7 @@ extension ExportProfile {
     ///
     /// - Parameters:
     ///   - consultation: the consultation, folded from its verified events, closed.
-    ///   - version: what the issued documents decide (``DocumentVersion/of(_:profile:legacy:)``).
+    ///   - version: what the issued documents decide (AccordCore's `DocumentVersion.of(_:profile:legacy:)`).
     ///   - versionKey: the profile's version key (``versionKey(pseudonymised:)``).
     ///   - centre: the current centre settings.
     ///   - centreAt: the centre settings an earlier event made (for a version already issued).
@@ -62,7 +62,7 @@ extension ExportProfile {
     /// - Throws: `AccordError` (`invalidDocument`) when the document fails its checks;
     ///   (`conflict`) when `now` lies before the record's last change, or when an identified
     ///   document could name the patient by neither a qualified INS nor an IPP
-    ///   (``AccordCore/Consultation/checkPatientIdentifiable()``); what `centreAt` throws.
+    ///   (AccordCore's `Consultation.checkPatientIdentifiable()`); what `centreAt` throws.
     public func prepare(
         _ consultation: Consultation, version: DocumentVersion, versionKey: String, centre: ExportCentre,
         centreAt: (Int64) throws -> CentreSettings, now: Date, pseudonymKey: PseudonymKey?, schema: XMLSchema?
@@ -111,8 +111,13 @@ extension ExportProfile {
     }
 
     /// Writes a prepared document into `directory` (atomically, mode 0600).
-    /// - Parameter syncFolder: whether to sync the folder after the rename (a batch syncs it
-    ///   once per group of documents).
+    /// - Parameters:
+    ///   - prepared: the document, from ``prepare(_:version:versionKey:centre:centreAt:now:pseudonymKey:schema:)``.
+    ///   - session: the session the document is of (named by messages).
+    ///   - directory: the output folder.
+    ///   - syncFolder: whether to sync the folder after the rename (a batch syncs it
+    ///     once per group of documents).
+    /// - Returns: the file written, its size and how it was checked.
     /// - Throws: `AccordError` (`io`) when the folder or file cannot be written.
     public func write(_ prepared: PreparedDocument, session: SessionID, to directory: URL, syncFolder: Bool = true) throws -> ExportOutcome
     {

@@ -106,8 +106,14 @@ public struct ExportProfile: Sendable {
     /// of the version it replaces.
     ///
     /// - Parameters:
+    ///   - consultation: the consultation to export.
+    ///   - centre: the centre's settings.
+    ///   - exportedAt: the export instant (UTC), the document's effectiveTime.
+    ///   - version: the document's version number, from 1.
+    ///   - replaced: the version it replaces, or `nil` for a first version.
+    ///   - pseudonymKey: the pseudonymisation key, for a research export.
     ///   - idRoot: the OID root of the document set's ids when it was fixed by its first
-    ///     version (``DocumentIssue/idRoot``); `nil`: the centre's (under `ROOT.9` when
+    ///     version (AccordCore's `DocumentIssue.idRoot`); `nil`: the centre's (under `ROOT.9` when
     ///     pseudonymised).
     ///   - replacedDocumentID: the id of the replaced version as it was issued; `nil`: derived
     ///     from `replaced` and the root.
@@ -144,10 +150,14 @@ public struct ExportProfile: Sendable {
     }
 
     /// Builds, checks and writes one document into `directory` (see the exporters'
-    /// `write(_:to:schema:)`).
+    /// `write(_:pseudonymised:to:schema:)`).
     /// - Parameters:
+    ///   - input: what to export.
     ///   - pseudonymised: whether `input` was pseudonymised (custom profiles set their
     ///     `pseudonymised` flag and leave identifying keys out).
+    ///   - directory: the output folder (created when missing).
+    ///   - schema: the profile's compiled schema, or `nil` (well-formedness only).
+    /// - Returns: the file written, its size and how it was checked.
     /// - Throws: `AccordError` (`invalidDocument`) when the document fails its checks (nothing
     ///   is written), (`io`).
     public func write(_ input: CDAExportInput, pseudonymised: Bool = false, to directory: URL, schema: XMLSchema?) throws -> ExportOutcome {

@@ -91,10 +91,11 @@ public enum FHIRExporter {
     /// With a schema, the document must validate; without one it must be well-formed and the
     /// outcome says ``ExportOutcome/Validation/notValidated``. The file is first written to a
     /// temporary file (mode 0600, synced) in the same folder, then renamed to
-    /// ``fileName(session:version:)``; when a check fails nothing is left behind.
+    /// ``fileName(session:version:pseudonymised:)``; when a check fails nothing is left behind.
     ///
     /// - Parameters:
     ///   - input: what to export.
+    ///   - pseudonymised: whether `input` was pseudonymised (its file name then says so).
     ///   - directory: the output folder (created when missing).
     ///   - schema: the compiled FHIR schema (`fhir-r4/fhir-single.xsd`, ``SchemaLocator/fhir()``), or `nil`.
     /// - Returns: the file written, its size and how it was checked.

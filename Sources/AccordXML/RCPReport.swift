@@ -143,7 +143,7 @@ public struct RCPReport: Sendable, Hashable {
 
     /// The session start and the changes that record the board's proposals.
     ///
-    /// The start carries the identity, IPP, organisation, condition and an ``RCPReference``
+    /// The start carries the identity, IPP, organisation, condition and an AccordCore `RCPReference`
     /// (report id, setId, meeting date, trial flag); the changes add one option per proposal in
     /// the order of ``options`` (origin `rcp`, no benefits or harms: the report states none).
     /// A proposed trial stays a flag: the report names no registry id, so no `clinical-trial`

@@ -12,7 +12,7 @@ import Foundation
 /// parsing.
 ///
 /// Error messages give the line and a fixed description of the kind of fault chosen from
-/// libxml2's error code (``kind(ofError:)``); they never contain the document's text.
+/// libxml2's error code; they never contain the document's text.
 public struct SafeXMLParser: Sendable {
     /// The default size limit: 20 MiB.
     public static let defaultMaximumSize = 20 * 1024 * 1024

@@ -9,7 +9,7 @@ import Foundation
 ///
 /// `@unchecked Sendable`: a compiled `xmlSchemaPtr` is read-only once built and libxml2
 /// allows several threads to validate against it at once; what cannot be shared is a
-/// validation context, so ``validate(_:)`` creates one per call and frees it before
+/// validation context, so ``validate(_:parser:)`` creates one per call and frees it before
 /// returning.
 public final class XMLSchema: @unchecked Sendable {
     private let schema: xmlSchemaPtr

@@ -35,6 +35,8 @@ extension Accord {
     /// suggests the nearest command for a mistyped one, and says to quote a value with spaces;
     /// `nil` when ArgumentParser's own message (redacted) says it best. Nothing typed is shown.
     static func rewrittenUsageMessage(for error: Error, arguments: [String]) -> String? {
+        // A shell name that ArgumentParser does not know is no command: its own message says so.
+        if arguments.contains(where: { $0.hasPrefix("--generate-completion-script") }) { return nil }
         let message = fullMessage(for: error)
         let path = commandPath(in: arguments)
         let leaf = path.last ?? Accord.self

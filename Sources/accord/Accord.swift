@@ -6,6 +6,15 @@ import Logging
 
 @main
 struct Accord: ParsableCommand {
+    /// Accord's version (semantic versioning), the one place it is written: `accord --version`
+    /// prints `accord` and this. Raise it in the commit that makes a release.
+    static let version = "0.9.0"
+
+    /// The one logger of the tool, handed to the libraries (which never print): log lines go to
+    /// standard error at `ACCORD_LOG_LEVEL` (default `warning`, so a failure shows once, as the
+    /// `accord: error:` line). First used after ``main()`` bootstraps logging.
+    static let logger = Logger(label: "accord")
+
     static let configuration = CommandConfiguration(
         commandName: "accord",
         abstract: "Record shared decision-making consultations and export them as XML documents.",
@@ -13,6 +22,7 @@ struct Accord: ParsableCommand {
             Every change is an event appended to the database; nothing is overwritten. \
             Instants are UTC; set ACCORD_NOW (RFC 3339, e.g. 2026-03-02T09:30:00Z) to fix the clock.
             """,
+        version: "accord \(version)",
         subcommands: [
             SessionCommand.self, ParticipantCommand.self, OptionCommand.self, PreferenceCommand.self,
             DecisionCommand.self, NoteCommand.self, PhaseCommand.self, ProcessCommand.self, InstrumentCommand.self, TemplateCommand.self,
@@ -71,6 +81,7 @@ struct Accord: ParsableCommand {
             (#"(?s)(\d+ )?[Uu]nexpected arguments?:? .*?(?=\n(Usage|Help):|\z)"#, "unexpected arguments (not shown)" + quoteHint),
             (#"(?s)does not take any value, but '.*?' was specified"#, "does not take any value, but one was given"),
             (#"(?s)Unknown option '-[^-].*?'(?=\n|\z)"#, "Unknown option (not shown)"),
+            (#"(?s)Can't generate completion scripts for '.*?'\."#, "Can't generate completion scripts for the shell given."),
         ] {
             text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
         }
@@ -120,12 +131,12 @@ struct StoreOptions: ParsableArguments {
     /// nothing).
     func openExistingStore() throws -> AccordService {
         try AccordService.openReadOnly(
-            path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Logger(label: "accord"),
+            path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger,
             notice: { Terminal.message("accord: note: \($0)") })
     }
 
     func openStore() throws -> AccordService {
-        try AccordService.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Logger(label: "accord"))
+        try AccordService.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
     }
 }
 

@@ -1,6 +1,8 @@
 import AccordCore
 import AccordXML
 import Foundation
+import InMemoryLogging
+import Logging
 import Testing
 
 /// ``BatchExport`` over an in-memory source: paging, manifest streaming, folder contents.
@@ -11,6 +13,8 @@ import Testing
         var issued: [String: DocumentIssue] = [:]
         var consultationsRead = 0
         var pagesRead = 0
+        /// Thrown by ``recordIssues(_:)`` when set (a store that fails mid-run).
+        var recordingFailure: AccordError?
 
         init(count: Int) { self.count = count }
 
@@ -40,6 +44,7 @@ import Testing
         func centreSettings(atSequence sequence: Int64) throws -> CentreSettings { CDAFixtures.centre }
 
         func recordIssues(_ issues: [(issue: DocumentIssue, consultation: Consultation)]) throws {
+            if let recordingFailure { throw recordingFailure }
             for (issue, consultation) in issues { issued["\(consultation.id)/\(issue.profile)"] = issue }
         }
 
@@ -87,6 +92,33 @@ import Testing
         let next = try batch.run(source: source)
         #expect(next.summary == ExportManifest.Summary(written: 1, alreadyPresent: 6, failed: 0))
         #expect(next.manifest?.lastPathComponent == "manifest-20260302T101500Z-2.json")
+    }
+
+    /// A run that stops throws the error and logs one line at `info` level, nothing at
+    /// `warning` or above: the tool prints the error once, on its own.
+    @Test func aRunThatStopsThrowsAndLogsAtInfoLevelOnly() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = FakeSource(count: 2)
+        let failure = AccordError(.io, "the database's disk is full.")
+        source.recordingFailure = failure
+        var batch = BatchExport(
+            profile: try ExportProfile.named("cda-fr"), folder: folder, exportedAt: CDAFixtures.exportInstant, centre: CDAFixtures.centre)
+        batch.clock = .fixed(at: CDAFixtures.exportInstant)
+        var handler = InMemoryLogHandler()
+        handler.logLevel = .trace
+        let logger = Logger(label: "test", factory: { [handler] _ in handler })
+
+        let error = try #require(throws: AccordError.self) { try batch.run(source: source, logger: logger) }
+        #expect(error == failure)
+        #expect(
+            handler.entries == [
+                InMemoryLogHandler.Entry(
+                    level: .info, message: "export run stopped", metadata: ["manifest": "manifest-20260302T101500Z.json"])
+            ])
+        let manifest = try ExportManifest.read(folder.appendingPathComponent("manifest-20260302T101500Z.json"))
+        #expect(manifest.interrupted == "the database's disk is full.")
+        #expect(manifest.documents.isEmpty)
     }
 
     @Test func aRunThatWritesNothingLeavesNoManifest() throws {
