@@ -118,7 +118,6 @@ extension ConsultationStore {
                     ALTER TABLE session ADD COLUMN first_given_name TEXT;
                     ALTER TABLE session ADD COLUMN birth_date TEXT;
                     """)
-            let decoder = AccordJSON.decoder()
             let update = try db.makeStatement(
                 sql:
                     "UPDATE session SET \(EventRecorder.patientColumns.split(separator: ",").map { "\($0) = ?" }.joined(separator: ",")) WHERE number = ?"
@@ -128,8 +127,9 @@ extension ConsultationStore {
             while let row = try starts.next() {
                 let payload: String = row["payload"]
                 let number: Int64 = row["session_number"]
-                // An event that cannot be read is left for `accord verify` to report.
-                guard case .sessionStarted(let start)? = try? decoder.decode(Change.self, from: Data(payload.utf8)) else { continue }
+                // An event that cannot be read is left for `accord verify` to report. (A database
+                // from before v5 holds legacy payloads only; ``EventPayload`` reads both shapes.)
+                guard case .sessionStarted(let start)? = try? EventPayload.decode(payload) else { continue }
                 var arguments = EventRecorder.patientValues(start)
                 arguments += [number]
                 try update.execute(arguments: arguments)
