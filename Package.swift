@@ -79,6 +79,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `swift run -c release instant-benchmark`: UTCInstant against Foundation's ISO 8601 style.
+        .executableTarget(name: "instant-benchmark", dependencies: ["AccordCore"], path: "Benchmarks/InstantFormats"),
         .target(name: "AccordTestSupport", dependencies: ["AccordCore"], path: "Tests/AccordTestSupport"),
         .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore", "AccordTestSupport"]),
         .testTarget(

@@ -57,10 +57,23 @@ public struct AccordClock: Sendable {
 }
 
 /// Formatting and parsing of UTC instants as the record stores them (`2026-03-02T09:30:00Z`).
+///
+/// Both go through Foundation's `Date.ISO8601FormatStyle`, measured faster than the
+/// hand-written code it replaced (`swift run -c release instant-benchmark`: 1,000,000 instants,
+/// fastest of 3 runs, release build, 2-core Intel Xeon virtual machine with other jobs
+/// running; the slowest of three such measurements in brackets): formatting 435 ns an instant
+/// against 756 ns (817 against 1,101) for integer arithmetic and string appends; parsing
+/// 899 ns against 12,644 ns (952 against 12,698) for a regular expression and
+/// `Calendar.date(from:)`. With its shape checks and the check that the instant formats back
+/// to the text read, ``parse(_:)`` takes 1,734 ns (1,998); ``format(_:)`` 470 ns (470).
 public enum UTCInstant {
-    /// Formats `date` as an RFC 3339 UTC instant with whole seconds, e.g. `2026-03-02T09:30:00Z`.
+    /// Foundation's ISO 8601 style: UTC, whole seconds, `Z` (`2026-03-02T09:30:00Z`).
+    private static let style = Date.ISO8601FormatStyle()
+
+    /// Formats `date` as an RFC 3339 UTC instant with whole seconds (rounded down), e.g.
+    /// `2026-03-02T09:30:00Z`.
     public static func format(_ date: Date) -> String {
-        digits(fields(date), separators: ["-", "-", "T", ":", ":", "Z"])
+        style.format(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
     }
 
     /// Formats `date` as an HL7 TS in UTC, e.g. `20260302093000+0000`.
@@ -109,21 +122,34 @@ public enum UTCInstant {
         return (year, month, day, inDay / 3600, inDay % 3600 / 60, inDay % 60)
     }
 
-    /// Parses an RFC 3339 instant in UTC (`Z` or `+00:00`), with optional fractional seconds.
-    /// - Returns: the instant, or `nil` when `text` is not such an instant.
+    /// Parses an RFC 3339 instant in UTC (`Z` or `+00:00`, `T` and `Z` in either case), with
+    /// optional fractional seconds, which are dropped (instants are kept to the second).
+    /// - Returns: the instant, or `nil` when `text` is not such an instant, or names no real
+    ///   one (`2026-02-30T…`, `24:00:00`, a leap second).
     public static func parse(_ text: String) -> Date? {
-        let pattern = #"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|\+00:00|-00:00)$"#
-        guard let match = text.range(of: pattern, options: .regularExpression), match == text.startIndex..<text.endIndex
-        else { return nil }
-        let digits = text.split(whereSeparator: { !$0.isNumber }).prefix(6).compactMap { Int($0) }
-        guard digits.count == 6 else { return nil }
-        var components = DateComponents()
-        components.timeZone = TimeZone(identifier: "UTC")
-        (components.year, components.month, components.day) = (digits[0], digits[1], digits[2])
-        (components.hour, components.minute, components.second) = (digits[3], digits[4], digits[5])
-        guard components.isValidDate(in: utcCalendar), digits[3] < 24, digits[4] < 60, digits[5] < 60,
-            let date = utcCalendar.date(from: components)
-        else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20 else { return nil }
+        for (index, byte) in bytes[0..<19].enumerated() {
+            let expected: UInt8? =
+                switch index {
+                case 4, 7: UInt8(ascii: "-")
+                case 13, 16: UInt8(ascii: ":")
+                case 10: byte == UInt8(ascii: "t") ? byte : UInt8(ascii: "T")
+                default: nil
+                }
+            if let expected { guard byte == expected else { return nil } } else if !(48...57).contains(byte) { return nil }
+        }
+        var zone = bytes[19...]
+        if zone.first == UInt8(ascii: ".") {
+            let fraction = zone.dropFirst().prefix { (48...57).contains($0) }
+            guard !fraction.isEmpty else { return nil }
+            zone = zone.dropFirst(1 + fraction.count)
+        }
+        guard ["Z", "z", "+00:00", "-00:00"].contains(where: { zone.elementsEqual($0.utf8) }) else { return nil }
+        // The canonical text, parsed by Foundation; one that formats back differently named no
+        // real instant (Foundation rolls 2026-02-30 over into March).
+        let canonical = String(decoding: bytes[0..<10], as: UTF8.self) + "T" + String(decoding: bytes[11..<19], as: UTF8.self) + "Z"
+        guard let date = try? style.parse(canonical), style.format(date) == canonical else { return nil }
         return date
     }
 

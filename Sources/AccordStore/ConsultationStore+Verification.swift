@@ -28,14 +28,13 @@ public struct ChainVerification: Sendable, Hashable {
 struct IssuedDocumentCheck {
     private var digests: [String: String] = [:]
     private var lastVersion: [String: Int] = [:]
-    private static let decoder = AccordJSON.decoder()
 
     /// How many issues were met.
     var count = 0
 
     /// Adds one `document-issued` event; returns what is wrong with it, or `nil`.
     mutating func add(_ content: EventContent) -> String? {
-        guard case .documentIssued(let issue)? = try? Self.decoder.decode(Change.self, from: Data(content.payload.utf8)),
+        guard case .documentIssued(let issue)? = try? EventPayload.decode(content.payload),
             let number = content.sessionNumber
         else { return "its payload is not a document issue" }
         count += 1

@@ -11,10 +11,8 @@ struct EventRecorder {
     /// (the synthetic generator); `nil`: every payload is encoded.
     var payloadCache: PayloadCache?
 
-    private static let encoder = AccordJSON.encoder()
     /// How far before a session's last change the clock may read (seconds) before changes are refused.
     static let clockTolerance: TimeInterval = 60
-    private static let decoder = AccordJSON.decoder()
 
     mutating func startSession(_ start: SessionStart, author: String) throws -> SessionID {
         try startSessionReturningState(start, author: author).id
@@ -158,10 +156,11 @@ struct EventRecorder {
             change: change)
     }
 
-    /// The JSON payload of `change` (the same bytes with or without the cache).
+    /// The JSON payload of `change`, in ``EventPayload``'s version 2 (the same bytes with or
+    /// without the cache).
     private func payload(_ change: Change) throws -> String {
         if let cached = payloadCache?.payloads[change] { return cached }
-        let text = String(decoding: try Self.encoder.encode(change), as: UTF8.self)
+        let text = try EventPayload.encode(change)
         if let payloadCache, payloadCache.payloads.count < PayloadCache.capacity { payloadCache.payloads[change] = text }
         return text
     }
@@ -363,7 +362,7 @@ struct EventRecorder {
         let sequence: Int64 = row["seq"]
         let sessionNumber: Int64? = row["session_number"]
         guard let recordedAt = UTCInstant.parse(recordedText),
-            let change = try? decoder.decode(Change.self, from: Data(payload.utf8))
+            let change = try? EventPayload.decode(payload)
         else {
             throw AccordError(
                 .conflict, "event \(sequence) cannot be read; the database may have been changed outside Accord (run `accord verify`).")

@@ -9,6 +9,11 @@ import Foundation
 /// then `…-2.json` for a second run in the same second), and never rewrites an earlier one.
 /// The folder's manifests together say what it holds.
 ///
+/// The file is written as the run goes (``ManifestWriter``), from three `Codable` parts encoded
+/// by ``AccordJSON``'s encoder (sorted keys): the ``Header`` (every key but the documents and
+/// the tail's), one ``Entry`` per line in `documents`, then the ``Tail`` (`finished_at`,
+/// `interrupted`, `summary`). It reads back as one object (``read(_:)``):
+///
 /// ```json
 /// {"chain_head":"11:3f…","finished_at":"2026-03-02T09:30:00Z","format":"accord-export-manifest/1",
 ///  "profile":"cda-fr","pseudonymised":false,"selection":{"all":true},"started_at":"2026-03-02T09:30:00Z",
@@ -192,6 +197,50 @@ public struct ExportManifest: Sendable, Hashable, Codable {
         case finishedAt = "finished_at", interrupted
     }
 
+    /// What a manifest says before its documents: the run's format, profile, pseudonymisation,
+    /// selection, start and chain head (keys sorted, as in the manifest).
+    public struct Header: Sendable, Hashable, Encodable {
+        /// The manifest whose opening keys these are (its documents and tail are left out).
+        public var manifest: ExportManifest
+
+        /// The opening keys of `manifest`.
+        public init(_ manifest: ExportManifest) { self.manifest = manifest }
+
+        /// Encodes the keys of ``ExportManifest`` before `documents`.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(manifest.format, forKey: .format)
+            try container.encode(manifest.profile, forKey: .profile)
+            try container.encode(manifest.pseudonymised, forKey: .pseudonymised)
+            try container.encodeIfPresent(manifest.pseudonymKeyID, forKey: .pseudonymKeyID)
+            try container.encode(manifest.selection, forKey: .selection)
+            try container.encode(manifest.startedAt, forKey: .startedAt)
+            try container.encodeIfPresent(manifest.chainHead, forKey: .chainHead)
+        }
+    }
+
+    /// What closes a manifest after its documents: when the run finished, why it stopped early
+    /// when it did, and its counts.
+    public struct Tail: Sendable, Hashable, Encodable {
+        /// When the run finished (UTC, RFC 3339).
+        public var finishedAt: String
+        /// Why the run stopped early, when it did.
+        public var interrupted: String?
+        /// The counts.
+        public var summary: Summary
+
+        /// A tail; `finishedAt` a UTC instant.
+        public init(finishedAt: Date, interrupted: String?, summary: Summary) {
+            self.finishedAt = UTCInstant.format(finishedAt)
+            self.interrupted = interrupted
+            self.summary = summary
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case finishedAt = "finished_at", interrupted, summary
+        }
+    }
+
     /// Reads a manifest file.
     /// - Throws: `AccordError` (`io`) when it cannot be read or is not a manifest.
     public static func read(_ url: URL) throws -> ExportManifest {
@@ -264,6 +313,10 @@ public struct ExportFolder: Sendable {
 /// Writes one run's manifest as the run goes: a hidden temporary file of unpredictable name in
 /// the output folder (``PendingFile``), one line per document (memory stays flat), placed as
 /// `manifest-<instant>.json` when the run finishes, never over an existing name nor a link.
+///
+/// Every part is `JSONEncoder` output; the writer only joins them into one object: the
+/// ``ExportManifest/Header`` without its closing brace, `,"documents":[`, each
+/// ``ExportManifest/Entry`` on its own line, `]`, then the ``ExportManifest/Tail``'s keys.
 final class ManifestWriter {
     private let file: PendingFile
     /// Whether `file` is still pending (neither placed nor discarded).
@@ -284,10 +337,9 @@ final class ManifestWriter {
             throw AccordError(.io, "cannot write the manifest into \(folder.path): \(error.localizedDescription)", field: "--out")
         }
         file = try PendingFile(for: "manifest", in: folder, role: "the output folder")
-        // The header's keys without the (empty) document list, then the list, streamed.
-        var text = String(decoding: try encoder.encode(header), as: UTF8.self)
-        text = text.replacingOccurrences(of: "\"documents\":[],", with: "").replacingOccurrences(of: ",\"documents\":[]", with: "")
-        try write(Data((String(text.dropLast()) + ",\"documents\":[").utf8))
+        // The header's keys, then the document list, streamed.
+        let opening = try encoder.encode(ExportManifest.Header(header))
+        try write(opening.dropLast() + Data(#","documents":["#.utf8))
     }
 
     deinit {
@@ -307,12 +359,9 @@ final class ManifestWriter {
     /// - Throws: `AccordError` (`io`) when it cannot be written, or when a name it would take is
     ///   a link (refused, not followed; the manifest is then removed).
     func finish(summary: ExportManifest.Summary, finishedAt: Date, interrupted: String?) throws -> URL {
-        var tail = "\n],\"finished_at\":\"\(UTCInstant.format(finishedAt))\""
-        if let interrupted {
-            tail += ",\"interrupted\":" + String(decoding: try encoder.encode([interrupted]), as: UTF8.self).dropFirst().dropLast()
-        }
-        tail += ",\"summary\":" + String(decoding: try encoder.encode(summary), as: UTF8.self) + "}\n"
-        try write(Data(tail.utf8))
+        // The list closed, then the tail's keys.
+        let tail = try encoder.encode(ExportManifest.Tail(finishedAt: finishedAt, interrupted: interrupted, summary: summary))
+        try write(Data("\n],".utf8) + tail.dropFirst() + Data("\n".utf8))
         let stamp = UTCInstant.format(startedAt).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
         var name = "manifest-\(stamp).json"
         var counter = 1

@@ -33,3 +33,24 @@ import Testing
         #expect((1...12).map { CalendarDate.daysIn(month: $0, year: 2026) } == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     }
 }
+
+@Suite struct UTCInstantParsingTests {
+    @Test(arguments: [
+        ("2026-03-02T09:30:00Z", "2026-03-02T09:30:00Z"), ("2026-03-02t09:30:00z", "2026-03-02T09:30:00Z"),
+        ("2026-03-02T09:30:00+00:00", "2026-03-02T09:30:00Z"), ("2026-03-02T09:30:00-00:00", "2026-03-02T09:30:00Z"),
+        ("2026-03-02T09:30:00.999Z", "2026-03-02T09:30:00Z"), ("2024-02-29T23:59:59Z", "2024-02-29T23:59:59Z"),
+        ("1950-01-01T00:00:00Z", "1950-01-01T00:00:00Z"),
+    ])
+    func anInstantIsReadToTheSecond(_ text: String, _ formatted: String) throws {
+        #expect(UTCInstant.format(try #require(UTCInstant.parse(text))) == formatted)
+    }
+
+    @Test(arguments: [
+        "", "2026-03-02", "2026-03-02T09:30:00", "2026-03-02 09:30:00Z", "2026-03-02T09:30:00+01:00", "2026-03-02T09:30:00.Z",
+        "2026-03-02T09:30Z", "2026-02-30T09:30:00Z", "2026-02-29T09:30:00Z", "2026-13-01T09:30:00Z", "2026-03-02T24:00:00Z",
+        "2026-03-02T09:60:00Z", "2026-03-02T23:59:60Z", "2026-03-02T09:30:00ZZ", "+2026-03-02T09:30:00Z", "2026-03-02T09:30:0٠Z",
+    ])
+    func aTextThatIsNoUTCInstantIsRefused(_ text: String) {
+        #expect(UTCInstant.parse(text) == nil)
+    }
+}

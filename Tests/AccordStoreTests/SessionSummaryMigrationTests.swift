@@ -15,9 +15,17 @@ import Testing
         corsican.ipp = InstanceIdentifier(root: "1.2.250.1.999.1.2", extension_: "IPP-2")
         _ = try store.startSession(Samples.start())
         _ = try store.startSession(corsican)
-        // As a database written before migration v5 was: no patient columns, no indexes.
+        // As a database written before migration v5 was: start events in the payload shape of
+        // that time, no patient columns, no indexes.
+        func legacy(_ start: SessionStart) throws -> String {
+            String(decoding: try AccordJSON.encoder().encode(Change.sessionStarted(start)), as: UTF8.self)
+                .replacingOccurrences(of: "'", with: "''")
+        }
         try store.executeForTesting(
             """
+            DROP TRIGGER event_no_update;
+            UPDATE event SET payload = '\(try legacy(Samples.start()))' WHERE session_number = 1 AND session_seq = 1;
+            UPDATE event SET payload = '\(try legacy(corsican))' WHERE session_number = 2 AND session_seq = 1;
             DROP INDEX session_patient_ins; DROP INDEX session_ipp; DROP INDEX session_clinician; DROP INDEX session_started_at;
             ALTER TABLE session DROP COLUMN patient_ins; ALTER TABLE session DROP COLUMN ipp; ALTER TABLE session DROP COLUMN ipp_root;
             ALTER TABLE session DROP COLUMN clinician_id; ALTER TABLE session DROP COLUMN birth_family_name;

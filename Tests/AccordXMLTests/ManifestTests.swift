@@ -131,3 +131,68 @@ import Testing
         #expect(try ExportFolder.manifests(in: folder) == [])
     }
 }
+
+/// The manifest's bytes, line by line: the header, one line per document, the tail.
+@Suite struct ManifestBytesTests {
+    /// A source that fails on its second session, after the first.
+    final class FailingSource: ExportSource {
+        let inner = ManifestTests.FakeSource(count: 2)
+
+        func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int { 2 }
+        func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID] {
+            try inner.closedSessions(closedFrom: closedFrom, through: through, after: after, limit: limit)
+        }
+        func consultation(_ id: SessionID) throws -> Consultation {
+            if id.number == 2 { throw AccordError(.io, "the disk \"/x\" is full") }
+            return try inner.consultation(id)
+        }
+        func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion {
+            try inner.exportVersion(for: consultation, profile: profile)
+        }
+        func centreSettings(atSequence sequence: Int64) throws -> CentreSettings { CDAFixtures.centre }
+        func recordIssues(_ issues: [(issue: DocumentIssue, consultation: Consultation)]) throws { try inner.recordIssues(issues) }
+        func chainHead() throws -> String? { try inner.chainHead() }
+    }
+
+    func batch(_ folder: URL) throws -> BatchExport {
+        var batch = BatchExport(
+            profile: try ExportProfile.named("cda-fr"), folder: folder, exportedAt: CDAFixtures.exportInstant, centre: CDAFixtures.centre)
+        batch.centreSequence = 1
+        batch.pageSize = 1
+        batch.clock = .fixed(at: CDAFixtures.exportInstant)
+        return batch
+    }
+
+    static let head = String(repeating: "ab", count: 32)
+
+    @Test func aRunsManifestIsItsHeaderOneLinePerDocumentAndItsTail() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try batch(folder).run(source: ManifestTests.FakeSource(count: 2))
+        let text = try String(contentsOf: try #require(result.manifest), encoding: .utf8)
+        let entry = { (session: String, sha256: String) in
+            #"{"chain_head":"42:\#(Self.head)","exported_at":"2026-03-02T10:15:00Z","file":"\#(session)-v1.cda.xml","session":"\#(session)","#
+                + #""sha256":"\#(sha256)","size":15775,"validation":{"result":"not-validated"},"version":1}"#
+        }
+        #expect(
+            text
+                == #"{"chain_head":"42:\#(Self.head)","format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"#
+                + #""selection":{"all":true},"started_at":"2026-03-02T10:15:00Z","documents":["# + "\n "
+                + entry("S1", "d360180885bd0d5a96b47e6c3ca0bd78ee148bb5dc754859014bb9b1321a637e") + ",\n "
+                + entry("S2", "feef34180918e375d6a8d94a511a576b97fd6be2cd60ad6d188690ac754e1119") + "\n"
+                + #"],"finished_at":"2026-03-02T10:15:00Z","summary":{"already_present":0,"damaged":0,"failed":0,"written":2}}"# + "\n")
+    }
+
+    @Test func anInterruptedRunsManifestSaysWhy() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: AccordError.self) { try batch(folder).run(source: FailingSource()) }
+        let url = try #require(try ExportFolder.manifests(in: folder).first)
+        #expect(
+            try String(contentsOf: url, encoding: .utf8)
+                == #"{"chain_head":"42:\#(Self.head)","format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"#
+                + #""selection":{"all":true},"started_at":"2026-03-02T10:15:00Z","documents":["# + "\n"
+                + #"],"finished_at":"2026-03-02T10:15:00Z","interrupted":"the disk \"/x\" is full","#
+                + #""summary":{"already_present":0,"damaged":0,"failed":0,"written":0}}"# + "\n")
+    }
+}
