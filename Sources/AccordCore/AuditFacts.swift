@@ -159,13 +159,7 @@ public struct AuditOptionFacts: Sendable, Hashable {
 
     /// The kind of an option's origin: `rcp`, `template` (`template:ID@VERSION`), `patient`, or
     /// `typed` when the clinician typed it.
-    public static func originKind(_ origin: String?) -> String {
-        guard let origin else { return "typed" }
-        if origin == "rcp" { return "rcp" }
-        if origin.hasPrefix("template:") { return "template" }
-        if origin == "patient" { return "patient" }
-        return "typed"
-    }
+    public static func originKind(_ origin: String?) -> String { EntryOrigin(origin).kindName }
 }
 
 /// One instrument response as the audit keeps it: scores and flags, not the raw answers.

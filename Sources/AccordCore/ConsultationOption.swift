@@ -120,3 +120,47 @@ public struct Condition: Sendable, Hashable, Codable {
         case text, code, codeSystem = "code_system", origin
     }
 }
+
+/// Where an option or a diagnosis came from, read from the text the record stores (`rcp`,
+/// `template:ID@VERSION`, `patient`; none when the clinician typed it). The stored text is
+/// kept as recorded; this enum is how code decides on it.
+public enum EntryOrigin: Sendable, Hashable {
+    /// The tumour board's report (RCP).
+    case rcp
+    /// A decision template, with its reference `ID@VERSION`.
+    case template(String)
+    /// The patient.
+    case patient
+    /// Typed by the clinician (no origin recorded, or one Accord does not know).
+    case typed
+
+    /// Reads a stored origin.
+    public init(_ stored: String?) {
+        switch stored {
+        case "rcp"?: self = .rcp
+        case "patient"?: self = .patient
+        case let text? where text.hasPrefix("template:"): self = .template(String(text.dropFirst("template:".count)))
+        default: self = .typed
+        }
+    }
+
+    /// The text the record stores for this origin (`nil` for typed).
+    public var stored: String? {
+        switch self {
+        case .rcp: "rcp"
+        case .template(let reference): "template:\(reference)"
+        case .patient: "patient"
+        case .typed: nil
+        }
+    }
+
+    /// The audit's name of the kind: `rcp`, `template`, `patient` or `typed`.
+    public var kindName: String {
+        switch self {
+        case .rcp: "rcp"
+        case .template: "template"
+        case .patient: "patient"
+        case .typed: "typed"
+        }
+    }
+}

@@ -17,6 +17,11 @@ public struct ExportRequest: Sendable {
     }
 
     public var selection: Selection
+    /// Whether one session is asked for.
+    var isSingle: Bool {
+        if case .session = selection { return true }
+        return false
+    }
     /// `cda-fr`, `fhir-r4` or a custom profile's name.
     public var profile: String
     /// The output folder (created when missing), as the user named it (for messages).
@@ -90,11 +95,10 @@ extension AccordService {
         }
         let exportProfile = try ExportProfile.named(request.profile)
         let key = try request.pseudonymKeyFile.map { try PseudonymKey(contentsOf: URL(fileURLWithPath: $0)) }
-        switch request.selection {
-        case .session(let id):
-            try exportOne(id, request, profile: exportProfile, key: key, author: author, report: report)
-        case .closed(let from, let through):
-            try exportBatch(from: from, through: through, request, profile: exportProfile, key: key, author: author, report: report)
+        // One code path for one session and for a batch; the batch keeps the signing step and
+        // the source's warning while it runs, not after.
+        try withoutActuallyEscaping(report) { report in
+            try run(request, profile: exportProfile, key: key, author: author, report: report)
         }
     }
 
@@ -107,101 +111,91 @@ extension AccordService {
         return signature
     }
 
-    private func exportOne(
-        _ id: SessionID, _ request: ExportRequest, profile exportProfile: ExportProfile, key: PseudonymKey?, author: String?,
-        report: (ExportProgress) -> Void
+    private func run(
+        _ request: ExportRequest, profile exportProfile: ExportProfile, key: PseudonymKey?, author: String?,
+        report: @escaping (ExportProgress) -> Void
     ) throws {
         let database = store
-        let (consultation, checked) = try database.consultationCheckedAgainstChain(id)
-        if !checked { report(.warning(StoreExportSource.uncheckedWarning)) }
-        guard consultation.status == .closed else {
-            throw AccordError(
-                .conflict, "session \(id) is still open; close it with `accord session close \(id)` before exporting.")
-        }
-        let centre = try exportCentre(report: report)
-        let schema = try exportProfile.schema(SchemaLocator.locate(option: request.schemas))
-        let versionKey = exportProfile.versionKey(pseudonymised: key != nil)
-        // The same rule as a batch run: no identified document into a folder of pseudonymised
-        // runs (or the other way round), no second pseudonymisation key.
-        try ExportFolder(request.folder).checkAccepts(versionKey: versionKey, pseudonymKeyID: key?.keyID)
-        let version = try database.documentVersion(for: consultation, profile: versionKey)
-        let prepared = try exportProfile.prepare(
-            consultation, version: version, versionKey: versionKey, centre: centre, centreAt: database.centreSettings(atSequence:),
-            now: clock.now(), pseudonymKey: key, schema: schema)
-        if let reason = prepared.reissueReason {
-            report(.notice("Session \(id): \(reason); version \(prepared.version.version) is issued in its place."))
-        }
-        // The issue is recorded first (an event in the chain): the file then carries an id and
-        // bytes already decided, and writing it again gives the same bytes.
-        if let issue = prepared.issue { try database.recordIssue(issue, session: id, author: author) }
-        let outcome = try exportProfile.write(prepared, session: id, to: request.folder)
-        _ = try signIfAsked(outcome.url, request, report: report)
-        if let replaced = prepared.version.replaces, prepared.issue != nil {
-            report(
-                .notice("Version \(prepared.version.version) of the document replaces version \(replaced) (the session changed since)."))
-        }
-        switch outcome.validation {
-        case .valid(let schemaPath):
-            report(.notice("Wrote \(outcome.byteCount) bytes, validated against \(schemaPath)."))
-        case .notValidated:
-            report(.warning(Self.notValidatedWarning(exportProfile)))
-        }
-        report(.written(path: outcome.path))
-    }
-
-    // MARK: - Batch
-
-    private func exportBatch(
-        from: CalendarDate?, through: CalendarDate?, _ request: ExportRequest, profile exportProfile: ExportProfile,
-        key: PseudonymKey?, author: String?, report: (ExportProgress) -> Void
-    ) throws {
-        // The batch keeps the signing step and the source's warning while it runs, not after.
-        try withoutActuallyEscaping(report) { report in
-            try runBatch(from: from, through: through, request, profile: exportProfile, key: key, author: author, report: report)
-        }
-    }
-
-    private func runBatch(
-        from: CalendarDate?, through: CalendarDate?, _ request: ExportRequest, profile exportProfile: ExportProfile,
-        key: PseudonymKey?, author: String?, report: @escaping (ExportProgress) -> Void
-    ) throws {
-        let database = store
-        let folder = request.folder
         // Sessions recorded by an earlier Accord are sealed once (a whole-chain check), so that
         // each session is then checked by its own events.
         if FileManager.default.fileExists(atPath: database.keyURL.path) { try database.sealSessionsRecordedBefore() }
-        let centre = try exportCentre(report: report)
+        // One session's warnings wait until its record is read and found closed (an open or
+        // damaged session is refused with its error alone).
+        var pending: [String]? = request.isSingle ? [] : nil
+        let warn: (String) -> Void = { text in
+            if pending != nil { pending!.append(text) } else { report(.warning(text)) }
+        }
+        let centre = try exportCentre(report: { if case .warning(let text) = $0 { warn(text) } })
         var batch = BatchExport(
-            profile: exportProfile, folder: folder, exportedAt: clock.now(),
+            profile: exportProfile, folder: request.folder, exportedAt: clock.now(),
             centre: centre.settings, schema: try exportProfile.schema(SchemaLocator.locate(option: request.schemas)))
         batch.centreSequence = centre.sequence
-        batch.closedFrom = from
-        batch.through = through
         batch.force = request.force
         batch.clock = clock
         batch.pseudonymKey = key
+        var single: SessionID?
+        switch request.selection {
+        case .session(let id):
+            // The one session asked for: written again when the folder holds it (the same
+            // bytes for an issued version), no manifest; an open session is refused.
+            single = id
+            batch.only = id
+            batch.force = true
+            batch.writesManifest = false
+        case .closed(let from, let through):
+            batch.closedFrom = from
+            batch.through = through
+        }
         if request.signingKey != nil { batch.afterWrite = { document in try signIfAsked(document, request, report: report) } }
-        if batch.schema == nil { report(.warning(Self.notValidatedWarning(exportProfile))) }
+        if batch.schema == nil && single == nil { report(.warning(Self.notValidatedWarning(exportProfile))) }
 
-        let source = StoreExportSource(store: database, author: author, warn: { report(.warning($0)) })
+        // A single session's failure is its command's error.
+        var failure: AccordError?
+        var source = StoreExportSource(store: database, author: author, warn: { report(.warning($0)) })
+        source.didRead = { consultation in
+            guard consultation.status == .closed, let waiting = pending else { return }
+            pending = nil
+            for text in waiting { report(.warning(text)) }
+        }
         let result = try batch.run(source: source, logger: logger) { event in
             switch event {
             case .started(let total):
-                report(.started(total: total))
-            case .written(_, let url):
+                if single == nil { report(.started(total: total)) }
+            case .written(let entry, let url, let newVersion):
+                if single != nil {
+                    if let replaced = entry.replaces, newVersion {
+                        report(
+                            .notice("Version \(entry.version) of the document replaces version \(replaced) (the session changed since)."))
+                    }
+                    if let schema = entry.validation.schema, entry.validation.result == "valid" {
+                        report(.notice("Wrote \(entry.size ?? 0) bytes, validated against \(schema)."))
+                    } else {
+                        report(.warning(Self.notValidatedWarning(exportProfile)))
+                    }
+                }
                 report(.written(path: url.path))
             case .alreadyPresent:
                 report(.alreadyPresent)
             case .failed(let session, let version, let message):
-                report(.sessionError("\(session) version \(version) was not written: \(message)"))
+                if single != nil {
+                    failure = AccordError(.invalidDocument, message)
+                } else {
+                    report(.sessionError("\(session) version \(version) was not written: \(message)"))
+                }
             case .damaged(let session, let message):
-                report(.sessionError(message.contains("session \(session) ") ? message : "session \(session) was left out: \(message)"))
+                if single != nil {
+                    failure = AccordError(.conflict, message)
+                } else {
+                    report(.sessionError(message.contains("session \(session) ") ? message : "session \(session) was left out: \(message)"))
+                }
             case .refused(_, let message):
-                report(.sessionError(message))
+                if single != nil { failure = AccordError(.conflict, message) } else { report(.sessionError(message)) }
             case .reissued(let session, let version, let reason):
                 report(.notice("Session \(session): \(reason); version \(version) is issued in its place."))
             }
         }
+        if let failure { throw failure }
+        if single != nil { return }
         let summary = result.summary
         var line =
             "\(summary.written) document\(summary.written == 1 ? "" : "s") written, \(summary.alreadyPresent) already in \(request.folderName)"
@@ -286,8 +280,12 @@ struct StoreExportSource: ExportSource {
             warned.raised = true
             warn(Self.uncheckedWarning)
         }
+        didRead(consultation)
         return consultation
     }
+
+    /// Called with each session read (a single export then shows the warnings it held).
+    var didRead: (Consultation) -> Void = { _ in }
 
     func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion {
         try store.documentVersion(for: consultation, profile: profile)

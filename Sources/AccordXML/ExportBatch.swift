@@ -44,8 +44,9 @@ public struct BatchExport {
     public enum Event {
         /// The run starts with this many sessions selected.
         case started(total: Int)
-        /// A document was written.
-        case written(ExportManifest.Entry, url: URL)
+        /// A document was written; `newVersion`: its version was issued by this run (not an
+        /// issued version written again).
+        case written(ExportManifest.Entry, url: URL, newVersion: Bool)
         /// The folder already holds this version of the session's document.
         case alreadyPresent(session: SessionID, file: String)
         /// A document failed its checks and was not written.
@@ -85,6 +86,11 @@ public struct BatchExport {
     public var through: CalendarDate?
     /// Write again the documents the folder already holds.
     public var force = false
+    /// Export this session alone (it must be closed: an open one is refused) instead of the
+    /// closed sessions of the period: the one code path of a single-session export.
+    public var only: SessionID?
+    /// Whether the run writes a manifest (a single-session export does not).
+    public var writesManifest = true
     /// Pseudonymise every document under this key.
     public var pseudonymKey: PseudonymKey?
     /// Called after each document is written (e.g. a detached signature); returns the file
@@ -127,9 +133,14 @@ public struct BatchExport {
     public func run(source: some ExportSource, logger: Logger = .current, report: (Event) -> Void = { _ in }) throws -> Result {
         let pseudonymised = pseudonymKey != nil
         let versionKey = profile.versionKey(pseudonymised: pseudonymised)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let lock = try Self.lock(folder)
-        defer { close(lock) }
+        // A batch locks its folder for the run; one session's document is written as its
+        // export always did, the folder made only when the document is written.
+        var lock: Int32 = -1
+        if only == nil {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            lock = try Self.lock(folder)
+        }
+        defer { if lock >= 0 { close(lock) } }
         let held = try ExportFolder(folder)
         try held.checkAccepts(versionKey: versionKey, pseudonymKeyID: pseudonymKey?.keyID)
         let head = try source.chainHead()
@@ -137,18 +148,25 @@ public struct BatchExport {
         if closedFrom == nil && through == nil { selection.all = true }
         selection.since = closedFrom?.description
         selection.until = through?.description
-        let manifest = try ManifestWriter(
-            folder: folder,
-            header: ExportManifest(
-                format: ExportManifest.formatName, profile: profile.name, pseudonymised: pseudonymised,
-                pseudonymKeyID: pseudonymKey?.keyID, selection: selection,
-                startedAt: UTCInstant.format(exportedAt), chainHead: head, documents: []))
+        let manifest =
+            writesManifest
+            ? try ManifestWriter(
+                folder: folder,
+                header: ExportManifest(
+                    format: ExportManifest.formatName, profile: profile.name, pseudonymised: pseudonymised,
+                    pseudonymKeyID: pseudonymKey?.keyID, selection: selection,
+                    startedAt: UTCInstant.format(exportedAt), chainHead: head, documents: [])) : nil
         var summary = ExportManifest.Summary()
-        report(.started(total: try source.closedSessionCount(closedFrom: closedFrom, through: through)))
+        report(.started(total: only == nil ? try source.closedSessionCount(closedFrom: closedFrom, through: through) : 1))
         var group: [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)] = []
         do {
             var after: SessionID?
-            while true {
+            if let only {
+                try exportOne(
+                    only, source: source, held: held, versionKey: versionKey, manifest: manifest, summary: &summary, group: &group,
+                    report: report)
+            }
+            while only == nil {
                 let page = try source.closedSessions(closedFrom: closedFrom, through: through, after: after, limit: pageSize)
                 if page.isEmpty { break }
                 for id in page {
@@ -160,19 +178,19 @@ public struct BatchExport {
             }
             try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
         } catch {
-            let url = try? manifest.finish(summary: summary, finishedAt: clock.now(), interrupted: "\(error)")
+            let url = try? manifest?.finish(summary: summary, finishedAt: clock.now(), interrupted: "\(error)")
             logger.info("export run stopped", metadata: ["manifest": "\(url?.lastPathComponent ?? "none")"])
             throw error
         }
         if summary.written == 0 && summary.failed == 0 && summary.damaged == 0 && summary.refused == 0 {
-            manifest.discard()
+            manifest?.discard()
             return Result(summary: summary, manifest: nil)
         }
-        return Result(summary: summary, manifest: try manifest.finish(summary: summary, finishedAt: clock.now(), interrupted: nil))
+        return Result(summary: summary, manifest: try manifest?.finish(summary: summary, finishedAt: clock.now(), interrupted: nil))
     }
 
     private func exportOne(
-        _ id: SessionID, source: some ExportSource, held: ExportFolder, versionKey: String, manifest: ManifestWriter,
+        _ id: SessionID, source: some ExportSource, held: ExportFolder, versionKey: String, manifest: ManifestWriter?,
         summary: inout ExportManifest.Summary, group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)],
         report: (Event) -> Void
     ) throws {
@@ -184,7 +202,13 @@ public struct BatchExport {
             return
         }
         // Selected from the summary or the events; what counts is the events' word.
-        guard consultation.status == .closed, let closedAt = consultation.closedAt else { return }
+        guard consultation.status == .closed, let closedAt = consultation.closedAt else {
+            if only != nil {
+                throw AccordError(
+                    .conflict, "session \(id) is still open; close it with `accord session close \(id)` before exporting.")
+            }
+            return
+        }
         let day = CalendarDate(utcDayOf: closedAt)
         if let closedFrom, day < closedFrom { return }
         if let through, day > through { return }
@@ -194,7 +218,7 @@ public struct BatchExport {
             } catch let error as AccordError {
                 try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
                 summary.refused += 1
-                try manifest.append(
+                try manifest?.append(
                     ExportManifest.Entry(
                         file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
                         validation: .init(result: "refused", message: error.message), exportedAt: UTCInstant.format(exportedAt),
@@ -224,7 +248,7 @@ public struct BatchExport {
         } catch let error as AccordError where error.code == .invalidDocument {
             try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
             summary.failed += 1
-            try manifest.append(
+            try manifest?.append(
                 ExportManifest.Entry(
                     file: nil, session: id.description, version: version.version, replaces: version.replaces, sha256: nil, size: nil,
                     validation: .init(result: "failed", message: error.message), exportedAt: UTCInstant.format(exportedAt), chainHead: head)
@@ -240,12 +264,12 @@ public struct BatchExport {
     /// Leaves out a session whose events (or the centre settings its document used) do not
     /// match the event chain: reported by id and listed in the manifest as `damaged`.
     private func leaveOut(
-        _ id: SessionID, _ error: AccordError, source: some ExportSource, manifest: ManifestWriter, summary: inout ExportManifest.Summary,
+        _ id: SessionID, _ error: AccordError, source: some ExportSource, manifest: ManifestWriter?, summary: inout ExportManifest.Summary,
         group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)], report: (Event) -> Void
     ) throws {
         try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
         summary.damaged += 1
-        try manifest.append(
+        try manifest?.append(
             ExportManifest.Entry(
                 file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
                 validation: .init(result: "damaged", message: error.message), exportedAt: UTCInstant.format(exportedAt),
@@ -257,7 +281,7 @@ public struct BatchExport {
     /// (the folder synced once), lists them in the manifest and reports them.
     private func flush(
         _ group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)], source: some ExportSource,
-        manifest: ManifestWriter, summary: inout ExportManifest.Summary, report: (Event) -> Void
+        manifest: ManifestWriter?, summary: inout ExportManifest.Summary, report: (Event) -> Void
     ) throws {
         guard !group.isEmpty else { return }
         let documents = group
@@ -266,6 +290,7 @@ public struct BatchExport {
         try source.recordIssues(documents.compactMap { item in item.prepared.issue.map { ($0, item.consultation) } })
         let head = try source.chainHead()
         var written: [(entry: ExportManifest.Entry, url: URL)] = []
+        let newVersions = Set(documents.filter { $0.prepared.issue != nil }.map(\.id.description))
         for (id, _, prepared) in documents {
             let outcome = try profile.write(prepared, session: id, to: folder, syncFolder: false)
             let signature = try afterWrite?(outcome.url)
@@ -280,9 +305,9 @@ public struct BatchExport {
         }
         SafeFile.syncFolder(folder)
         for (entry, url) in written {
-            try manifest.append(entry)
+            try manifest?.append(entry)
             summary.written += 1
-            report(.written(entry, url: url))
+            report(.written(entry, url: url, newVersion: newVersions.contains(entry.session)))
         }
     }
 

@@ -275,7 +275,7 @@ extension FHIRBuilder {
             reference("encounter", to: "Encounter")
             reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
             if consultation.start.condition != nil { reference("addresses", to: "Condition") }
-            if option.origin == "rcp", let rcp = consultation.start.rcp {
+            if EntryOrigin(option.origin) == .rcp, let rcp = consultation.start.rcp {
                 writer.element("supportingInfo") {
                     value("type", "DocumentReference")
                     let parts = Self.identifierParts(rcp.documentID)

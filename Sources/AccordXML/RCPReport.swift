@@ -45,7 +45,7 @@ public struct RCPReport: Sendable, Hashable {
     /// The OIDs a patient INS may carry (production, NIA, test, demo).
     public static let insOIDs = KnownOID.insOIDs
     /// The `origin` recorded on options and the condition taken from a report.
-    public static let origin = "rcp"
+    public static let origin = EntryOrigin.rcp.stored!
 
     /// Where the organisation's FINESS was read.
     public enum OrganisationSource: String, Sendable, Hashable, Codable {

@@ -64,7 +64,7 @@ import Testing
         let result = try batch.run(source: source) { event in
             switch event {
             case .started(let total): events.append("started \(total)")
-            case .written(let entry, _): events.append("written \(entry.session)")
+            case .written(let entry, _, _): events.append("written \(entry.session)")
             case .alreadyPresent(let session, _): events.append("present \(session)")
             case .failed(let session, _, _): events.append("failed \(session)")
             case .damaged(let session, _): events.append("damaged \(session)")

@@ -9,7 +9,7 @@ extension DecisionTemplate {
         return options.map { option in
             .optionAdded(
                 kind: option.kind, label: option.label, benefits: option.benefits.map { $0.narrative(in: self) },
-                harms: option.harms.map { $0.narrative(in: self) }, trialID: nil, origin: "template:\(reference)")
+                harms: option.harms.map { $0.narrative(in: self) }, trialID: nil, origin: EntryOrigin.template(reference).stored)
         }
     }
 }
