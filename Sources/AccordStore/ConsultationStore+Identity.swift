@@ -40,8 +40,8 @@ public struct IdentityDiscrepancy: Sendable, Hashable {
 }
 
 extension ConsultationStore {
-    /// The earlier sessions of the same patient (same INS and INS OID) whose identity traits
-    /// differ from those of session `id`: one INS must always come with the same traits (INS
+    /// The earlier sessions of the same patient (same INS and INS OID) whose identity traits, as
+    /// corrected, differ from those of session `id`: one INS must always come with the same traits (INS
     /// referential: birth names, birth date, sex, birthplace), so a difference means a typing
     /// error or a wrong patient.
     ///
@@ -65,13 +65,10 @@ extension ConsultationStore {
                     """,
                 arguments: [pseudonym, id.number])
             return try others.reversed().compactMap { number in
-                guard
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT \(EventRecorder.eventColumns) FROM event WHERE session_number = ? AND session_seq = 1",
-                        arguments: [number]),
-                    case .sessionStarted(let start) = try EventRecorder.event(row).change
-                else { return nil }
-                let traits = IdentityDiscrepancy.differingTraits(identity, start.patient)
+                // The other session's identity as it is now (its corrections applied).
+                let events = try EventRecorder.events(of: SessionID(number: number), db)
+                guard !events.isEmpty, let other = try? Consultation(events: events) else { return nil }
+                let traits = IdentityDiscrepancy.differingTraits(identity, other.start.patient)
                 return traits.isEmpty ? nil : IdentityDiscrepancy(session: SessionID(number: number), traits: traits)
             }
         }

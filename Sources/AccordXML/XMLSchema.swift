@@ -26,6 +26,11 @@ public final class XMLSchema: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw AccordError(.io, "the schema file \(url.path) does not exist; check the schemas folder.")
         }
+        // One compilation at a time in the process: libxml2's schema parser shares state
+        // between threads (two compilations at once were seen to fail on the ANS schema);
+        // validations against compiled schemas still run side by side.
+        Self.compiling.lock()
+        defer { Self.compiling.unlock() }
         LibXML.prepareThread()
         let collector = LibXMLErrorCollector(limit: 5)
         let box = Unmanaged.passRetained(collector)
@@ -48,7 +53,14 @@ public final class XMLSchema: @unchecked Sendable {
         self.url = url
     }
 
-    deinit { xmlSchemaFree(schema) }
+    deinit {
+        Self.compiling.lock()
+        defer { Self.compiling.unlock() }
+        xmlSchemaFree(schema)
+    }
+
+    /// Serialises schema compilation (see ``init(contentsOf:)``).
+    private static let compiling = NSLock()
 
     /// Validates a document against the schema.
     ///

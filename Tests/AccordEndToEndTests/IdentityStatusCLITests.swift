@@ -107,6 +107,25 @@ import Testing
         #expect(!document.contains(Self.ins) && document.contains("extension=\"IPP-9\""))
     }
 
+    @Test func identityVigilanceComparesWithTheOtherSessionsAsCorrected() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let ins = ["--patient-ins", Self.ins, "--ins-oid", KnownOID.insNIRTest]
+        #expect(try start(cli, ins).status == 0)
+        #expect(try cli.run(["patient", "correct", "S1", "--birth-date", "1958-05-18", "--reason", "erreur de saisie"]).status == 0)
+        // The corrected traits match: no warning.
+        let corrected = try cli.run(
+            ["session", "start"] + Self.traits.map { $0 == "1958-05-17" ? "1958-05-18" : $0 } + Self.clinician + ins)
+        #expect(corrected.status == 0 && corrected.stderr.isEmpty, "\(corrected.stderr)")
+        // The traits before the correction differ from both sessions now.
+        let earlier = try start(cli, ins)
+        #expect(earlier.status == 0)
+        #expect(
+            earlier.stderr
+                == "accord: warning: the same INS is recorded in session S1 with other identity traits (birth date); check the patient's identity (identity vigilance) before going on.\naccord: warning: the same INS is recorded in session S2 with other identity traits (birth date); check the patient's identity (identity vigilance) before going on.\n"
+        )
+    }
+
     @Test func startRefusesAStatusItCannotHold() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
