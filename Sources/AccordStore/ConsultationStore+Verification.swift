@@ -221,6 +221,17 @@ extension ConsultationStore {
         .init(sequence: head.sequence, problem: "the recorded head's event is gone: events up to it were removed (the log was truncated)")
     }
 
+    /// Calls `body` with each event of the log in sequence order from `sequence` on, read by
+    /// a cursor inside one read transaction (see ``EventStore/readLog(from:_:)``).
+    /// - Throws: what `body` throws; `AccordError` (`io`) when the database fails.
+    public func readLog(from sequence: Int64 = 1, _ body: (EventRecord) throws -> Void) throws {
+        try read { db in
+            let events = try EventRecord.filter(EventRecord.Columns.sequence >= sequence).order(EventRecord.Columns.sequence)
+                .fetchCursor(db)
+            while let event = try events.next() { try body(event) }
+        }
+    }
+
     /// The current chain head, or `nil` for an empty log (no check made).
     public func chainHead() throws -> ChainHead? {
         try read { db in

@@ -36,48 +36,23 @@ extension ConsultationStore {
     /// issued documents were recorded (set by migration `v4`, absent when there was none).
     static let legacyVersionsKey = "legacy_versions_through"
 
-    /// Records that a document version was issued: a `documentIssued` event in the session's
-    /// log (chained like every event), made before the document's file is written.
+    /// An issue to record (``AccordStore/PendingIssue``).
+    public typealias PendingIssue = AccordStore.PendingIssue
+
+    /// Records issued document versions: `documentIssued` events in their sessions' logs
+    /// (chained like every event), made before the documents' files are written, in one
+    /// transaction (a batch export records a group of documents at a time).
     ///
-    /// In one transaction: the session's events are checked (as before a change), the issue
-    /// must be the next version of its set (or repeat, byte for byte, the version already
-    /// issued, and then nothing is recorded), and the `document_version` cache is updated.
-    ///
-    /// - Parameters:
-    ///   - issue: the version, its ids, document time and SHA-256.
-    ///   - id: the session.
-    ///   - author: who exports (an IdNat_PS); `nil`: the session's clinician.
-    /// - Returns: `false` when that very issue was recorded already.
-    /// - Throws: `AccordError` (`conflict`) when the session's events do not prove whole, or when
-    ///   another export issued this version meanwhile with other bytes (export again); `busy`;
-    ///   `io` without the chain key.
-    @discardableResult
-    public func recordIssue(_ issue: DocumentIssue, session id: SessionID, author: String? = nil) throws -> Bool {
-        try recordIssues([PendingIssue(issue: issue, session: id, checked: nil)], author: author)[0]
-    }
-
-    /// An issue to record, with the consultation it was decided from when that was checked
-    /// against the chain just before (its events then need not be folded again: the session's
-    /// seal still naming the same last event proves nothing was added since).
-    public struct PendingIssue: Sendable {
-        public var issue: DocumentIssue
-        public var session: SessionID
-        /// The consultation the version was decided from, checked against the chain; `nil`:
-        /// check the session's events again.
-        public var checked: Consultation?
-
-        /// An issue of `session`'s document, with the consultation it was decided from, if checked.
-        public init(issue: DocumentIssue, session: SessionID, checked: Consultation?) {
-            self.issue = issue
-            self.session = session
-            self.checked = checked
-        }
-    }
-
-    /// Records several issues in one transaction (a batch export records a group of documents
-    /// at a time, before writing their files): see ``recordIssue(_:session:author:)``.
+    /// For each issue, the session's events are checked (as before a change) unless the
+    /// consultation given was checked just before and the session's seal still names its last
+    /// event; the issue must be the next version of its set (or repeat, byte for byte, the
+    /// version already issued, and then nothing is recorded for it), and the
+    /// `document_version` cache is updated. ``EventStore/recordIssue(_:session:author:)``
+    /// records one.
     /// - Returns: for each issue, `false` when it was recorded already.
-    /// - Throws: the first `AccordError` of any issue; nothing is recorded then.
+    /// - Throws: the first `AccordError` of any issue, nothing recorded then: (`conflict`) when
+    ///   a session's events do not prove whole, or when another export issued this version
+    ///   meanwhile with other bytes (export again); `busy`; `io` without the chain key.
     public func recordIssues(_ pending: [PendingIssue], author: String? = nil) throws -> [Bool] {
         guard !pending.isEmpty else { return [] }
         return try write { recorder in

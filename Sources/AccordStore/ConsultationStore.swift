@@ -4,7 +4,7 @@ import GRDB
 import Logging
 
 /// The embedded SQLite store of Accord: an append-only event log and the tables derived
-/// from it.
+/// from it; the ``EventStore`` of one centre on one machine.
 ///
 /// Every public method that changes the record is one write transaction: it checks the
 /// change against the current state, appends its events, updates the derived tables, and
@@ -13,7 +13,14 @@ import Logging
 ///
 /// The database runs in WAL mode with foreign keys on and a busy timeout (5 s by default),
 /// one writer at a time and many readers.
-public struct ConsultationStore: Sendable {
+///
+/// Beyond ``EventStore``, it offers what only SQLite has: a read-only open of an evidence
+/// copy (``openReadOnly(path:clock:keyFile:logger:notice:)``), the database file that
+/// `accord audit sql` opens on a separate read-only connection (``databasePath``), the
+/// summaries of sessions recorded before the audit tables existed
+/// (``summariseUnsummarisedSessions()``) and the synthetic sessions of the benchmarks
+/// (``generateSyntheticSessions(count:seed:batchSize:progress:)``).
+public struct ConsultationStore: EventStore {
     let writer: any DatabaseWriter
     let clock: AccordClock
     /// Where the chain key lives.
