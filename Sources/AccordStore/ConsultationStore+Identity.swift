@@ -66,10 +66,11 @@ extension ConsultationStore {
                 arguments: [pseudonym, id.number])
             return try others.reversed().compactMap { number in
                 guard
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT \(EventRecorder.eventColumns) FROM event WHERE session_number = ? AND session_seq = 1",
-                        arguments: [number]),
-                    case .sessionStarted(let start) = try EventRecorder.event(row).change
+                    let event = try EventRecord.filter(
+                        EventRecord.Columns.sessionNumber == number && EventRecord.Columns.sessionSequence == 1
+                    )
+                    .fetchOne(db),
+                    case .sessionStarted(let start) = try event.recordedEvent().change
                 else { return nil }
                 let traits = IdentityDiscrepancy.differingTraits(identity, start.patient)
                 return traits.isEmpty ? nil : IdentityDiscrepancy(session: SessionID(number: number), traits: traits)

@@ -114,10 +114,10 @@ extension ConsultationStore {
         var firstBreak: ChainVerification.Break?
         var headSeen = false
         var issued = IssuedDocumentCheck()
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event ORDER BY seq")
-        while let row = try rows.next() {
-            let content = EventContent(row)
-            let stored: String = row["chain"]
+        let events = try EventRecord.order(EventRecord.Columns.sequence).fetchCursor(db)
+        while let event = try events.next() {
+            let content = event.content
+            let stored = event.chain
             count += 1
             if firstBreak == nil {
                 if content.sequence != expectedSequence {

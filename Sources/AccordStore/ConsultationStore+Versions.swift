@@ -12,7 +12,7 @@ extension ConsultationStore {
     /// cache, read only for versions exported before issued documents were recorded.
     public func documentVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion {
         guard consultation.issuedDocuments.contains(where: { $0.profile == profile }) else {
-            let legacy = try read { db -> Row? in
+            let legacy = try read { db -> DocumentVersionRecord? in
                 // Only a session that existed when issued documents began to be recorded can have
                 // a version exported before (a row for any other is not Accord's).
                 guard
@@ -20,14 +20,14 @@ extension ConsultationStore {
                         db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [Self.legacyVersionsKey]
                     ).flatMap(Int64.init), consultation.id.number <= through
                 else { return nil }
-                return try Row.fetchOne(
-                    db,
-                    sql:
-                        "SELECT version, last_session_seq FROM document_version WHERE session_number = ? AND profile = ? ORDER BY version DESC LIMIT 1",
-                    arguments: [consultation.id.number, profile])
+                return try DocumentVersionRecord.filter(
+                    DocumentVersionRecord.Columns.sessionNumber == consultation.id.number
+                        && DocumentVersionRecord.Columns.profile == profile
+                )
+                .order(DocumentVersionRecord.Columns.version.desc).fetchOne(db)
             }
             return DocumentVersion.of(
-                consultation, profile: profile, legacy: legacy.map { (version: $0["version"], recordSequence: $0["last_session_seq"]) })
+                consultation, profile: profile, legacy: legacy.map { (version: $0.version, recordSequence: $0.lastSessionSequence) })
         }
         return DocumentVersion.of(consultation, profile: profile)
     }
@@ -82,12 +82,7 @@ extension ConsultationStore {
                 try EventRecorder.restoreSummary(of: consultation, recorder.db)
                 let event = try recorder.append(.documentIssued(issue), session: id, author: author ?? consultation.start.clinicianID)
                 consultation.apply(event)
-                try recorder.db.cachedStatement(
-                    sql: """
-                        INSERT OR REPLACE INTO document_version (session_number, profile, version, last_session_seq, exported_at)
-                        VALUES (?, ?, ?, ?, ?)
-                        """
-                ).execute(arguments: [id.number, issue.profile, issue.version, issue.recordSequence, UTCInstant.format(issue.documentTime)])
+                try DocumentVersionRecord(issue, session: id).insert(recorder.db, onConflict: .replace)
                 return true
             }
         }
@@ -96,11 +91,7 @@ extension ConsultationStore {
     /// Whether the session's seal still names the last event `consultation` folded (nothing
     /// was added to the session since it was checked).
     private static func sealNames(_ consultation: Consultation, _ db: Database) throws -> Bool {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT event_count, last_seq FROM session_seal WHERE session_number = ?"),
-                arguments: [consultation.id.number])
-        else { return false }
-        return (row["event_count"] as Int) == consultation.eventCount && (row["last_seq"] as Int64) == consultation.lastEventSequence
+        guard let seal = try SessionSealRecord.fetchOne(db, key: consultation.id.number) else { return false }
+        return seal.eventCount == consultation.eventCount && seal.lastSequence == consultation.lastEventSequence
     }
 }
