@@ -7,18 +7,28 @@ import GRDB
 /// a bulk generator writes millions), and these stay at the speed of the hand-written
 /// statements they replace. The stored text is the record's text, byte for byte.
 extension EventRecord: FetchableRecord, PersistableRecord {
+    /// `event`.
     public static let databaseTableName = "event"
 
     /// The columns of the `event` table, for queries.
     public enum Columns {
+        /// `seq`: the place in the log.
         public static let sequence = Column(CodingKeys.sequence)
+        /// `session_number`.
         public static let sessionNumber = Column(CodingKeys.sessionNumber)
+        /// `session_seq`: the place in the session.
         public static let sessionSequence = Column(CodingKeys.sessionSequence)
+        /// `recorded_at`: RFC 3339 UTC text.
         public static let recordedAt = Column(CodingKeys.recordedAt)
+        /// `author`.
         public static let author = Column(CodingKeys.author)
+        /// `kind`.
         public static let kind = Column(CodingKeys.kind)
+        /// `payload`: JSON text.
         public static let payload = Column(CodingKeys.payload)
+        /// `reason`.
         public static let reason = Column(CodingKeys.reason)
+        /// `chain`: 64 lowercase hex characters.
         public static let chain = Column(CodingKeys.chain)
     }
 
