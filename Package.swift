@@ -82,10 +82,16 @@ let package = Package(
         // `swift run -c release instant-benchmark`: UTCInstant against Foundation's ISO 8601 style.
         .executableTarget(name: "instant-benchmark", dependencies: ["AccordCore"], path: "Benchmarks/InstantFormats"),
         .target(name: "AccordTestSupport", dependencies: ["AccordCore"], path: "Tests/AccordTestSupport"),
+        // The scenarios every EventStore implementation runs (EventStoreContract).
+        .target(
+            name: "AccordStoreTestSupport", dependencies: ["AccordStore", "AccordCore", "AccordTestSupport"],
+            path: "Tests/AccordStoreTestSupport"),
         .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore", "AccordTestSupport"]),
         .testTarget(
             name: "AccordStoreTests",
-            dependencies: ["AccordStore", "AccordCore", "AccordTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "AccordStore", "AccordCore", "AccordTestSupport", "AccordStoreTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "AccordXMLTests",
@@ -94,7 +100,10 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AccordServiceTests", dependencies: ["AccordService", "AccordCore", "AccordTestSupport"]),
+        .testTarget(
+            name: "AccordServiceTests",
+            dependencies: ["AccordService", "AccordStore", "AccordCore", "AccordTestSupport", "AccordStoreTestSupport"]
+        ),
         .testTarget(
             name: "AccordEndToEndTests",
             dependencies: ["accord", "AccordCore", "AccordStore", "AccordXML", "AccordTestSupport"]

@@ -18,11 +18,17 @@ extension AccordService {
 
     /// Runs one read-only SELECT over the audit views (``AuditSQL``), on a separate read-only
     /// connection, after summarising sessions recorded before the audit tables existed.
+    ///
+    /// Free SQL is SQLite's: this use case needs the SQLite store
+    /// (``AccordStore/ConsultationStore``) with a database file, and refuses any other store.
     /// - Throws: `AccordError` (`invalidInput`) when the query is refused; (`io`) without a
-    ///   database file.
+    ///   database file or on another store than SQLite.
     public func auditQuery(_ query: String) throws -> AuditQueryResult {
-        try store.summariseUnsummarisedSessions()
-        guard let path = store.databasePath else {
+        guard let sqlite = store as? ConsultationStore else {
+            throw AccordError(.io, "audit sql runs SQLite's SQL over an SQLite database file; this record is kept in another store.")
+        }
+        try sqlite.summariseUnsummarisedSessions()
+        guard let path = sqlite.databasePath else {
             throw AccordError(.io, "audit sql needs a database file; give it with --db or ACCORD_DB.")
         }
         return try AuditSQL.run(query, path: path)
@@ -43,7 +49,15 @@ extension AccordService {
     }
 
     /// Generates synthetic sessions into an empty or synthetic-only database (for benchmarks).
+    ///
+    /// The bulk writer is the SQLite store's (``AccordStore/ConsultationStore``); another store
+    /// is refused.
+    /// - Throws: `AccordError` (`conflict`) when the database holds real sessions; (`io`) on
+    ///   another store than SQLite.
     public func generateSyntheticSessions(count: Int, seed: UInt64, progress: (Int) -> Void) throws {
-        try store.generateSyntheticSessions(count: count, seed: seed, progress: progress)
+        guard let sqlite = store as? ConsultationStore else {
+            throw AccordError(.io, "synthetic sessions are generated into an SQLite database file; this record is kept in another store.")
+        }
+        try sqlite.generateSyntheticSessions(count: count, seed: seed, progress: progress)
     }
 }

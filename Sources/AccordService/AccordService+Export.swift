@@ -248,7 +248,7 @@ extension AccordService {
 struct StoreExportSource: ExportSource {
     /// Where a warning goes (said once).
     let warn: (String) -> Void
-    let store: ConsultationStore
+    let store: any EventStore
 
     func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int {
         try store.closedSessionCount(closedFrom: closedFrom, through: through)
@@ -268,7 +268,7 @@ struct StoreExportSource: ExportSource {
     /// Who exports (an IdNat_PS), or `nil`: each session's clinician.
     let author: String?
 
-    init(store: ConsultationStore, author: String? = nil, warn: @escaping (String) -> Void) {
+    init(store: any EventStore, author: String? = nil, warn: @escaping (String) -> Void) {
         self.store = store
         self.author = author
         self.warn = warn
@@ -297,7 +297,7 @@ struct StoreExportSource: ExportSource {
 
     func recordIssues(_ issues: [(issue: DocumentIssue, consultation: Consultation)]) throws {
         try store.recordIssues(
-            issues.map { ConsultationStore.PendingIssue(issue: $0.issue, session: $0.consultation.id, checked: $0.consultation) },
+            issues.map { PendingIssue(issue: $0.issue, session: $0.consultation.id, checked: $0.consultation) },
             author: author)
     }
 

@@ -78,7 +78,7 @@ extension AccordService {
             birthDate: request.birthDate, sex: request.sex, birthplaceCode: request.birthplace?.uppercased(),
             usedFamilyName: request.usedFamilyName, usedGivenName: request.usedGivenName, ipp: ipp
         ).keepingChanges(from: before.start)
-        let after = try store.record(.identityCorrected(correction), in: session, author: author, reason: reason)
+        let after = try store.record(.identityCorrected(correction), in: session, author: author, reason: reason, precondition: nil)
         return IdentityUpdate(
             consultation: after, traits: correction.traitNames, warnings: identityWarnings(session: session, identity: after.start.patient),
             reexportNotice: Self.reexportNotice(after))
@@ -91,7 +91,7 @@ extension AccordService {
     public func changeIdentityStatus(
         _ change: IdentityStatusChange, in session: SessionID, author: String?, reason: String
     ) throws -> IdentityUpdate {
-        let after = try store.record(.identityStatusChanged(change), in: session, author: author, reason: reason)
+        let after = try store.record(.identityStatusChanged(change), in: session, author: author, reason: reason, precondition: nil)
         return IdentityUpdate(
             consultation: after, traits: [],
             warnings: change.ins != nil ? identityWarnings(session: session, identity: after.start.patient) : [],

@@ -154,11 +154,11 @@ extension AccordService {
     // MARK: - Recording
 
     /// Records one change in a session (an amendment, with a reason, once closed).
-    /// - Throws: what ``AccordStore/ConsultationStore/record(_:in:author:reason:precondition:)``
+    /// - Throws: what ``AccordStore/EventStore/record(_:in:author:reason:precondition:)``
     ///   throws; nothing is recorded then.
     @discardableResult
     public func record(_ change: Change, in session: SessionID, author: String?, reason: String? = nil) throws -> Consultation {
-        try store.record(change, in: session, author: author, reason: reason)
+        try store.record(change, in: session, author: author, reason: reason, precondition: nil)
     }
 
     /// Closes a session; with `requireComplete`, only when its record misses no required
@@ -167,7 +167,7 @@ extension AccordService {
     /// - Throws: `AccordError` (`conflict`) naming how many elements miss (they are in
     ///   ``IncompleteRecord``'s `missing`); what recording throws.
     public func close(_ session: SessionID, author: String?, requireComplete: Bool) throws -> Consultation {
-        try store.record(.sessionClosed, in: session, author: author) { consultation in
+        try store.record(.sessionClosed, in: session, author: author, reason: nil) { consultation in
             let missing = consultation.completeness.missing
             if requireComplete && !missing.isEmpty { throw IncompleteRecord(session: session, missing: missing) }
         }

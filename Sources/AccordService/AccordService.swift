@@ -16,11 +16,33 @@ import Logging
 /// let started = try service.start(start, author: nil)
 /// for warning in started.warnings { print("warning:", warning) }
 /// ```
+///
+/// The use cases reach the record through ``AccordStore/EventStore`` only, so they run on any
+/// store that keeps its contract; ``open(path:clock:keyFile:logger:)`` and
+/// ``openReadOnly(path:clock:keyFile:logger:notice:)`` give the SQLite one. Two use cases need
+/// SQLite itself and say so when the store is another: ``auditQuery(_:)`` (free SQL on a
+/// read-only connection to the database file) and ``generateSyntheticSessions(count:seed:progress:)``
+/// (the benchmarks' bulk writer).
 public struct AccordService: Sendable {
-    let store: ConsultationStore
+    /// The record: the event log, its chain and the projections.
+    let store: any EventStore
     /// The clock every recorded instant comes from.
     public let clock: AccordClock
     let logger: Logger
+
+    /// The use cases over `store`.
+    ///
+    /// - Parameters:
+    ///   - store: the record (``AccordStore/ConsultationStore`` or another implementation of
+    ///     ``AccordStore/EventStore``).
+    ///   - clock: the clock of recorded instants; the store's own clock stamps the events, so
+    ///     give the same one.
+    ///   - logger: where the use cases log.
+    public init(store: any EventStore, clock: AccordClock, logger: Logger = Logger(label: "accord")) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
 
     /// The database a command uses when none is given: `accord.sqlite` in the working folder.
     public static var defaultDatabasePath: String { ConsultationStore.defaultPath }

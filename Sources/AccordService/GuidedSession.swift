@@ -35,7 +35,7 @@ public struct GuidedSession {
         self.author = author
     }
 
-    var store: ConsultationStore { service.store }
+    var store: any EventStore { service.store }
 
     /// What the user typed.
     enum Answer: Equatable {
@@ -106,7 +106,7 @@ public struct GuidedSession {
     @discardableResult
     func record(_ change: Change) -> Consultation? {
         do {
-            return try store.record(change, in: session!, author: author)
+            return try store.record(change, in: session!, author: author, reason: nil, precondition: nil)
         } catch let error as AccordError {
             say("  Not recorded: \(error.description)")
             return nil

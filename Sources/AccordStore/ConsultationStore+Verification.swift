@@ -114,10 +114,10 @@ extension ConsultationStore {
         var firstBreak: ChainVerification.Break?
         var headSeen = false
         var issued = IssuedDocumentCheck()
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event ORDER BY seq")
-        while let row = try rows.next() {
-            let content = EventContent(row)
-            let stored: String = row["chain"]
+        let events = try EventRecord.order(EventRecord.Columns.sequence).fetchCursor(db)
+        while let event = try events.next() {
+            let content = event.content
+            let stored = event.chain
             count += 1
             if firstBreak == nil {
                 if content.sequence != expectedSequence {
@@ -219,6 +219,17 @@ extension ConsultationStore {
 
     private static func missingHead(_ head: ChainHead) -> ChainVerification.Break {
         .init(sequence: head.sequence, problem: "the recorded head's event is gone: events up to it were removed (the log was truncated)")
+    }
+
+    /// Calls `body` with each event of the log in sequence order from `sequence` on, read by
+    /// a cursor inside one read transaction (see ``EventStore/readLog(from:_:)``).
+    /// - Throws: what `body` throws; `AccordError` (`io`) when the database fails.
+    public func readLog(from sequence: Int64 = 1, _ body: (EventRecord) throws -> Void) throws {
+        try read { db in
+            let events = try EventRecord.filter(EventRecord.Columns.sequence >= sequence).order(EventRecord.Columns.sequence)
+                .fetchCursor(db)
+            while let event = try events.next() { try body(event) }
+        }
     }
 
     /// The current chain head, or `nil` for an empty log (no check made).

@@ -4,7 +4,7 @@ import GRDB
 import Logging
 
 /// The embedded SQLite store of Accord: an append-only event log and the tables derived
-/// from it.
+/// from it; the ``EventStore`` of one centre on one machine.
 ///
 /// Every public method that changes the record is one write transaction: it checks the
 /// change against the current state, appends its events, updates the derived tables, and
@@ -13,7 +13,14 @@ import Logging
 ///
 /// The database runs in WAL mode with foreign keys on and a busy timeout (5 s by default),
 /// one writer at a time and many readers.
-public struct ConsultationStore: Sendable {
+///
+/// Beyond ``EventStore``, it offers what only SQLite has: a read-only open of an evidence
+/// copy (``openReadOnly(path:clock:keyFile:logger:notice:)``), the database file that
+/// `accord audit sql` opens on a separate read-only connection (``databasePath``), the
+/// summaries of sessions recorded before the audit tables existed
+/// (``summariseUnsummarisedSessions()``) and the synthetic sessions of the benchmarks
+/// (``generateSyntheticSessions(count:seed:batchSize:progress:)``).
+public struct ConsultationStore: EventStore {
     let writer: any DatabaseWriter
     let clock: AccordClock
     /// Where the chain key lives.
@@ -323,10 +330,10 @@ public struct ConsultationStore: Sendable {
         if let key = try ChainKey.load(keyURL) {
             // A wrong key would chain new events that `verify` then reports as broken: check it
             // against the last event before writing anything.
-            let rows = try Row.fetchAll(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event ORDER BY seq DESC LIMIT 3")
+            let rows = try EventRecord.order(EventRecord.Columns.sequence.desc).limit(3).fetchAll(db)
             func links(_ index: Int) -> Bool {
-                let previous: String = rows.count > index + 1 ? rows[index + 1]["chain"] : ""
-                return key.link(EventContent(rows[index]), previous: previous) == (rows[index]["chain"] as String)
+                let previous = rows.count > index + 1 ? rows[index + 1].chain : ""
+                return key.link(rows[index].content, previous: previous) == rows[index].chain
             }
             if let last = rows.first {
                 guard links(0) else {
@@ -335,7 +342,7 @@ public struct ConsultationStore: Sendable {
                     if rows.count > 1 && links(1) {
                         throw AccordError(
                             .conflict,
-                            "the last event of the log (\(last["seq"] as Int64)) does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was recorded)."
+                            "the last event of the log (\(last.sequence)) does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was recorded)."
                         )
                     }
                     throw AccordError(
@@ -397,38 +404,26 @@ public struct ConsultationStore: Sendable {
 
     /// The sessions `query` selects, newest first (by number), read from the summary by index:
     /// a few rows, however many sessions the database holds.
+    ///
+    /// Each filter is an equality or a range on an indexed column (`session_patient_ins`,
+    /// `session_ipp`, `session_clinician`, `session_started_at`, each ending with `number`).
     public func sessions(matching query: SessionQuery) throws -> [SessionSummary] {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let ins = query.ins {
-            conditions.append("patient_ins = ?")
-            arguments += [ins]
-        }
-        if let ipp = query.ipp {
-            conditions.append("ipp = ?")
-            arguments += [ipp]
-        }
-        if let clinician = query.clinicianID {
-            conditions.append("clinician_id = ?")
-            arguments += [clinician]
-        }
+        try read { db in try SessionSummary.fetchAll(db, Self.request(query)) }
+    }
+
+    /// The request of ``sessions(matching:)``: `SELECT * FROM session WHERE … ORDER BY number
+    /// DESC LIMIT …`.
+    static func request(_ query: SessionQuery) -> QueryInterfaceRequest<SessionRecord> {
+        var request = SessionRecord.all()
+        if let ins = query.ins { request = request.filter(SessionRecord.Columns.patientINS == ins) }
+        if let ipp = query.ipp { request = request.filter(SessionRecord.Columns.ipp == ipp) }
+        if let clinician = query.clinicianID { request = request.filter(SessionRecord.Columns.clinicianID == clinician) }
         // Instants are stored as RFC 3339 UTC text (`2026-03-02T09:30:00Z`): compared as text.
-        if let from = query.from {
-            conditions.append("started_at >= ?")
-            arguments += [from.description]
-        }
-        if let to = query.to {
-            conditions.append("started_at < ?")
-            arguments += [to.description + "T24"]
-        }
-        var sql = "SELECT * FROM session"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY number DESC"
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            arguments += [limit]
-        }
-        return try read { db in try SessionSummary.fetchAll(db, sql: sql, arguments: arguments) }
+        if let from = query.from { request = request.filter(SessionRecord.Columns.startedAt >= from.description) }
+        if let to = query.to { request = request.filter(SessionRecord.Columns.startedAt < to.description + "T24") }
+        request = request.order(SessionRecord.Columns.number.desc)
+        if let limit = query.limit { request = request.limit(limit) }
+        return request
     }
 
     /// The centre's current settings, or `nil` when none were made yet.
@@ -461,10 +456,10 @@ public struct ConsultationStore: Sendable {
     public func centreSettings(atSequence sequence: Int64) throws -> CentreSettings {
         let key = try? ChainKey.load(keyURL)
         return try read { db in
-            let row =
+            let event =
                 try key.map { try EventRecorder.checkedEvent(at: sequence, db, key: $0, what: "the centre settings of an issued document") }
-                ?? Row.fetchOne(db, sql: "SELECT \(EventRecorder.eventColumns) FROM event WHERE seq = ?", arguments: [sequence])
-            guard let row, case .centreSettingsChanged(let settings) = try EventRecorder.event(row).change
+                ?? EventRecord.fetchOne(db, key: sequence)
+            guard let event, case .centreSettingsChanged(let settings) = try event.recordedEvent().change
             else {
                 throw AccordError(
                     .conflict,
@@ -551,21 +546,27 @@ public struct SessionSummary: Sendable, Hashable, Encodable, FetchableRecord, Ta
     /// The session id (`S12`).
     public var id: SessionID { SessionID(number: number) }
 
+    /// Reads a row of the `session` table.
+    /// - Throws: a GRDB `RowDecodingError` when the row is not a session's.
     public init(row: Row) throws {
-        number = row["number"]
-        status = row["status"]
-        startedAt = row["started_at"]
-        closedAt = row["closed_at"]
-        eventCount = row["event_count"]
-        topic = row["topic"]
-        completeness = row["completeness"]
-        patientINS = row["patient_ins"]
-        let ippRoot: String? = row["ipp_root"]
-        ipp = ippRoot.map { InstanceIdentifier(root: $0, extension_: row["ipp"]) }
-        clinicianID = row["clinician_id"]
-        birthFamilyName = row["birth_family_name"]
-        firstGivenName = row["first_given_name"]
-        birthDate = row["birth_date"]
+        self.init(try SessionRecord(row: row))
+    }
+
+    /// The summary a row of the `session` table gives.
+    init(_ record: SessionRecord) {
+        number = record.number
+        status = record.status
+        startedAt = record.startedAt
+        closedAt = record.closedAt
+        eventCount = record.eventCount
+        topic = record.topic
+        completeness = record.completeness
+        patientINS = record.patientINS
+        ipp = record.ippRoot.map { InstanceIdentifier(root: $0, extension_: record.ipp ?? "") }
+        clinicianID = record.clinicianID
+        birthFamilyName = record.birthFamilyName
+        firstGivenName = record.firstGivenName
+        birthDate = record.birthDate
     }
 
     enum CodingKeys: String, CodingKey {

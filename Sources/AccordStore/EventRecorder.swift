@@ -31,13 +31,7 @@ struct EventRecorder {
                     sql: "SELECT MAX(n) FROM (SELECT MAX(number) AS n FROM session UNION ALL SELECT MAX(session_number) FROM event)"))
                 ?? 0) + 1
         let id = SessionID(number: number)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO session (number, status, started_at, event_count, topic, \(Self.patientColumns))
-                VALUES (?, 'open', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        .execute(arguments: [number, UTCInstant.format(now), start.topic] + Self.patientValues(start))
+        try SessionRecord(session: id, startedAt: now, start: start).insert(db)
         let event = try append(change, session: id, author: author, at: now)
         let consultation = try Consultation(events: [event])
         try AuditSummary.refresh(consultation, db: db, key: key)
@@ -109,39 +103,25 @@ struct EventRecorder {
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, chain FROM event ORDER BY seq DESC LIMIT 1"))
         let sequence: Int64 = (last?["seq"] ?? 0) + 1
         let previous: String = last?["chain"] ?? ""
-        let content = EventContent(
+        var event = EventRecord(
             sequence: sequence, sessionNumber: id?.number, sessionSequence: sessionSequence, recordedAt: UTCInstant.format(now),
-            author: author, kind: change.kind, payload: try payload(change), reason: reason)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO event (seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
-                sequence, content.sessionNumber, sessionSequence, content.recordedAt, author, content.kind, content.payload, reason,
-                key.link(content, previous: previous),
-            ])
+            author: author, kind: change.kind, payload: try payload(change), reason: reason, chain: "")
+        event.chain = key.link(event.content, previous: previous)
+        try event.insert(db)
+        let chain = event.chain
         if let id, let sessionSequence {
-            let chain = key.link(content, previous: previous)
-            try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO session_seal (session_number, event_count, last_seq, tag) VALUES (?, ?, ?, ?)"
-            )
-            .execute(arguments: [
-                id.number, sessionSequence, sequence,
-                key.seal(session: id.number, eventCount: sessionSequence, lastSequence: sequence, lastChain: chain),
-            ])
+            try SessionSealRecord(session: id.number, eventCount: sessionSequence, lastSequence: sequence, lastChain: chain, key: key)
+                .insert(db, onConflict: .replace)
         }
         if case .centreSettingsChanged = change {
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE kind = 'centre-settings-changed'")) ?? 0
-            let chain = key.link(content, previous: previous)
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)").execute(arguments: [
                 Self.centreSealKey, "\(count):\(sequence):\(key.centreSeal(eventCount: count, lastSequence: sequence, lastChain: chain))",
             ])
         }
         if let id {
             var closing: String?
-            if case .sessionClosed = change { closing = content.recordedAt }
+            if case .sessionClosed = change { closing = event.recordedAt }
             try db.cachedStatement(
                 sql: """
                     UPDATE session SET event_count = event_count + 1,
@@ -178,62 +158,58 @@ struct EventRecorder {
     /// - Throws: `AccordError` (`notFound`) for an unknown session; (`conflict`) naming the
     ///   session when its events do not prove whole, saying to run `accord verify`.
     static func checkedConsultation(_ id: SessionID, _ db: Database, key: ChainKey, sealing: Bool) throws -> Consultation {
+        // Each event with the chain value of the event before it in the log.
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT \(eventColumns), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous
+                    SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous
                     FROM event WHERE session_number = ? ORDER BY session_seq
                     """), arguments: [id.number])
-        let seal = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT event_count, last_seq, tag FROM session_seal WHERE session_number = ?"), arguments: [id.number])
-        if rows.isEmpty {
+        let events = rows.map(EventRecord.init(row:))
+        let seal = try SessionSealRecord.fetchOne(db, key: id.number)
+        guard let last = events.last else {
             if seal != nil { throw damaged(id, "its events are gone") }
             throw StoreErrors.unknownSession(id)
         }
-        for (index, row) in rows.enumerated() {
-            let content = EventContent(row)
-            guard content.sessionSequence == index + 1, key.link(content, previous: row["previous"] ?? "") == (row["chain"] as String)
-            else {
-                throw damaged(id, "event \(content.sequence) does not match the event chain")
+        for (index, (event, row)) in zip(events, rows).enumerated() {
+            guard event.sessionSequence == index + 1, key.link(event.content, previous: row["previous"] ?? "") == event.chain else {
+                throw damaged(id, "event \(event.sequence) does not match the event chain")
             }
         }
-        let last = rows[rows.count - 1]
         if let seal {
-            let count: Int = seal["event_count"]
-            let lastSequence: Int64 = seal["last_seq"]
-            let tag: String = seal["tag"]
-            guard count == rows.count, lastSequence == (last["seq"] as Int64),
-                tag == key.seal(session: id.number, eventCount: count, lastSequence: lastSequence, lastChain: last["chain"])
+            guard seal.eventCount == events.count, seal.lastSequence == last.sequence,
+                seal
+                    == SessionSealRecord(
+                        session: id.number, eventCount: seal.eventCount, lastSequence: seal.lastSequence, lastChain: last.chain, key: key)
             else { throw damaged(id, "its events do not match its seal (an event was removed, or the seal was changed)") }
         } else {
             let verification = try ConsultationStore.verifyChain(db, key: key, head: nil)
             if verification.firstBreak != nil { throw damaged(id, "it has no seal and the event chain is broken") }
             if sealing { try sealUnsealedSessions(db, key: key) }
         }
-        return try Consultation(events: rows.map(event))
+        return try Consultation(events: events.map { try $0.recordedEvent() })
     }
 
     /// The metadata key of the centre settings' seal (`COUNT:SEQ:TAG`, ``ChainKey/centreSeal(eventCount:lastSequence:lastChain:)``).
     static let centreSealKey = "centre_seal"
 
-    /// The row of the event at `sequence`, after checking its link to the event before it.
+    /// The event at `sequence`, after checking its link to the event before it.
     /// - Throws: `AccordError` (`conflict`) when it is missing or does not match the chain.
-    static func checkedEvent(at sequence: Int64, _ db: Database, key: ChainKey, what: String) throws -> Row {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql:
-                        "SELECT \(eventColumns), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous FROM event WHERE seq = ?"
-                ),
-                arguments: [sequence]),
-            key.link(EventContent(row), previous: row["previous"] ?? "") == (row["chain"] as String)
+    static func checkedEvent(at sequence: Int64, _ db: Database, key: ChainKey, what: String) throws -> EventRecord {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql:
+                    "SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous FROM event WHERE seq = ?"
+            ),
+            arguments: [sequence])
+        guard let row, case let event = EventRecord(row: row), key.link(event.content, previous: row["previous"] ?? "") == event.chain
         else {
             throw AccordError(
                 .conflict,
                 "event \(sequence), \(what), does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was exported)."
             )
         }
-        return row
+        return event
     }
 
     /// The centre's current settings with their event's sequence, after checking that event
@@ -249,11 +225,11 @@ struct EventRecorder {
             if seal != nil { throw centreDamaged("the centre settings' events are gone") }
             return nil
         }
-        let row = try checkedEvent(at: current.sequence, db, key: key, what: "the centre settings")
+        let event = try checkedEvent(at: current.sequence, db, key: key, what: "the centre settings")
         if let seal {
             let parts = seal.split(separator: ":").map(String.init)
             guard parts.count == 3, parts[0] == String(count), parts[1] == String(current.sequence),
-                parts[2] == key.centreSeal(eventCount: count, lastSequence: current.sequence, lastChain: row["chain"])
+                parts[2] == key.centreSeal(eventCount: count, lastSequence: current.sequence, lastChain: event.chain)
             else { throw centreDamaged("they do not match their seal (a settings event was removed, or the seal was changed)") }
         } else {
             if try ConsultationStore.verifyChain(db, key: key, head: nil).firstBreak != nil {
@@ -264,7 +240,7 @@ struct EventRecorder {
                     sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)",
                     arguments: [
                         centreSealKey,
-                        "\(count):\(current.sequence):\(key.centreSeal(eventCount: count, lastSequence: current.sequence, lastChain: row["chain"]))",
+                        "\(count):\(current.sequence):\(key.centreSeal(eventCount: count, lastSequence: current.sequence, lastChain: event.chain))",
                     ])
             }
         }
@@ -302,74 +278,26 @@ struct EventRecorder {
                   AND e.session_seq = (SELECT MAX(session_seq) FROM event f WHERE f.session_number = e.session_number)
                 """)
         for row in rows {
-            let number: Int64 = row["session_number"]
-            let count: Int = row["session_seq"]
-            let sequence: Int64 = row["seq"]
-            try db.execute(
-                sql: "INSERT INTO session_seal (session_number, event_count, last_seq, tag) VALUES (?, ?, ?, ?)",
-                arguments: [
-                    number, count, sequence, key.seal(session: number, eventCount: count, lastSequence: sequence, lastChain: row["chain"]),
-                ])
+            try SessionSealRecord(
+                session: row["session_number"], eventCount: row["session_seq"], lastSequence: row["seq"], lastChain: row["chain"], key: key
+            ).insert(db)
         }
     }
 
     /// Writes the session's summary row from its folded events (a cache: a row deleted or
     /// changed behind Accord's back is restored before the next event refers to it).
     static func restoreSummary(of consultation: Consultation, _ db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO session (number, status, started_at, closed_at, event_count, topic, completeness, \(patientColumns))
-                VALUES (?, ?, ?, ?, (SELECT COUNT(*) FROM event WHERE session_number = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(number) DO UPDATE SET status = excluded.status, started_at = excluded.started_at,
-                    closed_at = excluded.closed_at, event_count = excluded.event_count, topic = excluded.topic,
-                    completeness = excluded.completeness, patient_ins = excluded.patient_ins, ipp = excluded.ipp, ipp_root = excluded.ipp_root,
-                    clinician_id = excluded.clinician_id, birth_family_name = excluded.birth_family_name,
-                    first_given_name = excluded.first_given_name, birth_date = excluded.birth_date
-                """
-        ).execute(
-            arguments: [
-                consultation.id.number, consultation.status.rawValue, UTCInstant.format(consultation.startedAt),
-                consultation.closedAt.map(UTCInstant.format), consultation.id.number, consultation.start.topic,
-                consultation.status == .closed ? consultation.completeness.percent : nil,
-            ] + patientValues(consultation.start))
-    }
-
-    /// The summary's columns that find a patient's sessions and name the patient in
-    /// `session list` (migration v5), in the order of ``patientValues(_:)``.
-    static let patientColumns = "patient_ins, ipp, ipp_root, clinician_id, birth_family_name, first_given_name, birth_date"
-
-    /// The values of ``patientColumns`` for a session started (or corrected) as `start`.
-    static func patientValues(_ start: SessionStart) -> StatementArguments {
-        [
-            start.patient.ins, start.ipp?.extension_, start.ipp?.root, start.clinicianID, start.patient.birthFamilyName,
-            start.patient.firstBirthGivenName, start.patient.birthDate.description,
-        ]
+        let count =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE session_number = ?"), arguments: [consultation.id.number]) ?? 0
+        try SessionRecord(consultation, eventCount: count).upsert(db)
     }
 
     // MARK: - Reading
 
-    static let eventColumns = "seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain"
-
     static func events(of id: SessionID, _ db: Database) throws -> [RecordedEvent] {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT \(eventColumns) FROM event WHERE session_number = ? ORDER BY session_seq", arguments: [id.number])
-        return try rows.map(event)
-    }
-
-    static func event(_ row: Row) throws -> RecordedEvent {
-        let recordedText: String = row["recorded_at"]
-        let payload: String = row["payload"]
-        let sequence: Int64 = row["seq"]
-        let sessionNumber: Int64? = row["session_number"]
-        guard let recordedAt = UTCInstant.parse(recordedText),
-            let change = try? EventPayload.decode(payload)
-        else {
-            throw AccordError(
-                .conflict, "event \(sequence) cannot be read; the database may have been changed outside Accord (run `accord verify`).")
-        }
-        return RecordedEvent(
-            sequence: sequence, sessionID: sessionNumber.map(SessionID.init(number:)), sessionSequence: row["session_seq"],
-            recordedAt: recordedAt, author: row["author"], reason: row["reason"], change: change)
+        try EventRecord.filter(EventRecord.Columns.sessionNumber == id.number).order(EventRecord.Columns.sessionSequence).fetchAll(db)
+            .map { try $0.recordedEvent() }
     }
 
     static func consultation(_ id: SessionID, _ db: Database) throws -> Consultation {
@@ -380,10 +308,12 @@ struct EventRecorder {
 
     static func centreSettings(_ db: Database) throws -> (settings: CentreSettings, sequence: Int64)? {
         guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT \(eventColumns) FROM event WHERE kind = 'centre-settings-changed' ORDER BY seq DESC LIMIT 1")
+            let event = try EventRecord.filter(EventRecord.Columns.kind == "centre-settings-changed").order(
+                EventRecord.Columns.sequence.desc
+            )
+            .fetchOne(db)
         else { return nil }
-        let recorded = try event(row)
+        let recorded = try event.recordedEvent()
         guard case .centreSettingsChanged(let settings) = recorded.change else { return nil }
         return (settings, recorded.sequence)
     }
@@ -393,13 +323,4 @@ struct EventRecorder {
 final class PayloadCache {
     static let capacity = 20_000
     var payloads: [Change: String] = [:]
-}
-
-extension EventContent {
-    /// The chained fields of an event row (the columns of ``EventRecorder/eventColumns``).
-    init(_ row: Row) {
-        self.init(
-            sequence: row["seq"], sessionNumber: row["session_number"], sessionSequence: row["session_seq"],
-            recordedAt: row["recorded_at"], author: row["author"], kind: row["kind"], payload: row["payload"], reason: row["reason"])
-    }
 }

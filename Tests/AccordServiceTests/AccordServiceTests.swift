@@ -1,5 +1,7 @@
 import AccordCore
 import AccordService
+import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing
@@ -14,6 +16,35 @@ import Testing
             path: folder.appendingPathComponent("a.sqlite").path, clock: .fixed(at: Samples.instant),
             keyFile: folder.appendingPathComponent("k.key").path)
         return (service, folder)
+    }
+
+    /// Start, record, close, read, verify through the service over `any EventStore`: the use
+    /// cases need nothing of SQLite (a PostgreSQL store passes its own here).
+    @Test(arguments: [false, true])
+    func theUseCasesRunOnAnyEventStore(protocolOnly: Bool) throws {
+        let sqlite = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        let service = AccordService(store: protocolOnly ? ProtocolOnlyStore(sqlite) : sqlite, clock: .fixed(at: Samples.instant))
+        let started = try service.start(Samples.start(), changes: [EventStoreContract.option], author: nil)
+        #expect(started.id == SessionID(number: 1) && started.warnings.isEmpty)
+        try service.record(.decisionRecorded(outcome: .agreed(option: 1), takenBy: [EntryID("P1")]), in: started.id, author: nil)
+        let closed = try service.close(started.id, author: nil, requireComplete: false)
+        #expect(closed.status == .closed && closed.lastSessionSequence == 4)
+        #expect(try service.consultation(started.id) == closed)
+        #expect(
+            try service.events(of: started.id).map(\.change.kind) == [
+                "session-started", "option-added", "decision-recorded", "session-closed",
+            ])
+        let listed = try service.sessions(matching: SessionQuery())
+        #expect(listed.map(\.id) == [started.id] && listed.map(\.status) == ["closed"] && listed.map(\.eventCount) == [4])
+        let verification = try service.verify()
+        #expect(verification.firstBreak == nil && verification.eventCount == 4 && verification.head?.sequence == 4)
+        // Free SQL is SQLite's, on a database file: refused in memory, and on another store.
+        let sqlRefusal =
+            protocolOnly
+            ? "audit sql runs SQLite's SQL over an SQLite database file; this record is kept in another store."
+            : "audit sql needs a database file; give it with --db or ACCORD_DB."
+        #expect(throws: AccordError(.io, sqlRefusal)) { try service.auditQuery("SELECT COUNT(*) FROM audit_sessions") }
+        #expect(try service.participation(by: .month, suppression: false).rows.map(\.sessions) == [1])
     }
 
     @Test func closingARecordThatMissesElementsIsRefusedInTheSameTransaction() throws {

@@ -31,10 +31,20 @@ import Testing
         let (store, folder) = try freshStore()
         defer { try? FileManager.default.removeItem(at: folder) }
         let columns = try store.columnsForTesting("session")
-        let patient = EventRecorder.patientColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let patient = ["patient_ins", "ipp", "ipp_root", "clinician_id", "birth_family_name", "first_given_name", "birth_date"]
         #expect(Array(columns.suffix(patient.count)) == patient)
+        #expect(columns == SessionRecord.CodingKeys.allCases.map(\.rawValue), "the recorder writes every column of the summary")
         #expect(
             try store.columnsForTesting("audit_session").prefix(4)
                 == ["session_number", "event_count", "patient_pseudonym", "clinician_idnat_ps"])
+    }
+
+    /// Each GRDB record type names the columns of its table, in the table's order.
+    @Test func theRecordTypesHoldTheColumnsOfTheirTables() throws {
+        let (store, folder) = try freshStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try store.columnsForTesting("event") == EventRecord.CodingKeys.allCases.map(\.rawValue))
+        #expect(try store.columnsForTesting("session_seal") == SessionSealRecord.CodingKeys.allCases.map(\.rawValue))
+        #expect(try store.columnsForTesting("document_version") == DocumentVersionRecord.CodingKeys.allCases.map(\.rawValue))
     }
 }

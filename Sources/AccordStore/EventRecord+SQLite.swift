@@ -1,0 +1,60 @@
+import GRDB
+
+/// A row of the SQLite `event` table (migration `v1`).
+///
+/// Rows are read and written through the row and the persistence container directly, not
+/// through `Codable`: the event log is the hottest table (a whole-chain check reads every row,
+/// a bulk generator writes millions), and these stay at the speed of the hand-written
+/// statements they replace. The stored text is the record's text, byte for byte.
+extension EventRecord: FetchableRecord, PersistableRecord {
+    /// `event`.
+    public static let databaseTableName = "event"
+
+    /// The columns of the `event` table, for queries.
+    public enum Columns {
+        /// `seq`: the place in the log.
+        public static let sequence = Column(CodingKeys.sequence)
+        /// `session_number`.
+        public static let sessionNumber = Column(CodingKeys.sessionNumber)
+        /// `session_seq`: the place in the session.
+        public static let sessionSequence = Column(CodingKeys.sessionSequence)
+        /// `recorded_at`: RFC 3339 UTC text.
+        public static let recordedAt = Column(CodingKeys.recordedAt)
+        /// `author`.
+        public static let author = Column(CodingKeys.author)
+        /// `kind`.
+        public static let kind = Column(CodingKeys.kind)
+        /// `payload`: JSON text.
+        public static let payload = Column(CodingKeys.payload)
+        /// `reason`.
+        public static let reason = Column(CodingKeys.reason)
+        /// `chain`: 64 lowercase hex characters.
+        public static let chain = Column(CodingKeys.chain)
+    }
+
+    /// Every column, in the table's order: what a hand-written `SELECT` of whole events names.
+    static let selection = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// Reads a row holding the `event` columns (other columns, such as a joined `previous`
+    /// chain value, are ignored).
+    public init(row: Row) {
+        self.init(
+            sequence: row[CodingKeys.sequence.rawValue], sessionNumber: row[CodingKeys.sessionNumber.rawValue],
+            sessionSequence: row[CodingKeys.sessionSequence.rawValue], recordedAt: row[CodingKeys.recordedAt.rawValue],
+            author: row[CodingKeys.author.rawValue], kind: row[CodingKeys.kind.rawValue], payload: row[CodingKeys.payload.rawValue],
+            reason: row[CodingKeys.reason.rawValue], chain: row[CodingKeys.chain.rawValue])
+    }
+
+    /// Writes every column (an event is only ever inserted: triggers refuse updates).
+    public func encode(to container: inout PersistenceContainer) {
+        container[CodingKeys.sequence.rawValue] = sequence
+        container[CodingKeys.sessionNumber.rawValue] = sessionNumber
+        container[CodingKeys.sessionSequence.rawValue] = sessionSequence
+        container[CodingKeys.recordedAt.rawValue] = recordedAt
+        container[CodingKeys.author.rawValue] = author
+        container[CodingKeys.kind.rawValue] = kind
+        container[CodingKeys.payload.rawValue] = payload
+        container[CodingKeys.reason.rawValue] = reason
+        container[CodingKeys.chain.rawValue] = chain
+    }
+}

@@ -1,0 +1,73 @@
+import AccordCore
+import Foundation
+import GRDB
+
+/// A row of the SQLite `session` table: the summary of one session that `session list` reads
+/// by index (migrations `v1` and `v5`). A cache, rewritten from the session's events.
+struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "session"
+
+    var number: Int64
+    /// `open` or `closed`.
+    var status: String
+    /// RFC 3339 UTC instant.
+    var startedAt: String
+    var closedAt: String?
+    var eventCount: Int
+    var topic: String
+    /// 0–100, once closed.
+    var completeness: Int?
+    var patientINS: String?
+    /// The IPP's extension, and its root.
+    var ipp: String?
+    var ippRoot: String?
+    var clinicianID: String?
+    var birthFamilyName: String?
+    var firstGivenName: String?
+    /// `YYYY-MM-DD`.
+    var birthDate: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case number, status, startedAt = "started_at", closedAt = "closed_at", eventCount = "event_count", topic, completeness
+        case patientINS = "patient_ins", ipp, ippRoot = "ipp_root", clinicianID = "clinician_id", birthFamilyName = "birth_family_name"
+        case firstGivenName = "first_given_name", birthDate = "birth_date"
+    }
+
+    /// The columns, for queries.
+    enum Columns {
+        static let number = Column(CodingKeys.number)
+        static let status = Column(CodingKeys.status)
+        static let startedAt = Column(CodingKeys.startedAt)
+        static let closedAt = Column(CodingKeys.closedAt)
+        static let eventCount = Column(CodingKeys.eventCount)
+        static let completeness = Column(CodingKeys.completeness)
+        static let patientINS = Column(CodingKeys.patientINS)
+        static let ipp = Column(CodingKeys.ipp)
+        static let clinicianID = Column(CodingKeys.clinicianID)
+    }
+
+    /// The row of a session as `consultation` (folded from its `eventCount` events) makes it.
+    init(_ consultation: Consultation, eventCount: Int) {
+        self.init(session: consultation.id, startedAt: consultation.startedAt, start: consultation.start)
+        status = consultation.status.rawValue
+        closedAt = consultation.closedAt.map(UTCInstant.format)
+        self.eventCount = eventCount
+        completeness = consultation.status == .closed ? consultation.completeness.percent : nil
+    }
+
+    /// The row of a session just started as `start` at `startedAt`, before its first event.
+    init(session id: SessionID, startedAt: Date, start: SessionStart) {
+        number = id.number
+        status = "open"
+        self.startedAt = UTCInstant.format(startedAt)
+        eventCount = 0
+        topic = start.topic
+        patientINS = start.patient.ins
+        ipp = start.ipp?.extension_
+        ippRoot = start.ipp?.root
+        clinicianID = start.clinicianID
+        birthFamilyName = start.patient.birthFamilyName
+        firstGivenName = start.patient.firstBirthGivenName
+        birthDate = start.patient.birthDate.description
+    }
+}

@@ -1,0 +1,27 @@
+import GRDB
+
+/// A row of the SQLite `session_seal` table (migration `v4`): a session's count of events and
+/// last event, sealed with the chain key (``ChainKey/seal(session:eventCount:lastSequence:lastChain:)``).
+struct SessionSealRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "session_seal"
+
+    var sessionNumber: Int64
+    var eventCount: Int
+    /// The sequence of the session's last event.
+    var lastSequence: Int64
+    /// 64 lowercase hex characters.
+    var tag: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case sessionNumber = "session_number", eventCount = "event_count", lastSequence = "last_seq", tag
+    }
+
+    /// The seal of session `number` whose last event (its `eventCount`th) is `lastSequence`
+    /// with chain value `lastChain`.
+    init(session number: Int64, eventCount: Int, lastSequence: Int64, lastChain: String, key: ChainKey) {
+        sessionNumber = number
+        self.eventCount = eventCount
+        self.lastSequence = lastSequence
+        tag = key.seal(session: number, eventCount: eventCount, lastSequence: lastSequence, lastChain: lastChain)
+    }
+}

@@ -1,0 +1,245 @@
+import AccordCore
+import AccordStore
+import AccordTestSupport
+import Foundation
+import Testing
+
+/// The use-case scenarios every ``AccordStore/EventStore`` must pass, written against the
+/// protocol only, so that each implementation (SQLite today, PostgreSQL next) runs the same
+/// ones:
+///
+/// ```swift
+/// @Test(arguments: EventStoreContract.scenarios)
+/// func keepsTheContract(_ scenario: EventStoreContract.Scenario) throws {
+///     try scenario.run(try MyStore.empty(clock: .fixed(at: Samples.instant)))
+/// }
+/// ```
+///
+/// Each scenario takes an empty store whose clock reads ``AccordTestSupport/Samples/instant``
+/// (2026-03-02T09:30:00Z) and whose chain key is at hand, and checks what the store returns
+/// with exact expectations.
+public enum EventStoreContract {
+    /// One scenario: a name for the test's report and what it does with a store.
+    public struct Scenario: Sendable, CustomTestStringConvertible {
+        /// What the scenario shows, in words.
+        public var name: String
+        /// Runs it on an empty store.
+        public var run: @Sendable (any EventStore) throws -> Void
+
+        public var testDescription: String { name }
+    }
+
+    /// Every scenario, in order.
+    public static let scenarios: [Scenario] = [
+        Scenario(name: "start, record, close, read and verify", run: startRecordCloseReadVerify),
+        Scenario(name: "a closed session changes only by amendment", run: amendment),
+        Scenario(name: "an import is one transaction", run: importIsOneTransaction),
+        Scenario(name: "centre settings are events", run: centreSettings),
+        Scenario(name: "issued documents are events", run: issuedDocuments),
+        Scenario(name: "the session list and the batch selection", run: sessionListAndBatch),
+        Scenario(name: "identity vigilance", run: identityVigilance),
+        Scenario(name: "participation audit", run: participation),
+    ]
+
+    /// A treatment option (`option-added`), option 1 of a session that holds no other.
+    public static let option = Change.optionAdded(kind: .treatment, label: "Chirurgie", benefits: [], harms: [], trialID: nil, origin: nil)
+
+    // MARK: - Scenarios
+
+    static func startRecordCloseReadVerify(_ store: any EventStore) throws {
+        #expect(try store.chainHead() == nil)
+        let id = try store.startSession(Samples.start(), author: nil)
+        #expect(id == SessionID(number: 1))
+        try store.record(option, in: id, author: nil, reason: nil, precondition: nil)
+        try store.record(
+            .preferenceAdded(text: "Rester autonome", importance: 5), in: id, author: "810123456781", reason: nil, precondition: nil)
+        try store.record(
+            .decisionRecorded(outcome: .agreed(option: 1), takenBy: [EntryID("P1")]), in: id, author: nil, reason: nil, precondition: nil)
+        let closed = try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
+        #expect(closed.status == .closed && closed.closedAt == Samples.instant)
+
+        let read = try store.consultation(id)
+        #expect(read == closed)
+        let checked = try store.consultationCheckedAgainstChain(id)
+        #expect(checked.checked && checked.consultation == closed)
+
+        let events = try store.events(of: id)
+        #expect(events.map(\.sequence) == [1, 2, 3, 4, 5])
+        #expect(events.map(\.sessionSequence) == [1, 2, 3, 4, 5])
+        #expect(events.allSatisfy { $0.recordedAt == Samples.instant && $0.author == Samples.clinicianID && $0.reason == nil })
+        #expect(
+            events.map(\.change.kind) == ["session-started", "option-added", "preference-added", "decision-recorded", "session-closed"])
+
+        // The log as stored, in order: gapless, each chained, the instants in UTC.
+        var log: [EventRecord] = []
+        try store.readLog(from: 1) { log.append($0) }
+        #expect(log.map(\.sequence) == [1, 2, 3, 4, 5])
+        #expect(log.map(\.sessionNumber) == [1, 1, 1, 1, 1])
+        #expect(log.allSatisfy { $0.recordedAt == "2026-03-02T09:30:00Z" })
+        #expect(log.allSatisfy { $0.chain.count == 64 && $0.chain.allSatisfy { $0.isHexDigit && !$0.isUppercase } })
+        #expect(Set(log.map(\.chain)).count == 5)
+        #expect(try log.map { try $0.recordedEvent() } == events)
+        #expect(try log.map { try EventPayload.decode($0.payload) } == events.map(\.change))
+        var tail: [Int64] = []
+        try store.readLog(from: 4) { tail.append($0.sequence) }
+        #expect(tail == [4, 5])
+
+        let head = ChainHead(sequence: 5, hash: log[4].chain)
+        #expect(try store.chainHead() == head)
+        let verification = try store.verify(head: nil)
+        #expect(verification.eventCount == 5 && verification.head == head)
+        #expect(verification.firstBreak == nil && verification.issuedDocumentCount == 0)
+        #expect(try store.verify(head: ChainHead(sequence: 2, hash: log[1].chain)).firstBreak == nil)
+        let rewritten = try store.verify(head: ChainHead(sequence: 2, hash: String(repeating: "0", count: 64)))
+        #expect(rewritten.firstBreak?.sequence == 2)
+        #expect(rewritten.firstBreak?.problem == "its chain value differs from the recorded head: the log was rewritten")
+    }
+
+    static func amendment(_ store: any EventStore) throws {
+        let id = try store.startSession(Samples.start(), author: nil)
+        try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
+        #expect(
+            throws: AccordError(
+                .conflict,
+                "session S1 is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.")
+        ) {
+            try store.record(.noteAdded(text: "oubli"), in: id, author: nil, reason: nil, precondition: nil)
+        }
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try store.record(.noteAdded(text: "oubli"), in: id, author: nil, reason: "forgotten") { _ in throw Refused() }
+        }
+        #expect(try store.events(of: id).count == 2, "nothing was recorded")
+        let amended = try store.record(.noteAdded(text: "oubli"), in: id, author: nil, reason: "forgotten", precondition: nil)
+        #expect(amended.status == .closed && amended.lastSessionSequence == 3)
+        #expect(try store.events(of: id).last?.reason == "forgotten")
+        #expect(try store.verify(head: nil).firstBreak == nil)
+        #expect(throws: AccordError(.notFound, "no session S9 in this database; `accord session list` shows the sessions it holds.")) {
+            try store.record(.noteAdded(text: "x"), in: SessionID(number: 9), author: nil, reason: nil, precondition: nil)
+        }
+    }
+
+    static func importIsOneTransaction(_ store: any EventStore) throws {
+        let refused: [Change] = [option, .decisionRecorded(outcome: .agreed(option: 4), takenBy: [])]
+        #expect(throws: AccordError.self) { try store.importConsultation(start: Samples.start(), changes: refused, author: nil) }
+        #expect(try store.sessions(matching: SessionQuery()).isEmpty)
+        #expect(try store.chainHead() == nil, "nothing was appended")
+        let id = try store.importConsultation(start: Samples.start(), changes: [option, .sessionClosed], author: nil)
+        #expect(id == SessionID(number: 1))
+        #expect(try store.consultation(id).status == .closed)
+        #expect(try store.events(of: id).map(\.sessionSequence) == [1, 2, 3])
+    }
+
+    static func centreSettings(_ store: any EventStore) throws {
+        #expect(try store.centreSettings() == nil)
+        #expect(try store.centreSettingsWithSequence() == nil)
+        var settings = CentreSettings.example
+        settings.oidRoot = "1.2.250.1.999.42"
+        try store.setCentreSettings(settings, author: "os:test")
+        _ = try store.startSession(Samples.start(), author: nil)
+        var renamed = settings
+        renamed.name = "Centre renommé"
+        try store.setCentreSettings(renamed, author: "os:test")
+        #expect(try store.centreSettings() == renamed)
+        let current = try #require(try store.centreSettingsWithSequence())
+        #expect(current.settings == renamed && current.sequence == 3)
+        #expect(try store.centreSettings(atSequence: 1) == settings)
+        #expect(
+            throws: AccordError(
+                .conflict, "event 2, the centre settings of an issued document, is not a change of centre settings; run `accord verify`.")
+        ) {
+            try store.centreSettings(atSequence: 2)
+        }
+        var log: [EventRecord] = []
+        try store.readLog(from: 1) { log.append($0) }
+        #expect(log.map(\.sessionNumber) == [nil, 1, nil])
+        #expect(log.map(\.sessionSequence) == [nil, 1, nil])
+        #expect(try store.verify(head: nil).firstBreak == nil)
+    }
+
+    static func issuedDocuments(_ store: any EventStore) throws {
+        let id = try store.startSession(Samples.start(), author: nil)
+        try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
+        let closed = try store.consultation(id)
+        #expect(
+            try store.documentVersion(for: closed, profile: "cda-fr") == DocumentVersion(version: 1, replaces: nil, alreadyExported: false))
+        let issue = DocumentIssue(
+            profile: "cda-fr", version: 1, idRoot: "1.2.250.1.999.7", documentID: "1.2.250.1.999.7.1.1.1", replaces: nil,
+            documentTime: Samples.instant, sha256: String(repeating: "a", count: 64), recordSequence: 2, centreSequence: nil)
+        #expect(try store.recordIssues([PendingIssue(issue: issue, session: id, checked: closed)], author: nil) == [true])
+        #expect(try store.recordIssue(issue, session: id, author: nil) == false, "the same issue again records nothing")
+        let issued = try store.consultation(id)
+        #expect(issued.issuedDocuments == [issue])
+        #expect(
+            try store.documentVersion(for: issued, profile: "cda-fr")
+                == DocumentVersion(version: 1, replaces: nil, alreadyExported: true, issued: issue, idRoot: "1.2.250.1.999.7"))
+        var other = issue
+        other.sha256 = String(repeating: "b", count: 64)
+        #expect(
+            throws: AccordError(
+                .conflict,
+                "version 1 of session S1's document was issued meanwhile by another export with other content; export again (nothing was recorded)."
+            )
+        ) {
+            try store.recordIssue(other, session: id, author: nil)
+        }
+        let verification = try store.verify(head: nil)
+        #expect(verification.firstBreak == nil && verification.eventCount == 3 && verification.issuedDocumentCount == 1)
+    }
+
+    static func sessionListAndBatch(_ store: any EventStore) throws {
+        let first = try store.startSession(Samples.start(), author: nil)
+        let second = try store.startSession(Samples.start(Samples.corsicanIdentity), author: nil)
+        let third = try store.startSession(Samples.start(), author: nil)
+        try store.record(.sessionClosed, in: first, author: nil, reason: nil, precondition: nil)
+        try store.record(.sessionClosed, in: third, author: nil, reason: nil, precondition: nil)
+
+        let all = try store.sessions(matching: SessionQuery())
+        #expect(all.map(\.id) == [third, second, first])
+        #expect(all.map(\.status) == ["closed", "open", "closed"])
+        #expect(all.map(\.eventCount) == [2, 1, 2])
+        #expect(all.map(\.closedAt) == ["2026-03-02T09:30:00Z", nil, "2026-03-02T09:30:00Z"])
+        #expect(all[1].patientINS == "283042A00401797" && all[1].birthFamilyName == "D'ARTAGNAN-LE-GALL")
+        #expect(all[1].firstGivenName == "MARIE-CLAIRE" && all[1].birthDate == "1983-04-09" && all[1].clinicianID == Samples.clinicianID)
+        #expect(try store.sessions(matching: SessionQuery(ins: "158056912345606")).map(\.id) == [third, first])
+        #expect(try store.sessions(matching: SessionQuery(limit: 1)).map(\.id) == [third])
+        let day = CalendarDate("2026-03-02")!
+        #expect(try store.sessions(matching: SessionQuery(from: day, to: day)).count == 3)
+        #expect(try store.sessions(matching: SessionQuery(to: CalendarDate("2026-03-01")!)).isEmpty)
+        #expect(try store.sessions(matching: SessionQuery(clinicianID: "899999999999")).isEmpty)
+
+        #expect(try store.closedSessionCount(closedFrom: nil, through: nil) == 2)
+        #expect(try store.closedSessionCount(closedFrom: CalendarDate("2026-03-03")!, through: nil) == 0)
+        #expect(try store.closedSessions(closedFrom: day, through: day, after: nil, limit: 10) == [first, third])
+        #expect(try store.closedSessions(closedFrom: nil, through: nil, after: first, limit: 10) == [third])
+        #expect(try store.closedSessions(closedFrom: nil, through: nil, after: nil, limit: 1) == [first])
+        try store.sealSessionsRecordedBefore()
+        #expect(try store.verify(head: nil).firstBreak == nil)
+    }
+
+    static func identityVigilance(_ store: any EventStore) throws {
+        let first = try store.startSession(Samples.start(), author: nil)
+        var other = Samples.identity
+        other.birthDate = CalendarDate("1958-05-18")!
+        let second = try store.startSession(Samples.start(other), author: nil)
+        #expect(try store.identityDiscrepancies(of: second) == [IdentityDiscrepancy(session: first, traits: ["birth date"])])
+        #expect(try store.identityDiscrepancies(of: first) == [IdentityDiscrepancy(session: second, traits: ["birth date"])])
+        #expect(throws: AccordError(.notFound, "no session S3 in this database; `accord session list` shows the sessions it holds.")) {
+            try store.identityDiscrepancies(of: SessionID(number: 3))
+        }
+    }
+
+    static func participation(_ store: any EventStore) throws {
+        let id = try store.startSession(Samples.start(), author: nil)
+        try store.record(.preferenceAdded(text: "Rester autonome", importance: 5), in: id, author: nil, reason: nil, precondition: nil)
+        _ = try store.startSession(Samples.start(), author: nil)
+        try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
+        let report = try store.participation(from: nil, to: nil, by: .month, suppression: false)
+        #expect(report.rows.map(\.group) == ["2026-03"])
+        #expect(report.rows.map(\.sessions) == [1], "the open session is not counted")
+        #expect(report.rows.map(\.preferencesRecordedPercent) == [100])
+        let suppressed = try store.participation(from: nil, to: nil, by: .month, suppression: true)
+        #expect(suppressed.rows.map(\.suppressed) == [true])
+        #expect(try store.participation(from: CalendarDate("2026-04-01")!, to: nil, by: .month, suppression: false).rows.isEmpty)
+    }
+}
