@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "AccordXMLTests",
             dependencies: [
-                "AccordXML", "AccordCore", .product(name: "Logging", package: "swift-log"),
+                "AccordXML", "AccordCore", "AccordService", .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),

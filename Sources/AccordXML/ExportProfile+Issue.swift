@@ -20,6 +20,9 @@ public struct PreparedDocument: Sendable {
     /// Why a new version is issued for an unchanged record, when it is (the version issued
     /// before could not be rebuilt byte for byte), in words; `nil` otherwise.
     public var reissueReason: String?
+
+    /// The SHA-256 of ``data``, in lowercase hexadecimal (as a manifest lists it).
+    public var sha256: String { ExportFile.sha256(data) }
 }
 
 /// The centre settings an export uses: the current ones with the event that made them.

@@ -1,4 +1,5 @@
 import AccordCore
+import AccordXML
 import Foundation
 import Logging
 
@@ -298,7 +299,7 @@ public struct BatchExport {
                 (
                     ExportManifest.Entry(
                         file: outcome.url.lastPathComponent, session: id.description, version: prepared.version.version,
-                        replaces: prepared.version.replaces, sha256: ExportFile.sha256(prepared.data), size: outcome.byteCount,
+                        replaces: prepared.version.replaces, sha256: prepared.sha256, size: outcome.byteCount,
                         validation: .init(outcome.validation), exportedAt: UTCInstant.format(prepared.documentTime), chainHead: head,
                         signature: signature?.lastPathComponent), outcome.url
                 ))

@@ -1,4 +1,5 @@
 import AccordCore
+import AccordXML
 import Foundation
 
 /// The manifest of one export run: what was written into the folder, with digests, how each
