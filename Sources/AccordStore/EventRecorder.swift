@@ -2,7 +2,8 @@ import AccordCore
 import Foundation
 import GRDB
 
-/// Appends events inside one write transaction and keeps the derived tables in step.
+/// Appends events inside one write transaction and keeps the derived tables in step by running
+/// its projections (``Projection``) after each session event.
 struct EventRecorder {
     let db: Database
     let clock: AccordClock
@@ -10,16 +11,43 @@ struct EventRecorder {
     /// Encoded payloads of changes already seen, for bulk writers that repeat the same changes
     /// (the synthetic generator); `nil`: every payload is encoded.
     var payloadCache: PayloadCache?
+    /// The projections run after each session event, in order (``Projection``).
+    let projections: [any Projection]
+
+    /// A recorder in the write transaction `db`.
+    ///
+    /// - Parameters:
+    ///   - projections: the derived tables to keep in step; `nil`: ``standardProjections(key:)``.
+    init(db: Database, clock: AccordClock, key: ChainKey, payloadCache: PayloadCache? = nil, projections: [any Projection]? = nil) {
+        self.db = db
+        self.clock = clock
+        self.key = key
+        self.payloadCache = payloadCache
+        self.projections = projections ?? Self.standardProjections(key: key)
+    }
+
+    /// The session summary, then the audit summary (with its participation cells).
+    static func standardProjections(key: ChainKey) -> [any Projection] {
+        [SessionSummaryProjection(), AuditSummaryProjection(key: key)]
+    }
+
+    /// Runs the projections, in order, after `event` was applied to `consultation`.
+    func project(_ consultation: Consultation, event: RecordedEvent) throws {
+        for projection in projections { try projection.apply(consultation, event: event, db: db) }
+    }
 
     /// How far before a session's last change the clock may read (seconds) before changes are refused.
     static let clockTolerance: TimeInterval = 60
 
     mutating func startSession(_ start: SessionStart, author: String) throws -> SessionID {
-        try startSessionReturningState(start, author: author).id
+        try startSessionReturningState(start, author: author).consultation.id
     }
 
-    /// Starts a session and returns its state after the start event (no re-read of the log).
-    mutating func startSessionReturningState(_ start: SessionStart, author: String) throws -> Consultation {
+    /// Starts a session and returns its state after the start event (no re-read of the log),
+    /// with that event.
+    mutating func startSessionReturningState(
+        _ start: SessionStart, author: String
+    ) throws -> (consultation: Consultation, event: RecordedEvent) {
         let change = Change.sessionStarted(start)
         let now = clock.now()
         try change.validate(today: CalendarDate(utcDayOf: now))
@@ -31,17 +59,11 @@ struct EventRecorder {
                     sql: "SELECT MAX(n) FROM (SELECT MAX(number) AS n FROM session UNION ALL SELECT MAX(session_number) FROM event)"))
                 ?? 0) + 1
         let id = SessionID(number: number)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO session (number, status, started_at, event_count, topic, \(Self.patientColumns))
-                VALUES (?, 'open', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        .execute(arguments: [number, UTCInstant.format(now), start.topic] + Self.patientValues(start))
+        try SessionSummaryProjection.open(number, start: start, at: now, db: db)
         let event = try append(change, session: id, author: author, at: now)
         let consultation = try Consultation(events: [event])
-        try AuditSummary.refresh(consultation, db: db, key: key)
-        return consultation
+        try project(consultation, event: event)
+        return (consultation, event)
     }
 
     mutating func record(
@@ -49,7 +71,7 @@ struct EventRecorder {
     ) throws -> Consultation {
         var consultation = try Self.checkedConsultation(id, db, key: key, sealing: true)
         try precondition?(consultation)
-        try Self.restoreSummary(of: consultation, db)
+        try SessionSummaryProjection.restore(consultation, db: db)
         // Instants only go forward in a session (a minute of tolerance for a clock set back),
         // except past a last change dated in the future by a wrong clock: that one is
         // corrected with a reason.
@@ -76,21 +98,13 @@ struct EventRecorder {
         }
         let event = try append(change, session: id, author: author ?? consultation.start.clinicianID, reason: reason)
         consultation.apply(event)
-        // The patient columns of the summary follow the corrected identity.
-        switch change {
-        case .identityCorrected, .identityStatusChanged: try Self.restoreSummary(of: consultation, db)
-        default: break
-        }
-        if consultation.status == .closed {
-            // Kept up to date from the events: the completeness at closing, then after amendments.
-            try db.execute(
-                sql: "UPDATE session SET completeness = ? WHERE number = ?", arguments: [consultation.completeness.percent, id.number])
-        }
-        try AuditSummary.refresh(consultation, db: db, key: key)
+        try project(consultation, event: event)
         return consultation
     }
 
-    /// Appends one event chained to the last one; for a session event, updates the summary row.
+    /// Appends one event chained to the last one, and for a session event its seal. The caller
+    /// applies a session event to the session's state, then runs the projections
+    /// (``project(_:event:)``): the summary row counts the event there.
     @discardableResult
     mutating func append(
         _ change: Change, session id: SessionID?, author: String, reason: String? = nil, at instant: Date? = nil
@@ -138,18 +152,6 @@ struct EventRecorder {
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)").execute(arguments: [
                 Self.centreSealKey, "\(count):\(sequence):\(key.centreSeal(eventCount: count, lastSequence: sequence, lastChain: chain))",
             ])
-        }
-        if let id {
-            var closing: String?
-            if case .sessionClosed = change { closing = content.recordedAt }
-            try db.cachedStatement(
-                sql: """
-                    UPDATE session SET event_count = event_count + 1,
-                        status = CASE WHEN ? IS NULL THEN status ELSE 'closed' END,
-                        closed_at = COALESCE(?, closed_at)
-                    WHERE number = ?
-                    """
-            ).execute(arguments: [closing, closing, id.number])
         }
         return RecordedEvent(
             sequence: sequence, sessionID: id, sessionSequence: sessionSequence, recordedAt: now, author: author, reason: reason,
@@ -311,39 +313,6 @@ struct EventRecorder {
                     number, count, sequence, key.seal(session: number, eventCount: count, lastSequence: sequence, lastChain: row["chain"]),
                 ])
         }
-    }
-
-    /// Writes the session's summary row from its folded events (a cache: a row deleted or
-    /// changed behind Accord's back is restored before the next event refers to it).
-    static func restoreSummary(of consultation: Consultation, _ db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO session (number, status, started_at, closed_at, event_count, topic, completeness, \(patientColumns))
-                VALUES (?, ?, ?, ?, (SELECT COUNT(*) FROM event WHERE session_number = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(number) DO UPDATE SET status = excluded.status, started_at = excluded.started_at,
-                    closed_at = excluded.closed_at, event_count = excluded.event_count, topic = excluded.topic,
-                    completeness = excluded.completeness, patient_ins = excluded.patient_ins, ipp = excluded.ipp, ipp_root = excluded.ipp_root,
-                    clinician_id = excluded.clinician_id, birth_family_name = excluded.birth_family_name,
-                    first_given_name = excluded.first_given_name, birth_date = excluded.birth_date
-                """
-        ).execute(
-            arguments: [
-                consultation.id.number, consultation.status.rawValue, UTCInstant.format(consultation.startedAt),
-                consultation.closedAt.map(UTCInstant.format), consultation.id.number, consultation.start.topic,
-                consultation.status == .closed ? consultation.completeness.percent : nil,
-            ] + patientValues(consultation.start))
-    }
-
-    /// The summary's columns that find a patient's sessions and name the patient in
-    /// `session list` (migration v5), in the order of ``patientValues(_:)``.
-    static let patientColumns = "patient_ins, ipp, ipp_root, clinician_id, birth_family_name, first_given_name, birth_date"
-
-    /// The values of ``patientColumns`` for a session started (or corrected) as `start`.
-    static func patientValues(_ start: SessionStart) -> StatementArguments {
-        [
-            start.patient.ins, start.ipp?.extension_, start.ipp?.root, start.clinicianID, start.patient.birthFamilyName,
-            start.patient.firstBirthGivenName, start.patient.birthDate.description,
-        ]
     }
 
     // MARK: - Reading

@@ -31,7 +31,7 @@ import Testing
         let (store, folder) = try freshStore()
         defer { try? FileManager.default.removeItem(at: folder) }
         let columns = try store.columnsForTesting("session")
-        let patient = EventRecorder.patientColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let patient = SessionSummaryProjection.patientColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(Array(columns.suffix(patient.count)) == patient)
         #expect(
             try store.columnsForTesting("audit_session").prefix(4)
