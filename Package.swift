@@ -67,6 +67,7 @@ let package = Package(
                 "AccordCore",
                 "AccordStore",
                 "AccordXML",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -85,7 +86,10 @@ let package = Package(
         .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore", "AccordTestSupport"]),
         .testTarget(
             name: "AccordStoreTests",
-            dependencies: ["AccordStore", "AccordCore", "AccordTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            // AccordService: the audit's text forms (table, CSV, JSON) render the store's results.
+            dependencies: [
+                "AccordStore", "AccordCore", "AccordService", "AccordTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "AccordXMLTests",

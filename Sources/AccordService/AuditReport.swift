@@ -1,4 +1,6 @@
+import AccordCore
 import Foundation
+import Mustache
 
 /// The participation audit as one self-contained HTML page (`accord audit report`).
 ///
@@ -6,6 +8,9 @@ import Foundation
 /// offline, can be mailed, and prints on A4. It holds the participation table and one bar
 /// chart per month for the patient-present, preferences-recorded and deferred percentages.
 /// Like every audit output it holds no name, INS, birth date or free text.
+///
+/// The page is rendered from a Mustache template (``pageTemplate``) with Accord's HTML content
+/// type, so every value is escaped by ``escape(_:)``: the template holds no unescaped tag.
 public enum AuditReport {
     /// The page.
     ///
@@ -15,6 +20,88 @@ public enum AuditReport {
     ///   - generatedAt: when the report was made (UTC instant).
     /// - Returns: the HTML document, UTF-8.
     public static func html(table: ParticipationReport, months: ParticipationReport, generatedAt: Date) -> String {
+        template.render(page(table: table, months: months, generatedAt: generatedAt))
+    }
+
+    // MARK: - The template and its content type
+
+    /// The name the HTML content type is registered under (the registry is process-global).
+    static let contentTypeName = "ACCORD_HTML"
+
+    /// The parsed template, after registering the content type it names.
+    static let template: MustacheTemplate = {
+        MustacheContentTypes.register(HTMLText(), named: contentTypeName)
+        do {
+            return try MustacheTemplate(string: "{{% CONTENT_TYPE: \(contentTypeName)}}" + pageTemplate)
+        } catch {
+            // The template is a constant of this module, rendered by the tests.
+            preconditionFailure("the participation report's template does not parse: \(error)")
+        }
+    }()
+
+    /// Mustache's escaping for the page: ``AuditReport/escape(_:)``.
+    struct HTMLText: MustacheContentType {
+        func escapeText(_ text: String) -> String { AuditReport.escape(text) }
+    }
+
+    // MARK: - The template's context
+
+    /// What the template shows; every value is text, escaped when rendered.
+    struct Page {
+        var period: String
+        var grouping: String
+        var generatedAt: String
+        var suppression: Bool
+        var minimumSessions: String
+        var suppressedLabel: String
+        var noSuppressionStatement: String
+        var headers: [String]
+        var columnCount: String
+        var rows: [Row]
+        var charts: [Chart]
+    }
+
+    /// One row of the table.
+    struct Row {
+        var suppressed: Bool
+        var cells: [String]
+    }
+
+    /// One bar chart: its size, its scale's ticks and its bars (SVG user units).
+    struct Chart {
+        var title: String
+        var svgWidth: String
+        var svgHeight: String
+        var left: String
+        var right: String
+        var axisY: String
+        var ticks: [Tick]
+        var bars: [Bar]
+    }
+
+    /// A line of the scale (0, 50, 100 %).
+    struct Tick {
+        var y: String
+        var labelX: String
+        var labelY: String
+        var tick: String
+    }
+
+    /// One month: a bar with its value, or (suppressed or no figure) a grey label.
+    struct Bar {
+        var hasBar: Bool
+        var x: String
+        var barY: String
+        var barWidth: String
+        var barHeight: String
+        var centre: String
+        var valueY: String
+        var value: String
+        var groupY: String
+        var group: String
+    }
+
+    static func page(table: ParticipationReport, months: ParticipationReport, generatedAt: Date) -> Page {
         let period: String
         switch (table.from, table.to) {
         case (nil, nil): period = "every closing day"
@@ -22,54 +109,16 @@ public enum AuditReport {
         case (nil, let to?): period = "closing days up to \(to)"
         case (let from?, let to?): period = "closing days \(from) to \(to)"
         }
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <title>Accord participation audit, \(escape(period))</title>
-            <style>
-            body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #1a1a1a; margin: 2em; max-width: 1400px; }
-            h1 { font-size: 1.5em; margin-bottom: 0.2em; }
-            h2 { font-size: 1.15em; margin-top: 1.6em; border-bottom: 1px solid #999; }
-            p.meta { color: #444; margin: 0.2em 0; }
-            p.warning { background: #fde8e8; border: 1px solid #c0392b; padding: 0.5em; font-weight: bold; }
-            table { border-collapse: collapse; font-size: 0.72em; margin-top: 0.6em; width: 100%; table-layout: auto; }
-            th, td { border: 1px solid #bbb; padding: 0.2em 0.3em; text-align: right; }
-            th { background: #eef2f6; vertical-align: bottom; font-weight: 600; }
-            td:first-child, th:first-child { text-align: left; }
-            td:first-child { white-space: nowrap; }
-            tr.suppressed td { color: #777; font-style: italic; }
-            .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
-            figure { margin: 0; }
-            figcaption { font-size: 0.9em; font-weight: bold; margin-bottom: 0.3em; }
-            dl { font-size: 0.85em; } dt { font-weight: bold; margin-top: 0.4em; } dd { margin-left: 1.5em; }
-            @page { size: A4 landscape; margin: 1cm; }
-            @media print { body { margin: 0; max-width: none; } table { font-size: 7pt; } h2 { page-break-after: avoid; } table, figure { page-break-inside: avoid; } }
-            </style>
-            </head>
-            <body>
-            <h1>Participation audit</h1>
-            <p class="meta">Closed sessions, \(escape(period)); grouped by \(table.grouping.rawValue).</p>
-            <p class="meta">Generated \(UTCInstant.format(generatedAt)) by Accord. Patients are pseudonymised; no names, INS, birth dates or free text.</p>
-
-            """
-        if !table.suppression {
-            html += "<p class=\"warning\">\(escape(ParticipationReport.noSuppressionStatement))</p>\n"
-        } else {
-            html +=
-                "<p class=\"meta\">Groups of fewer than \(ParticipationRow.minimumSessions) sessions are suppressed (shown as &lt;5, no figures).</p>\n"
-        }
-        html += "<h2>Participation by \(table.grouping.rawValue)</h2>\n"
-        html += participationTable(table)
-        html += "<h2>By month of closing</h2>\n<div class=\"charts\">\n"
-        html += chart("Patient present (%)", months) { $0.patientPresentPercent }
-        html += chart("Preferences recorded (%)", months) { $0.preferencesRecordedPercent }
-        html += chart("Decision deferred (%)", months) { $0.deferredPercent }
-        html += "</div>\n"
-        html += definitions
-        html += "</body>\n</html>\n"
-        return html
+        return Page(
+            period: period, grouping: table.grouping.rawValue, generatedAt: UTCInstant.format(generatedAt),
+            suppression: table.suppression, minimumSessions: String(ParticipationRow.minimumSessions),
+            suppressedLabel: "<\(ParticipationRow.minimumSessions)", noSuppressionStatement: ParticipationReport.noSuppressionStatement,
+            headers: headers, columnCount: String(headers.count), rows: rows(table),
+            charts: [
+                chart("Patient present (%)", months) { $0.patientPresentPercent },
+                chart("Preferences recorded (%)", months) { $0.preferencesRecordedPercent },
+                chart("Decision deferred (%)", months) { $0.deferredPercent },
+            ])
     }
 
     static let headers = [
@@ -79,72 +128,49 @@ public enum AuditReport {
         "Completeness mean %",
     ]
 
-    static func participationTable(_ report: ParticipationReport) -> String {
-        var html = "<table>\n<thead><tr>" + headers.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-        if report.rows.isEmpty {
-            html += "<tr><td colspan=\"\(headers.count)\">No closed session in this period.</td></tr>\n"
-        }
-        for (row, cells) in zip(report.rows, report.cells) {
-            var shown = Array(cells.prefix(17))
+    /// The table's rows: the text cells without the `suppressed` column, role counts as
+    /// `A/B/C/D/E`, `–` for no figure.
+    static func rows(_ report: ParticipationReport) -> [Row] {
+        zip(report.rows, report.cells).map { row, cells in
+            var shown = Array(cells.prefix(headers.count))
             if let counts = row.preferredRoleCounts {
                 shown[7] = ParticipationRow.roleLetters.map { String(counts[$0] ?? 0) }.joined(separator: "/")
             }
-            shown = shown.map { $0.isEmpty ? "–" : $0 }
-            html += "<tr\(row.suppressed ? " class=\"suppressed\"" : "")>" + shown.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n"
+            return Row(suppressed: row.suppressed, cells: shown.map { $0.isEmpty ? "–" : $0 })
         }
-        return html + "</tbody>\n</table>\n"
     }
 
     /// A bar chart of one percentage per month (0–100 scale); suppressed or missing months show a label, no bar.
-    static func chart(_ title: String, _ report: ParticipationReport, _ value: (ParticipationRow) -> Double?) -> String {
+    static func chart(_ title: String, _ report: ParticipationReport, _ value: (ParticipationRow) -> Double?) -> Chart {
         let barWidth = 36.0
         let gap = 14.0
         let height = 180.0
         let top = 20.0
         let left = 34.0
         let width = left + Double(max(report.rows.count, 1)) * (barWidth + gap) + gap
-        var svg = """
-            <figure><figcaption>\(escape(title))</figcaption>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height + top + 40))" role="img" aria-label="\(escape(title))" font-family="DejaVu Sans, Arial, sans-serif" font-size="11">
-
-            """
-        for tick in [0, 50, 100] {
+        let ticks = [0, 50, 100].map { tick in
             let y = top + height * (1 - Double(tick) / 100)
-            svg += "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(width)\" y2=\"\(y)\" stroke=\"#ccc\"/>"
-            svg += "<text x=\"\(left - 4)\" y=\"\(y + 4)\" text-anchor=\"end\" fill=\"#555\">\(tick)</text>\n"
+            return Tick(y: "\(y)", labelX: "\(left - 4)", labelY: "\(y + 4)", tick: String(tick))
         }
-        for (index, row) in report.rows.enumerated() {
+        let bars = report.rows.enumerated().map { index, row in
             let x = left + gap + Double(index) * (barWidth + gap)
             let centre = x + barWidth / 2
+            var bar = Bar(
+                hasBar: false, x: "\(x)", barY: "", barWidth: "\(barWidth)", barHeight: "", centre: "\(centre)",
+                valueY: "\(top + height - 4)", value: row.suppressed ? "<\(ParticipationRow.minimumSessions)" : "n/a",
+                groupY: "\(top + height + 16)", group: row.group)
             if let percent = value(row) {
                 let barHeight = height * percent / 100
-                svg += "<rect x=\"\(x)\" y=\"\(top + height - barHeight)\" width=\"\(barWidth)\" height=\"\(barHeight)\" fill=\"#2f6f9f\"/>"
-                svg +=
-                    "<text x=\"\(centre)\" y=\"\(top + height - barHeight - 4)\" text-anchor=\"middle\">\(AuditText.number(percent))</text>\n"
-            } else {
-                let label = row.suppressed ? "&lt;5" : "n/a"
-                svg += "<text x=\"\(centre)\" y=\"\(top + height - 4)\" text-anchor=\"middle\" fill=\"#777\">\(label)</text>\n"
+                bar.hasBar = true
+                (bar.barY, bar.barHeight) = ("\(top + height - barHeight)", "\(barHeight)")
+                (bar.valueY, bar.value) = ("\(top + height - barHeight - 4)", AuditText.number(percent))
             }
-            svg += "<text x=\"\(centre)\" y=\"\(top + height + 16)\" text-anchor=\"middle\">\(escape(row.group))</text>\n"
+            return bar
         }
-        svg += "<line x1=\"\(left)\" y1=\"\(top + height)\" x2=\"\(width)\" y2=\"\(top + height)\" stroke=\"#333\"/>\n</svg></figure>\n"
-        return svg
+        return Chart(
+            title: title, svgWidth: String(Int(width)), svgHeight: String(Int(height + top + 40)), left: "\(left)", right: "\(width)",
+            axisY: "\(top + height)", ticks: ticks, bars: bars)
     }
-
-    static let definitions = """
-        <h2>Definitions</h2>
-        <dl>
-        <dt>Sessions</dt><dd>Closed sessions whose closing day (UTC) is in the period.</dd>
-        <dt>Patient / relative present, preferences recorded, trial offered, deferred</dt><dd>Share of the group's sessions: the patient attended; a relative, trusted person or carer took part; at least one preference (what matters) recorded; a clinical-trial option or a trial offer recorded; the current decision is a deferral.</dd>
-        <dt>Surveillance / no treatment discussed</dt><dd>Among sessions where it applies (the template does not say it is unreasonable): an active-surveillance or no-treatment option was discussed.</dd>
-        <dt>Role concordance</dt><dd>Among sessions with both Control Preferences Scale roles: preferred and experienced roles in the same group (A–B active, C collaborative, D–E passive).</dd>
-        <dt>CollaboRATE</dt><dd>Last complete 10-point response per session; top score % and mean of encounter means, given only with 25 or more complete encounters.</dd>
-        <dt>SDM-Q-9, OPTION-5, SURE</dt><dd>Last scored response per session: mean score (0–100); SURE positive screen (3 or fewer) among sessions with a SURE.</dd>
-        <dt>Median days RCP → decision</dt><dd>Among sessions started from an RCP report with a meeting date and holding a decision: days from the meeting to the UTC day the decision was recorded.</dd>
-        <dt>Completeness</dt><dd>Mean of the sessions' completeness (share of the template's required elements present).</dd>
-        </dl>
-
-        """
 
     /// Escapes `& < > " '` for HTML text and attributes, and drops control characters.
     public static func escape(_ text: String) -> String {
