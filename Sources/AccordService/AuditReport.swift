@@ -9,7 +9,7 @@ import Mustache
 /// chart per month for the patient-present, preferences-recorded and deferred percentages.
 /// Like every audit output it holds no name, INS, birth date or free text.
 ///
-/// The page is rendered from a Mustache template (``pageTemplate``) with Accord's HTML content
+/// The page is rendered from a Mustache template (`pageTemplate`, in `AuditReport+Template.swift`) with Accord's HTML content
 /// type, so every value is escaped by ``escape(_:)``: the template holds no unescaped tag.
 public enum AuditReport {
     /// The page.
