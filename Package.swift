@@ -67,6 +67,7 @@ let package = Package(
                 "AccordCore",
                 "AccordStore",
                 "AccordXML",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -90,7 +91,8 @@ let package = Package(
         .testTarget(
             name: "AccordStoreTests",
             dependencies: [
-                "AccordStore", "AccordCore", "AccordTestSupport", "AccordStoreTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "AccordStore", "AccordCore", "AccordTestSupport", "AccordStoreTestSupport", "AccordService",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

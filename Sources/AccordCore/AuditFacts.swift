@@ -9,7 +9,7 @@ import Foundation
 public struct AuditFacts: Sendable, Hashable {
     /// The topic group of a session started without a template.
     public static let noTemplateGroup = "no-template"
-    /// The topic group of generated sessions (``SyntheticSessions``).
+    /// The topic group of generated sessions (AccordStore's `SyntheticSessions`).
     public static let syntheticGroup = "synthetic"
 
     /// The session number.

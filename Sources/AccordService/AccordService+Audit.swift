@@ -16,7 +16,7 @@ extension AccordService {
         try store.participation(from: from, to: to, by: grouping, suppression: suppression)
     }
 
-    /// Runs one read-only SELECT over the audit views (``AuditSQL``), on a separate read-only
+    /// Runs one read-only SELECT over the audit views (`AuditSQL`), on a separate read-only
     /// connection, after summarising sessions recorded before the audit tables existed.
     ///
     /// Free SQL is SQLite's: this use case needs the SQLite store

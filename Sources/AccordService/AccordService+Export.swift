@@ -75,6 +75,7 @@ extension AccordService {
     /// written (privately, atomically), signed when asked; a batch writes a manifest.
     ///
     /// - Parameters:
+    ///   - request: what to export, where and how (``ExportRequest``).
     ///   - author: who exports (IdNat_PS), or `nil`: each session's clinician.
     ///   - report: what to show, in order.
     /// - Throws: `AccordError`: `conflict` for an open session, a damaged or refused session,

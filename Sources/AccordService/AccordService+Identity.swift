@@ -85,7 +85,7 @@ extension AccordService {
     }
 
     /// Changes the identity's status (RNIV) in one session by an `identity-status-changed`
-    /// event, with a reason (``AccordCore/Consultation/checkStatusChange(_:)``).
+    /// event, with a reason (`Consultation.checkStatusChange(_:)`).
     ///
     /// - Throws: `AccordError` naming the option that fails; nothing is recorded then.
     public func changeIdentityStatus(

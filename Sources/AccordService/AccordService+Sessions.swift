@@ -36,9 +36,11 @@ extension AccordService {
     }
 
     /// Records a whole consultation described in a consultation file (YAML,
-    /// ``AccordCore/ConsultationFile``) in one transaction.
+    /// AccordCore's `ConsultationFile`) in one transaction.
     ///
-    /// - Parameter path: the file.
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - author: who records (IdNat_PS), or `nil`: the session's clinician.
     /// - Throws: `AccordError` (`invalidInput`) naming the file's key (`patient.ins`) and line;
     ///   (`io`) when the file cannot be read; nothing is recorded then.
     public func importConsultationFile(at path: String, author: String?) throws -> StartedSession {
@@ -110,6 +112,8 @@ extension AccordService {
     ///     database is opened, so that a file that is not a report creates nothing).
     ///   - ownFields: the options still typed with a report: errors about them keep their name;
     ///     others are renamed after the report's element.
+    ///   - typed: the values typed with the report (``AccordService/RCPStart``).
+    ///   - author: who records (IdNat_PS), or `nil`: the session's clinician.
     /// - Throws: `AccordError` about a value of the report (named by its element); nothing is
     ///   recorded then.
     public func startFromRCP(
@@ -139,7 +143,7 @@ extension AccordService {
     }
 
     /// The identity warnings of a session: the INS against its own traits
-    /// (``AccordCore/IdentityCrossCheck``), then against the traits the same INS has in other
+    /// (`IdentityCrossCheck`), then against the traits the same INS has in other
     /// sessions (identity vigilance).
     public func identityWarnings(session id: SessionID, identity: INSIdentity) -> [String] {
         var warnings = IdentityCrossCheck.warnings(identity)

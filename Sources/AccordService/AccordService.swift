@@ -51,7 +51,7 @@ public struct AccordService: Sendable {
     ///
     /// - Parameters:
     ///   - path: the SQLite database file.
-    ///   - clock: the clock of recorded instants (``AccordClock/fromEnvironment()`` honours
+    ///   - clock: the clock of recorded instants (`AccordClock.fromEnvironment()` honours
     ///     `ACCORD_NOW`).
     ///   - keyFile: the event chain's key file; `nil`: `ACCORD_KEY_FILE`, then the default.
     ///   - logger: where the store logs.

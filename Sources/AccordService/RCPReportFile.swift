@@ -7,7 +7,9 @@ public enum RCPReportFile {
     /// Reads and parses the report at `path`, refusing files over the parser's size limit
     /// before reading them.
     ///
-    /// - Parameter field: the option that named the file (`--from-rcp`), for messages.
+    /// - Parameters:
+    ///   - path: the report's file.
+    ///   - field: the option that named the file (`--from-rcp`), for messages.
     /// - Throws: `AccordError` (`io`) when the file cannot be read; (`invalidInput`) as
     ///   `RCPReport.read(_:parser:)` or when the file is too large.
     public static func read(path: String, field: String? = nil) throws -> RCPReport {

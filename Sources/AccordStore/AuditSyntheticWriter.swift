@@ -5,15 +5,15 @@ import GRDB
 extension ConsultationStore {
     // MARK: - Synthetic sessions
 
-    /// Writes `count` synthetic sessions (AccordCore's `SyntheticSessions`) through the event log, one
+    /// Writes `count` synthetic sessions (``SyntheticSessions``) through the event log, one
     /// transaction per batch, for measuring the audit at scale.
     ///
     /// Each session goes the same way as recorded ones: its start and every change are checked
     /// against the session's state, appended as chained events with their own instants, and
     /// the session's summary rows are written in the same transaction. (Within a batch the
-    /// state is kept in memory between events instead of being re-read from the log, and the
-    /// audit summary is written once the session's last event is applied; the rows are the
-    /// same as the event-by-event path gives.)
+    /// state is kept in memory between events instead of being re-read from the log, and of the
+    /// projections only the session summary runs after each event, the audit summary once the
+    /// session's last event is applied; the rows are the same as the event-by-event path gives.)
     ///
     /// - Parameters:
     ///   - count: how many sessions.
@@ -89,20 +89,20 @@ extension ConsultationStore {
     }
 
     private static func writeSynthetic(_ session: SyntheticSessions.Session, db: Database, key: ChainKey, payloads: PayloadCache) throws {
-        var starter = EventRecorder(db: db, clock: .fixed(at: session.startedAt), key: key, payloadCache: payloads)
-        var consultation = try starter.startSessionReturningState(session.start, author: session.start.clinicianID)
+        // The session summary after every event; the audit summary once, after the last one.
+        let perEvent: [any Projection] = [SessionSummaryProjection()]
+        var starter = EventRecorder(db: db, clock: .fixed(at: session.startedAt), key: key, payloadCache: payloads, projections: perEvent)
+        var (consultation, last) = try starter.startSessionReturningState(session.start, author: session.start.clinicianID)
         let id = consultation.id
         for (offset, change) in session.changes {
             let instant = session.startedAt.addingTimeInterval(Double(offset))
-            var recorder = EventRecorder(db: db, clock: .fixed(at: instant), key: key, payloadCache: payloads)
+            var recorder = EventRecorder(db: db, clock: .fixed(at: instant), key: key, payloadCache: payloads, projections: perEvent)
             try change.validate(today: CalendarDate(utcDayOf: instant))
             try consultation.check(change)
-            consultation.apply(try recorder.append(change, session: id, author: session.start.clinicianID, at: instant))
+            last = try recorder.append(change, session: id, author: session.start.clinicianID, at: instant)
+            consultation.apply(last)
+            try recorder.project(consultation, event: last)
         }
-        if consultation.status == .closed {
-            try db.execute(
-                sql: "UPDATE session SET completeness = ? WHERE number = ?", arguments: [consultation.completeness.percent, id.number])
-        }
-        try AuditSummary.refresh(consultation, db: db, key: key)
+        try AuditSummaryProjection(key: key).apply(consultation, event: last, db: db)
     }
 }

@@ -79,9 +79,12 @@ extension ConsultationStore {
                         "version \(issue.version) of session \(id)'s document does not follow the last one issued (\(last.version)); export again (nothing was recorded)."
                     )
                 }
-                try EventRecorder.restoreSummary(of: consultation, recorder.db)
+                try SessionSummaryProjection.restore(consultation, db: recorder.db)
                 let event = try recorder.append(.documentIssued(issue), session: id, author: author ?? consultation.start.clinicianID)
                 consultation.apply(event)
+                // The session summary only, as before projections were named: an issued document
+                // leaves the audit summary as it was.
+                try SessionSummaryProjection().apply(consultation, event: event, db: recorder.db)
                 try DocumentVersionRecord(issue, session: id).insert(recorder.db, onConflict: .replace)
                 return true
             }

@@ -2,7 +2,8 @@ import AccordCore
 import Foundation
 import GRDB
 
-/// Appends events inside one write transaction and keeps the derived tables in step.
+/// Appends events inside one write transaction and keeps the derived tables in step by running
+/// its projections (``Projection``) after each session event.
 struct EventRecorder {
     let db: Database
     let clock: AccordClock
@@ -10,16 +11,43 @@ struct EventRecorder {
     /// Encoded payloads of changes already seen, for bulk writers that repeat the same changes
     /// (the synthetic generator); `nil`: every payload is encoded.
     var payloadCache: PayloadCache?
+    /// The projections run after each session event, in order (``Projection``).
+    let projections: [any Projection]
+
+    /// A recorder in the write transaction `db`.
+    ///
+    /// - Parameters:
+    ///   - projections: the derived tables to keep in step; `nil`: ``standardProjections(key:)``.
+    init(db: Database, clock: AccordClock, key: ChainKey, payloadCache: PayloadCache? = nil, projections: [any Projection]? = nil) {
+        self.db = db
+        self.clock = clock
+        self.key = key
+        self.payloadCache = payloadCache
+        self.projections = projections ?? Self.standardProjections(key: key)
+    }
+
+    /// The session summary, then the audit summary (with its participation cells).
+    static func standardProjections(key: ChainKey) -> [any Projection] {
+        [SessionSummaryProjection(), AuditSummaryProjection(key: key)]
+    }
+
+    /// Runs the projections, in order, after `event` was applied to `consultation`.
+    func project(_ consultation: Consultation, event: RecordedEvent) throws {
+        for projection in projections { try projection.apply(consultation, event: event, db: db) }
+    }
 
     /// How far before a session's last change the clock may read (seconds) before changes are refused.
     static let clockTolerance: TimeInterval = 60
 
     mutating func startSession(_ start: SessionStart, author: String) throws -> SessionID {
-        try startSessionReturningState(start, author: author).id
+        try startSessionReturningState(start, author: author).consultation.id
     }
 
-    /// Starts a session and returns its state after the start event (no re-read of the log).
-    mutating func startSessionReturningState(_ start: SessionStart, author: String) throws -> Consultation {
+    /// Starts a session and returns its state after the start event (no re-read of the log),
+    /// with that event.
+    mutating func startSessionReturningState(
+        _ start: SessionStart, author: String
+    ) throws -> (consultation: Consultation, event: RecordedEvent) {
         let change = Change.sessionStarted(start)
         let now = clock.now()
         try change.validate(today: CalendarDate(utcDayOf: now))
@@ -31,11 +59,11 @@ struct EventRecorder {
                     sql: "SELECT MAX(n) FROM (SELECT MAX(number) AS n FROM session UNION ALL SELECT MAX(session_number) FROM event)"))
                 ?? 0) + 1
         let id = SessionID(number: number)
-        try SessionRecord(session: id, startedAt: now, start: start).insert(db)
+        try SessionSummaryProjection.open(number, start: start, at: now, db: db)
         let event = try append(change, session: id, author: author, at: now)
         let consultation = try Consultation(events: [event])
-        try AuditSummary.refresh(consultation, db: db, key: key)
-        return consultation
+        try project(consultation, event: event)
+        return (consultation, event)
     }
 
     mutating func record(
@@ -43,7 +71,7 @@ struct EventRecorder {
     ) throws -> Consultation {
         var consultation = try Self.checkedConsultation(id, db, key: key, sealing: true)
         try precondition?(consultation)
-        try Self.restoreSummary(of: consultation, db)
+        try SessionSummaryProjection.restore(consultation, db: db)
         // Instants only go forward in a session (a minute of tolerance for a clock set back),
         // except past a last change dated in the future by a wrong clock: that one is
         // corrected with a reason.
@@ -70,21 +98,13 @@ struct EventRecorder {
         }
         let event = try append(change, session: id, author: author ?? consultation.start.clinicianID, reason: reason)
         consultation.apply(event)
-        // The patient columns of the summary follow the corrected identity.
-        switch change {
-        case .identityCorrected, .identityStatusChanged: try Self.restoreSummary(of: consultation, db)
-        default: break
-        }
-        if consultation.status == .closed {
-            // Kept up to date from the events: the completeness at closing, then after amendments.
-            try db.execute(
-                sql: "UPDATE session SET completeness = ? WHERE number = ?", arguments: [consultation.completeness.percent, id.number])
-        }
-        try AuditSummary.refresh(consultation, db: db, key: key)
+        try project(consultation, event: event)
         return consultation
     }
 
-    /// Appends one event chained to the last one; for a session event, updates the summary row.
+    /// Appends one event chained to the last one, and for a session event its seal. The caller
+    /// applies a session event to the session's state, then runs the projections
+    /// (``project(_:event:)``): the summary row counts the event there.
     @discardableResult
     mutating func append(
         _ change: Change, session id: SessionID?, author: String, reason: String? = nil, at instant: Date? = nil
@@ -118,18 +138,6 @@ struct EventRecorder {
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)").execute(arguments: [
                 Self.centreSealKey, "\(count):\(sequence):\(key.centreSeal(eventCount: count, lastSequence: sequence, lastChain: chain))",
             ])
-        }
-        if let id {
-            var closing: String?
-            if case .sessionClosed = change { closing = event.recordedAt }
-            try db.cachedStatement(
-                sql: """
-                    UPDATE session SET event_count = event_count + 1,
-                        status = CASE WHEN ? IS NULL THEN status ELSE 'closed' END,
-                        closed_at = COALESCE(?, closed_at)
-                    WHERE number = ?
-                    """
-            ).execute(arguments: [closing, closing, id.number])
         }
         return RecordedEvent(
             sequence: sequence, sessionID: id, sessionSequence: sessionSequence, recordedAt: now, author: author, reason: reason,
@@ -282,15 +290,6 @@ struct EventRecorder {
                 session: row["session_number"], eventCount: row["session_seq"], lastSequence: row["seq"], lastChain: row["chain"], key: key
             ).insert(db)
         }
-    }
-
-    /// Writes the session's summary row from its folded events (a cache: a row deleted or
-    /// changed behind Accord's back is restored before the next event refers to it).
-    static func restoreSummary(of consultation: Consultation, _ db: Database) throws {
-        let count =
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE session_number = ?"), arguments: [consultation.id.number]) ?? 0
-        try SessionRecord(consultation, eventCount: count).upsert(db)
     }
 
     // MARK: - Reading

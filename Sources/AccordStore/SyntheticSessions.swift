@@ -1,3 +1,4 @@
+import AccordCore
 import Foundation
 
 /// Invented consultations for measuring the audit at scale; never real data.

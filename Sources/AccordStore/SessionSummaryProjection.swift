@@ -1,0 +1,64 @@
+import AccordCore
+import Foundation
+import GRDB
+
+/// The `session` table: one summary row per session (status, instants, event count, topic,
+/// completeness, the patient's columns), which `session list` reads and the next session number
+/// comes from.
+///
+/// The row is a cache of the session's events: it is written when the session starts
+/// (``open(_:start:at:db:)``, before the start event, which refers to it), restored from the
+/// folded events before a change (``restore(_:db:)``), and kept up to date after each event by
+/// ``apply(_:event:db:)``.
+struct SessionSummaryProjection: Projection {
+    /// Counts the event, marks the closing, follows a corrected identity, and keeps the
+    /// completeness of a closed session (at closing, then after amendments).
+    func apply(_ consultation: Consultation, event: RecordedEvent, db: Database) throws {
+        var closing: String?
+        if case .sessionClosed = event.change { closing = UTCInstant.format(event.recordedAt) }
+        try db.cachedStatement(
+            sql: """
+                UPDATE session SET event_count = event_count + 1,
+                    status = CASE WHEN ? IS NULL THEN status ELSE 'closed' END,
+                    closed_at = COALESCE(?, closed_at)
+                WHERE number = ?
+                """
+        ).execute(arguments: [closing, closing, consultation.id.number])
+        // The patient columns of the summary follow the corrected identity.
+        switch event.change {
+        case .identityCorrected, .identityStatusChanged: try Self.restore(consultation, db: db)
+        default: break
+        }
+        if consultation.status == .closed {
+            try db.execute(
+                sql: "UPDATE session SET completeness = ? WHERE number = ?",
+                arguments: [consultation.completeness.percent, consultation.id.number])
+        }
+    }
+
+    /// Writes the row of a session about to start, with no event counted yet.
+    static func open(_ number: Int64, start: SessionStart, at instant: Date, db: Database) throws {
+        try SessionRecord(session: SessionID(number: number), startedAt: instant, start: start).insert(db)
+    }
+
+    /// Writes the session's summary row from its folded events (a cache: a row deleted or
+    /// changed behind Accord's back is restored before the next event refers to it).
+    static func restore(_ consultation: Consultation, db: Database) throws {
+        let count =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE session_number = ?"), arguments: [consultation.id.number]) ?? 0
+        try SessionRecord(consultation, eventCount: count).upsert(db)
+    }
+
+    /// The summary's columns that find a patient's sessions and name the patient in
+    /// `session list` (migration v5), in the order of ``patientValues(_:)``.
+    static let patientColumns = "patient_ins, ipp, ipp_root, clinician_id, birth_family_name, first_given_name, birth_date"
+
+    /// The values of ``patientColumns`` for a session started (or corrected) as `start`.
+    static func patientValues(_ start: SessionStart) -> StatementArguments {
+        [
+            start.patient.ins, start.ipp?.extension_, start.ipp?.root, start.clinicianID, start.patient.birthFamilyName,
+            start.patient.firstBirthGivenName, start.patient.birthDate.description,
+        ]
+    }
+}
