@@ -68,6 +68,7 @@ let package = Package(
                 "AccordStore",
                 "AccordXML",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -108,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AccordEndToEndTests",
-            dependencies: ["accord", "AccordCore", "AccordStore", "AccordXML", "AccordTestSupport"]
+            dependencies: ["accord", "AccordCore", "AccordService", "AccordStore", "AccordXML", "AccordTestSupport"]
         ),
     ]
 )

@@ -53,6 +53,13 @@ public struct ExportOutcome: Sendable, Hashable {
 
     /// The file's path.
     public var path: String { url.path }
+
+    /// An outcome: the file written, its size and how it was checked.
+    public init(url: URL, byteCount: Int, validation: Validation) {
+        self.url = url
+        self.byteCount = byteCount
+        self.validation = validation
+    }
 }
 
 /// Exports a consultation as a CDA R2 document in the French CI-SIS style (profile `cda-fr`).

@@ -2,19 +2,6 @@ import AccordCore
 import Crypto
 import Foundation
 
-/// Writes an output file (an export, a report) the way exports are written.
-public enum OutputFile {
-    /// Writes `data` to `url` atomically with mode 0600 (a synced temporary file of
-    /// unpredictable name in the same folder, then a rename), creating missing folders; nothing
-    /// is left behind on failure. A link at `url`'s name is never followed nor replaced.
-    /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the participation report") or the
-    ///   file, e.g. when `url` is a symbolic link.
-    public static func writePrivately(_ data: Data, to url: URL, what: String) throws {
-        _ = try ExportFile.writeAtomically(
-            data, named: url.lastPathComponent, in: url.deletingLastPathComponent(), what: what, role: "the folder of \(what)")
-    }
-}
-
 /// File operations shared by the exporters of this folder: atomic private writes and digests.
 enum ExportFile {
     /// Writes `data` into `directory/name` with ``SafeFile``: a temporary file of unpredictable

@@ -60,7 +60,8 @@ extension ExportProfile {
     ///   - centre: the current centre settings.
     ///   - centreAt: the centre settings an earlier event made (for a version already issued).
     ///   - now: the export instant (UTC).
-    ///   - pseudonymKey: the pseudonymisation key, for a research export.
+    ///   - pseudonymKey: the pseudonymisation (AccordService's `PseudonymKey`), for a research
+    ///     export.
     ///   - schema: the compiled schema, or `nil` (well-formedness only).
     /// - Throws: `AccordError` (`invalidDocument`) when the document fails its checks;
     ///   (`conflict`) when `now` lies before the record's last change, or when an identified
@@ -68,7 +69,7 @@ extension ExportProfile {
     ///   (AccordCore's `Consultation.checkPatientIdentifiable()`); what `centreAt` throws.
     public func prepare(
         _ consultation: Consultation, version: DocumentVersion, versionKey: String, centre: ExportCentre,
-        centreAt: (Int64) throws -> CentreSettings, now: Date, pseudonymKey: PseudonymKey?, schema: XMLSchema?
+        centreAt: (Int64) throws -> CentreSettings, now: Date, pseudonymKey: (any DocumentPseudonymiser)?, schema: XMLSchema?
     ) throws -> PreparedDocument {
         let pseudonymised = pseudonymKey != nil
         // An identified document names the patient by a qualified identity's INS or by the IPP.
@@ -111,21 +112,5 @@ extension ExportProfile {
         return PreparedDocument(
             data: data, fileName: try fileName(session: consultation.id, version: plan.version, pseudonymised: pseudonymised),
             version: plan, documentTime: now, validation: validation, issue: issue, reissueReason: reissueReason)
-    }
-
-    /// Writes a prepared document into `directory` (atomically, mode 0600).
-    /// - Parameters:
-    ///   - prepared: the document, from ``prepare(_:version:versionKey:centre:centreAt:now:pseudonymKey:schema:)``.
-    ///   - session: the session the document is of (named by messages).
-    ///   - directory: the output folder.
-    ///   - syncFolder: whether to sync the folder after the rename (a batch syncs it
-    ///     once per group of documents).
-    /// - Returns: the file written, its size and how it was checked.
-    /// - Throws: `AccordError` (`io`) when the folder or file cannot be written.
-    public func write(_ prepared: PreparedDocument, session: SessionID, to directory: URL, syncFolder: Bool = true) throws -> ExportOutcome
-    {
-        let url = try ExportFile.writeAtomically(
-            prepared.data, named: prepared.fileName, in: directory, what: description(of: session).what, syncFolder: syncFolder)
-        return ExportOutcome(url: url, byteCount: prepared.data.count, validation: prepared.validation)
     }
 }

@@ -111,7 +111,8 @@ public struct ExportProfile: Sendable {
     ///   - exportedAt: the export instant (UTC), the document's effectiveTime.
     ///   - version: the document's version number, from 1.
     ///   - replaced: the version it replaces, or `nil` for a first version.
-    ///   - pseudonymKey: the pseudonymisation key, for a research export.
+    ///   - pseudonymKey: the pseudonymisation (AccordService's `PseudonymKey`), for a research
+    ///     export.
     ///   - idRoot: the OID root of the document set's ids when it was fixed by its first
     ///     version (AccordCore's `DocumentIssue.idRoot`); `nil`: the centre's (under `ROOT.9` when
     ///     pseudonymised).
@@ -119,11 +120,11 @@ public struct ExportProfile: Sendable {
     ///     from `replaced` and the root.
     public func input(
         consultation: Consultation, centre: CentreSettings, exportedAt: Date, version: Int, replacing replaced: Int?,
-        pseudonymKey: PseudonymKey?, idRoot: String? = nil, replacedDocumentID: String? = nil
+        pseudonymKey: (any DocumentPseudonymiser)?, idRoot: String? = nil, replacedDocumentID: String? = nil
     ) -> CDAExportInput {
-        var documentCentre = pseudonymKey == nil ? centre : Pseudonymisation.centre(centre)
+        var documentCentre = pseudonymKey?.documentCentre(centre) ?? centre
         if let idRoot { documentCentre.oidRoot = idRoot }
-        let shown = pseudonymKey.map { consultation.pseudonymised(key: $0) } ?? consultation
+        let shown = pseudonymKey?.pseudonymised(consultation) ?? consultation
         let replacedID =
             replacedDocumentID.map { InstanceIdentifier(root: $0) }
             ?? replaced.map { CDAExporter.documentID(session: consultation.id, version: $0, centre: documentCentre) }
@@ -141,7 +142,7 @@ public struct ExportProfile: Sendable {
     }
 
     /// How messages name a session's document, and what to do when it fails its checks.
-    func description(of session: SessionID) -> (what: String, hint: String) {
+    public func description(of session: SessionID) -> (what: String, hint: String) {
         switch kind {
         case .cdaFR: ("the document for session \(session)", "")
         case .fhirR4: ("the FHIR document for session \(session)", "")

@@ -37,7 +37,7 @@ extension MustacheProfile {
     /// `qualified`) only when a status was recorded.
     ///
     /// Pseudonymised (`pseudonymised` true; the consultation was passed through
-    /// ``AccordCore/Consultation/pseudonymised(key:)``): `patient.ins` is the pseudonym,
+    /// AccordService's `Consultation.pseudonymised(key:)`): `patient.ins` is the pseudonym,
     /// `patient.ipp` its pseudonym, the name, used-name, birth-date and birth-place keys are
     /// left out (`birth_year` stays), participants' names are left out, and `notes` holds only
     /// the pseudonymisation notice.

@@ -1,4 +1,5 @@
 import AccordCore
+import AccordService
 import AccordStore
 import AccordTestSupport
 import AccordXML

@@ -125,6 +125,6 @@ import Testing
         // With ACCORD_LOG_LEVEL=info the library's line about the stop shows too.
         let verbose = try cli.run(["export", "--all", "--out", out.path], environment: ["ACCORD_LOG_LEVEL": "info"])
         #expect(verbose.status == 74)
-        #expect(verbose.stderr.contains(" info accord: manifest=manifest-20260302T093000Z-2.json [AccordXML] export run stopped\n"))
+        #expect(verbose.stderr.contains(" info accord: manifest=manifest-20260302T093000Z-2.json [AccordService] export run stopped\n"))
     }
 }

@@ -1,4 +1,5 @@
 import AccordCore
+import AccordService
 import AccordXML
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import AccordCore
+import AccordXML
 import Crypto
 import Foundation
 
@@ -215,4 +216,12 @@ extension Consultation {
         process.reflectionUntil = process.reflectionUntil.map(day)
         if let meeting = start.rcp?.meetingDate { start.rcp?.meetingDate = day(meeting) }
     }
+}
+
+extension PseudonymKey: DocumentPseudonymiser {
+    /// The consultation pseudonymised under this key (`Consultation.pseudonymised(key:)`).
+    public func pseudonymised(_ consultation: Consultation) -> Consultation { consultation.pseudonymised(key: self) }
+
+    /// The centre with its ids under `ROOT.9` (``Pseudonymisation/centre(_:)``).
+    public func documentCentre(_ centre: CentreSettings) -> CentreSettings { Pseudonymisation.centre(centre) }
 }
