@@ -74,6 +74,7 @@ public struct MustacheProfile: Sendable {
         let pattern = try required("file_name")
 
         var library = MustacheLibrary()
+        var sources: [(file: String, source: String)] = []
         let files =
             (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil))?
             .filter { $0.pathExtension == "mustache" }.sorted { $0.lastPathComponent < $1.lastPathComponent } ?? []
@@ -82,6 +83,7 @@ public struct MustacheProfile: Sendable {
                 throw AccordError(.io, "the template \(file.lastPathComponent) of export profile \(name) cannot be read as UTF-8 text.")
             }
             try lint(source, file: file.lastPathComponent, profile: name)
+            sources.append((file.lastPathComponent, source))
             do {
                 // Every template (root and partials: swift-mustache resets the content type in a
                 // partial) starts with the XML content type.
@@ -95,6 +97,19 @@ public struct MustacheProfile: Sendable {
                     .invalidInput,
                     "the template \(file.lastPathComponent) of export profile \(name) does not parse as Mustache (\(Self.describe(error))); check its tags."
                 )
+            }
+        }
+        // A partial (`{{> name}}`) or a parent (`{{< name}}`) that is not a template of the
+        // folder would render as nothing: a part of the record silently left out.
+        for (file, source) in sources {
+            for match in source.matches(of: #/\{\{\s*([<>])\s*([^}]*?)\s*\}\}/#) {
+                let partial = String(match.output.2)
+                guard library.getTemplate(named: partial) == nil else { continue }
+                let line = source[..<match.range.lowerBound].count(where: { $0 == "\n" }) + 1
+                throw AccordError(
+                    .invalidInput,
+                    "the template \(file) of export profile \(name) includes a partial that is not a *.mustache file of its folder near line \(line) ({{\(match.output.1) …}}); add the partial's file to the profile's folder, or remove the tag.",
+                    field: "--profile")
             }
         }
         guard library.getTemplate(named: template) != nil else {

@@ -90,6 +90,26 @@ import Testing
         #expect(!error.message.contains("DUPONTEL"))
     }
 
+    @Test(arguments: [
+        ("<a>{{topic}}\n{{> nosuch}}</a>", ">", 2), ("<a>\n\n{{>../../etc/passwd}}</a>", ">", 3),
+        ("{{< base}}{{$title}}x{{/title}}{{/base}}", "<", 1),
+    ])
+    func aPartialThatIsNotInTheFolderIsRefusedWhenTheProfileLoads(template: String, sigil: String, line: Int) throws {
+        let folder = try Self.customProfile(template: template)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let error = try #require(throws: AccordError.self) { try MustacheProfile.load(from: folder) }
+        #expect(
+            error.description
+                == "--profile: the template doc.mustache of export profile tiny includes a partial that is not a *.mustache file of its folder near line \(line) ({{\(sigil) …}}); add the partial's file to the profile's folder, or remove the tag."
+        )
+    }
+
+    @Test func aPartialOfTheFolderIsFound() throws {
+        // centre-simple's root template includes its option partial.
+        let profile = try Self.profile()
+        #expect(profile.name == "centre-simple")
+    }
+
     @Test func aDocumentThatIsNotWellFormedIsNotWritten() throws {
         let folder = try Self.customProfile(template: "<a>{{topic}}</b>")
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
