@@ -82,6 +82,11 @@ extension AccordService {
     ///   a folder of another profile or pseudonymisation; `invalidDocument` when a document
     ///   failed its checks (a batch writes the others first); `io`.
     public func export(_ request: ExportRequest, author: String?, report: (ExportProgress) -> Void) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: request.folder.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw AccordError.invalid(
+                "--out", "names a file that exists, not a folder", accepted: "a folder to write the documents into (created when missing)")
+        }
         if let sign = request.signingKey, let cert = request.certificate {
             // Check the key and the certificate before any document is written.
             // In a new private folder of unpredictable name (mkdtemp: mode 0700, never an existing one).

@@ -184,6 +184,24 @@ import Testing
         #expect(try cli.run(Self.start).stderr.contains("session S3 with other identity traits (birth date)"))
     }
 
+    /// An output folder that is a file is named as such, and nothing is exported.
+    @Test func anOutputFolderThatIsAFileIsRefused() throws {
+        let (cli, _) = try prepared()
+        defer { cli.cleanUp() }
+        let file = cli.folder.appendingPathComponent("afile")
+        try Data("x".utf8).write(to: file)
+        for arguments in [["export", "S2", "--out", file.path], ["export", "--all", "--out", file.path]] {
+            let result = try cli.run(arguments)
+            #expect(result.status == 1 && result.stdout.isEmpty, "\(arguments)")
+            #expect(
+                result.stderr
+                    == "accord: error: --out: names a file that exists, not a folder; expected a folder to write the documents into (created when missing).\n"
+            )
+        }
+        #expect(try cli.run(["session", "history", "S2"]).stdout.contains("document-issued") == false)
+        #expect(try Data(contentsOf: file) == Data("x".utf8))
+    }
+
     /// A document is never dated before what it records.
     @Test func anExportBeforeTheLastChangeIsRefused() throws {
         let (cli, _) = try prepared()
