@@ -52,6 +52,24 @@ public enum SafeFile {
         return folder.appendingPathComponent(name)
     }
 
+    /// ``write(_:named:in:mode:role:syncFolder:)`` into a folder created when missing (an
+    /// export's or a report's output folder).
+    ///
+    /// - Parameter what: how messages name the file's content (e.g. "the document for session S1").
+    /// - Throws: ``AccordError`` (`io`, field `--out`) when the folder cannot be created; then as
+    ///   ``write(_:named:in:mode:role:syncFolder:)``.
+    @discardableResult
+    public static func writeCreatingFolder(
+        _ data: Data, named name: String, in folder: URL, what: String, role: String = "the output folder", syncFolder: Bool = true
+    ) throws -> URL {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw AccordError(.io, "could not write \(what) into \(folder.path): \(error.localizedDescription)", field: "--out")
+        }
+        return try write(data, named: name, in: folder, role: role, syncFolder: syncFolder)
+    }
+
     /// Creates `folder/name` holding `data` only when nothing holds that name yet: a new
     /// temporary file (mode `mode`, synced), linked to its name without replacing anything.
     ///

@@ -16,6 +16,7 @@ public struct ExportRequest: Sendable {
         case closed(from: CalendarDate?, through: CalendarDate?)
     }
 
+    /// Which sessions.
     public var selection: Selection
     /// Whether one session is asked for.
     var isSingle: Bool {
@@ -34,10 +35,12 @@ public struct ExportRequest: Sendable {
     public var force: Bool
     /// The pseudonymisation key file, for a research export.
     public var pseudonymKeyFile: String?
-    /// A PEM RSA private key and its certificate, to sign each document (detached signature).
+    /// A PEM RSA private key, to sign each document (detached signature `NAME.sig`).
     public var signingKey: String?
+    /// The PEM X.509 certificate of ``signingKey``, included in each signature.
     public var certificate: String?
 
+    /// A request; `folder` as the user named it.
     public init(
         selection: Selection, profile: String, folder: String, schemas: String? = nil, force: Bool = false, pseudonymKeyFile: String? = nil,
         signingKey: String? = nil, certificate: String? = nil

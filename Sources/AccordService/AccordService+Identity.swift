@@ -15,16 +15,22 @@ public struct IdentityUpdate: Sendable {
 
 /// The traits a correction gives, as typed; `nil` leaves a trait as it is.
 public struct IdentityCorrectionRequest: Sendable {
+    /// The birth family name (`--family-name`).
     public var familyName: String?
+    /// The birth given names, in order, separated by spaces.
     public var givenNames: String?
     /// The first given name; with `givenNames` alone it follows the new list when the recorded
     /// one was the first of the earlier list.
     public var firstGivenName: String?
+    /// The birth date.
     public var birthDate: CalendarDate?
+    /// The administrative sex.
     public var sex: Sex?
     /// A COG code (upper-cased).
     public var birthplace: String?
+    /// The family name used in daily life.
     public var usedFamilyName: String?
+    /// The given name used in daily life.
     public var usedGivenName: String?
     /// The IPP; with `ippRoot` alone, the recorded IPP under another root.
     public var ipp: String?
@@ -36,6 +42,7 @@ public struct IdentityCorrectionRequest: Sendable {
         sex: Sex? = nil, birthplace: String? = nil, usedFamilyName: String? = nil, usedGivenName: String? = nil, ipp: String? = nil,
         ippRoot: String? = nil
     ) {
+        // Each trait as typed; `nil` leaves it as recorded.
         self.familyName = familyName
         self.givenNames = givenNames
         self.firstGivenName = firstGivenName

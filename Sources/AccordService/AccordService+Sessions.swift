@@ -76,8 +76,9 @@ extension AccordService {
 
     /// What a session started from an RCP report takes from the interface.
     public struct RCPStart: Sendable {
-        /// The clinician leading the consultation (IdNat_PS) and their name.
+        /// The clinician leading the consultation (IdNat_PS).
         public var clinicianID: String
+        /// The clinician's name.
         public var clinicianName: String
         /// The clinician's function, when given.
         public var clinicianFunction: String?
@@ -90,6 +91,7 @@ extension AccordService {
         /// A decision template whose options are added after the board's.
         public var template: DecisionTemplate?
 
+        /// What the interface typed beside the report.
         public init(
             clinicianID: String, clinicianName: String, clinicianFunction: String? = nil, topic: String? = nil,
             organisationFINESS: String? = nil, patientPresent: Bool = true, template: DecisionTemplate? = nil

@@ -10,27 +10,8 @@ public enum OutputFile {
     /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the participation report") or the
     ///   file, e.g. when `url` is a symbolic link.
     public static func writePrivately(_ data: Data, to url: URL, what: String) throws {
-        _ = try ExportFiles.writeAtomically(
+        _ = try SafeFile.writeCreatingFolder(
             data, named: url.lastPathComponent, in: url.deletingLastPathComponent(), what: what, role: "the folder of \(what)")
-    }
-}
-
-/// The private, atomic writes of exports and reports: a temporary file of unpredictable name
-/// (mode 0600, synced) in the same folder, then a rename (``AccordCore/SafeFile``); nothing is
-/// left behind when it fails, and a link at the name is refused, never followed nor replaced.
-enum ExportFiles {
-    /// Writes `data` into `directory/name`, creating the folder when missing.
-    /// - Parameter role: how messages name the folder.
-    /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the document for session S1") or the file.
-    static func writeAtomically(
-        _ data: Data, named name: String, in directory: URL, what: String, role: String = "the output folder", syncFolder: Bool = true
-    ) throws -> URL {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw AccordError(.io, "could not write \(what) into \(directory.path): \(error.localizedDescription)", field: "--out")
-        }
-        return try SafeFile.write(data, named: name, in: directory, role: role, syncFolder: syncFolder)
     }
 }
 
@@ -46,7 +27,7 @@ extension ExportProfile {
     /// - Throws: `AccordError` (`io`) when the folder or file cannot be written.
     public func write(_ prepared: PreparedDocument, session: SessionID, to directory: URL, syncFolder: Bool = true) throws -> ExportOutcome
     {
-        let url = try ExportFiles.writeAtomically(
+        let url = try SafeFile.writeCreatingFolder(
             prepared.data, named: prepared.fileName, in: directory, what: description(of: session).what, syncFolder: syncFolder)
         return ExportOutcome(url: url, byteCount: prepared.data.count, validation: prepared.validation)
     }

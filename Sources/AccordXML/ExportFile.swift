@@ -2,24 +2,8 @@ import AccordCore
 import Crypto
 import Foundation
 
-/// File operations shared by the exporters of this folder: atomic private writes and digests.
+/// File operations shared by the exporters of this folder: checked private writes and digests.
 enum ExportFile {
-    /// Writes `data` into `directory/name` with ``SafeFile``: a temporary file of unpredictable
-    /// name (mode 0600, synced) in the same folder, then a rename; nothing is left behind when it
-    /// fails, and a link at `name` is refused, never followed nor replaced.
-    /// - Parameter role: how messages name the folder.
-    /// - Throws: `AccordError` (`io`), naming `what` (e.g. "the document for session S1") or the file.
-    static func writeAtomically(
-        _ data: Data, named name: String, in directory: URL, what: String, role: String = "the output folder", syncFolder: Bool = true
-    ) throws -> URL {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw AccordError(.io, "could not write \(what) into \(directory.path): \(error.localizedDescription)", field: "--out")
-        }
-        return try SafeFile.write(data, named: name, in: directory, role: role, syncFolder: syncFolder)
-    }
-
     /// Checks a built document (against `schema`, or for well-formedness without one) and
     /// writes it atomically as `directory/name`; nothing is written when the check fails.
     /// - Parameters:
@@ -31,7 +15,7 @@ enum ExportFile {
         _ data: Data, named name: String, in directory: URL, schema: XMLSchema?, what: String, hint: String = ""
     ) throws -> ExportOutcome {
         let validation = try check(data, schema: schema, what: what, hint: hint)
-        let target = try writeAtomically(data, named: name, in: directory, what: what)
+        let target = try SafeFile.writeCreatingFolder(data, named: name, in: directory, what: what)
         return ExportOutcome(url: target, byteCount: data.count, validation: validation)
     }
 
