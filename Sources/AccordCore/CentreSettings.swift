@@ -35,6 +35,11 @@ public struct CentreSettings: Sendable, Hashable, Codable {
     public var facility: CodedValue
     /// Practice setting, from value set JDV_J04 (practiceSettingCode).
     public var practiceSetting: CodedValue
+    /// The centre's own other sites (`accord centre site add`), in the order they were
+    /// declared; `nil` when none was (left out of the event then, so settings recorded before
+    /// sites existed keep their bytes). A session's `--organisation-finess` names the centre or
+    /// one of them.
+    public var sites: [CentreSite]?
 
     public init(
         oidRoot: String, finess: String, name: String, address: String, facility: CodedValue,
@@ -49,7 +54,14 @@ public struct CentreSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case oidRoot = "oid_root", finess, name, address, facility, practiceSetting = "practice_setting"
+        case oidRoot = "oid_root", finess, name, address, facility, practiceSetting = "practice_setting", sites
+    }
+
+    /// The organisation a FINESS names among the centre and its declared sites, or `nil`.
+    public func organisation(finess: String) -> CentreSite? {
+        let wanted = finess.uppercased()
+        if wanted == self.finess { return CentreSite(finess: self.finess, name: name, facility: facility) }
+        return sites?.first { $0.finess == wanted }
     }
 
     /// Example values used until the centre's settings are made: OID root on the `2.999`
@@ -65,5 +77,61 @@ public struct CentreSettings: Sendable, Hashable, Codable {
     /// Whether these are the example values (root on the `2.999` arc).
     public var isExample: Bool {
         oidRoot == KnownOID.exampleArc || oidRoot.hasPrefix(KnownOID.exampleArc + ".")
+    }
+}
+
+/// One of the centre's own sites: an establishment with its FINESS, its name and its type of
+/// facility (value set JDV_J02, OID `1.2.250.1.213.1.1.5.466`, file
+/// `ans/jeuxDeValeurs/JDV_J02_XdsHealthcareFacilityTypeCode_CISIS.xml`). Declared in the centre's
+/// settings with `accord centre site add` (a `centre-settings-changed` event, covered by the
+/// centre seal like every settings change); a session held there names it with
+/// `--organisation-finess`, and its documents carry the site's facility code.
+public struct CentreSite: Sendable, Hashable, Codable {
+    /// The site's FINESS number (9 characters; its Luhn key is only warned about).
+    public var finess: String
+    /// The site's name (an organisation's name: may be shown in messages).
+    public var name: String
+    /// Type of facility, from value set JDV_J02 (healthcareFacilityTypeCode).
+    public var facility: CodedValue
+
+    public init(finess: String, name: String, facility: CodedValue) {
+        self.finess = finess
+        self.name = name
+        self.facility = facility
+    }
+}
+
+/// Where a consultation took place, as its documents say it: one organisation with its own
+/// FINESS, name and type of facility (JDV_J02), never one organisation's FINESS with another's
+/// facility code.
+public struct ConsultationPlace: Sendable, Hashable {
+    /// The organisation's FINESS.
+    public var finess: String
+    /// The organisation's name, when known.
+    public var name: String?
+    /// The organisation's type of facility (JDV_J02).
+    public var facility: CodedValue
+    /// Whether the organisation is the centre itself (the custodian).
+    public var isCentre: Bool
+}
+
+extension SessionStart {
+    /// Where the consultation took place, given the centre's settings:
+    /// - no ``organisationFINESS``, or the centre's own: the centre (its name and facility code);
+    /// - a FINESS recorded with its facility code (a declared site, an RCP report's
+    ///   organisation): that organisation, with the name recorded with it;
+    /// - a FINESS recorded alone (sessions recorded before facility codes were kept with it): a
+    ///   declared site of that FINESS when there is one; else, as documents were written then,
+    ///   that FINESS with the centre's facility code and no name.
+    public func place(centre: CentreSettings) -> ConsultationPlace {
+        let finess = organisationFINESS ?? centre.finess
+        if finess == centre.finess {
+            return ConsultationPlace(finess: finess, name: centre.name, facility: centre.facility, isCentre: true)
+        }
+        if let facility { return ConsultationPlace(finess: finess, name: organisationName, facility: facility, isCentre: false) }
+        if let site = centre.organisation(finess: finess) {
+            return ConsultationPlace(finess: finess, name: site.name, facility: site.facility, isCentre: false)
+        }
+        return ConsultationPlace(finess: finess, name: nil, facility: centre.facility, isCentre: false)
     }
 }

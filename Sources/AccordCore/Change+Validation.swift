@@ -111,6 +111,25 @@ extension SessionStart {
         try FieldRules.text(clinicianName, "--clinician-name", .line(200))
         try FieldRules.optionalText(clinicianFunction, "--clinician-function", .line(200))
         if let organisationFINESS { try FieldRules.finess(organisationFINESS, "--organisation-finess") }
+        try FieldRules.optionalText(organisationName, "--organisation-finess", .line(200))
+        if let facility {
+            guard organisationFINESS != nil else {
+                throw AccordError.invalid(
+                    "--organisation-finess", "is missing while a facility code is recorded",
+                    accepted: "the FINESS of the organisation the facility code belongs to")
+            }
+            guard FrenchValueSets.facilityTypes.contains(facility) else {
+                throw AccordError.invalid(
+                    "--organisation-finess", "names an organisation whose facility code is not in value set JDV_J02",
+                    accepted: "an organisation with a JDV_J02 facility code such as SA01")
+            }
+        }
+        if let morphology = condition?.morphology {
+            // Only read from an RCP report: the field is named after the report's element.
+            try FieldRules.code(morphology.code, "condition-morphology")
+            try FieldRules.text(morphology.displayName, "condition-morphology", .line(500))
+            try FieldRules.oid(morphology.codeSystem, "condition-morphology", what: "the code system")
+        }
         try FieldRules.text(topic, "--topic")
         if let condition {
             try FieldRules.text(condition.text, "--condition")
@@ -148,6 +167,29 @@ extension CentreSettings {
         }
         guard FrenchValueSets.practiceSettings.contains(practiceSetting) else {
             throw AccordError.invalid("--practice-setting", "is not in value set JDV_J04", accepted: "a JDV_J04 code such as ETABLISSEMENT")
+        }
+        var seen: Set<String> = [finess]
+        for site in sites ?? [] {
+            try site.validate()
+            guard seen.insert(site.finess).inserted else {
+                throw AccordError.invalid(
+                    "--finess", "names the centre or a site already declared",
+                    accepted: "the FINESS of another of the centre's sites (`accord centre show` lists those declared)")
+            }
+        }
+    }
+}
+
+extension CentreSite {
+    /// Checks a site: FINESS shape (its Luhn key is only warned about, as for the centre),
+    /// a name of one line, a facility code from JDV_J02.
+    /// - Throws: `AccordError` (`invalidInput`) naming the `accord centre site add` option.
+    public func validate() throws {
+        try FieldRules.finess(finess, "--finess")
+        try FieldRules.text(name, "--name", .line(200))
+        guard FrenchValueSets.facilityTypes.contains(facility) else {
+            throw AccordError.invalid(
+                "--facility-code", "is not in value set JDV_J02", accepted: "a JDV_J02 code such as SA36 (Centre anti-cancer) or SA01")
         }
     }
 }

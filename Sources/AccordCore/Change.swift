@@ -20,6 +20,16 @@ public struct SessionStart: Sendable, Hashable, Codable {
     public var clinicianFunction: String?
     /// FINESS of the organisation where the consultation takes place; `nil`: the centre's.
     public var organisationFINESS: String?
+    /// The name of the organisation ``organisationFINESS`` names, when it is not the centre:
+    /// a declared site's (``CentreSite``) or an RCP report's; `nil` otherwise (and in sessions
+    /// recorded before it was kept).
+    public var organisationName: String?
+    /// The type of facility (value set JDV_J02) of the organisation ``organisationFINESS``
+    /// names, recorded with it so that a document never labels one organisation with another's
+    /// code: a declared site's, or the one an RCP report gives for its organisation
+    /// (`componentOf/encompassingEncounter/location/healthCareFacility/code`); `nil`: the
+    /// centre's (sessions held at the centre, and those recorded before it was kept).
+    public var facility: CodedValue?
     /// The decision to make, in words.
     public var topic: String
     /// The diagnosis the decision is about.
@@ -57,7 +67,7 @@ public struct SessionStart: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case patient, identityStatus = "identity_status", ipp, patientPresent = "patient_present", clinicianID = "clinician_id"
         case clinicianName = "clinician_name", clinicianFunction = "clinician_function"
-        case organisationFINESS = "organisation_finess", topic, condition, rcp, template
+        case organisationFINESS = "organisation_finess", organisationName = "organisation_name", facility, topic, condition, rcp, template
         case requiredElements = "required_elements", surveillanceNotReasonable = "surveillance_not_reasonable"
     }
 }
@@ -72,18 +82,80 @@ public struct RCPReference: Sendable, Hashable, Codable {
     public var meetingDate: CalendarDate?
     /// Whether the board proposed a clinical trial.
     public var trialProposed: Bool?
+    /// What the report says that limits the weight of its proposal (a draft, quorum not
+    /// reached…), in the order of ``RCPReportFlag``'s cases; `nil` when none (left out of the
+    /// event then, so sessions recorded before flags were read keep their bytes).
+    public var flags: [RCPReportFlag]?
 
     public init(
-        documentID: InstanceIdentifier, setID: InstanceIdentifier? = nil, meetingDate: CalendarDate? = nil, trialProposed: Bool? = nil
+        documentID: InstanceIdentifier, setID: InstanceIdentifier? = nil, meetingDate: CalendarDate? = nil, trialProposed: Bool? = nil,
+        flags: [RCPReportFlag]? = nil
     ) {
         self.documentID = documentID
         self.setID = setID
         self.meetingDate = meetingDate
         self.trialProposed = trialProposed
+        self.flags = flags
     }
 
+    /// The warnings the flags give, one sentence each (``RCPReportFlag/warning``).
+    public var warnings: [String] { (flags ?? []).map(\.warning) }
+
     enum CodingKeys: String, CodingKey {
-        case documentID = "document_id", setID = "set_id", meetingDate = "meeting_date", trialProposed = "trial_proposed"
+        case documentID = "document_id", setID = "set_id", meetingDate = "meeting_date", trialProposed = "trial_proposed", flags
+    }
+}
+
+/// What an RCP report (CI-SIS FRCP 2022.01) says that a session started from it must not
+/// forget: each is imported as a warning kept in the session's ``RCPReference`` and shown by
+/// `session show` and `session check`. Where each is coded (ANS examples
+/// `CANCER-FRCP_2022.01_Appareil.xml` and `_Transversale.xml`, schematron
+/// `CI-SIS_CANCER-FRCP_2022.01.sch`; codes of the TA_ASIP system `1.2.250.1.213.1.1.4.322`):
+public enum RCPReportFlag: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Section FR-Statut-du-document (templateId `1.2.250.1.213.1.1.2.35`, LOINC `33557-0`),
+    /// observation `GEN-065` "Statut du document" (template `1.2.250.1.213.1.1.3.48.16`) whose
+    /// value is SNOMED CT `385651009` "en cours d'exécution" (value set JDV_StatutDoc_CISIS,
+    /// which also holds `398166005` réalisé, `9571008` approuvé, `29179001` clôturé).
+    case draft
+    /// Section FR-Statut-dossier-RCP (templateId `1.2.250.1.213.1.1.2.33`, LOINC `21874-3`),
+    /// organizer `GEN-099` (template `1.2.250.1.213.1.1.3.7`), observation `ORG-125` "Quorum
+    /// RCP" with value `ORG-133` "Quorum non atteint" (value set JDV_StatutQuorum_CISIS).
+    case quorumNotReached = "quorum-not-reached"
+    /// The same observation `ORG-125` with value `GEN-010` "Ne sait pas", or a nullFlavor.
+    case quorumUnknown = "quorum-unknown"
+    /// The same organizer, observation `GEN-100` "Dossier complet" with `value xsi:type="BL"`
+    /// `false`.
+    case fileIncomplete = "file-incomplete"
+    /// Section FR-Plan-de-soins (LOINC `18776-5`), entry `encounter moodCode="ARQ"` (template
+    /// `1.2.250.1.213.1.1.3.58`) code `ORG-120` "Passage en RCP recours", present when the
+    /// board asks for the case to go to a second-opinion (recours) RCP.
+    case secondOpinionRequested = "second-opinion-requested"
+
+    /// The warning, one sentence naming the element read; never a value of the report.
+    public var warning: String {
+        switch self {
+        case .draft:
+            "the RCP report is a draft (section 33557-0 Statut du document: en cours d'exécution); its proposal may still change."
+        case .quorumNotReached:
+            "the RCP report says the board's quorum was not reached (section 21874-3, ORG-125 = ORG-133 Quorum non atteint)."
+        case .quorumUnknown:
+            "the RCP report does not say whether the board's quorum was reached (section 21874-3, ORG-125 = GEN-010 Ne sait pas)."
+        case .fileIncomplete:
+            "the RCP report says the file presented to the board was incomplete (section 21874-3, GEN-100 Dossier complet = false)."
+        case .secondOpinionRequested:
+            "the RCP report asks for a second-opinion board (RCP de recours: section 18776-5, ORG-120 Passage en RCP recours)."
+        }
+    }
+
+    /// The same in French, for the documents' narrative.
+    public var frenchText: String {
+        switch self {
+        case .draft: "la fiche RCP est un brouillon (statut du document : en cours d'exécution)"
+        case .quorumNotReached: "le quorum de la RCP n'était pas atteint"
+        case .quorumUnknown: "la fiche RCP ne dit pas si le quorum était atteint"
+        case .fileIncomplete: "le dossier présenté en RCP était incomplet"
+        case .secondOpinionRequested: "la RCP demande un passage en RCP de recours"
+        }
     }
 }
 

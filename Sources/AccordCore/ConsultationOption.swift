@@ -108,16 +108,22 @@ public struct Condition: Sendable, Hashable, Codable {
     public var codeSystem: String?
     /// Where it came from when not typed (`rcp`).
     public var origin: String?
+    /// The tumour's morphology as an RCP report codes it (ICD-O-3, CIM-O `2.16.840.1.113883.6.43.1`,
+    /// value set JDV_Morphologie_CISIS `1.2.250.1.213.1.1.5.585`: the `value` of the cancer
+    /// diagnosis observation, template `1.2.250.1.213.1.1.3.113`, in section 72135-7), e.g.
+    /// `8000/3` "Tumeur maligne, SAI"; `nil` when none was read (left out of the event then).
+    public var morphology: CodedValue?
 
-    public init(text: String, code: String? = nil, codeSystem: String? = nil, origin: String? = nil) {
+    public init(text: String, code: String? = nil, codeSystem: String? = nil, origin: String? = nil, morphology: CodedValue? = nil) {
         self.text = text
         self.code = code
         self.codeSystem = codeSystem
         self.origin = origin
+        self.morphology = morphology
     }
 
     enum CodingKeys: String, CodingKey {
-        case text, code, codeSystem = "code_system", origin
+        case text, code, codeSystem = "code_system", origin, morphology
     }
 }
 

@@ -69,7 +69,7 @@ public enum EventPayload {
         // session-started
         case patient, identityStatus = "identity_status", ipp, patientPresent = "patient_present", clinicianID = "clinician_id"
         case clinicianName = "clinician_name", clinicianFunction = "clinician_function"
-        case organisationFINESS = "organisation_finess", topic, condition, rcp, template
+        case organisationFINESS = "organisation_finess", organisationName = "organisation_name", facility, topic, condition, rcp, template
         case requiredElements = "required_elements", surveillanceNotReasonable = "surveillance_not_reasonable"
         // participant-added, option-added, preference-added, note-added
         case role, name, id, function
@@ -284,6 +284,8 @@ public enum EventPayload {
             try c.encode(start.clinicianName, forKey: .clinicianName)
             try c.encodeIfPresent(start.clinicianFunction, forKey: .clinicianFunction)
             try c.encodeIfPresent(start.organisationFINESS, forKey: .organisationFINESS)
+            try c.encodeIfPresent(start.organisationName, forKey: .organisationName)
+            try c.encodeIfPresent(start.facility, forKey: .facility)
             try c.encode(start.topic, forKey: .topic)
             try c.encodeIfPresent(start.condition, forKey: .condition)
             try c.encodeIfPresent(start.rcp, forKey: .rcp)
@@ -316,6 +318,8 @@ public enum EventPayload {
             )
             start.requiredElements = try c.decodeIfPresent([RecordElement].self, forKey: .requiredElements)
             start.surveillanceNotReasonable = try c.decodeIfPresent(String.self, forKey: .surveillanceNotReasonable)
+            start.organisationName = try c.decodeIfPresent(String.self, forKey: .organisationName)
+            start.facility = try c.decodeIfPresent(CodedValue.self, forKey: .facility)
             return start
         }
     }

@@ -29,6 +29,8 @@ extension AccordService {
     public func start(
         _ start: SessionStart, changes: [Change] = [], author: String?, finessField: String = "--organisation-finess"
     ) throws -> StartedSession {
+        var start = start
+        try placeAtCentre(&start, field: finessField)
         let id = try store.importConsultation(start: start, changes: changes, author: author)
         var warnings = Self.finessWarnings(start.organisationFINESS, field: finessField)
         warnings += identityWarnings(session: id, identity: start.patient)
@@ -62,9 +64,15 @@ extension AccordService {
         } catch let error as AccordError {
             throw AccordError(error.code, "in the consultation file, \(error.description)")
         }
+        var start = parsed.start
+        do {
+            try placeAtCentre(&start, field: "--organisation-finess")
+        } catch let error as AccordError where error.field != nil {
+            throw AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)")
+        }
         let id: SessionID
         do {
-            id = try store.importConsultation(start: parsed.start, changes: parsed.changes, author: author)
+            id = try store.importConsultation(start: start, changes: parsed.changes, author: author)
         } catch let error as AccordError where error.field != nil {
             throw AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)")
         }
@@ -125,7 +133,12 @@ extension AccordService {
         if let template = typed.template { changes += template.apply(to: &start) }
         start.patientPresent = typed.patientPresent
         start.clinicianFunction = typed.clinicianFunction
-        if let finess = typed.organisationFINESS { start.organisationFINESS = finess.uppercased() }
+        if let finess = typed.organisationFINESS {
+            start.organisationFINESS = finess.uppercased()
+            start.organisationName = nil
+            start.facility = nil
+            try placeAtCentre(&start, field: "--organisation-finess")
+        }
         let id: SessionID
         do {
             id = try store.importConsultation(start: start, changes: changes, author: author)
@@ -136,6 +149,54 @@ extension AccordService {
         if typed.organisationFINESS != nil { warnings += Self.finessWarnings(start.organisationFINESS, field: "--organisation-finess") }
         warnings += identityWarnings(session: id, identity: start.patient)
         return StartedSession(id: id, warnings: warnings)
+    }
+
+    /// Checks that a typed organisation FINESS names the centre or one of its declared sites
+    /// (`accord centre site add`), and records a site's name and facility code (JDV_J02) with
+    /// it, so the session's documents carry the site's own code. Nothing to do without one.
+    ///
+    /// The settings are read before the session's transaction: sites are only ever added
+    /// (`centre set` keeps them), so a site found here is still declared when the session is
+    /// recorded.
+    /// - Throws: `AccordError` (`invalidInput`) naming `field` (a FINESS is an organisation's
+    ///   identifier and may be shown).
+    func placeAtCentre(_ start: inout SessionStart, field: String) throws {
+        guard let finess = start.organisationFINESS?.uppercased() else { return }
+        try FieldRules.finess(finess, field)
+        let centre = try store.centreSettings() ?? .example
+        guard let organisation = centre.organisation(finess: finess) else {
+            let sites = (centre.sites ?? []).map(\.finess)
+            throw AccordError.invalid(
+                field, "names neither the centre nor one of its declared sites",
+                accepted: "the centre's FINESS (\(centre.finess))"
+                    + (sites.isEmpty ? "" : " or a declared site's (\(sites.joined(separator: ", ")))")
+                    + "; declare a site with `accord centre site add`")
+        }
+        start.organisationFINESS = finess
+        if finess == centre.finess {
+            start.organisationName = nil
+            start.facility = nil
+        } else {
+            start.organisationName = organisation.name
+            start.facility = organisation.facility
+        }
+    }
+
+    /// Declares one of the centre's own sites: a new centre-settings event holding the current
+    /// settings with the site added (so the centre seal and `accord verify` cover it as any
+    /// settings change).
+    /// - Throws: `AccordError` (`invalidInput`) naming the `accord centre site add` option
+    ///   (`--finess` when the FINESS is the centre's or a declared site's), or saying that the
+    ///   centre's settings must be set first; `busy`.
+    public func addCentreSite(_ site: CentreSite, author: String) throws -> CentreSettings {
+        guard var settings = try store.centreSettings() else {
+            throw AccordError(
+                .invalidInput, "the centre's settings are not set; set them first with `accord centre set`, then declare its sites.")
+        }
+        try site.validate()
+        settings.sites = (settings.sites ?? []) + [site]
+        try store.setCentreSettings(settings, author: author)
+        return settings
     }
 
     /// The warning for a FINESS number whose check key fails (kept: some real numbers fail

@@ -11,8 +11,10 @@ struct CDABuilder {
     private var centre: CentreSettings { input.centre }
     private var setID: InstanceIdentifier { CDAExporter.setID(session: consultation.id, centre: centre) }
 
+    /// The organisation where the consultation took place, with its own facility code.
+    private var place: ConsultationPlace { consultation.start.place(centre: centre) }
     /// The FINESS of the organisation where the consultation took place.
-    private var organisationFINESS: String { consultation.start.organisationFINESS ?? centre.finess }
+    private var organisationFINESS: String { place.finess }
 
     private static let loinc = "2.16.840.1.113883.6.1"
 
@@ -75,7 +77,11 @@ struct CDABuilder {
     private func organisation(_ name: String, finess: String, withPracticeSetting: Bool) {
         writer.element(name) {
             ii(InstanceIdentifier(root: KnownOID.idNatStruct, extension_: "1" + finess))
-            if finess == centre.finess { writer.element("name", text: centre.name) }
+            if finess == centre.finess {
+                writer.element("name", text: centre.name)
+            } else if finess == place.finess, let name = place.name {
+                writer.element("name", text: name)
+            }
             if withPracticeSetting { coded("standardIndustryClassCode", centre.practiceSetting) }
         }
     }
@@ -264,8 +270,15 @@ struct CDABuilder {
                 interval("effectiveTime", low: consultation.startedAt, high: consultation.closedAt)
                 writer.element("location") {
                     writer.element("healthCareFacility") {
-                        ii(InstanceIdentifier(root: KnownOID.idNatStruct, extension_: "1" + organisationFINESS))
-                        coded("code", centre.facility)
+                        let place = self.place
+                        ii(InstanceIdentifier(root: KnownOID.idNatStruct, extension_: "1" + place.finess))
+                        // The facility code of the organisation the id names (JDV_J02).
+                        coded("code", place.facility)
+                        if !place.isCentre, let name = place.name {
+                            writer.element("location") {
+                                writer.element("name", text: name)
+                            }
+                        }
                     }
                 }
             }

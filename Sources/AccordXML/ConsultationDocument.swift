@@ -118,13 +118,23 @@ extension DocumentSection {
                 if let trial = rcp.trialProposed {
                     blocks.append(paragraph("Essai clinique proposé par la RCP : \(trial ? "oui" : "non")."))
                 }
+                // What the report says that limits its proposal (RCPReportFlag: FRCP status,
+                // quorum, complete file, second-opinion request), as the report says it.
+                for flag in rcp.flags ?? [] {
+                    blocks.append(paragraph("Avertissement sur la fiche RCP : \(flag.frenchText)."))
+                }
             }
             return section(.local(code: "section-topic", display: "Décision à prendre"), "Décision à prendre", blocks)
         case .condition:
             guard let condition = start.condition else { return nil }
             var line = condition.text
             if let code = condition.code { line += condition.codeSystem == FieldRules.icd10OID ? " (CIM-10 \(code))" : " (code \(code))" }
-            return section(.loinc(code: "72135-7", display: "Diagnostic du cancer"), "Diagnostic", [paragraph(line)])
+            var blocks = [paragraph(line)]
+            if let morphology = condition.morphology {
+                // ICD-O-3 morphology read from the RCP report (JDV_Morphologie_CISIS).
+                blocks.append(paragraph("Morphologie (CIM-O-3 \(morphology.code)) : \(morphology.displayName)."))
+            }
+            return section(.loinc(code: "72135-7", display: "Diagnostic du cancer"), "Diagnostic", blocks)
         case .options:
             let options = consultation.options.filter { !$0.withdrawn }
             let blocks: [NarrativeBlock] =

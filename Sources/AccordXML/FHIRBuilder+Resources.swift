@@ -150,11 +150,21 @@ extension FHIRBuilder {
         }
     }
 
-    /// The organisation where the consultation took place, when it is not the centre.
+    /// The organisation where the consultation took place, when it is not the centre: its
+    /// IdNat_Struct id, and when known its own facility type (JDV_J02: a declared site's, or
+    /// the RCP report's `healthCareFacility/code`) and name.
     func siteOrganizationResource() {
+        let place = self.place
+        let known = place.name != nil || consultation.start.facility != nil || centre.organisation(finess: place.finess) != nil
         entry("Organization/site", type: "Organization") {
-            narrative(paragraphs: ["Lieu de la consultation : établissement FINESS \(siteFINESS)"])
+            narrative(paragraphs: [
+                "Lieu de la consultation : " + (place.name.map { "\($0), " } ?? "") + "établissement FINESS \(siteFINESS)"
+            ])
             identifier(use: "official", system: "urn:oid:\(KnownOID.idNatStruct)", value: "1" + siteFINESS)
+            if known {
+                concept("type", codings: [("urn:oid:\(place.facility.codeSystem)", place.facility.code, place.facility.displayName)])
+            }
+            value("name", place.name)
         }
     }
 
@@ -237,12 +247,29 @@ extension FHIRBuilder {
     }
 
     /// The diagnosis: its words as `code.text`, its code as ICD-10
-    /// (`http://hl7.org/fhir/sid/icd-10`) or `urn:oid:<system>`.
+    /// (`http://hl7.org/fhir/sid/icd-10`) or `urn:oid:<system>`. The morphology an RCP report
+    /// codes (ICD-O-3) is the extension `histology-morphology-behavior` of HL7 mCODE
+    /// (`http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior`,
+    /// a CodeableConcept; R4 Condition has no element of its own for it), system
+    /// ICD-O-3 (`http://terminology.hl7.org/CodeSystem/icd-o-3`, the report's `2.16.840.1.113883.6.43.1`).
+    static let morphologyExtension = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior"
+
     func conditionResource(_ condition: Condition) {
         entry("Condition", type: "Condition") {
             var line = condition.text
             if let code = condition.code { line += " (\(code))" }
-            narrative(paragraphs: [line])
+            var paragraphs = [line]
+            if let morphology = condition.morphology {
+                paragraphs.append("Morphologie (CIM-O-3 \(morphology.code)) : \(morphology.displayName)")
+            }
+            narrative(paragraphs: paragraphs)
+            if let morphology = condition.morphology {
+                writer.element("extension", attributes: [("url", Self.morphologyExtension)]) {
+                    concept(
+                        "valueCodeableConcept",
+                        codings: [(FieldRules.fhirSystem(forOID: morphology.codeSystem), morphology.code, morphology.displayName)])
+                }
+            }
             var codings: [(system: String, code: String, display: String?)] = []
             if let code = Self.clean(condition.code), let system = Self.clean(condition.codeSystem) {
                 codings.append((FieldRules.fhirSystem(forOID: system), code, nil))

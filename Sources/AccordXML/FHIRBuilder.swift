@@ -17,7 +17,9 @@ struct FHIRBuilder {
     var setID: InstanceIdentifier { CDAExporter.setID(session: consultation.id, centre: centre) }
 
     /// The FINESS of the organisation where the consultation took place.
-    var siteFINESS: String { consultation.start.organisationFINESS ?? centre.finess }
+    var siteFINESS: String { place.finess }
+    /// The organisation where the consultation took place, with its own facility code.
+    var place: ConsultationPlace { consultation.start.place(centre: centre) }
     /// The Organization resource of the place of the consultation: the centre's unless another
     /// FINESS was recorded.
     var siteOrganization: String { siteFINESS == centre.finess ? "Organization/centre" : "Organization/site" }

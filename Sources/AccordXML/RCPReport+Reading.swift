@@ -117,16 +117,23 @@ struct RCPReportReading {
         let documentID = try documentIdentifier()
         let patient = try identity()
         let ipp = try patientIPP()
-        let (finess, source) = try organisation()
+        let place = try organisation()
         let options = try proposedOptions()
         let condition = try diagnosis()
         let trial = try trialProposed()
         let meeting = try meetingDate()
+        let flags = try reportFlags()
+        let trusted = try trustedPerson()
         try checkProfessionalIdentifiers()
-        return RCPReport(
+        var report = RCPReport(
             documentID: documentID, setID: try identifier("\(Self.root)/hl7:setId"), title: try line("\(Self.root)/hl7:title"),
-            meetingDate: meeting, patient: patient, ipp: ipp, organisationFINESS: finess, organisationSource: source,
-            condition: condition, options: options, trialProposed: trial, warnings: warnings)
+            meetingDate: meeting, patient: patient, ipp: ipp, organisationFINESS: place.finess, organisationSource: place.source,
+            condition: condition, options: options, trialProposed: trial, warnings: warnings + flags.map(\.warning))
+        report.organisationName = place.name
+        report.facility = place.facility
+        report.flags = flags
+        report.trustedPerson = trusted
+        return report
     }
 
     /// Refuses XML that is not a CDA document, and CDA documents that are not RCP reports.
@@ -239,8 +246,55 @@ struct RCPReportReading {
 
     // MARK: - Organisation
 
-    /// The FINESS of the author's organisation, else the custodian's (see ``RCPReport``).
-    mutating func organisation() throws -> (String?, RCPReport.OrganisationSource?) {
+    /// The organisation the report locates its encounter in, with the facility code that
+    /// belongs to it (see ``RCPReport``).
+    mutating func organisation() throws -> (finess: String?, source: RCPReport.OrganisationSource?, name: String?, facility: CodedValue?) {
+        let facilityElement = "\(Self.root)/hl7:componentOf/hl7:encompassingEncounter/hl7:location/hl7:healthCareFacility"
+        let facilityPath = "componentOf/encompassingEncounter/location/healthCareFacility"
+        var facility: CodedValue?
+        if let code = try text("\(facilityElement)/hl7:code/@code") {
+            facility = FrenchValueSets.facility(code: code.uppercased())
+            if facility == nil {
+                warnings.append("\(facilityPath)/code: is not in value set JDV_J02 (healthcareFacilityTypeCode); not taken.")
+            }
+        }
+        let (authorFINESS, authorSource) = try authorOrganisation()
+        if let facility, let value = try text("\(facilityElement)/hl7:id[@root='\(KnownOID.idNatStruct)']/@extension"), value.hasPrefix("1")
+        {
+            let finess = String(value.dropFirst()).uppercased()
+            if let problem = IdentifierCheck.finess(finess) {
+                warnings.append(
+                    "\(facilityPath)/id (IdNat_Struct, prefix 1 + FINESS): the FINESS number \(problem); not taken as the organisation.")
+            } else {
+                if let warning = IdentifierCheck.finessKeyWarning(finess) {
+                    warnings.append("\(facilityPath)/id (IdNat_Struct, prefix 1 + FINESS): \(warning).")
+                }
+                if let authorFINESS, authorFINESS != finess {
+                    warnings.append(
+                        "\(authorSource == .custodian ? "custodian/assignedCustodian/representedCustodianOrganization" : "author/assignedAuthor/representedOrganization")/id names another organisation than \(facilityPath)/id; the latter, whose facility code the report gives, was taken as the session's organisation (give --organisation-finess to name the centre or one of its sites instead)."
+                    )
+                }
+                return (finess, .facility, try line("\(facilityElement)/hl7:location/hl7:name"), facility)
+            }
+        }
+        guard let authorFINESS, let authorSource else { return (nil, nil, nil, nil) }
+        let element =
+            authorSource == .author
+            ? "\(Self.root)/hl7:author[1]/hl7:assignedAuthor/hl7:representedOrganization"
+            : "\(Self.root)/hl7:custodian/hl7:assignedCustodian/hl7:representedCustodianOrganization"
+        // A facility without an id of its own is taken as the organisation's location.
+        let facilityHasOwnID = try reader.count(xpath: "\(facilityElement)/hl7:id[@extension]") > 0
+        if facility == nil || facilityHasOwnID {
+            warnings.append(
+                "\(facilityPath)/code: the report gives no JDV_J02 facility code for the organisation taken (its author's or custodian's); the documents carry the centre's facility code unless --organisation-finess names the centre or one of its sites."
+            )
+            return (authorFINESS, authorSource, try line("\(element)/hl7:name"), nil)
+        }
+        return (authorFINESS, authorSource, try line("\(element)/hl7:name"), facility)
+    }
+
+    /// The FINESS of the author's organisation, else the custodian's.
+    mutating func authorOrganisation() throws -> (String?, RCPReport.OrganisationSource?) {
         let places: [(RCPReport.OrganisationSource, String, String)] = [
             (
                 .author, "\(Self.root)/hl7:author[1]/hl7:assignedAuthor/hl7:representedOrganization",
@@ -288,13 +342,17 @@ struct RCPReportReading {
         var parts: [String] = []
         if let siteText { parts.append(siteText + (laterality.map { " (\($0.lowercased()))" } ?? "")) }
         if let morphologyText, morphologyText != siteText { parts.append(morphologyText) }
+        // The morphology code (ICD-O-3, JDV_Morphologie_CISIS 1.2.250.1.213.1.1.5.585), kept with
+        // its words (display name, else the narrative it points to).
+        let morphologyCode = try text("\(morphology)/@code").flatMap { (try? FieldRules.code($0, "")) == nil ? nil : $0 }
+        let morphologyValue = morphologyCode.map { CodedValue(code: $0, displayName: morphologyText ?? $0, codeSystem: Self.icdO) }
         if let code = try text("\(site)/@code") {
             let text = parts.isEmpty ? code : parts.joined(separator: " — ")
-            return Condition(text: text, code: code, codeSystem: Self.icd10, origin: RCPReport.origin)
+            return Condition(text: text, code: code, codeSystem: Self.icd10, origin: RCPReport.origin, morphology: morphologyValue)
         }
         if let code = try text("\(morphology)/@code") {
             let text = parts.isEmpty ? code : parts.joined(separator: " — ")
-            return Condition(text: text, code: code, codeSystem: Self.icdO, origin: RCPReport.origin)
+            return Condition(text: text, code: code, codeSystem: Self.icdO, origin: RCPReport.origin, morphology: morphologyValue)
         }
         if !parts.isEmpty { return Condition(text: parts.joined(separator: " — "), origin: RCPReport.origin) }
         guard let narrative = try line("\(section)/hl7:text") else { return nil }
@@ -372,6 +430,58 @@ struct RCPReportReading {
             return characters[0].lowercased() + String(characters.dropFirst())
         }
         return ([first] + rest).joined(separator: ", puis ")
+    }
+
+    // MARK: - Status of the report and of the file
+
+    /// What the report says that limits its proposal, in the order of ``RCPReportFlag``'s
+    /// cases; where each is coded is documented on each case.
+    func reportFlags() throws -> [RCPReportFlag] {
+        var flags: [RCPReportFlag] = []
+        let statusSection = "//hl7:section[hl7:templateId/@root='1.2.250.1.213.1.1.2.35' or hl7:code/@code='33557-0']"
+        let status = try text("(\(statusSection)//hl7:observation[hl7:code/@code='GEN-065'])[1]/hl7:value/@code")
+        if status == "385651009" { flags.append(.draft) }
+        let fileSection = "//hl7:section[hl7:templateId/@root='1.2.250.1.213.1.1.2.33' or hl7:code/@code='21874-3']"
+        let quorum = "(\(fileSection)//hl7:observation[hl7:code/@code='ORG-125'])[1]/hl7:value"
+        if try reader.count(xpath: quorum) > 0 {
+            switch try text("\(quorum)/@code") {
+            case "ORG-133"?: flags.append(.quorumNotReached)
+            case "ORG-126"?: break
+            default: flags.append(.quorumUnknown)  // GEN-010 "Ne sait pas", a nullFlavor
+            }
+        }
+        let complete = try text("(\(fileSection)//hl7:observation[hl7:code/@code='GEN-100'])[1]/hl7:value/@value")
+        if complete?.lowercased() == "false" { flags.append(.fileIncomplete) }
+        let recourse = "//hl7:section[hl7:code/@code='18776-5']//hl7:encounter[hl7:code/@code='ORG-120']"
+        if try reader.count(xpath: recourse) > 0 { flags.append(.secondOpinionRequested) }
+        return flags
+    }
+
+    // MARK: - Trusted person
+
+    /// The patient's trusted person (personne de confiance): the header's
+    /// `informant/relatedEntity classCode="NOK"` (ANS FRCP examples, `standards/RECORD.md`),
+    /// named by its `relatedPerson/name` (given names then family name, else the name's text),
+    /// with the relationship's display name (`relatedEntity/code`, e.g. "Soeur") as function.
+    mutating func trustedPerson() throws -> RCPReport.TrustedPerson? {
+        let entity = "(\(Self.root)/hl7:informant/hl7:relatedEntity[@classCode='NOK'])[1]"
+        guard try reader.count(xpath: entity) > 0 else { return nil }
+        let name = "\(entity)/hl7:relatedPerson/hl7:name"
+        let parts = try [
+            line("\(name)/hl7:prefix"), line("\(name)/hl7:given"), line("\(name)/hl7:family"),
+        ].compactMap { $0 }
+        guard let full = parts.isEmpty ? try line(name) : parts.joined(separator: " ") else {
+            warnings.append("informant/relatedEntity[@classCode='NOK'] (trusted person): has no name; not added as a participant.")
+            return nil
+        }
+        if FieldRules.textProblem(full, .line(200)) != nil {
+            warnings.append(
+                "informant/relatedEntity[@classCode='NOK'] (trusted person): the name is not one line of at most 200 characters; not added as a participant."
+            )
+            return nil
+        }
+        let relationship = try line("\(entity)/hl7:code/@displayName").flatMap { FieldRules.textProblem($0, .line(200)) == nil ? $0 : nil }
+        return RCPReport.TrustedPerson(name: full, relationship: relationship)
     }
 
     // MARK: - Trial, date

@@ -15,12 +15,18 @@ import Foundation
 ///   in daily life, kept only when they differ from the birth ones), `administrativeGenderCode`,
 ///   `birthTime` (its first 8 digits) and `birthplace/place/addr/county` (INSEE COG code);
 /// - **IPP**: the first other `patientRole/id` with an extension;
-/// - **organisation**: the FINESS in the `IdNat_Struct` id (`1.2.250.1.71.4.2.2`, prefix `1`)
-///   of the **author's** `representedOrganization` — the organisation of the physician who wrote
-///   the report and in whose name the board's proposal is made, usually the one that treats the
-///   patient and holds the announcement consultation; when the author's organisation carries no
-///   FINESS, the custodian's (`representedCustodianOrganization`, often a regional network's
-///   document host). ``organisationSource`` says which one was used;
+/// - **organisation**, with the facility code that belongs to it: the organisation the report
+///   locates its encounter in, `componentOf/encompassingEncounter/location/healthCareFacility`
+///   (FRCP: "Etablissement de santé au sein duquel la RCP est organisée"), when it carries a
+///   FINESS in its `IdNat_Struct` id (`1.2.250.1.71.4.2.2`, prefix `1`) and a `code` from
+///   JDV_J02 — its FINESS, its `location/name` and that code: it is the only organisation whose
+///   type of facility an FRCP gives, and a facility code goes with the organisation it belongs
+///   to. Otherwise the FINESS of the **author's** `representedOrganization` (the physician who
+///   wrote the report), else the custodian's (`representedCustodianOrganization`), with the
+///   facility's code only when the facility has no id of its own. A warning says when the
+///   author's organisation differs from the facility's (the Appareil example: 750100125 vs
+///   120456789), or when no facility code belongs to the organisation taken. ``organisationSource``
+///   says which one was used;
 /// - **condition**: section "Diagnostic du cancer" (LOINC `72135-7`): the cancer diagnosis
 ///   observation's ICD-10 topography (`targetSiteCode`, its display name, laterality in
 ///   brackets) and ICD-O morphology (`value`), with the ICD-10 code (else the ICD-O code); the
@@ -28,6 +34,13 @@ import Foundation
 /// - **options**: section "Plan de soins" (LOINC `18776-5`): one option per intention, first
 ///   line first, then surveillance (see ``ProposedOption``);
 /// - **trial flag**: section LOINC `35510-7`, observation `MED-250`, `value xsi:type="BL"`;
+/// - **flags** (``RCPReportFlag``): the document's status (section 33557-0, `GEN-065`), the
+///   quorum and the completeness of the file (section 21874-3, `ORG-125`, `GEN-100`) and a
+///   second-opinion request (section 18776-5, `ORG-120`); each is a warning kept with the
+///   session (AccordCore's `RCPReference.flags`);
+/// - **trusted person**: `informant/relatedEntity classCode="NOK"`, added as a participant of
+///   role `trusted-person`;
+/// - **morphology**: the ICD-O-3 `value` of the diagnosis observation, kept in the condition;
 /// - **meeting date**: `componentOf/encompassingEncounter/effectiveTime` (its `low`, or its
 ///   value), which FRCP defines as the date of the RCP; when absent,
 ///   `documentationOf/serviceEvent/effectiveTime/low`. The calendar date is the one written in
@@ -53,6 +66,22 @@ public struct RCPReport: Sendable, Hashable {
         case author
         /// `custodian/assignedCustodian/representedCustodianOrganization/id`.
         case custodian
+        /// `componentOf/encompassingEncounter/location/healthCareFacility/id`.
+        case facility
+    }
+
+    /// The patient's trusted person named by the report (`informant/relatedEntity
+    /// classCode="NOK"`).
+    public struct TrustedPerson: Sendable, Hashable, Encodable {
+        /// The name as one line (given names, then family name).
+        public var name: String
+        /// The relationship's display name (`relatedEntity/code/@displayName`, v3 RoleCode), when given.
+        public var relationship: String?
+
+        public init(name: String, relationship: String? = nil) {
+            self.name = name
+            self.relationship = relationship
+        }
     }
 
     /// One option the board proposed, in the order the session gets them.
@@ -102,6 +131,18 @@ public struct RCPReport: Sendable, Hashable {
     public var organisationFINESS: String?
     /// Where ``organisationFINESS`` was read.
     public var organisationSource: OrganisationSource?
+    /// The organisation's name as the report writes it, when it does.
+    public var organisationName: String?
+    /// The organisation's type of facility (JDV_J02), read in
+    /// `componentOf/encompassingEncounter/location/healthCareFacility/code`, when it belongs to
+    /// the organisation taken (the facility's own, or the author's when the facility carries no
+    /// id of its own).
+    public var facility: CodedValue?
+    /// What the report says that limits its proposal (draft, quorum, incomplete file,
+    /// second-opinion request); each is also among ``warnings``.
+    public var flags: [RCPReportFlag] = []
+    /// The patient's trusted person, when the report names one.
+    public var trustedPerson: TrustedPerson?
     /// The diagnosis (origin `rcp`), when the report holds one.
     public var condition: Condition?
     /// The proposed options in order: intentions (first line first), then surveillance.
@@ -143,9 +184,12 @@ public struct RCPReport: Sendable, Hashable {
 
     /// The session start and the changes that record the board's proposals.
     ///
-    /// The start carries the identity, IPP, organisation, condition and an AccordCore `RCPReference`
-    /// (report id, setId, meeting date, trial flag); the changes add one option per proposal in
-    /// the order of ``options`` (origin `rcp`, no benefits or harms: the report states none).
+    /// The start carries the identity, IPP, organisation (with its name and facility code when
+    /// the report gives that code for it), condition (with its morphology) and an AccordCore
+    /// `RCPReference` (report id, setId, meeting date, trial flag, ``flags``); the changes add
+    /// one option per proposal in the order of ``options`` (origin `rcp`, no benefits or harms:
+    /// the report states none), then the trusted person as a participant (role
+    /// `trusted-person`, recorded present: withdraw the entry if they did not attend).
     /// A proposed trial stays a flag: the report names no registry id, so no `clinical-trial`
     /// option is invented.
     ///
@@ -156,12 +200,21 @@ public struct RCPReport: Sendable, Hashable {
     /// - Returns: the start and the changes, to record in one transaction
     ///   (`ConsultationStore.importConsultation(start:changes:author:)`).
     public func sessionStart(clinicianID: String, clinicianName: String, topic: String?) -> (start: SessionStart, changes: [Change]) {
-        let reference = RCPReference(documentID: documentID, setID: setID, meetingDate: meetingDate, trialProposed: trialProposed)
-        let start = SessionStart(
+        let reference = RCPReference(
+            documentID: documentID, setID: setID, meetingDate: meetingDate, trialProposed: trialProposed, flags: flags.isEmpty ? nil : flags
+        )
+        var start = SessionStart(
             patient: patient, ipp: ipp, clinicianID: clinicianID, clinicianName: clinicianName, organisationFINESS: organisationFINESS,
             topic: topic ?? defaultTopic, condition: condition, rcp: reference)
-        let changes = options.map {
+        if organisationFINESS != nil, let facility {
+            start.organisationName = organisationName
+            start.facility = facility
+        }
+        var changes = options.map {
             Change.optionAdded(kind: $0.kind, label: $0.label, benefits: [], harms: [], trialID: nil, origin: Self.origin)
+        }
+        if let trustedPerson {
+            changes.append(.participantAdded(role: .trustedPerson, name: trustedPerson.name, id: nil, function: trustedPerson.relationship))
         }
         return (start, changes)
     }
@@ -183,6 +236,9 @@ public struct RCPReport: Sendable, Hashable {
             "--birthplace": "\(patient)/birthplace/place/addr/county",
             "--ipp": "recordTarget/patientRole/id (IPP)",
             "--organisation-finess": "representedOrganization/id (FINESS)",
+            "--name": "informant/relatedEntity[@classCode='NOK'] (trusted person) name",
+            "--function": "informant/relatedEntity[@classCode='NOK'] (trusted person) code",
+            "condition-morphology": "section 72135-7 (Diagnostic du cancer) morphology (ICD-O-3)",
             "--condition": "section 72135-7 (Diagnostic du cancer)",
             "--condition-code": "section 72135-7 (Diagnostic du cancer) code",
             "--label": "section 18776-5 (Plan de soins) option label",
@@ -195,7 +251,8 @@ public struct RCPReport: Sendable, Hashable {
 extension RCPReport: Encodable {
     enum CodingKeys: String, CodingKey {
         case documentID = "document_id", setID = "set_id", title, meetingDate = "meeting_date", patient, ipp
-        case organisation, condition, options, surveillance, trialProposed = "trial_proposed", warnings
+        case organisation, condition, options, surveillance, trialProposed = "trial_proposed", flags
+        case trustedPerson = "trusted_person", warnings
     }
 
     enum PatientKeys: String, CodingKey {
@@ -205,7 +262,7 @@ extension RCPReport: Encodable {
     }
 
     enum OrganisationKeys: String, CodingKey {
-        case finess, source
+        case finess, source, name, facility
     }
 
     /// A stable object: every key is present (`null` when unknown), keys in snake case.
@@ -231,6 +288,8 @@ extension RCPReport: Encodable {
             var organisation = container.nestedContainer(keyedBy: OrganisationKeys.self, forKey: .organisation)
             try organisation.encode(organisationFINESS, forKey: .finess)
             try organisation.encode(organisationSource, forKey: .source)
+            try organisation.encode(organisationName, forKey: .name)
+            try organisation.encode(facility, forKey: .facility)
         } else {
             try container.encodeNil(forKey: .organisation)
         }
@@ -238,6 +297,8 @@ extension RCPReport: Encodable {
         try container.encode(options, forKey: .options)
         try container.encode(surveillanceProposed, forKey: .surveillance)
         try container.encode(trialProposed, forKey: .trialProposed)
+        try container.encode(flags, forKey: .flags)
+        try container.encode(trustedPerson, forKey: .trustedPerson)
         try container.encode(warnings, forKey: .warnings)
     }
 }

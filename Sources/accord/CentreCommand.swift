@@ -7,7 +7,7 @@ struct CentreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "centre",
         abstract: "The centre's settings: custodian of every document and root of its ids.",
-        subcommands: [Set.self, Show.self, Codes.self])
+        subcommands: [Set.self, Show.self, Codes.self, Site.self])
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -45,10 +45,13 @@ struct CentreCommand: ParsableCommand {
                     "--practice-setting", "is not in value set JDV_J04",
                     accepted: "a JDV_J04 code such as ETABLISSEMENT; `accord centre codes` lists them")
             }
-            let settings = CentreSettings(
+            var settings = CentreSettings(
                 oidRoot: oidRoot, finess: finess.uppercased(), name: name, address: address, facility: facility, practiceSetting: setting)
             let author = try store.recordingAuthor() ?? "os:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
-            try store.openStore().setCentreSettings(settings, author: author)
+            let service = try store.openStore()
+            // The declared sites stay declared (a site is never dropped by new settings).
+            settings.sites = try service.centreSettings()?.sites
+            try service.setCentreSettings(settings, author: author)
             Terminal.finessWarning(settings.finess, field: "--finess")
             if settings.isExample {
                 Terminal.warning("the OID root is on the 2.999 example arc; documents exported with it are examples.")
@@ -81,6 +84,53 @@ struct CentreCommand: ParsableCommand {
             print("Address:          \(settings.address)")
             print("Facility (J02):   \(settings.facility.code) \(settings.facility.displayName)")
             print("Practice (J04):   \(settings.practiceSetting.code) \(settings.practiceSetting.displayName)")
+            let sites = settings.sites ?? []
+            print("Sites:            " + (sites.isEmpty ? "none declared" : "\(sites.count)"))
+            for site in sites {
+                print("  FINESS \(site.finess)  \(site.facility.code) \(site.facility.displayName)  \(site.name)")
+            }
+        }
+    }
+
+    struct Site: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The centre's own sites, where its consultations may take place.", subcommands: [Add.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Declare one of the centre's sites (recorded as a centre-settings event, covered by the centre seal).",
+                discussion: """
+                    A session held at the site names it with `session start --organisation-finess` (or the consultation \
+                    file's organisation_finess); its documents then carry the site's FINESS, name and facility code \
+                    (componentOf/encompassingEncounter/location/healthCareFacility in CDA, the Encounter's serviceProvider \
+                    Organization in FHIR). The centre's settings must be set first; `accord centre show` lists the sites.
+                    """)
+
+            @OptionGroup var store: StoreOptions
+
+            @Option(help: ArgumentHelp("The site's FINESS number (9 characters; a wrong Luhn key is a warning).", valueName: "finess"))
+            var finess: String
+
+            @Option(
+                help: ArgumentHelp(
+                    "The site's type of facility, a code from JDV_J02 (e.g. SA01); `accord centre codes` lists them.", valueName: "code"))
+            var facilityCode: String
+
+            @Option(parsing: .unconditional, help: ArgumentHelp("The site's name.", valueName: "text"))
+            var name: String
+
+            func run() throws {
+                guard let facility = FrenchValueSets.facility(code: facilityCode.uppercased()) else {
+                    throw AccordError.invalid(
+                        "--facility-code", "is not in value set JDV_J02",
+                        accepted: "a JDV_J02 code such as SA01 (Etablissement public de santé); `accord centre codes` lists them")
+                }
+                let author = try store.recordingAuthor() ?? "os:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+                let site = CentreSite(finess: finess.uppercased(), name: name, facility: facility)
+                _ = try store.openStore().addCentreSite(site, author: author)
+                Terminal.finessWarning(site.finess, field: "--finess")
+                Terminal.message("Site FINESS \(site.finess) declared.")
+            }
         }
     }
 

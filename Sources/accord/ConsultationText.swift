@@ -13,12 +13,19 @@ enum ConsultationText {
         line("Topic:     \(start.topic)")
         if let condition = start.condition {
             line("Condition: \(condition.text)" + (condition.code.map { " [\($0)]" } ?? "") + origin(condition.origin))
+            if let morphology = condition.morphology { line("  morphology (ICD-O-3): \(morphology.code) \(morphology.displayName)") }
         }
         if let rcp = start.rcp {
             line(
                 "RCP report: \(rcp.documentID.root)" + (rcp.documentID.extension_.map { " / \($0)" } ?? "")
                     + (rcp.meetingDate.map { ", meeting \($0)" } ?? "")
                     + (rcp.trialProposed.map { $0 ? ", trial proposed" : ", no trial proposed" } ?? ""))
+            for warning in rcp.warnings { line("  warning: \(warning)") }
+        }
+        if let finess = start.organisationFINESS {
+            line(
+                "Place:     FINESS \(finess)" + (start.organisationName.map { " \($0)" } ?? "")
+                    + (start.facility.map { " (facility \($0.code) \($0.displayName))" } ?? ""))
         }
         if let template = start.template { line("Template:  \(template)") }
         let p = start.patient

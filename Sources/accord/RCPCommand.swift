@@ -63,8 +63,14 @@ enum RCPReportText {
             "Organisation FINESS: "
                 + (report.organisationFINESS.map { "\($0) (from the \(report.organisationSource?.rawValue ?? "report")'s organisation)" }
                     ?? "none (the centre's is used)"))
+        if let name = report.organisationName { line("  name:                   \(name)") }
+        line("  facility (JDV_J02):     " + (report.facility.map { "\($0.code) \($0.displayName)" } ?? "none for this organisation"))
+        if let trusted = report.trustedPerson {
+            line("Trusted person:      \(trusted.name)" + (trusted.relationship.map { " (\($0))" } ?? ""))
+        }
         if let condition = report.condition {
             line("Condition:  \(condition.text)" + (condition.code.map { " [\($0)]" } ?? ""))
+            if let morphology = condition.morphology { line("  morphology (ICD-O-3):   \(morphology.code) \(morphology.displayName)") }
         } else {
             line("Condition:  none in the report")
         }

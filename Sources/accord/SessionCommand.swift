@@ -90,7 +90,10 @@ struct SessionCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: ArgumentHelp("The clinician's function or specialty, in words.", valueName: "text"))
         var clinicianFunction: String?
 
-        @Option(help: ArgumentHelp("FINESS where the consultation takes place (default: the centre's).", valueName: "finess"))
+        @Option(
+            help: ArgumentHelp(
+                "FINESS where the consultation takes place: the centre's or a site declared with `accord centre site add` (default: the centre's; with --from-rcp, the report's organisation).",
+                valueName: "finess"))
         var organisationFiness: String?
 
         @Option(
@@ -380,6 +383,8 @@ struct SessionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the elements the record still misses, one line each starting `missing:`.",
             discussion: """
+                First, one line starting `rcp:` per warning kept from the RCP report the session was started from \
+                (a draft, quorum not reached or not known, incomplete file, second-opinion RCP requested). \
                 The elements come from the session's template, or by default the elements of a complete \
                 SDM record (participants, topic, options, surveillance or no treatment, benefits and harms, \
                 what matters, preferred role, decision aid, understanding, decision, reflection and next \
@@ -394,12 +399,30 @@ struct SessionCommand: ParsableCommand {
         @Flag(help: "Print missing, present and completeness (%) as JSON.")
         var json = false
 
+        /// The JSON of `session check`: the completeness's keys and `rcp_warnings`.
+        struct Output: Encodable {
+            let completeness: Completeness
+            let rcpWarnings: [String]
+
+            enum CodingKeys: String, CodingKey { case rcpWarnings = "rcp_warnings" }
+
+            func encode(to encoder: any Encoder) throws {
+                try completeness.encode(to: encoder)
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(rcpWarnings, forKey: .rcpWarnings)
+            }
+        }
+
         func run() throws {
-            let completeness = try store.openExistingStore().consultation(session.id).completeness
+            let consultation = try store.openExistingStore().consultation(session.id)
+            let completeness = consultation.completeness
+            // What the RCP report said that limits its proposal (kept with the session).
+            let rcpWarnings = consultation.start.rcp?.warnings ?? []
             if json {
-                try Terminal.printJSON(completeness)
+                try Terminal.printJSON(Output(completeness: completeness, rcpWarnings: rcpWarnings))
                 return
             }
+            for warning in rcpWarnings { print("rcp: \(warning)") }
             for element in completeness.missing { print("missing: \(element.rawValue) — \(element.englishDescription)") }
             Terminal.message(
                 "Completeness \(completeness.percent) % (\(completeness.present.count) of \(completeness.present.count + completeness.missing.count) elements)."
