@@ -113,6 +113,13 @@ public struct ConsultationPlace: Sendable, Hashable {
     public var facility: CodedValue
     /// Whether the organisation is the centre itself (the custodian).
     public var isCentre: Bool
+
+    public init(finess: String, name: String?, facility: CodedValue, isCentre: Bool) {
+        self.finess = finess
+        self.name = name
+        self.facility = facility
+        self.isCentre = isCentre
+    }
 }
 
 extension SessionStart {

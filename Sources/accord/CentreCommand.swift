@@ -12,7 +12,9 @@ struct CentreCommand: ParsableCommand {
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set the centre's settings (recorded as an event; earlier settings stay in the log).",
-            discussion: "Every option is required; run `accord centre codes` for the JDV_J02 and JDV_J04 codes.")
+            discussion:
+                "Every option is required; run `accord centre codes` for the JDV_J02 and JDV_J04 codes. The sites declared with `accord centre site add` stay declared."
+        )
 
         @OptionGroup var store: StoreOptions
 

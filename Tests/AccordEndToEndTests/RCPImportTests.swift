@@ -203,7 +203,9 @@ import Testing
             Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
         #expect(session.start.topic == "Choisir entre radiothérapie et surveillance")
         #expect(session.patient.present == false)
-        #expect(session.start.organisationFINESS == "750100125")
+        // The healthCareFacility's organisation, whose facility code (SA01) the report gives.
+        #expect(session.start.organisationFINESS == "120456789")
+        #expect(session.start.facility?.code == "SA01")
         #expect(session.start.rcp?.meetingDate == CalendarDate("2019-02-18"))
         let text = try cli.run(["session", "show", "S1"]).stdout
         #expect(text.contains("RCP report: 1.2.250.1.213.1.1.1.8.2022.1.1, meeting 2019-02-18, no trial proposed"))

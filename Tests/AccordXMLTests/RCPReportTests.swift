@@ -29,6 +29,17 @@ enum RCPReportFixtures {
             + "has an RPPS number whose Luhn check digit is wrong\(times > 1 ? " (\(times) times)" : ""); kept as read."
     }
 
+    /// The flags every one of the three reports carries (each is "en cours d'exécution" and asks
+    /// for a second-opinion RCP: checked by eye in sections 33557-0 and 18776-5).
+    static let flagWarnings = [RCPReportFlag.draft.warning, RCPReportFlag.secondOpinionRequested.warning]
+
+    /// The Appareil example's healthCareFacility (FINESS 120456789) is not its author's
+    /// organisation (750100125), and its FINESS fails the Luhn key.
+    static let appareilOrganisationWarnings = [
+        "componentOf/encompassingEncounter/location/healthCareFacility/id (IdNat_Struct, prefix 1 + FINESS): the FINESS number's check key (Luhn) is wrong; kept — check the number.",
+        "author/assignedAuthor/representedOrganization/id names another organisation than componentOf/encompassingEncounter/location/healthCareFacility/id; the latter, whose facility code the report gives, was taken as the session's organisation (give --organisation-finess to name the centre or one of its sites instead).",
+    ]
+
     static let intentionWarning =
         "section 18776-5 (Plan de soins): for 1 treatment(s), procedure/priorityCode/originalText differs from the intention number of the narrative table (column Numéro d'intention); the narrative, which the board attested, was followed."
 }
@@ -55,8 +66,11 @@ enum RCPReportFixtures {
         #expect(report.patient.birthDate == CalendarDate("1979-03-28"))
         #expect(report.patient.birthplaceCode == "51215")
         #expect(report.ipp == InstanceIdentifier(root: "1.2.3.4.567.8.9.10", extension_: "1234567890121"))
-        #expect(report.organisationFINESS == "750100125")
-        #expect(report.organisationSource == .author)
+        // The organisation whose facility code the report gives: the healthCareFacility's.
+        #expect(report.organisationFINESS == "120456789")
+        #expect(report.organisationSource == .facility)
+        #expect(report.organisationName == "Centre Hospitalier d'Angers")
+        #expect(report.facility == FrenchValueSets.facility(code: "SA01"))
         #expect(report.documentID == InstanceIdentifier(root: "1.2.250.1.213.1.1.1.8.2022.1.1"))
         #expect(report.setID == InstanceIdentifier(root: "1.2.250.1.213.1.1.1.8.2022.1"))
         #expect(report.meetingDate == CalendarDate("2019-02-18"))
@@ -65,15 +79,17 @@ enum RCPReportFixtures {
             report.condition
                 == Condition(
                     text: "Tumeur maligne du quadrant supéro-interne du sein (droit) — Tumeur maligne, SAI", code: "C50.2",
-                    codeSystem: "2.16.840.1.113883.6.3", origin: "rcp"))
+                    codeSystem: "2.16.840.1.113883.6.3", origin: "rcp",
+                    morphology: CodedValue(code: "8000/3", displayName: "Tumeur maligne, SAI", codeSystem: "2.16.840.1.113883.6.43.1")))
         expectOptions(report)
         #expect(
-            report.warnings == [
-                F.intentionWarning,
-                F.rppsWarning("performer/assignedEntity", section: "10218-6"),
-                F.rppsWarning("author/assignedAuthor", section: "10218-6"),
-                F.rppsWarning("performer/assignedEntity", section: "50397-9"),
-            ])
+            report.warnings
+                == F.appareilOrganisationWarnings + [
+                    F.intentionWarning,
+                    F.rppsWarning("performer/assignedEntity", section: "10218-6"),
+                    F.rppsWarning("author/assignedAuthor", section: "10218-6"),
+                    F.rppsWarning("performer/assignedEntity", section: "50397-9"),
+                ] + F.flagWarnings)
     }
 
     @Test func transversaleExample() throws {
@@ -91,11 +107,12 @@ enum RCPReportFixtures {
         #expect(report.trialProposed == false)
         expectOptions(report)
         #expect(
-            report.warnings == [
-                F.intentionWarning,
-                F.rppsWarning("performer/assignedEntity", section: "10218-6"),
-                F.rppsWarning("author/assignedAuthor", section: "10218-6"),
-            ])
+            report.warnings
+                == [
+                    F.intentionWarning,
+                    F.rppsWarning("performer/assignedEntity", section: "10218-6"),
+                    F.rppsWarning("author/assignedAuthor", section: "10218-6"),
+                ] + F.flagWarnings)
     }
 
     @Test func corsicanFixtureWithATrial() throws {
@@ -161,12 +178,14 @@ enum RCPReportFixtures {
                 == RCPReference(
                     documentID: InstanceIdentifier(root: "1.2.250.1.213.1.1.1.8.2022.2.1"),
                     setID: InstanceIdentifier(root: "1.2.250.1.213.1.1.1.8.2022.2"), meetingDate: CalendarDate("2019-02-18"),
-                    trialProposed: true))
+                    trialProposed: true, flags: [.draft, .secondOpinionRequested]))
         #expect(
             changes
                 == F.expectedOptions.map {
                     Change.optionAdded(kind: $0.0, label: $0.1, benefits: [], harms: [], trialID: nil, origin: "rcp")
-                })
+                } + [.participantAdded(role: .trustedPerson, name: "Sophie NESSI", id: nil, function: "Soeur")])
+        #expect(start.organisationName == "Centre Hospitalier d'Angers")
+        #expect(start.facility == FrenchValueSets.facility(code: "SA01"))
         #expect(
             !changes.contains { if case .optionAdded(.clinicalTrial, _, _, _, _, _) = $0 { true } else { false } },
             "a proposed trial stays a flag: no option without a registry id")
@@ -182,8 +201,8 @@ enum RCPReportFixtures {
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(
             Set(object.keys) == [
-                "condition", "document_id", "ipp", "meeting_date", "options", "organisation", "patient", "set_id", "surveillance",
-                "title", "trial_proposed", "warnings",
+                "condition", "document_id", "flags", "ipp", "meeting_date", "options", "organisation", "patient", "set_id",
+                "surveillance", "title", "trial_proposed", "trusted_person", "warnings",
             ])
         let patient = try #require(object["patient"] as? [String: Any])
         #expect(patient["birth_family_name"] as? String == "D'ALEMBERT-NOEL")
