@@ -144,7 +144,7 @@ import Testing
 
         #expect(try cli.run(["session", "close", "S1"], environment: ["ACCORD_NOW": "2026-03-02T09:50:00Z"]).status == 0)
         let cda = try export(cli, profile: "cda-fr", folder: "cda").reader
-        #expect(try cda.count(xpath: "//hl7:paragraph[. = 'Avertissement sur la fiche RCP : \(RCPReportFlag.draft.frenchText).']") == 1)
+        #expect(try cda.count(xpath: "//hl7:paragraph[. = \"Avertissement sur la fiche RCP : \(RCPReportFlag.draft.frenchText).\"]") == 1)
         #expect(
             try cda.count(xpath: "//hl7:paragraph[. = 'Avertissement sur la fiche RCP : la RCP demande un passage en RCP de recours.']")
                 == 1)
@@ -223,7 +223,7 @@ import Testing
         #expect(badFINESS.stderr.hasPrefix("accord: error: --finess: the FINESS number must be 9 characters;"))
         let added = try cli.run(Self.site)
         #expect(added.status == 0, "\(added.stderr)")
-        #expect(added.stderr == "accord: Site FINESS 690000880 declared.\n")
+        #expect(added.stderr == "Site FINESS 690000880 declared.\n")
         let twice = try cli.run(Self.site)
         #expect(twice.status == 1)
         #expect(
