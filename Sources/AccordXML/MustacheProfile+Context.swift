@@ -17,8 +17,10 @@ extension MustacheProfile {
     ///          first_birth_given_name, used_family_name, used_given_name, birth_date,
     ///          birth_year, sex, sex_label, birthplace_code, present}
     /// clinician {id, name, function}
-    /// topic, template, condition {text, code, code_system}
-    /// rcp {document_root, document_extension, meeting_date, trial_proposed}
+    /// place {finess, name, facility_code, facility_display_name, facility_code_system, is_centre}
+    ///                                          (where the consultation took place, with its own JDV_J02 code)
+    /// topic, template, condition {text, code, code_system, morphology {code, display_name, code_system}}
+    /// rcp {document_root, document_extension, meeting_date, trial_proposed, flags [{flag, text}]}
     /// started_at, closed_at, amendment_count
     /// participants [{entry, role, role_label, name, id, function, present}]   (P1 patient, P2 clinician, …)
     /// options [{number, entry, kind, kind_label, label, trial_id, origin, agreed, benefits [text], harms [text]}]
@@ -84,7 +86,13 @@ extension MustacheProfile {
             "id": start.clinicianID, "name": pseudonymised ? nil : start.clinicianName, "function": start.clinicianFunction,
         ])
         if let condition = start.condition {
-            context["condition"] = compact(["text": condition.text, "code": condition.code, "code_system": condition.codeSystem])
+            var value = compact(["text": condition.text, "code": condition.code, "code_system": condition.codeSystem])
+            if let morphology = condition.morphology {
+                value["morphology"] = [
+                    "code": morphology.code, "display_name": morphology.displayName, "code_system": morphology.codeSystem,
+                ]
+            }
+            context["condition"] = value
         }
         if let rcp = start.rcp {
             var value = compact([
@@ -92,8 +100,16 @@ extension MustacheProfile {
                 "meeting_date": rcp.meetingDate?.description,
             ])
             if let proposed = rcp.trialProposed { value["trial_proposed"] = proposed }
+            if let flags = rcp.flags, !flags.isEmpty {
+                value["flags"] = flags.map { ["flag": $0.rawValue, "text": $0.frenchText] }
+            }
             context["rcp"] = value
         }
+        let place = start.place(centre: input.centre)
+        context["place"] = compact([
+            "finess": place.finess, "name": place.name, "facility_code": place.facility.code,
+            "facility_display_name": place.facility.displayName, "facility_code_system": place.facility.codeSystem,
+        ]).merging(["is_centre": place.isCentre]) { $1 }
 
         context["participants"] = consultation.participants.filter { !$0.withdrawn }.map { participant -> [String: Any] in
             var value = compact([
