@@ -75,6 +75,29 @@ import Testing
         #expect(try RCPReport.read(Data(text.utf8)).flags == [.draft, .fileIncomplete, .secondOpinionRequested])
     }
 
+    /// A custom profile sees the same place, morphology and flags as CDA and FHIR.
+    @Test func aCustomProfileSeesThePlaceMorphologyAndFlags() throws {
+        let report = try RCPReport.read(Data(contentsOf: F.transversale))
+        let (start, changes) = report.sessionStart(clinicianID: "810123456781", clinicianName: "Dr R", topic: nil)
+        let events = ([Change.sessionStarted(start)] + changes).enumerated().map { index, change in
+            RecordedEvent(
+                sequence: Int64(index + 1), sessionID: SessionID(number: 1), sessionSequence: index + 1,
+                recordedAt: CDAFixtures.startInstant, author: "810123456781", change: change)
+        }
+        let input = CDAExportInput(
+            consultation: try Consultation(events: events), centre: CDAFixtures.centre, exportedAt: CDAFixtures.exportInstant)
+        let context = MustacheProfile.context(input, profile: try MustacheProfileTests.profile(), pseudonymised: false)
+        let place = try #require(context["place"] as? [String: Any])
+        #expect(place["finess"] as? String == "490000049")
+        #expect(place["facility_code"] as? String == "SA01")
+        #expect(place["name"] as? String == "Centre Hospitalier d'Angers")
+        #expect(place["is_centre"] as? Bool == false)
+        let morphology = (context["condition"] as? [String: Any])?["morphology"] as? [String: Any]
+        #expect(morphology?["code"] as? String == "8000/3")
+        let flags = ((context["rcp"] as? [String: Any])?["flags"] as? [[String: Any]])?.compactMap { $0["flag"] as? String }
+        #expect(flags == ["draft", "second-opinion-requested"])
+    }
+
     @Test func noTrustedPersonWithoutANOKInformant() throws {
         let report = try variant([("<relatedEntity classCode=\"NOK\">", "<relatedEntity classCode=\"ECON\">")])
         #expect(report.trustedPerson == nil)
