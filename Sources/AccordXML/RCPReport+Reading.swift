@@ -274,7 +274,10 @@ struct RCPReportReading {
                         "\(authorSource == .custodian ? "custodian/assignedCustodian/representedCustodianOrganization" : "author/assignedAuthor/representedOrganization")/id names another organisation than \(facilityPath)/id; the latter, whose facility code the report gives, was taken as the session's organisation (give --organisation-finess to name the centre or one of its sites instead)."
                     )
                 }
-                return (finess, .facility, try line("\(facilityElement)/hl7:location/hl7:name"), facility)
+                return (
+                    finess, .facility, try organisationName("\(facilityElement)/hl7:location/hl7:name", facilityPath + "/location/name"),
+                    facility
+                )
             }
         }
         guard let authorFINESS, let authorSource else { return (nil, nil, nil, nil) }
@@ -288,9 +291,20 @@ struct RCPReportReading {
             warnings.append(
                 "\(facilityPath)/code: the report gives no JDV_J02 facility code for the organisation taken (its author's or custodian's); the documents carry the centre's facility code unless --organisation-finess names the centre or one of its sites."
             )
-            return (authorFINESS, authorSource, try line("\(element)/hl7:name"), nil)
+            return (authorFINESS, authorSource, try organisationName("\(element)/hl7:name", "representedOrganization/name"), nil)
         }
-        return (authorFINESS, authorSource, try line("\(element)/hl7:name"), facility)
+        return (authorFINESS, authorSource, try organisationName("\(element)/hl7:name", "representedOrganization/name"), facility)
+    }
+
+    /// An organisation's name, one line; left out with a warning when it is not a line of at
+    /// most 200 characters (the rule a recorded organisation name passes).
+    mutating func organisationName(_ xpath: String, _ path: String) throws -> String? {
+        guard let name = try line(xpath) else { return nil }
+        if FieldRules.textProblem(name, .line(200)) != nil {
+            warnings.append("\(path): the organisation's name is not one line of at most 200 characters; not taken.")
+            return nil
+        }
+        return name
     }
 
     /// The FINESS of the author's organisation, else the custodian's.
@@ -345,7 +359,8 @@ struct RCPReportReading {
         // The morphology code (ICD-O-3, JDV_Morphologie_CISIS 1.2.250.1.213.1.1.5.585), kept with
         // its words (display name, else the narrative it points to).
         let morphologyCode = try text("\(morphology)/@code").flatMap { (try? FieldRules.code($0, "")) == nil ? nil : $0 }
-        let morphologyValue = morphologyCode.map { CodedValue(code: $0, displayName: morphologyText ?? $0, codeSystem: Self.icdO) }
+        let morphologyWords = morphologyText.flatMap { FieldRules.textProblem($0, .line(500)) == nil ? $0 : nil }
+        let morphologyValue = morphologyCode.map { CodedValue(code: $0, displayName: morphologyWords ?? $0, codeSystem: Self.icdO) }
         if let code = try text("\(site)/@code") {
             let text = parts.isEmpty ? code : parts.joined(separator: " — ")
             return Condition(text: text, code: code, codeSystem: Self.icd10, origin: RCPReport.origin, morphology: morphologyValue)
