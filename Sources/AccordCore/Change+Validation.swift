@@ -137,6 +137,15 @@ extension CentreSettings {
         if let problem = IdentifierCheck.oid(oidRoot) {
             throw AccordError.invalid("--oid-root", "the OID root \(problem)", accepted: "the centre's OID such as 1.2.250.1.999.1")
         }
+        // Every id the centre issues sits under its root; every OID of the product under
+        // Accord's arc: neither may contain the other, or an id could equal a product OID.
+        let arc = KnownOID.accordArc
+        if oidRoot == arc || arc.hasPrefix(oidRoot + ".") || oidRoot.hasPrefix(arc + ".") {
+            throw AccordError.invalid(
+                "--oid-root",
+                "the OID root contains, or lies under, Accord's own arc \(arc) (its templateId and local code system), so ids could collide with them",
+                accepted: "the centre's OID such as 1.2.250.1.999.1, or an example root such as 2.999.1")
+        }
         if let problem = IdentifierCheck.finess(finess) {
             throw AccordError.invalid("--finess", "the FINESS number \(problem)", accepted: "9 characters such as 750712184")
         }

@@ -39,6 +39,11 @@ public struct ExportRequest: Sendable {
     public var signingKey: String?
     /// The PEM X.509 certificate of ``signingKey``, included in each signature.
     public var certificate: String?
+    /// Whether a batch may use the example centre settings (`--example-centre`): no settings
+    /// recorded yet, or an OID root on the `2.999` example arc. A batch without it is refused
+    /// with those settings, so that example documents never go to a record system by
+    /// mistake; a single session's export is allowed (its title says it is an example).
+    public var allowsExampleCentre = false
 
     /// A request; `folder` as the user named it.
     public init(
@@ -135,6 +140,12 @@ extension AccordService {
             if pending != nil { pending!.append(text) } else { report(.warning(text)) }
         }
         let centre = try exportCentre(report: { if case .warning(let text) = $0 { warn(text) } })
+        if !request.isSingle && centre.settings.isExample && !request.allowsExampleCentre {
+            throw AccordError.invalid(
+                "--example-centre",
+                "the centre's settings are the example ones (\(centre.sequence == nil ? "none recorded yet" : "an OID root on the 2.999 example arc")), so a batch would write example documents that no record system may take (nothing was exported)",
+                accepted: "the centre's settings made with `accord centre set`, or --example-centre to write example documents on purpose")
+        }
         var batch = BatchExport(
             profile: exportProfile, folder: request.folder, exportedAt: clock.now(),
             centre: centre.settings, schema: try exportProfile.schema(SchemaLocator.locate(option: request.schemas)))

@@ -8,7 +8,7 @@ extension FHIRBuilder {
     /// then one section per part of the record, each with a code, a title, a narrative and
     /// references to the resources that hold it.
     func composition() {
-        let title = ConsultationDocument.title
+        let title = ConsultationDocument.title(centre: centre)
         entry("Composition", type: "Composition") {
             value("language", "fr-FR")
             narrative(paragraphs: [

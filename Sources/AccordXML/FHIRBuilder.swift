@@ -14,7 +14,9 @@ struct FHIRBuilder {
 
     var consultation: Consultation { input.consultation }
     var centre: CentreSettings { input.centre }
-    var setID: InstanceIdentifier { CDAExporter.setID(session: consultation.id, centre: centre) }
+    /// The set's id branch: the one it was issued under, else `fhir-r4`'s (`3`).
+    var branch: String { input.idBranch ?? FHIRExporter.branch }
+    var setID: InstanceIdentifier { CDAExporter.setID(session: consultation.id, centre: centre, branch: branch) }
 
     /// The FINESS of the organisation where the consultation took place.
     var siteFINESS: String { consultation.start.organisationFINESS ?? centre.finess }
@@ -91,7 +93,10 @@ struct FHIRBuilder {
             value("id", uuid("Bundle"))
             writer.element("identifier") {
                 value("system", Self.uriSystem)
-                value("value", "urn:oid:" + CDAExporter.documentID(session: consultation.id, version: input.version, centre: centre).root)
+                value(
+                    "value",
+                    "urn:oid:"
+                        + CDAExporter.documentID(session: consultation.id, version: input.version, centre: centre, branch: branch).root)
             }
             value("type", "document")
             value("timestamp", UTCInstant.format(input.exportedAt))

@@ -16,7 +16,10 @@ struct CentreCommand: ParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: ArgumentHelp("The centre's OID root (document ids are ROOT.1.SESSION.VERSION).", valueName: "oid"))
+        @Option(
+            help: ArgumentHelp(
+                "The centre's OID root (CDA document ids ROOT.1.SESSION.VERSION, FHIR ROOT.3…, custom profiles ROOT.4.N…; IPPs ROOT.2). It may not contain or lie under Accord's own arc 2.999.0.",
+                valueName: "oid"))
         var oidRoot: String
 
         @Option(help: ArgumentHelp("The centre's FINESS number.", valueName: "finess"))
