@@ -35,11 +35,19 @@ public struct CentreSettings: Sendable, Hashable, Codable {
     public var facility: CodedValue
     /// Practice setting, from value set JDV_J04 (practiceSettingCode).
     public var practiceSetting: CodedValue
+    /// The base URL of the centre's FHIR canonical resources (`https://…`, no trailing `/`),
+    /// under which the instruments' Questionnaire resources are named
+    /// (`<base>/Questionnaire/<instrument id>`), or `nil` when none is set: they are then named
+    /// `urn:oid:<OID root>.6.<instrument number>` (see AccordXML's `FHIRQuestionnaire`). Never
+    /// under example.org, .com or .net. Left out of the stored settings when absent, so
+    /// settings recorded before it keep their bytes.
+    public var fhirBase: String?
 
     public init(
         oidRoot: String, finess: String, name: String, address: String, facility: CodedValue,
-        practiceSetting: CodedValue
+        practiceSetting: CodedValue, fhirBase: String? = nil
     ) {
+        self.fhirBase = fhirBase
         self.oidRoot = oidRoot
         self.finess = finess
         self.name = name
@@ -49,7 +57,7 @@ public struct CentreSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case oidRoot = "oid_root", finess, name, address, facility, practiceSetting = "practice_setting"
+        case oidRoot = "oid_root", finess, name, address, facility, practiceSetting = "practice_setting", fhirBase = "fhir_base"
     }
 
     /// Example values used until the centre's settings are made: OID root on the `2.999`

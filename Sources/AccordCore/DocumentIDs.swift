@@ -13,6 +13,7 @@
 /// | `3` | `fhir-r4` |
 /// | `4.N` | a custom profile, `N` the profile's name as a number (``customProfileNumber(_:)``) |
 /// | `5` | `cda-fr`, only for a set whose next id under `1` was already issued by another profile before the branches |
+/// | `6` | not a document branch: the instruments' FHIR Questionnaire canonical URLs when the centre sets no FHIR base (`urn:oid:ROOT.6.N`) |
 /// | `9` | not a document branch: pseudonymised documents use the root `ROOT.9`, then the branches above |
 ///
 /// Documents issued before the branches (their ``DocumentIssue/idBranch`` is `nil`) keep their
@@ -61,6 +62,11 @@ public enum DocumentIDs {
         guard issued.contains(documentID(root: root, branch: branch, session: session, version: version)) else { return branch }
         return cdaFallbackBranch
     }
+
+    /// The arc under the centre's root that names the instruments' Questionnaire resources when
+    /// the centre sets no FHIR base: `ROOT.6.N`, N the instrument's number (1 for the first
+    /// `InstrumentID` case, in declaration order, which only ever grows at its end).
+    public static let questionnaireBranch = "6"
 
     /// The set id's OID: `ROOT.BRANCH.SESSION`.
     public static func setID(root: String, branch: String, session: SessionID) -> String {

@@ -336,3 +336,26 @@ extension AccordService {
         try DetachedSignature.verify(document: document, certificate: certificate)
     }
 }
+
+extension AccordService {
+    /// Writes the instruments' FHIR Questionnaire resources (AccordXML's `FHIRQuestionnaire`)
+    /// into `folder`, one `<instrument id>.xml` each, with the centre's canonical URLs: under its
+    /// FHIR base (`accord centre set --fhir-base`), else `urn:oid:<OID root>.6.<number>`; with
+    /// the example settings when none are recorded (the resources are then `experimental`).
+    /// - Parameters:
+    ///   - centre: the centre's recorded settings, or `nil` for none (the example ones).
+    ///   - folder: the output folder (created when missing).
+    ///   - schemas: the official schemas folder (`--schemas`, else `ACCORD_SCHEMAS`), to validate
+    ///     against `fhir-r4/fhir-single.xsd`; well-formedness only without one.
+    /// - Returns: the files written, and whether they were validated.
+    /// - Throws: `AccordError` (`invalidDocument`, `io`).
+    public static func writeQuestionnaires(
+        centre recorded: CentreSettings?, folder: String, schemas: String?
+    ) throws -> (files: [URL], validated: Bool, example: Bool) {
+        let centre = recorded ?? .example
+        let schema = try SchemaLocator.locate(option: schemas)?.fhir()
+        let files = try FHIRQuestionnaire.writeAll(
+            centre: centre, to: URL(fileURLWithPath: folder, isDirectory: true), schema: schema)
+        return (files, schema != nil, centre.isExample)
+    }
+}

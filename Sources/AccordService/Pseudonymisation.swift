@@ -114,9 +114,12 @@ public enum Pseudonymisation {
         + "noms, lieu de naissance et notes libres retirés, date de naissance réduite à l'année (1er janvier), "
         + "dates de prise en charge décalées d'un même nombre de jours."
 
-    /// The centre settings a pseudonymised document is built with: ids under `ROOT.9`.
+    /// The centre settings a pseudonymised document is built with: ids under `ROOT.9`; the
+    /// instruments' Questionnaire canonical URLs stay the centre's own (its FHIR base, else
+    /// `urn:oid:ROOT.6…`, not `ROOT.9.6…`).
     public static func centre(_ centre: CentreSettings) -> CentreSettings {
         var copy = centre
+        copy.fhirBase = centre.fhirBase ?? "urn:oid:\(centre.oidRoot).\(DocumentIDs.questionnaireBranch)"
         copy.oidRoot = "\(centre.oidRoot).\(documentArc)"
         return copy
     }

@@ -100,7 +100,8 @@ extension FHIRBuilder {
         case .options: activeOptions.map { "CarePlan/\($0.entry.rawValue)" }
         case .preferences: activePreferences.map { "Goal/\($0.entry.rawValue)" }
         case .decision, .nextSteps: decisionPlan.map { [$0] } ?? []
-        case .instruments: activeInstruments.map { "QuestionnaireResponse/\($0.entry.rawValue)" }
+        case .instruments:
+            activeInstruments.flatMap { ["QuestionnaireResponse/\($0.entry.rawValue)"] + Self.observationNames($0) }
         case .process, .notes: []
         }
     }

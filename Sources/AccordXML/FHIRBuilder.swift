@@ -112,7 +112,10 @@ struct FHIRBuilder {
             for option in activeOptions { proposal(option) }
             if decisionPlan != nil, let decision = consultation.decision { plan(decision) }
             for preference in activePreferences { goal(preference) }
-            for response in activeInstruments { questionnaireResponse(response) }
+            for response in activeInstruments {
+                questionnaireResponse(response)
+                instrumentObservations(response)
+            }
             provenance()
         }
         return writer.finish()

@@ -25,23 +25,8 @@ public enum FHIRExporter {
     /// The XHTML namespace of narrative `div` elements.
     public static let xhtmlNamespace = "http://www.w3.org/1999/xhtml"
     /// Accord's local code system as a FHIR system URI (the CDA export's
-    /// ``CDAExporter/localCodeSystem`` on the `2.999` example arc).
+    /// ``CDAExporter/localCodeSystem``, on Accord's own arc `2.999.0`).
     public static let localSystem = "urn:oid:\(CDAExporter.localCodeSystem)"
-    /// The base of the canonical URLs given to instruments (example domain until Accord
-    /// publishes its Questionnaire resources): `<base>/<instrument id>|<version>`.
-    public static let questionnaireBase = "http://example.org/accord/Questionnaire"
-
-    /// The canonical URL of an instrument's questionnaire, with its version:
-    /// `http://example.org/accord/Questionnaire/sdm-q-9|2010`.
-    /// - Parameters:
-    ///   - instrument: the instrument's id.
-    ///   - version: the instrument's version (that of its scoring rules).
-    public static func questionnaireURL(_ instrument: InstrumentID, version: String) -> String {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        let escaped = version.addingPercentEncoding(withAllowedCharacters: allowed) ?? version
-        return "\(questionnaireBase)/\(instrument.rawValue)|\(escaped)"
-    }
-
     /// The file name of a version: `<session id>-v<version>.fhir.xml`, e.g. `S1-v1.fhir.xml`;
     /// pseudonymised, `S1-v1.pseudonymised.fhir.xml` (``ExportProfile/pseudonymisedName(_:)``).
     public static func fileName(session: SessionID, version: Int, pseudonymised: Bool = false) -> String {

@@ -37,6 +37,12 @@ struct CentreCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Practice setting, a code from JDV_J04 (e.g. ETABLISSEMENT).", valueName: "code"))
         var practiceSetting: String
 
+        @Option(
+            help: ArgumentHelp(
+                "The https base URL of the centre's FHIR resources: the instruments' Questionnaire canonical URLs are BASE/Questionnaire/ID (without it, urn:oid:ROOT.6.N). Not under example.org.",
+                valueName: "url"))
+        var fhirBase: String?
+
         func run() throws {
             guard let facility = FrenchValueSets.facility(code: facilityCode.uppercased()) else {
                 throw AccordError.invalid(
@@ -49,7 +55,8 @@ struct CentreCommand: ParsableCommand {
                     accepted: "a JDV_J04 code such as ETABLISSEMENT; `accord centre codes` lists them")
             }
             let settings = CentreSettings(
-                oidRoot: oidRoot, finess: finess.uppercased(), name: name, address: address, facility: facility, practiceSetting: setting)
+                oidRoot: oidRoot, finess: finess.uppercased(), name: name, address: address, facility: facility, practiceSetting: setting,
+                fhirBase: fhirBase)
             let author = try store.recordingAuthor() ?? "os:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
             try store.openStore().setCentreSettings(settings, author: author)
             Terminal.finessWarning(settings.finess, field: "--finess")
@@ -84,6 +91,7 @@ struct CentreCommand: ParsableCommand {
             print("Address:          \(settings.address)")
             print("Facility (J02):   \(settings.facility.code) \(settings.facility.displayName)")
             print("Practice (J04):   \(settings.practiceSetting.code) \(settings.practiceSetting.displayName)")
+            print("FHIR base:        \(settings.fhirBase ?? "none (Questionnaire canonical URLs: urn:oid:\(settings.oidRoot).6.N)")")
         }
     }
 
