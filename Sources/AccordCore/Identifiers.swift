@@ -26,6 +26,9 @@ public enum KnownOID {
     public static let accordContentModel = "2.999.0.1"
     /// Accord's local code system (section and entry codes no standard code fits).
     public static let accordLocalCodeSystem = "2.999.0.2"
+    /// The root of the pseudonyms a research export gives in place of INS and IPP (was
+    /// `2.999.1.1.3`, under the example centre's root, before Accord's own arc).
+    public static let accordPseudonym = "2.999.0.3"
     /// The four OIDs a patient INS may carry: production INS-NIR, INS-NIA, test, demonstration.
     public static let insOIDs = [insNIR, insNIA, insNIRTest, insNIRDemo]
 }

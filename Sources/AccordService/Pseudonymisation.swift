@@ -91,10 +91,10 @@ public struct PseudonymKey: Sendable, CustomStringConvertible {
 
 /// What a pseudonymised export keeps and what it replaces.
 public enum Pseudonymisation {
-    /// The OID under which pseudonyms are issued (Accord's example arc, like its other local
-    /// OIDs): pseudonymised INS and IPP carry it as their root, so that no system takes a
-    /// pseudonym for a real INS.
-    public static let pseudonymOID = "2.999.1.1.3"
+    /// The OID under which pseudonyms are issued (AccordCore's `KnownOID.accordPseudonym`, on
+    /// Accord's own arc like its other OIDs, which no centre root may share): pseudonymised INS
+    /// and IPP carry it as their root, so that no system takes a pseudonym for a real INS.
+    public static let pseudonymOID = KnownOID.accordPseudonym
     /// The placeholder birth family name.
     public static let familyName = "PSEUDONYME"
     /// The placeholder given name.
