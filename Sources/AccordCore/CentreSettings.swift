@@ -23,7 +23,8 @@ public struct CodedValue: Sendable, Hashable, Codable {
 /// Stored in the database; every change is an event. Until settings are made, exports use
 /// ``CentreSettings/example`` (on the `2.999` example arc) and say so.
 public struct CentreSettings: Sendable, Hashable, Codable {
-    /// The centre's OID root; document ids are `ROOT.1.SESSION[.VERSION]`, IPPs `ROOT.2`.
+    /// The centre's OID root; document ids are `ROOT.BRANCH.SESSION[.VERSION]` (branch per export
+    /// profile, see ``DocumentIDs``), IPPs `ROOT.2`; never Accord's own arc, above or under it.
     public var oidRoot: String
     /// The centre's FINESS number (9 characters).
     public var finess: String

@@ -13,7 +13,7 @@ public struct DocumentIssue: Sendable, Hashable, Codable {
     public var profile: String
     /// The version number (1, 2, …).
     public var version: Int
-    /// The OID root of every id of the document set (`ROOT.1.SESSION…`): the centre's root when
+    /// The OID root of every id of the document set (`ROOT.BRANCH.SESSION…`): the centre's root when
     /// version 1 was issued, kept by later versions even when the centre changes its root.
     public var idRoot: String
     /// The document's id (an OID: `ROOT.BRANCH.SESSION.VERSION`, see ``DocumentIDs``).

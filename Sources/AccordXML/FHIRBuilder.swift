@@ -195,7 +195,7 @@ struct FHIRBuilder {
         }
     }
 
-    /// A code of Accord's local code system (the CDA export's `2.999.1.1.2`).
+    /// A code of Accord's local code system (the CDA export's `2.999.0.2`).
     func localConcept(_ element: String, code: String, display: String, text: String? = nil) {
         concept(element, codings: [(FHIRExporter.localSystem, code, display)], text: text)
     }
