@@ -26,7 +26,7 @@ if [ ! -f "$ACCORD_DB.done" ]; then
 fi
 out="$WORK/out-$PROFILE-$SESSIONS"
 rm -rf "$out"
-/usr/bin/time -v "$ACCORD_BIN" export --all --profile "$PROFILE" --out "$out" --schemas "$SCHEMAS" >/dev/null 2>"$WORK/time.txt" || true
+/usr/bin/time -v "$ACCORD_BIN" export --all --example-centre --profile "$PROFILE" --out "$out" --schemas "$SCHEMAS" >/dev/null 2>"$WORK/time.txt" || true
 documents=$(grep -o '^[0-9]* documents written' "$WORK/time.txt" | awk '{print $1}')
 wall=$(grep "Elapsed (wall clock)" "$WORK/time.txt" | awk '{print $NF}')
 seconds=$(echo "$wall" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')

@@ -23,7 +23,8 @@ public struct CodedValue: Sendable, Hashable, Codable {
 /// Stored in the database; every change is an event. Until settings are made, exports use
 /// ``CentreSettings/example`` (on the `2.999` example arc) and say so.
 public struct CentreSettings: Sendable, Hashable, Codable {
-    /// The centre's OID root; document ids are `ROOT.1.SESSION[.VERSION]`, IPPs `ROOT.2`.
+    /// The centre's OID root; document ids are `ROOT.BRANCH.SESSION[.VERSION]` (branch per export
+    /// profile, see ``DocumentIDs``), IPPs `ROOT.2`; never Accord's own arc, above or under it.
     public var oidRoot: String
     /// The centre's FINESS number (9 characters).
     public var finess: String
@@ -40,11 +41,19 @@ public struct CentreSettings: Sendable, Hashable, Codable {
     /// sites existed keep their bytes). A session's `--organisation-finess` names the centre or
     /// one of them.
     public var sites: [CentreSite]?
+    /// The base URL of the centre's FHIR canonical resources (`https://…`, no trailing `/`),
+    /// under which the instruments' Questionnaire resources are named
+    /// (`<base>/Questionnaire/<instrument id>`), or `nil` when none is set: they are then named
+    /// `urn:oid:<OID root>.6.<instrument number>` (see AccordXML's `FHIRQuestionnaire`). Never
+    /// under example.org, .com or .net. Left out of the stored settings when absent, so
+    /// settings recorded before it keep their bytes.
+    public var fhirBase: String?
 
     public init(
         oidRoot: String, finess: String, name: String, address: String, facility: CodedValue,
-        practiceSetting: CodedValue
+        practiceSetting: CodedValue, fhirBase: String? = nil
     ) {
+        self.fhirBase = fhirBase
         self.oidRoot = oidRoot
         self.finess = finess
         self.name = name
@@ -55,6 +64,7 @@ public struct CentreSettings: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case oidRoot = "oid_root", finess, name, address, facility, practiceSetting = "practice_setting", sites
+        case fhirBase = "fhir_base"
     }
 
     /// The organisation a FINESS names among the centre and its declared sites, or `nil`.

@@ -156,6 +156,16 @@ extension CentreSettings {
         if let problem = IdentifierCheck.oid(oidRoot) {
             throw AccordError.invalid("--oid-root", "the OID root \(problem)", accepted: "the centre's OID such as 1.2.250.1.999.1")
         }
+        // Every id the centre issues sits under its root; every OID of the product under
+        // Accord's arc: neither may contain the other, or an id could equal a product OID.
+        let arc = KnownOID.accordArc
+        if oidRoot == arc || arc.hasPrefix(oidRoot + ".") || oidRoot.hasPrefix(arc + ".") {
+            throw AccordError.invalid(
+                "--oid-root",
+                "the OID root contains, or lies under, Accord's own arc \(arc) (its templateId and local code system), so ids could collide with them",
+                accepted: "the centre's OID such as 1.2.250.1.999.1, or an example root such as 2.999.1")
+        }
+        if let fhirBase { try Self.validateFHIRBase(fhirBase) }
         if let problem = IdentifierCheck.finess(finess) {
             throw AccordError.invalid("--finess", "the FINESS number \(problem)", accepted: "9 characters such as 750712184")
         }
@@ -271,6 +281,25 @@ extension FieldRules {
         if !ok || !nctOK {
             throw AccordError.invalid(
                 "--trial-id", "is not a trial registry id", accepted: "a registry id such as NCT01234567 or 2024-512345-12-00")
+        }
+    }
+}
+
+extension CentreSettings {
+    /// Checks a FHIR canonical base: an `https` URL with a host, no query, fragment or
+    /// trailing `/`, at most 200 characters, and not on the example domains (example.org,
+    /// example.com, example.net: RFC 2606), whose canonical URLs no one can resolve.
+    /// - Throws: `AccordError` (`invalidInput`) naming `--fhir-base`.
+    static func validateFHIRBase(_ base: String) throws {
+        let accepted = "the https URL under which the centre publishes its FHIR resources, such as https://fhir.centre.fr/fhir"
+        guard base.count <= 200, let url = URL(string: base), url.scheme == "https", let host = url.host?.lowercased(), !host.isEmpty,
+            url.query == nil, url.fragment == nil, !base.hasSuffix("/"), !base.contains(where: \.isWhitespace)
+        else {
+            throw AccordError.invalid("--fhir-base", "is not an https URL without query, fragment or final /", accepted: accepted)
+        }
+        for domain in ["example.org", "example.com", "example.net"] where host == domain || host.hasSuffix("." + domain) {
+            throw AccordError.invalid(
+                "--fhir-base", "is on the example domain \(domain), where no one can resolve a canonical URL", accepted: accepted)
         }
     }
 }

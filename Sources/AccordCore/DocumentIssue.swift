@@ -13,11 +13,16 @@ public struct DocumentIssue: Sendable, Hashable, Codable {
     public var profile: String
     /// The version number (1, 2, …).
     public var version: Int
-    /// The OID root of every id of the document set (`ROOT.1.SESSION…`): the centre's root when
+    /// The OID root of every id of the document set (`ROOT.BRANCH.SESSION…`): the centre's root when
     /// version 1 was issued, kept by later versions even when the centre changes its root.
     public var idRoot: String
-    /// The document's id (an OID: `ROOT.1.SESSION.VERSION`).
+    /// The document's id (an OID: `ROOT.BRANCH.SESSION.VERSION`, see ``DocumentIDs``).
     public var documentID: String
+    /// The profile's id branch the document's ids were issued under (``DocumentIDs/branch(profile:)``:
+    /// `1` for `cda-fr`, `3` for `fhir-r4`, `4.N` for a custom profile), or `nil` for a document
+    /// issued before each profile had its own branch: every profile then used `1`, so a
+    /// session's CDA and FHIR documents shared their ids (``DocumentIDs/legacyBranch``).
+    public var idBranch: String?
     /// The id of the version this one replaces (an id really issued), or `nil` for the first.
     public var replaces: String?
     /// The document time (UTC instant): the CDA `effectiveTime`, the FHIR `date`.
@@ -30,11 +35,15 @@ public struct DocumentIssue: Sendable, Hashable, Codable {
     /// settings (no centre settings recorded yet).
     public var centreSequence: Int64?
 
+    /// The branch its ids were issued under: ``idBranch``, or the legacy `1`.
+    public var branch: String { idBranch ?? DocumentIDs.legacyBranch }
+
     /// An issue with every field given (see each property).
     public init(
         profile: String, version: Int, idRoot: String, documentID: String, replaces: String?, documentTime: Date, sha256: String,
-        recordSequence: Int, centreSequence: Int64?
+        recordSequence: Int, centreSequence: Int64?, idBranch: String? = nil
     ) {
+        self.idBranch = idBranch
         self.profile = profile
         self.version = version
         self.idRoot = idRoot
@@ -48,6 +57,6 @@ public struct DocumentIssue: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case profile, version, idRoot = "id_root", documentID = "document_id", replaces, documentTime = "document_time"
-        case sha256, recordSequence = "record_sequence", centreSequence = "centre_sequence"
+        case sha256, recordSequence = "record_sequence", centreSequence = "centre_sequence", idBranch = "id_branch"
     }
 }

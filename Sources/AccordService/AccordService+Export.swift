@@ -39,6 +39,11 @@ public struct ExportRequest: Sendable {
     public var signingKey: String?
     /// The PEM X.509 certificate of ``signingKey``, included in each signature.
     public var certificate: String?
+    /// Whether a batch may use the example centre settings (`--example-centre`): no settings
+    /// recorded yet, or an OID root on the `2.999` example arc. A batch without it is refused
+    /// with those settings, so that example documents never go to a record system by
+    /// mistake; a single session's export is allowed (its title says it is an example).
+    public var allowsExampleCentre = false
 
     /// A request; `folder` as the user named it.
     public init(
@@ -135,6 +140,12 @@ extension AccordService {
             if pending != nil { pending!.append(text) } else { report(.warning(text)) }
         }
         let centre = try exportCentre(report: { if case .warning(let text) = $0 { warn(text) } })
+        if !request.isSingle && centre.settings.isExample && !request.allowsExampleCentre {
+            throw AccordError.invalid(
+                "--example-centre",
+                "the centre's settings are the example ones (\(centre.sequence == nil ? "none recorded yet" : "an OID root on the 2.999 example arc")), so a batch would write example documents that no record system may take (nothing was exported)",
+                accepted: "the centre's settings made with `accord centre set`, or --example-centre to write example documents on purpose")
+        }
         var batch = BatchExport(
             profile: exportProfile, folder: request.folder, exportedAt: clock.now(),
             centre: centre.settings, schema: try exportProfile.schema(SchemaLocator.locate(option: request.schemas)))
@@ -323,5 +334,28 @@ extension AccordService {
     ///   the signature is not valid or the document changed since it was signed.
     public static func verifySignature(of document: URL, certificate: URL) throws -> SignatureVerification {
         try DetachedSignature.verify(document: document, certificate: certificate)
+    }
+}
+
+extension AccordService {
+    /// Writes the instruments' FHIR Questionnaire resources (AccordXML's `FHIRQuestionnaire`)
+    /// into `folder`, one `<instrument id>.xml` each, with the centre's canonical URLs: under its
+    /// FHIR base (`accord centre set --fhir-base`), else `urn:oid:<OID root>.6.<number>`; with
+    /// the example settings when none are recorded (the resources are then `experimental`).
+    /// - Parameters:
+    ///   - centre: the centre's recorded settings, or `nil` for none (the example ones).
+    ///   - folder: the output folder (created when missing).
+    ///   - schemas: the official schemas folder (`--schemas`, else `ACCORD_SCHEMAS`), to validate
+    ///     against `fhir-r4/fhir-single.xsd`; well-formedness only without one.
+    /// - Returns: the files written, and whether they were validated.
+    /// - Throws: `AccordError` (`invalidDocument`, `io`).
+    public static func writeQuestionnaires(
+        centre recorded: CentreSettings?, folder: String, schemas: String?
+    ) throws -> (files: [URL], validated: Bool, example: Bool) {
+        let centre = recorded ?? .example
+        let schema = try SchemaLocator.locate(option: schemas)?.fhir()
+        let files = try FHIRQuestionnaire.writeAll(
+            centre: centre, to: URL(fileURLWithPath: folder, isDirectory: true), schema: schema)
+        return (files, schema != nil, centre.isExample)
     }
 }

@@ -91,10 +91,10 @@ public struct PseudonymKey: Sendable, CustomStringConvertible {
 
 /// What a pseudonymised export keeps and what it replaces.
 public enum Pseudonymisation {
-    /// The OID under which pseudonyms are issued (Accord's example arc, like its other local
-    /// OIDs): pseudonymised INS and IPP carry it as their root, so that no system takes a
-    /// pseudonym for a real INS.
-    public static let pseudonymOID = "2.999.1.1.3"
+    /// The OID under which pseudonyms are issued (AccordCore's `KnownOID.accordPseudonym`, on
+    /// Accord's own arc like its other OIDs, which no centre root may share): pseudonymised INS
+    /// and IPP carry it as their root, so that no system takes a pseudonym for a real INS.
+    public static let pseudonymOID = KnownOID.accordPseudonym
     /// The placeholder birth family name.
     public static let familyName = "PSEUDONYME"
     /// The placeholder given name.
@@ -114,9 +114,12 @@ public enum Pseudonymisation {
         + "noms, lieu de naissance et notes libres retirés, date de naissance réduite à l'année (1er janvier), "
         + "dates de prise en charge décalées d'un même nombre de jours."
 
-    /// The centre settings a pseudonymised document is built with: ids under `ROOT.9`.
+    /// The centre settings a pseudonymised document is built with: ids under `ROOT.9`; the
+    /// instruments' Questionnaire canonical URLs stay the centre's own (its FHIR base, else
+    /// `urn:oid:ROOT.6…`, not `ROOT.9.6…`).
     public static func centre(_ centre: CentreSettings) -> CentreSettings {
         var copy = centre
+        copy.fhirBase = centre.fhirBase ?? "urn:oid:\(centre.oidRoot).\(DocumentIDs.questionnaireBranch)"
         copy.oidRoot = "\(centre.oidRoot).\(documentArc)"
         return copy
     }

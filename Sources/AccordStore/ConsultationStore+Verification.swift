@@ -21,16 +21,27 @@ public struct ChainVerification: Sendable, Hashable {
     /// How many document versions the log records as issued (`document-issued` events), each
     /// id once with one content.
     public var issuedDocumentCount = 0
+    /// How many of them were issued before each profile had its own id branch with an id that
+    /// a document of another profile also carries (the CDA and FHIR documents of one version
+    /// then shared `ROOT.1.S.V`). Not a break: they keep their ids; their later versions are
+    /// issued under each profile's branch.
+    public var legacySharedIDCount = 0
 }
 
-/// The issued documents met while verifying: every document id issued once per profile, with
-/// one content (SHA-256), each version of a set following the one before.
+/// The issued documents met while verifying: every document id issued once with one content
+/// (SHA-256) whatever the profile — but for documents issued before each profile had its own id
+/// branch, which are checked per profile — each version of a set following the one before.
 struct IssuedDocumentCheck {
-    private var digests: [String: String] = [:]
+    private var digests: [String: (profile: String, digest: String)] = [:]
+    /// The first profile and content of each id issued before the id branches.
+    private var legacyByID: [String: (profile: String, digest: String)] = [:]
     private var lastVersion: [String: Int] = [:]
 
     /// How many issues were met.
     var count = 0
+    /// How many documents issued before the id branches carry an id another profile's
+    /// document issued before them also carries.
+    var legacySharedIDCount = 0
 
     /// Adds one `document-issued` event; returns what is wrong with it, or `nil`.
     mutating func add(_ content: EventContent) -> String? {
@@ -38,15 +49,30 @@ struct IssuedDocumentCheck {
             let number = content.sessionNumber
         else { return "its payload is not a document issue" }
         count += 1
-        // One id per profile: a session's CDA and FHIR documents share their ids (one document
-        // in two formats).
-        let key = "\(issue.profile) \(issue.documentID)"
-        if let digest = digests[key] {
-            return digest == issue.sha256
+        // One content per id. Each profile has its own id branch (AccordCore's `DocumentIDs`),
+        // so an id is issued once whatever the profile. Documents issued before the branches
+        // (no `id_branch`) shared their ids between profiles (a session's CDA and FHIR version 1
+        // were both ROOT.1.S.1): among those, an id is checked per profile, and the sharing is
+        // counted (``legacySharedIDCount``), not a break.
+        let key = issue.idBranch == nil ? "\(issue.profile) \(issue.documentID)" : issue.documentID
+        if let seen = digests[key] ?? (issue.idBranch == nil ? nil : legacyByID[issue.documentID]) {
+            if seen.profile != issue.profile {
+                return "\(issue.profile) document \(issue.documentID) has the id of a \(seen.profile) document issued before"
+            }
+            return seen.digest == issue.sha256
                 ? "\(issue.profile) document \(issue.documentID) is recorded as issued twice"
                 : "\(issue.profile) document \(issue.documentID) was issued before with other content"
         }
-        digests[key] = issue.sha256
+        if issue.idBranch == nil {
+            if legacyByID[issue.documentID] != nil {
+                legacySharedIDCount += 1
+            } else {
+                legacyByID[issue.documentID] = (issue.profile, issue.sha256)
+            }
+        } else if let legacy = legacyByID[issue.documentID] {
+            return "\(issue.profile) document \(issue.documentID) has the id of a \(legacy.profile) document issued before"
+        }
+        digests[key] = (issue.profile, issue.sha256)
         // The first issue of a set may follow versions exported before issues were recorded.
         let set = "\(number)/\(issue.profile)"
         if let last = lastVersion[set], issue.version != last + 1 {
@@ -158,7 +184,9 @@ extension ConsultationStore {
         }
         if let expected, !headSeen, firstBreak == nil { firstBreak = Self.missingHead(expected) }
         if firstBreak == nil { firstBreak = try sealBreak(db, key: key) }
-        return ChainVerification(eventCount: count, head: head, firstBreak: firstBreak, issuedDocumentCount: issued.count)
+        return ChainVerification(
+            eventCount: count, head: head, firstBreak: firstBreak, issuedDocumentCount: issued.count,
+            legacySharedIDCount: issued.legacySharedIDCount)
     }
 
     /// The first session whose seal does not match its events (its last event removed, even

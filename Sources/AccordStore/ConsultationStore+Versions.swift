@@ -65,6 +65,16 @@ extension ConsultationStore {
                 } else {
                     consultation = try EventRecorder.checkedConsultation(id, recorder.db, key: recorder.key, sealing: true)
                 }
+                // An id is issued with one content whatever the profile (each has its own id
+                // branch); only documents issued before the branches shared theirs.
+                if issue.idBranch != nil,
+                    consultation.issuedDocuments.contains(where: { $0.profile != issue.profile && $0.documentID == issue.documentID })
+                {
+                    throw AccordError(
+                        .conflict,
+                        "version \(issue.version) of session \(id)'s \(issue.profile) document would carry an id another export profile issued before; export again (nothing was recorded)."
+                    )
+                }
                 let issues = consultation.issuedDocuments.filter { $0.profile == issue.profile }
                 if let same = issues.first(where: { $0.version == issue.version || $0.documentID == issue.documentID }) {
                     if same == issue { return false }

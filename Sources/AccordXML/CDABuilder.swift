@@ -9,7 +9,9 @@ struct CDABuilder {
 
     private var consultation: Consultation { input.consultation }
     private var centre: CentreSettings { input.centre }
-    private var setID: InstanceIdentifier { CDAExporter.setID(session: consultation.id, centre: centre) }
+    /// The set's id branch: the one it was issued under, else `cda-fr`'s (`1`).
+    private var branch: String { input.idBranch ?? CDAExporter.branch }
+    private var setID: InstanceIdentifier { CDAExporter.setID(session: consultation.id, centre: centre, branch: branch) }
 
     /// The organisation where the consultation took place, with its own facility code.
     private var place: ConsultationPlace { consultation.start.place(centre: centre) }
@@ -103,14 +105,14 @@ struct CDABuilder {
         writer.element("templateId", attributes: [("root", "2.16.840.1.113883.2.8.2.1")])
         writer.element("templateId", attributes: [("root", "1.2.250.1.213.1.1.1.1")])
         ii(CDAExporter.contentModelTemplateID, as: "templateId")
-        ii(CDAExporter.documentID(session: consultation.id, version: input.version, centre: centre))
+        ii(CDAExporter.documentID(session: consultation.id, version: input.version, centre: centre, branch: branch))
         writer.element(
             "code",
             attributes: [
                 ("code", "11488-4"), ("codeSystem", Self.loinc), ("codeSystemName", "LOINC"),
                 ("displayName", "CR ou fiche de consultation ou de visite"),
             ])
-        writer.element("title", text: ConsultationDocument.title)
+        writer.element("title", text: ConsultationDocument.title(centre: centre))
         time("effectiveTime", input.exportedAt)
         writer.element(
             "confidentialityCode",
@@ -300,6 +302,7 @@ struct CDABuilder {
     private func section(_ section: DocumentSection) {
         writer.element("component") {
             writer.element("section") {
+                for root in section.templateIDs { writer.element("templateId", attributes: [("root", root)]) }
                 switch section.code {
                 case .loinc(let code, let display):
                     writer.element(

@@ -14,6 +14,10 @@ public struct CDAExportInput: Sendable {
     /// The document this one replaces (header `relatedDocument typeCode="RPLC"`), only for a
     /// version after the first.
     public var replacedDocumentID: InstanceIdentifier?
+    /// The id branch of the document's set (AccordCore's `DocumentIDs`): the branch a version
+    /// already issued used, or `nil` for the branch of the format that renders it (`1` for
+    /// `cda-fr`, `3` for `fhir-r4`, `4.N` for a custom profile).
+    public var idBranch: String?
 
     /// Creates an input.
     /// - Parameters:
@@ -22,10 +26,12 @@ public struct CDAExportInput: Sendable {
     ///   - exportedAt: the document's effectiveTime (UTC instant).
     ///   - version: the versionNumber, from 1.
     ///   - replacedDocumentID: the id of the version this one replaces, or `nil`.
+    ///   - idBranch: the id branch of the set, or `nil` for the rendering format's own.
     public init(
         consultation: Consultation, centre: CentreSettings, exportedAt: Date, version: Int = 1,
-        replacedDocumentID: InstanceIdentifier? = nil
+        replacedDocumentID: InstanceIdentifier? = nil, idBranch: String? = nil
     ) {
+        self.idBranch = idBranch
         self.consultation = consultation
         self.centre = centre
         self.exportedAt = exportedAt
@@ -68,31 +74,40 @@ public struct ExportOutcome: Sendable, Hashable {
 /// mapping of every element); the body has one section per part of the record, each with a
 /// code, a title and a narrative, plus coded entries for the options and the decision.
 public enum CDAExporter {
-    /// The third header templateId, naming Accord's content model. On the `2.999` example arc
-    /// until Accord has a registered OID; versioned by its extension.
-    public static let contentModelTemplateID = InstanceIdentifier(root: "2.999.1.1.1", extension_: "2026.01")
+    /// The third header templateId, naming Accord's content model: AccordCore's
+    /// `KnownOID.accordContentModel`, under Accord's own arc (`2.999.0`, on the example arc until
+    /// Accord has a registered OID), which no centre root may share; versioned by its extension.
+    public static let contentModelTemplateID = InstanceIdentifier(root: KnownOID.accordContentModel, extension_: "2026.01")
 
-    /// Accord's local code system for sections and entries no standard code fits (example arc).
-    public static let localCodeSystem = "2.999.1.1.2"
+    /// Accord's local code system for sections and entries no standard code fits
+    /// (AccordCore's `KnownOID.accordLocalCodeSystem`, under Accord's own arc).
+    public static let localCodeSystem = KnownOID.accordLocalCodeSystem
     /// The local code system's name in documents.
     public static let localCodeSystemName = "Accord (codes locaux)"
 
-    /// The id shared by every version of a session's document: `<centre root>.1.<session number>`,
-    /// no extension.
+    /// The id branch of `cda-fr` documents (AccordCore's `DocumentIDs`): `1`.
+    public static let branch = DocumentIDs.branch(profile: "cda-fr")
+
+    /// The id shared by every version of a session's document: `<centre root>.<branch>.<session number>`
+    /// (branch `1` for `cda-fr`, see AccordCore's `DocumentIDs`), no extension.
     /// - Parameters:
     ///   - session: the session.
     ///   - centre: the centre's settings (its OID root).
-    public static func setID(session: SessionID, centre: CentreSettings) -> InstanceIdentifier {
-        InstanceIdentifier(root: "\(centre.oidRoot).1.\(session.number)")
+    ///   - branch: the set's id branch (``branch`` for `cda-fr`).
+    public static func setID(session: SessionID, centre: CentreSettings, branch: String = CDAExporter.branch) -> InstanceIdentifier {
+        InstanceIdentifier(root: DocumentIDs.setID(root: centre.oidRoot, branch: branch, session: session))
     }
 
-    /// The id of one version: `<centre root>.1.<session number>.<version>`, no extension.
+    /// The id of one version: `<centre root>.<branch>.<session number>.<version>`, no extension.
     /// - Parameters:
     ///   - session: the session.
     ///   - version: the version number, from 1.
     ///   - centre: the centre's settings.
-    public static func documentID(session: SessionID, version: Int, centre: CentreSettings) -> InstanceIdentifier {
-        InstanceIdentifier(root: "\(centre.oidRoot).1.\(session.number).\(version)")
+    ///   - branch: the set's id branch (``branch`` for `cda-fr`).
+    public static func documentID(
+        session: SessionID, version: Int, centre: CentreSettings, branch: String = CDAExporter.branch
+    ) -> InstanceIdentifier {
+        InstanceIdentifier(root: DocumentIDs.documentID(root: centre.oidRoot, branch: branch, session: session, version: version))
     }
 
     /// The file name of a version: `<session id>-v<version>.cda.xml`, e.g. `S1-v1.cda.xml`;

@@ -14,6 +14,17 @@ public struct ConsultationDocument: Sendable, Hashable {
     /// The document's title: `Consultation de décision médicale partagée`.
     public static let title = "Consultation de décision médicale partagée"
 
+    /// The title of a document exported with `centre`'s settings: ``title``, followed, for
+    /// example settings (root on the `2.999` example arc, such as AccordCore's
+    /// `CentreSettings.example`), by ` — EXEMPLE (paramètres du centre d'exemple, sans valeur
+    /// médicale)`, so that no one takes it for a real record.
+    public static func title(centre: CentreSettings) -> String {
+        centre.isExample ? title + exampleSuffix : title
+    }
+
+    /// What the title of an example document ends with.
+    public static let exampleSuffix = " — EXEMPLE (paramètres du centre d'exemple, sans valeur médicale)"
+
     /// The sections, in order.
     public var sections: [DocumentSection]
 
@@ -47,6 +58,9 @@ public struct DocumentSection: Sendable, Hashable {
     public var title: String
     /// Its narrative, in order.
     public var blocks: [NarrativeBlock]
+    /// The templateIds a CDA rendering gives the section (`section/templateId/@root`, in
+    /// order), when the section follows a CI-SIS or IHE section model; empty otherwise.
+    public var templateIDs: [String] = []
 }
 
 /// A block of a section's narrative.
@@ -96,13 +110,15 @@ extension [NarrativeSpan] {
 extension DocumentSection {
     /// The section of `kind`, or `nil` when the record holds nothing for an optional one.
     static func make(_ kind: Kind, _ consultation: Consultation) -> DocumentSection? {
-        func section(_ code: Code, _ title: String, _ blocks: [NarrativeBlock]) -> DocumentSection {
-            DocumentSection(kind: kind, code: code, title: title, blocks: blocks)
+        func section(_ code: Code, _ title: String, _ blocks: [NarrativeBlock], templateIDs: [String] = []) -> DocumentSection {
+            DocumentSection(kind: kind, code: code, title: title, blocks: blocks, templateIDs: templateIDs)
         }
         func paragraph(_ text: String) -> NarrativeBlock { .paragraph([.text(text)]) }
         let start = consultation.start
         switch kind {
         case .participants:
+            // No LOINC section code for the people present at a consultation (none in the ANS
+            // examples, whose participants are in the header): local code.
             return section(
                 .local(code: "section-participants", display: "Participants à la consultation"), "Participants", [.participantsTable])
         case .topic:
@@ -124,11 +140,16 @@ extension DocumentSection {
                     blocks.append(paragraph("Avertissement sur la fiche RCP : \(flag.frenchText)."))
                 }
             }
-            return section(.local(code: "section-topic", display: "Décision à prendre"), "Décision à prendre", blocks)
+            // LOINC 29299-5 "Reason for visit" (HL7 C-CDA Reason for Visit section,
+            // 2.16.840.1.113883.10.20.22.2.12): the decision to make is why the consultation
+            // takes place. (The FRCP's 42349-1 "Raison de la recommandation" is the RCP's own.)
+            return section(.loinc(code: "29299-5", display: "Motif de la consultation"), "Décision à prendre", blocks)
         case .condition:
             guard let condition = start.condition else { return nil }
             var line = condition.text
             if let code = condition.code { line += condition.codeSystem == FieldRules.icd10OID ? " (CIM-10 \(code))" : " (code \(code))" }
+            // LOINC 72135-7, as the FRCP's section "Diagnostic du cancer" (ANS example
+            // CANCER-FRCP_2022.01_Transversale.xml, title TUMEUR).
             var blocks = [paragraph(line)]
             if let morphology = condition.morphology {
                 // ICD-O-3 morphology read from the RCP report (JDV_Morphologie_CISIS).
@@ -147,6 +168,8 @@ extension DocumentSection {
                         },
                         ordered: true)
                 ]
+            // Local: LOINC has no section for the options weighed with the patient (the FRCP
+            // puts its proposals in 18776-5 "Plan de soins", used here for the next steps).
             return section(.local(code: "section-options", display: "Options discutées"), "Options discutées", blocks)
         case .preferences:
             let preferences = consultation.preferences.filter { !$0.withdrawn }
@@ -158,6 +181,8 @@ extension DocumentSection {
                         preferences.map { NarrativeItem(.text($0.text + ($0.importance.map { " (importance \($0)/5)" } ?? ""))) },
                         ordered: false)
                 ]
+            // Local: no LOINC section code found for what matters to the patient in a decision
+            // (LOINC's goals-and-preferences codes are observation codes, not sections).
             return section(
                 .local(code: "section-preferences", display: "Ce qui compte pour le patient"), "Ce qui compte pour le patient", blocks)
         case .decision:
@@ -175,16 +200,19 @@ extension DocumentSection {
             } else {
                 blocks.append(paragraph("Aucune décision enregistrée."))
             }
+            // Local: no LOINC section code for a shared decision's outcome.
             return section(.local(code: "section-decision", display: "Décision"), "Décision", blocks)
         case .process:
             let items = FrenchNarrative.processLines(consultation)
             guard !items.isEmpty else { return nil }
+            // Local: no LOINC section code for the steps of shared decision-making.
             return section(
                 .local(code: "section-process", display: "Déroulement de la décision partagée"), "Déroulement de la décision partagée",
                 [.list(items.map { NarrativeItem(.text($0)) }, ordered: false)])
         case .instruments:
             let responses = consultation.instruments.filter { !$0.withdrawn }
             guard !responses.isEmpty else { return nil }
+            // Local: LOINC has no section code for SDM instruments (nor codes for them).
             return section(
                 .local(code: "section-instruments", display: "Questionnaires de décision partagée"), "Questionnaires",
                 [.list(responses.map { NarrativeItem(.text($0.narrativeLine)) }, ordered: false)])
@@ -204,13 +232,27 @@ extension DocumentSection {
             case nil:
                 block = paragraph("Aucune suite enregistrée.")
             }
+            // LOINC 18776-5 "Plan de soins", as in the FRCP and PPS (ANS examples
+            // CANCER-FRCP_2022.01_*.xml, CANCER-PPS_2022.01_*.xml).
             return section(.loinc(code: "18776-5", display: "Plan de soins"), "Suite de la prise en charge", [block])
         case .notes:
             let notes = consultation.notes.filter { !$0.withdrawn }
             guard !notes.isEmpty else { return nil }
-            return section(.loinc(code: "48767-8", display: "Commentaire"), "Notes", notes.map { paragraph($0.text) })
+            // The CI-SIS section FR-Commentaire-non-code: LOINC 55112-7 with templateIds
+            // 2.16.840.1.113883.10.12.201 (HL7), 1.3.6.1.4.1.19376.1.4.1.2.16 (IHE) and
+            // 1.2.250.1.213.1.1.2.73 (CI-SIS), as in the ANS
+            // examples CANCER-FRCP_2022.01_*.xml and the schematrons S_CommentaireNonCodee*.sch.
+            return section(
+                .loinc(code: "55112-7", display: "Commentaire"), "Notes", notes.map { paragraph($0.text) },
+                templateIDs: DocumentSection.commentTemplateIDs)
         }
     }
+
+    /// The templateIds of the CI-SIS section FR-Commentaire-non-code (LOINC 55112-7): HL7 CDA
+    /// section 2.16.840.1.113883.10.12.201 (the parent the IHE schematron S_documentSummary.sch
+    /// requires), IHE 1.3.6.1.4.1.19376.1.4.1.2.16, then CI-SIS 1.2.250.1.213.1.1.2.73, as in the
+    /// ANS example CANCER-FRCP_2022.01_Transversale.xml (section "COMMENTAIRES / PRÉCISIONS SUR LE PATIENT").
+    public static let commentTemplateIDs = ["2.16.840.1.113883.10.12.201", "1.3.6.1.4.1.19376.1.4.1.2.16", "1.2.250.1.213.1.1.2.73"]
 
     /// `Option 1 — Traitement : label`.
     static func optionLine(_ option: ConsultationOption) -> String {

@@ -50,8 +50,9 @@ extension ExportProfile {
     ///   issued instead, replacing it, and ``PreparedDocument/reissueReason`` says why: a
     ///   document id is never issued with other content.
     /// - A new version is dated `now` (refused before the record's last change), its ids are
-    ///   under the set's root (kept from its first version) and it replaces the id really
-    ///   issued before; its issue is returned, to record before the file is written.
+    ///   under the set's root (kept from its first version) on the profile's id branch
+    ///   (AccordCore's `DocumentIDs`) and it replaces the id really issued before; its issue is
+    ///   returned, to record before the file is written.
     ///
     /// - Parameters:
     ///   - consultation: the consultation, folded from its verified events, closed.
@@ -82,7 +83,8 @@ extension ExportProfile {
                 let settings = try issued.centreSequence.map(centreAt) ?? .example
                 let input = input(
                     consultation: consultation, centre: settings, exportedAt: issued.documentTime, version: issued.version,
-                    replacing: version.replaces, pseudonymKey: pseudonymKey, idRoot: issued.idRoot, replacedDocumentID: issued.replaces)
+                    replacing: version.replaces, pseudonymKey: pseudonymKey, idRoot: issued.idRoot, replacedDocumentID: issued.replaces,
+                    idBranch: issued.branch)
                 let data = document(input, pseudonymised: pseudonymised)
                 if ExportFile.sha256(data) == issued.sha256 {
                     return PreparedDocument(
@@ -99,16 +101,23 @@ extension ExportProfile {
             plan = version.next
         }
         try ExportProfile.checkExportTime(now, of: consultation)
+        // A new version is issued under the profile's own id branch, even in a set begun on the
+        // legacy branch `1`: an id is never issued with other content.
+        let setBranch = consultation.issuedDocuments.last { $0.profile == versionKey && $0.idBranch != nil }?.idBranch
+        let root = plan.idRoot ?? (pseudonymKey?.documentCentre(centre.settings) ?? centre.settings).oidRoot
+        let branch = DocumentIDs.nextBranch(
+            profile: versionKey, setBranch: setBranch, session: consultation.id, version: plan.version, root: root,
+            issued: Set(consultation.issuedDocuments.map(\.documentID)))
         let input = input(
             consultation: consultation, centre: centre.settings, exportedAt: now, version: plan.version, replacing: plan.replaces,
-            pseudonymKey: pseudonymKey, idRoot: plan.idRoot, replacedDocumentID: plan.replacedDocumentID)
+            pseudonymKey: pseudonymKey, idRoot: plan.idRoot, replacedDocumentID: plan.replacedDocumentID, idBranch: branch)
         let data = document(input, pseudonymised: pseudonymised)
         let validation = try ExportFile.check(data, schema: schema, what: what, hint: hint)
         let issue = DocumentIssue(
             profile: versionKey, version: plan.version, idRoot: input.centre.oidRoot,
-            documentID: CDAExporter.documentID(session: consultation.id, version: plan.version, centre: input.centre).root,
+            documentID: CDAExporter.documentID(session: consultation.id, version: plan.version, centre: input.centre, branch: branch).root,
             replaces: input.replacedDocumentID?.root, documentTime: now, sha256: ExportFile.sha256(data),
-            recordSequence: consultation.lastSessionSequence, centreSequence: centre.sequence)
+            recordSequence: consultation.lastSessionSequence, centreSequence: centre.sequence, idBranch: branch)
         return PreparedDocument(
             data: data, fileName: try fileName(session: consultation.id, version: plan.version, pseudonymised: pseudonymised),
             version: plan, documentTime: now, validation: validation, issue: issue, reissueReason: reissueReason)

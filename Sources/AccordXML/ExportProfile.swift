@@ -117,19 +117,25 @@ public struct ExportProfile: Sendable {
     ///     version (AccordCore's `DocumentIssue.idRoot`); `nil`: the centre's (under `ROOT.9` when
     ///     pseudonymised).
     ///   - replacedDocumentID: the id of the replaced version as it was issued; `nil`: derived
-    ///     from `replaced` and the root.
+    ///     from `replaced` and the root, on the legacy branch `1` (a version exported before
+    ///     Accord recorded issued documents).
+    ///   - idBranch: the id branch a version already issued used (AccordCore's
+    ///     `DocumentIssue.branch`); `nil`: this profile's (`DocumentIDs.branch(profile:)`).
     public func input(
         consultation: Consultation, centre: CentreSettings, exportedAt: Date, version: Int, replacing replaced: Int?,
-        pseudonymKey: (any DocumentPseudonymiser)?, idRoot: String? = nil, replacedDocumentID: String? = nil
+        pseudonymKey: (any DocumentPseudonymiser)?, idRoot: String? = nil, replacedDocumentID: String? = nil, idBranch: String? = nil
     ) -> CDAExportInput {
         var documentCentre = pseudonymKey?.documentCentre(centre) ?? centre
         if let idRoot { documentCentre.oidRoot = idRoot }
         let shown = pseudonymKey?.pseudonymised(consultation) ?? consultation
         let replacedID =
             replacedDocumentID.map { InstanceIdentifier(root: $0) }
-            ?? replaced.map { CDAExporter.documentID(session: consultation.id, version: $0, centre: documentCentre) }
+            ?? replaced.map {
+                CDAExporter.documentID(session: consultation.id, version: $0, centre: documentCentre, branch: DocumentIDs.legacyBranch)
+            }
         return CDAExportInput(
-            consultation: shown, centre: documentCentre, exportedAt: exportedAt, version: version, replacedDocumentID: replacedID)
+            consultation: shown, centre: documentCentre, exportedAt: exportedAt, version: version, replacedDocumentID: replacedID,
+            idBranch: idBranch ?? DocumentIDs.branch(profile: name))
     }
 
     /// Builds the document of `input` (deterministic: the same input gives the same bytes).

@@ -8,7 +8,7 @@ extension FHIRBuilder {
     /// then one section per part of the record, each with a code, a title, a narrative and
     /// references to the resources that hold it.
     func composition() {
-        let title = ConsultationDocument.title
+        let title = ConsultationDocument.title(centre: centre)
         entry("Composition", type: "Composition") {
             value("language", "fr-FR")
             narrative(paragraphs: [
@@ -100,7 +100,8 @@ extension FHIRBuilder {
         case .options: activeOptions.map { "CarePlan/\($0.entry.rawValue)" }
         case .preferences: activePreferences.map { "Goal/\($0.entry.rawValue)" }
         case .decision, .nextSteps: decisionPlan.map { [$0] } ?? []
-        case .instruments: activeInstruments.map { "QuestionnaireResponse/\($0.entry.rawValue)" }
+        case .instruments:
+            activeInstruments.flatMap { ["QuestionnaireResponse/\($0.entry.rawValue)"] + Self.observationNames($0) }
         case .process, .notes: []
         }
     }

@@ -409,17 +409,19 @@ extension FHIRBuilder {
         }
     }
 
-    /// An instrument response: `questionnaire` = ``FHIRExporter/questionnaireURL(_:version:)``,
-    /// status `completed` (every item answered) or `in-progress`; one item per answered item
-    /// (`linkId` = item number; whole numbers as `valueInteger`, yes/no as `valueBoolean`, a
-    /// Control Preferences Scale letter as `valueString`); unanswered items are left out. The
-    /// score computed by the instrument's rule is item `score` (`valueDecimal`, printed
-    /// precision), subscores `score-<name>`, flags item `flags`.
+    /// An instrument response: `questionnaire` = the instrument's versioned canonical
+    /// (``FHIRQuestionnaire/versionedCanonical(_:version:centre:)``), status `completed` (every
+    /// item answered) or `in-progress`; exactly the items of its Questionnaire that were
+    /// answered (`linkId` = item number, as in ``FHIRQuestionnaire``; whole numbers as
+    /// `valueInteger`, yes/no as `valueBoolean`, a Control Preferences Scale letter as
+    /// `valueString`); unanswered items are left out. Scores and flags are not items: they are
+    /// Observations derived from it (``instrumentObservations(_:)``).
     func questionnaireResponse(_ response: InstrumentResponse) {
         entry("QuestionnaireResponse/\(response.entry.rawValue)", type: "QuestionnaireResponse") {
             narrative(paragraphs: [response.narrativeLine, "Réponses : \(InstrumentAnswer.text(response.answers))"])
             entryIdentifier(response.entry)
-            value("questionnaire", FHIRExporter.questionnaireURL(response.instrument, version: response.version))
+            value(
+                "questionnaire", FHIRQuestionnaire.versionedCanonical(response.instrument, version: response.version, centre: centre))
             code("status", response.score.complete ? FHIRQuestionnaireResponseStatus.completed : .inProgress)
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
@@ -442,18 +444,72 @@ extension FHIRBuilder {
                 case .letter(let letter): element = ("valueString", letter)
                 case .missing: continue
                 }
-                item(linkId: String(index + 1), text: nil, answers: [element])
+                item(linkId: FHIRQuestionnaire.linkID(item: index + 1), text: nil, answers: [element])
             }
-            if let score = response.score.formatted {
-                item(linkId: "score", text: "Score (\(response.instrument.instrument.scoreRange))", answers: [("valueDecimal", score)])
+        }
+    }
+
+    /// The resource names of a response's Observations, in order: its score, its subscores
+    /// (by name), its flags (in the order the scoring gives them).
+    static func observationNames(_ response: InstrumentResponse) -> [String] {
+        let entry = response.entry.rawValue
+        var names: [String] = []
+        if response.score.formatted != nil { names.append("Observation/\(entry)-score") }
+        for name in response.score.subscores.keys.sorted() where response.score.formattedSubscore(name) != nil {
+            names.append("Observation/\(entry)-score-\(name)")
+        }
+        for flag in response.score.flags { names.append("Observation/\(entry)-flag-\(flag)") }
+        return names
+    }
+
+    /// A response's score, subscores and flags as Observations (category `survey`), each
+    /// `derivedFrom` the QuestionnaireResponse, dated when the answers were recorded: a score as
+    /// `valueQuantity` (the printed precision, no unit), coded `score-<instrument>` (a subscore
+    /// `score-<instrument>-<name>`) in Accord's local code system (no LOINC code exists for these
+    /// instruments' scores); a flag (e.g. `decisional-conflict`) as `valueCodeableConcept` in the
+    /// local code system, coded `flag-<instrument>`.
+    func instrumentObservations(_ response: InstrumentResponse) {
+        let instrument = response.instrument.instrument
+        let id = response.instrument.rawValue
+        func observation(_ name: String, code coded: String, display: String, narrative line: String, value writeValue: () -> Void) {
+            entry(name, type: "Observation") {
+                narrative(paragraphs: [line])
+                code("status", FHIRObservationStatus.final)
+                concept(
+                    "category",
+                    codings: [("http://terminology.hl7.org/CodeSystem/observation-category", "survey", "Survey")])
+                localConcept("code", code: coded, display: display)
+                reference("subject", to: "Patient")
+                reference("encounter", to: "Encounter")
+                value("effectiveDateTime", UTCInstant.format(response.recordedAt))
+                writeValue()
+                reference("derivedFrom", to: "QuestionnaireResponse/\(response.entry.rawValue)")
             }
-            for name in response.score.subscores.keys.sorted() {
-                if let score = response.score.formattedSubscore(name) {
-                    item(linkId: "score-\(name)", text: "Sous-score \(name)", answers: [("valueDecimal", score)])
-                }
+        }
+        let key = response.entry.rawValue
+        if let score = response.score.formatted {
+            observation(
+                "Observation/\(key)-score", code: "score-\(id)", display: "Score \(instrument.name)",
+                narrative: "Score \(instrument.name) (\(instrument.scoreRange)) : \(score)."
+            ) {
+                writer.element("valueQuantity") { value("value", score) }
             }
-            if !response.score.flags.isEmpty {
-                item(linkId: "flags", text: "Interprétation", answers: response.score.flags.map { ("valueString", $0) })
+        }
+        for name in response.score.subscores.keys.sorted() {
+            guard let score = response.score.formattedSubscore(name) else { continue }
+            observation(
+                "Observation/\(key)-score-\(name)", code: "score-\(id)-\(name)", display: "Sous-score \(name) \(instrument.name)",
+                narrative: "Sous-score \(name) de \(instrument.name) : \(score)."
+            ) {
+                writer.element("valueQuantity") { value("value", score) }
+            }
+        }
+        for flag in response.score.flags {
+            observation(
+                "Observation/\(key)-flag-\(flag)", code: "flag-\(id)", display: "Interprétation \(instrument.name)",
+                narrative: "Interprétation de \(instrument.name) : \(flag)."
+            ) {
+                localConcept("valueCodeableConcept", code: flag, display: flag)
             }
         }
     }

@@ -14,7 +14,9 @@ struct FHIRBuilder {
 
     var consultation: Consultation { input.consultation }
     var centre: CentreSettings { input.centre }
-    var setID: InstanceIdentifier { CDAExporter.setID(session: consultation.id, centre: centre) }
+    /// The set's id branch: the one it was issued under, else `fhir-r4`'s (`3`).
+    var branch: String { input.idBranch ?? FHIRExporter.branch }
+    var setID: InstanceIdentifier { CDAExporter.setID(session: consultation.id, centre: centre, branch: branch) }
 
     /// The FINESS of the organisation where the consultation took place.
     var siteFINESS: String { place.finess }
@@ -93,7 +95,10 @@ struct FHIRBuilder {
             value("id", uuid("Bundle"))
             writer.element("identifier") {
                 value("system", Self.uriSystem)
-                value("value", "urn:oid:" + CDAExporter.documentID(session: consultation.id, version: input.version, centre: centre).root)
+                value(
+                    "value",
+                    "urn:oid:"
+                        + CDAExporter.documentID(session: consultation.id, version: input.version, centre: centre, branch: branch).root)
             }
             value("type", "document")
             value("timestamp", UTCInstant.format(input.exportedAt))
@@ -109,7 +114,10 @@ struct FHIRBuilder {
             for option in activeOptions { proposal(option) }
             if decisionPlan != nil, let decision = consultation.decision { plan(decision) }
             for preference in activePreferences { goal(preference) }
-            for response in activeInstruments { questionnaireResponse(response) }
+            for response in activeInstruments {
+                questionnaireResponse(response)
+                instrumentObservations(response)
+            }
             provenance()
         }
         return writer.finish()
@@ -189,7 +197,7 @@ struct FHIRBuilder {
         }
     }
 
-    /// A code of Accord's local code system (the CDA export's `2.999.1.1.2`).
+    /// A code of Accord's local code system (the CDA export's `2.999.0.2`).
     func localConcept(_ element: String, code: String, display: String, text: String? = nil) {
         concept(element, codings: [(FHIRExporter.localSystem, code, display)], text: text)
     }

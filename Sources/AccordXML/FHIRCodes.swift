@@ -42,6 +42,11 @@ enum FHIRQuestionnaireResponseStatus: String {
     case completed
 }
 
+/// `Observation.status` (observation-status).
+enum FHIRObservationStatus: String {
+    case final
+}
+
 /// `Narrative.status` (narrative-status).
 enum FHIRNarrativeStatus: String {
     case generated

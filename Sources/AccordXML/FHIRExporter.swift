@@ -12,32 +12,21 @@ import Foundation
 /// element.
 ///
 /// It takes the same input as the CDA export (``CDAExportInput``), and its ids derive from the
-/// same values: the Bundle identifier is the CDA document id (`urn:oid:<centre root>.1.<session>.<version>`),
-/// the Composition identifier the CDA setId; each entry's `fullUrl` is a name-based UUID
+/// same values on its own id branch (``branch``, `3`; AccordCore's `DocumentIDs`), so that a FHIR
+/// document never shares an id with the CDA document of the same version: the Bundle identifier
+/// is `urn:oid:<centre root>.3.<session>.<version>`, the Composition identifier the set id
+/// `urn:oid:<centre root>.3.<session>`; a version issued before the branches keeps branch `1`. Each entry's `fullUrl` is a name-based UUID
 /// (``resourceUUID(session:version:centre:resource:)``), so the same input gives the same bytes.
 public enum FHIRExporter {
+    /// The id branch of `fhir-r4` documents (AccordCore's `DocumentIDs`): `3`.
+    public static let branch = DocumentIDs.branch(profile: "fhir-r4")
     /// The FHIR namespace of every element of the document.
     public static let namespace = "http://hl7.org/fhir"
     /// The XHTML namespace of narrative `div` elements.
     public static let xhtmlNamespace = "http://www.w3.org/1999/xhtml"
     /// Accord's local code system as a FHIR system URI (the CDA export's
-    /// ``CDAExporter/localCodeSystem`` on the `2.999` example arc).
+    /// ``CDAExporter/localCodeSystem``, on Accord's own arc `2.999.0`).
     public static let localSystem = "urn:oid:\(CDAExporter.localCodeSystem)"
-    /// The base of the canonical URLs given to instruments (example domain until Accord
-    /// publishes its Questionnaire resources): `<base>/<instrument id>|<version>`.
-    public static let questionnaireBase = "http://example.org/accord/Questionnaire"
-
-    /// The canonical URL of an instrument's questionnaire, with its version:
-    /// `http://example.org/accord/Questionnaire/sdm-q-9|2010`.
-    /// - Parameters:
-    ///   - instrument: the instrument's id.
-    ///   - version: the instrument's version (that of its scoring rules).
-    public static func questionnaireURL(_ instrument: InstrumentID, version: String) -> String {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        let escaped = version.addingPercentEncoding(withAllowedCharacters: allowed) ?? version
-        return "\(questionnaireBase)/\(instrument.rawValue)|\(escaped)"
-    }
-
     /// The file name of a version: `<session id>-v<version>.fhir.xml`, e.g. `S1-v1.fhir.xml`;
     /// pseudonymised, `S1-v1.pseudonymised.fhir.xml` (``ExportProfile/pseudonymisedName(_:)``).
     public static func fileName(session: SessionID, version: Int, pseudonymised: Bool = false) -> String {
@@ -47,15 +36,17 @@ public enum FHIRExporter {
 
     /// The deterministic UUID of one resource of one document version.
     ///
-    /// A name-based UUID in the manner of RFC 9562 version 5, computed with SHA-256 instead of
-    /// SHA-1: the first 16 bytes of SHA-256(`accord/<centre OID root>/<session>/<version>/<resource>`)
-    /// with the version nibble set to 5 and the RFC variant bits. Never random: the same
+    /// A name-based UUID computed with SHA-256, so an RFC 9562 version 8 UUID (version 5 is
+    /// reserved for SHA-1; RFC 9562 §5.8 and its appendix B.2 give SHA-256 name-based UUIDs as
+    /// version 8): the first 16 bytes of SHA-256(`accord/<centre OID root>/<session>/<version>/<resource>`)
+    /// with the version nibble (the high 4 bits of byte 6) set to `1000` and the variant bits
+    /// (the high 2 bits of byte 8) set to `10`. Never random: the same
     /// session, version and resource always give the same UUID; another centre, session,
     /// version or resource gives another.
     ///
     /// ```swift
     /// FHIRExporter.resourceUUID(session: SessionID(number: 1), version: 1, centre: centre, resource: "Patient")
-    /// // "xxxxxxxx-xxxx-5xxx-[89ab]xxx-xxxxxxxxxxxx", lower case
+    /// // "xxxxxxxx-xxxx-8xxx-[89ab]xxx-xxxxxxxxxxxx", lower case
     /// ```
     /// - Parameters:
     ///   - session: the session.
@@ -65,7 +56,7 @@ public enum FHIRExporter {
     /// - Returns: the UUID in lower case, 36 characters.
     public static func resourceUUID(session: SessionID, version: Int, centre: CentreSettings, resource: String) -> String {
         var bytes = Array(SHA256.hash(data: Data("accord/\(centre.oidRoot)/\(session)/\(version)/\(resource)".utf8)).prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x50
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         let hex = Hex.lowercase(bytes)
         let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in

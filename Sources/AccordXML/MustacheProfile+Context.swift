@@ -4,14 +4,18 @@ import Foundation
 extension MustacheProfile {
     /// The values a custom profile's templates see. Stable: keys are only ever added.
     ///
-    /// Every string is sanitised (characters XML 1.0 forbids removed). Absent values are left
-    /// out rather than empty, so `{{#patient.ipp}}…{{/patient.ipp}}` writes nothing when there is
-    /// no IPP. Withdrawn entries are left out. Instants are RFC 3339 UTC (`2026-03-02T09:30:00Z`),
+    /// Every string is sanitised (characters XML 1.0 forbids removed). Absent values are null
+    /// rather than empty, so `{{#patient.ipp}}…{{/patient.ipp}}` writes nothing when there is
+    /// no IPP, and `{{#options}}{{trial_id}}{{/options}}` writes nothing for an option without a
+    /// trial id (never a `trial_id` of an enclosing context): every key of
+    /// ``keySchema`` is present in its dictionary, null when absent. A template naming a key
+    /// outside this list is refused when the profile loads. Withdrawn entries are left out. Instants are RFC 3339 UTC (`2026-03-02T09:30:00Z`),
     /// calendar dates `YYYY-MM-DD`.
     ///
     /// ```text
     /// format, profile, session, session_number, version, replaces, exported_at, pseudonymised
-    /// document_id {root}                       (CDA-style id of this version, ROOT.1.N.V)
+    /// document_id {root}                       (id of this version, ROOT.4.P.N.V: the profile's own id branch)
+    /// title, example                           (the document's title; example: true with the example centre settings)
     /// centre {name, finess, oid_root, address}
     /// patient {ins, ins_oid, ipp {root, extension}, birth_family_name, birth_given_names,
     ///          first_birth_given_name, used_family_name, used_given_name, birth_date,
@@ -52,7 +56,13 @@ extension MustacheProfile {
             "session_number": Int(consultation.id.number), "version": input.version, "exported_at": UTCInstant.format(input.exportedAt),
             "pseudonymised": pseudonymised, "topic": start.topic, "started_at": UTCInstant.format(consultation.startedAt),
             "amendment_count": consultation.amendmentCount,
-            "document_id": ["root": CDAExporter.documentID(session: consultation.id, version: input.version, centre: input.centre).root],
+            "document_id": [
+                "root": CDAExporter.documentID(
+                    session: consultation.id, version: input.version, centre: input.centre,
+                    branch: input.idBranch ?? DocumentIDs.branch(profile: profile.name)
+                ).root
+            ],
+            "title": ConsultationDocument.title(centre: input.centre), "example": input.centre.isExample,
             "centre": [
                 "name": input.centre.name, "finess": input.centre.finess, "oid_root": input.centre.oidRoot, "address": input.centre.address,
             ],
@@ -185,7 +195,9 @@ extension MustacheProfile {
         context["notes"] = consultation.notes.filter { !$0.withdrawn }.map {
             ["entry": $0.entry.rawValue, "text": XMLText.sanitized($0.text)]
         }
-        return sanitised(context) as! [String: Any]
+        // Every key of the schema the record does not hold is an explicit null, so that an
+        // item without a value never shows an enclosing context's value of the same name.
+        return nullFilled(sanitised(context), shape: keySchema) as! [String: Any]
     }
 
     /// A dictionary without its `nil` values, nor those left empty once the characters XML

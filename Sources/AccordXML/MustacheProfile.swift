@@ -52,7 +52,9 @@ public struct MustacheProfile: Sendable {
     ///
     /// - Throws: `AccordError` (`io`) when `profile.yaml` or a template cannot be read;
     ///   (`invalidInput`) when `profile.yaml` lacks a key or holds an unknown one, a template
-    ///   does not parse, uses a tag that bypasses escaping, or the root template is missing.
+    ///   does not parse, uses a tag that bypasses escaping, includes a partial that is not in
+    ///   the folder, names a key the context does not hold (``checkKeys(sources:root:profile:settingsFile:)``),
+    ///   or the root template is missing.
     public static func load(from folder: URL) throws -> MustacheProfile {
         _ = registration
         let name = folder.lastPathComponent
@@ -118,6 +120,11 @@ public struct MustacheProfile: Sendable {
                 "the root template \(template) that profile.yaml of export profile \(name) names is not a *.mustache file of \(folder.path).",
                 field: "--profile")
         }
+        // A key the context never holds would render as nothing: a part of the record silently
+        // left out (or, inside a section, a value of an enclosing context of the same name).
+        try checkKeys(
+            sources: Dictionary(sources.map { ($0.file, $0.source) }, uniquingKeysWith: { first, _ in first }), root: template,
+            profile: name, settingsFile: settingsURL.path)
         try lint(pattern, file: "profile.yaml (file_name)", profile: name)
         // One file per session and version: both must be in the name, and nothing else than
         // the four names a file name can use (an unknown one would give an empty part).

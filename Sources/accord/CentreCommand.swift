@@ -18,7 +18,10 @@ struct CentreCommand: ParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: ArgumentHelp("The centre's OID root (document ids are ROOT.1.SESSION.VERSION).", valueName: "oid"))
+        @Option(
+            help: ArgumentHelp(
+                "The centre's OID root (CDA document ids ROOT.1.SESSION.VERSION, FHIR ROOT.3…, custom profiles ROOT.4.N…; IPPs ROOT.2). It may not contain or lie under Accord's own arc 2.999.0.",
+                valueName: "oid"))
         var oidRoot: String
 
         @Option(help: ArgumentHelp("The centre's FINESS number.", valueName: "finess"))
@@ -36,6 +39,12 @@ struct CentreCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Practice setting, a code from JDV_J04 (e.g. ETABLISSEMENT).", valueName: "code"))
         var practiceSetting: String
 
+        @Option(
+            help: ArgumentHelp(
+                "The https base URL of the centre's FHIR resources: the instruments' Questionnaire canonical URLs are BASE/Questionnaire/ID (without it, urn:oid:ROOT.6.N). Not under example.org.",
+                valueName: "url"))
+        var fhirBase: String?
+
         func run() throws {
             guard let facility = FrenchValueSets.facility(code: facilityCode.uppercased()) else {
                 throw AccordError.invalid(
@@ -48,7 +57,8 @@ struct CentreCommand: ParsableCommand {
                     accepted: "a JDV_J04 code such as ETABLISSEMENT; `accord centre codes` lists them")
             }
             var settings = CentreSettings(
-                oidRoot: oidRoot, finess: finess.uppercased(), name: name, address: address, facility: facility, practiceSetting: setting)
+                oidRoot: oidRoot, finess: finess.uppercased(), name: name, address: address, facility: facility, practiceSetting: setting,
+                fhirBase: fhirBase)
             let author = try store.recordingAuthor() ?? "os:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
             let service = try store.openStore()
             // The declared sites stay declared (a site is never dropped by new settings).
@@ -86,6 +96,7 @@ struct CentreCommand: ParsableCommand {
             print("Address:          \(settings.address)")
             print("Facility (J02):   \(settings.facility.code) \(settings.facility.displayName)")
             print("Practice (J04):   \(settings.practiceSetting.code) \(settings.practiceSetting.displayName)")
+            print("FHIR base:        \(settings.fhirBase ?? "none (Questionnaire canonical URLs: urn:oid:\(settings.oidRoot).6.N)")")
             let sites = settings.sites ?? []
             print("Sites:            " + (sites.isEmpty ? "none declared" : "\(sites.count)"))
             for site in sites {

@@ -20,7 +20,9 @@ struct ExportCommand: ParsableCommand {
             so. A batch in which a document fails validation writes the others and exits with status 3. \
             --pseudonymise --pseudonym-key FILE replaces the patient's identifiers by HMAC-SHA256 \
             pseudonyms and removes names, birth place and notes (see Exports/README.md). Set \
-            ACCORD_NOW to fix the document time: the same events at the same time give the same bytes.
+            ACCORD_NOW to fix the document time: the same events at the same time give the same bytes. \
+            With the example centre settings (no `accord centre set` yet) a document's title says it is \
+            an example, and a batch is refused unless --example-centre is given.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -45,6 +47,12 @@ struct ExportCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Folder of the official schemas (default: env ACCORD_SCHEMAS).", valueName: "dir"))
     var schemas: String?
+
+    @Flag(
+        help: ArgumentHelp(
+            "Allow a batch (--all/--since/--until) with the example centre settings (none recorded, or an OID root on the 2.999 example arc); their documents say in their title that they are examples."
+        ))
+    var exampleCentre = false
 
     @Flag(help: "Write again the documents the output folder already holds.")
     var force = false
@@ -98,9 +106,10 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let selection: ExportRequest.Selection =
             session.map { .session($0.id) } ?? .closed(from: since.flatMap(CalendarDate.init), through: until.flatMap(CalendarDate.init))
-        let request = ExportRequest(
+        var request = ExportRequest(
             selection: selection, profile: profile, folder: out, schemas: schemas, force: force, pseudonymKeyFile: pseudonymKey,
             signingKey: sign, certificate: cert)
+        request.allowsExampleCentre = exampleCentre
         var progress = ProgressBar(enabled: isatty(2) == 1)
         defer { progress.clear() }
         try store.openStore().export(request, author: try store.recordingAuthor()) { event in

@@ -9,7 +9,39 @@ struct InstrumentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "instrument",
         abstract: "Record SDM instruments (SURE, CollaboRATE, SDM-Q-9, OPTION, DCS, Decision Regret, Control Preferences).",
-        subcommands: [Record.self, List.self])
+        subcommands: [Record.self, List.self, Questionnaires.self])
+
+    struct Questionnaires: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the instruments as FHIR R4 Questionnaire resources (one <id>.xml each).",
+            discussion: """
+                Items carry linkIds 1…n and short labels of Accord's own, never the instruments' item \
+                wording. Canonical URLs are BASE/Questionnaire/ID under the centre's FHIR base \
+                (`accord centre set --fhir-base`), else urn:oid:ROOT.6.N under its OID root; the exported \
+                QuestionnaireResponses name the same. Validated against fhir-r4/fhir-single.xsd in \
+                --schemas or ACCORD_SCHEMAS.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: ArgumentHelp("The folder to write into (created when missing).", valueName: "dir"))
+        var out: String
+
+        @Option(help: ArgumentHelp("Folder of the official schemas (default: env ACCORD_SCHEMAS).", valueName: "dir"))
+        var schemas: String?
+
+        func run() throws {
+            let centre = FileManager.default.fileExists(atPath: store.path) ? try store.openExistingStore().centreSettings() : nil
+            let result = try AccordService.writeQuestionnaires(centre: centre, folder: out, schemas: schemas)
+            if result.example {
+                Terminal.warning("no centre settings yet: the Questionnaires use the example OID root and are marked experimental.")
+            }
+            if !result.validated {
+                Terminal.warning("not validated against a schema (set ACCORD_SCHEMAS or --schemas); checked for well-formedness only.")
+            }
+            for file in result.files { print(file.path) }
+        }
+    }
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -79,6 +79,11 @@ struct VerifyCommand: ParsableCommand {
                 + (expected.map { ", including the recorded head \($0.sequence)" } ?? "")
                 + "; \(result.issuedDocumentCount) document version\(result.issuedDocumentCount == 1 ? "" : "s") issued, each id with one content."
         )
+        if result.legacySharedIDCount > 0 {
+            Terminal.message(
+                "\(result.legacySharedIDCount) document\(result.legacySharedIDCount == 1 ? " was" : "s were") issued, before each export profile had its own id branch, with the id of another profile's document of the same session and version (one id, two formats); they keep their ids, and their next versions get their profile's own."
+            )
+        }
         print("head \(result.head.map(\.description) ?? "0:" + String(repeating: "0", count: 64))")
     }
 }

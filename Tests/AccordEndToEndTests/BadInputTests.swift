@@ -190,7 +190,7 @@ import Testing
         defer { cli.cleanUp() }
         let file = cli.folder.appendingPathComponent("afile")
         try Data("x".utf8).write(to: file)
-        for arguments in [["export", "S2", "--out", file.path], ["export", "--all", "--out", file.path]] {
+        for arguments in [["export", "S2", "--out", file.path], ["export", "--all", "--example-centre", "--out", file.path]] {
             let result = try cli.run(arguments)
             #expect(result.status == 1 && result.stdout.isEmpty, "\(arguments)")
             #expect(

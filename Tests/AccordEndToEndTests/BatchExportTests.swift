@@ -29,10 +29,46 @@ import Testing
 
     /// S1 closed 2026-01-10, S2 closed 2026-02-15, S3 open, S4 closed 2026-03-01.
     static func fourSessions(_ cli: AccordCLI, topicOfS2: String? = nil) throws {
-        try importSample(cli, at: "2026-01-10T10:00:00Z")
-        try importSample(cli, at: "2026-02-15T23:59:59Z", topic: topicOfS2)
-        try importSample(cli, at: "2026-02-20T08:00:00Z", closed: false)
-        try importSample(cli, at: "2026-03-01T00:00:00Z")
+        try Self.importSample(cli, at: "2026-01-10T10:00:00Z")
+        try Self.importSample(cli, at: "2026-02-15T23:59:59Z", topic: topicOfS2)
+        try Self.importSample(cli, at: "2026-02-20T08:00:00Z", closed: false)
+        try Self.importSample(cli, at: "2026-03-01T00:00:00Z")
+    }
+
+    /// Example documents never go to a record system by mistake (issue 15, part 4).
+    @Test func aBatchWithTheExampleCentreSettingsNeedsExampleCentre() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.importSample(cli, at: "2026-01-10T10:00:00Z")
+        let out = cli.folder.appendingPathComponent("out")
+        for range in [["--all"], ["--since", "2026-01-01"]] {
+            let refused = try cli.run(["export"] + range + ["--out", out.path], environment: Self.environment())
+            #expect(refused.status == 1, "\(refused.stderr)")
+            #expect(
+                refused.stderr.hasSuffix(
+                    "accord: error: --example-centre: the centre's settings are the example ones (none recorded yet), so a batch would write example documents that no record system may take (nothing was exported); expected the centre's settings made with `accord centre set`, or --example-centre to write example documents on purpose.\n"
+                ), "\(refused.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out.path))
+        }
+        let allowed = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment())
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        let document = try String(contentsOf: out.appendingPathComponent("S1-v1.cda.xml"), encoding: .utf8)
+        #expect(
+            document.contains(
+                "<title>Consultation de décision médicale partagée — EXEMPLE (paramètres du centre d'exemple, sans valeur médicale)</title>"
+            ))
+        // The centre's own settings: no flag needed, no example title.
+        let set = try cli.run([
+            "centre", "set", "--oid-root", "1.2.250.1.999.7", "--finess", "750712184", "--name", "Centre test", "--address", "1 rue X",
+            "--facility-code", "SA36", "--practice-setting", "ETABLISSEMENT",
+        ])
+        #expect(set.status == 0, "\(set.stderr)")
+        try Self.importSample(cli, at: "2026-01-11T10:00:00Z")
+        let real = cli.folder.appendingPathComponent("real")
+        let batch = try cli.run(["export", "--all", "--out", real.path], environment: Self.environment())
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let issued = try String(contentsOf: real.appendingPathComponent("S2-v1.cda.xml"), encoding: .utf8)
+        #expect(issued.contains("<title>Consultation de décision médicale partagée</title>"))
     }
 
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
@@ -68,7 +104,7 @@ import Testing
         defer { cli.cleanUp() }
         try Self.fourSessions(cli)
         let out = cli.folder.appendingPathComponent("out")
-        let first = try cli.run(["export", "--all", "--out", out.path], environment: Self.environment())
+        let first = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment())
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try Self.documents(out) == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S4-v1.cda.xml"])
         #expect(
@@ -111,7 +147,7 @@ import Testing
         #expect(try cli.run(["verify", "--head", try #require(manifest.chainHead)]).status == 0)
 
         // Again into the same folder: nothing new.
-        let again = try cli.run(["export", "--all", "--out", out.path], environment: Self.environment())
+        let again = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment())
         #expect(again.status == 0)
         #expect(again.stdout == "")
         #expect(again.stderr.contains("0 documents written, 3 already in \(out.path)."))
@@ -119,7 +155,7 @@ import Testing
 
         // --force writes them again (same events, same time: same bytes).
         let before = try Data(contentsOf: out.appendingPathComponent("S2-v1.cda.xml"))
-        let forced = try cli.run(["export", "--all", "--force", "--out", out.path], environment: Self.environment())
+        let forced = try cli.run(["export", "--all", "--example-centre", "--force", "--out", out.path], environment: Self.environment())
         #expect(forced.status == 0)
         #expect(forced.stderr.contains("3 documents written, 0 already in"))
         #expect(try Self.manifests(out).count == 2)
@@ -127,7 +163,7 @@ import Testing
 
         // Another folder gets everything.
         let other = cli.folder.appendingPathComponent("other")
-        let elsewhere = try cli.run(["export", "--all", "--out", other.path], environment: Self.environment())
+        let elsewhere = try cli.run(["export", "--all", "--example-centre", "--out", other.path], environment: Self.environment())
         #expect(elsewhere.status == 0)
         #expect(try Self.documents(other) == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S4-v1.cda.xml"])
     }
@@ -138,11 +174,12 @@ import Testing
         try Self.importSample(cli, at: "2026-01-10T10:00:00Z")
         try Self.importSample(cli, at: "2026-01-11T10:00:00Z")
         let out = cli.folder.appendingPathComponent("out")
-        #expect(try cli.run(["export", "--all", "--out", out.path], environment: Self.environment()).status == 0)
+        #expect(try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment()).status == 0)
         let amended = try cli.run(["note", "add", "S1", "--text", "Rappel du patient.", "--reason", "appel reçu"])
         #expect(amended.status == 0, "\(amended.stderr)")
         let second = try cli.run(
-            ["export", "--all", "--out", out.path], environment: Self.environment(["ACCORD_NOW": "2026-03-03T09:00:00Z"]))
+            ["export", "--all", "--example-centre", "--out", out.path],
+            environment: Self.environment(["ACCORD_NOW": "2026-03-03T09:00:00Z"]))
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("/S1-v2.cda.xml"))
         #expect(second.stderr.contains("1 document written, 1 already in"))
@@ -170,7 +207,7 @@ import Testing
         defer { cli.cleanUp() }
         try Self.fourSessions(cli)
         let out = cli.folder.appendingPathComponent("out")
-        let result = try cli.run(["export"] + range + ["--out", out.path], environment: Self.environment())
+        let result = try cli.run(["export"] + range + ["--example-centre", "--out", out.path], environment: Self.environment())
         #expect(result.status == 0, "\(result.stderr)")
         #expect((try? Self.documents(out)) ?? [] == expected)
         if let manifest = try Self.manifests(out).first {
@@ -203,7 +240,8 @@ import Testing
         """.write(to: profile.appendingPathComponent("strict.xsd"), atomically: true, encoding: .utf8)
         let out = cli.folder.appendingPathComponent("out")
         let result = try cli.run(
-            ["export", "--all", "--profile", "strict", "--out", out.path], environment: Self.environment(["ACCORD_EXPORTS": profiles.path]))
+            ["export", "--all", "--example-centre", "--profile", "strict", "--out", out.path],
+            environment: Self.environment(["ACCORD_EXPORTS": profiles.path]))
         #expect(result.status == 3, "\(result.stderr)")
         #expect(
             result.stderr.contains(
@@ -225,7 +263,8 @@ import Testing
         #expect(manifest.documents.first { $0.session == "S1" }?.validation.result == "valid")
         // The failed session is tried again next time; the others are already there.
         let again = try cli.run(
-            ["export", "--all", "--profile", "strict", "--out", out.path], environment: Self.environment(["ACCORD_EXPORTS": profiles.path]))
+            ["export", "--all", "--example-centre", "--profile", "strict", "--out", out.path],
+            environment: Self.environment(["ACCORD_EXPORTS": profiles.path]))
         #expect(again.status == 3)
         #expect(again.stderr.contains("0 documents written, 2 already in \(out.path), 1 failed validation."))
     }
@@ -240,7 +279,10 @@ import Testing
         // A key other users can read is refused.
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key.path)
         let open = try cli.run(
-            ["export", "--all", "--pseudonymise", "--pseudonym-key", key.path, "--out", cli.folder.appendingPathComponent("open").path],
+            [
+                "export", "--all", "--example-centre", "--pseudonymise", "--pseudonym-key", key.path, "--out",
+                cli.folder.appendingPathComponent("open").path,
+            ],
             environment: Self.environment())
         #expect(open.status == 1)
         #expect(open.stderr.contains("can be read by other users (mode 644); expected mode 0600"))
@@ -249,7 +291,10 @@ import Testing
         for profile in ["cda-fr", "centre-simple"] {
             let folder = out.appendingPathComponent(profile)
             let result = try cli.run(
-                ["export", "--all", "--profile", profile, "--pseudonymise", "--pseudonym-key", key.path, "--out", folder.path],
+                [
+                    "export", "--all", "--example-centre", "--profile", profile, "--pseudonymise", "--pseudonym-key", key.path, "--out",
+                    folder.path,
+                ],
                 environment: Self.environment())
             #expect(result.status == 0, "\(result.stderr)")
             let files = try Self.documents(folder)
@@ -280,7 +325,8 @@ import Testing
         #expect(pseudonym?.count == 64)
         #expect(try second.string(xpath: "/hl7:ClinicalDocument/hl7:recordTarget/hl7:patientRole/hl7:id[1]/@extension") == pseudonym)
         // Identified documents do not go into a pseudonymised folder.
-        let mixed = try cli.run(["export", "--all", "--out", out.appendingPathComponent("cda-fr").path], environment: Self.environment())
+        let mixed = try cli.run(
+            ["export", "--all", "--example-centre", "--out", out.appendingPathComponent("cda-fr").path], environment: Self.environment())
         #expect(mixed.status == 1)
         #expect(mixed.stderr.contains("already holds documents of profile cda-fr+pseudonymised"))
         // Nor one at a time, and no document made with another key (two pseudonyms for one patient).
@@ -292,7 +338,7 @@ import Testing
         let otherKey = cli.folder.appendingPathComponent("other.key")
         try Data((0..<32).map { UInt8(($0 * 11) % 256) }).write(to: otherKey)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: otherKey.path)
-        for arguments in [["--all"], ["S1"]] {
+        for arguments in [["--all", "--example-centre"], ["S1"]] {
             let otherRun = try cli.run(
                 ["export"] + arguments + [
                     "--pseudonymise", "--pseudonym-key", otherKey.path, "--out", out.appendingPathComponent("cda-fr").path,
@@ -315,12 +361,15 @@ import Testing
         try Data("short".utf8).write(to: key)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
         let short = try cli.run(
-            ["export", "--all", "--pseudonymise", "--pseudonym-key", key.path, "--out", cli.folder.appendingPathComponent("x").path],
+            [
+                "export", "--all", "--example-centre", "--pseudonymise", "--pseudonym-key", key.path, "--out",
+                cli.folder.appendingPathComponent("x").path,
+            ],
             environment: Self.environment())
         #expect(short.status == 1)
         #expect(short.stderr.contains("holds 5 bytes, fewer than the 32 required"))
         #expect(!short.stderr.contains("short\n") && !short.stdout.contains("short"))
-        let missing = try cli.run(["export", "--all", "--pseudonymise", "--out", "x"], environment: Self.environment())
+        let missing = try cli.run(["export", "--all", "--example-centre", "--pseudonymise", "--out", "x"], environment: Self.environment())
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("--pseudonymise needs --pseudonym-key FILE"))
     }

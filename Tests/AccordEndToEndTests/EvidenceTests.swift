@@ -74,7 +74,7 @@ import Testing
         defer { cli.cleanUp() }
         // A database from before seals: none, and no mark that every session is sealed.
         try tamper(cli, "DELETE FROM session_seal; DELETE FROM metadata WHERE key = 'sessions_sealed'")
-        let batch = try cli.run(["export", "--all", "--out", "batch"])
+        let batch = try cli.run(["export", "--all", "--example-centre", "--out", "batch"])
         #expect(batch.status == 0 && batch.stdout.hasSuffix("batch/S1-v1.cda.xml\n"), "\(batch.stderr)")
         #expect(try cli.run(["note", "add", "S2", "--text", "encore"]).status == 0)
         // Sealed now: S1's last event removed is found by its seal alone.
@@ -111,7 +111,7 @@ import Testing
             single.status == 1 && single.stderr.contains("centre settings") && single.stderr.contains("does not match the event chain")
                 || single.stderr.contains("do not match the event chain"), "\(attack): \(single.stderr)")
         #expect(single.stderr.contains("run `accord verify`"))
-        let batch = try cli.run(["export", "--all", "--out", "c"])
+        let batch = try cli.run(["export", "--all", "--example-centre", "--out", "c"])
         #expect(batch.status == 1 && batch.stdout.isEmpty, "\(attack): \(batch.stderr)")
         #expect(try cli.run(["verify"]).status == 2)
     }
@@ -128,7 +128,7 @@ import Testing
         #expect(one.status == 0, "\(one.stderr)")
         let open = try cli.run(["export", "S2", "--out", "one"])
         #expect(open.status == 1 && open.stderr.contains("session S2 is still open"), "\(open.stderr)")
-        let batch = try cli.run(["export", "--all", "--out", "batch"])
+        let batch = try cli.run(["export", "--all", "--example-centre", "--out", "batch"])
         #expect(batch.status == 0, "\(batch.stderr)")
         #expect(batch.stdout.hasSuffix("batch/S1-v1.cda.xml\n") && !batch.stdout.contains("S2"), "\(batch.stdout)")
         // The next change rewrites the summary from the events.
@@ -145,7 +145,7 @@ import Testing
         try tamper(cli, "DELETE FROM event WHERE seq = (SELECT MAX(seq) FROM event WHERE session_number = 1)")
         // S1 lost its closing event: the summary still says closed, so the batch selects it, checks
         // it and leaves it out.
-        let batch = try cli.run(["export", "--all", "--out", "batch"])
+        let batch = try cli.run(["export", "--all", "--example-centre", "--out", "batch"])
         #expect(batch.status == 1, "\(batch.stderr)")
         #expect(batch.stdout == cli.folder.appendingPathComponent("batch/S3-v1.cda.xml").path + "\n")
         #expect(batch.stderr.contains("session S1 does not match the event chain"))
@@ -178,7 +178,7 @@ import Testing
         let again = try cli.run(["export", "S1", "--out", "c"], environment: later)
         #expect(again.status == 0 && again.stdout.hasSuffix("c/S1-v2.cda.xml\n"), "\(again.stderr)")
         #expect(try bytes(cli.folder.appendingPathComponent("c/S1-v2.cda.xml")) == issued)
-        let batch = try cli.run(["export", "--all", "--out", "d"], environment: later)
+        let batch = try cli.run(["export", "--all", "--example-centre", "--out", "d"], environment: later)
         #expect(batch.status == 0, "\(batch.stderr)")
         #expect(try bytes(cli.folder.appendingPathComponent("d/S1-v2.cda.xml")) == issued)
         // A new session does not take a number the deleted summary rows held.

@@ -91,7 +91,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out + "/S1-v1.cda.xml"))
 
         // A batch writes the others, lists the refused session in its manifest and exits 1.
-        let batch = try cli.run(["export", "--all", "--out", out])
+        let batch = try cli.run(["export", "--all", "--example-centre", "--out", out])
         #expect(batch.status == 1, "\(batch.stderr)")
         #expect(batch.stdout.hasSuffix("S2-v1.cda.xml\n"))
         #expect(batch.stderr.contains("1 document written, 0 already in \(out), 1 refused (no identifier a document may carry)."))

@@ -99,13 +99,15 @@ import Testing
         defer { scene.cli.cleanUp() }
         // The co-user links the run's manifest name (predictable from the start time) to a file
         // of his that reads as a manifest, so that the run gets as far as writing its own.
-        let first = try scene.cli.run(["export", "--all", "--out", scene.cli.folder.appendingPathComponent("first").path])
+        let first = try scene.cli.run([
+            "export", "--all", "--example-centre", "--out", scene.cli.folder.appendingPathComponent("first").path,
+        ])
         #expect(first.status == 0, "\(first.stderr)")
         let manifest = "manifest-20260302T093000Z.json"
         let text = try String(contentsOf: scene.cli.folder.appendingPathComponent("first/\(manifest)"), encoding: .utf8)
         try Data(text.utf8).write(to: scene.victim)
         try scene.plant(manifest)
-        let result = try scene.cli.run(["export", "--all", "--out", scene.shared.path])
+        let result = try scene.cli.run(["export", "--all", "--example-centre", "--out", scene.shared.path])
         #expect(result.status == 74, "\(result.stderr)")
         #expect(result.stderr.contains("\(manifest) in the output folder is a symbolic link"), "\(result.stderr)")
         #expect(try String(contentsOf: scene.victim, encoding: .utf8) == text)
@@ -117,7 +119,7 @@ import Testing
         let scene = try Scene()
         defer { scene.cli.cleanUp() }
         try scene.plant(".accord-export.lock")
-        let result = try scene.cli.run(["export", "--all", "--out", scene.shared.path])
+        let result = try scene.cli.run(["export", "--all", "--example-centre", "--out", scene.shared.path])
         try scene.expectRefused(result, naming: ".accord-export.lock", left: [".accord-export.lock"])
     }
 
@@ -169,7 +171,7 @@ import Testing
         defer { scene.cli.cleanUp() }
         let linked = scene.cli.folder.appendingPathComponent("linked")
         try FileManager.default.createSymbolicLink(atPath: linked.path, withDestinationPath: scene.shared.path)
-        let result = try scene.cli.run(["export", "--all", "--out", linked.path])
+        let result = try scene.cli.run(["export", "--all", "--example-centre", "--out", linked.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try scene.names() == [".accord-export.lock", "S1-v1.cda.xml", "manifest-20260302T093000Z.json"])
         for name in try scene.names() {

@@ -62,7 +62,7 @@ import Testing
         #expect(single.stderr.contains("Signed in S1-v1.cda.xml.sig (XML signature, RSA-SHA256)."))
         let document = cli.folder.appendingPathComponent("one/S1-v1.cda.xml")
         #expect(try cli.run(["verify-export", document.path, "--cert", signed.certificate.path]).status == 0)
-        let batch = try cli.run(["export", "--all", "--out", "many", "--sign", key, "--cert", signed.certificate.path])
+        let batch = try cli.run(["export", "--all", "--example-centre", "--out", "many", "--sign", key, "--cert", signed.certificate.path])
         #expect(batch.status == 0, "\(batch.stderr)")
         #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("many/S1-v1.cda.xml.sig").path))
         // A certificate that is not the key's is refused before any document is written.

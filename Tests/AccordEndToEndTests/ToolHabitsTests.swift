@@ -112,7 +112,7 @@ import Testing
         #expect(try cli.run(["session", "import", Samples.sampleConsultationFile.path]).status == 0)
         let out = cli.folder.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out.appendingPathComponent("S1-v1.cda.xml"), withIntermediateDirectories: true)
-        let result = try cli.run(["export", "--all", "--out", out.path])
+        let result = try cli.run(["export", "--all", "--example-centre", "--out", out.path])
         #expect(result.status == 74)
         #expect(result.stdout == "")
         #expect(
@@ -123,7 +123,7 @@ import Testing
 
                 """)
         // With ACCORD_LOG_LEVEL=info the library's line about the stop shows too.
-        let verbose = try cli.run(["export", "--all", "--out", out.path], environment: ["ACCORD_LOG_LEVEL": "info"])
+        let verbose = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: ["ACCORD_LOG_LEVEL": "info"])
         #expect(verbose.status == 74)
         #expect(verbose.stderr.contains(" info accord: manifest=manifest-20260302T093000Z-2.json [AccordService] export run stopped\n"))
     }

@@ -321,6 +321,41 @@ import Testing
     }
 }
 
+/// Ids that never collide (issue 15, part 4): documents issued before each profile had its own
+/// id branch may share an id across profiles (counted by verify); later ones may not.
+@Suite struct DocumentIDBranchVerificationTests {
+    @Test func legacySharedIDsAreCountedAndNewOnesRefused() throws {
+        let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        let id = try store.startSession(Samples.start())
+        try store.record(.sessionClosed, in: id)
+        let sequence = try store.consultation(id).lastSessionSequence
+        func issue(_ profile: String, _ documentID: String, sha: Character, branch: String?) -> DocumentIssue {
+            DocumentIssue(
+                profile: profile, version: 1, idRoot: "1.2.250.1.999.7", documentID: documentID, replaces: nil,
+                documentTime: Samples.instant,
+                sha256: String(repeating: sha, count: 64), recordSequence: sequence, centreSequence: nil, idBranch: branch)
+        }
+        // Before the branches: CDA and FHIR version 1 both ROOT.1.S.1, with different bytes.
+        #expect(try store.recordIssue(issue("cda-fr", "1.2.250.1.999.7.1.1.1", sha: "a", branch: nil), session: id))
+        #expect(try store.recordIssue(issue("fhir-r4", "1.2.250.1.999.7.1.1.1", sha: "b", branch: nil), session: id))
+        var verification = try store.verify()
+        #expect(verification.firstBreak == nil)
+        #expect(verification.issuedDocumentCount == 2)
+        #expect(verification.legacySharedIDCount == 1)
+        // Under the branches, an id another profile issued is refused.
+        let error = try #require(throws: AccordError.self) {
+            try store.recordIssue(issue("centre-simple", "1.2.250.1.999.7.1.1.1", sha: "c", branch: "1"), session: id)
+        }
+        #expect(
+            error.message
+                == "version 1 of session S1's centre-simple document would carry an id another export profile issued before; export again (nothing was recorded)."
+        )
+        #expect(try store.recordIssue(issue("centre-simple", "1.2.250.1.999.7.4.40.1.1", sha: "c", branch: "4.40"), session: id))
+        verification = try store.verify()
+        #expect(verification.firstBreak == nil && verification.issuedDocumentCount == 3 && verification.legacySharedIDCount == 1)
+    }
+}
+
 @Suite struct ChainKeyModeTests {
     @Test func aKeyEveryUserCanReadIsRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-keymode-\(UUID().uuidString)")

@@ -21,7 +21,7 @@ struct CDAExporterTests {
         #expect(try reader.string(xpath: "\(doc)/hl7:realmCode/@code") == "FR")
         #expect(
             try reader.strings(xpath: "\(doc)/hl7:templateId/@root") == [
-                "2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "2.999.1.1.1",
+                "2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "2.999.0.1",
             ])
         #expect(try reader.string(xpath: "\(doc)/hl7:templateId[3]/@extension") == "2026.01")
         #expect(try reader.string(xpath: "\(doc)/hl7:id/@root") == "2.999.1.1.1.1")
@@ -103,6 +103,55 @@ struct CDAExporterTests {
         #expect(try reader.strings(xpath: "//hl7:item").contains("Essai clinique, identifiant de registre : NCT01234567"))
     }
 
+    /// Notes go in the CI-SIS section FR-Commentaire-non-code (LOINC 55112-7, the three
+    /// templateIds of the ANS example CANCER-FRCP_2022.01_Transversale.xml); the decision to
+    /// make in LOINC 29299-5 (reason for visit); local codes only where LOINC has none.
+    @Test("section codes: notes in Commentaire non codé (55112-7), topic 29299-5, local codes elsewhere")
+    func sectionCodes() throws {
+        let (_, reader) = try read(try CDAFixtures.input())
+        let body = "\(doc)/hl7:component/hl7:structuredBody/hl7:component/hl7:section"
+        let notes = "\(body)[hl7:code/@code='55112-7']"
+        #expect(
+            try reader.strings(xpath: "\(notes)/hl7:templateId/@root") == [
+                "2.16.840.1.113883.10.12.201", "1.3.6.1.4.1.19376.1.4.1.2.16", "1.2.250.1.213.1.1.2.73",
+            ])
+        #expect(try reader.string(xpath: "\(notes)/hl7:code/@codeSystem") == "2.16.840.1.113883.6.1")
+        #expect(try reader.string(xpath: "\(notes)/hl7:code/@displayName") == "Commentaire")
+        #expect(try reader.count(xpath: "\(notes)/hl7:text/hl7:paragraph") == 1)
+        #expect(try reader.count(xpath: "\(body)[hl7:code/@code='48767-8']") == 0)
+        #expect(try reader.string(xpath: "\(body)[hl7:title='Décision à prendre']/hl7:code/@code") == "29299-5")
+        #expect(
+            try reader.strings(xpath: "\(body)/hl7:code[@codeSystem='2.16.840.1.113883.6.1']/@code") == [
+                "29299-5", "72135-7", "18776-5", "55112-7",
+            ])
+        #expect(
+            try reader.strings(xpath: "\(body)/hl7:code[@codeSystem='\(KnownOID.accordLocalCodeSystem)']/@code") == [
+                "section-participants", "section-options", "section-preferences", "section-decision",
+            ])
+    }
+
+    /// The product's OIDs are on Accord's own arc, never under a centre root.
+    @Test("the content-model templateId and the local code system are on Accord's arc 2.999.0")
+    func productOIDs() throws {
+        let (_, reader) = try read(try CDAFixtures.input())
+        #expect(try reader.string(xpath: "\(doc)/hl7:templateId[3]/@root") == "2.999.0.1")
+        #expect(CDAExporter.localCodeSystem == "2.999.0.2")
+        #expect(try reader.count(xpath: "//*[@codeSystem='2.999.1.1.2']") == 0)
+    }
+
+    @Test("a document made with example settings says so in its title; a centre's own does not")
+    func exampleTitle() throws {
+        var input = try CDAFixtures.input()
+        input.centre = .example
+        let (_, example) = try read(input)
+        #expect(
+            try example.string(xpath: "\(doc)/hl7:title")
+                == "Consultation de décision médicale partagée — EXEMPLE (paramètres du centre d'exemple, sans valeur médicale)")
+        input.centre.oidRoot = "1.2.250.1.999.7"
+        let (_, real) = try read(input)
+        #expect(try real.string(xpath: "\(doc)/hl7:title") == "Consultation de décision médicale partagée")
+    }
+
     @Test("a deferred decision gives the next contact as an appointment")
     func deferred() throws {
         let next = CalendarDate("2026-03-16")!
@@ -125,9 +174,9 @@ struct CDAExporterTests {
             try reader.string(xpath: "//hl7:content[@ID='option-1']")
                 == "Option 1 — Traitement : Radiothérapie \"hypofractionnée\" & hormonothérapie <6 mois>")
         #expect(
-            try reader.string(xpath: "//hl7:section[hl7:code/@code='section-topic']/hl7:text/hl7:paragraph[hl7:content]")
+            try reader.string(xpath: "//hl7:section[hl7:code/@code='29299-5']/hl7:text/hl7:paragraph[hl7:content]")
                 == "Séance issue de la fiche de réunion de concertation pluridisciplinaire 1.2.250.1.213.1.1.1.8.2022.2.1 du 24/02/2026.")
-        let note = try reader.string(xpath: "//hl7:section[hl7:code/@code='48767-8']/hl7:text/hl7:paragraph")
+        let note = try reader.string(xpath: "//hl7:section[hl7:code/@code='55112-7']/hl7:text/hl7:paragraph")
         #expect(note == XMLText.sanitized(CDAFixtures.trickyNote))
         #expect(note?.contains("\"du temps\" <avant>") == true)
     }

@@ -20,7 +20,7 @@ struct FHIRExporterTests {
         #expect(Array(data.prefix(3)) != [0xEF, 0xBB, 0xBF])
         #expect(try reader.string("/f:Bundle/f:type/@value") == "document")
         #expect(try reader.string("/f:Bundle/f:identifier/f:system/@value") == "urn:ietf:rfc:3986")
-        #expect(try reader.string("/f:Bundle/f:identifier/f:value/@value") == "urn:oid:2.999.1.1.1.1")
+        #expect(try reader.string("/f:Bundle/f:identifier/f:value/@value") == "urn:oid:2.999.1.3.1.1")
         #expect(try reader.string("/f:Bundle/f:timestamp/@value") == "2026-03-02T10:15:00Z")
         #expect(try reader.string("local-name(\(entry)[1]/f:resource/*)") == "Composition")
         #expect(try reader.count("\(entry)/f:resource/f:Composition") == 1)
@@ -29,7 +29,7 @@ struct FHIRExporterTests {
         #expect(try reader.string("\(composition)/f:status/@value") == "final")
         #expect(try reader.string("\(composition)/f:type/f:coding/f:system/@value") == "http://loinc.org")
         #expect(try reader.string("\(composition)/f:type/f:coding/f:code/@value") == "11488-4")
-        #expect(try reader.string("\(composition)/f:identifier/f:value/@value") == "urn:oid:2.999.1.1.1")
+        #expect(try reader.string("\(composition)/f:identifier/f:value/@value") == "urn:oid:2.999.1.3.1")
         #expect(try reader.string("\(composition)/f:date/@value") == "2026-03-02T10:15:00Z")
         #expect(try reader.string("\(composition)/f:attester/f:mode/@value") == "legal")
         #expect(try reader.count("\(composition)/f:relatesTo") == 0)
@@ -52,8 +52,8 @@ struct FHIRExporterTests {
         let sections = try reader.strings("\(composition)/f:section/f:code/f:coding/f:code/@value")
         #expect(
             sections == [
-                "section-participants", "section-topic", "72135-7", "section-options", "section-preferences", "section-decision",
-                "section-process", "section-instruments", "18776-5", "48767-8",
+                "section-participants", "29299-5", "72135-7", "section-options", "section-preferences", "section-decision",
+                "section-process", "section-instruments", "18776-5", "55112-7",
             ])
         #expect(try reader.count("\(composition)/f:section[not(f:title) or not(f:text) or not(f:code)]") == 0)
     }
@@ -63,7 +63,7 @@ struct FHIRExporterTests {
         let (_, reader) = try read(try FHIRFixtures.input(), keep: "agreed")
         let urls = try reader.strings("\(entry)/f:fullUrl/@value")
         #expect(Set(urls).count == urls.count)
-        let pattern = #"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"#
+        let pattern = #"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"#
         #expect(urls.allSatisfy { $0.range(of: pattern, options: .regularExpression) != nil })
         let ids = try reader.strings("\(entry)/f:resource/*/f:id/@value")
         #expect(ids.map { "urn:uuid:\($0)" } == urls)
@@ -189,30 +189,62 @@ struct FHIRExporterTests {
         #expect(try reader.string("\(section)/f:text/xhtml:div/xhtml:p[1]") == "Le patient a décliné les options proposées.")
     }
 
-    @Test("instruments become QuestionnaireResponses with raw answers and the computed score")
+    @Test("instruments become QuestionnaireResponses holding their Questionnaire's items, scores and flags Observations derived from them")
     func instruments() throws {
         let (_, reader) = try read(try FHIRFixtures.input(), keep: "agreed")
         let responses = "\(entry)/f:resource/f:QuestionnaireResponse"
         #expect(try reader.count(responses) == 4)
+        // No FHIR base in the fixture's settings: urn:oid:ROOT.6.N, N the instrument's number.
         #expect(
             try reader.strings("\(responses)/f:questionnaire/@value") == [
-                "http://example.org/accord/Questionnaire/cps-preferred|1997", "http://example.org/accord/Questionnaire/sdm-q-9|2010",
-                "http://example.org/accord/Questionnaire/sure|2010",
-                "http://example.org/accord/Questionnaire/dcs-16|2010-statement",
+                "urn:oid:2.999.1.6.10|1997", "urn:oid:2.999.1.6.4|2010", "urn:oid:2.999.1.6.1|2010", "urn:oid:2.999.1.6.8|2010-statement",
             ])
         #expect(try reader.strings("\(responses)/f:status/@value") == ["completed", "completed", "completed", "in-progress"])
         let cps = "\(responses)[f:identifier/f:value/@value='I1']"
         #expect(try reader.string("\(cps)/f:item[f:linkId/@value='1']/f:answer/f:valueString/@value") == "C")
         let sdm = "\(responses)[f:identifier/f:value/@value='I2']"
         #expect(try reader.strings("\(sdm)/f:item/f:answer/f:valueInteger/@value") == ["5", "4", "4", "3", "5", "4", "4", "5", "3"])
-        let sdmScore = try #require(try reader.string("\(sdm)/f:item[f:linkId/@value='score']/f:answer/f:valueDecimal/@value"))
-        #expect(try sdmScore == FHIRFixtures.consultation().instruments[1].score.formatted)
         let sure = "\(responses)[f:identifier/f:value/@value='I3']"
         #expect(try reader.strings("\(sure)/f:item/f:answer/f:valueBoolean/@value") == ["true", "true", "false", "true"])
-        #expect(try reader.string("\(sure)/f:item[f:linkId/@value='score']/f:answer/f:valueDecimal/@value") == "3")
         let dcs = "\(responses)[f:identifier/f:value/@value='I4']"
         #expect(try reader.count("\(dcs)/f:item[f:linkId/@value='5']") == 0)
         #expect(try reader.count("\(dcs)/f:item[f:linkId/@value='6']") == 1)
+        // Only the items of their Questionnaire: the same linkIds, no score or flag item.
+        let consultation = try FHIRFixtures.consultation()
+        for (index, response) in consultation.instruments.enumerated() {
+            let questionnaire = try FHIRReader(FHIRQuestionnaire.document(response.instrument.instrument, centre: CDAFixtures.centre))
+            let allowed = Set(try questionnaire.strings("/f:Questionnaire/f:item/f:linkId/@value"))
+            let linkIDs = try reader.strings("(\(responses))[\(index + 1)]/f:item/f:linkId/@value")
+            #expect(!linkIDs.isEmpty && Set(linkIDs).isSubset(of: allowed), "\(response.instrument): \(linkIDs)")
+            let canonical = try reader.string("(\(responses))[\(index + 1)]/f:questionnaire/@value")
+            #expect(canonical?.split(separator: "|").first.map(String.init) == (try questionnaire.string("/f:Questionnaire/f:url/@value")))
+        }
+        // Scores and flags: Observations derived from the response.
+        let observations = "\(entry)/f:resource/f:Observation"
+        let sdmResponseURL = try #require(
+            try reader.string("\(entry)[f:resource/f:QuestionnaireResponse/f:identifier/f:value/@value='I2']/f:fullUrl/@value"))
+        let sdmScore = "\(observations)[f:code/f:coding/f:code/@value='score-sdm-q-9']"
+        #expect(try reader.string("\(sdmScore)/f:valueQuantity/f:value/@value") == consultation.instruments[1].score.formatted)
+        #expect(try reader.string("\(sdmScore)/f:derivedFrom/f:reference/@value") == sdmResponseURL)
+        #expect(try reader.string("\(sdmScore)/f:category/f:coding/f:code/@value") == "survey")
+        #expect(try reader.string("\(sdmScore)/f:code/f:coding/f:system/@value") == "urn:oid:2.999.0.2")
+        #expect(try reader.string("\(observations)[f:code/f:coding/f:code/@value='score-sure']/f:valueQuantity/f:value/@value") == "3")
+        #expect(
+            try reader.string("\(observations)[f:code/f:coding/f:code/@value='flag-sure']/f:valueCodeableConcept/f:coding/f:code/@value")
+                == InstrumentScore.decisionalConflictFlag)
+        #expect(
+            try reader.string(
+                "\(observations)[f:code/f:coding/f:code/@value='flag-cps-preferred']/f:valueCodeableConcept/f:coding/f:code/@value")
+                == InstrumentScore.collaborativeFlag)
+        // Every Observation is derived from a QuestionnaireResponse of the Bundle and listed in
+        // the instruments section.
+        let responseURLs = Set(try reader.strings("\(entry)[f:resource/f:QuestionnaireResponse]/f:fullUrl/@value"))
+        let derived = try reader.strings("\(observations)/f:derivedFrom/f:reference/@value")
+        #expect(!derived.isEmpty && derived.allSatisfy(responseURLs.contains))
+        let observationURLs = try reader.strings("\(entry)[f:resource/f:Observation]/f:fullUrl/@value")
+        let sectionRefs = Set(
+            try reader.strings("//f:Composition/f:section[f:code/f:coding/f:code/@value='section-instruments']/f:entry/f:reference/@value"))
+        #expect(observationURLs.allSatisfy(sectionRefs.contains))
     }
 
     @Test("every narrative has an XHTML div, and no element or attribute is empty")
@@ -241,7 +273,7 @@ struct FHIRExporterTests {
         #expect(text.contains("&lt;avant&gt;") || text.contains("&lt;avant>"))
         #expect(text.contains("Radiothérapie &quot;hypofractionnée&quot; &amp; hormonothérapie &lt;6 mois&gt;"))
         let note = try reader.string(
-            "\(entry)/f:resource/f:Composition/f:section[f:code/f:coding/f:code/@value='48767-8']/f:text/xhtml:div/xhtml:p")
+            "\(entry)/f:resource/f:Composition/f:section[f:code/f:coding/f:code/@value='55112-7']/f:text/xhtml:div/xhtml:p")
         #expect(note == XMLText.sanitized(CDAFixtures.trickyNote))
         #expect(note?.contains("\"du temps\" <avant>") == true)
     }
@@ -256,13 +288,41 @@ struct FHIRExporterTests {
 
     @Test("a replacing version points at the version it replaces")
     func replacing() throws {
-        let v1 = CDAExporter.documentID(session: SessionID(number: 1), version: 1, centre: CDAFixtures.centre)
+        let v1 = CDAExporter.documentID(session: SessionID(number: 1), version: 1, centre: CDAFixtures.centre, branch: FHIRExporter.branch)
         let (_, reader) = try read(try FHIRFixtures.input(version: 2, replacing: v1), keep: "replacing")
         let composition = "\(entry)[1]/f:resource/f:Composition"
-        #expect(try reader.string("/f:Bundle/f:identifier/f:value/@value") == "urn:oid:2.999.1.1.1.2")
-        #expect(try reader.string("\(composition)/f:identifier/f:value/@value") == "urn:oid:2.999.1.1.1")
+        #expect(try reader.string("/f:Bundle/f:identifier/f:value/@value") == "urn:oid:2.999.1.3.1.2")
+        #expect(try reader.string("\(composition)/f:identifier/f:value/@value") == "urn:oid:2.999.1.3.1")
         #expect(try reader.string("\(composition)/f:relatesTo/f:code/@value") == "replaces")
-        #expect(try reader.string("\(composition)/f:relatesTo/f:targetIdentifier/f:value/@value") == "urn:oid:2.999.1.1.1.1")
+        #expect(try reader.string("\(composition)/f:relatesTo/f:targetIdentifier/f:value/@value") == "urn:oid:2.999.1.3.1.1")
+    }
+
+    /// RFC 9562: a name-based UUID from SHA-256 is version 8 (version 5 is SHA-1): the high
+    /// nibble of octet 6 is 1000, the high two bits of octet 8 are 10.
+    @Test("resource UUIDs carry the RFC 9562 version 8 and variant bits")
+    func uuidBits() throws {
+        for resource in ["Bundle", "Composition", "Patient", "QuestionnaireResponse/I1"] {
+            let uuid = FHIRExporter.resourceUUID(session: SessionID(number: 7), version: 3, centre: CDAFixtures.centre, resource: resource)
+            let hex = Array(uuid.replacingOccurrences(of: "-", with: ""))
+            #expect(hex.count == 32)
+            let octet6 = try #require(UInt8(String(hex[12...13]), radix: 16))
+            let octet8 = try #require(UInt8(String(hex[16...17]), radix: 16))
+            #expect(octet6 >> 4 == 0b1000, "\(uuid)")
+            #expect(octet8 >> 6 == 0b10, "\(uuid)")
+        }
+    }
+
+    /// The CDA and FHIR documents of one session version never share an id (issue 15, part 4).
+    @Test("the FHIR document ids are on their own branch, apart from the CDA ones")
+    func idsApartFromCDA() throws {
+        let input = try FHIRFixtures.input()
+        let (_, reader) = try read(input, keep: "ids")
+        let cda = try XMLDocumentReader(data: CDAExporter.document(input))
+        let fhirID = try reader.string("/f:Bundle/f:identifier/f:value/@value")
+        let cdaID = try cda.string(xpath: "/hl7:ClinicalDocument/hl7:id/@root")
+        #expect(fhirID == "urn:oid:2.999.1.3.1.1")
+        #expect(cdaID == "2.999.1.1.1.1")
+        #expect(fhirID != "urn:oid:\(cdaID)")
     }
 
     @Test("write without a schema checks well-formedness and says it did not validate")

@@ -173,14 +173,14 @@ import Testing
         let text = try String(contentsOf: try #require(result.manifest), encoding: .utf8)
         let entry = { (session: String, sha256: String) in
             #"{"chain_head":"42:\#(Self.head)","exported_at":"2026-03-02T10:15:00Z","file":"\#(session)-v1.cda.xml","session":"\#(session)","#
-                + #""sha256":"\#(sha256)","size":15775,"validation":{"result":"not-validated"},"version":1}"#
+                + #""sha256":"\#(sha256)","size":15987,"validation":{"result":"not-validated"},"version":1}"#
         }
         #expect(
             text
                 == #"{"chain_head":"42:\#(Self.head)","format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"#
                 + #""selection":{"all":true},"started_at":"2026-03-02T10:15:00Z","documents":["# + "\n "
-                + entry("S1", "d360180885bd0d5a96b47e6c3ca0bd78ee148bb5dc754859014bb9b1321a637e") + ",\n "
-                + entry("S2", "feef34180918e375d6a8d94a511a576b97fd6be2cd60ad6d188690ac754e1119") + "\n"
+                + entry("S1", "9375cf253691fb309cf83354e73c7d8fe042b5d030b691359790be2fe3ac52c8") + ",\n "
+                + entry("S2", "de5e91cb5c2c56095273daa986d65177335de17b62b8cc1c46f14461f712e62d") + "\n"
                 + #"],"finished_at":"2026-03-02T10:15:00Z","summary":{"already_present":0,"damaged":0,"failed":0,"written":2}}"# + "\n")
     }
 

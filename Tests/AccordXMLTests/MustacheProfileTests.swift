@@ -104,6 +104,80 @@ import Testing
         )
     }
 
+    /// A key the context never holds would render as nothing (issue 15, part 9).
+    @Test(arguments: [
+        ("<a>{{topic}}\n{{nosuch}}</a>", "nosuch", 2),
+        ("<a>{{#options}}{{labell}}{{/options}}</a>", "labell", 1),
+        ("<a>\n{{#patient.ipp}}{{rot}}{{/patient.ipp}}</a>", "rot", 2),
+        ("<a>{{patient.ipp.rot}}</a>", "patient.ipp.rot", 1),
+        ("<a>{{label}}</a>", "label", 1),
+        ("<a>{{#options}}{{/options}}{{trial_id}}</a>", "trial_id", 1),
+        ("<a>{{^decision}}{{#taken_by}}{{/taken_by}}{{/decision}}</a>", "taken_by", 1),
+        ("<a>{{count(optoins)}}</a>", "optoins", 1),
+    ])
+    func aKeyTheContextDoesNotHoldIsRefusedWhenTheProfileLoads(template: String, key: String, line: Int) throws {
+        let folder = try Self.customProfile(template: template)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let error = try #require(throws: AccordError.self) { try MustacheProfile.load(from: folder) }
+        #expect(
+            error.description
+                == "--profile: the template doc.mustache of export profile tiny (\(folder.appendingPathComponent("profile.yaml").path)) names the key \(key) near line \(line), which the record's context does not hold there; use a key listed in Exports/README.md (inside a section, its own keys and those around it), or remove the tag."
+        )
+    }
+
+    @Test func keysAreResolvedInTheirSectionsAndTheSectionsAroundThem() throws {
+        let template = """
+            <a>{{! a comment names {{nothing}} }}{{#options}}{{label}}{{topic}}{{#benefits}}{{.}}{{label}}{{/benefits}}{{/options}}\
+            {{count(options)}}{{#decision}}{{#taken_by}}{{entry}}{{outcome}}{{/taken_by}}{{/decision}}{{#patient.ipp}}{{root}}{{/patient.ipp}}\
+            {{#sections}}{{#blocks}}{{#items}}{{text}}{{#details}}{{.}}{{/details}}{{/items}}{{/blocks}}{{/sections}}{{document_id.root}}</a>
+            """
+        let folder = try Self.customProfile(template: template)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        _ = try MustacheProfile.load(from: folder)
+    }
+
+    /// A partial is read in the scope of the tag that includes it.
+    @Test func aPartialsKeysAreResolvedWhereItIsIncluded() throws {
+        let folder = try Self.customProfile(template: "<a>{{#options}}{{> opt}}{{/options}}</a>")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        try "<o n=\"{{number}}\">{{label}}</o>".write(to: folder.appendingPathComponent("opt.mustache"), atomically: true, encoding: .utf8)
+        _ = try MustacheProfile.load(from: folder)
+        try "<a>{{> opt}}</a>".write(to: folder.appendingPathComponent("doc.mustache"), atomically: true, encoding: .utf8)
+        let error = try #require(throws: AccordError.self) { try MustacheProfile.load(from: folder) }
+        #expect(error.message.contains("the template opt.mustache of export profile tiny"), "\(error.message)")
+        #expect(error.message.contains("names the key number near line 1"), "\(error.message)")
+    }
+
+    /// Mustache looks a name up the context stack: without an explicit null in the item, an
+    /// absent value would show the enclosing context's value of the same name (issue 15, part 9).
+    @Test func anAbsentValueRendersAsNothingNeverAsAnEnclosingValue() throws {
+        let folder = try Self.customProfile(
+            template: """
+                <a>{{#process.decision_aids}}[{{name}}/{{version}}]{{/process.decision_aids}}\
+                {{#clinician}}{{#participants}}({{entry}}:{{function}}){{/participants}}{{/clinician}}\
+                {{#options}}<{{trial_id}}>{{/options}}{{#decision}}{{#taken_by}}{{next_contact}}{{/taken_by}}{{/decision}}</a>
+                """)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let profile = try MustacheProfile.load(from: folder)
+        var changes = CDAFixtures.changes()
+        changes.insert(.decisionAidGiven(name: "Aide sans version", version: nil), at: changes.count - 1)
+        let events = changes.enumerated().map { index, change in
+            RecordedEvent(
+                sequence: Int64(index + 1), sessionID: SessionID(number: 1), sessionSequence: index + 1,
+                recordedAt: CDAFixtures.startInstant.addingTimeInterval(Double(index) * 180), author: CDAFixtures.clinicianID,
+                change: change)
+        }
+        var input = try CDAFixtures.input(version: 2)
+        input.consultation = try Consultation(events: events)
+        let text = String(decoding: profile.document(input), as: UTF8.self)
+        // Not the document's version 2, not the clinician's function, not another option's trial id.
+        #expect(text.contains("[Aide sans version/]"), "\(text)")
+        let clinicianFunction = try #require(input.consultation.start.clinicianFunction)
+        #expect(text.contains("(P3:)"), "\(text)")
+        #expect(!text.contains("(P3:\(clinicianFunction))"))
+        #expect(text.contains("<><NCT01234567><>"), "\(text)")
+    }
+
     @Test func aPartialOfTheFolderIsFound() throws {
         // centre-simple's root template includes its option partial.
         let profile = try Self.profile()
