@@ -18,7 +18,7 @@ extension FHIRBuilder {
                 value("system", Self.uriSystem)
                 value("value", "urn:oid:\(setID.root)")
             }
-            code("status", FHIRCompositionStatus.final)
+            code("status", consultation.amendmentCount > 0 ? FHIRCompositionStatus.amended : .final)
             concept(
                 "type", codings: [(Self.loinc, "11488-4", "Consult note")], text: "CR ou fiche de consultation ou de visite")
             reference("subject", to: "Patient")
@@ -101,7 +101,7 @@ extension FHIRBuilder {
         case .preferences: activePreferences.map { "Goal/\($0.entry.rawValue)" }
         case .decision, .nextSteps: decisionPlan.map { [$0] } ?? []
         case .instruments: activeInstruments.map { "QuestionnaireResponse/\($0.entry.rawValue)" }
-        case .process, .notes: []
+        case .process, .notes, .amendments: []
         }
     }
 

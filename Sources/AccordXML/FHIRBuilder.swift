@@ -46,7 +46,9 @@ struct FHIRBuilder {
     let professionals: [Professional]
     /// Relatives, trusted persons, carers and interpreters (not withdrawn).
     let relatedPersons: [Participant]
+    /// Options shown: not withdrawn, or withdrawn after closing (then `entered-in-error`).
     let activeOptions: [ConsultationOption]
+    /// Preferences shown: not withdrawn, or withdrawn after closing (then `entered-in-error`).
     let activePreferences: [Preference]
     let activeInstruments: [InstrumentResponse]
 
@@ -70,8 +72,10 @@ struct FHIRBuilder {
         self.professionals = professionals
         let relatedRoles: Set<ParticipantRole> = [.relative, .trustedPerson, .carer, .interpreter]
         relatedPersons = consultation.participants.filter { !$0.withdrawn && relatedRoles.contains($0.role) }
-        activeOptions = consultation.options.filter { !$0.withdrawn }
-        activePreferences = consultation.preferences.filter { !$0.withdrawn }
+        activeOptions = consultation.options.filter { ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation) }
+        activePreferences = consultation.preferences.filter {
+            ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation)
+        }
         activeInstruments = consultation.instruments.filter { !$0.withdrawn }
     }
 
@@ -109,6 +113,9 @@ struct FHIRBuilder {
             for preference in activePreferences { goal(preference) }
             for response in activeInstruments { questionnaireResponse(response) }
             provenance()
+            for (index, amendment) in consultation.amendments.enumerated() {
+                amendmentProvenance(DocumentAmendment(amendment, consultation), number: index + 1)
+            }
         }
         return writer.finish()
     }

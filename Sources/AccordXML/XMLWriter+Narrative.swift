@@ -71,6 +71,27 @@ enum FrenchNarrative {
         return "\(Self.date(CalendarDate(utcDayOf: date))) \(clock) UTC"
     }
 
+    /// The French names of the months, January first.
+    static let monthNames = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ]
+
+    /// The time zone of narrative times: Europe/Paris (CET/CEST, from the time-zone database
+    /// Foundation carries). Coded times stay UTC.
+    static let paris = TimeZone(identifier: "Europe/Paris")!
+
+    /// An instant in words, in Paris local time, the zone named: `3 décembre 2026 à 10:15
+    /// (heure de Paris)` (the first of a month is `1er`). For the narrative of amendments;
+    /// the coded values stay UTC.
+    static func parisInstant(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = paris
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let day = parts.day! == 1 ? "1er" : String(parts.day!)
+        let clock = String(format: "%02d:%02d", parts.hour!, parts.minute!)
+        return "\(day) \(monthNames[parts.month! - 1]) \(parts.year!) à \(clock) (heure de Paris)"
+    }
+
     /// The three-talk phases and the process elements recorded, one line each (none: empty).
     static func processLines(_ consultation: Consultation) -> [String] {
         let process = consultation.process

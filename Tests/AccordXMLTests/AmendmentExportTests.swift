@@ -1,0 +1,122 @@
+import AccordCore
+import Foundation
+import Testing
+
+@testable import AccordXML
+
+/// Amendments in the documents (issue 15, part 1): the CDA test consultation, closed, then a
+/// decision replaced, the patient's identity corrected and a preference withdrawn, each with a
+/// reason, by an author who is not a participant.
+@Suite struct AmendmentExportTests {
+    static let author = "810987654323"
+
+    static func input(version: Int = 2) throws -> CDAExportInput {
+        let changes = CDAFixtures.changes()
+        var events = changes.enumerated().map { index, change in
+            RecordedEvent(
+                sequence: Int64(index + 1), sessionID: SessionID(number: 1), sessionSequence: index + 1,
+                recordedAt: CDAFixtures.startInstant.addingTimeInterval(Double(index) * 180), author: CDAFixtures.clinicianID,
+                change: change)
+        }
+        let amendments: [(Change, String, String)] = [
+            (.decisionRecorded(outcome: .agreed(option: 3), takenBy: [EntryID("P1")]), "2026-03-09T14:00:00Z", "rappel du patient"),
+            (.identityCorrected(IdentityCorrection(usedGivenName: "JEAN")), "2026-03-10T08:30:00Z", "pièce d'identité vue"),
+            (.entryWithdrawn(entry: EntryID("M2")), "2026-03-10T08:31:00Z", "saisie erronée"),
+        ]
+        for (change, instant, reason) in amendments {
+            let number = events.count + 1
+            events.append(
+                RecordedEvent(
+                    sequence: Int64(number), sessionID: SessionID(number: 1), sessionSequence: number,
+                    recordedAt: UTCInstant.parse(instant)!, author: author, reason: reason, change: change))
+        }
+        return CDAExportInput(
+            consultation: try Consultation(events: events), centre: CDAFixtures.centre,
+            exportedAt: UTCInstant.parse("2026-03-11T09:00:00Z")!, version: version,
+            replacedDocumentID: InstanceIdentifier(root: "2.999.1.1.1.1"))
+    }
+
+    @Test func theCDADocumentMarksTheReplacedDecisionAndValidates() throws {
+        let input = try Self.input()
+        let data = CDAExporter.document(input)
+        try? FileManager.default.createDirectory(at: CDAFixtures.outputFolder, withIntermediateDirectories: true)
+        try? data.write(to: CDAFixtures.outputFolder.appendingPathComponent("amended.cda.xml"))
+        let reader = try XMLDocumentReader(data: data)
+        let decision = "//hl7:section[hl7:code/@code='section-decision']"
+        #expect(try reader.strings(xpath: "\(decision)/hl7:entry/hl7:act/hl7:id/@extension") == ["D2", "D1"])
+        #expect(try reader.strings(xpath: "\(decision)/hl7:entry/hl7:act/hl7:statusCode/@code") == ["completed", "obsolete"])
+        #expect(try reader.string(xpath: "\(decision)/hl7:entry[2]/hl7:act/hl7:text/hl7:reference/@value") == "#decision-D1")
+        #expect(try reader.count(xpath: "\(decision)/hl7:text//hl7:content[@ID='decision-D1']") == 1)
+        #expect(
+            try reader.strings(xpath: "\(decision)/hl7:entry/hl7:act/hl7:author/hl7:time/@value") == [
+                "20260309140000+0000", "20260309140000+0000",
+            ])
+        #expect(
+            try reader.strings(xpath: "\(decision)/hl7:entry/hl7:act/hl7:author/hl7:assignedAuthor/hl7:id/@extension") == [
+                Self.author, Self.author,
+            ])
+        #expect(
+            Array(try reader.strings(xpath: "\(decision)/hl7:text/hl7:paragraph").suffix(3)) == [
+                "Ajoutée après la consultation le 9 mars 2026 à 15:00 (heure de Paris) par IdNat_PS 810987654323, motif : rappel du patient.",
+                "Décision D1 (remplacée) : Option retenue : option 1 — Traitement : Radiothérapie \"hypofractionnée\" & hormonothérapie <6 mois>.",
+                "Remplacée par la décision D2 après la consultation le 9 mars 2026 à 15:00 (heure de Paris) par IdNat_PS 810987654323, motif : rappel du patient.",
+            ])
+        #expect(
+            try reader.strings(xpath: "//hl7:section[hl7:code/@code='section-amendments']/hl7:text/hl7:list/hl7:item") == [
+                "Décision D2 : ajoutée après la consultation le 9 mars 2026 à 15:00 (heure de Paris) par IdNat_PS 810987654323, motif : rappel du patient.",
+                "Décision D1 : remplacée par la décision D2 après la consultation le 9 mars 2026 à 15:00 (heure de Paris) par IdNat_PS 810987654323, motif : rappel du patient.",
+                "Identité du patient (P1) : corrigée après la consultation le 10 mars 2026 à 09:30 (heure de Paris) par IdNat_PS 810987654323, motif : pièce d'identité vue.",
+                "Préférence M2 : retirée après la consultation le 10 mars 2026 à 09:31 (heure de Paris) par IdNat_PS 810987654323, motif : saisie erronée.",
+            ])
+        if let schema = try CDAFixtures.schemaLocator?.cda() { #expect(schema.validate(data) == []) }
+    }
+
+    @Test func theFHIRDocumentIsAmendedWithAProvenancePerAmendment() throws {
+        let data = FHIRExporter.document(try Self.input())
+        let reader = try FHIRReader(data)
+        #expect(try reader.string("//f:Composition/f:status/@value") == "amended")
+        #expect(try reader.count("//f:Provenance") == 5)
+        #expect(
+            try reader.strings("//f:Provenance[f:activity]/f:activity/f:coding/f:code/@value") == ["CREATE", "UPDATE", "UPDATE", "NULLIFY"])
+        // The withdrawn preference stays, entered in error; the new decision is authored by the
+        // Practitioner of its author (not a participant).
+        #expect(try reader.strings("//f:Goal/f:lifecycleStatus/@value") == ["proposed", "entered-in-error"])
+        let author = try #require(try reader.string("//f:CarePlan[f:intent/@value='plan']/f:author/f:reference/@value"))
+        #expect(try reader.count("/f:Bundle/f:entry[f:fullUrl/@value='\(author)']/f:resource/f:Practitioner") == 1)
+        #expect(try reader.string("//f:CarePlan[f:intent/@value='plan']/f:created/@value") == "2026-03-09T14:00:00Z")
+        if let schema = try FHIRSchemaTests.schema() { #expect(schema.validate(data) == []) }
+    }
+
+    @Test func theMustacheContextCarriesTheAmendments() throws {
+        let context = MustacheProfile.context(try Self.input(), profile: try MustacheProfileTests.profile(), pseudonymised: false)
+        let amendments = try #require(context["amendments"] as? [[String: Any]])
+        #expect(amendments.map { $0["kind"] as? String } == ["added", "replaced", "corrected", "withdrawn"])
+        #expect(amendments[1]["replaced_by"] as? String == "D2")
+        #expect(amendments[1]["recorded_at"] as? String == "2026-03-09T14:00:00Z")
+        #expect(amendments[1]["recorded_at_paris"] as? String == "9 mars 2026 à 15:00 (heure de Paris)")
+        #expect(amendments[3]["reason"] as? String == "saisie erronée")
+        let decision = try #require(context["decision"] as? [String: Any])
+        #expect((decision["amendments"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["added"])
+    }
+
+    @Test func theCentreSimpleProfileWritesOneAmendmentElementEachAndValidates() throws {
+        let profile = try MustacheProfileTests.profile()
+        let data = profile.document(try Self.input())
+        let reader = try XMLDocumentReader(data: data)
+        #expect(try reader.strings(xpath: "/*/*[local-name()='amendment']/@kind") == ["added", "replaced", "corrected", "withdrawn"])
+        #expect(try reader.strings(xpath: "/*/*[local-name()='amendment']/@entry") == ["D2", "D1", "P1", "M2"])
+        #expect(
+            try reader.string(xpath: "/*/*[local-name()='amendment'][4]")
+                == "Préférence M2 : retirée après la consultation le 10 mars 2026 à 09:31 (heure de Paris) par IdNat_PS 810987654323, motif : saisie erronée."
+        )
+        let schema = try #require(try profile.compiledSchema(schemas: nil))
+        #expect(schema.validate(data) == [])
+    }
+
+    @Test func withoutAmendmentsTheContextAndDocumentsAreAsBefore() throws {
+        let input = try CDAFixtures.input()
+        #expect(MustacheProfile.context(input, profile: try MustacheProfileTests.profile(), pseudonymised: false)["amendments"] == nil)
+        #expect(ConsultationDocument(input.consultation).amendments.isEmpty)
+        #expect(try FHIRReader(FHIRExporter.document(input)).string("//f:Composition/f:status/@value") == "final")
+    }
+}
