@@ -1,4 +1,5 @@
 import AccordCore
+import AccordService
 import Foundation
 import Testing
 
@@ -111,6 +112,24 @@ import Testing
         )
         let schema = try #require(try profile.compiledSchema(schemas: nil))
         #expect(schema.validate(data) == [])
+    }
+
+    @Test func aPseudonymisedExportKeepsWhenAndByWhomButNotTheReasons() throws {
+        var input = try Self.input()
+        let original = input.consultation
+        let key = try PseudonymKey(bytes: Data((0..<32).map { UInt8($0) }))
+        input.consultation = original.pseudonymised(key: key)
+        let shift = original.startedAt.timeIntervalSince(input.consultation.startedAt)
+        #expect(input.consultation.amendments.map(\.reason) == Array(repeating: Pseudonymisation.reasonRemoved, count: 4))
+        #expect(input.consultation.amendments.map { $0.recordedAt.addingTimeInterval(shift) } == original.amendments.map(\.recordedAt))
+        #expect(input.consultation.amendments.map(\.author) == original.amendments.map(\.author))
+        for data in [CDAExporter.document(input), FHIRExporter.document(input)] {
+            let text = String(decoding: data, as: UTF8.self)
+            for reason in ["rappel du patient", "pièce d&apos;identité vue", "pièce d'identité vue", "saisie erronée"] {
+                #expect(!text.contains(reason))
+            }
+            #expect(text.contains("motif : retiré (pseudonymisation)"))
+        }
     }
 
     @Test func withoutAmendmentsTheContextAndDocumentsAreAsBefore() throws {
