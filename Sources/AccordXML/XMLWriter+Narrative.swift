@@ -65,11 +65,9 @@ enum FrenchNarrative {
         String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
     }
 
-    /// `02/03/2026 09:30 UTC`.
-    static func instant(_ date: Date) -> String {
-        let clock = UTCInstant.format(date).dropFirst(11).prefix(5)
-        return "\(Self.date(CalendarDate(utcDayOf: date))) \(clock) UTC"
-    }
+    /// An instant in a narrative: Paris local time, the zone named (`2 mars 2026 à 10:30 (heure
+    /// de Paris)`, ``parisInstant(_:)``). Narrative times are local; coded values stay UTC.
+    static func instant(_ date: Date) -> String { parisInstant(date) }
 
     /// The French names of the months, January first.
     static let monthNames = [
