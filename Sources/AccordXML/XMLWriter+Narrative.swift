@@ -76,14 +76,28 @@ enum FrenchNarrative {
 
     /// The time zone of narrative times: Europe/Paris (CET/CEST, from the time-zone database
     /// Foundation carries). Coded times stay UTC.
-    static let paris = TimeZone(identifier: "Europe/Paris")!
+    static let paris = TimeZone(identifier: "Europe/Paris")
+
+    /// Paris's offset from UTC at `date` by the EU rule (directive 2000/84/EC: summer time from
+    /// the last Sunday of March to the last Sunday of October, 01:00 UTC), for a system without
+    /// the time-zone database.
+    static func parisOffsetByEURule(_ date: Date) -> Int {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(secondsFromGMT: 0)!
+        let year = utc.component(.year, from: date)
+        func lastSunday(_ month: Int) -> Date {
+            let next = utc.date(from: DateComponents(year: year, month: month + 1, day: 1, hour: 1))!
+            let weekday = utc.component(.weekday, from: next)  // 1 = Sunday
+            return next.addingTimeInterval(-Double((weekday - 1 == 0 ? 7 : weekday - 1) * 86_400))
+        }
+        return date >= lastSunday(3) && date < lastSunday(10) ? 7_200 : 3_600
+    }
 
     /// An instant in words, in Paris local time, the zone named: `3 décembre 2026 à 10:15
-    /// (heure de Paris)` (the first of a month is `1er`). For the narrative of amendments;
-    /// the coded values stay UTC.
+    /// (heure de Paris)` (the first of a month is `1er`). Coded values stay UTC.
     static func parisInstant(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = paris
+        calendar.timeZone = paris ?? TimeZone(secondsFromGMT: parisOffsetByEURule(date))!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         let day = parts.day! == 1 ? "1er" : String(parts.day!)
         let clock = String(format: "%02d:%02d", parts.hour!, parts.minute!)

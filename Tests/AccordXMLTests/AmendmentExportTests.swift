@@ -138,4 +138,21 @@ import Testing
         #expect(ConsultationDocument(input.consultation).amendments.isEmpty)
         #expect(try FHIRReader(FHIRExporter.document(input)).string("//f:Composition/f:status/@value") == "final")
     }
+
+    @Test(
+        "narrative times are Paris local time, named, across the summer-time changes",
+        arguments: [
+            ("2026-03-29T00:59:00Z", "29 mars 2026 à 01:59 (heure de Paris)"),
+            ("2026-03-29T01:00:00Z", "29 mars 2026 à 03:00 (heure de Paris)"),
+            ("2026-10-25T00:59:00Z", "25 octobre 2026 à 02:59 (heure de Paris)"),
+            ("2026-10-25T01:00:00Z", "25 octobre 2026 à 02:00 (heure de Paris)"),
+            ("2026-11-01T09:00:00Z", "1er novembre 2026 à 10:00 (heure de Paris)"),
+            ("2026-12-31T23:30:00Z", "1er janvier 2027 à 00:30 (heure de Paris)"),
+        ])
+    func parisTime(utc: String, words: String) throws {
+        let date = try #require(UTCInstant.parse(utc))
+        #expect(FrenchNarrative.parisInstant(date) == words)
+        // The EU rule the formatter falls back on agrees with the time-zone database.
+        #expect(FrenchNarrative.parisOffsetByEURule(date) == FrenchNarrative.paris?.secondsFromGMT(for: date))
+    }
 }

@@ -173,14 +173,14 @@ import Testing
         let text = try String(contentsOf: try #require(result.manifest), encoding: .utf8)
         let entry = { (session: String, sha256: String) in
             #"{"chain_head":"42:\#(Self.head)","exported_at":"2026-03-02T10:15:00Z","file":"\#(session)-v1.cda.xml","session":"\#(session)","#
-                + #""sha256":"\#(sha256)","size":15775,"validation":{"result":"not-validated"},"version":1}"#
+                + #""sha256":"\#(sha256)","size":15792,"validation":{"result":"not-validated"},"version":1}"#
         }
         #expect(
             text
                 == #"{"chain_head":"42:\#(Self.head)","format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"#
                 + #""selection":{"all":true},"started_at":"2026-03-02T10:15:00Z","documents":["# + "\n "
-                + entry("S1", "d360180885bd0d5a96b47e6c3ca0bd78ee148bb5dc754859014bb9b1321a637e") + ",\n "
-                + entry("S2", "feef34180918e375d6a8d94a511a576b97fd6be2cd60ad6d188690ac754e1119") + "\n"
+                + entry("S1", "cd3438783b7e5a72bdc2edd8db79b9ffb9310b4fa6ffb19c23d1733fbc0489c6") + ",\n "
+                + entry("S2", "16f7d3d82f3078a01b1029c890343f906a3b5aacf065729f2567a6d9624986c8") + "\n"
                 + #"],"finished_at":"2026-03-02T10:15:00Z","summary":{"already_present":0,"damaged":0,"failed":0,"written":2}}"# + "\n")
     }
 
