@@ -57,7 +57,8 @@ public struct DocumentAmendment: Sendable, Hashable {
     /// without entry id the process element (`Compréhension vérifiée`…).
     public var subject: String
     /// The sentence without its subject, from its verb: `ajoutée après la consultation le 3
-    /// décembre 2026 à 10:15 (heure de Paris) par IdNat_PS 801234567897, motif : appel reçu`.
+    /// décembre 2026 à 10:15 (heure de Paris) par IdNat_PS 801234567897, motif : appel reçu`
+    /// (the participle agrees with the subject: `Participant P5 : ajouté …`).
     public var sentence: String
 
     /// The line shown in the entry's own section: the sentence with a capital and a stop.
@@ -74,12 +75,19 @@ public struct DocumentAmendment: Sendable, Hashable {
         } else {
             authorLabel = "IdNat_PS \(author)"
         }
-        subject = Self.subject(amendment)
+        let subject = Self.subject(amendment)
+        self.subject = subject
+        // The participle agrees with the subject: masculine for a participant, a questionnaire,
+        // the reflection time, the trial and the process; feminine otherwise.
+        let masculine = ["Participant ", "Questionnaire ", "Temps de réflexion", "Essai clinique", "Déroulement"].contains {
+            subject.hasPrefix($0)
+        }
+        let ending = masculine ? "é" : "ée"
         let verb: String
         switch amendment.kind {
-        case .added: verb = amendment.entry == nil ? "enregistré" : "ajoutée"
-        case .corrected: verb = "corrigée"
-        case .withdrawn: verb = "retirée"
+        case .added: verb = (amendment.entry == nil ? "enregistr" : "ajout") + ending
+        case .corrected: verb = "corrig" + ending
+        case .withdrawn: verb = "retir" + ending
         case .replaced: verb = "remplacée" + (amendment.replacedBy.map { " par la décision \($0)" } ?? "")
         }
         sentence =

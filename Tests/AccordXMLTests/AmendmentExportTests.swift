@@ -139,6 +139,24 @@ import Testing
         #expect(try FHIRReader(FHIRExporter.document(input)).string("//f:Composition/f:status/@value") == "final")
     }
 
+    @Test func theParticipleAgreesWithWhatWasAmended() throws {
+        let consultation = try Self.input().consultation
+        func line(_ entry: String?, _ kind: Amendment.Kind, _ change: String) -> String {
+            DocumentAmendment(
+                Amendment(
+                    entry: entry.map { EntryID($0) }, kind: kind, change: change, recordedAt: UTCInstant.parse("2026-07-01T10:05:00Z")!,
+                    author: CDAFixtures.clinicianID, reason: "oubli", sessionSequence: 30), consultation
+            ).line
+        }
+        let when =
+            "après la consultation le 1er juillet 2026 à 12:05 (heure de Paris) par Dr Hélène ROUSSEL-DUPRÉ (IdNat_PS 801234567897), motif : oubli."
+        #expect(line("P6", .added, "participant-added") == "Participant P6 : ajouté \(when)")
+        #expect(line("I1", .withdrawn, "entry-withdrawn") == "Questionnaire I1 : retiré \(when)")
+        #expect(line("A1", .added, "decision-aid-given") == "Aide à la décision A1 : ajoutée \(when)")
+        #expect(line(nil, .added, "reflection-offered") == "Temps de réflexion : enregistré \(when)")
+        #expect(line(nil, .added, "understanding-checked") == "Compréhension vérifiée : enregistrée \(when)")
+    }
+
     @Test(
         "narrative times are Paris local time, named, across the summer-time changes",
         arguments: [
