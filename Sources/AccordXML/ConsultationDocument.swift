@@ -282,11 +282,20 @@ extension DocumentSection {
                 .local(code: "section-process", display: "Déroulement de la décision partagée"), "Déroulement de la décision partagée",
                 [.list(items.map { NarrativeItem(.text($0)) }, ordered: false)])
         case .instruments:
-            let responses = consultation.instruments.filter { !$0.withdrawn }
+            let responses = consultation.instruments.filter {
+                ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation)
+            }
             guard !responses.isEmpty else { return nil }
             return section(
                 .local(code: "section-instruments", display: "Questionnaires de décision partagée"), "Questionnaires",
-                [.list(responses.map { NarrativeItem(.text($0.narrativeLine)) }, ordered: false)])
+                [
+                    .list(
+                        responses.map {
+                            NarrativeItem(
+                                .text($0.narrativeLine + ($0.withdrawn ? " (retiré)" : "")),
+                                details: Self.annotations($0.entry, consultation))
+                        }, ordered: false)
+                ])
         case .nextSteps:
             let block: NarrativeBlock
             switch consultation.decision?.outcome {

@@ -403,7 +403,10 @@ extension FHIRBuilder {
             narrative(paragraphs: [response.narrativeLine, "Réponses : \(InstrumentAnswer.text(response.answers))"])
             entryIdentifier(response.entry)
             value("questionnaire", FHIRExporter.questionnaireURL(response.instrument, version: response.version))
-            code("status", response.score.complete ? FHIRQuestionnaireResponseStatus.completed : .inProgress)
+            code(
+                "status",
+                response.withdrawn
+                    ? FHIRQuestionnaireResponseStatus.enteredInError : response.score.complete ? .completed : .inProgress)
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
             value("authored", UTCInstant.format(response.recordedAt))

@@ -50,6 +50,8 @@ struct FHIRBuilder {
     let activeOptions: [ConsultationOption]
     /// Preferences shown: not withdrawn, or withdrawn after closing (then `entered-in-error`).
     let activePreferences: [Preference]
+    /// Instrument responses shown: not withdrawn, or withdrawn after closing (then
+    /// `entered-in-error`).
     let activeInstruments: [InstrumentResponse]
 
     init(input: CDAExportInput) {
@@ -76,7 +78,9 @@ struct FHIRBuilder {
         activePreferences = consultation.preferences.filter {
             ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation)
         }
-        activeInstruments = consultation.instruments.filter { !$0.withdrawn }
+        activeInstruments = consultation.instruments.filter {
+            ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation)
+        }
     }
 
     /// The resource name of the current decision's CarePlan, when the decision gives one

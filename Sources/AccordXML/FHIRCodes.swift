@@ -46,6 +46,8 @@ enum FHIRGoalLifecycleStatus: String {
 enum FHIRQuestionnaireResponseStatus: String {
     case inProgress = "in-progress"
     case completed
+    /// A response withdrawn after the session was closed.
+    case enteredInError = "entered-in-error"
 }
 
 /// `Narrative.status` (narrative-status).

@@ -139,6 +139,41 @@ import Testing
         #expect(try FHIRReader(FHIRExporter.document(input)).string("//f:Composition/f:status/@value") == "final")
     }
 
+    @Test func anInstrumentResponseWithdrawnAfterClosingIsEnteredInError() throws {
+        var events = try FHIRFixtures.changes().enumerated().map { index, change in
+            RecordedEvent(
+                sequence: Int64(index + 1), sessionID: SessionID(number: 1), sessionSequence: index + 1,
+                recordedAt: CDAFixtures.startInstant.addingTimeInterval(Double(index) * 120), author: CDAFixtures.clinicianID,
+                change: change)
+        }
+        events.append(
+            RecordedEvent(
+                sequence: Int64(events.count + 1), sessionID: SessionID(number: 1), sessionSequence: events.count + 1,
+                recordedAt: UTCInstant.parse("2026-03-12T10:00:00Z")!, author: Self.author, reason: "mauvais patient",
+                change: .entryWithdrawn(entry: EntryID("I2"))))
+        let input = CDAExportInput(
+            consultation: try Consultation(events: events), centre: CDAFixtures.centre,
+            exportedAt: UTCInstant.parse("2026-03-12T11:00:00Z")!, version: 2)
+        let data = FHIRExporter.document(input)
+        let reader = try FHIRReader(data)
+        #expect(
+            try reader.strings("//f:QuestionnaireResponse/f:status/@value") == [
+                "completed", "entered-in-error", "completed", "in-progress",
+            ])
+        let lines = try reader.strings("//f:Composition/f:section[f:title/@value='Questionnaires']/f:text/*/*/*[local-name()='li']")
+        #expect(lines.count == 4)
+        if let schema = try FHIRSchemaTests.schema() { #expect(schema.validate(data) == []) }
+        let cda = try XMLDocumentReader(data: CDAExporter.document(input))
+        #expect(
+            try cda.strings(xpath: "//hl7:section[hl7:code/@code='section-instruments']/hl7:text/hl7:list/hl7:item[2]/hl7:list/hl7:item")
+                == [
+                    "Retiré après la consultation le 12 mars 2026 à 11:00 (heure de Paris) par IdNat_PS 810987654323, motif : mauvais patient."
+                ])
+        #expect(
+            try cda.string(xpath: "//hl7:section[hl7:code/@code='section-instruments']/hl7:text/hl7:list/hl7:item[2]/hl7:content")?
+                .hasSuffix(" (retiré)") == true)
+    }
+
     @Test func theParticipleAgreesWithWhatWasAmended() throws {
         let consultation = try Self.input().consultation
         func line(_ entry: String?, _ kind: Amendment.Kind, _ change: String) -> String {
