@@ -99,7 +99,8 @@ extension FHIRBuilder {
         case .condition: ["Condition"]
         case .options: activeOptions.map { "CarePlan/\($0.entry.rawValue)" }
         case .preferences: activePreferences.map { "Goal/\($0.entry.rawValue)" }
-        case .decision, .nextSteps: decisionPlan.map { [$0] } ?? []
+        case .decision: (decisionPlan.map { [$0] } ?? []) + earlierPlans.map { "CarePlan/\($0.entry)" }
+        case .nextSteps: decisionPlan.map { [$0] } ?? []
         case .instruments: activeInstruments.map { "QuestionnaireResponse/\($0.entry.rawValue)" }
         case .process, .notes, .amendments: []
         }

@@ -306,25 +306,38 @@ extension FHIRBuilder {
     /// that option's proposal; for a deferral, status `on-hold` with one activity, the next
     /// contact (an appointment scheduled on that day). The participants who took the decision
     /// are its contributors; what matters to the patient its goals.
-    func plan(_ decision: Decision) {
-        entry("CarePlan/decision", type: "CarePlan") {
-            narrative(paragraphs: [
-                decisionSummary(decision) + ".", "Enregistrée le \(FrenchNarrative.instant(decision.recordedAt)).",
-            ])
+    ///
+    /// A decision replaced or withdrawn after closing keeps its CarePlan, `CarePlan/D<n>`
+    /// (``earlierPlans``): status `revoked` when replaced, `entered-in-error` when withdrawn;
+    /// the plan that replaced it says so in `replaces`.
+    func plan(_ decision: Decision, resource: String = "CarePlan/decision") {
+        entry(resource, type: "CarePlan") {
+            narrative(
+                paragraphs: [
+                    (resource == "CarePlan/decision"
+                        ? "" : "Décision \(decision.entry) (\(decision.withdrawn ? "retirée" : "remplacée")) : ")
+                        + decisionSummary(decision) + ".", "Enregistrée le \(FrenchNarrative.instant(decision.recordedAt)).",
+                ] + DocumentSection.annotations(decision.entry, consultation))
             entryIdentifier(decision.entry)
             var option: ConsultationOption?
             if case .agreed(let number) = decision.outcome {
                 option = consultation.options.first { $0.number == number }
                 if let option { reference("basedOn", to: "CarePlan/\(option.entry.rawValue)") }
             }
+            for earlier in earlierPlans
+            where consultation.amendments(of: earlier.entry).contains(where: { $0.replacedBy == decision.entry }) {
+                reference("replaces", to: "CarePlan/\(earlier.entry)")
+            }
+            let amendedStatus: FHIRRequestStatus? =
+                resource == "CarePlan/decision" ? nil : decision.withdrawn ? .enteredInError : .revoked
             switch decision.outcome {
             case .agreed:
-                code("status", FHIRRequestStatus.active)
+                code("status", amendedStatus ?? FHIRRequestStatus.active)
                 code("intent", FHIRCarePlanIntent.plan)
                 localConcept("category", code: "decision-agreed", display: "Décision partagée : option retenue")
                 value("title", option?.label ?? "Option retenue")
             case .deferred:
-                code("status", FHIRRequestStatus.onHold)
+                code("status", amendedStatus ?? FHIRRequestStatus.onHold)
                 code("intent", FHIRCarePlanIntent.plan)
                 localConcept("category", code: "decision-deferred", display: "Décision différée")
                 value("title", "Décision différée")
@@ -352,7 +365,7 @@ extension FHIRBuilder {
                     writer.element("detail") {
                         value("kind", "Appointment")
                         localConcept("code", code: "next-contact", display: "Prochain contact après temps de réflexion")
-                        code("status", FHIRCarePlanActivityStatus.scheduled)
+                        code("status", amendedStatus == nil ? FHIRCarePlanActivityStatus.scheduled : .cancelled)
                         writer.element("scheduledPeriod") {
                             value("start", next.description)
                         }
@@ -512,6 +525,7 @@ extension FHIRBuilder {
         case "O" where activeOptions.contains(where: { $0.entry == entry }): return ["CarePlan/\(entry)"]
         case "M" where activePreferences.contains(where: { $0.entry == entry }): return ["Goal/\(entry)"]
         case "D" where consultation.decision?.entry == entry && decisionPlan != nil: return ["CarePlan/decision"]
+        case "D" where earlierPlans.contains(where: { $0.entry == entry }): return ["CarePlan/\(entry)"]
         case "I" where activeInstruments.contains(where: { $0.entry == entry }): return ["QuestionnaireResponse/\(entry)"]
         case "P": return [resourceName(of: entry)].compactMap { $0 }.ifEmpty(["Composition"])
         default: return ["Composition"]

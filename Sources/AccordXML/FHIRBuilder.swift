@@ -83,6 +83,15 @@ struct FHIRBuilder {
         }
     }
 
+    /// Decisions replaced or withdrawn after closing that had a plan (agreed or deferred), each
+    /// kept as `CarePlan/D<n>`.
+    var earlierPlans: [Decision] {
+        DocumentSection.earlierDecisions(consultation).filter {
+            if case .declined = $0.outcome { return false }
+            return true
+        }
+    }
+
     /// The resource name of the current decision's CarePlan, when the decision gives one
     /// (agreed: the plan; deferred: the plan on hold; declined or none: no plan).
     var decisionPlan: String? {
@@ -114,6 +123,7 @@ struct FHIRBuilder {
             if let condition = consultation.start.condition { conditionResource(condition) }
             for option in activeOptions { proposal(option) }
             if decisionPlan != nil, let decision = consultation.decision { plan(decision) }
+            for earlier in earlierPlans { plan(earlier, resource: "CarePlan/\(earlier.entry)") }
             for preference in activePreferences { goal(preference) }
             for response in activeInstruments { questionnaireResponse(response) }
             provenance()

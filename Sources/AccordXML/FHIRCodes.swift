@@ -33,6 +33,8 @@ enum FHIRCarePlanIntent: String {
 /// `CarePlan.activity.detail.status` (care-plan-activity-status).
 enum FHIRCarePlanActivityStatus: String {
     case scheduled
+    /// The next contact of a deferral replaced or withdrawn after closing.
+    case cancelled
 }
 
 /// `Goal.lifecycleStatus` (goal-status).

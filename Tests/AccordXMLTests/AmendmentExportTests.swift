@@ -82,9 +82,18 @@ import Testing
         // The withdrawn preference stays, entered in error; the new decision is authored by the
         // Practitioner of its author (not a participant).
         #expect(try reader.strings("//f:Goal/f:lifecycleStatus/@value") == ["proposed", "entered-in-error"])
-        let author = try #require(try reader.string("//f:CarePlan[f:intent/@value='plan']/f:author/f:reference/@value"))
+        let author = try #require(try reader.string("//f:CarePlan[f:identifier/f:value/@value='D2']/f:author/f:reference/@value"))
         #expect(try reader.count("/f:Bundle/f:entry[f:fullUrl/@value='\(author)']/f:resource/f:Practitioner") == 1)
-        #expect(try reader.string("//f:CarePlan[f:intent/@value='plan']/f:created/@value") == "2026-03-09T14:00:00Z")
+        #expect(
+            try reader.strings("//f:CarePlan[f:intent/@value='plan']/f:created/@value") == ["2026-03-09T14:00:00Z", "2026-03-02T10:00:00Z"])
+        // The replaced decision keeps its CarePlan, revoked; the new one replaces it.
+        #expect(try reader.strings("//f:CarePlan[f:intent/@value='plan']/f:identifier/f:value/@value") == ["D2", "D1"])
+        #expect(try reader.strings("//f:CarePlan[f:intent/@value='plan']/f:status/@value") == ["active", "revoked"])
+        let replaced = try #require(
+            try reader.string("/f:Bundle/f:entry[f:resource/f:CarePlan/f:identifier/f:value/@value='D1']/f:fullUrl/@value"))
+        #expect(try reader.strings("//f:CarePlan[f:identifier/f:value/@value='D2']/f:replaces/f:reference/@value") == [replaced])
+        #expect(
+            try reader.strings("//f:Provenance[f:activity/f:coding/f:code/@value='UPDATE']/f:target/f:reference/@value").first == replaced)
         if let schema = try FHIRSchemaTests.schema() { #expect(schema.validate(data) == []) }
     }
 
