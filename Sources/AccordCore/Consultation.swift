@@ -46,6 +46,10 @@ public struct Consultation: Sendable, Hashable, Codable {
     public var authors: [String]
     /// How many amendments (changes with a reason after closing) the session holds.
     public var amendmentCount: Int
+    /// What each amendment did to which entry, when, by whom and why, in order (see
+    /// ``Amendment``; a decision recorded after closing gives two: the new decision added, the
+    /// one it replaces replaced). Not part of the encoded form: derived again from the events.
+    public var amendments: [Amendment] = []
     /// The three-talk phases, in the order they began.
     public var phases: [PhaseMark]
     /// Decision aids, understanding, reflection time and the trial proposal.
@@ -122,6 +126,8 @@ public struct Consultation: Sendable, Hashable, Codable {
         lastSessionSequence = event.sessionSequence ?? lastSessionSequence + 1
         lastChangedAt = event.recordedAt
         if !authors.contains(event.author) { authors.append(event.author) }
+        let previousDecision = decision?.entry
+        defer { amendments += amendments(made: event, previousDecision: previousDecision) }
         switch event.change {
         case .sessionStarted, .centreSettingsChanged, .documentIssued:
             break

@@ -108,6 +108,9 @@ public enum Pseudonymisation {
     /// The sub-arc of the centre's OID root under which pseudonymised documents take their ids
     /// (`ROOT.9.1.SESSION.VERSION`), so that they never share an id with the identified document.
     public static let documentArc = "9"
+    /// What a pseudonymised document says in place of an amendment's reason (free text).
+    public static let reasonRemoved = "retiré (pseudonymisation)"
+
     /// The note every pseudonymised document carries in place of the free-text notes.
     public static let notice =
         "Document pseudonymisé pour la recherche : INS et IPP remplacés par des pseudonymes HMAC-SHA256, "
@@ -137,6 +140,9 @@ extension Consultation {
     ///   identifier, needed to audit by clinician).
     /// - Free-text notes are left out; one note, ``Pseudonymisation/notice``, says that the
     ///   document is pseudonymised.
+    /// - Amendments keep their kind, instant (shifted as the other dates) and author; their
+    ///   reasons (free text) become ``Pseudonymisation/reasonRemoved``, and those of notes
+    ///   are left out.
     ///
     /// Sex, topic, condition, options, preferences, decision, process and instruments stay.
     public func pseudonymised(key: PseudonymKey) -> Consultation {
@@ -175,6 +181,13 @@ extension Consultation {
             }
         }
         copy.notes = [Note(entry: EntryID(prefix: "N", number: 1), text: Pseudonymisation.notice)]
+        // Amendments keep when and by whom; their reasons are free text, and the notes they
+        // concern are gone.
+        copy.amendments = amendments.filter { !($0.entry?.rawValue.hasPrefix("N") ?? false) }.map {
+            var amendment = $0
+            amendment.reason = Pseudonymisation.reasonRemoved
+            return amendment
+        }
         // The pseudonym stands for the patient whatever the identity's status: no status travels.
         copy.start.identityStatus = nil
         copy.shiftDates(back: key.dateShift(forPatient: patientKey))
@@ -216,6 +229,7 @@ extension Consultation {
         }
         for index in phases.indices { phases[index].startedAt = instant(phases[index].startedAt) }
         for index in instruments.indices { instruments[index].recordedAt = instant(instruments[index].recordedAt) }
+        for index in amendments.indices { amendments[index].recordedAt = instant(amendments[index].recordedAt) }
         process.reflectionUntil = process.reflectionUntil.map(day)
         if let meeting = start.rcp?.meetingDate { start.rcp?.meetingDate = day(meeting) }
     }

@@ -344,7 +344,9 @@ struct CDABuilder {
                         continue
                     }
                     writer.element("item") {
-                        spans([item.line])
+                        // A line with details: its text in a `content` (unanchored when it has no
+                        // id), so that the indenting writer adds no white space to it.
+                        if item.line.anchor == nil { writer.element("content", text: item.line.text) } else { spans([item.line]) }
                         if !item.details.isEmpty {
                             writer.element("list") {
                                 for detail in item.details { writer.element("item", text: detail) }
@@ -373,16 +375,18 @@ struct CDABuilder {
         case .topic:
             if let rcp = consultation.start.rcp { rcpReference(rcp) }
         case .options:
-            for option in consultation.options where !option.withdrawn {
+            for option in consultation.options
+            where ConsultationDocument.shows(option.entry, withdrawn: option.withdrawn, in: consultation) {
                 writer.element("entry") {
                     optionAct(option, reference: true)
                 }
             }
         case .decision:
             if let decision = consultation.decision { decisionEntry(decision) }
+            for earlier in DocumentSection.earlierDecisions(consultation) { decisionEntry(earlier, anchor: "decision-\(earlier.entry)") }
         case .nextSteps:
             if case .deferred(let next)? = consultation.decision?.outcome { nextContactEntry(next) }
-        case .participants, .condition, .preferences, .process, .instruments, .notes:
+        case .participants, .condition, .preferences, .process, .instruments, .notes, .amendments:
             break
         }
     }
@@ -415,7 +419,35 @@ struct CDABuilder {
         }
     }
 
-    private func decisionEntry(_ decision: Decision) {
+    /// The `author` of each amendment of an entry (none for an entry never amended): `time` the
+    /// amendment's UTC instant, `assignedAuthor/id` its author's IdNat_PS (root
+    /// 1.2.250.1.71.4.2.1), with the name when the author is a professional participant
+    /// (CDA R2 `author` 0..* on an act, after `statusCode`/`effectiveTime`).
+    private func amendmentAuthors(_ entry: EntryID) {
+        for amendment in consultation.amendments(of: entry) {
+            writer.element("author") {
+                time("time", amendment.recordedAt)
+                writer.element("assignedAuthor") {
+                    ii(InstanceIdentifier(root: KnownOID.idNatPS, extension_: amendment.author))
+                    if let name = consultation.participants.first(where: { $0.role == .professional && $0.id == amendment.author })?.name {
+                        writer.element("assignedPerson") {
+                            personName(name)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The HL7 ActStatus of an entry shown after an amendment: `nullified` for an entry
+    /// withdrawn after closing (recorded in error), `obsolete` for a decision replaced by a
+    /// later one; `nil` otherwise.
+    private func amendedStatus(_ entry: EntryID, withdrawn: Bool) -> String? {
+        if withdrawn { return "nullified" }
+        return consultation.amendments(of: entry).contains { $0.kind == .replaced } ? "obsolete" : nil
+    }
+
+    private func decisionEntry(_ decision: Decision, anchor: String = "decision") {
         writer.element("entry") {
             writer.element("act") {
                 writer.attribute("classCode", "ACT")
@@ -427,10 +459,12 @@ struct CDABuilder {
                 case .declined: local("code", code: "decision-declined", displayName: "Options déclinées par le patient")
                 }
                 writer.element("text") {
-                    writer.element("reference", attributes: [("value", "#decision")])
+                    writer.element("reference", attributes: [("value", "#\(anchor)")])
                 }
-                writer.element("statusCode", attributes: [("code", "completed")])
+                writer.element(
+                    "statusCode", attributes: [("code", amendedStatus(decision.entry, withdrawn: decision.withdrawn) ?? "completed")])
                 time("effectiveTime", decision.recordedAt)
+                amendmentAuthors(decision.entry)
                 if case .agreed(let number) = decision.outcome, let option = consultation.options.first(where: { $0.number == number }) {
                     writer.element("entryRelationship") {
                         writer.attribute("typeCode", "REFR")
@@ -456,6 +490,8 @@ struct CDABuilder {
     }
 
     /// An option as `act moodCode="PRP"`: id `<setId root>` / `O<n>`, code from the local system.
+    /// The entry of the options section also carries, for an option withdrawn after closing,
+    /// `statusCode nullified`, and the `author` of each of its amendments.
     private func optionAct(_ option: ConsultationOption, reference: Bool) {
         writer.element("act") {
             writer.attribute("classCode", "ACT")
@@ -466,6 +502,8 @@ struct CDABuilder {
                 writer.element("text") {
                     writer.element("reference", attributes: [("value", "#option-\(option.number)")])
                 }
+                if option.withdrawn { writer.element("statusCode", attributes: [("code", "nullified")]) }
+                amendmentAuthors(option.entry)
             }
         }
     }

@@ -9,7 +9,16 @@ import Foundation
 ///
 /// Order of the sections: participants, topic, diagnosis (when recorded), options, what matters
 /// to the patient, decision, process (when recorded), instruments (when any), next steps,
-/// notes (when any).
+/// notes (when any), changes after the consultation (when the session was amended).
+///
+/// Amendments (changes with a reason after the session was closed, ``Amendment``) are never
+/// shown as if said during the consultation: an option, preference, decision or note added,
+/// withdrawn or replaced after closing carries a line saying so in its section
+/// (``DocumentAmendment/annotation``), and the last section, "Modifications après la
+/// consultation", lists every amendment in order (participants, the patient's identity and the
+/// process elements included). Entries withdrawn while the session was open (corrections made
+/// while recording) are left out; entries withdrawn after closing stay, marked withdrawn with
+/// when, by whom and why.
 public struct ConsultationDocument: Sendable, Hashable {
     /// The document's title: `Consultation de décision médicale partagée`.
     public static let title = "Consultation de décision médicale partagée"
@@ -27,10 +36,91 @@ public struct ConsultationDocument: Sendable, Hashable {
 
     /// The sections, in order.
     public var sections: [DocumentSection]
+    /// The amendments, in the order they were recorded, as the documents word them (empty
+    /// for a session never amended).
+    public var amendments: [DocumentAmendment]
 
-    /// Builds the document of `consultation` (withdrawn entries left out).
+    /// Builds the document of `consultation` (entries withdrawn while the session was open
+    /// left out, those withdrawn after closing marked withdrawn).
     public init(_ consultation: Consultation) {
         sections = DocumentSection.Kind.allCases.compactMap { DocumentSection.make($0, consultation) }
+        amendments = consultation.amendments.map { DocumentAmendment($0, consultation) }
+    }
+
+    /// Whether an entry appears in the documents: not withdrawn, or withdrawn after closing
+    /// (then marked withdrawn).
+    static func shows(_ entry: EntryID, withdrawn: Bool, in consultation: Consultation) -> Bool {
+        !withdrawn || consultation.withdrawalAfterClosing(of: entry) != nil
+    }
+}
+
+/// One amendment as the documents show it: the ``Amendment`` with its author named and its
+/// sentence in French, times in Paris local time (``annotation``, ``line``); coded renderings
+/// use ``amendment``'s UTC instant and IdNat_PS.
+public struct DocumentAmendment: Sendable, Hashable {
+    /// The amendment.
+    public var amendment: Amendment
+    /// Its author: `Name (IdNat_PS 8…)` when the author is a professional participant of the
+    /// session, else `IdNat_PS 8…`.
+    public var authorLabel: String
+    /// What it concerns: `Option O3`, `Préférence M2`, `Note N2`, `Décision D1`, `Participant P4`,
+    /// `Identité du patient (P1)`, `Aide à la décision A2`, `Questionnaire I3`, or for a change
+    /// without entry id the process element (`Compréhension vérifiée`…).
+    public var subject: String
+    /// The sentence without its subject, from its verb: `ajoutée après la consultation le 3
+    /// décembre 2026 à 10:15 (heure de Paris) par IdNat_PS 801234567897, motif : appel reçu`
+    /// (the participle agrees with the subject: `Participant P5 : ajouté …`).
+    public var sentence: String
+
+    /// The line shown in the entry's own section: the sentence with a capital and a stop.
+    public var annotation: String { sentence.prefix(1).uppercased() + sentence.dropFirst() + "." }
+    /// The line of the "Modifications après la consultation" section: `Option O3 : ajoutée …`.
+    public var line: String { "\(subject) : \(sentence)." }
+
+    /// Words `amendment` of `consultation`.
+    public init(_ amendment: Amendment, _ consultation: Consultation) {
+        self.amendment = amendment
+        let author = amendment.author
+        if let participant = consultation.participants.first(where: { $0.role == .professional && $0.id == author }) {
+            authorLabel = "\(participant.name) (IdNat_PS \(author))"
+        } else {
+            authorLabel = "IdNat_PS \(author)"
+        }
+        let subject = Self.subject(amendment)
+        self.subject = subject
+        // The participle agrees with the subject: masculine for a participant, a questionnaire,
+        // the reflection time, the trial and the process; feminine otherwise.
+        let masculine = ["Participant ", "Questionnaire ", "Temps de réflexion", "Essai clinique", "Déroulement"].contains {
+            subject.hasPrefix($0)
+        }
+        let ending = masculine ? "é" : "ée"
+        let verb: String
+        switch amendment.kind {
+        case .added: verb = (amendment.entry == nil ? "enregistr" : "ajout") + ending
+        case .corrected: verb = "corrig" + ending
+        case .withdrawn: verb = "retir" + ending
+        case .replaced: verb = "remplacée" + (amendment.replacedBy.map { " par la décision \($0)" } ?? "")
+        }
+        sentence =
+            "\(verb) après la consultation le \(FrenchNarrative.parisInstant(amendment.recordedAt)) par \(authorLabel), motif : \(amendment.reason)"
+    }
+
+    static func subject(_ amendment: Amendment) -> String {
+        guard let entry = amendment.entry else {
+            switch amendment.change {
+            case "phase-started": return "Phase de la décision partagée"
+            case "understanding-checked": return "Compréhension vérifiée"
+            case "reflection-offered": return "Temps de réflexion"
+            case "trial-discussed": return "Essai clinique"
+            default: return "Déroulement"
+            }
+        }
+        if entry.rawValue == "P1" { return "Identité du patient (P1)" }
+        let names = [
+            "P": "Participant", "O": "Option", "M": "Préférence", "D": "Décision", "N": "Note", "A": "Aide à la décision",
+            "I": "Questionnaire",
+        ]
+        return "\(names[String(entry.rawValue.prefix(1))] ?? "Entrée") \(entry)"
     }
 }
 
@@ -38,7 +128,7 @@ public struct ConsultationDocument: Sendable, Hashable {
 public struct DocumentSection: Sendable, Hashable {
     /// Which part of the record a section shows (renderers add their entries by kind).
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        case participants, topic, condition, options, preferences, decision, process, instruments, nextSteps, notes
+        case participants, topic, condition, options, preferences, decision, process, instruments, nextSteps, notes, amendments
     }
 
     /// A section's code: LOINC where one fits, else a code of the local code system
@@ -157,14 +247,16 @@ extension DocumentSection {
             }
             return section(.loinc(code: "72135-7", display: "Diagnostic du cancer"), "Diagnostic", blocks)
         case .options:
-            let options = consultation.options.filter { !$0.withdrawn }
+            let options = consultation.options.filter { ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation) }
             let blocks: [NarrativeBlock] =
                 options.isEmpty
                 ? [paragraph("Aucune option enregistrée.")]
                 : [
                     .list(
                         options.map {
-                            NarrativeItem(.anchored("option-\($0.number)", Self.optionLine($0)), details: Self.optionDetails($0))
+                            NarrativeItem(
+                                .anchored("option-\($0.number)", Self.optionLine($0) + ($0.withdrawn ? " (retirée)" : "")),
+                                details: Self.optionDetails($0) + Self.annotations($0.entry, consultation))
                         },
                         ordered: true)
                 ]
@@ -172,13 +264,19 @@ extension DocumentSection {
             // puts its proposals in 18776-5 "Plan de soins", used here for the next steps).
             return section(.local(code: "section-options", display: "Options discutées"), "Options discutées", blocks)
         case .preferences:
-            let preferences = consultation.preferences.filter { !$0.withdrawn }
+            let preferences = consultation.preferences.filter {
+                ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation)
+            }
             let blocks: [NarrativeBlock] =
                 preferences.isEmpty
                 ? [paragraph("Aucune préférence enregistrée.")]
                 : [
                     .list(
-                        preferences.map { NarrativeItem(.text($0.text + ($0.importance.map { " (importance \($0)/5)" } ?? ""))) },
+                        preferences.map {
+                            NarrativeItem(
+                                .text($0.text + ($0.importance.map { " (importance \($0)/5)" } ?? "") + ($0.withdrawn ? " (retirée)" : "")),
+                                details: Self.annotations($0.entry, consultation))
+                        },
                         ordered: false)
                 ]
             // Local: no LOINC section code found for what matters to the patient in a decision
@@ -197,10 +295,21 @@ extension DocumentSection {
                     blocks.append(paragraph("Décision prise par : \(names)."))
                 }
                 blocks.append(paragraph("Enregistrée le \(FrenchNarrative.instant(decision.recordedAt))."))
+                blocks += Self.annotations(decision.entry, consultation).map(paragraph)
             } else {
                 blocks.append(paragraph("Aucune décision enregistrée."))
             }
             // Local: no LOINC section code for a shared decision's outcome.
+            // Decisions replaced or withdrawn after closing stay, marked, with their amendments.
+            for earlier in Self.earlierDecisions(consultation) {
+                let state = earlier.withdrawn ? "retirée" : "remplacée"
+                blocks.append(
+                    .paragraph([
+                        .text("Décision \(earlier.entry) (\(state)) : "),
+                        .anchored("decision-\(earlier.entry)", Self.decisionSummary(earlier, consultation)), .text("."),
+                    ]))
+                blocks += Self.annotations(earlier.entry, consultation).map(paragraph)
+            }
             return section(.local(code: "section-decision", display: "Décision"), "Décision", blocks)
         case .process:
             let items = FrenchNarrative.processLines(consultation)
@@ -210,12 +319,21 @@ extension DocumentSection {
                 .local(code: "section-process", display: "Déroulement de la décision partagée"), "Déroulement de la décision partagée",
                 [.list(items.map { NarrativeItem(.text($0)) }, ordered: false)])
         case .instruments:
-            let responses = consultation.instruments.filter { !$0.withdrawn }
+            let responses = consultation.instruments.filter {
+                ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation)
+            }
             guard !responses.isEmpty else { return nil }
             // Local: LOINC has no section code for SDM instruments (nor codes for them).
             return section(
                 .local(code: "section-instruments", display: "Questionnaires de décision partagée"), "Questionnaires",
-                [.list(responses.map { NarrativeItem(.text($0.narrativeLine)) }, ordered: false)])
+                [
+                    .list(
+                        responses.map {
+                            NarrativeItem(
+                                .text($0.narrativeLine + ($0.withdrawn ? " (retiré)" : "")),
+                                details: Self.annotations($0.entry, consultation))
+                        }, ordered: false)
+                ])
         case .nextSteps:
             let block: NarrativeBlock
             switch consultation.decision?.outcome {
@@ -236,15 +354,40 @@ extension DocumentSection {
             // CANCER-FRCP_2022.01_*.xml, CANCER-PPS_2022.01_*.xml).
             return section(.loinc(code: "18776-5", display: "Plan de soins"), "Suite de la prise en charge", [block])
         case .notes:
-            let notes = consultation.notes.filter { !$0.withdrawn }
+            let notes = consultation.notes.filter { ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation) }
             guard !notes.isEmpty else { return nil }
             // The CI-SIS section FR-Commentaire-non-code: LOINC 55112-7 with templateIds
             // 2.16.840.1.113883.10.12.201 (HL7), 1.3.6.1.4.1.19376.1.4.1.2.16 (IHE) and
             // 1.2.250.1.213.1.1.2.73 (CI-SIS), as in the ANS
             // examples CANCER-FRCP_2022.01_*.xml and the schematrons S_CommentaireNonCodee*.sch.
             return section(
-                .loinc(code: "55112-7", display: "Commentaire"), "Notes", notes.map { paragraph($0.text) },
+                .loinc(code: "55112-7", display: "Commentaire"), "Notes",
+                notes.flatMap { note in
+                    [paragraph(note.withdrawn ? "Note \(note.entry) (retirée) : \(note.text)" : note.text)]
+                        + Self.annotations(note.entry, consultation).map(paragraph)
+                },
                 templateIDs: DocumentSection.commentTemplateIDs)
+        case .amendments:
+            guard !consultation.amendments.isEmpty else { return nil }
+            let lines = consultation.amendments.map { DocumentAmendment($0, consultation) }
+            return section(
+                .local(code: "section-amendments", display: "Modifications après la consultation"), "Modifications après la consultation",
+                [.list(lines.map { NarrativeItem(.text($0.line)) }, ordered: false)])
+        }
+    }
+
+    /// The annotations of an entry's amendments, one line each (none when it has none).
+    static func annotations(_ entry: EntryID, _ consultation: Consultation) -> [String] {
+        consultation.amendments(of: entry).map { DocumentAmendment($0, consultation).annotation }
+    }
+
+    /// The decisions that are not the current one and appear in the documents: replaced by a
+    /// decision recorded after closing, or withdrawn after closing.
+    static func earlierDecisions(_ consultation: Consultation) -> [Decision] {
+        let current = consultation.decision?.entry
+        return consultation.decisions.filter { decision in
+            decision.entry != current
+                && consultation.amendments(of: decision.entry).contains { $0.kind == .replaced || $0.kind == .withdrawn }
         }
     }
 

@@ -18,7 +18,7 @@ extension FHIRBuilder {
                 value("system", Self.uriSystem)
                 value("value", "urn:oid:\(setID.root)")
             }
-            code("status", FHIRCompositionStatus.final)
+            code("status", consultation.amendmentCount > 0 ? FHIRCompositionStatus.amended : .final)
             concept(
                 "type", codings: [(Self.loinc, "11488-4", "Consult note")], text: "CR ou fiche de consultation ou de visite")
             reference("subject", to: "Patient")
@@ -99,10 +99,11 @@ extension FHIRBuilder {
         case .condition: ["Condition"]
         case .options: activeOptions.map { "CarePlan/\($0.entry.rawValue)" }
         case .preferences: activePreferences.map { "Goal/\($0.entry.rawValue)" }
-        case .decision, .nextSteps: decisionPlan.map { [$0] } ?? []
+        case .decision: (decisionPlan.map { [$0] } ?? []) + earlierPlans.map { "CarePlan/\($0.entry)" }
+        case .nextSteps: decisionPlan.map { [$0] } ?? []
         case .instruments:
             activeInstruments.flatMap { ["QuestionnaireResponse/\($0.entry.rawValue)"] + Self.observationNames($0) }
-        case .process, .notes: []
+        case .process, .notes, .amendments: []
         }
     }
 

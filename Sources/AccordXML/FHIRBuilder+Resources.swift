@@ -293,14 +293,19 @@ extension FHIRBuilder {
                 if !details.isEmpty { list(details) }
             }
             entryIdentifier(option.entry)
-            code("status", FHIRRequestStatus.active)
+            code("status", option.withdrawn ? FHIRRequestStatus.enteredInError : .active)
             code("intent", FHIRCarePlanIntent.proposal)
             localConcept("category", code: "option-\(option.kind.rawValue)", display: option.kind.frenchLabel)
             value("title", option.label)
             value("description", Self.optionLine(option))
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
-            reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
+            if let added = addedAfterClosing(option.entry) {
+                value("created", UTCInstant.format(added.recordedAt))
+                reference("author", to: authorResource(added.author))
+            } else {
+                reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
+            }
             if consultation.start.condition != nil { reference("addresses", to: "Condition") }
             if EntryOrigin(option.origin) == .rcp, let rcp = consultation.start.rcp {
                 writer.element("supportingInfo") {
@@ -328,25 +333,38 @@ extension FHIRBuilder {
     /// that option's proposal; for a deferral, status `on-hold` with one activity, the next
     /// contact (an appointment scheduled on that day). The participants who took the decision
     /// are its contributors; what matters to the patient its goals.
-    func plan(_ decision: Decision) {
-        entry("CarePlan/decision", type: "CarePlan") {
-            narrative(paragraphs: [
-                decisionSummary(decision) + ".", "Enregistrée le \(FrenchNarrative.instant(decision.recordedAt)).",
-            ])
+    ///
+    /// A decision replaced or withdrawn after closing keeps its CarePlan, `CarePlan/D<n>`
+    /// (``earlierPlans``): status `revoked` when replaced, `entered-in-error` when withdrawn;
+    /// the plan that replaced it says so in `replaces`.
+    func plan(_ decision: Decision, resource: String = "CarePlan/decision") {
+        entry(resource, type: "CarePlan") {
+            narrative(
+                paragraphs: [
+                    (resource == "CarePlan/decision"
+                        ? "" : "Décision \(decision.entry) (\(decision.withdrawn ? "retirée" : "remplacée")) : ")
+                        + decisionSummary(decision) + ".", "Enregistrée le \(FrenchNarrative.instant(decision.recordedAt)).",
+                ] + DocumentSection.annotations(decision.entry, consultation))
             entryIdentifier(decision.entry)
             var option: ConsultationOption?
             if case .agreed(let number) = decision.outcome {
                 option = consultation.options.first { $0.number == number }
                 if let option { reference("basedOn", to: "CarePlan/\(option.entry.rawValue)") }
             }
+            for earlier in earlierPlans
+            where consultation.amendments(of: earlier.entry).contains(where: { $0.replacedBy == decision.entry }) {
+                reference("replaces", to: "CarePlan/\(earlier.entry)")
+            }
+            let amendedStatus: FHIRRequestStatus? =
+                resource == "CarePlan/decision" ? nil : decision.withdrawn ? .enteredInError : .revoked
             switch decision.outcome {
             case .agreed:
-                code("status", FHIRRequestStatus.active)
+                code("status", amendedStatus ?? FHIRRequestStatus.active)
                 code("intent", FHIRCarePlanIntent.plan)
                 localConcept("category", code: "decision-agreed", display: "Décision partagée : option retenue")
                 value("title", option?.label ?? "Option retenue")
             case .deferred:
-                code("status", FHIRRequestStatus.onHold)
+                code("status", amendedStatus ?? FHIRRequestStatus.onHold)
                 code("intent", FHIRCarePlanIntent.plan)
                 localConcept("category", code: "decision-deferred", display: "Décision différée")
                 value("title", "Décision différée")
@@ -358,18 +376,23 @@ extension FHIRBuilder {
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
             value("created", UTCInstant.format(decision.recordedAt))
-            reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
+            reference(
+                "author",
+                to: addedAfterClosing(decision.entry).map { authorResource($0.author) }
+                    ?? "PractitionerRole/\(consultation.clinician.entry.rawValue)")
             for entry in decision.takenBy {
                 if let resource = resourceName(of: entry) { reference("contributor", to: resource) }
             }
             if consultation.start.condition != nil { reference("addresses", to: "Condition") }
-            for preference in activePreferences { reference("goal", to: "Goal/\(preference.entry.rawValue)") }
+            for preference in activePreferences where !preference.withdrawn {
+                reference("goal", to: "Goal/\(preference.entry.rawValue)")
+            }
             if case .deferred(let next) = decision.outcome {
                 writer.element("activity") {
                     writer.element("detail") {
                         value("kind", "Appointment")
                         localConcept("code", code: "next-contact", display: "Prochain contact après temps de réflexion")
-                        code("status", FHIRCarePlanActivityStatus.scheduled)
+                        code("status", amendedStatus == nil ? FHIRCarePlanActivityStatus.scheduled : .cancelled)
                         writer.element("scheduledPeriod") {
                             value("start", next.description)
                         }
@@ -391,7 +414,7 @@ extension FHIRBuilder {
         entry("Goal/\(preference.entry.rawValue)", type: "Goal") {
             narrative(paragraphs: [Self.preferenceLine(preference)])
             entryIdentifier(preference.entry)
-            code("lifecycleStatus", FHIRGoalLifecycleStatus.proposed)
+            code("lifecycleStatus", preference.withdrawn ? FHIRGoalLifecycleStatus.enteredInError : .proposed)
             if let importance = preference.importance {
                 let priority: (String, String) =
                     switch importance {
@@ -422,7 +445,10 @@ extension FHIRBuilder {
             entryIdentifier(response.entry)
             value(
                 "questionnaire", FHIRQuestionnaire.versionedCanonical(response.instrument, version: response.version, centre: centre))
-            code("status", response.score.complete ? FHIRQuestionnaireResponseStatus.completed : .inProgress)
+            code(
+                "status",
+                response.withdrawn
+                    ? FHIRQuestionnaireResponseStatus.enteredInError : response.score.complete ? .completed : .inProgress)
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
             value("authored", UTCInstant.format(response.recordedAt))
@@ -552,4 +578,79 @@ extension FHIRBuilder {
             }
         }
     }
+}
+
+// MARK: - Amendments
+
+extension FHIRBuilder {
+    /// The amendment that added `entry` after the session was closed, if one did.
+    func addedAfterClosing(_ entry: EntryID) -> Amendment? {
+        consultation.amendments(of: entry).first { $0.kind == .added }
+    }
+
+    /// The resource standing for the author (IdNat_PS) of an event: the PractitionerRole of a
+    /// professional participant, else the Practitioner made for that author.
+    func authorResource(_ idNatPS: String) -> String {
+        guard let professional = professionals.first(where: { $0.idNatPS == idNatPS }) else {
+            return "PractitionerRole/\(consultation.clinician.entry.rawValue)"
+        }
+        return professional.hasRole ? "PractitionerRole/\(professional.key)" : "Practitioner/\(professional.key)"
+    }
+
+    /// The resources of the Bundle that hold an amended entry: the option's or decision's
+    /// CarePlan, the preference's Goal, the Patient for the identity, a participant's
+    /// PractitionerRole or RelatedPerson, an instrument's QuestionnaireResponse; the
+    /// Composition for what only the narrative holds (notes, decision aids, process, a
+    /// replaced decision, a withdrawn participant).
+    func amendmentTargets(_ amendment: Amendment) -> [String] {
+        guard let entry = amendment.entry else { return ["Composition"] }
+        switch String(entry.rawValue.prefix(1)) {
+        case "O" where activeOptions.contains(where: { $0.entry == entry }): return ["CarePlan/\(entry)"]
+        case "M" where activePreferences.contains(where: { $0.entry == entry }): return ["Goal/\(entry)"]
+        case "D" where consultation.decision?.entry == entry && decisionPlan != nil: return ["CarePlan/decision"]
+        case "D" where earlierPlans.contains(where: { $0.entry == entry }): return ["CarePlan/\(entry)"]
+        case "I" where activeInstruments.contains(where: { $0.entry == entry }): return ["QuestionnaireResponse/\(entry)"]
+        case "P": return [resourceName(of: entry)].compactMap { $0 }.ifEmpty(["Composition"])
+        default: return ["Composition"]
+        }
+    }
+
+    /// One Provenance per amendment (`Provenance/amendment-N`, in the order recorded): target
+    /// the resource(s) of the amended entry (``amendmentTargets(_:)``), `recorded` the
+    /// amendment's UTC instant, `reason` its reason as text, `activity` from
+    /// v3-DataOperation (`CREATE` added, `UPDATE` corrected or replaced, `NULLIFY` withdrawn;
+    /// the R4 ProvenanceActivityType value set includes it), one agent of type `author` whose
+    /// `who` is the author's Practitioner (every author of an event has one). Its narrative is
+    /// the line of the "Modifications après la consultation" section (Paris local time).
+    func amendmentProvenance(_ amendment: DocumentAmendment, number: Int) {
+        let change = amendment.amendment
+        entry("Provenance/amendment-\(number)", type: "Provenance") {
+            narrative(paragraphs: [amendment.line])
+            for target in amendmentTargets(change) { reference("target", to: target) }
+            value("recorded", UTCInstant.format(change.recordedAt))
+            concept("reason", text: change.reason)
+            let activity: (String, String) =
+                switch change.kind {
+                case .added: ("CREATE", "create")
+                case .corrected, .replaced: ("UPDATE", "revise")
+                case .withdrawn: ("NULLIFY", "nullify")
+                }
+            concept("activity", codings: [("http://terminology.hl7.org/CodeSystem/v3-DataOperation", activity.0, activity.1)])
+            writer.element("agent") {
+                concept("type", codings: [("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")])
+                if let professional = professionals.first(where: { $0.idNatPS == change.author }) {
+                    reference("who", to: "Practitioner/\(professional.key)", display: amendment.authorLabel)
+                } else {
+                    writer.element("who") {
+                        identifier(system: "urn:oid:\(KnownOID.idNatPS)", value: change.author)
+                        value("display", amendment.authorLabel)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Array {
+    fileprivate func ifEmpty(_ fallback: [Element]) -> [Element] { isEmpty ? fallback : self }
 }

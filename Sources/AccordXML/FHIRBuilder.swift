@@ -50,8 +50,12 @@ struct FHIRBuilder {
     let professionals: [Professional]
     /// Relatives, trusted persons, carers and interpreters (not withdrawn).
     let relatedPersons: [Participant]
+    /// Options shown: not withdrawn, or withdrawn after closing (then `entered-in-error`).
     let activeOptions: [ConsultationOption]
+    /// Preferences shown: not withdrawn, or withdrawn after closing (then `entered-in-error`).
     let activePreferences: [Preference]
+    /// Instrument responses shown: not withdrawn, or withdrawn after closing (then
+    /// `entered-in-error`).
     let activeInstruments: [InstrumentResponse]
 
     init(input: CDAExportInput) {
@@ -74,9 +78,22 @@ struct FHIRBuilder {
         self.professionals = professionals
         let relatedRoles: Set<ParticipantRole> = [.relative, .trustedPerson, .carer, .interpreter]
         relatedPersons = consultation.participants.filter { !$0.withdrawn && relatedRoles.contains($0.role) }
-        activeOptions = consultation.options.filter { !$0.withdrawn }
-        activePreferences = consultation.preferences.filter { !$0.withdrawn }
-        activeInstruments = consultation.instruments.filter { !$0.withdrawn }
+        activeOptions = consultation.options.filter { ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation) }
+        activePreferences = consultation.preferences.filter {
+            ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation)
+        }
+        activeInstruments = consultation.instruments.filter {
+            ConsultationDocument.shows($0.entry, withdrawn: $0.withdrawn, in: consultation)
+        }
+    }
+
+    /// Decisions replaced or withdrawn after closing that had a plan (agreed or deferred), each
+    /// kept as `CarePlan/D<n>`.
+    var earlierPlans: [Decision] {
+        DocumentSection.earlierDecisions(consultation).filter {
+            if case .declined = $0.outcome { return false }
+            return true
+        }
     }
 
     /// The resource name of the current decision's CarePlan, when the decision gives one
@@ -113,12 +130,16 @@ struct FHIRBuilder {
             if let condition = consultation.start.condition { conditionResource(condition) }
             for option in activeOptions { proposal(option) }
             if decisionPlan != nil, let decision = consultation.decision { plan(decision) }
+            for earlier in earlierPlans { plan(earlier, resource: "CarePlan/\(earlier.entry)") }
             for preference in activePreferences { goal(preference) }
             for response in activeInstruments {
                 questionnaireResponse(response)
                 instrumentObservations(response)
             }
             provenance()
+            for (index, amendment) in consultation.amendments.enumerated() {
+                amendmentProvenance(DocumentAmendment(amendment, consultation), number: index + 1)
+            }
         }
         return writer.finish()
     }

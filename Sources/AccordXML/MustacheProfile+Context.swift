@@ -36,7 +36,20 @@ extension MustacheProfile {
     /// phases [{phase, started_at}]
     /// instruments [{entry, instrument, version, respondent, score, recorded_at, follow_up}]
     /// notes [{entry, text}]
+    /// amendments [{entry, subject, kind, added, corrected, withdrawn, replaced, replaced_by,
+    ///              change, recorded_at, recorded_at_paris, author, author_label, reason,
+    ///              line, annotation}]
     /// ```
+    ///
+    /// `amendments` lists every change made after the session was closed, in order
+    /// (``Amendment``, ``DocumentAmendment``): `kind` is `added`, `corrected`, `withdrawn` or
+    /// `replaced` (with the matching boolean true), `recorded_at` is UTC, `recorded_at_paris`
+    /// the same instant in words in Paris time (`3 décembre 2026 à 10:15 (heure de Paris)`),
+    /// `author` the IdNat_PS, `line` the sentence of the "Modifications après la consultation"
+    /// section and `annotation` the one shown beside the entry. Each item of `options`,
+    /// `preferences`, `notes` and `decision` also has its own `amendments` (same keys) when it
+    /// has any. The lists above still leave withdrawn entries out; an entry withdrawn after
+    /// closing appears in `amendments` and, marked withdrawn, in `sections`.
     ///
     /// `patient.ins` and `patient.ins_oid` are there only for a qualified identity (INS
     /// referential); `patient.identity_status` (`provisional`, `recovered`, `validated`,
@@ -191,18 +204,54 @@ extension MustacheProfile {
             if let score = response.score.formatted { value["score"] = score }
             return value
         }
-        context["sections"] = ConsultationDocument(consultation).sections.map(sectionContext)
+        let document = ConsultationDocument(consultation)
+        context["sections"] = document.sections.map(sectionContext)
         context["notes"] = consultation.notes.filter { !$0.withdrawn }.map {
             ["entry": $0.entry.rawValue, "text": XMLText.sanitized($0.text)]
         }
+        addAmendments(document.amendments, to: &context)
         // Every key of the schema the record does not hold is an explicit null, so that an
         // item without a value never shows an enclosing context's value of the same name.
         return nullFilled(sanitised(context), shape: keySchema) as! [String: Any]
     }
 
-    /// A dictionary without its `nil` values, nor those left empty once the characters XML
-    /// forbids are removed: a template's `{{#key}}attribute="{{key}}"{{/key}}` never writes an
-    /// empty attribute.
+    /// The amendments of the document under `amendments`, and each entry's own under the
+    /// `amendments` key of its item in `options`, `preferences`, `notes` and `decision`
+    /// (left out when it has none: a session never amended has the context it had before).
+    private static func addAmendments(_ amendments: [DocumentAmendment], to context: inout [String: Any]) {
+        guard !amendments.isEmpty else { return }
+        func value(_ item: DocumentAmendment) -> [String: Any] {
+            let amendment = item.amendment
+            var value = compact([
+                "entry": amendment.entry?.rawValue, "replaced_by": amendment.replacedBy?.rawValue, "reason": amendment.reason,
+            ])
+            value.merge(
+                [
+                    "subject": item.subject, "kind": amendment.kind.rawValue, "change": amendment.change,
+                    "recorded_at": UTCInstant.format(amendment.recordedAt),
+                    "recorded_at_paris": FrenchNarrative.parisInstant(amendment.recordedAt), "author": amendment.author,
+                    "author_label": item.authorLabel, "line": item.line, "annotation": item.annotation,
+                    "added": amendment.kind == .added, "corrected": amendment.kind == .corrected,
+                    "withdrawn": amendment.kind == .withdrawn, "replaced": amendment.kind == .replaced,
+                ]
+            ) { $1 }
+            return value
+        }
+        context["amendments"] = amendments.map(value)
+        func attach(_ key: String, _ item: [String: Any]) -> [String: Any] {
+            guard let entry = item["entry"] as? String else { return item }
+            let own = amendments.filter { $0.amendment.entry?.rawValue == entry }
+            guard !own.isEmpty else { return item }
+            var item = item
+            item["amendments"] = own.map(value)
+            return item
+        }
+        for key in ["options", "preferences", "notes"] {
+            if let items = context[key] as? [[String: Any]] { context[key] = items.map { attach(key, $0) } }
+        }
+        if let decision = context["decision"] as? [String: Any] { context["decision"] = attach("decision", decision) }
+    }
+
     /// One section of the document model (``ConsultationDocument``): `kind`, `title`,
     /// `code`, `code_display`, `code_system` (`loinc` or `local`) and `blocks`, each either
     /// `{paragraph}`, `{items[].{text,details[]}, ordered}` or `{participants_table: true}`
@@ -230,6 +279,9 @@ extension MustacheProfile {
         return value
     }
 
+    /// A dictionary without its `nil` values, nor those left empty once the characters XML
+    /// forbids are removed: a template's `{{#key}}attribute="{{key}}"{{/key}}` never writes an
+    /// empty attribute.
     private static func compact(_ values: [String: String?]) -> [String: Any] {
         values.compactMapValues { value in value.flatMap { XMLText.sanitized($0).isEmpty ? nil : $0 } }
     }

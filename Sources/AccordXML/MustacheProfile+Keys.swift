@@ -18,6 +18,7 @@ extension MustacheProfile {
     /// (``nullFilled(_:shape:)``), so that Mustache's lookup stops there instead of finding a
     /// value of the same name in an enclosing context. Keep it in step with the context.
     static let keySchema: ContextKey = .object([
+        "amendments": .list(amendment),
         "format": .value, "profile": .value, "session": .value, "session_number": .value, "version": .value,
         "replaces": .value, "exported_at": .value, "pseudonymised": .value, "topic": .value, "template": .value,
         "started_at": .value, "closed_at": .value, "amendment_count": .value, "title": .value, "example": .value,
@@ -51,11 +52,13 @@ extension MustacheProfile {
             .object([
                 "number": .value, "entry": .value, "kind": .value, "kind_label": .value, "label": .value, "trial_id": .value,
                 "origin": .value, "agreed": .value, "benefits": .list(.value), "harms": .list(.value),
+                "amendments": .list(amendment),
             ])),
-        "preferences": .list(.object(["entry": .value, "text": .value, "importance": .value])),
+        "preferences": .list(.object(["entry": .value, "text": .value, "importance": .value, "amendments": .list(amendment)])),
         "decision": .object([
             "entry": .value, "outcome": .value, "agreed": .value, "deferred": .value, "declined": .value, "agreed_option": .value,
             "agreed_label": .value, "next_contact": .value, "recorded_at": .value, "taken_by": .list(.object(["entry": .value])),
+            "amendments": .list(amendment),
         ]),
         "process": .object([
             "understanding_checked": .value, "reflection_offered": .value, "reflection_until": .value,
@@ -77,7 +80,14 @@ extension MustacheProfile {
                         "items": .list(.object(["text": .value, "details": .list(.value)])),
                     ])),
             ])),
-        "notes": .list(.object(["entry": .value, "text": .value])),
+        "notes": .list(.object(["entry": .value, "text": .value, "amendments": .list(amendment)])),
+    ])
+
+    /// One amendment of the record (`amendments`, and under each amended entry).
+    static let amendment: ContextKey = .object([
+        "entry": .value, "replaced_by": .value, "reason": .value, "subject": .value, "kind": .value, "change": .value,
+        "recorded_at": .value, "recorded_at_paris": .value, "author": .value, "author_label": .value, "line": .value,
+        "annotation": .value, "added": .value, "corrected": .value, "withdrawn": .value, "replaced": .value,
     ])
 
     /// `value` with every key of `shape` it lacks present as `NSNull` (which swift-mustache

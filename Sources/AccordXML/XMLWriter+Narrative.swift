@@ -65,10 +65,43 @@ enum FrenchNarrative {
         String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
     }
 
-    /// `02/03/2026 09:30 UTC`.
-    static func instant(_ date: Date) -> String {
-        let clock = UTCInstant.format(date).dropFirst(11).prefix(5)
-        return "\(Self.date(CalendarDate(utcDayOf: date))) \(clock) UTC"
+    /// An instant in a narrative: Paris local time, the zone named (`2 mars 2026 à 10:30 (heure
+    /// de Paris)`, ``parisInstant(_:)``). Narrative times are local; coded values stay UTC.
+    static func instant(_ date: Date) -> String { parisInstant(date) }
+
+    /// The French names of the months, January first.
+    static let monthNames = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ]
+
+    /// The time zone of narrative times: Europe/Paris (CET/CEST, from the time-zone database
+    /// Foundation carries). Coded times stay UTC.
+    static let paris = TimeZone(identifier: "Europe/Paris")
+
+    /// Paris's offset from UTC at `date` by the EU rule (directive 2000/84/EC: summer time from
+    /// the last Sunday of March to the last Sunday of October, 01:00 UTC), for a system without
+    /// the time-zone database.
+    static func parisOffsetByEURule(_ date: Date) -> Int {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(secondsFromGMT: 0)!
+        let year = utc.component(.year, from: date)
+        func lastSunday(_ month: Int) -> Date {
+            let next = utc.date(from: DateComponents(year: year, month: month + 1, day: 1, hour: 1))!
+            let weekday = utc.component(.weekday, from: next)  // 1 = Sunday
+            return next.addingTimeInterval(-Double((weekday - 1 == 0 ? 7 : weekday - 1) * 86_400))
+        }
+        return date >= lastSunday(3) && date < lastSunday(10) ? 7_200 : 3_600
+    }
+
+    /// An instant in words, in Paris local time, the zone named: `3 décembre 2026 à 10:15
+    /// (heure de Paris)` (the first of a month is `1er`). Coded values stay UTC.
+    static func parisInstant(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = paris ?? TimeZone(secondsFromGMT: parisOffsetByEURule(date))!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let day = parts.day! == 1 ? "1er" : String(parts.day!)
+        let clock = String(format: "%02d:%02d", parts.hour!, parts.minute!)
+        return "\(day) \(monthNames[parts.month! - 1]) \(parts.year!) à \(clock) (heure de Paris)"
     }
 
     /// The three-talk phases and the process elements recorded, one line each (none: empty).

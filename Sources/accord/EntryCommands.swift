@@ -16,7 +16,8 @@ struct ReasonOption: ParsableArguments {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Why the record changes; required once the session is closed (the change is then an amendment).", valueName: "text"))
+            "Why the record changes; required once the session is closed (the change is then an amendment, and every document issued afterwards shows it with its date, author and this reason).",
+            valueName: "text"))
     var reason: String?
 }
 

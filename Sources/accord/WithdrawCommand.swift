@@ -12,7 +12,10 @@ struct EntryCommand: ParsableCommand {
             abstract: "Withdraw an entry by the id `session show` prints (P3, O2, M1, D1, N1, A1, I1…).",
             discussion: """
                 The entry is kept and marked withdrawn; an option keeps its number. A correction is a \
-                withdrawal plus a new entry. The reason is always required.
+                withdrawal plus a new entry. The reason is always required. An entry withdrawn while the \
+                session is open is left out of the documents; one withdrawn after it was closed (an \
+                amendment) stays in every document issued afterwards, marked withdrawn with the date, \
+                the author and the reason.
                 """)
 
         @OptionGroup var store: StoreOptions
