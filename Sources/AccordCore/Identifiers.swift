@@ -17,18 +17,19 @@ public enum KnownOID {
     /// The arc reserved for examples; settings on it are example values.
     public static let exampleArc = "2.999"
     /// Accord's own arc: the product's OIDs (content-model templateId, local code system) sit
-    /// under it, apart from every id a centre issues. On the `2.999` example arc until Accord
-    /// has a registered OID; a centre root equal to it, above it or under it is refused
+    /// under it, apart from every id a centre issues. A UUID-derived OID (arc `2.25`, ITU-T X.667
+    /// / ISO/IEC 9834-8: unique without registration; UUID d5211fe5-73e0-42b0-8251-6de3570436b2),
+    /// not on the `2.999` example arc, which marks examples; a centre root equal to it, above it or under it is refused
     /// (``CentreSettings/validate()``), so that no document, IPP or set id can equal one of
     /// the product's OIDs.
-    public static let accordArc = "2.999.0"
+    public static let accordArc = "2.25.283297555832327549653822455234110437042"
     /// The content model's templateId root (the third header templateId of a `cda-fr` document).
-    public static let accordContentModel = "2.999.0.1"
+    public static let accordContentModel = "2.25.283297555832327549653822455234110437042.1"
     /// Accord's local code system (section and entry codes no standard code fits).
-    public static let accordLocalCodeSystem = "2.999.0.2"
+    public static let accordLocalCodeSystem = "2.25.283297555832327549653822455234110437042.2"
     /// The root of the pseudonyms a research export gives in place of INS and IPP (was
     /// `2.999.1.1.3`, under the example centre's root, before Accord's own arc).
-    public static let accordPseudonym = "2.999.0.3"
+    public static let accordPseudonym = "2.25.283297555832327549653822455234110437042.3"
     /// The four OIDs a patient INS may carry: production INS-NIR, INS-NIA, test, demonstration.
     public static let insOIDs = [insNIR, insNIA, insNIRTest, insNIRDemo]
 }

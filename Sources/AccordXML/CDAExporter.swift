@@ -75,8 +75,8 @@ public struct ExportOutcome: Sendable, Hashable {
 /// code, a title and a narrative, plus coded entries for the options and the decision.
 public enum CDAExporter {
     /// The third header templateId, naming Accord's content model: AccordCore's
-    /// `KnownOID.accordContentModel`, under Accord's own arc (`2.999.0`, on the example arc until
-    /// Accord has a registered OID), which no centre root may share; versioned by its extension.
+    /// `KnownOID.accordContentModel`, under Accord's own arc (`2.25.283297555832327549653822455234110437042`, a UUID-derived
+    /// OID), which no centre root may share; versioned by its extension.
     public static let contentModelTemplateID = InstanceIdentifier(root: KnownOID.accordContentModel, extension_: "2026.01")
 
     /// Accord's local code system for sections and entries no standard code fits

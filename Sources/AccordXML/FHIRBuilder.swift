@@ -218,7 +218,7 @@ struct FHIRBuilder {
         }
     }
 
-    /// A code of Accord's local code system (the CDA export's `2.999.0.2`).
+    /// A code of Accord's local code system (the CDA export's `2.25.283297555832327549653822455234110437042.2`).
     func localConcept(_ element: String, code: String, display: String, text: String? = nil) {
         concept(element, codings: [(FHIRExporter.localSystem, code, display)], text: text)
     }

@@ -25,7 +25,7 @@ public enum FHIRExporter {
     /// The XHTML namespace of narrative `div` elements.
     public static let xhtmlNamespace = "http://www.w3.org/1999/xhtml"
     /// Accord's local code system as a FHIR system URI (the CDA export's
-    /// ``CDAExporter/localCodeSystem``, on Accord's own arc `2.999.0`).
+    /// ``CDAExporter/localCodeSystem``, on Accord's own arc `2.25.283297555832327549653822455234110437042`).
     public static let localSystem = "urn:oid:\(CDAExporter.localCodeSystem)"
     /// The file name of a version: `<session id>-v<version>.fhir.xml`, e.g. `S1-v1.fhir.xml`;
     /// pseudonymised, `S1-v1.pseudonymised.fhir.xml` (``ExportProfile/pseudonymisedName(_:)``).

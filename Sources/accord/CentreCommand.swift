@@ -20,7 +20,7 @@ struct CentreCommand: ParsableCommand {
 
         @Option(
             help: ArgumentHelp(
-                "The centre's OID root (CDA document ids ROOT.1.SESSION.VERSION, FHIR ROOT.3…, custom profiles ROOT.4.N…; IPPs ROOT.2). It may not contain or lie under Accord's own arc 2.999.0.",
+                "The centre's OID root (CDA document ids ROOT.1.SESSION.VERSION, FHIR ROOT.3…, custom profiles ROOT.4.N…; IPPs ROOT.2). It may not contain or lie under Accord's own arc 2.25.283297555832327549653822455234110437042.",
                 valueName: "oid"))
         var oidRoot: String
 

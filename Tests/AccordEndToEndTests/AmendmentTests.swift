@@ -157,7 +157,7 @@ import Testing
         #expect(try cda.count(xpath: "\(options)/hl7:entry/hl7:act[hl7:id/@extension='O1']/hl7:author") == 0)
         let preferences = "//hl7:section[hl7:code/@code='section-preferences']/hl7:text/hl7:list/hl7:item"
         #expect(try cda.string(xpath: "\(preferences)[3]/hl7:list/hl7:item") == addedPreference)
-        let notes = "//hl7:section[hl7:code/@code='48767-8']/hl7:text/hl7:paragraph"
+        let notes = "//hl7:section[hl7:code/@code='55112-7']/hl7:text/hl7:paragraph"
         #expect(
             try cda.strings(xpath: notes) == [
                 "Note N1 (retirée) : Le patient souhaite en reparler avec son médecin traitant & sa famille.", withdrawnNote,

@@ -21,7 +21,7 @@ struct CDAExporterTests {
         #expect(try reader.string(xpath: "\(doc)/hl7:realmCode/@code") == "FR")
         #expect(
             try reader.strings(xpath: "\(doc)/hl7:templateId/@root") == [
-                "2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "2.999.0.1",
+                "2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "2.25.283297555832327549653822455234110437042.1",
             ])
         #expect(try reader.string(xpath: "\(doc)/hl7:templateId[3]/@extension") == "2026.01")
         #expect(try reader.string(xpath: "\(doc)/hl7:id/@root") == "2.999.1.1.1.1")
@@ -131,11 +131,11 @@ struct CDAExporterTests {
     }
 
     /// The product's OIDs are on Accord's own arc, never under a centre root.
-    @Test("the content-model templateId and the local code system are on Accord's arc 2.999.0")
+    @Test("the content-model templateId and the local code system are on Accord's arc 2.25.283297555832327549653822455234110437042")
     func productOIDs() throws {
         let (_, reader) = try read(try CDAFixtures.input())
-        #expect(try reader.string(xpath: "\(doc)/hl7:templateId[3]/@root") == "2.999.0.1")
-        #expect(CDAExporter.localCodeSystem == "2.999.0.2")
+        #expect(try reader.string(xpath: "\(doc)/hl7:templateId[3]/@root") == "2.25.283297555832327549653822455234110437042.1")
+        #expect(CDAExporter.localCodeSystem == "2.25.283297555832327549653822455234110437042.2")
         #expect(try reader.count(xpath: "//*[@codeSystem='2.999.1.1.2']") == 0)
     }
 

@@ -227,7 +227,8 @@ struct FHIRExporterTests {
         #expect(try reader.string("\(sdmScore)/f:valueQuantity/f:value/@value") == consultation.instruments[1].score.formatted)
         #expect(try reader.string("\(sdmScore)/f:derivedFrom/f:reference/@value") == sdmResponseURL)
         #expect(try reader.string("\(sdmScore)/f:category/f:coding/f:code/@value") == "survey")
-        #expect(try reader.string("\(sdmScore)/f:code/f:coding/f:system/@value") == "urn:oid:2.999.0.2")
+        #expect(
+            try reader.string("\(sdmScore)/f:code/f:coding/f:system/@value") == "urn:oid:2.25.283297555832327549653822455234110437042.2")
         #expect(try reader.string("\(observations)[f:code/f:coding/f:code/@value='score-sure']/f:valueQuantity/f:value/@value") == "3")
         #expect(
             try reader.string("\(observations)[f:code/f:coding/f:code/@value='flag-sure']/f:valueCodeableConcept/f:coding/f:code/@value")
