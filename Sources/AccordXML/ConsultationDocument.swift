@@ -161,6 +161,12 @@ extension DocumentSection {
                     let names = decision.takenBy.map { Self.participantLabel($0, consultation) }.joined(separator: ", ")
                     blocks.append(paragraph("Décision prise par : \(names)."))
                 }
+                if let answeredBy = decision.answeredBy {
+                    blocks.append(
+                        paragraph(
+                            "Réponse donnée pour le patient\(consultation.patient.present ? "" : ", absent,") par : "
+                                + "\(Self.participantLabel(answeredBy, consultation))."))
+                }
                 blocks.append(paragraph("Enregistrée le \(FrenchNarrative.instant(decision.recordedAt))."))
             } else {
                 blocks.append(paragraph("Aucune décision enregistrée."))
@@ -177,7 +183,7 @@ extension DocumentSection {
             guard !responses.isEmpty else { return nil }
             return section(
                 .local(code: "section-instruments", display: "Questionnaires de décision partagée"), "Questionnaires",
-                [.list(responses.map { NarrativeItem(.text($0.narrativeLine)) }, ordered: false)])
+                [.list(responses.map { NarrativeItem(.text($0.narrativeLine(in: consultation))) }, ordered: false)])
         case .nextSteps:
             let block: NarrativeBlock
             switch consultation.decision?.outcome {

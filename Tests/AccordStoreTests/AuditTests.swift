@@ -290,7 +290,7 @@ enum AuditDataset {
             var start = Samples.start()
             start.template = template
             let change = AuditDataset.instrument(.collaborate, answers)
-            if case .instrumentRecorded(_, _, _, _, let score) = change, template.hasPrefix("a@") { scores.append(score) }
+            if case .instrumentRecorded(_, _, _, _, let score, _) = change, template.hasPrefix("a@") { scores.append(score) }
             _ = try store.importConsultation(start: start, changes: [change, .sessionClosed])
         }
         // A: 10 × (9,9,9) mean 9 top; 15 × (6,7,8) mean 7 → top 10/25 = 40 %, mean (90 + 105) / 25 = 7.8.
