@@ -18,6 +18,7 @@ public struct PersonDetails: Sendable, Hashable, Codable {
     /// (RelationPatient, ``FrenchValueSets/patientRelations``).
     public var relationship: String?
 
+    /// Details as given; each field `nil` when not given.
     public init(
         familyName: String? = nil, givenName: String? = nil, prefix: String? = nil, specialty: String? = nil,
         relationship: String? = nil

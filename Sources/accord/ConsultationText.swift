@@ -38,6 +38,7 @@ enum ConsultationText {
             var text = "  \(participant.entry)  \(participant.role.rawValue): \(participant.name)"
             if let id = participant.id { text += " (\(id))" }
             if let function = participant.function { text += ", \(function)" }
+            if let code = participant.details?.specialty ?? participant.details?.relationship { text += " [\(code)]" }
             if !participant.present { text += " — absent" }
             if participant.withdrawn { text += " — withdrawn" }
             line(text)
@@ -68,6 +69,7 @@ enum ConsultationText {
                 line(
                     "  \(decision.entry)  \(describe(decision.outcome, c))"
                         + (decision.takenBy.isEmpty ? "" : ", by \(decision.takenBy.map(\.rawValue).joined(separator: " "))")
+                        + (decision.answeredBy.map { " (answered for the patient by \($0))" } ?? "")
                         + ", \(UTCInstant.format(decision.recordedAt))" + current)
             }
         }
