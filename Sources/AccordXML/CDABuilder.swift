@@ -67,25 +67,20 @@ struct CDABuilder {
 
     /// A person's name: in parts when it was recorded in parts (`prefix` a J245 civility,
     /// `given`, `family`, `suffix` a J246 title such as `DR`, as in the ANS examples), else the
-    /// one-field name as typed, as the name's text (a free-text name is not claimed to be a
-    /// family name). Exception, `familyRequired`: a header participant's `associatedPerson` and
-    /// a relative's `relatedPerson`, whose name the CI-SIS rules CI-SISParticipant and
-    /// CI-SISRelatedEntity want with a `family` element (and the HL7 rule dtr1-1.2-EN forbids
-    /// text beside elements), keep the one-field name in `family`.
-    private func personName(_ text: String, _ details: PersonDetails?, familyRequired: Bool = false) {
-        if let details, details.hasNameParts {
-            writer.element("name") {
+    /// one-field name as typed in `family`, as before: the CI-SIS rules (CI-SISAuthor,
+    /// CI-SISLegalAuthenticator, CI-SISParticipant, CI-SISRelatedEntity) want a `family`
+    /// element in every person's name and the HL7 rule dtr1-1.2-EN forbids text beside parts,
+    /// so the name's text alone (`<name>Dr Hélène Roussel</name>`) would fail the checker.
+    private func personName(_ text: String, _ details: PersonDetails?) {
+        writer.element("name") {
+            if let details, details.hasNameParts {
                 if let prefix = details.prefix, !details.prefixIsTitle { writer.element("prefix", text: prefix) }
                 if let given = details.givenName { writer.element("given", text: given) }
                 writer.element("family", text: details.familyName)
                 if let title = details.prefix, details.prefixIsTitle { writer.element("suffix", text: title) }
-            }
-        } else if familyRequired {
-            writer.element("name") {
+            } else {
                 writer.element("family", text: text)
             }
-        } else {
-            writer.element("name", text: text)
         }
     }
 
@@ -113,7 +108,7 @@ struct CDABuilder {
                     writer.attribute("classCode", Self.relatedClassCode(participant.role) ?? "CON")
                     if let relation = participant.details?.relationshipCode { coded("code", relation) }
                     writer.element("relatedPerson") {
-                        personName(participant.name, participant.details, familyRequired: true)
+                        personName(participant.name, participant.details)
                     }
                 }
             }
@@ -249,7 +244,7 @@ struct CDABuilder {
                     writer.attribute("classCode", classCode)
                     if let relation { coded("code", relation) }
                     writer.element("relatedPerson") {
-                        personName(participant.name, participant.details, familyRequired: true)
+                        personName(participant.name, participant.details)
                     }
                 }
             }
@@ -292,7 +287,7 @@ struct CDABuilder {
                     if let id = participant.id { ii(InstanceIdentifier(root: KnownOID.idNatPS, extension_: id)) }
                     specialtyCode(participant.details)
                     writer.element("associatedPerson") {
-                        personName(participant.name, participant.details, familyRequired: true)
+                        personName(participant.name, participant.details)
                     }
                 }
             }

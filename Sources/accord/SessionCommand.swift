@@ -150,7 +150,7 @@ struct SessionCommand: ParsableCommand {
         func validate() throws {
             var required: [(String, String?)] = [
                 ("--clinician-id <idnat-ps>", clinicianId),
-                ("--clinician-name <name> (or --clinician-family-name <name>)", clinicianNameText),
+                ("--clinician-name <name>", clinicianNameText),
             ]
             if fromRcp == nil {
                 required += [
