@@ -212,4 +212,43 @@ import Testing
         #expect(
             try fhir.strings(xpath: Self.f("//f:CarePlan[f:intent/@value='plan']/f:contributor/f:reference/@value")).contains(related))
     }
+
+    /// The consultation file takes the same keys: names in parts, codes, `answered_by`.
+    @Test func theConsultationFileTakesNamePartsCodesAndAnsweredBy() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        var text = try String(contentsOf: Samples.sampleConsultationFile, encoding: .utf8)
+        text = text.replacingOccurrences(of: "  present: true", with: "  present: false")
+        text = text.replacingOccurrences(
+            of: "  name: \"Dr Hélène Roussel\"",
+            with: "  family_name: \"Roussel\"\n  given_name: \"Hélène\"\n  prefix: \"dr\"\n  specialty: \"G15_10/SM37\"")
+        text = text.replacingOccurrences(
+            of: "    name: \"Anne Marchand\"", with: "    family_name: \"Marchand\"\n    given_name: \"Anne\"\n    relationship: \"WIFE\"")
+        #expect(text.contains("family_name: \"Roussel\"") && text.contains("relationship: \"WIFE\""), "the sample file changed")
+        func importing(_ content: String) throws -> AccordCLI.Result {
+            let file = cli.folder.appendingPathComponent("consultation-\(UUID().uuidString).yaml")
+            try content.write(to: file, atomically: true, encoding: .utf8)
+            return try cli.run(["session", "import", file.path])
+        }
+        let absent = try importing(text)
+        #expect(absent.status != 0)
+        #expect(
+            absent.stderr.contains("decision.by: the patient (P1) is recorded as absent") && absent.stderr.contains("decision.answered_by"),
+            "\(absent.stderr)")
+        let answered = text.replacingOccurrences(of: "  by: [P1, P2, P3]", with: "  by: [P1, P2, P3]\n  answered_by: P3")
+        #expect(answered != text, "the sample's decision changed")
+        let badCode = try importing(answered.replacingOccurrences(of: "relationship: \"WIFE\"", with: "relationship: \"EPOUSE\""))
+        #expect(badCode.status != 0)
+        #expect(badCode.stderr.contains("participants[1].relationship: is not a code of the CI-SIS value set J11"), "\(badCode.stderr)")
+        let imported = try importing(answered)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let (cda, _) = try Self.export(cli, "cda-fr")
+        let author = "/hl7:ClinicalDocument/hl7:author/hl7:assignedAuthor"
+        #expect(try cda.string(xpath: "\(author)/hl7:code/@code") == "G15_10/SM37")
+        #expect(try cda.string(xpath: "\(author)/hl7:assignedPerson/hl7:name/hl7:family") == "Roussel")
+        #expect(try cda.string(xpath: "\(author)/hl7:assignedPerson/hl7:name/hl7:suffix") == "DR")
+        #expect(
+            try cda.string(xpath: "/hl7:ClinicalDocument/hl7:informant/hl7:relatedEntity[@classCode='NOK']/hl7:code/@code") == "WIFE")
+    }
+
 }
