@@ -103,6 +103,7 @@ enum ConsultationText {
                 line(
                     "  \(response.entry)  \(response.instrument.rawValue) \(response.version) (\(response.respondent.rawValue)): "
                         + InstrumentAnswer.text(response.answers) + " → " + InstrumentResult.text(response.score)
+                        + (response.answeredBy.map { " (answered for the patient by \($0))" } ?? "")
                         + (response.followUp ? " — follow-up" : "") + (response.withdrawn ? " — withdrawn" : ""))
             }
         }
