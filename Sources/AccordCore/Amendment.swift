@@ -84,7 +84,7 @@ extension Consultation {
         switch event.change {
         case .sessionStarted, .centreSettingsChanged, .documentIssued, .sessionClosed, .instrumentRecorded:
             return []
-        case .participantAdded(let role, _, _, _):
+        case .participantAdded(let role, _, _, _, _):
             return [role == .patient ? amendment(patient.entry, .corrected) : amendment(participants.last?.entry, .added)]
         case .optionAdded: return [amendment(options.last?.entry, .added)]
         case .preferenceAdded: return [amendment(preferences.last?.entry, .added)]

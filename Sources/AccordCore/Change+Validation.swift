@@ -17,9 +17,30 @@ extension Change {
         switch self {
         case .sessionStarted(let start):
             try start.validate(today: today)
-        case .participantAdded(let role, let name, let id, let function):
+        case .participantAdded(let role, let name, let id, let function, let details):
             if role != .patient { try FieldRules.text(name, "--name", .line(200)) }
             try FieldRules.optionalText(function, "--function", .line(200))
+            if let details {
+                if role == .patient && !details.isEmpty {
+                    throw AccordError.invalid(
+                        "--role", "patient is given with a name or code: the patient's identity is recorded at session start",
+                        accepted: "--role patient alone")
+                }
+                if details.specialty != nil && role != .professional {
+                    throw AccordError.invalid(
+                        "--specialty", "is given for a participant who is not a professional",
+                        accepted: "--specialty with --role professional")
+                }
+                if details.relationship != nil && ![.relative, .trustedPerson, .carer].contains(role) {
+                    throw AccordError.invalid(
+                        "--relationship", "is given for a participant who is not a relative",
+                        accepted: "--relationship with --role relative, trusted-person or carer")
+                }
+                try details.validate(fields: [
+                    "family": "--family-name", "given": "--given-name", "prefix": "--prefix", "specialty": "--specialty",
+                    "relationship": "--relationship",
+                ])
+            }
             if let id {
                 if role == .professional {
                     try FieldRules.idNatPS(id, "--id")
@@ -38,7 +59,7 @@ extension Change {
             if let importance, !(1...5).contains(importance) {
                 throw AccordError.invalid("--importance", "is out of range", accepted: "a whole number from 1 (a little) to 5 (above all)")
             }
-        case .decisionRecorded(let outcome, let takenBy):
+        case .decisionRecorded(let outcome, let takenBy, _):
             if case .deferred(let nextContact) = outcome { try FieldRules.notPast(nextContact, "--next-contact", today: today) }
             if Set(takenBy).count != takenBy.count {
                 throw AccordError.invalid("--by", "names a participant twice", accepted: "each participant id once")
@@ -58,7 +79,7 @@ extension Change {
             try FieldRules.optionalText(method, "--method", .line(200))
         case .reflectionOffered(let until):
             if let until { try FieldRules.notPast(until, "--until", today: today) }
-        case .instrumentRecorded(let id, let version, _, let answers, let score):
+        case .instrumentRecorded(let id, let version, _, let answers, let score, _):
             let instrument = id.instrument
             guard version == instrument.version else {
                 throw AccordError.invalid(
@@ -110,6 +131,10 @@ extension SessionStart {
         try FieldRules.idNatPS(clinicianID, "--clinician-id")
         try FieldRules.text(clinicianName, "--clinician-name", .line(200))
         try FieldRules.optionalText(clinicianFunction, "--clinician-function", .line(200))
+        try clinicianDetails.validate(fields: [
+            "family": "--clinician-family-name", "given": "--clinician-given-name", "prefix": "--clinician-prefix",
+            "specialty": "--clinician-specialty", "relationship": "--clinician-specialty",
+        ])
         if let organisationFINESS { try FieldRules.finess(organisationFINESS, "--organisation-finess") }
         try FieldRules.optionalText(organisationName, "--organisation-finess", .line(200))
         if let facility {

@@ -18,6 +18,14 @@ public struct SessionStart: Sendable, Hashable, Codable {
     public var clinicianName: String
     /// The clinician's function or specialty in words, when given.
     public var clinicianFunction: String?
+    /// The clinician's family name, when given in parts (`--clinician-family-name`).
+    public var clinicianFamilyName: String?
+    /// The clinician's given name, when given in parts (`--clinician-given-name`).
+    public var clinicianGivenName: String?
+    /// The clinician's name prefix (`Dr`, `Pr`), when given (`--clinician-prefix`).
+    public var clinicianPrefix: String?
+    /// The clinician's profession or specialty: a JDV_J01 code (`--clinician-specialty`).
+    public var clinicianSpecialty: String?
     /// FINESS of the organisation where the consultation takes place; `nil`: the centre's.
     public var organisationFINESS: String?
     /// The name of the organisation ``organisationFINESS`` names, when it is not the centre:
@@ -67,8 +75,26 @@ public struct SessionStart: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case patient, identityStatus = "identity_status", ipp, patientPresent = "patient_present", clinicianID = "clinician_id"
         case clinicianName = "clinician_name", clinicianFunction = "clinician_function"
+        case clinicianFamilyName = "clinician_family_name", clinicianGivenName = "clinician_given_name"
+        case clinicianPrefix = "clinician_prefix", clinicianSpecialty = "clinician_specialty"
         case organisationFINESS = "organisation_finess", organisationName = "organisation_name", facility, topic, condition, rcp, template
         case requiredElements = "required_elements", surveillanceNotReasonable = "surveillance_not_reasonable"
+    }
+}
+
+extension SessionStart {
+    /// The clinician's name in parts and specialty, as recorded (empty when none was given).
+    public var clinicianDetails: PersonDetails {
+        get {
+            PersonDetails(
+                familyName: clinicianFamilyName, givenName: clinicianGivenName, prefix: clinicianPrefix, specialty: clinicianSpecialty)
+        }
+        set {
+            clinicianFamilyName = newValue.familyName
+            clinicianGivenName = newValue.givenName
+            clinicianPrefix = newValue.prefix
+            clinicianSpecialty = newValue.specialty
+        }
     }
 }
 
@@ -166,14 +192,17 @@ public enum RCPReportFlag: String, Sendable, Hashable, Codable, CaseIterable {
 public enum Change: Sendable, Hashable, Codable {
     /// A consultation begins (entry `P1` is the patient, `P2` the clinician).
     case sessionStarted(SessionStart)
-    /// Someone joins (or, for role `patient`, the absent patient arrives).
-    case participantAdded(role: ParticipantRole, name: String, id: String?, function: String?)
+    /// Someone joins (or, for role `patient`, the absent patient arrives); `details` holds the
+    /// name in parts, the specialty (JDV_J01) and the relationship (JDV_J11) when given.
+    case participantAdded(role: ParticipantRole, name: String, id: String?, function: String?, details: PersonDetails? = nil)
     /// An option is discussed; it gets the next option number.
     case optionAdded(kind: OptionKind, label: String, benefits: [String], harms: [String], trialID: String?, origin: String?)
     /// Something that matters to the patient, importance 1–5 when stated.
     case preferenceAdded(text: String, importance: Int?)
     /// The decision, its deferral, or the patient's declining; replaces an earlier decision.
-    case decisionRecorded(outcome: DecisionOutcome, takenBy: [EntryID])
+    /// `answeredBy`: the participant who answered for the patient (`P1` among `takenBy`), as
+    /// an absent patient's agreement requires.
+    case decisionRecorded(outcome: DecisionOutcome, takenBy: [EntryID], answeredBy: EntryID? = nil)
     /// A free-text note.
     case noteAdded(text: String)
     /// The consultation ends; later changes are amendments.
@@ -195,8 +224,11 @@ public enum Change: Sendable, Hashable, Codable {
     case trialDiscussed(eligibility: TrialEligibility, offered: Bool, answer: TrialAnswer?)
     /// An instrument's answers with the score its rule gave. After closing, a follow-up that
     /// needs no amendment reason.
+    /// `answeredBy`: the participant who answered for the patient (respondent `patient`), as an
+    /// absent patient's answers require.
     case instrumentRecorded(
-        instrument: InstrumentID, version: String, respondent: Respondent, answers: [InstrumentAnswer], score: InstrumentScore)
+        instrument: InstrumentID, version: String, respondent: Respondent, answers: [InstrumentAnswer], score: InstrumentScore,
+        answeredBy: EntryID? = nil)
     /// A document version was issued by an export (not a change of the record: it needs no
     /// reason after closing and leaves the record's content as it was).
     case documentIssued(DocumentIssue)

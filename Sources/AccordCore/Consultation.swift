@@ -90,7 +90,7 @@ public struct Consultation: Sendable, Hashable, Codable {
                 present: start.patientPresent),
             Participant(
                 entry: EntryID(prefix: "P", number: 2), role: .professional, name: start.clinicianName, id: start.clinicianID,
-                function: start.clinicianFunction),
+                function: start.clinicianFunction, details: start.clinicianDetails.orNil),
         ]
         self.options = []
         self.preferences = []
@@ -131,13 +131,14 @@ public struct Consultation: Sendable, Hashable, Codable {
         switch event.change {
         case .sessionStarted, .centreSettingsChanged, .documentIssued:
             break
-        case .participantAdded(let role, let name, let id, let function):
+        case .participantAdded(let role, let name, let id, let function, let details):
             if role == .patient {
                 participants[0].present = true
             } else {
                 participants.append(
                     Participant(
-                        entry: EntryID(prefix: "P", number: participants.count + 1), role: role, name: name, id: id, function: function))
+                        entry: EntryID(prefix: "P", number: participants.count + 1), role: role, name: name, id: id, function: function,
+                        details: details?.orNil))
             }
         case .optionAdded(let kind, let label, let benefits, let harms, let trialID, let origin):
             options.append(
@@ -146,11 +147,11 @@ public struct Consultation: Sendable, Hashable, Codable {
             )
         case .preferenceAdded(let text, let importance):
             preferences.append(Preference(entry: EntryID(prefix: "M", number: preferences.count + 1), text: text, importance: importance))
-        case .decisionRecorded(let outcome, let takenBy):
+        case .decisionRecorded(let outcome, let takenBy, let answeredBy):
             decisions.append(
                 Decision(
                     entry: EntryID(prefix: "D", number: decisions.count + 1), outcome: outcome, takenBy: takenBy,
-                    recordedAt: event.recordedAt))
+                    recordedAt: event.recordedAt, answeredBy: answeredBy))
         case .noteAdded(let text):
             notes.append(Note(entry: EntryID(prefix: "N", number: notes.count + 1), text: text))
         case .sessionClosed:
@@ -178,12 +179,13 @@ public struct Consultation: Sendable, Hashable, Codable {
             process.trialEligibility = eligibility
             process.trialOffered = offered
             process.trialAnswer = answer
-        case .instrumentRecorded(let instrument, let version, let respondent, let answers, let score):
+        case .instrumentRecorded(let instrument, let version, let respondent, let answers, let score, let answeredBy):
             instruments.append(
                 InstrumentResponse(
                     entry: EntryID(prefix: "I", number: instruments.count + 1), instrument: instrument, version: version,
                     respondent: respondent,
-                    answers: answers, score: score, recordedAt: event.recordedAt, followUp: closedAt != nil, withdrawn: false))
+                    answers: answers, score: score, recordedAt: event.recordedAt, followUp: closedAt != nil, withdrawn: false,
+                    answeredBy: answeredBy))
             return
         }
         if event.reason != nil && closedAt != nil { amendmentCount += 1 }
@@ -248,12 +250,12 @@ public struct Consultation: Sendable, Hashable, Codable {
                     field: "--reason")
             }
             try checkStatusChange(change)
-        case .participantAdded(let role, _, _, _):
+        case .participantAdded(let role, _, _, _, _):
             if role == .patient && patient.present {
                 throw AccordError(
                     .conflict, "the patient is already recorded as present in session \(id) (entry P1).", field: "--role")
             }
-        case .decisionRecorded(let outcome, let takenBy):
+        case .decisionRecorded(let outcome, let takenBy, let answeredBy):
             if case .agreed(let number) = outcome {
                 guard let option = options.first(where: { $0.number == number }), !option.withdrawn else {
                     let known = options.filter { !$0.withdrawn }.map { String($0.number) }
@@ -272,6 +274,14 @@ public struct Consultation: Sendable, Hashable, Codable {
                     .notFound,
                     "session \(id) has no participant \(entry); expected participant ids such as \(known.joined(separator: ", ")).",
                     field: "--by")
+            }
+            try checkAnsweredBy(answeredBy, forPatient: takenBy.contains(patient.entry), what: "agreeing to a decision", field: "--by")
+        case .instrumentRecorded(_, _, let respondent, _, _, let answeredBy):
+            // A follow-up after closing is answered after the consultation: the patient's
+            // absence from it says nothing of who answered.
+            if status == .open || answeredBy != nil {
+                try checkAnsweredBy(
+                    answeredBy, forPatient: respondent == .patient, what: "the respondent of an instrument", field: "--respondent")
             }
         case .entryWithdrawn(let entry):
             guard let withdrawn = isWithdrawn(entry) else {
@@ -296,14 +306,48 @@ public struct Consultation: Sendable, Hashable, Codable {
                 throw AccordError(
                     .conflict, "participant \(entry) took decision \(decision.entry); withdraw \(decision.entry) first.", field: "ENTRY")
             }
+            if let decision, decision.answeredBy == entry {
+                throw AccordError(
+                    .conflict,
+                    "participant \(entry) answered for the patient in decision \(decision.entry); withdraw \(decision.entry) first.",
+                    field: "ENTRY")
+            }
         case .trialDiscussed(_, let offered, let answer):
             if !offered && answer != nil {
                 throw AccordError.invalid(
                     "--answer", "is given for a trial that was not offered", accepted: "--offered yes with --answer, or no --answer")
             }
         case .optionAdded, .preferenceAdded, .noteAdded, .sessionClosed, .phaseStarted, .decisionAidGiven, .understandingChecked,
-            .reflectionOffered, .instrumentRecorded:
+            .reflectionOffered:
             break
+        }
+    }
+
+    /// Issue 15, "consistent with presence": an absent patient (started absent, no later
+    /// `participant add --role patient`) is not recorded as answering unless `--answered-by`
+    /// names the participant (other than the patient, not withdrawn) who answered for them;
+    /// `--answered-by` goes only with the patient as the one answering.
+    private func checkAnsweredBy(_ answeredBy: EntryID?, forPatient: Bool, what: String, field: String) throws {
+        guard let answeredBy else {
+            if forPatient && !patient.present {
+                throw AccordError(
+                    .conflict,
+                    "the patient (P1) is recorded as absent from session \(id) and cannot be recorded as \(what); give --answered-by with the participant who answered for the patient (e.g. P3), or first record that the patient joined with `accord participant add --role patient`.",
+                    field: field)
+            }
+            return
+        }
+        guard forPatient else {
+            throw AccordError.invalid(
+                "--answered-by", "is given while the patient (P1) is not the one answering",
+                accepted: field == "--by" ? "--answered-by only with --by naming P1" : "--answered-by only with --respondent patient")
+        }
+        guard answeredBy != patient.entry, participants.contains(where: { $0.entry == answeredBy && !$0.withdrawn }) else {
+            let known = participants.dropFirst().filter { !$0.withdrawn }.map(\.entry.rawValue)
+            throw AccordError(
+                .notFound,
+                "session \(id) has no participant \(answeredBy) who could answer for the patient; expected a participant id other than P1, such as \(known.joined(separator: ", ")).",
+                field: "--answered-by")
         }
     }
 }

@@ -86,7 +86,10 @@ public struct ConsultationFile: Sendable {
             "used_family_name", "used_given_name", "ipp", "ipp_root", "present",
         ])
         let clinician = try reader.mapping("clinician")
-        try clinician.allowOnly(["id", "name", "function"])
+        try clinician.allowOnly(["id", "name", "function", "family_name", "given_name", "prefix", "specialty"])
+        let clinicianDetails = PersonDetails(
+            familyName: try clinician.optionalString("family_name"), givenName: try clinician.optionalString("given_name"),
+            prefix: PersonDetails.prefixCode(try clinician.optionalString("prefix")), specialty: try clinician.optionalString("specialty"))
         let ins = try patient.optionalString("ins")?.uppercased()
         let identity = INSIdentity(
             ins: ins, insOID: try patient.optionalString("ins_oid") ?? ins.map { _ in KnownOID.insNIR },
@@ -120,28 +123,40 @@ public struct ConsultationFile: Sendable {
                     text: try node.string("text"), code: code, codeSystem: system ?? code.map { _ in FieldRules.icd10OID })
             }
         }
-        let start = SessionStart(
+        // `name` may be left out when the name is given in parts (`family_name`).
+        let clinicianName =
+            clinicianDetails.familyName != nil && !clinician.has("name")
+            ? clinicianDetails.nameLine ?? "" : try clinician.string("name")
+        var start = SessionStart(
             patient: identity, identityStatus: try patient.identityStatus("identity_status"), ipp: ipp,
             patientPresent: try patient.optionalBool("present") ?? true,
-            clinicianID: try clinician.string("id"), clinicianName: try clinician.string("name"),
+            clinicianID: try clinician.string("id"), clinicianName: clinicianName,
             clinicianFunction: try clinician.optionalString("function"),
             organisationFINESS: try reader.optionalString("organisation_finess"),
             topic: try reader.string("topic"), condition: condition)
+        start.clinicianDetails = clinicianDetails
 
         var changes: [Change] = []
         for var item in try reader.list("participants") {
-            try item.allowOnly(["role", "name", "id", "function"])
+            try item.allowOnly(["role", "name", "id", "function", "family_name", "given_name", "prefix", "specialty", "relationship"])
             let roleText = try item.string("role")
             guard let role = ParticipantRole(rawValue: roleText) else {
                 throw AccordError.invalid(
                     item.path("role"), "is not a participant role",
                     accepted: ParticipantRole.allCases.map(\.rawValue).joined(separator: ", "))
             }
+            let details = PersonDetails(
+                familyName: try item.optionalString("family_name"), givenName: try item.optionalString("given_name"),
+                prefix: PersonDetails.prefixCode(try item.optionalString("prefix")), specialty: try item.optionalString("specialty"),
+                relationship: try item.optionalString("relationship"))
             changes.append(
                 .participantAdded(
-                    role: role, name: try item.optionalString("name") ?? "", id: try item.optionalString("id"),
-                    function: try item.optionalString("function")))
-            item.fieldNames = ["--name": "name", "--id": "id", "--function": "function", "--role": "role"]
+                    role: role, name: try item.optionalString("name") ?? details.nameLine ?? "", id: try item.optionalString("id"),
+                    function: try item.optionalString("function"), details: details.orNil))
+            item.fieldNames = [
+                "--name": "name", "--id": "id", "--function": "function", "--role": "role", "--family-name": "family_name",
+                "--given-name": "given_name", "--prefix": "prefix", "--specialty": "specialty", "--relationship": "relationship",
+            ]
             try item.check(changes.last!, today: today)
         }
         for var item in try reader.list("options") {
@@ -166,7 +181,7 @@ public struct ConsultationFile: Sendable {
         }
         if reader.has("decision") {
             var decision = try reader.mapping("decision")
-            try decision.allowOnly(["agreed", "deferred", "declined", "next_contact", "by"])
+            try decision.allowOnly(["agreed", "deferred", "declined", "next_contact", "by", "answered_by"])
             let chosen = ["agreed", "deferred", "declined"].filter { decision.has($0) }
             guard chosen.count == 1 else {
                 throw AccordError.invalid(
@@ -186,8 +201,11 @@ public struct ConsultationFile: Sendable {
                 guard try decision.bool("declined") else { throw AccordError.invalid("decision.declined", "is false", accepted: "true") }
                 outcome = .declined
             }
-            changes.append(.decisionRecorded(outcome: outcome, takenBy: try decision.strings("by").map(EntryID.init)))
-            decision.fieldNames = ["--by": "by", "--agreed": "agreed", "--next-contact": "next_contact"]
+            changes.append(
+                .decisionRecorded(
+                    outcome: outcome, takenBy: try decision.strings("by").map(EntryID.init),
+                    answeredBy: try decision.optionalString("answered_by").map(EntryID.init)))
+            decision.fieldNames = ["--by": "by", "--agreed": "agreed", "--next-contact": "next_contact", "--answered-by": "answered_by"]
             try decision.check(changes.last!, today: today)
         }
         for (index, note) in try reader.strings("notes").enumerated() {
@@ -226,9 +244,11 @@ public struct ConsultationFile: Sendable {
         "--used-given-name": "patient.used_given_name", "--ipp": "patient.ipp", "--ipp-root": "patient.ipp_root",
         "--clinician-id": "clinician.id",
         "--clinician-name": "clinician.name", "--clinician-function": "clinician.function",
+        "--clinician-family-name": "clinician.family_name", "--clinician-given-name": "clinician.given_name",
+        "--clinician-prefix": "clinician.prefix", "--clinician-specialty": "clinician.specialty",
         "--organisation-finess": "organisation_finess", "--topic": "topic", "--condition": "condition",
         "--condition-code": "condition.code", "--condition-code-system": "condition.code_system", "--agreed": "decision.agreed",
-        "--by": "decision.by", "--next-contact": "decision.next_contact",
+        "--by": "decision.by", "--next-contact": "decision.next_contact", "--answered-by": "decision.answered_by",
     ]
 }
 

@@ -31,8 +31,14 @@ public struct Decision: Sendable, Hashable, Codable {
     public var recordedAt: Date
     /// Withdrawn entries are kept but no longer count.
     public var withdrawn: Bool
+    /// The participant who answered for the patient (an absent patient among ``takenBy``).
+    public var answeredBy: EntryID?
 
-    public init(entry: EntryID, outcome: DecisionOutcome, takenBy: [EntryID], recordedAt: Date, withdrawn: Bool = false) {
+    public init(
+        entry: EntryID, outcome: DecisionOutcome, takenBy: [EntryID], recordedAt: Date, withdrawn: Bool = false,
+        answeredBy: EntryID? = nil
+    ) {
+        self.answeredBy = answeredBy
         self.entry = entry
         self.outcome = outcome
         self.takenBy = takenBy
@@ -41,6 +47,6 @@ public struct Decision: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case entry, outcome, takenBy = "taken_by", recordedAt = "recorded_at", withdrawn
+        case entry, outcome, takenBy = "taken_by", recordedAt = "recorded_at", withdrawn, answeredBy = "answered_by"
     }
 }

@@ -31,6 +31,12 @@ import Foundation
 /// {"sessionClosed":{}}
 /// ```
 ///
+/// Keys added later are optional and left out when absent, so earlier events keep their bytes:
+/// `participant-added` may hold `family_name`, `given_name`, `prefix`, `specialty` (JDV_J01)
+/// and `relationship` (JDV_J11); `session-started` `clinician_family_name`,
+/// `clinician_given_name`, `clinician_prefix` and `clinician_specialty`; `decision-recorded`
+/// and `instrument-recorded` `answered_by` (the participant who answered for the patient).
+///
 /// ``decode(_:)`` reads both: an object with a `v` key is version 2, any other the legacy
 /// shape. In version 2 the decision's outcome is flattened (`outcome` `agreed` with `option`,
 /// `deferred` with `next_contact`, or `declined`); the values of a centre-settings change, an
@@ -71,12 +77,15 @@ public enum EventPayload {
         case clinicianName = "clinician_name", clinicianFunction = "clinician_function"
         case organisationFINESS = "organisation_finess", organisationName = "organisation_name", facility, topic, condition, rcp, template
         case requiredElements = "required_elements", surveillanceNotReasonable = "surveillance_not_reasonable"
+        case clinicianFamilyName = "clinician_family_name", clinicianGivenName = "clinician_given_name"
+        case clinicianPrefix = "clinician_prefix", clinicianSpecialty = "clinician_specialty"
         // participant-added, option-added, preference-added, note-added
         case role, name, id, function
+        case familyName = "family_name", givenName = "given_name", prefix, specialty, relationship
         case kind, label, benefits, harms, trialID = "trial_id", origin
         case text, importance
         // decision-recorded
-        case outcome, option, nextContact = "next_contact", takenBy = "taken_by"
+        case outcome, option, nextContact = "next_contact", takenBy = "taken_by", answeredBy = "answered_by"
         // entry-withdrawn, phase-started, decision-aid-given, understanding-checked, reflection-offered
         case entry, phase, version, method, until
         // trial-discussed
@@ -130,11 +139,16 @@ public enum EventPayload {
             switch change {
             case .sessionStarted(let start):
                 try Self.encode(start, into: &c)
-            case .participantAdded(let role, let name, let id, let function):
+            case .participantAdded(let role, let name, let id, let function, let details):
                 try c.encode(role, forKey: .role)
                 try c.encode(name, forKey: .name)
                 try c.encodeIfPresent(id, forKey: .id)
                 try c.encodeIfPresent(function, forKey: .function)
+                try c.encodeIfPresent(details?.familyName, forKey: .familyName)
+                try c.encodeIfPresent(details?.givenName, forKey: .givenName)
+                try c.encodeIfPresent(details?.prefix, forKey: .prefix)
+                try c.encodeIfPresent(details?.specialty, forKey: .specialty)
+                try c.encodeIfPresent(details?.relationship, forKey: .relationship)
             case .optionAdded(let kind, let label, let benefits, let harms, let trialID, let origin):
                 try c.encode(kind, forKey: .kind)
                 try c.encode(label, forKey: .label)
@@ -145,7 +159,7 @@ public enum EventPayload {
             case .preferenceAdded(let text, let importance):
                 try c.encode(text, forKey: .text)
                 try c.encodeIfPresent(importance, forKey: .importance)
-            case .decisionRecorded(let outcome, let takenBy):
+            case .decisionRecorded(let outcome, let takenBy, let answeredBy):
                 try c.encode(outcome.name, forKey: .outcome)
                 switch outcome {
                 case .agreed(let option): try c.encode(option, forKey: .option)
@@ -153,6 +167,7 @@ public enum EventPayload {
                 case .declined: break
                 }
                 try c.encode(takenBy, forKey: .takenBy)
+                try c.encodeIfPresent(answeredBy, forKey: .answeredBy)
             case .noteAdded(let text):
                 try c.encode(text, forKey: .text)
             case .sessionClosed:
@@ -174,12 +189,13 @@ public enum EventPayload {
                 try c.encode(eligibility, forKey: .eligibility)
                 try c.encode(offered, forKey: .offered)
                 try c.encodeIfPresent(answer, forKey: .answer)
-            case .instrumentRecorded(let instrument, let version, let respondent, let answers, let score):
+            case .instrumentRecorded(let instrument, let version, let respondent, let answers, let score, let answeredBy):
                 try c.encode(instrument, forKey: .instrument)
                 try c.encode(version, forKey: .version)
                 try c.encode(respondent, forKey: .respondent)
                 try c.encode(answers, forKey: .answers)
                 try c.encode(score, forKey: .score)
+                try c.encodeIfPresent(answeredBy, forKey: .answeredBy)
             case .documentIssued(let issue):
                 try issue.encode(to: encoder)
             case .identityCorrected(let correction):
@@ -204,7 +220,14 @@ public enum EventPayload {
             case "participant-added":
                 change = .participantAdded(
                     role: try c.decode(ParticipantRole.self, forKey: .role), name: try c.decode(String.self, forKey: .name),
-                    id: try c.decodeIfPresent(String.self, forKey: .id), function: try c.decodeIfPresent(String.self, forKey: .function))
+                    id: try c.decodeIfPresent(String.self, forKey: .id), function: try c.decodeIfPresent(String.self, forKey: .function),
+                    details: PersonDetails(
+                        familyName: try c.decodeIfPresent(String.self, forKey: .familyName),
+                        givenName: try c.decodeIfPresent(String.self, forKey: .givenName),
+                        prefix: try c.decodeIfPresent(String.self, forKey: .prefix),
+                        specialty: try c.decodeIfPresent(String.self, forKey: .specialty),
+                        relationship: try c.decodeIfPresent(String.self, forKey: .relationship)
+                    ).orNil)
             case "option-added":
                 change = .optionAdded(
                     kind: try c.decode(OptionKind.self, forKey: .kind), label: try c.decode(String.self, forKey: .label),
@@ -223,7 +246,9 @@ public enum EventPayload {
                 case let other:
                     throw DecodingError.dataCorruptedError(forKey: .outcome, in: c, debugDescription: "unknown outcome \(other)")
                 }
-                change = .decisionRecorded(outcome: outcome, takenBy: try c.decode([EntryID].self, forKey: .takenBy))
+                change = .decisionRecorded(
+                    outcome: outcome, takenBy: try c.decode([EntryID].self, forKey: .takenBy),
+                    answeredBy: try c.decodeIfPresent(EntryID.self, forKey: .answeredBy))
             case "note-added":
                 change = .noteAdded(text: try c.decode(String.self, forKey: .text))
             case "session-closed":
@@ -250,7 +275,8 @@ public enum EventPayload {
                     instrument: try c.decode(InstrumentID.self, forKey: .instrument), version: try c.decode(String.self, forKey: .version),
                     respondent: try c.decode(Respondent.self, forKey: .respondent),
                     answers: try c.decode([InstrumentAnswer].self, forKey: .answers),
-                    score: try c.decode(InstrumentScore.self, forKey: .score))
+                    score: try c.decode(InstrumentScore.self, forKey: .score),
+                    answeredBy: try c.decodeIfPresent(EntryID.self, forKey: .answeredBy))
             case "document-issued":
                 change = .documentIssued(try DocumentIssue(from: decoder))
             case "identity-corrected":
@@ -283,6 +309,10 @@ public enum EventPayload {
             try c.encode(start.clinicianID, forKey: .clinicianID)
             try c.encode(start.clinicianName, forKey: .clinicianName)
             try c.encodeIfPresent(start.clinicianFunction, forKey: .clinicianFunction)
+            try c.encodeIfPresent(start.clinicianFamilyName, forKey: .clinicianFamilyName)
+            try c.encodeIfPresent(start.clinicianGivenName, forKey: .clinicianGivenName)
+            try c.encodeIfPresent(start.clinicianPrefix, forKey: .clinicianPrefix)
+            try c.encodeIfPresent(start.clinicianSpecialty, forKey: .clinicianSpecialty)
             try c.encodeIfPresent(start.organisationFINESS, forKey: .organisationFINESS)
             try c.encodeIfPresent(start.organisationName, forKey: .organisationName)
             try c.encodeIfPresent(start.facility, forKey: .facility)
@@ -320,6 +350,10 @@ public enum EventPayload {
             start.surveillanceNotReasonable = try c.decodeIfPresent(String.self, forKey: .surveillanceNotReasonable)
             start.organisationName = try c.decodeIfPresent(String.self, forKey: .organisationName)
             start.facility = try c.decodeIfPresent(CodedValue.self, forKey: .facility)
+            start.clinicianFamilyName = try c.decodeIfPresent(String.self, forKey: .clinicianFamilyName)
+            start.clinicianGivenName = try c.decodeIfPresent(String.self, forKey: .clinicianGivenName)
+            start.clinicianPrefix = try c.decodeIfPresent(String.self, forKey: .clinicianPrefix)
+            start.clinicianSpecialty = try c.decodeIfPresent(String.self, forKey: .clinicianSpecialty)
             return start
         }
     }

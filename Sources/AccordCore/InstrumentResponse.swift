@@ -24,9 +24,12 @@ public struct InstrumentResponse: Sendable, Hashable, Codable {
     public var followUp: Bool
     /// Withdrawn entries are kept but no longer count.
     public var withdrawn: Bool
+    /// The participant who answered for the patient (respondent `patient`), when recorded.
+    public var answeredBy: EntryID? = nil
 
     enum CodingKeys: String, CodingKey {
         case entry, instrument, version, respondent, answers, score, recordedAt = "recorded_at", followUp = "follow_up", withdrawn
+        case answeredBy = "answered_by"
     }
 }
 

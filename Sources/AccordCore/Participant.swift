@@ -42,11 +42,15 @@ public struct Participant: Sendable, Hashable, Codable {
     public var present: Bool
     /// Withdrawn entries are kept in the record but no longer count.
     public var withdrawn: Bool
+    /// The name in parts, the specialty (JDV_J01) and the relationship to the patient
+    /// (JDV_J11), when recorded; `nil` for a participant recorded with a one-field name only.
+    public var details: PersonDetails?
 
     public init(
         entry: EntryID, role: ParticipantRole, name: String, id: String? = nil, function: String? = nil,
-        present: Bool = true, withdrawn: Bool = false
+        present: Bool = true, withdrawn: Bool = false, details: PersonDetails? = nil
     ) {
+        self.details = details
         self.entry = entry
         self.role = role
         self.name = name

@@ -98,12 +98,16 @@ extension AccordService {
         public var patientPresent: Bool
         /// A decision template whose options are added after the board's.
         public var template: DecisionTemplate?
+        /// The clinician's name in parts and specialty (JDV_J01), when typed.
+        public var clinicianDetails: PersonDetails?
 
         /// What the interface typed beside the report.
         public init(
             clinicianID: String, clinicianName: String, clinicianFunction: String? = nil, topic: String? = nil,
-            organisationFINESS: String? = nil, patientPresent: Bool = true, template: DecisionTemplate? = nil
+            organisationFINESS: String? = nil, patientPresent: Bool = true, template: DecisionTemplate? = nil,
+            clinicianDetails: PersonDetails? = nil
         ) {
+            self.clinicianDetails = clinicianDetails
             self.clinicianID = clinicianID
             self.clinicianName = clinicianName
             self.clinicianFunction = clinicianFunction
@@ -133,6 +137,7 @@ extension AccordService {
         if let template = typed.template { changes += template.apply(to: &start) }
         start.patientPresent = typed.patientPresent
         start.clinicianFunction = typed.clinicianFunction
+        if let details = typed.clinicianDetails { start.clinicianDetails = details }
         if let finess = typed.organisationFINESS {
             start.organisationFINESS = finess.uppercased()
             start.organisationName = nil

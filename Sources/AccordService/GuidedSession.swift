@@ -292,9 +292,16 @@ public struct GuidedSession {
         do {
             let answers = try instrument.parseAnswers(text)
             let score = try instrument.score(answers)
+            var answeredBy: EntryID?
+            if instrument.defaultRespondent == .patient, let current = try? store.consultation(session!), current.status == .open,
+                !current.patient.present
+            {
+                answeredBy = try ask("  The patient is absent: who answered for them (participant id, e.g. P3)?") { EntryID($0) }
+            }
             if let consultation = record(
                 .instrumentRecorded(
-                    instrument: id, version: instrument.version, respondent: instrument.defaultRespondent, answers: answers, score: score))
+                    instrument: id, version: instrument.version, respondent: instrument.defaultRespondent, answers: answers, score: score,
+                    answeredBy: answeredBy))
             {
                 say("  Recorded \(consultation.instruments.last!.entry): " + score.summaryLine)
             }
@@ -389,7 +396,12 @@ public struct GuidedSession {
             let by =
                 try ask("  Taken by (participant ids, e.g. P1 P2) [Enter: P1 P2]:") { $0.split(separator: " ").map { EntryID(String($0)) } }
                 ?? [EntryID("P1"), EntryID("P2")]
-            if let consultation = record(.decisionRecorded(outcome: outcome, takenBy: by)) {
+            // An absent patient agrees only through who answered for them (issue 15, part 8).
+            var answeredBy: EntryID?
+            if by.contains(EntryID("P1")), !(try store.consultation(session!).patient.present) {
+                answeredBy = try ask("  The patient is absent: who answered for them (participant id, e.g. P3)?") { EntryID($0) }
+            }
+            if let consultation = record(.decisionRecorded(outcome: outcome, takenBy: by, answeredBy: answeredBy)) {
                 say("  Recorded \(consultation.decision!.entry).")
                 if case .deferred(let next) = outcome { record(.reflectionOffered(until: next)) }
                 break

@@ -110,6 +110,21 @@ public struct SyntheticSessions: Sendable {
             changes.append(.decisionRecorded(outcome: .declined, takenBy: [EntryID("P1")]))
         }
         if chance(0.6) { changes.append(Self.instrument(.cpsExperienced, [.letter(letters[int(5)])])) }
+        if !start.patientPresent {
+            // An absent patient answers through the relative (P3), else through the clinician
+            // (P2): issue 15, "consistent with presence". No draw, so the stream stays the same.
+            let proxy = EntryID(changes.contains { if case .participantAdded = $0 { true } else { false } } ? "P3" : "P2")
+            changes = changes.map { change in
+                switch change {
+                case .instrumentRecorded(let id, let version, .patient, let answers, let score, _):
+                    .instrumentRecorded(
+                        instrument: id, version: version, respondent: .patient, answers: answers, score: score, answeredBy: proxy)
+                case .decisionRecorded(let outcome, let takenBy, _) where takenBy.contains(EntryID("P1")):
+                    .decisionRecorded(outcome: outcome, takenBy: takenBy, answeredBy: proxy)
+                default: change
+                }
+            }
+        }
         if chance(0.97) { changes.append(.sessionClosed) }
         return Session(
             startedAt: startedAt, start: start, changes: changes.enumerated().map { (offset: 60 * ($0.offset + 1), change: $0.element) })

@@ -69,10 +69,65 @@ struct CDABuilder {
         }
     }
 
-    /// `<name><family>…</family></name>` for a name recorded as one free-text string.
-    private func personName(_ text: String) {
+    /// A person's name: in parts when it was recorded in parts (`prefix` a J245 civility,
+    /// `given`, `family`, `suffix` a J246 title such as `DR`, as in the ANS examples), else the
+    /// one-field name as typed in `family`, as before: the CI-SIS rules (CI-SISAuthor,
+    /// CI-SISLegalAuthenticator, CI-SISParticipant, CI-SISRelatedEntity) want a `family`
+    /// element in every person's name and the HL7 rule dtr1-1.2-EN forbids text beside parts,
+    /// so the name's text alone (`<name>Dr Hélène Roussel</name>`) would fail the checker.
+    private func personName(_ text: String, _ details: PersonDetails?) {
         writer.element("name") {
-            writer.element("family", text: text)
+            if let details, details.hasNameParts {
+                if let prefix = details.prefix, !details.prefixIsTitle { writer.element("prefix", text: prefix) }
+                if let given = details.givenName { writer.element("given", text: given) }
+                writer.element("family", text: details.familyName)
+                if let title = details.prefix, details.prefixIsTitle { writer.element("suffix", text: title) }
+            } else {
+                writer.element("family", text: text)
+            }
+        }
+    }
+
+    /// `code` of a professional's entity: the JDV_J01 profession or specialty (code system OID
+    /// and displayName from the value set), when recorded.
+    private func specialtyCode(_ details: PersonDetails?) {
+        if let specialty = details?.specialtyCode { coded("code", specialty) }
+    }
+
+    /// A participant as an entry-level `informant`: a professional as `assignedEntity`
+    /// (IdNat_PS, J01 code, name), anyone else as `relatedEntity` (class as in the header's
+    /// informants, J11 code, name).
+    private func entryInformant(_ participant: Participant) {
+        writer.element("informant") {
+            if participant.role == .professional, let id = participant.id {
+                writer.element("assignedEntity") {
+                    ii(InstanceIdentifier(root: KnownOID.idNatPS, extension_: id))
+                    specialtyCode(participant.details)
+                    writer.element("assignedPerson") {
+                        personName(participant.name, participant.details)
+                    }
+                }
+            } else {
+                writer.element("relatedEntity") {
+                    writer.attribute("classCode", Self.relatedClassCode(participant.role) ?? "CON")
+                    if let relation = participant.details?.relationshipCode { coded("code", relation) }
+                    writer.element("relatedPerson") {
+                        personName(participant.name, participant.details)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The class of a relative in an informant, among those the CI-SIS rule
+    /// CI-SISRelatedEntity accepts: `NOK` trusted person, `CAREGIVER` carer, `CON`
+    /// (informateur) another relative; `nil` for other roles.
+    static func relatedClassCode(_ role: ParticipantRole) -> String? {
+        switch role {
+        case .trustedPerson: "NOK"
+        case .carer: "CAREGIVER"
+        case .relative: "CON"
+        default: nil
         }
     }
 
@@ -91,8 +146,9 @@ struct CDABuilder {
     /// An `assignedAuthor`/`assignedEntity` body for the clinician (P2).
     private func clinicianEntity() {
         ii(InstanceIdentifier(root: KnownOID.idNatPS, extension_: consultation.start.clinicianID))
+        specialtyCode(consultation.clinician.details)
         writer.element("assignedPerson") {
-            personName(consultation.clinician.name)
+            personName(consultation.clinician.name, consultation.clinician.details)
         }
         organisation("representedOrganization", finess: organisationFINESS, withPracticeSetting: true)
     }
@@ -183,20 +239,20 @@ struct CDABuilder {
     }
 
     /// Trusted persons (`NOK`) and carers (`CAREGIVER`) as header informants, as the ANS
-    /// examples carry the trusted person; other relatives and interpreters stay in the body.
+    /// examples carry the trusted person, and relatives recorded with a relationship (`CON`);
+    /// the relationship, when recorded, is the `relatedEntity/code` (JDV_J11, code system and
+    /// displayName from the value set). Other relatives and interpreters stay in the body.
     private func informants() {
         for participant in consultation.participants where !participant.withdrawn {
-            let classCode: String
-            switch participant.role {
-            case .trustedPerson: classCode = "NOK"
-            case .carer: classCode = "CAREGIVER"
-            default: continue
-            }
+            guard let classCode = Self.relatedClassCode(participant.role) else { continue }
+            let relation = participant.details?.relationshipCode
+            if participant.role == .relative && relation == nil { continue }
             writer.element("informant") {
                 writer.element("relatedEntity") {
                     writer.attribute("classCode", classCode)
+                    if let relation { coded("code", relation) }
                     writer.element("relatedPerson") {
-                        personName(participant.name)
+                        personName(participant.name, participant.details)
                     }
                 }
             }
@@ -237,8 +293,9 @@ struct CDABuilder {
                 writer.element("associatedEntity") {
                     writer.attribute("classCode", "PROV")
                     if let id = participant.id { ii(InstanceIdentifier(root: KnownOID.idNatPS, extension_: id)) }
+                    specialtyCode(participant.details)
                     writer.element("associatedPerson") {
-                        personName(participant.name)
+                        personName(participant.name, participant.details)
                     }
                 }
             }
@@ -429,9 +486,9 @@ struct CDABuilder {
                 time("time", amendment.recordedAt)
                 writer.element("assignedAuthor") {
                     ii(InstanceIdentifier(root: KnownOID.idNatPS, extension_: amendment.author))
-                    if let name = consultation.participants.first(where: { $0.role == .professional && $0.id == amendment.author })?.name {
+                    if let author = consultation.participants.first(where: { $0.role == .professional && $0.id == amendment.author }) {
                         writer.element("assignedPerson") {
-                            personName(name)
+                            personName(author.name, author.details)
                         }
                     }
                 }
@@ -465,6 +522,10 @@ struct CDABuilder {
                     "statusCode", attributes: [("code", amendedStatus(decision.entry, withdrawn: decision.withdrawn) ?? "completed")])
                 time("effectiveTime", decision.recordedAt)
                 amendmentAuthors(decision.entry)
+                // Who answered for an absent patient (issue 15, part 8).
+                if let entry = decision.answeredBy, let answerer = consultation.participants.first(where: { $0.entry == entry }) {
+                    entryInformant(answerer)
+                }
                 if case .agreed(let number) = decision.outcome, let option = consultation.options.first(where: { $0.number == number }) {
                     writer.element("entryRelationship") {
                         writer.attribute("typeCode", "REFR")

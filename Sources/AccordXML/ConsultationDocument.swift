@@ -294,6 +294,12 @@ extension DocumentSection {
                     let names = decision.takenBy.map { Self.participantLabel($0, consultation) }.joined(separator: ", ")
                     blocks.append(paragraph("Décision prise par : \(names)."))
                 }
+                if let answeredBy = decision.answeredBy {
+                    blocks.append(
+                        paragraph(
+                            "Réponse donnée pour le patient\(consultation.patient.present ? "" : ", absent,") par : "
+                                + "\(Self.participantLabel(answeredBy, consultation))."))
+                }
                 blocks.append(paragraph("Enregistrée le \(FrenchNarrative.instant(decision.recordedAt))."))
                 blocks += Self.annotations(decision.entry, consultation).map(paragraph)
             } else {
@@ -330,7 +336,7 @@ extension DocumentSection {
                     .list(
                         responses.map {
                             NarrativeItem(
-                                .text($0.narrativeLine + ($0.withdrawn ? " (retiré)" : "")),
+                                .text($0.narrativeLine(in: consultation) + ($0.withdrawn ? " (retiré)" : "")),
                                 details: Self.annotations($0.entry, consultation))
                         }, ordered: false)
                 ])

@@ -4,7 +4,7 @@ import Foundation
 extension FHIRBuilder {
     // MARK: - People and organisations
 
-    /// The fr-core identifier type (code system `fr-core-cs-v2-0203`, fr-core 2.1.0) of an INS
+    /// The fr-core identifier type (code system `fr-core-cs-v2-0203`, FR Core 2.2.0-ballot) of an INS
     /// by its OID: `.8` INS-NIR, `.9` INS-NIA, `.10` INS-NIR-TEST, `.11` INS-NIR-DEMO.
     static func insIdentifierType(oid: String) -> (system: String, code: String, display: String) {
         switch oid {
@@ -15,12 +15,21 @@ extension FHIRBuilder {
         }
     }
 
-    /// The patient with the INS identity traits: INS identifier, IPP, birth name (`official`),
-    /// used names (`usual`), gender, birth date and birth place (COG code as `Address.district`
-    /// of the `patient-birthPlace` extension, as the CDA export puts it in `addr/county`).
+    /// The patient with the INS identity traits, per FR Core 2.2.0-ballot (`fr-core-patient`,
+    /// and `fr-core-patient-ins` for a qualified INS with a recorded status): INS identifier
+    /// (slice INS-NIR/-NIA/-TEST/-DEMO), IPP (slice PI), the birth name (`official`: birth
+    /// family name, the first birth given name as the one `given`, the list of birth given
+    /// names in extension `fr-core-patient-birth-list-given-name`), used names (`usual`),
+    /// gender, birth date and birth place (`patient-birthPlace` extension: COG code as
+    /// `Address.district`, as the CDA export puts it in `addr/county`, and as the INSEE code of
+    /// extension `fr-core-address-insee-code`).
     func patient() {
         let identity = consultation.start.patient
-        entry("Patient", type: "Patient") {
+        var profiles = [Self.frCoreProfile("fr-core-patient")]
+        if consultation.start.documentINS != nil, consultation.start.identityStatus != nil, Self.clean(identity.birthplaceCode) != nil {
+            profiles.append(Self.frCoreProfile("fr-core-patient-ins"))
+        }
+        entry("Patient", type: "Patient", profiles: profiles) {
             narrative(paragraphs: [
                 "\(identity.birthGivenNames) \(identity.birthFamilyName)"
                     + (identity.usedFamilyName.map { " (nom utilisé : \($0))" } ?? ""),
@@ -31,6 +40,13 @@ extension FHIRBuilder {
                 writer.element("extension") {
                     writer.attribute("url", "http://hl7.org/fhir/StructureDefinition/patient-birthPlace")
                     writer.element("valueAddress") {
+                        writer.element("extension") {
+                            writer.attribute("url", Self.inseeCodeURL)
+                            writer.element("valueCoding") {
+                                value("system", Self.inseeCodeSystem)
+                                value("code", birthplace)
+                            }
+                        }
                         value("district", birthplace)
                     }
                 }
@@ -47,9 +63,15 @@ extension FHIRBuilder {
                     value: parts.value)
             }
             writer.element("name") {
+                if Self.clean(identity.birthGivenNames) != nil {
+                    writer.element("extension") {
+                        writer.attribute("url", Self.birthListGivenNameURL)
+                        value("valueString", identity.birthGivenNames)
+                    }
+                }
                 value("use", "official")
                 value("family", identity.birthFamilyName)
-                for given in identity.birthGivenNames.split(separator: " ") { value("given", String(given)) }
+                value("given", identity.firstBirthGivenName)
             }
             if Self.clean(identity.usedFamilyName) != nil || Self.clean(identity.usedGivenName) != nil {
                 writer.element("name") {
@@ -96,12 +118,20 @@ extension FHIRBuilder {
     }
 
     static let identityReliabilityURL = "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-identity-reliability"
+    /// FR Core extension `fr-core-patient-birth-list-given-name` (valueString: the birth given
+    /// names, space-separated, as the INS gives them).
+    static let birthListGivenNameURL = "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-patient-birth-list-given-name"
+    /// FR Core extension `fr-core-address-insee-code` (valueCoding from FRCoreValueSetINSEECode).
+    static let inseeCodeURL = "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-address-insee-code"
+    /// The code system FRCoreValueSetINSEECode includes (TRE_R13 CommuneOM).
+    static let inseeCodeSystem = "https://mos.esante.gouv.fr/NOS/TRE_R13-CommuneOM/FHIR/TRE-R13-CommuneOM"
     static let identityStatusSystem = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identity-status"
 
-    /// A professional, identified by IdNat_PS (system `urn:oid:1.2.250.1.71.4.2.1`), named
-    /// as typed (`HumanName.text`).
+    /// A professional per FR Core `fr-core-practitioner`: identified by IdNat_PS (slice
+    /// idNatPs: type `IDNPS`, system `urn:oid:1.2.250.1.71.4.2.1`), named in parts when the
+    /// name was recorded in parts, else as typed (`HumanName.text`).
     func practitioner(_ professional: Professional) {
-        entry("Practitioner/\(professional.key)", type: "Practitioner") {
+        entry("Practitioner/\(professional.key)", type: "Practitioner", profiles: [Self.frCoreProfile("fr-core-practitioner")]) {
             narrative(paragraphs: [
                 professional.name ?? "Auteur d'entrées de la session", professional.idNatPS.map { "IdNat_PS \($0)" },
                 professional.function,
@@ -111,34 +141,69 @@ extension FHIRBuilder {
                     use: "official", type: (Self.frCoreIdentifierType, "IDNPS", "Identifiant National de Professionnel de Santé"),
                     system: "urn:oid:\(KnownOID.idNatPS)", value: id)
             }
-            if let name = Self.clean(professional.name) {
-                writer.element("name") {
-                    value("text", name)
-                }
+            humanName(professional.name, professional.details)
+        }
+    }
+
+    /// A `name` in parts (`family`, `given`, `prefix` a J245 civility, `suffix` a J246 title
+    /// such as `DR`, as FR Core's Practitioner binds `suffix` to the RASS civilités d'exercice)
+    /// when recorded in parts, else the one-field name as `text`; nothing when both are empty.
+    func humanName(_ text: String?, _ details: PersonDetails?) {
+        if let details, details.hasNameParts {
+            writer.element("name") {
+                value("family", details.familyName)
+                value("given", details.givenName)
+                if !details.prefixIsTitle { value("prefix", details.prefix) }
+                if details.prefixIsTitle { value("suffix", details.prefix) }
+            }
+        } else if let name = Self.clean(text) {
+            writer.element("name") {
+                value("text", name)
             }
         }
     }
 
-    /// A professional's role in the consultation: the Practitioner, the organisation where the
-    /// consultation took place, and the function in words.
+    /// A professional's role in the consultation, per FR Core `fr-core-practitioner-role`: the
+    /// Practitioner, the organisation where the consultation took place, and `code` with the
+    /// JDV_J01 profession or specialty (`urn:oid:` of its code system, display from the value
+    /// set; `code` is bound *preferred*, while `specialty` is bound *required* to a RASS value
+    /// set J01 codes are not in) and the function in words as its text.
     func practitionerRole(_ professional: Professional) {
-        entry("PractitionerRole/\(professional.key)", type: "PractitionerRole") {
+        entry(
+            "PractitionerRole/\(professional.key)", type: "PractitionerRole", profiles: [Self.frCoreProfile("fr-core-practitioner-role")]
+        ) {
             narrative(paragraphs: [
                 (professional.name ?? "Professionnel de santé") + (professional.function.map { ", \($0)" } ?? ""),
                 "FINESS \(siteFINESS)",
             ])
             reference("practitioner", to: "Practitioner/\(professional.key)", display: Self.clean(professional.name))
             reference("organization", to: siteOrganization)
-            concept("code", text: professional.function)
+            let specialty = professional.details?.specialtyCode
+            concept(
+                "code", codings: specialty.map { [("urn:oid:\($0.codeSystem)", $0.code, $0.displayName)] } ?? [],
+                text: professional.function ?? specialty?.displayName)
         }
+    }
+
+    /// An organisation's identifiers per FR Core `fr-core-organization`: slice idNatSt (type
+    /// `IDNST`, system `urn:oid:1.2.250.1.71.4.2.2`, `1` + FINESS) and slice finess (type
+    /// `FINEG`, FINESS of a geographical entity, system `https://finess.esante.gouv.fr`).
+    func organizationIdentifiers(finess: String) {
+        identifier(
+            use: "official",
+            type: (Self.frCoreIdentifierType, "IDNST", "Identification nationale de structure définie par l’ANS dans le CI_SIS"),
+            system: "urn:oid:\(KnownOID.idNatStruct)", value: "1" + finess)
+        identifier(
+            type: (Self.frCoreIdentifierType, "FINEG", "FINESS d'entité géographique"), system: "https://finess.esante.gouv.fr",
+            value: finess)
     }
 
     /// The centre, custodian of the document: IdNat_Struct `1` + FINESS, facility type
     /// (JDV_J02), name and address.
     func centreOrganization() {
-        entry("Organization/centre", type: "Organization") {
+        entry("Organization/centre", type: "Organization", profiles: [Self.frCoreProfile("fr-core-organization")]) {
             narrative(paragraphs: [centre.name, centre.address, "FINESS \(centre.finess)"])
-            identifier(use: "official", system: "urn:oid:\(KnownOID.idNatStruct)", value: "1" + centre.finess)
+            organizationIdentifiers(finess: centre.finess)
             concept(
                 "type", codings: [("urn:oid:\(centre.facility.codeSystem)", centre.facility.code, centre.facility.displayName)])
             value("name", centre.name)
@@ -156,11 +221,11 @@ extension FHIRBuilder {
     func siteOrganizationResource() {
         let place = self.place
         let known = place.name != nil || consultation.start.facility != nil || centre.organisation(finess: place.finess) != nil
-        entry("Organization/site", type: "Organization") {
+        entry("Organization/site", type: "Organization", profiles: [Self.frCoreProfile("fr-core-organization")]) {
             narrative(paragraphs: [
                 "Lieu de la consultation : " + (place.name.map { "\($0), " } ?? "") + "établissement FINESS \(siteFINESS)"
             ])
-            identifier(use: "official", system: "urn:oid:\(KnownOID.idNatStruct)", value: "1" + siteFINESS)
+            organizationIdentifiers(finess: siteFINESS)
             if known {
                 concept("type", codings: [("urn:oid:\(place.facility.codeSystem)", place.facility.code, place.facility.displayName)])
             }
@@ -170,7 +235,10 @@ extension FHIRBuilder {
 
     /// A relative, trusted person, carer or interpreter. Relationship: `NOK` (trusted person)
     /// and `CAREGIVER` (carer) from v3 RoleClass, as the CDA export's informants; `FAMMEMB`
-    /// from v3 RoleCode for another relative; text only for an interpreter.
+    /// from v3 RoleCode for another relative; text only for an interpreter; then the JDV_J11
+    /// relationship when recorded (v3 RoleCode for its `2.16.840.1.113883.5.111` codes, else
+    /// `urn:oid:` of its code system; display from the value set). Name in parts when
+    /// recorded in parts, else as typed (`text`).
     func relatedPerson(_ participant: Participant) {
         entry("RelatedPerson/\(participant.entry.rawValue)", type: "RelatedPerson") {
             narrative(paragraphs: [
@@ -178,23 +246,24 @@ extension FHIRBuilder {
             ])
             reference("patient", to: "Patient")
             let roleClass = "http://terminology.hl7.org/CodeSystem/v3-RoleClass"
+            let roleCode = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+            let relation: [(system: String, code: String, display: String?)] =
+                participant.details?.relationshipCode.map {
+                    [($0.codeSystem == "2.16.840.1.113883.5.111" ? roleCode : "urn:oid:\($0.codeSystem)", $0.code, $0.displayName)]
+                } ?? []
             switch participant.role {
             case .trustedPerson:
-                concept("relationship", codings: [(roleClass, "NOK", "next of kin")], text: participant.role.frenchLabel)
+                concept("relationship", codings: [(roleClass, "NOK", "next of kin")] + relation, text: participant.role.frenchLabel)
             case .carer:
-                concept("relationship", codings: [(roleClass, "CAREGIVER", "caregiver")], text: participant.role.frenchLabel)
+                concept("relationship", codings: [(roleClass, "CAREGIVER", "caregiver")] + relation, text: participant.role.frenchLabel)
             case .relative:
                 concept(
-                    "relationship", codings: [("http://terminology.hl7.org/CodeSystem/v3-RoleCode", "FAMMEMB", "family member")],
+                    "relationship", codings: relation.isEmpty ? [(roleCode, "FAMMEMB", "family member")] : relation,
                     text: participant.role.frenchLabel)
             default:
-                concept("relationship", text: participant.function ?? participant.role.frenchLabel)
+                concept("relationship", codings: relation, text: participant.function ?? participant.role.frenchLabel)
             }
-            if let name = Self.clean(participant.name) {
-                writer.element("name") {
-                    value("text", name)
-                }
-            }
+            humanName(participant.name, participant.details)
         }
     }
 
@@ -380,7 +449,7 @@ extension FHIRBuilder {
                 "author",
                 to: addedAfterClosing(decision.entry).map { authorResource($0.author) }
                     ?? "PractitionerRole/\(consultation.clinician.entry.rawValue)")
-            for entry in decision.takenBy {
+            for entry in decision.takenBy + [decision.answeredBy].compactMap({ $0 }).filter({ !decision.takenBy.contains($0) }) {
                 if let resource = resourceName(of: entry) { reference("contributor", to: resource) }
             }
             if consultation.start.condition != nil { reference("addresses", to: "Condition") }
@@ -441,7 +510,7 @@ extension FHIRBuilder {
     /// Observations derived from it (``instrumentObservations(_:)``).
     func questionnaireResponse(_ response: InstrumentResponse) {
         entry("QuestionnaireResponse/\(response.entry.rawValue)", type: "QuestionnaireResponse") {
-            narrative(paragraphs: [response.narrativeLine, "Réponses : \(InstrumentAnswer.text(response.answers))"])
+            narrative(paragraphs: [response.narrativeLine(in: consultation), "Réponses : \(InstrumentAnswer.text(response.answers))"])
             entryIdentifier(response.entry)
             value(
                 "questionnaire", FHIRQuestionnaire.versionedCanonical(response.instrument, version: response.version, centre: centre))
@@ -454,8 +523,10 @@ extension FHIRBuilder {
             value("authored", UTCInstant.format(response.recordedAt))
             switch response.respondent {
             case .patient:
-                reference("author", to: "Patient")
-                reference("source", to: "Patient")
+                // Someone who answered for the patient is the author and the source (part 8).
+                let answerer = response.answeredBy.flatMap(resourceName(of:)) ?? "Patient"
+                reference("author", to: answerer)
+                reference("source", to: answerer)
             case .clinician:
                 reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
             case .observer:

@@ -29,6 +29,16 @@ struct FHIRBuilder {
     static let loinc = "http://loinc.org"
     static let uriSystem = "urn:ietf:rfc:3986"
     static let frCoreIdentifierType = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
+    /// The FR Core version followed: the one the FSH sources of Interop-Sante/hl7.fhir.fr.core
+    /// give (`sushi-config.yaml`, `version: 2.2.0-ballot`), as for the identity-reliability
+    /// extension and the RNIV status codes.
+    static let frCoreVersion = "2.2.0-ballot"
+
+    /// The versioned canonical of an FR Core profile, e.g.
+    /// `https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-patient|2.2.0-ballot`.
+    static func frCoreProfile(_ id: String) -> String {
+        "https://hl7.fr/ig/fhir/core/StructureDefinition/\(id)|\(frCoreVersion)"
+    }
     static let v2IdentifierType = "http://terminology.hl7.org/CodeSystem/v2-0203"
     static let participationType = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
     static let icd10OID = "2.16.840.1.113883.6.3"
@@ -43,6 +53,8 @@ struct FHIRBuilder {
         var function: String?
         /// Whether it has a PractitionerRole (participants do; other authors do not).
         var hasRole: Bool
+        /// The name in parts and the specialty (JDV_J01), when recorded.
+        var details: PersonDetails? = nil
     }
 
     /// The clinician first, then the other professional participants, then the authors of
@@ -64,13 +76,13 @@ struct FHIRBuilder {
         var professionals = [
             Professional(
                 key: consultation.clinician.entry.rawValue, idNatPS: consultation.start.clinicianID, name: consultation.clinician.name,
-                function: consultation.clinician.function, hasRole: true)
+                function: consultation.clinician.function, hasRole: true, details: consultation.clinician.details)
         ]
         for participant in consultation.participants.dropFirst(2) where !participant.withdrawn && participant.role == .professional {
             professionals.append(
                 Professional(
                     key: participant.entry.rawValue, idNatPS: participant.id, name: participant.name, function: participant.function,
-                    hasRole: true))
+                    hasRole: true, details: participant.details))
         }
         for (index, author) in consultation.authors.enumerated() where !professionals.contains(where: { $0.idNatPS == author }) {
             professionals.append(Professional(key: "A\(index + 1)", idNatPS: author, name: nil, function: nil, hasRole: false))
@@ -181,14 +193,19 @@ struct FHIRBuilder {
         writer.element(name, attributes: [("value", clean)])
     }
 
-    /// Opens one Bundle entry: `fullUrl`, `resource`, the resource element and its `id`;
-    /// `body` writes the rest of the resource.
-    func entry(_ resource: String, type: String, _ body: () -> Void) {
+    /// Opens one Bundle entry: `fullUrl`, `resource`, the resource element and its `id`, then
+    /// `meta.profile` for each profile claimed; `body` writes the rest of the resource.
+    func entry(_ resource: String, type: String, profiles: [String] = [], _ body: () -> Void) {
         writer.element("entry") {
             value("fullUrl", url(resource))
             writer.element("resource") {
                 writer.element(type) {
                     value("id", uuid(resource))
+                    if !profiles.isEmpty {
+                        writer.element("meta") {
+                            for profile in profiles { value("profile", profile) }
+                        }
+                    }
                     body()
                 }
             }

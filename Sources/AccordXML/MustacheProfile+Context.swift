@@ -20,17 +20,19 @@ extension MustacheProfile {
     /// patient {ins, ins_oid, ipp {root, extension}, birth_family_name, birth_given_names,
     ///          first_birth_given_name, used_family_name, used_given_name, birth_date,
     ///          birth_year, sex, sex_label, birthplace_code, present}
-    /// clinician {id, name, function}
+    /// clinician {id, name, function, family_name, given_name, prefix, specialty, specialty_label}
     /// place {finess, name, facility_code, facility_display_name, facility_code_system, is_centre}
     ///                                          (where the consultation took place, with its own JDV_J02 code)
     /// topic, template, condition {text, code, code_system, morphology {code, display_name, code_system}}
     /// rcp {document_root, document_extension, meeting_date, trial_proposed, flags [{flag, text}]}
     /// started_at, closed_at, amendment_count
-    /// participants [{entry, role, role_label, name, id, function, present}]   (P1 patient, P2 clinician, …)
+    /// participants [{entry, role, role_label, name, id, function, present, family_name, given_name,
+    ///                prefix, specialty, specialty_label, relationship, relationship_label}]
+    ///                (P1 patient, P2 clinician, …; codes of JDV_J01 / JDV_J11 with their display names)
     /// options [{number, entry, kind, kind_label, label, trial_id, origin, agreed, benefits [text], harms [text]}]
     /// preferences [{entry, text, importance}]
     /// decision {entry, outcome, agreed, deferred, declined, agreed_option, agreed_label,
-    ///           next_contact, recorded_at, taken_by [{entry}]}
+    ///           next_contact, recorded_at, taken_by [{entry}], answered_by {entry}}
     /// process {understanding_checked, reflection_offered, reflection_until, trial_eligibility,
     ///          trial_offered, trial_answer, decision_aids [{name, version}]}
     /// phases [{phase, started_at}]
@@ -105,9 +107,10 @@ extension MustacheProfile {
             if let used = identity.usedGivenName { patient["used_given_name"] = used }
         }
         context["patient"] = patient
-        context["clinician"] = compact([
-            "id": start.clinicianID, "name": pseudonymised ? nil : start.clinicianName, "function": start.clinicianFunction,
-        ])
+        context["clinician"] = compact(
+            [
+                "id": start.clinicianID, "name": pseudonymised ? nil : start.clinicianName, "function": start.clinicianFunction,
+            ].merging(Self.personValues(start.clinicianDetails, pseudonymised: pseudonymised)) { $1 })
         if let condition = start.condition {
             var value = compact(["text": condition.text, "code": condition.code, "code_system": condition.codeSystem])
             if let morphology = condition.morphology {
@@ -135,10 +138,11 @@ extension MustacheProfile {
         ]).merging(["is_centre": place.isCentre]) { $1 }
 
         context["participants"] = consultation.participants.filter { !$0.withdrawn }.map { participant -> [String: Any] in
-            var value = compact([
-                "entry": participant.entry.rawValue, "role": participant.role.rawValue, "role_label": participant.role.frenchLabel,
-                "name": pseudonymised ? nil : participant.name, "id": participant.id, "function": participant.function,
-            ])
+            var value = compact(
+                [
+                    "entry": participant.entry.rawValue, "role": participant.role.rawValue, "role_label": participant.role.frenchLabel,
+                    "name": pseudonymised ? nil : participant.name, "id": participant.id, "function": participant.function,
+                ].merging(Self.personValues(participant.details ?? PersonDetails(), pseudonymised: pseudonymised)) { $1 })
             value["present"] = participant.present
             return value
         }
@@ -167,6 +171,7 @@ extension MustacheProfile {
                 "entry": decision.entry.rawValue, "outcome": decision.outcome.name, "recorded_at": UTCInstant.format(decision.recordedAt),
                 "taken_by": decision.takenBy.map { ["entry": $0.rawValue] },
             ]
+            if let answeredBy = decision.answeredBy { value["answered_by"] = ["entry": answeredBy.rawValue] }
             switch decision.outcome {
             case .agreed(let number):
                 value["agreed"] = true
@@ -295,4 +300,15 @@ extension MustacheProfile {
         default: value
         }
     }
+
+    /// A person's name parts (left out when pseudonymised) and codes with their display names.
+    static func personValues(_ details: PersonDetails, pseudonymised: Bool) -> [String: String?] {
+        [
+            "family_name": pseudonymised ? nil : details.familyName, "given_name": pseudonymised ? nil : details.givenName,
+            "prefix": pseudonymised ? nil : details.prefix, "specialty": details.specialty,
+            "specialty_label": details.specialtyCode?.displayName, "relationship": details.relationship,
+            "relationship_label": details.relationshipCode?.displayName,
+        ]
+    }
+
 }

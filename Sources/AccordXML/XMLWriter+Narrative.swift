@@ -19,7 +19,7 @@ extension XMLWriter {
                         element("td", text: participant.entry.rawValue)
                         element("td", text: participant.role.frenchLabel)
                         element("td", text: participant.name)
-                        element("td", text: participant.function ?? "")
+                        element("td", text: participant.functionText)
                         let identifier =
                             participant.role == .patient
                             ? consultation.start.patientIdentifierText : participant.id.map { "IdNat_PS \($0)" } ?? ""
@@ -32,7 +32,24 @@ extension XMLWriter {
     }
 }
 
+extension Participant {
+    /// The function column of the participants table: the function in words, then the coded
+    /// specialty (JDV_J01) or relationship (JDV_J11) by its display name, when recorded.
+    var functionText: String {
+        let coded = details?.specialtyCode?.displayName ?? details?.relationshipCode?.displayName
+        return [function, coded].compactMap { $0 }.joined(separator: " — ")
+    }
+}
+
 extension InstrumentResponse {
+    /// ``narrativeLine``, then who answered for the patient when someone did (issue 15,
+    /// part 8): `; réponses données pour le patient par Nom (rôle)`.
+    func narrativeLine(in consultation: Consultation) -> String {
+        guard let answeredBy else { return narrativeLine }
+        return narrativeLine + " ; réponses données pour le patient par "
+            + DocumentSection.participantLabel(answeredBy, consultation)
+    }
+
     /// The response in one line of French for the narratives of the CDA and FHIR documents:
     /// instrument, version, respondent, then its score (with the range), the CPS letter, or
     /// that the answers are incomplete; subscores, flags, an unconfirmed rule, a follow-up.

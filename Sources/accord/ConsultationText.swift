@@ -45,6 +45,7 @@ enum ConsultationText {
             var text = "  \(participant.entry)  \(participant.role.rawValue): \(participant.name)"
             if let id = participant.id { text += " (\(id))" }
             if let function = participant.function { text += ", \(function)" }
+            if let code = participant.details?.specialty ?? participant.details?.relationship { text += " [\(code)]" }
             if !participant.present { text += " — absent" }
             if participant.withdrawn { text += " — withdrawn" }
             line(text)
@@ -75,6 +76,7 @@ enum ConsultationText {
                 line(
                     "  \(decision.entry)  \(describe(decision.outcome, c))"
                         + (decision.takenBy.isEmpty ? "" : ", by \(decision.takenBy.map(\.rawValue).joined(separator: " "))")
+                        + (decision.answeredBy.map { " (answered for the patient by \($0))" } ?? "")
                         + ", \(UTCInstant.format(decision.recordedAt))" + current)
             }
         }
@@ -108,6 +110,7 @@ enum ConsultationText {
                 line(
                     "  \(response.entry)  \(response.instrument.rawValue) \(response.version) (\(response.respondent.rawValue)): "
                         + InstrumentAnswer.text(response.answers) + " → " + InstrumentResult.text(response.score)
+                        + (response.answeredBy.map { " (answered for the patient by \($0))" } ?? "")
                         + (response.followUp ? " — follow-up" : "") + (response.withdrawn ? " — withdrawn" : ""))
             }
         }

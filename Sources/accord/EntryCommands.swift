@@ -38,8 +38,39 @@ struct ParticipantCommand: ParsableCommand {
         @Option(help: ArgumentHelp("patient, relative, trusted-person, carer, interpreter or professional.", valueName: "role"))
         var role: ParticipantRole
 
-        @Option(parsing: .unconditional, help: ArgumentHelp("The participant's name (not needed for role patient).", valueName: "name"))
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp(
+                "The participant's name as one text (not needed for role patient, nor with --family-name).", valueName: "name"))
         var name: String?
+
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp("The participant's family name (CDA name/family, FHIR HumanName.family).", valueName: "name"))
+        var familyName: String?
+
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp("The participant's given name (CDA name/given, FHIR HumanName.given).", valueName: "name"))
+        var givenName: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "A civility M or MME (CI-SIS J245, CDA name/prefix) or a title of J246 such as DR or PR (CDA name/suffix).",
+                valueName: "prefix"))
+        var prefix: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "A professional's profession or specialty: a code of the CI-SIS value set J01, e.g. G15_10/SM36 (oncologie médicale); `accord codes list J01` lists them.",
+                valueName: "code"))
+        var specialty: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "A relative's relationship to the patient: a code of the CI-SIS value set J11, e.g. SIGOTHR (conjoint); `accord codes list J11` lists them.",
+                valueName: "code"))
+        var relationship: String?
 
         @Option(help: ArgumentHelp("An identifier: the IdNat_PS for a professional (8 + RPPS).", valueName: "id"))
         var id: String?
@@ -49,14 +80,24 @@ struct ParticipantCommand: ParsableCommand {
             help: ArgumentHelp("A professional's function or specialty, or a relative's relationship, in words.", valueName: "text"))
         var function: String?
 
+        private var details: PersonDetails {
+            PersonDetails(
+                familyName: familyName, givenName: givenName, prefix: PersonDetails.prefixCode(prefix), specialty: specialty,
+                relationship: relationship)
+        }
+
         func validate() throws {
-            if role != .patient && name == nil { throw ValidationError("--name is required for role \(role.rawValue).") }
+            if role != .patient && name == nil && familyName == nil {
+                throw ValidationError("--name (or --family-name) is required for role \(role.rawValue).")
+            }
             if role == .professional && id == nil { throw ValidationError("--id (the IdNat_PS) is required for a professional.") }
         }
 
         func run() throws {
             try recordChange(
-                .participantAdded(role: role, name: name ?? "", id: id, function: function), store, session, reason: amendment.reason
+                .participantAdded(
+                    role: role, name: name ?? details.nameLine ?? "", id: id, function: function, details: details.orNil), store, session,
+                reason: amendment.reason
             ) { consultation in
                 role == .patient
                     ? "Recorded the patient (P1) as present in session \(session)."
@@ -183,6 +224,12 @@ struct DecisionCommand: ParsableCommand {
             help: ArgumentHelp("The participants who took the decision (entry ids such as P1 P3).", valueName: "entry"))
         var by: [String] = []
 
+        @Option(
+            help: ArgumentHelp(
+                "The participant who answered for the patient (entry id such as P3), when --by names an absent patient (P1).",
+                valueName: "entry"))
+        var answeredBy: String?
+
         func validate() throws {
             let chosen = [agreed != nil, deferred, declined].filter { $0 }.count
             if chosen != 1 { throw ValidationError("give exactly one of --agreed N, --deferred --next-contact DATE, --declined.") }
@@ -207,7 +254,14 @@ struct DecisionCommand: ParsableCommand {
                     "--by", "names an entry that is not a participant",
                     accepted: "participant ids such as P1 P3, as `session show` lists them")
             }
-            try recordChange(.decisionRecorded(outcome: outcome, takenBy: by.map(EntryID.init)), store, session, reason: amendment.reason) {
+            if let answeredBy, !answeredBy.uppercased().hasPrefix("P") {
+                throw AccordError.invalid(
+                    "--answered-by", "names an entry that is not a participant",
+                    accepted: "a participant id such as P3, as `session show` lists it")
+            }
+            let change = Change.decisionRecorded(
+                outcome: outcome, takenBy: by.map(EntryID.init), answeredBy: answeredBy.map(EntryID.init))
+            try recordChange(change, store, session, reason: amendment.reason) {
                 consultation in
                 "Recorded decision \(consultation.decision!.entry) (\(outcome.name)) in session \(session)."
             }

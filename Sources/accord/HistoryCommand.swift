@@ -45,13 +45,13 @@ enum EventText {
         case .sessionStarted(let start):
             return "started: patient P1" + (start.patientPresent ? "" : " (absent)") + ", clinician P2"
                 + (start.rcp == nil ? "" : ", from an RCP report")
-        case .participantAdded(let role, _, _, _):
+        case .participantAdded(let role, _, _, _, _):
             return role == .patient ? "patient P1 now present" : "added \(after.participants.last!.entry) (\(role.rawValue))"
         case .optionAdded(let kind, let label, _, _, _, _):
             return "added option \(after.options.last!.number) (\(kind.rawValue)): \(short(label))"
         case .preferenceAdded(let text, let importance):
             return "added \(after.preferences.last!.entry): \(short(text))" + (importance.map { " (importance \($0))" } ?? "")
-        case .decisionRecorded(let outcome, _):
+        case .decisionRecorded(let outcome, _, _):
             switch outcome {
             case .agreed(let option): return "decision \(after.decisions.last!.entry): agreed option \(option)"
             case .deferred(let next): return "decision \(after.decisions.last!.entry): deferred to \(next)"
@@ -73,7 +73,7 @@ enum EventText {
             return "understanding checked" + (method.map { ": \(short($0))" } ?? "")
         case .reflectionOffered(let until):
             return "time for reflection offered" + (until.map { " until \($0)" } ?? "")
-        case .instrumentRecorded(let instrument, let version, _, _, let score):
+        case .instrumentRecorded(let instrument, let version, _, _, let score, _):
             return "\(after.instruments.last!.entry) \(instrument.rawValue) \(version): " + InstrumentResult.text(score)
         case .documentIssued(let issue):
             return "document issued: \(issue.profile) version \(issue.version), id \(issue.documentID), SHA-256 \(issue.sha256.prefix(16))…"

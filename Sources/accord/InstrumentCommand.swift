@@ -69,16 +69,27 @@ struct InstrumentCommand: ParsableCommand {
         @Option(help: ArgumentHelp("patient, clinician or observer (default: the instrument's own).", valueName: "who"))
         var respondent: Respondent?
 
+        @Option(
+            help: ArgumentHelp(
+                "The participant who answered for the patient (entry id such as P3), when the respondent is an absent patient.",
+                valueName: "entry"))
+        var answeredBy: String?
+
         @Flag(help: "Print the result as JSON: instrument, version, score, subscores, flags.")
         var json = false
 
         func run() throws {
+            if let answeredBy, !answeredBy.uppercased().hasPrefix("P") {
+                throw AccordError.invalid(
+                    "--answered-by", "names an entry that is not a participant",
+                    accepted: "a participant id such as P3, as `session show` lists it")
+            }
             let definition = try Instrument.named(instrument)
             let parsed = try definition.parseAnswers(answers)
             let score = try definition.score(parsed)
             let change = Change.instrumentRecorded(
                 instrument: definition.id, version: definition.version, respondent: respondent ?? definition.defaultRespondent,
-                answers: parsed, score: score)
+                answers: parsed, score: score, answeredBy: answeredBy.map(EntryID.init))
             let consultation = try store.openStore().record(
                 change, in: session.id, author: try store.recordingAuthor(), reason: amendment.reason)
             let response = consultation.instruments.last!

@@ -84,11 +84,44 @@ struct SessionCommand: ParsableCommand {
         @Option(help: ArgumentHelp("IdNat_PS of the clinician leading the consultation (8 + RPPS); required.", valueName: "idnat-ps"))
         var clinicianId: String?
 
-        @Option(help: ArgumentHelp("The clinician's name; required.", valueName: "name"))
+        @Option(
+            help: ArgumentHelp(
+                "The clinician's name as one text; required unless --clinician-family-name is given.", valueName: "name"))
         var clinicianName: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "The clinician's family name (CDA name/family, FHIR HumanName.family); with it --clinician-name may be left out.",
+                valueName: "name"))
+        var clinicianFamilyName: String?
+
+        @Option(help: ArgumentHelp("The clinician's given name (CDA name/given, FHIR HumanName.given).", valueName: "name"))
+        var clinicianGivenName: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "The clinician's civility M or MME (CI-SIS J245, CDA name/prefix) or a title of J246 such as DR or PR (CDA name/suffix).",
+                valueName: "prefix"))
+        var clinicianPrefix: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "The clinician's profession or specialty: a code of the CI-SIS value set J01, e.g. G15_10/SM36 (oncologie médicale); `accord codes list J01` lists them.",
+                valueName: "code"))
+        var clinicianSpecialty: String?
 
         @Option(parsing: .unconditional, help: ArgumentHelp("The clinician's function or specialty, in words.", valueName: "text"))
         var clinicianFunction: String?
+
+        /// The clinician's name in parts and specialty as typed.
+        private var clinicianDetails: PersonDetails {
+            PersonDetails(
+                familyName: clinicianFamilyName, givenName: clinicianGivenName, prefix: PersonDetails.prefixCode(clinicianPrefix),
+                specialty: clinicianSpecialty)
+        }
+
+        /// `--clinician-name`, or the name in parts as one line (`Dr Claire MARTIN`).
+        private var clinicianNameText: String? { clinicianName ?? clinicianDetails.nameLine }
 
         @Option(
             help: ArgumentHelp(
@@ -118,7 +151,10 @@ struct SessionCommand: ParsableCommand {
         /// Names every missing option in one message: the clinician's, and without --from-rcp
         /// the patient's and the topic (which a template may give).
         func validate() throws {
-            var required: [(String, String?)] = [("--clinician-id <idnat-ps>", clinicianId), ("--clinician-name <name>", clinicianName)]
+            var required: [(String, String?)] = [
+                ("--clinician-id <idnat-ps>", clinicianId),
+                ("--clinician-name <name>", clinicianNameText),
+            ]
             if fromRcp == nil {
                 required += [
                     ("--family-name <name>", familyName), ("--given-names <names>", givenNames),
@@ -135,7 +171,7 @@ struct SessionCommand: ParsableCommand {
         }
 
         func run() throws {
-            guard let clinicianId, let clinicianName else { return }
+            guard let clinicianId, let clinicianName = clinicianNameText else { return }
             let decisionTemplate = try template.map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
             if let fromRcp {
                 return try startFromRCP(fromRcp, template: decisionTemplate, clinicianID: clinicianId, clinicianName: clinicianName)
@@ -190,6 +226,7 @@ struct SessionCommand: ParsableCommand {
                 clinicianName: clinicianName, clinicianFunction: clinicianFunction, organisationFINESS: organisationFiness?.uppercased(),
                 topic: topic,
                 condition: condition.map { Condition(text: $0, code: conditionCode, codeSystem: codeSystem) })
+            start.clinicianDetails = clinicianDetails
             let changes = decisionTemplate?.apply(to: &start) ?? []
             let started = try database.start(start, changes: changes, author: try store.recordingAuthor())
             Terminal.warnings(started.warnings)
@@ -217,7 +254,8 @@ struct SessionCommand: ParsableCommand {
                 report,
                 AccordService.RCPStart(
                     clinicianID: clinicianID, clinicianName: clinicianName, clinicianFunction: clinicianFunction, topic: topic,
-                    organisationFINESS: organisationFiness, patientPresent: !patientAbsent, template: template),
+                    organisationFINESS: organisationFiness, patientPresent: !patientAbsent, template: template,
+                    clinicianDetails: clinicianDetails.orNil),
                 author: try store.recordingAuthor(), ownFields: Self.ownOptions)
             Terminal.warnings(started.warnings)
             print(started.id)
@@ -226,6 +264,7 @@ struct SessionCommand: ParsableCommand {
         /// Options still typed with --from-rcp: errors about them keep their option name.
         private static let ownOptions: Set<String> = [
             "--clinician-id", "--clinician-name", "--clinician-function", "--topic", "--organisation-finess", "--author",
+            "--clinician-family-name", "--clinician-given-name", "--clinician-prefix", "--clinician-specialty",
         ]
     }
 

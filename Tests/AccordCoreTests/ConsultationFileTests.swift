@@ -151,7 +151,7 @@ import Testing
         #expect(file.start.clinicianName == value && file.start.clinicianFunction == value)
         #expect(file.start.topic == value && file.start.condition?.text == value)
         guard file.changes.count == 4,
-            case .participantAdded(_, let name, _, let function) = file.changes[0],
+            case .participantAdded(_, let name, _, let function, _) = file.changes[0],
             case .optionAdded(_, let label, let benefits, let harms, _, _) = file.changes[1],
             case .preferenceAdded(let text, let importance) = file.changes[2],
             case .noteAdded(let note) = file.changes[3]

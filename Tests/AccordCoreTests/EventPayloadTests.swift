@@ -21,6 +21,7 @@ import Testing
         start.template = "localised-prostate-cancer@1"
         start.requiredElements = [.options, .decision]
         start.surveillanceNotReasonable = "Tumeur agressive"
+        start.clinicianDetails = PersonDetails(familyName: "Vidal", givenName: "Paul", prefix: "DR", specialty: "G15_10/SM36")
         let issue = DocumentIssue(
             profile: "cda-fr", version: 2, idRoot: "1.2.250.1.999.7", documentID: "1.2.250.1.999.7.1.1.2",
             replaces: "1.2.250.1.999.7.1.1.1", documentTime: Samples.instant, sha256: String(repeating: "ab", count: 32),
@@ -33,6 +34,14 @@ import Testing
             .sessionStarted(start),
             .participantAdded(role: .trustedPerson, name: "Anne Marchand", id: nil, function: nil),
             .participantAdded(role: .professional, name: "Dr Paul Vidal", id: "810100000009", function: "Oncologue"),
+            .participantAdded(
+                role: .relative, name: "Anne Marchand", id: nil, function: "fille",
+                details: PersonDetails(familyName: "Marchand", givenName: "Anne", prefix: "MME", relationship: "DAUC")),
+            .decisionRecorded(outcome: .agreed(option: 1), takenBy: [EntryID("P1")], answeredBy: EntryID("P3")),
+            .instrumentRecorded(
+                instrument: .sure, version: "2010", respondent: .patient, answers: [.yes, .yes, .yes, .yes],
+                score: InstrumentScore(instrument: "sure", version: "2010", score: 4, complete: true, confirmed: true),
+                answeredBy: EntryID("P3")),
             .optionAdded(kind: .treatment, label: "Prostatectomie", benefits: [], harms: [], trialID: nil, origin: nil),
             .optionAdded(kind: .clinicalTrial, label: "Essai", benefits: ["a"], harms: ["b", "c"], trialID: "NCT00000000", origin: "rcp"),
             .preferenceAdded(text: "Voyager", importance: nil),
@@ -61,6 +70,39 @@ import Testing
             .identityStatusChanged(IdentityStatusChange(status: .qualified, justification: .insi, ins: "158056912345606")),
         ]
     }()
+
+    /// Issue 15: the new keys are snake_case and left out when absent, so a change recorded
+    /// without them keeps the bytes it had before they existed.
+    @Test func peopleAndPresenceKeysAreLeftOutWhenAbsent() throws {
+        #expect(
+            try EventPayload.encode(.participantAdded(role: .relative, name: "Anne", id: nil, function: nil))
+                == #"{"name":"Anne","role":"relative","type":"participant-added","v":2}"#)
+        #expect(
+            try EventPayload.encode(
+                .participantAdded(
+                    role: .trustedPerson, name: "Anne Marchand", id: nil, function: nil,
+                    details: PersonDetails(familyName: "Marchand", givenName: "Anne", prefix: "MME", relationship: "SIGOTHR")))
+                == #"{"family_name":"Marchand","given_name":"Anne","name":"Anne Marchand","prefix":"MME","relationship":"SIGOTHR","role":"trusted-person","type":"participant-added","v":2}"#
+        )
+        #expect(
+            try EventPayload.encode(.decisionRecorded(outcome: .declined, takenBy: [EntryID("P1")], answeredBy: EntryID("P3")))
+                == #"{"answered_by":"P3","outcome":"declined","taken_by":["P1"],"type":"decision-recorded","v":2}"#)
+        // An empty PersonDetails is no details.
+        let empty = try EventPayload.decode(
+            EventPayload.encode(.participantAdded(role: .carer, name: "Jo", id: nil, function: nil, details: PersonDetails())))
+        #expect(empty == .participantAdded(role: .carer, name: "Jo", id: nil, function: nil))
+        var start = Samples.start()
+        let before = try EventPayload.encode(.sessionStarted(start))
+        #expect(!before.contains("clinician_family_name") && !before.contains("clinician_specialty"))
+        start.clinicianDetails = PersonDetails(familyName: "Vidal", givenName: "Paul", prefix: "DR", specialty: "G15_10/SM36")
+        let after = try EventPayload.encode(.sessionStarted(start))
+        for key in [
+            "\"clinician_family_name\":\"Vidal\"", "\"clinician_given_name\":\"Paul\"", "\"clinician_prefix\":\"DR\"",
+            "\"clinician_specialty\":\"G15_10/SM36\"",
+        ] {
+            #expect(after.contains(key), "\(key) in \(after)")
+        }
+    }
 
     @Test func everyKindOfChangeIsWrittenInVersion2() {
         let kinds = Set(Self.everyChange.map(\.kind))

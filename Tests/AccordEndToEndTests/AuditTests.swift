@@ -27,11 +27,13 @@ import Testing
             if number <= 2 { try run(["preference", "add", session, "--text", "Garder ma continence urinaire"]) }
             try run(["participant", "add", session, "--role", "trusted-person", "--name", "Jeanne Confiance-Secrète"])
             try run(["note", "add", session, "--text", "Note libre très confidentielle"])
-            try run(["instrument", "record", session, "--instrument", "cps-preferred", "--answers", "C"])
+            // An absent patient answers through the trusted person (P3; issue 15, part 8).
+            let answeredBy = number >= 4 && number != 6 ? ["--answered-by", "P3"] : []
+            try run(["instrument", "record", session, "--instrument", "cps-preferred", "--answers", "C"] + answeredBy)
             if number == 4 {
-                try run(["decision", "record", session, "--deferred", "--next-contact", "2026-04-01", "--by", "P1"])
+                try run(["decision", "record", session, "--deferred", "--next-contact", "2026-04-01", "--by", "P1"] + answeredBy)
             } else {
-                try run(["decision", "record", session, "--agreed", "1", "--by", "P1"])
+                try run(["decision", "record", session, "--agreed", "1", "--by", "P1"] + answeredBy)
             }
             if number != 7 { try run(["session", "close", session]) }
         }

@@ -98,7 +98,7 @@ import Testing
         #expect(
             subcommands == [
                 "session", "participant", "option", "preference", "decision", "note", "phase", "process", "instrument", "template",
-                "entry", "centre", "export", "verify", "run", "rcp", "audit", "verify-export", "patient", "help",
+                "entry", "centre", "export", "verify", "run", "rcp", "audit", "verify-export", "patient", "codes", "help",
             ])
     }
 

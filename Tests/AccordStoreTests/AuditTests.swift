@@ -31,12 +31,13 @@ enum AuditDataset {
             kind: kind, label: "Libellé libre \(kind.rawValue)", benefits: ["bénéfice"], harms: ["risque"], trialID: nil, origin: nil)
     }
 
-    static func instrument(_ id: InstrumentID, _ answers: String) -> Change {
+    /// `answeredBy`: who answered for an absent patient (issue 15, part 8).
+    static func instrument(_ id: InstrumentID, _ answers: String, answeredBy: String? = nil) -> Change {
         let definition = id.instrument
         let parsed = try! definition.parseAnswers(answers)
         return .instrumentRecorded(
             instrument: id, version: definition.version, respondent: definition.defaultRespondent, answers: parsed,
-            score: try! definition.score(parsed))
+            score: try! definition.score(parsed), answeredBy: answeredBy.map(EntryID.init))
     }
 
     static let preference = Change.preferenceAdded(text: "Rester autonome chez moi", importance: 5)
@@ -69,8 +70,10 @@ enum AuditDataset {
             clinician: x, day: "2026-01-07", present: false, surveillanceNotReasonable: true,
             changes: [
                 .participantAdded(role: .carer, name: "Paul Aidant", id: nil, function: nil), option(.treatment), option(.clinicalTrial),
-                preference, .preferenceAdded(text: "Voir mes petits-enfants", importance: nil), instrument(.cpsPreferred, "D"), agreed,
-                instrument(.cpsExperienced, "C"),
+                preference, .preferenceAdded(text: "Voir mes petits-enfants", importance: nil),
+                instrument(.cpsPreferred, "D", answeredBy: "P3"),
+                .decisionRecorded(outcome: .agreed(option: 1), takenBy: [EntryID("P1")], answeredBy: EntryID("P3")),
+                instrument(.cpsExperienced, "C", answeredBy: "P3"),
             ]),
         // 4 (X, Feb): present, 1 preference, no-treatment option, CPS C (no experienced), SDM-Q-9 60, deferred, RCP 5 days.
         Spec(
@@ -115,7 +118,9 @@ enum AuditDataset {
             clinician: y, day: "2026-02-10", present: false,
             changes: [
                 option(.treatment), .trialDiscussed(eligibility: .eligible, offered: true, answer: .undecided),
-                instrument(.sdmQ9, "3,3,3,3,3,3,3,3,3"), deferred,
+                instrument(.sdmQ9, "3,3,3,3,3,3,3,3,3", answeredBy: "P2"),
+                .decisionRecorded(
+                    outcome: .deferred(nextContact: CalendarDate("2026-06-01")!), takenBy: [EntryID("P1")], answeredBy: EntryID("P2")),
             ]),
         // 10 (Y, Feb): present, CPS C only, agreed, RCP 3 days.
         Spec(
@@ -290,7 +295,7 @@ enum AuditDataset {
             var start = Samples.start()
             start.template = template
             let change = AuditDataset.instrument(.collaborate, answers)
-            if case .instrumentRecorded(_, _, _, _, let score) = change, template.hasPrefix("a@") { scores.append(score) }
+            if case .instrumentRecorded(_, _, _, _, let score, _) = change, template.hasPrefix("a@") { scores.append(score) }
             _ = try store.importConsultation(start: start, changes: [change, .sessionClosed])
         }
         // A: 10 × (9,9,9) mean 9 top; 15 × (6,7,8) mean 7 → top 10/25 = 40 %, mean (90 + 105) / 25 = 7.8.

@@ -113,7 +113,15 @@ struct FHIRExporterTests {
         #expect(try reader.string("\(patient)/f:identifier[f:system/@value='urn:oid:2.999.1.2']/f:value/@value") == "IPP-000123")
         let official = "\(patient)/f:name[f:use/@value='official']"
         #expect(try reader.string("\(official)/f:family/@value") == "D'ARTAGNAN-LE-GALL")
-        #expect(try reader.strings("\(official)/f:given/@value") == ["JEAN-PIERRE", "MARIE"])
+        // FR Core: one given name (the first birth given name), the list in the name's extension.
+        #expect(try reader.strings("\(official)/f:given/@value") == ["JEAN-PIERRE"])
+        #expect(
+            try reader.string(
+                "\(official)/f:extension[@url='https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-patient-birth-list-given-name']/f:valueString/@value"
+            ) == "JEAN-PIERRE MARIE")
+        #expect(
+            try reader.strings("\(patient)/f:meta/f:profile/@value").first
+                == "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-patient|2.2.0-ballot")
         let usual = "\(patient)/f:name[f:use/@value='usual']"
         #expect(try reader.string("\(usual)/f:family/@value") == "LE GALL")
         #expect(try reader.strings("\(usual)/f:given/@value") == ["JEAN-PIERRE"])
