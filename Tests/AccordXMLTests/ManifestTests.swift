@@ -173,14 +173,14 @@ import Testing
         let text = try String(contentsOf: try #require(result.manifest), encoding: .utf8)
         let entry = { (session: String, sha256: String) in
             #"{"chain_head":"42:\#(Self.head)","exported_at":"2026-03-02T10:15:00Z","file":"\#(session)-v1.cda.xml","session":"\#(session)","#
-                + #""sha256":"\#(sha256)","size":15987,"validation":{"result":"not-validated"},"version":1}"#
+                + #""sha256":"\#(sha256)","size":16411,"validation":{"result":"not-validated"},"version":1}"#
         }
         #expect(
             text
                 == #"{"chain_head":"42:\#(Self.head)","format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"#
                 + #""selection":{"all":true},"started_at":"2026-03-02T10:15:00Z","documents":["# + "\n "
-                + entry("S1", "9375cf253691fb309cf83354e73c7d8fe042b5d030b691359790be2fe3ac52c8") + ",\n "
-                + entry("S2", "de5e91cb5c2c56095273daa986d65177335de17b62b8cc1c46f14461f712e62d") + "\n"
+                + entry("S1", "29ff3a90a8356b14e211882a89363f222ca71b143b57c114a07ac0e8095b62e7") + ",\n "
+                + entry("S2", "e93bc43455dc7cc255147c620f1030ebca64e9c0159b6258e876f5e7bb9c55cc") + "\n"
                 + #"],"finished_at":"2026-03-02T10:15:00Z","summary":{"already_present":0,"damaged":0,"failed":0,"written":2}}"# + "\n")
     }
 
