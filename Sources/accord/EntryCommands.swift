@@ -221,8 +221,13 @@ struct DecisionCommand: ParsableCommand {
 
         @Option(
             parsing: .upToNextOption,
-            help: ArgumentHelp("The participants who took the decision (entry ids such as P1 P3).", valueName: "entry"))
+            help: ArgumentHelp("The participants who took the decision (entry ids such as P1 P3, or P1,P3).", valueName: "entry"))
         var by: [String] = []
+
+        /// `--by`'s entry ids, whether given apart (`P1 P3`) or as one comma-separated list (`P1,P3`).
+        private var takenBy: [String] {
+            by.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        }
 
         @Option(
             help: ArgumentHelp(
@@ -249,7 +254,7 @@ struct DecisionCommand: ParsableCommand {
             } else {
                 outcome = .declined
             }
-            for entry in by where !entry.uppercased().hasPrefix("P") {
+            for entry in takenBy where !entry.uppercased().hasPrefix("P") {
                 throw AccordError.invalid(
                     "--by", "names an entry that is not a participant",
                     accepted: "participant ids such as P1 P3, as `session show` lists them")
@@ -260,7 +265,7 @@ struct DecisionCommand: ParsableCommand {
                     accepted: "a participant id such as P3, as `session show` lists it")
             }
             let change = Change.decisionRecorded(
-                outcome: outcome, takenBy: by.map(EntryID.init), answeredBy: answeredBy.map(EntryID.init))
+                outcome: outcome, takenBy: takenBy.map(EntryID.init), answeredBy: answeredBy.map(EntryID.init))
             try recordChange(change, store, session, reason: amendment.reason) {
                 consultation in
                 "Recorded decision \(consultation.decision!.entry) (\(outcome.name)) in session \(session)."

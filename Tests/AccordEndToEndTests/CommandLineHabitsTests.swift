@@ -113,6 +113,20 @@ import Testing
         #expect(text.status == 0, "\(text.stderr)")
     }
 
+    // MARK: - Lists
+
+    /// `decision record --by` takes the participants apart (`P1 P2`) or as one comma list
+    /// (`P1,P2`), and records the same decision either way.
+    @Test(arguments: [["P1", "P2"], ["P1,P2"], ["P1, P2"]])
+    func decisionTakersApartOrAsACommaList(by: [String]) throws {
+        let cli = try prepared()
+        #expect(try cli.run(["decision", "record", "S1", "--agreed", "1", "--by"] + by).status == 0)
+        let shown = try cli.run(["session", "show", "S1", "--json"]).stdout
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: Any])
+        let decisions = try #require(object["decisions"] as? [[String: Any]])
+        #expect(decisions.last?["taken_by"] as? [String] == ["P1", "P2"])
+    }
+
     // MARK: - Usage errors said in full, without values
 
     static let usageErrors: [([String], String)] = [
