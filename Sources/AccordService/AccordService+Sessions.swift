@@ -151,6 +151,18 @@ extension AccordService {
             throw RCPReportFile.fromReport(error)
         }
         var warnings = report.warnings
+        // The report names the trusted person; whether they attend is the consultation's fact.
+        let others = changes.filter {
+            if case .participantAdded(let role, _, _, _, _) = $0 { return role != .patient } else { return false }
+        }
+        if let index = others.lastIndex(where: {
+            if case .participantAdded(.trustedPerson, _, _, _, _) = $0 { return true } else { return false }
+        }) {
+            let entry = "P\(index + 3)"
+            warnings.append(
+                "the report's trusted person is recorded as participant \(entry), taking part in the consultation; if they do not attend, withdraw the entry: accord entry withdraw \(id) \(entry)."
+            )
+        }
         if typed.organisationFINESS != nil { warnings += Self.finessWarnings(start.organisationFINESS, field: "--organisation-finess") }
         warnings += identityWarnings(session: id, identity: start.patient)
         return StartedSession(id: id, warnings: warnings)

@@ -117,6 +117,11 @@ import Testing
         for flag in [RCPReportFlag.draft, .secondOpinionRequested] {
             #expect(start.stderr.contains("accord: warning: \(flag.warning)\n"), "\(flag)")
         }
+        #expect(
+            start.stderr.contains(
+                "accord: warning: the report's trusted person is recorded as participant P3, taking part in the consultation; if they do not attend, withdraw the entry: accord entry withdraw S1 P3.\n"
+            ))
+        #expect(!start.stderr.contains("NESSI"))
         let session = try consultation(cli)
         #expect(session.start.rcp?.flags == [.draft, .secondOpinionRequested])
         let trusted = try #require(session.participants.first { $0.role == .trustedPerson })
