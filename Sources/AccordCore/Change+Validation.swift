@@ -18,7 +18,6 @@ extension Change {
         case .sessionStarted(let start):
             try start.validate(today: today)
         case .participantAdded(let role, let name, let id, let function, let details):
-            if role != .patient { try FieldRules.text(name, "--name", .line(200)) }
             try FieldRules.optionalText(function, "--function", .line(200))
             if let details {
                 if role == .patient && !details.isEmpty {
@@ -41,6 +40,9 @@ extension Change {
                     "relationship": "--relationship",
                 ])
             }
+            // After the parts, so that an empty --family-name is named as such (the one-line name
+            // is composed from the parts when --name is not given).
+            if role != .patient { try FieldRules.text(name, "--name", .line(200)) }
             if let id {
                 if role == .professional {
                     try FieldRules.idNatPS(id, "--id")

@@ -276,7 +276,16 @@ public struct Consultation: Sendable, Hashable, Codable {
                     field: "--by")
             }
             try checkAnsweredBy(answeredBy, forPatient: takenBy.contains(patient.entry), what: "agreeing to a decision", field: "--by")
-        case .instrumentRecorded(_, _, let respondent, _, _, let answeredBy):
+        case .instrumentRecorded(let instrument, _, let respondent, _, _, let answeredBy):
+            // Each instrument was designed and validated for one respondent (the catalogue's
+            // `defaultRespondent`: SDM-Q-9, SURE… the patient; SDM-Q-Doc the clinician; OPTION an
+            // observer); a score given by another says nothing the instrument measures.
+            let expected = instrument.instrument.defaultRespondent
+            if respondent != expected {
+                throw AccordError.invalid(
+                    "--respondent", "is \(respondent.rawValue), not who answers \(instrument.rawValue)",
+                    accepted: "\(expected.rawValue) (the respondent the instrument was designed for), or no --respondent")
+            }
             // A follow-up after closing is answered after the consultation: the patient's
             // absence from it says nothing of who answered.
             if status == .open || answeredBy != nil {
@@ -341,6 +350,14 @@ public struct Consultation: Sendable, Hashable, Codable {
             throw AccordError.invalid(
                 "--answered-by", "is given while the patient (P1) is not the one answering",
                 accepted: field == "--by" ? "--answered-by only with --by naming P1" : "--answered-by only with --respondent patient")
+        }
+        if let answerer = participants.first(where: { $0.entry == answeredBy && !$0.withdrawn }),
+            answerer.role == .professional || answerer.role == .interpreter
+        {
+            throw AccordError.invalid(
+                "--answered-by",
+                "names \(answeredBy), a \(answerer.role.rawValue): a professional or an interpreter does not answer for the patient",
+                accepted: "a relative, trusted person or carer who answered for the patient (added with `accord participant add`)")
         }
         guard answeredBy != patient.entry, participants.contains(where: { $0.entry == answeredBy && !$0.withdrawn }) else {
             let known = participants.dropFirst().filter { !$0.withdrawn }.map(\.entry.rawValue)

@@ -111,9 +111,13 @@ public struct SyntheticSessions: Sendable {
         }
         if chance(0.6) { changes.append(Self.instrument(.cpsExperienced, [.letter(letters[int(5)])])) }
         if !start.patientPresent {
-            // An absent patient answers through the relative (P3), else through the clinician
-            // (P2): issue 15, "consistent with presence". No draw, so the stream stays the same.
-            let proxy = EntryID(changes.contains { if case .participantAdded = $0 { true } else { false } } ? "P3" : "P2")
+            // An absent patient answers through a relative or trusted person (P3), one being
+            // added when none takes part: issue 15, "consistent with presence" (a professional
+            // never answers for the patient). No draw, so the stream stays the same.
+            if !changes.contains(where: { if case .participantAdded = $0 { true } else { false } }) {
+                changes.insert(.participantAdded(role: .relative, name: "Proche synthétique", id: nil, function: nil), at: 0)
+            }
+            let proxy = EntryID("P3")
             changes = changes.map { change in
                 switch change {
                 case .instrumentRecorded(let id, let version, .patient, let answers, let score, _):

@@ -283,10 +283,12 @@ struct CDABuilder {
         }
     }
 
-    /// Other professionals who took part, as header participants (`PRF`, `PROV`).
+    /// Other professionals who took part, as header participants (`PRF`, `PROV`) over the
+    /// consultation's time; one added after closing did not take part in it as recorded and is
+    /// shown in the participants table and the amendments section only.
     private func participants() {
         for participant in consultation.participants.dropFirst(2)
-        where !participant.withdrawn && participant.role == .professional {
+        where !participant.withdrawn && participant.role == .professional && !consultation.wasAddedAfterClosing(participant.entry) {
             writer.element("participant") {
                 writer.attribute("typeCode", "PRF")
                 interval("time", low: consultation.startedAt, high: consultation.closedAt)

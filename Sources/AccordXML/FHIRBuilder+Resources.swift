@@ -289,12 +289,15 @@ extension FHIRBuilder {
                 codings: [("urn:oid:1.2.250.1.213.1.1.4.2.291", "EXTERNE", "Acte et consultation externe (établissement)")],
                 text: "Consultation de décision médicale partagée")
             reference("subject", to: "Patient")
-            for (index, professional) in professionals.enumerated() where professional.hasRole {
+            // Participants added after closing did not take part in the encounter as recorded
+            // (their resources stay, with the amendment's Provenance).
+            for (index, professional) in professionals.enumerated()
+            where professional.hasRole && !consultation.wasAddedAfterClosing(EntryID(professional.key)) {
                 participant(
                     type: index == 0 ? ("PPRF", "primary performer") : ("SPRF", "secondary performer"),
                     resource: "PractitionerRole/\(professional.key)")
             }
-            for person in relatedPersons {
+            for person in relatedPersons where !consultation.wasAddedAfterClosing(person.entry) {
                 participant(
                     type: person.role == .interpreter ? ("TRANS", "Translator") : ("PART", "Participation"),
                     resource: "RelatedPerson/\(person.entry.rawValue)")

@@ -4,8 +4,9 @@ import Foundation
 extension XMLWriter {
     /// The participants table of a narrative (CDA narrative block or XHTML, which share the
     /// `table`/`thead`/`tbody`/`tr`/`th`/`td` elements): entry, role, name, function,
-    /// identifier (INS for the patient, IdNat_PS for a professional), present. Withdrawn
-    /// participants are left out.
+    /// identifier (INS for the patient, IdNat_PS for a professional), present ("non : ajouté
+    /// après la consultation" for a participant added after closing). Withdrawn participants
+    /// are left out.
     func participantsTable(_ consultation: Consultation) {
         element("table") {
             element("thead") {
@@ -22,9 +23,13 @@ extension XMLWriter {
                         element("td", text: participant.functionText)
                         let identifier =
                             participant.role == .patient
-                            ? consultation.start.patientIdentifierText : participant.id.map { "IdNat_PS \($0)" } ?? ""
+                            ? consultation.start.patientIdentifierText
+                            : participant.id.map { participant.role == .professional ? "IdNat_PS \($0)" : "identifiant local \($0)" } ?? ""
                         element("td", text: identifier)
-                        element("td", text: participant.present ? "oui" : "non")
+                        element(
+                            "td",
+                            text: consultation.wasAddedAfterClosing(participant.entry)
+                                ? "non : ajouté après la consultation" : participant.present ? "oui" : "non")
                     }
                 }
             }

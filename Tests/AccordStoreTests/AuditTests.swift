@@ -113,14 +113,15 @@ enum AuditDataset {
                 option(.activeSurveillance), preference, instrument(.cpsPreferred, "B"), instrument(.sure, "yes,no,yes,no"), agreed,
                 instrument(.cpsExperienced, "D"),
             ]),
-        // 9 (Y, Feb): absent, trial offered (process), SDM-Q-9 60, deferred, no RCP.
+        // 9 (Y, Feb): absent (a relative answers for the patient), trial offered (process), SDM-Q-9 60, deferred, no RCP.
         Spec(
             clinician: y, day: "2026-02-10", present: false,
             changes: [
+                .participantAdded(role: .relative, name: "Paul Proche", id: nil, function: nil),
                 option(.treatment), .trialDiscussed(eligibility: .eligible, offered: true, answer: .undecided),
-                instrument(.sdmQ9, "3,3,3,3,3,3,3,3,3", answeredBy: "P2"),
+                instrument(.sdmQ9, "3,3,3,3,3,3,3,3,3", answeredBy: "P3"),
                 .decisionRecorded(
-                    outcome: .deferred(nextContact: CalendarDate("2026-06-01")!), takenBy: [EntryID("P1")], answeredBy: EntryID("P2")),
+                    outcome: .deferred(nextContact: CalendarDate("2026-06-01")!), takenBy: [EntryID("P1")], answeredBy: EntryID("P3")),
             ]),
         // 10 (Y, Feb): present, CPS C only, agreed, RCP 3 days.
         Spec(
@@ -220,7 +221,7 @@ enum AuditDataset {
         let y = report.rows[1]
         #expect(y.sessions == 5)
         #expect(y.patientPresentPercent == 80)  // 7, 8, 10, 11 = 4/5
-        #expect(y.relativePresentPercent == 20)  // 8 = 1/5
+        #expect(y.relativePresentPercent == 40)  // 8, 9 = 2/5
         #expect(y.preferencesRecordedPercent == 60)  // 7, 8, 11 = 3/5
         #expect(y.surveillanceOrNoTreatmentDiscussedPercent == 50)  // applicable 7–10; discussed 7, 8 (11 excluded) = 2/4
         #expect(y.trialOfferedPercent == 20)  // 9 = 1/5
