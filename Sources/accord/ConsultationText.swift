@@ -47,7 +47,7 @@ enum ConsultationText {
             if let function = participant.function { text += ", \(function)" }
             if let code = participant.details?.specialty ?? participant.details?.relationship { text += " [\(code)]" }
             if !participant.present { text += " — absent" }
-            if participant.withdrawn { text += " — withdrawn" }
+            text += marks(participant.entry, withdrawn: participant.withdrawn, c)
             line(text)
         }
         line()
@@ -55,7 +55,8 @@ enum ConsultationText {
         for option in c.options {
             line(
                 "  \(option.number). [\(option.entry)] \(option.kind.rawValue): \(option.label)"
-                    + (option.trialID.map { " (trial \($0))" } ?? "") + origin(option.origin) + (option.withdrawn ? " — withdrawn" : ""))
+                    + (option.trialID.map { " (trial \($0))" } ?? "") + origin(option.origin)
+                    + marks(option.entry, withdrawn: option.withdrawn, c))
             for benefit in option.benefits { line("       + \(benefit)") }
             for harm in option.harms { line("       − \(harm)") }
         }
@@ -64,7 +65,7 @@ enum ConsultationText {
         for preference in c.preferences {
             line(
                 "  \(preference.entry)  \(preference.text)" + (preference.importance.map { " (importance \($0)/5)" } ?? "")
-                    + (preference.withdrawn ? " — withdrawn" : ""))
+                    + marks(preference.entry, withdrawn: preference.withdrawn, c))
         }
         line()
         if c.decisions.isEmpty {
@@ -77,7 +78,7 @@ enum ConsultationText {
                     "  \(decision.entry)  \(describe(decision.outcome, c))"
                         + (decision.takenBy.isEmpty ? "" : ", by \(decision.takenBy.map(\.rawValue).joined(separator: " "))")
                         + (decision.answeredBy.map { " (answered for the patient by \($0))" } ?? "")
-                        + ", \(UTCInstant.format(decision.recordedAt))" + current)
+                        + ", \(UTCInstant.format(decision.recordedAt))" + current + marks(decision.entry, withdrawn: false, c))
             }
         }
         if !c.phases.isEmpty {
@@ -93,7 +94,7 @@ enum ConsultationText {
             for aid in process.decisionAids {
                 line(
                     "  \(aid.entry)  decision aid: \(aid.name)" + (aid.version.map { " (\($0))" } ?? "")
-                        + (aid.withdrawn ? " — withdrawn" : ""))
+                        + marks(aid.entry, withdrawn: aid.withdrawn, c))
             }
             if let method = process.understandingChecked { line("  understanding checked: \(method)") }
             if process.reflectionOffered { line("  time for reflection offered" + (process.reflectionUntil.map { " until \($0)" } ?? "")) }
@@ -111,15 +112,28 @@ enum ConsultationText {
                     "  \(response.entry)  \(response.instrument.rawValue) \(response.version) (\(response.respondent.rawValue)): "
                         + InstrumentAnswer.text(response.answers) + " → " + InstrumentResult.text(response.score)
                         + (response.answeredBy.map { " (answered for the patient by \($0))" } ?? "")
-                        + (response.followUp ? " — follow-up" : "") + (response.withdrawn ? " — withdrawn" : ""))
+                        + (response.followUp ? " — follow-up" : "") + marks(response.entry, withdrawn: response.withdrawn, c))
             }
         }
         if !c.notes.isEmpty {
             line()
             line("Notes:")
-            for note in c.notes { line("  \(note.entry)  \(note.text)" + (note.withdrawn ? " — withdrawn" : "")) }
+            for note in c.notes { line("  \(note.entry)  \(note.text)" + marks(note.entry, withdrawn: note.withdrawn, c)) }
         }
         return out
+    }
+
+    /// What happened to an entry after closing, in order (" — added after closing
+    /// 2026-11-13T15:00:00Z by 810…: reason"), then " — withdrawn" for an entry withdrawn while
+    /// the session was open; empty for an entry neither amended nor withdrawn.
+    private static func marks(_ entry: EntryID, withdrawn: Bool, _ c: Consultation) -> String {
+        let amendments = c.amendments(of: entry).filter { $0.kind != .replaced }
+        var text = amendments.map { amendment in
+            " — \(amendment.kind.rawValue) after closing \(UTCInstant.format(amendment.recordedAt)) by \(amendment.author)"
+                + ": \(amendment.reason)"
+        }.joined()
+        if withdrawn && !amendments.contains(where: { $0.kind == .withdrawn }) { text += " — withdrawn" }
+        return text
     }
 
     private static func describe(_ outcome: DecisionOutcome, _ c: Consultation) -> String {

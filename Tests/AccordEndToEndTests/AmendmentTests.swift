@@ -30,6 +30,13 @@ import Testing
         #expect(amended.stderr == "Added note N2 to session S1. (amendment)\n")
         let withdrawn = try cli.run(["entry", "withdraw", "S1", "M2", "--reason", "mal compris"])
         #expect(withdrawn.status == 0, "\(withdrawn.stderr)")
+        // `session show` marks what was said after the consultation, when, by whom and why.
+        let amendedShow = try cli.run(["session", "show", "S1"]).stdout
+        let author = try #require(
+            amendedShow.firstMatch(of: /N2  Le patient a rappelé\. — added after closing \S+Z by (\d+): appel reçu après la consultation\n/)
+        )
+        #expect(amendedShow.contains("(importance 3/5) — withdrawn after closing "))
+        #expect(amendedShow.contains(" by \(author.1): mal compris\n"))
 
         let v2 = try cli.run(["export", "S1", "--out", out])
         #expect(v2.status == 0, "\(v2.stderr)")
@@ -72,8 +79,11 @@ import Testing
         // The text view marks withdrawn preferences and notes, and keeps a note's lines inside it.
         let shown = try cli.run(["session", "show", "S1"]).stdout
         #expect(
-            shown.contains("  M2  ") && shown.split(separator: "\n").contains { $0.hasPrefix("  M2  ") && $0.hasSuffix(" — withdrawn") })
-        #expect(shown.contains("  N3  Deux lignes\n      la seconde — withdrawn\n"))
+            shown.split(separator: "\n").contains {
+                $0.hasPrefix("  M2  ") && $0.contains(" — withdrawn after closing ") && $0.hasSuffix(": mal compris")
+            })
+        #expect(shown.contains("  N3  Deux lignes\n      la seconde — added after closing "))
+        #expect(shown.split(separator: "\n").contains { $0.contains(": essai — withdrawn after closing ") && $0.hasSuffix(": doublon") })
         #expect(!shown.split(separator: "\n").contains { $0.hasPrefix("  N2  ") && $0.hasSuffix("withdrawn") })
         #expect(try cli.run(["entry", "withdraw", "S1", "N3", "--reason", "doublon"]).status != 0)  // once only
     }
