@@ -65,11 +65,15 @@ extension Consultation {
     /// The amendments of `entry`, in order.
     public func amendments(of entry: EntryID) -> [Amendment] { amendments.filter { $0.entry == entry } }
 
-    /// Whether `entry` (a participant, most often) was added after the session was closed: it
-    /// is in the record as an amendment, not as having taken part in the consultation.
-    public func wasAddedAfterClosing(_ entry: EntryID) -> Bool {
-        amendments.contains { $0.entry == entry && $0.kind == .added }
+    /// The amendment that added `entry` after the session was closed, if one did: the entry is
+    /// in the record as an amendment, not as said (or, for a participant, as having taken part)
+    /// during the consultation.
+    public func addition(of entry: EntryID) -> Amendment? {
+        amendments.first { $0.entry == entry && $0.kind == .added }
     }
+
+    /// Whether `entry` was added after the session was closed (``addition(of:)``).
+    public func wasAddedAfterClosing(_ entry: EntryID) -> Bool { addition(of: entry) != nil }
 
     /// The amendment that withdrew `entry` after closing, if one did (an entry withdrawn while
     /// the session was open has none: it was a correction made while recording).

@@ -372,7 +372,7 @@ extension FHIRBuilder {
             value("description", Self.optionLine(option))
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
-            if let added = addedAfterClosing(option.entry) {
+            if let added = consultation.addition(of: option.entry) {
                 value("created", UTCInstant.format(added.recordedAt))
                 reference("author", to: authorResource(added.author))
             } else {
@@ -450,7 +450,7 @@ extension FHIRBuilder {
             value("created", UTCInstant.format(decision.recordedAt))
             reference(
                 "author",
-                to: addedAfterClosing(decision.entry).map { authorResource($0.author) }
+                to: consultation.addition(of: decision.entry).map { authorResource($0.author) }
                     ?? "PractitionerRole/\(consultation.clinician.entry.rawValue)")
             for entry in decision.takenBy + [decision.answeredBy].compactMap({ $0 }).filter({ !decision.takenBy.contains($0) }) {
                 if let resource = resourceName(of: entry) { reference("contributor", to: resource) }
@@ -657,10 +657,6 @@ extension FHIRBuilder {
 // MARK: - Amendments
 
 extension FHIRBuilder {
-    /// The amendment that added `entry` after the session was closed, if one did.
-    func addedAfterClosing(_ entry: EntryID) -> Amendment? {
-        consultation.amendments(of: entry).first { $0.kind == .added }
-    }
 
     /// The resource standing for the author (IdNat_PS) of an event: the PractitionerRole of a
     /// professional participant, else the Practitioner made for that author.
