@@ -149,7 +149,7 @@ extension Consultation {
         var copy = self
         let identity = start.patient
         let birthYear = CalendarDate(String(format: "%04d-01-01", identity.birthDate.year)) ?? identity.birthDate
-        let patientKey = Self.pseudonymInput(self)
+        let patientKey = researchPatientKey
         copy.start.patient = INSIdentity(
             ins: key.pseudonym(patientKey, domain: "INS"), insOID: Pseudonymisation.pseudonymOID,
             birthFamilyName: Pseudonymisation.familyName, birthGivenNames: Pseudonymisation.givenName,
@@ -192,16 +192,6 @@ extension Consultation {
         copy.start.identityStatus = nil
         copy.shiftDates(back: key.dateShift(forPatient: patientKey))
         return copy
-    }
-
-    /// What the patient's pseudonym and date shift are derived from: the INS with its OID (as
-    /// before identity statuses); without INS, the IPP with its root; without either, the
-    /// session.
-    static func pseudonymInput(_ consultation: Consultation) -> String {
-        let start = consultation.start
-        if let ins = start.patient.ins { return "\(start.patient.insOID ?? KnownOID.insNIR)/\(ins)" }
-        if let ipp = start.ipp { return "IPP/\(ipp.root)/\(ipp.extension_ ?? "")" }
-        return "session/\(consultation.id)"
     }
 }
 
