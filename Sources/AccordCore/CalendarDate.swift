@@ -46,6 +46,17 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     /// HL7 TS form, `YYYYMMDD`.
     public var hl7: String { String(format: "%04d%02d%02d", year, month, day) }
 
+    /// The day's first instant in UTC (`YYYY-MM-DDT00:00:00Z`).
+    public var startInstant: Date {
+        // Days from 1970-01-01 by the civil-from-days inverse (proleptic Gregorian calendar).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return Date(timeIntervalSince1970: TimeInterval((era * 146_097 + dayOfEra - 719_468) * 86_400))
+    }
+
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

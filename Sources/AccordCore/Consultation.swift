@@ -50,6 +50,11 @@ public struct Consultation: Sendable, Hashable, Codable {
     /// ``Amendment``; a decision recorded after closing gives two: the new decision added, the
     /// one it replaces replaced). Not part of the encoded form: derived again from the events.
     public var amendments: [Amendment] = []
+    /// Whether this is the consultation as a research export shows it (pseudonymised by
+    /// AccordService's `Consultation.pseudonymised(key:templateTitles:documentRoot:)`: its
+    /// instants are UTC days, its professionals' ids pseudonyms); renderers then write dates
+    /// without a time of day and no IdNat_PS. Never encoded; `false` for a recorded session.
+    public var isPseudonymised = false
     /// The three-talk phases, in the order they began.
     public var phases: [PhaseMark]
     /// Decision aids, understanding, reflection time and the trial proposal.

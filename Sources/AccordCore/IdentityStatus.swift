@@ -136,8 +136,10 @@ extension SessionStart {
     /// How the narrative of a document names the patient: `INS …` for a qualified identity,
     /// else `IPP …`, else nothing.
     public var patientIdentifierText: String {
-        if let ins = documentINS?.extension_ { return "INS \(ins)" }
-        return ipp?.extension_.map { "IPP \($0)" } ?? ""
+        // A research export's pseudonyms are never called an INS or an IPP.
+        let pseudonymised = documentINS?.root == KnownOID.accordPseudonym
+        if let ins = documentINS?.extension_ { return pseudonymised ? "pseudonyme du patient \(ins)" : "INS \(ins)" }
+        return ipp?.extension_.map { pseudonymised ? "pseudonyme de l'IPP \($0)" : "IPP \($0)" } ?? ""
     }
 
     /// Checks the status against the identity: a recovered or qualified identity came from

@@ -109,6 +109,8 @@ extension AccordService {
         }
         let exportProfile = try ExportProfile.named(request.profile)
         let key = try request.pseudonymKeyFile.map { try PseudonymKey(contentsOf: URL(fileURLWithPath: $0)) }
+        // A research export's profile sees only the pseudonymised record.
+        if key != nil { try exportProfile.checkPseudonymisable() }
         // One code path for one session and for a batch; the batch keeps the signing step and
         // the source's warning while it runs, not after.
         try withoutActuallyEscaping(report) { report in
@@ -153,6 +155,7 @@ extension AccordService {
         batch.force = request.force
         batch.clock = clock
         batch.pseudonymKey = key
+        if key != nil { batch.templates = try? TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()) }
         var single: SessionID?
         switch request.selection {
         case .session(let id):

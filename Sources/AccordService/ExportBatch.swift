@@ -94,6 +94,13 @@ public struct BatchExport {
     public var writesManifest = true
     /// Pseudonymise every document under this key.
     public var pseudonymKey: PseudonymKey?
+    /// The centre's decision templates, whose titles name a pseudonymised document's topic
+    /// (``ResearchPseudonymisation``); `nil`: the template's reference alone.
+    public var templates: TemplateCatalogue?
+    /// The pseudonymisation of the run, when it is a research export.
+    var pseudonymisation: ResearchPseudonymisation? {
+        pseudonymKey.map { ResearchPseudonymisation(key: $0, templates: templates) }
+    }
     /// Called after each document is written (e.g. a detached signature); returns the file
     /// it made beside the document, recorded in the manifest entry.
     public var afterWrite: ((URL) throws -> URL?)?
@@ -144,7 +151,10 @@ public struct BatchExport {
         defer { if lock >= 0 { close(lock) } }
         let held = try ExportFolder(folder)
         try held.checkAccepts(versionKey: versionKey, pseudonymKeyID: pseudonymKey?.keyID)
-        let head = try source.chainHead()
+        // A research export's manifest holds no instant and no chain head: the export instant
+        // beside shifted dates would give the shift back, and the head names the record.
+        let head = pseudonymised ? nil : try source.chainHead()
+        let runStart = pseudonymised ? nil : UTCInstant.format(exportedAt)
         var selection = ExportManifest.Selection()
         if closedFrom == nil && through == nil { selection.all = true }
         selection.since = closedFrom?.description
@@ -156,7 +166,7 @@ public struct BatchExport {
                 header: ExportManifest(
                     format: ExportManifest.formatName, profile: profile.name, pseudonymised: pseudonymised,
                     pseudonymKeyID: pseudonymKey?.keyID, selection: selection,
-                    startedAt: UTCInstant.format(exportedAt), chainHead: head, documents: [])) : nil
+                    startedAt: runStart, chainHead: head, documents: [])) : nil
         var summary = ExportManifest.Summary()
         report(.started(total: only == nil ? try source.closedSessionCount(closedFrom: closedFrom, through: through) : 1))
         var group: [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)] = []
@@ -179,7 +189,9 @@ public struct BatchExport {
             }
             try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
         } catch {
-            let url = try? manifest?.finish(summary: summary, finishedAt: clock.now(), interrupted: "\(error)")
+            // A research manifest never names a session by its number.
+            let reason = pseudonymised ? "the run stopped before its end; the command's output says why" : "\(error)"
+            let url = try? manifest?.finish(summary: summary, finishedAt: clock.now(), interrupted: reason)
             logger.info("export run stopped", metadata: ["manifest": "\(url?.lastPathComponent ?? "none")"])
             throw error
         }
@@ -220,16 +232,18 @@ public struct BatchExport {
                 try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
                 summary.refused += 1
                 try manifest?.append(
-                    ExportManifest.Entry(
-                        file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
-                        validation: .init(result: "refused", message: error.message), exportedAt: UTCInstant.format(exportedAt),
-                        chainHead: try source.chainHead()))
+                    listed(
+                        ExportManifest.Entry(
+                            file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
+                            validation: .init(result: "refused", message: error.message), exportedAt: UTCInstant.format(exportedAt),
+                            chainHead: try source.chainHead())))
                 report(.refused(session: id, message: error.message))
                 return
             }
         }
         let version = try source.exportVersion(for: consultation, profile: versionKey)
-        let file = try profile.fileName(session: id, version: version.version, pseudonymised: pseudonymKey != nil)
+        let file = try profile.fileName(
+            session: pseudonymisation?.session(id) ?? id, version: version.version, pseudonymised: pseudonymKey != nil)
         if !force && version.alreadyExported && held.holds(file) {
             try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
             summary.alreadyPresent += 1
@@ -241,7 +255,7 @@ public struct BatchExport {
         do {
             prepared = try profile.prepare(
                 consultation, version: version, versionKey: versionKey, centre: ExportCentre(settings: centre, sequence: centreSequence),
-                centreAt: source.centreSettings(atSequence:), now: exportedAt, pseudonymKey: pseudonymKey, schema: schema)
+                centreAt: source.centreSettings(atSequence:), now: exportedAt, pseudonymKey: pseudonymisation, schema: schema)
         } catch let error as AccordError where error.code == .conflict {
             // The centre settings an issued version used do not match the chain.
             try leaveOut(id, error, source: source, manifest: manifest, summary: &summary, group: &group, report: report)
@@ -250,16 +264,32 @@ public struct BatchExport {
             try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
             summary.failed += 1
             try manifest?.append(
-                ExportManifest.Entry(
-                    file: nil, session: id.description, version: version.version, replaces: version.replaces, sha256: nil, size: nil,
-                    validation: .init(result: "failed", message: error.message), exportedAt: UTCInstant.format(exportedAt), chainHead: head)
-            )
+                listed(
+                    ExportManifest.Entry(
+                        file: nil, session: id.description, version: version.version, replaces: version.replaces, sha256: nil, size: nil,
+                        validation: .init(result: "failed", message: error.message), exportedAt: UTCInstant.format(exportedAt),
+                        chainHead: head)
+                ))
             report(.failed(session: id, version: version.version, message: error.message))
             return
         }
         if let reason = prepared.reissueReason { report(.reissued(session: id, version: prepared.version.version, reason: reason)) }
         group.append((id, consultation, prepared))
         if group.count >= issueGroupSize { try flush(&group, source: source, manifest: manifest, summary: &summary, report: report) }
+    }
+
+    /// The manifest's entry as the run lists it: in a research export, the session named by its
+    /// pseudonym, no instant, no chain head, and a damaged session's message without its number.
+    private func listed(_ entry: ExportManifest.Entry) -> ExportManifest.Entry {
+        guard let pseudonymisation, let session = SessionID(entry.session) else { return entry }
+        var listed = entry
+        listed.session = pseudonymisation.session(session).description
+        listed.exportedAt = nil
+        listed.chainHead = nil
+        if entry.validation.result == "damaged" {
+            listed.validation.message = "the session's events do not match the event chain; run `accord verify`."
+        }
+        return listed
     }
 
     /// Leaves out a session whose events (or the centre settings its document used) do not
@@ -271,10 +301,11 @@ public struct BatchExport {
         try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
         summary.damaged += 1
         try manifest?.append(
-            ExportManifest.Entry(
-                file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
-                validation: .init(result: "damaged", message: error.message), exportedAt: UTCInstant.format(exportedAt),
-                chainHead: try source.chainHead()))
+            listed(
+                ExportManifest.Entry(
+                    file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
+                    validation: .init(result: "damaged", message: error.message), exportedAt: UTCInstant.format(exportedAt),
+                    chainHead: try source.chainHead())))
         report(.damaged(session: id, message: error.message))
     }
 
@@ -306,7 +337,7 @@ public struct BatchExport {
         }
         SafeFile.syncFolder(folder)
         for (entry, url) in written {
-            try manifest?.append(entry)
+            try manifest?.append(listed(entry))
             summary.written += 1
             report(.written(entry, url: url, newVersion: newVersions.contains(entry.session)))
         }

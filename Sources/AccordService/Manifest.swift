@@ -7,7 +7,10 @@ import Foundation
 /// was sent and `accord verify --head` can prove the log was not rewritten since.
 ///
 /// Each run writes its own file, `DIR/manifest-<UTC instant>.json` (`manifest-20260302T093000Z.json`,
-/// then `…-2.json` for a second run in the same second), and never rewrites an earlier one.
+/// then `…-2.json` for a second run in the same second), and never rewrites an earlier one. A
+/// pseudonymised run's manifest holds no instant and no chain head (nor does any of its
+/// entries), names sessions by their pseudonyms, and is named `manifest-pseudonymised-N.json`
+/// (N from 1, the first free number).
 /// The folder's manifests together say what it holds.
 ///
 /// The file is written as the run goes (``ManifestWriter``), from three `Codable` parts encoded
@@ -92,16 +95,18 @@ public struct ExportManifest: Sendable, Hashable, Codable {
         public var size: Int?
         /// How it was checked.
         public var validation: Validation
-        /// The export instant (UTC, RFC 3339), the document's own time.
-        public var exportedAt: String
-        /// The event chain's head when the document was exported, `SEQ:HASH`.
+        /// The export instant (UTC, RFC 3339), the document's own time; `nil` in a
+        /// pseudonymised run's manifest (which holds no instant).
+        public var exportedAt: String?
+        /// The event chain's head when the document was exported, `SEQ:HASH`; `nil` in a
+        /// pseudonymised run's manifest.
         public var chainHead: String?
         /// The detached signature's file name, when the document was signed.
         public var signature: String?
 
         public init(
             file: String?, session: String, version: Int, replaces: Int?, sha256: String?, size: Int?, validation: Validation,
-            exportedAt: String, chainHead: String?, signature: String? = nil
+            exportedAt: String?, chainHead: String?, signature: String? = nil
         ) {
             self.file = file
             self.session = session
@@ -179,9 +184,10 @@ public struct ExportManifest: Sendable, Hashable, Codable {
     public var pseudonymKeyID: String? = nil
     /// What the run selected.
     public var selection: Selection
-    /// When the run started (UTC).
-    public var startedAt: String
-    /// The event chain's head when the run started, `SEQ:HASH`.
+    /// When the run started (UTC); `nil` for a pseudonymised run (its manifest holds no
+    /// instant).
+    public var startedAt: String?
+    /// The event chain's head when the run started, `SEQ:HASH`; `nil` for a pseudonymised run.
     public var chainHead: String?
     /// The run's documents, in the order they were exported.
     public var documents: [Entry]
@@ -215,7 +221,7 @@ public struct ExportManifest: Sendable, Hashable, Codable {
             try container.encode(manifest.pseudonymised, forKey: .pseudonymised)
             try container.encodeIfPresent(manifest.pseudonymKeyID, forKey: .pseudonymKeyID)
             try container.encode(manifest.selection, forKey: .selection)
-            try container.encode(manifest.startedAt, forKey: .startedAt)
+            try container.encodeIfPresent(manifest.startedAt, forKey: .startedAt)
             try container.encodeIfPresent(manifest.chainHead, forKey: .chainHead)
         }
     }
@@ -223,16 +229,16 @@ public struct ExportManifest: Sendable, Hashable, Codable {
     /// What closes a manifest after its documents: when the run finished, why it stopped early
     /// when it did, and its counts.
     public struct Tail: Sendable, Hashable, Encodable {
-        /// When the run finished (UTC, RFC 3339).
-        public var finishedAt: String
+        /// When the run finished (UTC, RFC 3339); `nil` for a pseudonymised run.
+        public var finishedAt: String?
         /// Why the run stopped early, when it did.
         public var interrupted: String?
         /// The counts.
         public var summary: Summary
 
-        /// A tail; `finishedAt` a UTC instant.
-        public init(finishedAt: Date, interrupted: String?, summary: Summary) {
-            self.finishedAt = UTCInstant.format(finishedAt)
+        /// A tail; `finishedAt` a UTC instant, or `nil` (a pseudonymised run).
+        public init(finishedAt: Date?, interrupted: String?, summary: Summary) {
+            self.finishedAt = finishedAt.map(UTCInstant.format)
             self.interrupted = interrupted
             self.summary = summary
         }
@@ -324,6 +330,9 @@ final class ManifestWriter {
     private var pending = true
     private let folder: URL
     private let startedAt: Date
+    /// Whether the manifest is a pseudonymised run's: named `manifest-pseudonymised-N.json`,
+    /// with no instant.
+    private let pseudonymised: Bool
     private var first = true
     private let encoder = AccordJSON.encoder()
 
@@ -331,7 +340,8 @@ final class ManifestWriter {
     /// - Throws: `AccordError` (`io`) when the folder or the temporary file cannot be created.
     init(folder: URL, header: ExportManifest) throws {
         self.folder = folder
-        self.startedAt = UTCInstant.parse(header.startedAt) ?? Date()
+        self.startedAt = header.startedAt.flatMap(UTCInstant.parse) ?? Date()
+        self.pseudonymised = header.pseudonymised
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
@@ -355,17 +365,21 @@ final class ManifestWriter {
     }
 
     /// Closes the document list, adds the summary, syncs the manifest and places it under the
-    /// first free name, `manifest-<instant>.json`, then `…-2.json`…
+    /// first free name, `manifest-<instant>.json`, then `…-2.json`… (a pseudonymised run's:
+    /// `manifest-pseudonymised-1.json`, `-2`…, and no `finished_at`).
     /// - Returns: the manifest's final URL.
     /// - Throws: `AccordError` (`io`) when it cannot be written, or when a name it would take is
     ///   a link (refused, not followed; the manifest is then removed).
     func finish(summary: ExportManifest.Summary, finishedAt: Date, interrupted: String?) throws -> URL {
         // The list closed, then the tail's keys.
-        let tail = try encoder.encode(ExportManifest.Tail(finishedAt: finishedAt, interrupted: interrupted, summary: summary))
+        let tail = try encoder.encode(
+            ExportManifest.Tail(finishedAt: pseudonymised ? nil : finishedAt, interrupted: interrupted, summary: summary))
         try write(Data("\n],".utf8) + tail.dropFirst() + Data("\n".utf8))
-        let stamp = UTCInstant.format(startedAt).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
-        var name = "manifest-\(stamp).json"
+        let stamp =
+            pseudonymised
+            ? "pseudonymised" : UTCInstant.format(startedAt).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
         var counter = 1
+        var name = pseudonymised ? "manifest-\(stamp)-1.json" : "manifest-\(stamp).json"
         do {
             while try !file.place(as: name, replacing: false) {
                 counter += 1

@@ -77,12 +77,31 @@ public struct PseudonymKey: Sendable, CustomStringConvertible {
         return Hex.lowercase(code)
     }
 
-    /// How many days (0–364) every date of a patient is shifted back: derived from the key
-    /// and the patient, so intervals are kept and re-exports agree.
+    /// How many days (1–365) every date of a patient is shifted back: derived from the key
+    /// and the patient (``AccordCore/Consultation/researchPatientKey``), so intervals are kept
+    /// and re-exports agree. Never 0: a pseudonymised date is never the real one.
     public func dateShift(forPatient identity: String) -> Int {
         let code = HMAC<SHA256>.authenticationCode(for: Data("DATE-SHIFT:\(identity)".utf8), using: key)
         let value = code.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        return Int(value % 365)
+        return Int(value % 365) + 1
+    }
+
+    /// The keyed pseudonym of a session: `S` followed by 18 digits (from 10^17), so that it is
+    /// never a real session id (those have at most 9 digits); stable for the same key and
+    /// session. A pseudonymised document's file name, document id, set id, entry ids and
+    /// resource UUIDs all derive from it instead of the session number.
+    public func sessionPseudonym(_ session: SessionID) -> SessionID {
+        let code = HMAC<SHA256>.authenticationCode(for: Data("SESSION:\(session.number)".utf8), using: key)
+        let value = code.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return SessionID(number: 100_000_000_000_000_000 + Int64(value % 900_000_000_000_000_000))
+    }
+
+    /// The keyed pseudonym of a professional's IdNat_PS (domain `PS`, apart from the patients'
+    /// `INS`/`IPP` domains): 32 lowercase hexadecimal characters (128 bits), stable across
+    /// exports with the same key, written under the centre's ``Pseudonymisation/professionalArc``
+    /// (never under the IdNat_PS OID).
+    public func professionalPseudonym(_ idNatPS: String) -> String {
+        String(pseudonym(idNatPS, domain: "PS").prefix(32))
     }
 
     /// Redacted: a key is never printed.
@@ -108,14 +127,38 @@ public enum Pseudonymisation {
     /// The sub-arc of the centre's OID root under which pseudonymised documents take their ids
     /// (`ROOT.9.1.SESSION.VERSION`), so that they never share an id with the identified document.
     public static let documentArc = "9"
+    /// The arc under a pseudonymised document's root (`ROOT.9`) of professionals' pseudonyms:
+    /// `ROOT.9.7` (``PseudonymKey/professionalPseudonym(_:)`` as the extension).
+    public static let professionalArc = "7"
+    /// The arc under a pseudonymised document's root (`ROOT.9`) of RCP report id pseudonyms:
+    /// `ROOT.9.8`.
+    public static let rcpReportArc = "8"
     /// What a pseudonymised document says in place of an amendment's reason (free text).
     public static let reasonRemoved = "retiré (pseudonymisation)"
+    /// What a pseudonymised document says in place of a text typed by a person (a preference,
+    /// a diagnosis without code).
+    public static let textRemoved = "[texte retiré (pseudonymisation)]"
+    /// The label of an option typed by the clinician (or read from an RCP report) in a
+    /// pseudonymised document: its kind and number stay beside it.
+    public static let typedLabelRemoved = "libellé saisi retiré (pseudonymisation)"
+    /// The topic of a session started without a decision template.
+    public static let noTemplate = "Sans modèle de décision"
 
     /// The note every pseudonymised document carries in place of the free-text notes.
     public static let notice =
-        "Document pseudonymisé pour la recherche : INS et IPP remplacés par des pseudonymes HMAC-SHA256, "
-        + "noms, lieu de naissance et notes libres retirés, date de naissance réduite à l'année (1er janvier), "
-        + "dates de prise en charge décalées d'un même nombre de jours."
+        "Document pseudonymisé pour la recherche : INS, IPP, identifiants des professionnels, numéro de session "
+        + "et identifiants de la fiche RCP remplacés par des pseudonymes HMAC-SHA256 ; noms, lieu de naissance et "
+        + "textes saisis retirés ; date de naissance réduite à l'année ; dates décalées d'un même nombre de jours "
+        + "pour le patient, sans heure."
+
+    /// The topic of a pseudonymised document: `Modèle de décision ID@VERSION : TITLE` (the
+    /// title when the centre's catalogue holds the template), else ``noTemplate``.
+    public static func topic(template reference: String?, titles: [String: String]) -> String {
+        guard let reference else { return noTemplate }
+        let id = String(reference.split(separator: "@").first ?? Substring(reference))
+        guard let title = titles[reference] ?? titles[id] else { return "Modèle de décision \(reference)" }
+        return "Modèle de décision \(reference) : \(title)"
+    }
 
     /// The centre settings a pseudonymised document is built with: ids under `ROOT.9`; the
     /// instruments' Questionnaire canonical URLs stay the centre's own (its FHIR base, else
@@ -129,27 +172,52 @@ public enum Pseudonymisation {
 }
 
 extension Consultation {
-    /// The consultation with the patient's identity replaced, for research exports.
+    /// The consultation as a research export shows it: nothing in it leads back to the patient
+    /// without the key (issue of the research exports; `Exports/README.md` has the table of
+    /// every field).
     ///
+    /// - The session id becomes ``PseudonymKey/sessionPseudonym(_:)`` (so do the document's
+    ///   ids, file name and entry-id roots, which derive from it).
     /// - INS and IPP become HMAC-SHA256 pseudonyms under `key` (root
-    ///   ``Pseudonymisation/pseudonymOID``), stable for the same key; the RCP report's ids too.
+    ///   ``Pseudonymisation/pseudonymOID``), from the INS whenever one is recorded (whatever the
+    ///   identity's status), else from the IPP; the RCP report's ids become pseudonyms too
+    ///   (``Pseudonymisation/rcpReportArc``, completed with the document's root by the builders).
     /// - Birth names become `PSEUDONYME` / `X`, used names are dropped, the birth place becomes
     ///   `99999` (unknown), the birth date is reduced to 1 January of the birth year.
-    /// - Every participant's name is replaced (`PROFESSIONNEL`, `PARTICIPANT`), and relatives'
-    ///   optional identifiers dropped; professionals keep their IdNat_PS (a public directory
-    ///   identifier, needed to audit by clinician).
-    /// - Free-text notes are left out; one note, ``Pseudonymisation/notice``, says that the
-    ///   document is pseudonymised.
-    /// - Amendments keep their kind, instant (shifted as the other dates) and author; their
-    ///   reasons (free text) become ``Pseudonymisation/reasonRemoved``, and those of notes
-    ///   are left out.
+    /// - Professionals' IdNat_PS (clinician, participants, amendments' and events' authors)
+    ///   become ``PseudonymKey/professionalPseudonym(_:)``; every name is replaced
+    ///   (`PROFESSIONNEL`, `PARTICIPANT`); name parts, functions and relatives' identifiers are
+    ///   dropped; coded civilities, titles, specialties and relationships stay.
+    /// - No text typed by a person stays: the topic becomes the template's reference and title
+    ///   (``Pseudonymisation/topic(template:titles:)``); an option keeps its kind and origin,
+    ///   and its label, benefits and harms only when they came from a decision template (its
+    ///   text, with sources), else the label is ``Pseudonymisation/typedLabelRemoved`` and there
+    ///   are no benefits or harms;
+    ///   trial ids are dropped; preferences keep their importance only; the diagnosis keeps its
+    ///   code; decision aids are named by their entry; the understanding method becomes
+    ///   `checked`; notes are left out (one note, ``Pseudonymisation/notice``, says the document
+    ///   is pseudonymised); amendments keep their kind, entry and author pseudonym, their reason
+    ///   becomes ``Pseudonymisation/reasonRemoved`` (those of notes are left out).
+    /// - Every date is shifted back by the patient's ``PseudonymKey/dateShift(forPatient:)``
+    ///   and every instant reduced to its (shifted) UTC day at 00:00:00Z: intervals in days are
+    ///   kept, no time of day remains.
     ///
-    /// Sex, topic, condition, options, preferences, decision, process and instruments stay.
-    public func pseudonymised(key: PseudonymKey) -> Consultation {
+    /// - Parameters:
+    ///   - key: the research key.
+    ///   - templateTitles: the French titles of the centre's decision templates, by reference
+    ///     (`ID@VERSION`) or id, for the topic.
+    ///   - documentRoot: the pseudonymised document's id root (`ROOT.9`), under which the RCP
+    ///     report's pseudonyms are written (`ROOT.9.8`); `nil`: Accord's pseudonym OID.
+    public func pseudonymised(key: PseudonymKey, templateTitles: [String: String] = [:], documentRoot: String? = nil) -> Consultation {
         var copy = self
+        copy.isPseudonymised = true
+        copy.id = key.sessionPseudonym(id)
         let identity = start.patient
         let birthYear = CalendarDate(String(format: "%04d-01-01", identity.birthDate.year)) ?? identity.birthDate
         let patientKey = researchPatientKey
+        func professional(_ id: String) -> String { key.professionalPseudonym(id) }
+
+        // The start: patient, clinician, topic, diagnosis, RCP report.
         copy.start.patient = INSIdentity(
             ins: key.pseudonym(patientKey, domain: "INS"), insOID: Pseudonymisation.pseudonymOID,
             birthFamilyName: Pseudonymisation.familyName, birthGivenNames: Pseudonymisation.givenName,
@@ -159,49 +227,93 @@ extension Consultation {
             InstanceIdentifier(
                 root: Pseudonymisation.pseudonymOID, extension_: key.pseudonym("\($0.root)/\($0.extension_ ?? "")", domain: "IPP"))
         }
+        // The pseudonym stands for the patient whatever the identity's status: no status travels.
+        copy.start.identityStatus = nil
+        copy.start.clinicianID = professional(start.clinicianID)
         copy.start.clinicianName = Pseudonymisation.professionalName
+        copy.start.clinicianFunction = nil
+        copy.start.clinicianFamilyName = nil
+        copy.start.clinicianGivenName = nil
+        copy.start.topic = Pseudonymisation.topic(template: start.template, titles: templateTitles)
+        if let condition = start.condition {
+            copy.start.condition?.text = condition.code ?? Pseudonymisation.textRemoved
+        }
         if let rcp = start.rcp {
             func hidden(_ id: InstanceIdentifier) -> InstanceIdentifier {
                 InstanceIdentifier(
-                    root: Pseudonymisation.pseudonymOID, extension_: key.pseudonym("\(id.root)/\(id.extension_ ?? "")", domain: "RCP"))
+                    root: documentRoot.map { "\($0).\(Pseudonymisation.rcpReportArc)" } ?? Pseudonymisation.pseudonymOID,
+                    extension_: key.pseudonym("\(id.root)/\(id.extension_ ?? "")", domain: "RCP"))
             }
-            copy.start.rcp = RCPReference(
-                documentID: hidden(rcp.documentID), setID: rcp.setID.map(hidden), meetingDate: rcp.meetingDate,
-                trialProposed: rcp.trialProposed)
+            copy.start.rcp?.documentID = hidden(rcp.documentID)
+            copy.start.rcp?.setID = rcp.setID.map(hidden)
         }
+
+        // The people.
         for index in copy.participants.indices {
-            switch copy.participants[index].role {
+            var participant = copy.participants[index]
+            switch participant.role {
             case .patient:
-                copy.participants[index].name = "\(Pseudonymisation.familyName) \(Pseudonymisation.givenName)"
+                participant.name = "\(Pseudonymisation.familyName) \(Pseudonymisation.givenName)"
             case .professional:
-                copy.participants[index].name = Pseudonymisation.professionalName
+                participant.name = Pseudonymisation.professionalName
+                participant.id = participant.id.map(professional)
             case .relative, .trustedPerson, .carer, .interpreter:
-                copy.participants[index].name = Pseudonymisation.participantName
-                copy.participants[index].id = nil
+                participant.name = Pseudonymisation.participantName
+                participant.id = nil
             }
+            participant.function = nil
+            participant.details?.familyName = nil
+            participant.details?.givenName = nil
+            participant.details = participant.details?.orNil
+            copy.participants[index] = participant
         }
+        copy.authors = authors.map(professional)
+
+        // No text typed by a person.
+        for index in copy.options.indices {
+            let option = copy.options[index]
+            if case .template = EntryOrigin(option.origin) {
+                // The template's own text, with its sources.
+            } else {
+                copy.options[index].label = Pseudonymisation.typedLabelRemoved
+                copy.options[index].benefits = []
+                copy.options[index].harms = []
+            }
+            copy.options[index].trialID = nil
+        }
+        for index in copy.preferences.indices { copy.preferences[index].text = Pseudonymisation.textRemoved }
+        for index in copy.process.decisionAids.indices {
+            copy.process.decisionAids[index].name = "Aide à la décision \(copy.process.decisionAids[index].entry)"
+            copy.process.decisionAids[index].version = nil
+        }
+        if copy.process.understandingChecked != nil { copy.process.understandingChecked = "checked" }
         copy.notes = [Note(entry: EntryID(prefix: "N", number: 1), text: Pseudonymisation.notice)]
-        // Amendments keep when and by whom; their reasons are free text, and the notes they
-        // concern are gone.
+        // Amendments keep what, when and by whom (pseudonymised); their reasons are free text,
+        // and the notes they concern are gone.
         copy.amendments = amendments.filter { !($0.entry?.rawValue.hasPrefix("N") ?? false) }.map {
             var amendment = $0
             amendment.reason = Pseudonymisation.reasonRemoved
+            amendment.author = professional(amendment.author)
             return amendment
         }
-        // The pseudonym stands for the patient whatever the identity's status: no status travels.
-        copy.start.identityStatus = nil
-        copy.shiftDates(back: key.dateShift(forPatient: patientKey))
+        // What only the record keeps.
+        copy.issuedDocuments = []
+        copy.lastEventSequence = 0
+        copy.shiftDates(back: key.dateShift(forPatient: patientKey), toDays: true)
         return copy
     }
 }
 
 extension Consultation {
     /// Moves every date of the consultation back by `days` (instants by whole days; calendar
-    /// dates by days), keeping every interval.
-    mutating func shiftDates(back days: Int) {
-        guard days > 0 else { return }
+    /// dates by days), keeping every interval; with `toDays`, instants become their shifted
+    /// UTC day at 00:00:00Z (no time of day).
+    mutating func shiftDates(back days: Int, toDays: Bool = false) {
         let seconds = TimeInterval(days * 86_400)
-        func instant(_ date: Date) -> Date { date.addingTimeInterval(-seconds) }
+        func instant(_ date: Date) -> Date {
+            let shifted = date.addingTimeInterval(-seconds)
+            return toDays ? Date(timeIntervalSince1970: (shifted.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400) : shifted
+        }
         func day(_ date: CalendarDate) -> CalendarDate {
             var components = DateComponents(year: date.year, month: date.month, day: date.day)
             components.timeZone = TimeZone(identifier: "UTC")
@@ -225,9 +337,46 @@ extension Consultation {
     }
 }
 
+/// A research export's pseudonymisation: the key, and the French titles of the centre's
+/// decision templates (the topic of a pseudonymised document names its template).
+public struct ResearchPseudonymisation: DocumentPseudonymiser {
+    /// The research key.
+    public var key: PseudonymKey
+    /// The templates' French titles, by reference (`ID@VERSION`) and by id.
+    public var templateTitles: [String: String]
+
+    /// The pseudonymisation under `key`, the topics titled from `templates` (none: the
+    /// template's reference alone).
+    public init(key: PseudonymKey, templates: TemplateCatalogue? = nil) {
+        self.key = key
+        var titles: [String: String] = [:]
+        for template in templates?.templates ?? [] {
+            titles[template.reference] = template.title.fr
+            titles[template.id] = titles[template.id] ?? template.title.fr
+        }
+        templateTitles = titles
+    }
+
+    /// The consultation pseudonymised (`Consultation.pseudonymised(key:templateTitles:documentRoot:)`).
+    public func pseudonymised(_ consultation: Consultation, documentRoot: String) -> Consultation {
+        consultation.pseudonymised(key: key, templateTitles: templateTitles, documentRoot: documentRoot)
+    }
+
+    /// The session's keyed pseudonym (``PseudonymKey/sessionPseudonym(_:)``).
+    public func session(_ session: SessionID) -> SessionID { key.sessionPseudonym(session) }
+
+    /// The centre with its ids under `ROOT.9` (``Pseudonymisation/centre(_:)``).
+    public func documentCentre(_ centre: CentreSettings) -> CentreSettings { Pseudonymisation.centre(centre) }
+}
+
 extension PseudonymKey: DocumentPseudonymiser {
-    /// The consultation pseudonymised under this key (`Consultation.pseudonymised(key:)`).
-    public func pseudonymised(_ consultation: Consultation) -> Consultation { consultation.pseudonymised(key: self) }
+    /// The consultation pseudonymised under this key, topics untitled (``ResearchPseudonymisation``).
+    public func pseudonymised(_ consultation: Consultation, documentRoot: String) -> Consultation {
+        consultation.pseudonymised(key: self, documentRoot: documentRoot)
+    }
+
+    /// The session's keyed pseudonym (``sessionPseudonym(_:)``).
+    public func session(_ session: SessionID) -> SessionID { sessionPseudonym(session) }
 
     /// The centre with its ids under `ROOT.9` (``Pseudonymisation/centre(_:)``).
     public func documentCentre(_ centre: CentreSettings) -> CentreSettings { Pseudonymisation.centre(centre) }

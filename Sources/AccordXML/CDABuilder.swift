@@ -55,8 +55,20 @@ struct CDABuilder {
             ])
     }
 
+    /// A UTC instant (`20260302093000+0000`); in a pseudonymised document its day alone
+    /// (`20260302`: no time of day).
     private func time(_ name: String, _ date: Date) {
-        writer.element(name, attributes: [("value", UTCInstant.hl7(date))])
+        writer.element(name, attributes: [("value", hl7(date))])
+    }
+
+    private func hl7(_ date: Date) -> String {
+        consultation.isPseudonymised ? CalendarDate(utcDayOf: date).hl7 : UTCInstant.hl7(date)
+    }
+
+    /// A professional's id: the IdNat_PS (`1.2.250.1.71.4.2.1`); in a pseudonymised document
+    /// its pseudonym under the document root's professional arc (`ROOT.9.7`), never the IdNat_PS OID.
+    private func professionalID(_ id: String) -> InstanceIdentifier {
+        InstanceIdentifier(root: input.professionalIDRoot, extension_: id)
     }
 
     /// An interval of UTC instants. A session that closes in the second it starts (a whole
@@ -65,7 +77,7 @@ struct CDABuilder {
     private func interval(_ name: String, low: Date, high: Date?) {
         writer.element(name) {
             time("low", low)
-            if let high, UTCInstant.hl7(high) != UTCInstant.hl7(low) { time("high", high) }
+            if let high, hl7(high) != hl7(low) { time("high", high) }
         }
     }
 
@@ -101,7 +113,7 @@ struct CDABuilder {
         writer.element("informant") {
             if participant.role == .professional, let id = participant.id {
                 writer.element("assignedEntity") {
-                    ii(InstanceIdentifier(root: KnownOID.idNatPS, extension_: id))
+                    ii(professionalID(id))
                     specialtyCode(participant.details)
                     writer.element("assignedPerson") {
                         personName(participant.name, participant.details)
@@ -145,7 +157,7 @@ struct CDABuilder {
 
     /// An `assignedAuthor`/`assignedEntity` body for the clinician (P2).
     private func clinicianEntity() {
-        ii(InstanceIdentifier(root: KnownOID.idNatPS, extension_: consultation.start.clinicianID))
+        ii(professionalID(consultation.start.clinicianID))
         specialtyCode(consultation.clinician.details)
         writer.element("assignedPerson") {
             personName(consultation.clinician.name, consultation.clinician.details)
@@ -294,7 +306,7 @@ struct CDABuilder {
                 interval("time", low: consultation.startedAt, high: consultation.closedAt)
                 writer.element("associatedEntity") {
                     writer.attribute("classCode", "PROV")
-                    if let id = participant.id { ii(InstanceIdentifier(root: KnownOID.idNatPS, extension_: id)) }
+                    if let id = participant.id { ii(professionalID(id)) }
                     specialtyCode(participant.details)
                     writer.element("associatedPerson") {
                         personName(participant.name, participant.details)
@@ -487,7 +499,7 @@ struct CDABuilder {
             writer.element("author") {
                 time("time", amendment.recordedAt)
                 writer.element("assignedAuthor") {
-                    ii(InstanceIdentifier(root: KnownOID.idNatPS, extension_: amendment.author))
+                    ii(professionalID(amendment.author))
                     if let author = consultation.participants.first(where: { $0.role == .professional && $0.id == amendment.author }) {
                         writer.element("assignedPerson") {
                             personName(author.name, author.details)

@@ -19,6 +19,13 @@ public struct CDAExportInput: Sendable {
     /// `cda-fr`, `3` for `fhir-r4`, `4.N` for a custom profile).
     public var idBranch: String?
 
+    /// The root of professionals' ids: the IdNat_PS OID, or for a pseudonymised consultation
+    /// the professional arc under the document's root (`ROOT.9.7`, AccordService's
+    /// `Pseudonymisation.professionalArc`).
+    public var professionalIDRoot: String {
+        consultation.isPseudonymised ? "\(centre.oidRoot).7" : KnownOID.idNatPS
+    }
+
     /// Creates an input.
     /// - Parameters:
     ///   - consultation: the consultation to export.

@@ -82,9 +82,9 @@ public struct DocumentAmendment: Sendable, Hashable {
         self.amendment = amendment
         let author = amendment.author
         if let participant = consultation.participants.first(where: { $0.role == .professional && $0.id == author }) {
-            authorLabel = "\(participant.name) (IdNat_PS \(author))"
+            authorLabel = "\(participant.name) (\(FrenchNarrative.professionalID(author, consultation)))"
         } else {
-            authorLabel = "IdNat_PS \(author)"
+            authorLabel = FrenchNarrative.professionalID(author, consultation)
         }
         let subject = Self.subject(amendment)
         self.subject = subject
@@ -102,7 +102,7 @@ public struct DocumentAmendment: Sendable, Hashable {
         case .replaced: verb = "remplacée" + (amendment.replacedBy.map { " par la décision \($0)" } ?? "")
         }
         sentence =
-            "\(verb) après la consultation le \(FrenchNarrative.parisInstant(amendment.recordedAt)) par \(authorLabel), motif : \(amendment.reason)"
+            "\(verb) après la consultation le \(FrenchNarrative.instant(amendment.recordedAt, consultation)) par \(authorLabel), motif : \(amendment.reason)"
     }
 
     static func subject(_ amendment: Amendment) -> String {
@@ -300,7 +300,7 @@ extension DocumentSection {
                             "Réponse donnée pour le patient\(consultation.patient.present ? "" : ", absent,") par : "
                                 + "\(Self.participantLabel(answeredBy, consultation))."))
                 }
-                blocks.append(paragraph("Enregistrée le \(FrenchNarrative.instant(decision.recordedAt))."))
+                blocks.append(paragraph("Enregistrée le \(FrenchNarrative.instant(decision.recordedAt, consultation))."))
                 blocks += Self.annotations(decision.entry, consultation).map(paragraph)
             } else {
                 blocks.append(paragraph("Aucune décision enregistrée."))

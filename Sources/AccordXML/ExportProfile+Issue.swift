@@ -75,7 +75,9 @@ extension ExportProfile {
         let pseudonymised = pseudonymKey != nil
         // An identified document names the patient by a qualified identity's INS or by the IPP.
         if !pseudonymised { try consultation.checkPatientIdentifiable() }
-        let (what, hint) = description(of: consultation.id)
+        // A pseudonymised document names the session by its pseudonym (file, ids, messages).
+        let shownID = pseudonymKey?.session(consultation.id) ?? consultation.id
+        let (what, hint) = description(of: shownID)
         var plan = version
         var reissueReason: String?
         if version.alreadyExported {
@@ -88,7 +90,7 @@ extension ExportProfile {
                 let data = document(input, pseudonymised: pseudonymised)
                 if ExportFile.sha256(data) == issued.sha256 {
                     return PreparedDocument(
-                        data: data, fileName: try fileName(session: consultation.id, version: issued.version, pseudonymised: pseudonymised),
+                        data: data, fileName: try fileName(session: shownID, version: issued.version, pseudonymised: pseudonymised),
                         version: version, documentTime: issued.documentTime,
                         validation: try ExportFile.check(data, schema: schema, what: what, hint: hint), issue: nil)
                 }
@@ -106,7 +108,7 @@ extension ExportProfile {
         let setBranch = consultation.issuedDocuments.last { $0.profile == versionKey && $0.idBranch != nil }?.idBranch
         let root = plan.idRoot ?? (pseudonymKey?.documentCentre(centre.settings) ?? centre.settings).oidRoot
         let branch = DocumentIDs.nextBranch(
-            profile: versionKey, setBranch: setBranch, session: consultation.id, version: plan.version, root: root,
+            profile: versionKey, setBranch: setBranch, session: shownID, version: plan.version, root: root,
             issued: Set(consultation.issuedDocuments.map(\.documentID)))
         let input = input(
             consultation: consultation, centre: centre.settings, exportedAt: now, version: plan.version, replacing: plan.replaces,
@@ -115,11 +117,11 @@ extension ExportProfile {
         let validation = try ExportFile.check(data, schema: schema, what: what, hint: hint)
         let issue = DocumentIssue(
             profile: versionKey, version: plan.version, idRoot: input.centre.oidRoot,
-            documentID: CDAExporter.documentID(session: consultation.id, version: plan.version, centre: input.centre, branch: branch).root,
+            documentID: CDAExporter.documentID(session: shownID, version: plan.version, centre: input.centre, branch: branch).root,
             replaces: input.replacedDocumentID?.root, documentTime: now, sha256: ExportFile.sha256(data),
             recordSequence: consultation.lastSessionSequence, centreSequence: centre.sequence, idBranch: branch)
         return PreparedDocument(
-            data: data, fileName: try fileName(session: consultation.id, version: plan.version, pseudonymised: pseudonymised),
+            data: data, fileName: try fileName(session: shownID, version: plan.version, pseudonymised: pseudonymised),
             version: plan, documentTime: now, validation: validation, issue: issue, reissueReason: reissueReason)
     }
 }

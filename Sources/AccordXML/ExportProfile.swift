@@ -47,6 +47,14 @@ public struct ExportProfile: Sendable {
         }
     }
 
+    /// Refuses a research export with a custom profile whose templates name a key a
+    /// pseudonymised record does not hold (``MustacheProfile/checkPseudonymisable()``); the
+    /// built-in profiles always can.
+    /// - Throws: `AccordError` (`invalidInput`, field `--profile`).
+    public func checkPseudonymisable() throws {
+        if case .custom(let profile) = kind { try profile.checkPseudonymisable() }
+    }
+
     /// The key the store's document versions are kept under: the name, plus `+pseudonymised`
     /// for pseudonymised documents (their versions run apart from the identified documents').
     public func versionKey(pseudonymised: Bool) -> String {
@@ -108,7 +116,8 @@ public struct ExportProfile: Sendable {
     /// - Parameters:
     ///   - consultation: the consultation to export.
     ///   - centre: the centre's settings.
-    ///   - exportedAt: the export instant (UTC), the document's effectiveTime.
+    ///   - exportedAt: the export instant (UTC), the document's effectiveTime (a pseudonymised
+    ///     document is dated by the record's last change, shifted and reduced to its day).
     ///   - version: the document's version number, from 1.
     ///   - replaced: the version it replaces, or `nil` for a first version.
     ///   - pseudonymKey: the pseudonymisation (AccordService's `PseudonymKey`), for a research
@@ -127,15 +136,27 @@ public struct ExportProfile: Sendable {
     ) -> CDAExportInput {
         var documentCentre = pseudonymKey?.documentCentre(centre) ?? centre
         if let idRoot { documentCentre.oidRoot = idRoot }
-        let shown = pseudonymKey?.pseudonymised(consultation) ?? consultation
-        let replacedID =
-            replacedDocumentID.map { InstanceIdentifier(root: $0) }
-            ?? replaced.map {
-                CDAExporter.documentID(session: consultation.id, version: $0, centre: documentCentre, branch: DocumentIDs.legacyBranch)
-            }
+        let branch = idBranch ?? DocumentIDs.branch(profile: name)
+        guard let pseudonymKey else {
+            let replacedID =
+                replacedDocumentID.map { InstanceIdentifier(root: $0) }
+                ?? replaced.map {
+                    CDAExporter.documentID(session: consultation.id, version: $0, centre: documentCentre, branch: DocumentIDs.legacyBranch)
+                }
+            return CDAExportInput(
+                consultation: consultation, centre: documentCentre, exportedAt: exportedAt, version: version,
+                replacedDocumentID: replacedID, idBranch: branch)
+        }
+        // Pseudonymised: every id derives from the session's pseudonym (the replaced version's
+        // too, never an id issued under the session number), and the document is dated by the
+        // record's last change as shifted (a day), never by the real export instant.
+        let shown = pseudonymKey.pseudonymised(consultation, documentRoot: documentCentre.oidRoot)
         return CDAExportInput(
-            consultation: shown, centre: documentCentre, exportedAt: exportedAt, version: version, replacedDocumentID: replacedID,
-            idBranch: idBranch ?? DocumentIDs.branch(profile: name))
+            consultation: shown, centre: documentCentre, exportedAt: shown.lastChangedAt, version: version,
+            replacedDocumentID: replaced.map {
+                CDAExporter.documentID(session: shown.id, version: $0, centre: documentCentre, branch: branch)
+            },
+            idBranch: branch)
     }
 
     /// Builds the document of `input` (deterministic: the same input gives the same bytes).

@@ -12,7 +12,7 @@ extension FHIRBuilder {
         entry("Composition", type: "Composition") {
             value("language", "fr-FR")
             narrative(paragraphs: [
-                "\(title) du \(FrenchNarrative.instant(consultation.startedAt)), session \(consultation.id), version \(input.version)."
+                "\(title) du \(FrenchNarrative.instant(consultation.startedAt, consultation)), session \(consultation.id), version \(input.version)."
             ])
             writer.element("identifier") {
                 value("system", Self.uriSystem)
@@ -23,13 +23,13 @@ extension FHIRBuilder {
                 "type", codings: [(Self.loinc, "11488-4", "Consult note")], text: "CR ou fiche de consultation ou de visite")
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
-            value("date", UTCInstant.format(input.exportedAt))
+            value("date", dateTime(input.exportedAt))
             reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
             value("title", title)
             value("confidentiality", "N")
             writer.element("attester") {
                 value("mode", "legal")
-                value("time", UTCInstant.format(input.exportedAt))
+                value("time", dateTime(input.exportedAt))
                 reference("party", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
             }
             reference("custodian", to: "Organization/centre")

@@ -6,8 +6,9 @@ extension FHIRBuilder {
 
     /// The fr-core identifier type (code system `fr-core-cs-v2-0203`, FR Core 2.2.0-ballot) of an INS
     /// by its OID: `.8` INS-NIR, `.9` INS-NIA, `.10` INS-NIR-TEST, `.11` INS-NIR-DEMO.
-    static func insIdentifierType(oid: String) -> (system: String, code: String, display: String) {
+    static func insIdentifierType(oid: String) -> (system: String, code: String, display: String)? {
         switch oid {
+        case KnownOID.accordPseudonym: nil  // a research pseudonym is no INS
         case KnownOID.insNIA: (frCoreIdentifierType, "INS-NIA", "NIR temporaire")
         case KnownOID.insNIRTest: (frCoreIdentifierType, "INS-NIR-TEST", "NIR TEST")
         case KnownOID.insNIRDemo: (frCoreIdentifierType, "INS-NIR-DEMO", "NIR DEMO")
@@ -33,7 +34,9 @@ extension FHIRBuilder {
             narrative(paragraphs: [
                 "\(identity.birthGivenNames) \(identity.birthFamilyName)"
                     + (identity.usedFamilyName.map { " (nom utilisé : \($0))" } ?? ""),
-                "Sexe : \(identity.sex.frenchDisplayName). Né(e) le \(FrenchNarrative.date(identity.birthDate)), lieu de naissance (code COG) \(identity.birthplaceCode).",
+                consultation.isPseudonymised
+                    ? "Sexe : \(identity.sex.frenchDisplayName). Né(e) en \(identity.birthDate.year), lieu de naissance retiré."
+                    : "Sexe : \(identity.sex.frenchDisplayName). Né(e) le \(FrenchNarrative.date(identity.birthDate)), lieu de naissance (code COG) \(identity.birthplaceCode).",
                 Self.patientIdentifiers(consultation.start),
             ])
             if let birthplace = Self.clean(identity.birthplaceCode) {
@@ -87,7 +90,10 @@ extension FHIRBuilder {
             case .unknown: gender = "unknown"
             }
             value("gender", gender)
-            value("birthDate", identity.birthDate.description)
+            // A pseudonymised birth date is its year alone (FHIR `date` allows `YYYY`).
+            value(
+                "birthDate", consultation.isPseudonymised ? String(format: "%04d", identity.birthDate.year) : identity.birthDate.description
+            )
         }
     }
 
@@ -112,9 +118,10 @@ extension FHIRBuilder {
     /// The narrative's identifiers line: `INS …, IPP …` for a qualified identity, `IPP …`
     /// for another, `nil` with neither.
     static func patientIdentifiers(_ start: SessionStart) -> String? {
-        let ipp = start.ipp?.extension_
-        guard let ins = start.documentINS?.extension_ else { return ipp.map { "IPP \($0)" } }
-        return "INS \(ins)" + (ipp.map { ", IPP \($0)" } ?? "")
+        let pseudonymised = start.documentINS?.root == KnownOID.accordPseudonym
+        let ipp = start.ipp?.extension_.map { pseudonymised ? "pseudonyme de l'IPP \($0)" : "IPP \($0)" }
+        guard let ins = start.documentINS?.extension_ else { return ipp }
+        return (pseudonymised ? "pseudonyme du patient \(ins)" : "INS \(ins)") + (ipp.map { ", \($0)" } ?? "")
     }
 
     static let identityReliabilityURL = "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-identity-reliability"
@@ -133,13 +140,17 @@ extension FHIRBuilder {
     func practitioner(_ professional: Professional) {
         entry("Practitioner/\(professional.key)", type: "Practitioner", profiles: [Self.frCoreProfile("fr-core-practitioner")]) {
             narrative(paragraphs: [
-                professional.name ?? "Auteur d'entrées de la session", professional.idNatPS.map { "IdNat_PS \($0)" },
+                professional.name ?? "Auteur d'entrées de la session",
+                professional.idNatPS.map { FrenchNarrative.professionalID($0, consultation) },
                 professional.function,
             ])
             if let id = professional.idNatPS {
+                // A pseudonym is no IdNat_PS: no IDNPS type.
                 identifier(
-                    use: "official", type: (Self.frCoreIdentifierType, "IDNPS", "Identifiant National de Professionnel de Santé"),
-                    system: "urn:oid:\(KnownOID.idNatPS)", value: id)
+                    use: "official",
+                    type: consultation.isPseudonymised
+                        ? nil : (Self.frCoreIdentifierType, "IDNPS", "Identifiant National de Professionnel de Santé"),
+                    system: "urn:oid:\(input.professionalIDRoot)", value: id)
             }
             humanName(professional.name, professional.details)
         }
@@ -275,8 +286,8 @@ extension FHIRBuilder {
         entry("Encounter", type: "Encounter") {
             narrative(paragraphs: [
                 "Consultation de décision médicale partagée, session \(consultation.id).",
-                "Début : \(FrenchNarrative.instant(consultation.startedAt))"
-                    + (consultation.closedAt.map { ", fin : \(FrenchNarrative.instant($0))" } ?? " (en cours)") + ".",
+                "Début : \(FrenchNarrative.instant(consultation.startedAt, consultation))"
+                    + (consultation.closedAt.map { ", fin : \(FrenchNarrative.instant($0, consultation))" } ?? " (en cours)") + ".",
             ])
             code("status", consultation.status == .closed ? FHIREncounterStatus.finished : .inProgress)
             writer.element("class") {
@@ -303,8 +314,8 @@ extension FHIRBuilder {
                     resource: "RelatedPerson/\(person.entry.rawValue)")
             }
             writer.element("period") {
-                value("start", UTCInstant.format(consultation.startedAt))
-                value("end", consultation.closedAt.map(UTCInstant.format))
+                value("start", dateTime(consultation.startedAt))
+                value("end", consultation.closedAt.map(dateTime))
             }
             if consultation.start.condition != nil { reference("reasonReference", to: "Condition") }
             reference("serviceProvider", to: siteOrganization)
@@ -373,7 +384,7 @@ extension FHIRBuilder {
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
             if let added = consultation.addition(of: option.entry) {
-                value("created", UTCInstant.format(added.recordedAt))
+                value("created", dateTime(added.recordedAt))
                 reference("author", to: authorResource(added.author))
             } else {
                 reference("author", to: "PractitionerRole/\(consultation.clinician.entry.rawValue)")
@@ -415,7 +426,7 @@ extension FHIRBuilder {
                 paragraphs: [
                     (resource == "CarePlan/decision"
                         ? "" : "Décision \(decision.entry) (\(decision.withdrawn ? "retirée" : "remplacée")) : ")
-                        + decisionSummary(decision) + ".", "Enregistrée le \(FrenchNarrative.instant(decision.recordedAt)).",
+                        + decisionSummary(decision) + ".", "Enregistrée le \(FrenchNarrative.instant(decision.recordedAt, consultation)).",
                 ] + DocumentSection.annotations(decision.entry, consultation))
             entryIdentifier(decision.entry)
             var option: ConsultationOption?
@@ -447,7 +458,7 @@ extension FHIRBuilder {
             value("description", decisionSummary(decision))
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
-            value("created", UTCInstant.format(decision.recordedAt))
+            value("created", dateTime(decision.recordedAt))
             reference(
                 "author",
                 to: consultation.addition(of: decision.entry).map { authorResource($0.author) }
@@ -523,7 +534,7 @@ extension FHIRBuilder {
                     ? FHIRQuestionnaireResponseStatus.enteredInError : response.score.complete ? .completed : .inProgress)
             reference("subject", to: "Patient")
             reference("encounter", to: "Encounter")
-            value("authored", UTCInstant.format(response.recordedAt))
+            value("authored", dateTime(response.recordedAt))
             switch response.respondent {
             case .patient:
                 // Someone who answered for the patient is the author and the source (part 8).
@@ -581,7 +592,7 @@ extension FHIRBuilder {
                 localConcept("code", code: coded, display: display)
                 reference("subject", to: "Patient")
                 reference("encounter", to: "Encounter")
-                value("effectiveDateTime", UTCInstant.format(response.recordedAt))
+                value("effectiveDateTime", dateTime(response.recordedAt))
                 writeValue()
                 reference("derivedFrom", to: "QuestionnaireResponse/\(response.entry.rawValue)")
             }
@@ -633,13 +644,14 @@ extension FHIRBuilder {
     func provenance() {
         entry("Provenance", type: "Provenance") {
             narrative(paragraphs: [
-                "Document établi le \(FrenchNarrative.instant(input.exportedAt)) à partir des entrées de la session \(consultation.id), enregistrées du \(FrenchNarrative.instant(consultation.startedAt)) au \(FrenchNarrative.instant(consultation.lastChangedAt)).",
-                "Auteurs des entrées : " + consultation.authors.map { "IdNat_PS \($0)" }.joined(separator: ", ") + ".",
+                "Document établi le \(FrenchNarrative.instant(input.exportedAt, consultation)) à partir des entrées de la session \(consultation.id), enregistrées du \(FrenchNarrative.instant(consultation.startedAt, consultation)) au \(FrenchNarrative.instant(consultation.lastChangedAt, consultation)).",
+                "Auteurs des entrées : "
+                    + consultation.authors.map { FrenchNarrative.professionalID($0, consultation) }.joined(separator: ", ") + ".",
             ])
             reference("target", to: "Composition")
             writer.element("occurredPeriod") {
-                value("start", UTCInstant.format(consultation.startedAt))
-                value("end", UTCInstant.format(consultation.lastChangedAt))
+                value("start", dateTime(consultation.startedAt))
+                value("end", dateTime(consultation.lastChangedAt))
             }
             value("recorded", UTCInstant.format(input.exportedAt))
             for author in consultation.authors {
@@ -712,7 +724,7 @@ extension FHIRBuilder {
                     reference("who", to: "Practitioner/\(professional.key)", display: amendment.authorLabel)
                 } else {
                     writer.element("who") {
-                        identifier(system: "urn:oid:\(KnownOID.idNatPS)", value: change.author)
+                        identifier(system: "urn:oid:\(input.professionalIDRoot)", value: change.author)
                         value("display", amendment.authorLabel)
                     }
                 }

@@ -13,6 +13,13 @@ struct FHIRBuilder {
     let writer = XMLWriter()
 
     var consultation: Consultation { input.consultation }
+
+    /// A FHIR `dateTime`: the UTC instant (`2026-03-02T09:30:00Z`); in a pseudonymised document
+    /// its day alone (`2026-03-02`: no time of day). `instant` elements (`Bundle.timestamp`,
+    /// `Provenance.recorded`) keep the full form, at 00:00:00Z when pseudonymised.
+    func dateTime(_ date: Date) -> String {
+        consultation.isPseudonymised ? CalendarDate(utcDayOf: date).description : UTCInstant.format(date)
+    }
     var centre: CentreSettings { input.centre }
     /// The set's id branch: the one it was issued under, else `fhir-r4`'s (`3`).
     var branch: String { input.idBranch ?? FHIRExporter.branch }

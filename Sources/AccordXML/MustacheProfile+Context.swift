@@ -162,7 +162,8 @@ extension MustacheProfile {
             return value
         }
         context["preferences"] = consultation.preferences.filter { !$0.withdrawn }.map { preference -> [String: Any] in
-            var value: [String: Any] = ["entry": preference.entry.rawValue, "text": XMLText.sanitized(preference.text)]
+            var value: [String: Any] = ["entry": preference.entry.rawValue]
+            if !pseudonymised { value["text"] = XMLText.sanitized(preference.text) }
             if let importance = preference.importance { value["importance"] = importance }
             return value
         }
@@ -214,16 +215,16 @@ extension MustacheProfile {
         context["notes"] = consultation.notes.filter { !$0.withdrawn }.map {
             ["entry": $0.entry.rawValue, "text": XMLText.sanitized($0.text)]
         }
-        addAmendments(document.amendments, to: &context)
+        addAmendments(document.amendments, of: consultation, to: &context)
         // Every key of the schema the record does not hold is an explicit null, so that an
         // item without a value never shows an enclosing context's value of the same name.
-        return nullFilled(sanitised(context), shape: keySchema) as! [String: Any]
+        return nullFilled(sanitised(context), shape: keySchema(pseudonymised: pseudonymised)) as! [String: Any]
     }
 
     /// The amendments of the document under `amendments`, and each entry's own under the
     /// `amendments` key of its item in `options`, `preferences`, `notes` and `decision`
     /// (left out when it has none: a session never amended has the context it had before).
-    private static func addAmendments(_ amendments: [DocumentAmendment], to context: inout [String: Any]) {
+    private static func addAmendments(_ amendments: [DocumentAmendment], of consultation: Consultation, to context: inout [String: Any]) {
         guard !amendments.isEmpty else { return }
         func value(_ item: DocumentAmendment) -> [String: Any] {
             let amendment = item.amendment
@@ -234,7 +235,7 @@ extension MustacheProfile {
                 [
                     "subject": item.subject, "kind": amendment.kind.rawValue, "change": amendment.change,
                     "recorded_at": UTCInstant.format(amendment.recordedAt),
-                    "recorded_at_paris": FrenchNarrative.parisInstant(amendment.recordedAt), "author": amendment.author,
+                    "recorded_at_paris": FrenchNarrative.instant(amendment.recordedAt, consultation), "author": amendment.author,
                     "author_label": item.authorLabel, "line": item.line, "annotation": item.annotation,
                     "added": amendment.kind == .added, "corrected": amendment.kind == .corrected,
                     "withdrawn": amendment.kind == .withdrawn, "replaced": amendment.kind == .replaced,

@@ -9,6 +9,23 @@ indirect enum ContextKey: Sendable {
     case object([String: ContextKey])
     /// A list of items of this shape.
     case list(ContextKey)
+
+    /// The shape without the key at `path` (through lists: `participants.name` removes `name`
+    /// from the participants' items).
+    func removing(_ path: [Substring]) -> ContextKey {
+        guard let first = path.first else { return self }
+        switch self {
+        case .value: return self
+        case .list(let item): return .list(item.removing(path))
+        case .object(var keys):
+            if path.count == 1 {
+                keys[String(first)] = nil
+            } else if let child = keys[String(first)] {
+                keys[String(first)] = child.removing(Array(path.dropFirst()))
+            }
+            return .object(keys)
+        }
+    }
 }
 
 extension MustacheProfile {
@@ -83,6 +100,25 @@ extension MustacheProfile {
         "notes": .list(.object(["entry": .value, "text": .value, "amendments": .list(amendment)])),
     ])
 
+    /// The keys a pseudonymised record does not hold (dotted paths, through lists): the
+    /// patient's names, birth date, birth place and identity status, professionals' names and
+    /// functions, trial ids, decision-aid versions and the preferences' text. A profile run with
+    /// `--pseudonymise` is checked against ``pseudonymisedKeySchema`` (``keySchema`` without
+    /// them), so that no template can reach an identifying value.
+    static let absentWhenPseudonymised = [
+        "patient.birth_family_name", "patient.birth_given_names", "patient.first_birth_given_name", "patient.used_family_name",
+        "patient.used_given_name", "patient.birth_date", "patient.birthplace_code", "patient.identity_status", "clinician.name",
+        "clinician.function", "participants.name", "participants.function", "options.trial_id", "process.decision_aids.version",
+        "preferences.text",
+    ]
+
+    /// The keys of a pseudonymised record's context: ``keySchema`` without
+    /// ``absentWhenPseudonymised``.
+    static let pseudonymisedKeySchema: ContextKey = absentWhenPseudonymised.reduce(keySchema) { $0.removing($1.split(separator: ".")) }
+
+    /// The schema of the context: ``pseudonymisedKeySchema`` or ``keySchema``.
+    static func keySchema(pseudonymised: Bool) -> ContextKey { pseudonymised ? pseudonymisedKeySchema : keySchema }
+
     /// One amendment of the record (`amendments`, and under each amended entry).
     static let amendment: ContextKey = .object([
         "entry": .value, "replaced_by": .value, "reason": .value, "subject": .value, "kind": .value, "change": .value,
@@ -123,9 +159,12 @@ extension MustacheProfile {
     ///   - settingsFile: the profile's `profile.yaml`, as messages name it.
     /// - Throws: `AccordError` (`invalidInput`, field `--profile`) naming the profile file, the
     ///   template file, the line and the key (a key name, never a value of the record).
-    static func checkKeys(sources: [String: String], root: String, profile: String, settingsFile: String) throws {
-        guard case .object(let rootKeys) = keySchema else { return }
-        var scanner = KeyScanner(sources: sources, profile: profile, settingsFile: settingsFile)
+    ///   - pseudonymised: check against the pseudonymised record's keys (``pseudonymisedKeySchema``).
+    static func checkKeys(
+        sources: [String: String], root: String, profile: String, settingsFile: String, pseudonymised: Bool = false
+    ) throws {
+        guard case .object(let rootKeys) = keySchema(pseudonymised: pseudonymised) else { return }
+        var scanner = KeyScanner(sources: sources, profile: profile, settingsFile: settingsFile, pseudonymised: pseudonymised)
         try scanner.scan(file: root, scopes: [rootKeys], depth: 0)
     }
 }
@@ -137,11 +176,14 @@ private struct KeyScanner {
     let sources: [String: String]
     let profile: String
     let settingsFile: String
+    /// Whether the keys are a pseudonymised record's.
+    let pseudonymised: Bool
 
-    init(sources: [String: String], profile: String, settingsFile: String) {
+    init(sources: [String: String], profile: String, settingsFile: String, pseudonymised: Bool) {
         self.sources = sources
         self.profile = profile
         self.settingsFile = settingsFile
+        self.pseudonymised = pseudonymised
     }
 
     /// The template named `name` (file name, or partial name without `.mustache`).
@@ -212,7 +254,13 @@ private struct KeyScanner {
     }
 
     private func unknown(_ key: String, file: String, line: Int) -> AccordError {
-        AccordError(
+        if pseudonymised {
+            return AccordError(
+                .invalidInput,
+                "the template \(file) of export profile \(profile) (\(settingsFile)) names the key \(key) near line \(line), which a pseudonymised record does not hold, so the profile cannot write research exports; name in profile.yaml a `pseudonymised_template:` that uses only the keys of a pseudonymised record (Exports/README.md lists them), or remove the tag.",
+                field: "--profile")
+        }
+        return AccordError(
             .invalidInput,
             "the template \(file) of export profile \(profile) (\(settingsFile)) names the key \(key) near line \(line), which the record's context does not hold there; use a key listed in Exports/README.md (inside a section, its own keys and those around it), or remove the tag.",
             field: "--profile")

@@ -33,6 +33,14 @@ public struct MustacheProfile: Sendable {
     public var format: String
     /// The root template's file name (`template:`).
     public var template: String
+    /// The root template of research exports (`pseudonymised_template:`), checked against the
+    /// keys of a pseudonymised record when the profile loads; `nil`: ``template``, when it
+    /// names only such keys (else ``pseudonymisedProblem`` says which it names).
+    public var pseudonymisedTemplate: String?
+    /// Why ``template`` cannot render a pseudonymised record (the first key it names that such
+    /// a record does not hold), when the profile names no ``pseudonymisedTemplate``; `nil`
+    /// when it can. ``checkPseudonymisable()`` throws it.
+    public var pseudonymisedProblem: AccordError?
     /// The file-name pattern (`file_name:`).
     public var fileNamePattern: String
     /// The schema as `profile.yaml` names it (`schema:`), or `nil`.
@@ -144,8 +152,30 @@ public struct MustacheProfile: Sendable {
             throw AccordError(
                 .invalidInput, "the file_name of export profile \(name) does not parse as Mustache; e.g. \"{{session}}-v{{version}}.xml\".")
         }
+        // Research exports see only the pseudonymised record: their root template may name
+        // only its keys (a dedicated template is checked now; the main one when it serves).
+        var pseudonymisedProblem: AccordError?
+        let pseudonymisedTemplate = settings["pseudonymised_template"].flatMap { $0.isEmpty ? nil : $0 }
+        let keySources = Dictionary(sources.map { ($0.file, $0.source) }, uniquingKeysWith: { first, _ in first })
+        if let pseudonymisedTemplate {
+            guard library.getTemplate(named: pseudonymisedTemplate) != nil else {
+                throw AccordError(
+                    .invalidInput,
+                    "the pseudonymised_template \(pseudonymisedTemplate) that profile.yaml of export profile \(name) names is not a *.mustache file of \(folder.path).",
+                    field: "--profile")
+            }
+            try checkKeys(
+                sources: keySources, root: pseudonymisedTemplate, profile: name, settingsFile: settingsURL.path, pseudonymised: true)
+        } else {
+            do {
+                try checkKeys(sources: keySources, root: template, profile: name, settingsFile: settingsURL.path, pseudonymised: true)
+            } catch let error as AccordError {
+                pseudonymisedProblem = error
+            }
+        }
         return MustacheProfile(
-            name: name, folder: folder, format: format, template: template, fileNamePattern: pattern, schema: settings["schema"],
+            name: name, folder: folder, format: format, template: template, pseudonymisedTemplate: pseudonymisedTemplate,
+            pseudonymisedProblem: pseudonymisedProblem, fileNamePattern: pattern, schema: settings["schema"],
             library: library, fileNameTemplate: fileNameTemplate)
     }
 
@@ -244,7 +274,16 @@ public struct MustacheProfile: Sendable {
     ///   - pseudonymised: sets the context's `pseudonymised` flag and leaves identifying fields out.
     public func document(_ input: CDAExportInput, pseudonymised: Bool = false) -> Data {
         let context = Self.context(input, profile: self, pseudonymised: pseudonymised)
-        return Data((library.render(context, withTemplate: template) ?? "").utf8)
+        let root = pseudonymised ? pseudonymisedTemplate ?? template : template
+        return Data((library.render(context, withTemplate: root) ?? "").utf8)
+    }
+
+    /// Refuses a research export with a profile whose templates name a key a pseudonymised
+    /// record does not hold (``pseudonymisedProblem``).
+    /// - Throws: `AccordError` (`invalidInput`, field `--profile`) naming the template, the line
+    ///   and the key.
+    public func checkPseudonymisable() throws {
+        if let pseudonymisedProblem { throw pseudonymisedProblem }
     }
 
     /// Renders, checks and writes the document atomically (mode 0600) into `directory`.
@@ -262,7 +301,7 @@ public struct MustacheProfile: Sendable {
 
     // MARK: - profile.yaml and linting
 
-    static let knownKeys: Set<String> = ["format", "template", "file_name", "schema", "description"]
+    static let knownKeys: Set<String> = ["format", "template", "pseudonymised_template", "file_name", "schema", "description"]
 
     /// Parses the flat `key: value` subset of YAML that `profile.yaml` uses (comments with `#`,
     /// values optionally in single or double quotes).

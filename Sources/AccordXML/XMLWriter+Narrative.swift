@@ -24,7 +24,10 @@ extension XMLWriter {
                         let identifier =
                             participant.role == .patient
                             ? consultation.start.patientIdentifierText
-                            : participant.id.map { participant.role == .professional ? "IdNat_PS \($0)" : "identifiant local \($0)" } ?? ""
+                            : participant.id.map {
+                                participant.role == .professional
+                                    ? FrenchNarrative.professionalID($0, consultation) : "identifiant local \($0)"
+                            } ?? ""
                         element("td", text: identifier)
                         element(
                             "td",
@@ -88,8 +91,23 @@ enum FrenchNarrative {
     }
 
     /// An instant in a narrative: Paris local time, the zone named (`2 mars 2026 à 10:30 (heure
-    /// de Paris)`, ``parisInstant(_:)``). Narrative times are local; coded values stay UTC.
-    static func instant(_ date: Date) -> String { parisInstant(date) }
+    /// de Paris)`, ``parisInstant(_:)``). Narrative times are local; coded values stay UTC. In a
+    /// pseudonymised consultation (its instants are UTC days) the day alone: `2 mars 2026`.
+    static func instant(_ date: Date, _ consultation: Consultation) -> String {
+        consultation.isPseudonymised ? day(date) : parisInstant(date)
+    }
+
+    /// A UTC day in words: `2 mars 2026` (the first of a month is `1er`).
+    static func day(_ date: Date) -> String {
+        let day = CalendarDate(utcDayOf: date)
+        return "\(day.day == 1 ? "1er" : String(day.day)) \(monthNames[day.month - 1]) \(day.year)"
+    }
+
+    /// How a narrative names a professional by id: `IdNat_PS 810…`, or in a pseudonymised
+    /// consultation `pseudonyme 3fa2…` (never called an IdNat_PS).
+    static func professionalID(_ id: String, _ consultation: Consultation) -> String {
+        consultation.isPseudonymised ? "pseudonyme \(id)" : "IdNat_PS \(id)"
+    }
 
     /// The French names of the months, January first.
     static let monthNames = [
@@ -130,7 +148,7 @@ enum FrenchNarrative {
     static func processLines(_ consultation: Consultation) -> [String] {
         let process = consultation.process
         let aids = process.decisionAids.filter { !$0.withdrawn }
-        var items: [String] = consultation.phases.map { "\($0.phase.frenchLabel) : \(instant($0.startedAt))" }
+        var items: [String] = consultation.phases.map { "\($0.phase.frenchLabel) : \(instant($0.startedAt, consultation))" }
         items += aids.map { "Aide à la décision remise : \($0.name)" + ($0.version.map { " (version \($0))" } ?? "") }
         if let method = process.understandingChecked { items.append("Compréhension vérifiée : \(method)") }
         if process.reflectionOffered {

@@ -287,6 +287,9 @@ import Testing
         #expect(open.status == 1)
         #expect(open.stderr.contains("can be read by other users (mode 644); expected mode 0600"))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
+        // Files are named by the sessions' keyed pseudonyms (S + 18 digits), never S1, S2.
+        let research = try PseudonymKey(bytes: Data((0..<32).map { UInt8(($0 * 7) % 256) }))
+        let (s1, s2) = (research.sessionPseudonym(SessionID(number: 1)), research.sessionPseudonym(SessionID(number: 2)))
         let out = cli.folder.appendingPathComponent("research")
         for profile in ["cda-fr", "centre-simple"] {
             let folder = out.appendingPathComponent(profile)
@@ -298,11 +301,15 @@ import Testing
                 environment: Self.environment())
             #expect(result.status == 0, "\(result.stderr)")
             let files = try Self.documents(folder)
-            #expect(
-                files
-                    == (profile == "cda-fr"
-                        ? ["S1-v1.pseudonymised.cda.xml", "S2-v1.pseudonymised.cda.xml"]
-                        : ["S1-v1.pseudonymised.centre-simple.xml", "S2-v1.pseudonymised.centre-simple.xml"]))
+            let suffix = profile == "cda-fr" ? "cda.xml" : "centre-simple.xml"
+            #expect(files == ["\(s1)-v1.pseudonymised.\(suffix)", "\(s2)-v1.pseudonymised.\(suffix)"].sorted())
+            // The manifest: one per run, named apart, no instant, no chain head, no session number.
+            let manifestNames = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("manifest-") }
+            #expect(manifestNames == ["manifest-pseudonymised-1.json"])
+            let manifestText = try String(contentsOf: folder.appendingPathComponent("manifest-pseudonymised-1.json"), encoding: .utf8)
+            for key in ["started_at", "finished_at", "exported_at", "chain_head", "\"S1\"", "\"S2\"", "2026-"] {
+                #expect(!manifestText.contains(key), "\(key) in the pseudonymised manifest")
+            }
             for file in files {
                 let data = try Data(contentsOf: folder.appendingPathComponent(file))
                 let text = String(decoding: data, as: UTF8.self)
@@ -319,8 +326,8 @@ import Testing
             #expect(try Self.manifests(folder).first?.pseudonymised == true)
         }
         // Same key, same pseudonym in both sessions' documents (same patient).
-        let first = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("cda-fr/S1-v1.pseudonymised.cda.xml")))
-        let second = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("cda-fr/S2-v1.pseudonymised.cda.xml")))
+        let first = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("cda-fr/\(s1)-v1.pseudonymised.cda.xml")))
+        let second = try XMLDocumentReader(data: Data(contentsOf: out.appendingPathComponent("cda-fr/\(s2)-v1.pseudonymised.cda.xml")))
         let pseudonym = try first.string(xpath: "/hl7:ClinicalDocument/hl7:recordTarget/hl7:patientRole/hl7:id[1]/@extension")
         #expect(pseudonym?.count == 64)
         #expect(try second.string(xpath: "/hl7:ClinicalDocument/hl7:recordTarget/hl7:patientRole/hl7:id[1]/@extension") == pseudonym)
@@ -354,8 +361,8 @@ import Testing
             let result = try cli.run(["export", "S1", "--out", single.path] + arguments, environment: Self.environment())
             #expect(result.status == 0, "\(result.stderr)")
         }
-        #expect(try Self.documents(single) == ["S1-v1.cda.xml", "S1-v1.pseudonymised.cda.xml"])
-        let kept = try String(contentsOf: single.appendingPathComponent("S1-v1.pseudonymised.cda.xml"), encoding: .utf8)
+        #expect(try Self.documents(single) == ["S1-v1.cda.xml", "\(s1)-v1.pseudonymised.cda.xml"])
+        let kept = try String(contentsOf: single.appendingPathComponent("\(s1)-v1.pseudonymised.cda.xml"), encoding: .utf8)
         #expect(!kept.contains("MARCHAND"))
         // A short key is refused, and never shown.
         try Data("short".utf8).write(to: key)

@@ -128,16 +128,25 @@ import Testing
         let original = input.consultation
         let key = try PseudonymKey(bytes: Data((0..<32).map { UInt8($0) }))
         input.consultation = original.pseudonymised(key: key)
-        let shift = original.startedAt.timeIntervalSince(input.consultation.startedAt)
+        let days = key.dateShift(forPatient: original.researchPatientKey)
         #expect(input.consultation.amendments.map(\.reason) == Array(repeating: Pseudonymisation.reasonRemoved, count: 4))
-        #expect(input.consultation.amendments.map { $0.recordedAt.addingTimeInterval(shift) } == original.amendments.map(\.recordedAt))
-        #expect(input.consultation.amendments.map(\.author) == original.amendments.map(\.author))
+        // When: the shifted day, no time of day (09, 09, 10, 10 March before the shift).
+        #expect(
+            input.consultation.amendments.map { CalendarDate(utcDayOf: $0.recordedAt.addingTimeInterval(TimeInterval(days * 86_400))) }
+                == original.amendments.map { CalendarDate(utcDayOf: $0.recordedAt) })
+        #expect(input.consultation.amendments.allSatisfy { UTCInstant.format($0.recordedAt).hasSuffix("T00:00:00Z") })
+        // By whom: the professional's pseudonym, never the IdNat_PS.
+        #expect(input.consultation.amendments.map(\.author) == original.amendments.map { key.professionalPseudonym($0.author) })
+        #expect(!original.amendments.map(\.author).contains(key.professionalPseudonym("810987654323")))
         for data in [CDAExporter.document(input), FHIRExporter.document(input)] {
             let text = String(decoding: data, as: UTF8.self)
             for reason in ["rappel du patient", "pièce d&apos;identité vue", "pièce d'identité vue", "saisie erronée"] {
                 #expect(!text.contains(reason))
             }
             #expect(text.contains("motif : retiré (pseudonymisation)"))
+            #expect(!text.contains("810987654323"))
+            #expect(!text.contains("heure de Paris"))
+            #expect(text.contains("par pseudonyme \(key.professionalPseudonym("810987654323")), motif"))
         }
     }
 

@@ -29,7 +29,34 @@ import Testing
         #expect(first.start.patient.birthDate == CalendarDate("1975-01-01"))
         #expect(first.notes.map(\.text) == [Pseudonymisation.notice])
         #expect(first.start.patient.sex == consultation.start.patient.sex)
-        #expect(first.options == consultation.options)
+        // Options keep their kind and origin; text typed by a person (or read from the RCP
+        // report) is removed, and the trial id with it.
+        #expect(first.options.map(\.kind) == consultation.options.map(\.kind))
+        #expect(first.options.map(\.origin) == consultation.options.map(\.origin))
+        #expect(first.options.map(\.label) == Array(repeating: Pseudonymisation.typedLabelRemoved, count: 3))
+        #expect(first.options.allSatisfy { $0.benefits.isEmpty && $0.harms.isEmpty && $0.trialID == nil })
+        // The session is named by its keyed pseudonym: S + 18 digits, never a session number.
+        #expect(first.id == again.id && first.id != other.id)
+        #expect(first.id.description.count == 19 && first.id.number >= 100_000_000_000_000_000)
+        #expect(first.id == Self.key.sessionPseudonym(consultation.id))
+        // Professionals are pseudonymised in their own domain.
+        #expect(first.start.clinicianID == Self.key.professionalPseudonym(consultation.start.clinicianID))
+        #expect(first.start.clinicianID.count == 32 && first.start.clinicianID != consultation.start.clinicianID)
+        #expect(first.participants.filter { $0.role == .professional }.allSatisfy { $0.id != nil && $0.function == nil })
+        #expect(first.start.topic == Pseudonymisation.noTemplate)
+    }
+
+    @Test func aTemplateOptionKeepsTheTemplateTextAndTheTopicNamesTheTemplate() throws {
+        var consultation = try CDAFixtures.consultation()
+        consultation.start.template = "localised-prostate-cancer@1"
+        consultation.options[2].origin = EntryOrigin.template("localised-prostate-cancer@1").stored
+        let shown = consultation.pseudonymised(
+            key: Self.key, templateTitles: ["localised-prostate-cancer": "Cancer de la prostate localisé"])
+        #expect(shown.start.topic == "Modèle de décision localised-prostate-cancer@1 : Cancer de la prostate localisé")
+        #expect(shown.options[2].label == consultation.options[2].label)
+        #expect(shown.options[2].benefits == consultation.options[2].benefits)
+        #expect(shown.options[0].label == Pseudonymisation.typedLabelRemoved)
+        #expect(Pseudonymisation.topic(template: "other@2", titles: [:]) == "Modèle de décision other@2")
     }
 
     @Test func aShortOrMissingKeyIsRefusedWithoutShowingIt() throws {
@@ -55,7 +82,14 @@ import Testing
         #expect(text.contains("Document pseudonymisé pour la recherche"))
         #expect(text.contains(try #require(input.consultation.start.patient.ins)))
         let reader = try XMLDocumentReader(data: data)
-        #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:id/@root") == "2.999.1.9.1.1.1", "ids under ROOT.9")
+        let pseudonym = Self.key.sessionPseudonym(SessionID(number: 1)).number
+        #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:id/@root") == "2.999.1.9.1.\(pseudonym).1", "ids under ROOT.9")
+        #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:setId/@root") == "2.999.1.9.1.\(pseudonym)")
+        // No time of day, no IdNat_PS: dates alone, professionals under ROOT.9.7.
+        #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:effectiveTime/@value")?.count == 8)
+        #expect(try reader.string(xpath: "/hl7:ClinicalDocument/hl7:author/hl7:assignedAuthor/hl7:id/@root") == "2.999.1.9.7")
+        #expect(!text.contains(KnownOID.idNatPS))
+        #expect(!text.contains("heure de Paris"))
         if let schemas = CDAFixtures.schemaLocator {
             #expect(try schemas.cda().validate(data) == [])
         }
@@ -81,16 +115,21 @@ import Testing
     @Test func patientDatesShiftBackTogetherAndAgreeAcrossExports() throws {
         let consultation = try CDAFixtures.consultation(decision: .deferred(nextContact: CalendarDate("2026-03-16")!))
         let days = Self.key.dateShift(forPatient: "\(consultation.start.patient.insOID!)/\(consultation.start.patient.ins!)")
-        #expect((0...364).contains(days))
-        #expect(days == Self.key.dateShift(forPatient: "\(consultation.start.patient.insOID!)/\(consultation.start.patient.ins!)"))
+        #expect((1...365).contains(days), "never 0: a pseudonymised date is never the real one")
+        #expect(days == Self.key.dateShift(forPatient: consultation.researchPatientKey))
         let shifted = consultation.pseudonymised(key: Self.key)
         let seconds = TimeInterval(days * 86_400)
-        #expect(shifted.startedAt == consultation.startedAt.addingTimeInterval(-seconds))
-        #expect(shifted.closedAt == consultation.closedAt?.addingTimeInterval(-seconds))
-        // The interval from start to decision is kept.
+        // Every instant is the shifted UTC day at 00:00:00Z: no time of day.
+        func day(_ date: Date) -> Date { CalendarDate(utcDayOf: date.addingTimeInterval(-seconds)).startInstant }
+        #expect(shifted.startedAt == day(consultation.startedAt))
+        #expect(shifted.closedAt == consultation.closedAt.map(day))
+        #expect(UTCInstant.format(shifted.lastChangedAt).hasSuffix("T00:00:00Z"))
+        // Intervals in days are kept (from the RCP meeting to the decision).
+        let meeting = try #require(consultation.start.rcp?.meetingDate)
+        let shiftedMeeting = try #require(shifted.start.rcp?.meetingDate)
         #expect(
-            shifted.decision!.recordedAt.timeIntervalSince(shifted.startedAt)
-                == consultation.decision!.recordedAt.timeIntervalSince(consultation.startedAt))
+            shifted.decision!.recordedAt.timeIntervalSince(shiftedMeeting.startInstant)
+                == CalendarDate(utcDayOf: consultation.decision!.recordedAt).startInstant.timeIntervalSince(meeting.startInstant))
         guard case .deferred(let next) = shifted.decision!.outcome else {
             Issue.record("the deferral was lost")
             return
