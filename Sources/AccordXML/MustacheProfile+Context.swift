@@ -57,11 +57,12 @@ extension MustacheProfile {
     /// referential); `patient.identity_status` (`provisional`, `recovered`, `validated`,
     /// `qualified`) only when a status was recorded.
     ///
-    /// Pseudonymised (`pseudonymised` true; the consultation was passed through
-    /// AccordService's `Consultation.pseudonymised(key:)`): `patient.ins` is the pseudonym,
-    /// `patient.ipp` its pseudonym, the name, used-name, birth-date and birth-place keys are
-    /// left out (`birth_year` stays), participants' names are left out, and `notes` holds only
-    /// the pseudonymisation notice.
+    /// Pseudonymised (`pseudonymised` true): the values are the pseudonymised record itself
+    /// (AccordService's `Consultation.pseudonymised(key:templateTitles:documentRoot:)`), and the
+    /// keys of ``absentWhenPseudonymised`` are not in the context at all (``pseudonymisedKeySchema``):
+    /// `patient.ins` is the pseudonym, `session` the session's pseudonym, instants the shifted
+    /// days at 00:00:00Z, professionals' ids pseudonyms, and `notes` holds only the
+    /// pseudonymisation notice.
     public static func context(_ input: CDAExportInput, profile: MustacheProfile, pseudonymised: Bool) -> [String: Any] {
         let consultation = input.consultation
         let start = consultation.start

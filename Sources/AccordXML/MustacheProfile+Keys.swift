@@ -9,17 +9,21 @@ indirect enum ContextKey: Sendable {
     case object([String: ContextKey])
     /// A list of items of this shape.
     case list(ContextKey)
+    /// A key a pseudonymised record does not hold: null in its context (so that Mustache's
+    /// lookup stops there, never reaching a key of the same name around it), and refused in a
+    /// template that renders research exports.
+    case absent
 
-    /// The shape without the key at `path` (through lists: `participants.name` removes `name`
-    /// from the participants' items).
+    /// The shape with the key at `path` marked ``absent`` (through lists: `participants.name`
+    /// marks `name` in the participants' items).
     func removing(_ path: [Substring]) -> ContextKey {
         guard let first = path.first else { return self }
         switch self {
-        case .value: return self
+        case .value, .absent: return self
         case .list(let item): return .list(item.removing(path))
         case .object(var keys):
             if path.count == 1 {
-                keys[String(first)] = nil
+                keys[String(first)] = .absent
             } else if let child = keys[String(first)] {
                 keys[String(first)] = child.removing(Array(path.dropFirst()))
             }
@@ -112,8 +116,8 @@ extension MustacheProfile {
         "preferences.text",
     ]
 
-    /// The keys of a pseudonymised record's context: ``keySchema`` without
-    /// ``absentWhenPseudonymised``.
+    /// The keys of a pseudonymised record's context: ``keySchema`` with
+    /// ``absentWhenPseudonymised`` marked absent (null in the context, refused in templates).
     static let pseudonymisedKeySchema: ContextKey = absentWhenPseudonymised.reduce(keySchema) { $0.removing($1.split(separator: ".")) }
 
     /// The schema of the context: ``pseudonymisedKeySchema`` or ``keySchema``.
@@ -164,7 +168,7 @@ extension MustacheProfile {
         sources: [String: String], root: String, profile: String, settingsFile: String, pseudonymised: Bool = false
     ) throws {
         guard case .object(let rootKeys) = keySchema(pseudonymised: pseudonymised) else { return }
-        var scanner = KeyScanner(sources: sources, profile: profile, settingsFile: settingsFile, pseudonymised: pseudonymised)
+        var scanner = KeyScanner(sources: sources, profile: profile, settingsFile: settingsFile)
         try scanner.scan(file: root, scopes: [rootKeys], depth: 0)
     }
 }
@@ -176,14 +180,11 @@ private struct KeyScanner {
     let sources: [String: String]
     let profile: String
     let settingsFile: String
-    /// Whether the keys are a pseudonymised record's.
-    let pseudonymised: Bool
 
-    init(sources: [String: String], profile: String, settingsFile: String, pseudonymised: Bool) {
+    init(sources: [String: String], profile: String, settingsFile: String) {
         self.sources = sources
         self.profile = profile
         self.settingsFile = settingsFile
-        self.pseudonymised = pseudonymised
     }
 
     /// The template named `name` (file name, or partial name without `.mustache`).
@@ -250,17 +251,19 @@ private struct KeyScanner {
             guard case .object(let keys) = shape, let child = keys[part] else { throw unknown(name, file: file, line: line) }
             shape = child
         }
+        if case .absent = shape { throw absentWhenPseudonymised(name, file: file, line: line) }
         return shape
     }
 
+    private func absentWhenPseudonymised(_ key: String, file: String, line: Int) -> AccordError {
+        AccordError(
+            .invalidInput,
+            "the template \(file) of export profile \(profile) (\(settingsFile)) names the key \(key) near line \(line), which a pseudonymised record does not hold, so the profile cannot write research exports; name in profile.yaml a `pseudonymised_template:` that uses only the keys of a pseudonymised record (Exports/README.md lists them), or remove the tag.",
+            field: "--profile")
+    }
+
     private func unknown(_ key: String, file: String, line: Int) -> AccordError {
-        if pseudonymised {
-            return AccordError(
-                .invalidInput,
-                "the template \(file) of export profile \(profile) (\(settingsFile)) names the key \(key) near line \(line), which a pseudonymised record does not hold, so the profile cannot write research exports; name in profile.yaml a `pseudonymised_template:` that uses only the keys of a pseudonymised record (Exports/README.md lists them), or remove the tag.",
-                field: "--profile")
-        }
-        return AccordError(
+        AccordError(
             .invalidInput,
             "the template \(file) of export profile \(profile) (\(settingsFile)) names the key \(key) near line \(line), which the record's context does not hold there; use a key listed in Exports/README.md (inside a section, its own keys and those around it), or remove the tag.",
             field: "--profile")

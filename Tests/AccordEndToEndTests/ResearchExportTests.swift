@@ -1,0 +1,75 @@
+import AccordCore
+import AccordService
+import AccordTestSupport
+import Foundation
+import Testing
+
+/// Research exports through the command line: the profile sees only the pseudonymised record,
+/// and the document does not depend on when it was exported.
+@Suite struct ResearchExportTests {
+    static func researchKey(_ cli: AccordCLI) throws -> URL {
+        let key = cli.folder.appendingPathComponent("research.key")
+        try Data((0..<32).map { UInt8(($0 * 13) % 256) }).write(to: key)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
+        return key
+    }
+
+    @Test func aProfileNamingAnIdentifyingKeyIsRefusedBeforeAnythingIsWritten() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try BatchExportTests.importSample(cli, at: "2026-01-10T10:00:00Z")
+        let profiles = cli.folder.appendingPathComponent("profiles")
+        let tiny = profiles.appendingPathComponent("tiny")
+        try FileManager.default.createDirectory(at: tiny, withIntermediateDirectories: true)
+        try "format: tiny/1\ntemplate: doc.mustache\nfile_name: \"{{session}}-v{{version}}.xml\"\n".write(
+            to: tiny.appendingPathComponent("profile.yaml"), atomically: true, encoding: .utf8)
+        try "<doc s=\"{{session}}\">\n{{#participants}}<p>{{name}}</p>{{/participants}}</doc>".write(
+            to: tiny.appendingPathComponent("doc.mustache"), atomically: true, encoding: .utf8)
+        let out = cli.folder.appendingPathComponent("research")
+        for arguments in [["--all", "--example-centre"], ["S1"]] {
+            let result = try cli.run(
+                ["export"] + arguments + [
+                    "--profile", "tiny", "--pseudonymise", "--pseudonym-key", try Self.researchKey(cli).path, "--out", out.path,
+                ],
+                environment: BatchExportTests.environment(["ACCORD_EXPORTS": profiles.path]))
+            #expect(result.status == 1, "\(arguments)")
+            #expect(
+                result.stderr.contains(
+                    "names the key name near line 2, which a pseudonymised record does not hold, so the profile cannot write research exports"
+                ),
+                "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out.path), "nothing written")
+        }
+        // The identified export with the same profile still works.
+        let identified = try cli.run(
+            ["export", "S1", "--profile", "tiny", "--out", cli.folder.appendingPathComponent("identified").path],
+            environment: BatchExportTests.environment(["ACCORD_EXPORTS": profiles.path]))
+        #expect(identified.status == 0, "\(identified.stderr)")
+    }
+
+    @Test(arguments: ["cda-fr", "fhir-r4"])
+    func aResearchDocumentDoesNotDependOnWhenItIsExported(profile: String) throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try BatchExportTests.importSample(cli, at: "2026-01-10T10:00:00Z")
+        let key = try Self.researchKey(cli)
+        var bytes: [Data] = []
+        for (now, folder) in [("2026-02-17T15:42:09Z", "first"), ("2026-06-23T08:07:51Z", "second")] {
+            let out = cli.folder.appendingPathComponent(folder)
+            let result = try cli.run(
+                ["export", "S1", "--profile", profile, "--pseudonymise", "--pseudonym-key", key.path, "--out", out.path],
+                environment: BatchExportTests.environment(["ACCORD_NOW": now]))
+            #expect(result.status == 0, "\(result.stderr)")
+            let files = try BatchExportTests.documents(out)
+            #expect(files.count == 1)
+            let data = try Data(contentsOf: out.appendingPathComponent(try #require(files.first)))
+            let text = String(decoding: data, as: UTF8.self)
+            for real in ["2026-02-17", "20260217", "2026-06-23", "20260623", "2026-01-10", "20260110", "10 janvier 2026", "15:42", "10:00"]
+            {
+                #expect(!text.contains(real), "\(real) in the research document")
+            }
+            bytes.append(data)
+        }
+        #expect(bytes[0] == bytes[1], "the same record and key give the same bytes, whatever the export instant")
+    }
+}
