@@ -14,7 +14,7 @@
 /// | `4.N` | a custom profile, `N` the profile's name as a number (``customProfileNumber(_:)``) |
 /// | `5` | `cda-fr`, only for a set whose next id under `1` was already issued by another profile before the branches |
 /// | `6` | not a document branch: the instruments' FHIR Questionnaire canonical URLs when the centre sets no FHIR base (`urn:oid:ROOT.6.N`) |
-/// | `9` | not a document branch: pseudonymised documents use the root `ROOT.9`, then the branches above |
+/// | `9` | not a document branch: pseudonymised documents use the root `ROOT.9`, then the branches above with the session's keyed pseudonym (18 digits) for its number; `ROOT.9.7` holds professionals' pseudonyms and `ROOT.9.8` the RCP report's id pseudonyms |
 ///
 /// Documents issued before the branches (their ``DocumentIssue/idBranch`` is `nil`) keep their
 /// ids under branch `1`, whatever their profile (so a session's CDA and FHIR version 1 may
