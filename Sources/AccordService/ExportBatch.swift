@@ -157,8 +157,11 @@ public struct BatchExport {
         let runStart = pseudonymised ? nil : UTCInstant.format(exportedAt)
         var selection = ExportManifest.Selection()
         if closedFrom == nil && through == nil { selection.all = true }
-        selection.since = closedFrom?.description
-        selection.until = through?.description
+        // A research manifest does not give the real period either (`{}` for a bounded run).
+        if !pseudonymised {
+            selection.since = closedFrom?.description
+            selection.until = through?.description
+        }
         let manifest =
             writesManifest
             ? try ManifestWriter(

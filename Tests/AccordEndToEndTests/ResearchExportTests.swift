@@ -72,4 +72,25 @@ import Testing
         }
         #expect(bytes[0] == bytes[1], "the same record and key give the same bytes, whatever the export instant")
     }
+
+    @Test func aBoundedResearchRunsManifestGivesNeitherItsPeriodNorAnyInstant() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try BatchExportTests.importSample(cli, at: "2026-01-10T10:00:00Z")
+        let out = cli.folder.appendingPathComponent("research")
+        let result = try cli.run(
+            [
+                "export", "--since", "2026-01-01", "--until", "2026-01-31", "--example-centre", "--pseudonymise", "--pseudonym-key",
+                try Self.researchKey(cli).path, "--out", out.path,
+            ],
+            environment: BatchExportTests.environment())
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOf: out.appendingPathComponent("manifest-pseudonymised-1.json"), encoding: .utf8)
+        #expect(text.contains("\"selection\":{}"))
+        #expect(!text.contains("2026-"), "no real day or instant in \(text)")
+        let manifest = try ExportManifest.read(out.appendingPathComponent("manifest-pseudonymised-1.json"))
+        #expect(manifest.startedAt == nil && manifest.chainHead == nil && manifest.finishedAt == nil)
+        #expect(manifest.documents.count == 1 && manifest.documents[0].exportedAt == nil && manifest.documents[0].chainHead == nil)
+        #expect(manifest.documents[0].session.count == 19)
+    }
 }
