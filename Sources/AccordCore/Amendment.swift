@@ -92,7 +92,7 @@ extension Consultation {
                 replacedBy: replacedBy, sessionSequence: sequence)
         }
         switch event.change {
-        case .sessionStarted, .centreSettingsChanged, .documentIssued, .sessionClosed, .instrumentRecorded:
+        case .sessionStarted, .centreSettingsChanged, .documentIssued, .sessionClosed, .instrumentRecorded, .researchObjection:
             return []
         case .participantAdded(let role, _, _, _, _):
             return [role == .patient ? amendment(patient.entry, .corrected) : amendment(participants.last?.entry, .added)]

@@ -68,7 +68,7 @@ extension Change {
             }
         case .noteAdded(let text):
             try FieldRules.text(text, "--text", .lines(20_000))
-        case .sessionClosed, .entryWithdrawn, .phaseStarted, .trialDiscussed, .documentIssued:
+        case .sessionClosed, .entryWithdrawn, .phaseStarted, .trialDiscussed, .documentIssued, .researchObjection:
             break
         case .identityCorrected(let correction):
             try correction.validate(today: today)

@@ -239,6 +239,12 @@ public enum Change: Sendable, Hashable, Codable {
     /// The identity's status changed (RNIV), always with a reason, on an open or a closed
     /// session: a change of the record.
     case identityStatusChanged(IdentityStatusChange)
+    /// The patient objects to the re-use of their data for research (`objects: true`), or
+    /// withdraws that objection (`objects: false`), always with a reason, on an open or a closed
+    /// session. Not a change of the record's content (no amendment, no new document version):
+    /// while the patient's latest such event objects, pseudonymised exports leave out every
+    /// session of the patient (``Consultation/researchIdentifierKeys``).
+    case researchObjection(objects: Bool)
 
     /// A stable name of the kind of change, stored in the event table (`session-started`, …).
     public var kind: String {
@@ -261,6 +267,7 @@ public enum Change: Sendable, Hashable, Codable {
         case .documentIssued: "document-issued"
         case .identityCorrected: "identity-corrected"
         case .identityStatusChanged: "identity-status-changed"
+        case .researchObjection(let objects): objects ? "research-objection-recorded" : "research-objection-withdrawn"
         }
     }
 }

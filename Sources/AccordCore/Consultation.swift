@@ -55,6 +55,12 @@ public struct Consultation: Sendable, Hashable, Codable {
     /// instants are UTC days, its professionals' ids pseudonyms); renderers then write dates
     /// without a time of day and no IdNat_PS. Never encoded; `false` for a recorded session.
     public var isPseudonymised = false
+    /// Whether the latest research objection event of this session (``Change/researchObjection(objects:)``)
+    /// records an objection: `false` when it records a withdrawal or the session has none. Not
+    /// a change of the record (it leaves ``lastSessionSequence`` and the amendments as they
+    /// were); whether the *patient* objects is decided over all their sessions
+    /// (``ResearchObjections``). Not part of the encoded form: derived again from the events.
+    public var researchObjection = false
     /// The three-talk phases, in the order they began.
     public var phases: [PhaseMark]
     /// Decision aids, understanding, reflection time and the trial proposal.
@@ -128,13 +134,19 @@ public struct Consultation: Sendable, Hashable, Codable {
             issuedDocuments.append(issue)
             return
         }
+        if case .researchObjection(let objects) = event.change {
+            // The patient's objection is not a change of the consultation's content: no new
+            // document version, no amendment.
+            researchObjection = objects
+            return
+        }
         lastSessionSequence = event.sessionSequence ?? lastSessionSequence + 1
         lastChangedAt = event.recordedAt
         if !authors.contains(event.author) { authors.append(event.author) }
         let previousDecision = decision?.entry
         defer { amendments += amendments(made: event, previousDecision: previousDecision) }
         switch event.change {
-        case .sessionStarted, .centreSettingsChanged, .documentIssued:
+        case .sessionStarted, .centreSettingsChanged, .documentIssued, .researchObjection:
             break
         case .participantAdded(let role, let name, let id, let function, let details):
             if role == .patient {
@@ -221,9 +233,15 @@ public struct Consultation: Sendable, Hashable, Codable {
     /// Checks that `change` fits the session's current state.
     ///
     /// - Throws: `AccordError` (`conflict`) when the session is closed or the change does not
-    ///   fit (a second start), (`notFound`) when it names an option or participant that does
-    ///   not exist or was withdrawn.
+    ///   fit (a second start, an objection to research while the session's objection stands, a
+    ///   withdrawal of an objection it does not hold), (`notFound`) when it names an option or
+    ///   participant that does not exist or was withdrawn; (`invalidInput`, field `--reason`)
+    ///   for a research objection or its withdrawal without a reason.
     public func check(_ change: Change, reason: String? = nil) throws {
+        if case .researchObjection(let objects) = change {
+            try checkResearchObjection(objects: objects, reason: reason)
+            return
+        }
         if status == .closed {
             if case .sessionClosed = change {
                 throw AccordError(.conflict, "session \(id) is already closed.")
@@ -332,8 +350,20 @@ public struct Consultation: Sendable, Hashable, Codable {
                     "--answer", "is given for a trial that was not offered", accepted: "--offered yes with --answer, or no --answer")
             }
         case .optionAdded, .preferenceAdded, .noteAdded, .sessionClosed, .phaseStarted, .decisionAidGiven, .understandingChecked,
-            .reflectionOffered:
+            .reflectionOffered, .researchObjection:
             break
+        }
+    }
+
+    /// A research objection needs a reason, open or closed session. Whether the patient already
+    /// objects (or has an objection to withdraw) is a question about all of their sessions:
+    /// AccordService's `recordResearchObjection(objects:in:author:reason:)` asks it.
+    private func checkResearchObjection(objects: Bool, reason: String?) throws {
+        guard let reason, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw AccordError.invalid(
+                "--reason",
+                objects ? "is missing for the patient's research objection" : "is missing for the withdrawal of the research objection",
+                accepted: "--reason \"why\" (for instance how and when the patient said so)")
         }
     }
 

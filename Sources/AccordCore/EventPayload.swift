@@ -42,7 +42,9 @@ import Foundation
 /// `deferred` with `next_contact`, or `declined`); the values of a centre-settings change, an
 /// issued document, an identity correction and an identity status change are the payload's own
 /// fields, under the keys their types already use; a condition, an RCP reference, an IPP and
-/// an instrument's score keep their (snake_case) objects.
+/// an instrument's score keep their (snake_case) objects. The patient's research objection
+/// and its withdrawal hold no field beside `type` (`research-objection-recorded`,
+/// `research-objection-withdrawn`); their reason is the event's.
 public enum EventPayload {
     /// The version written by ``encode(_:)``: 2.
     public static let version = 2
@@ -202,6 +204,8 @@ public enum EventPayload {
                 try correction.encode(to: encoder)
             case .identityStatusChanged(let statusChange):
                 try statusChange.encode(to: encoder)
+            case .researchObjection:
+                break
             }
         }
 
@@ -283,6 +287,10 @@ public enum EventPayload {
                 change = .identityCorrected(try IdentityCorrection(from: decoder))
             case "identity-status-changed":
                 change = .identityStatusChanged(try IdentityStatusChange(from: decoder))
+            case "research-objection-recorded":
+                change = .researchObjection(objects: true)
+            case "research-objection-withdrawn":
+                change = .researchObjection(objects: false)
             default:
                 throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown event type \(type)")
             }

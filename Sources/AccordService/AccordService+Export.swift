@@ -225,6 +225,7 @@ extension AccordService {
         if summary.failed > 0 { line += ", \(summary.failed) failed validation" }
         if summary.damaged > 0 { line += ", \(summary.damaged) left out (events not matching the chain)" }
         if summary.refused > 0 { line += ", \(summary.refused) refused (no identifier a document may carry)" }
+        if summary.objected > 0 { line += ", \(summary.objected) left out at the patient's research objection" }
         report(.notice(line + "."))
         if let manifest = result.manifest { report(.notice("Manifest: \(manifest.path)")) }
         if summary.damaged > 0 && summary.failed == 0 {
@@ -325,6 +326,8 @@ struct StoreExportSource: ExportSource {
     }
 
     func chainHead() throws -> String? { try store.chainHead()?.description }
+
+    func researchObjections() throws -> Set<String> { try store.researchObjections() }
 }
 
 /// A detached signature checked: the document, its SHA-256 and the signer's subject.

@@ -22,6 +22,11 @@ public protocol ExportSource {
     func recordIssues(_ issues: [(issue: DocumentIssue, consultation: Consultation)]) throws
     /// The event chain's head, `SEQ:HASH`, or `nil` for an empty log.
     func chainHead() throws -> String?
+    /// The identifier keys of the patients who object to the re-use of their data for research
+    /// (`Consultation.researchIdentifierKeys` form); read once by a pseudonymised run.
+    /// - Throws: `AccordError` (`conflict`) when a session holding an objection event does not
+    ///   prove whole.
+    func researchObjections() throws -> Set<String>
 }
 
 /// Exports closed consultations into a folder, one at a time, with a manifest per run.
@@ -34,6 +39,11 @@ public protocol ExportSource {
 /// and session ids are read in pages: memory stays flat whatever the number of documents.
 ///
 /// A document that fails validation is reported and left out; the others are still written.
+///
+/// A pseudonymised run leaves out every session of a patient who objects to the re-use of
+/// their data for research (``ExportSource/researchObjections()``, read once per run): no
+/// document, no manifest entry, no event; only the count (``ExportManifest/Summary/objected``).
+/// A single session's pseudonymised export of such a patient is refused.
 ///
 /// ```swift
 /// var batch = BatchExport(profile: try .named("cda-fr"), folder: out, exportedAt: clock.now(), centre: centre)
@@ -171,22 +181,24 @@ public struct BatchExport {
                     pseudonymKeyID: pseudonymKey?.keyID, selection: selection,
                     startedAt: runStart, chainHead: head, documents: [])) : nil
         var summary = ExportManifest.Summary()
+        // The patients who object to research re-use, read once: their sessions stay out.
+        let objecting = pseudonymised ? try source.researchObjections() : []
         report(.started(total: only == nil ? try source.closedSessionCount(closedFrom: closedFrom, through: through) : 1))
         var group: [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)] = []
         do {
             var after: SessionID?
             if let only {
                 try exportOne(
-                    only, source: source, held: held, versionKey: versionKey, manifest: manifest, summary: &summary, group: &group,
-                    report: report)
+                    only, source: source, held: held, versionKey: versionKey, objecting: objecting, manifest: manifest,
+                    summary: &summary, group: &group, report: report)
             }
             while only == nil {
                 let page = try source.closedSessions(closedFrom: closedFrom, through: through, after: after, limit: pageSize)
                 if page.isEmpty { break }
                 for id in page {
                     try exportOne(
-                        id, source: source, held: held, versionKey: versionKey, manifest: manifest, summary: &summary, group: &group,
-                        report: report)
+                        id, source: source, held: held, versionKey: versionKey, objecting: objecting, manifest: manifest,
+                        summary: &summary, group: &group, report: report)
                 }
                 after = page.last
             }
@@ -198,7 +210,7 @@ public struct BatchExport {
             logger.info("export run stopped", metadata: ["manifest": "\(url?.lastPathComponent ?? "none")"])
             throw error
         }
-        if summary.written == 0 && summary.failed == 0 && summary.damaged == 0 && summary.refused == 0 {
+        if summary.written == 0 && summary.failed == 0 && summary.damaged == 0 && summary.refused == 0 && summary.objected == 0 {
             manifest?.discard()
             return Result(summary: summary, manifest: nil)
         }
@@ -206,7 +218,8 @@ public struct BatchExport {
     }
 
     private func exportOne(
-        _ id: SessionID, source: some ExportSource, held: ExportFolder, versionKey: String, manifest: ManifestWriter?,
+        _ id: SessionID, source: some ExportSource, held: ExportFolder, versionKey: String, objecting: Set<String>,
+        manifest: ManifestWriter?,
         summary: inout ExportManifest.Summary, group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)],
         report: (Event) -> Void
     ) throws {
@@ -228,6 +241,16 @@ public struct BatchExport {
         let day = CalendarDate(utcDayOf: closedAt)
         if let closedFrom, day < closedFrom { return }
         if let through, day > through { return }
+        if pseudonymKey != nil && consultation.patientObjectsToResearch(objectingKeys: objecting) {
+            if only != nil {
+                throw AccordError(
+                    .conflict,
+                    "the patient of session \(id) objected to the re-use of their data for research, so no pseudonymised document of their sessions is written (nothing was exported); the objection is withdrawn with `accord patient research-objection \(id) --withdraw --reason \"why\"` (in any session of the patient)."
+                )
+            }
+            summary.objected += 1
+            return
+        }
         if pseudonymKey == nil {
             do {
                 try consultation.checkPatientIdentifiable()

@@ -139,6 +139,10 @@ public struct ExportManifest: Sendable, Hashable, Codable {
         /// Sessions refused because a document could name the patient by neither a qualified
         /// identity's INS nor an IPP (written to the manifest only when there are some).
         public var refused: Int
+        /// Sessions a pseudonymised run left out because their patient objects to the re-use of
+        /// their data for research (`left_out_by_objection`, written only when there are some;
+        /// the manifest never says which).
+        public var objected = 0
 
         public init(written: Int = 0, alreadyPresent: Int = 0, failed: Int = 0, damaged: Int = 0, refused: Int = 0) {
             self.written = written
@@ -156,10 +160,12 @@ public struct ExportManifest: Sendable, Hashable, Codable {
             failed = try container.decode(Int.self, forKey: .failed)
             damaged = try container.decodeIfPresent(Int.self, forKey: .damaged) ?? 0
             refused = try container.decodeIfPresent(Int.self, forKey: .refused) ?? 0
+            objected = try container.decodeIfPresent(Int.self, forKey: .objected) ?? 0
         }
 
         /// Encodes the counts; `refused` only when some session was refused, so a run without
-        /// one writes the manifest it wrote before identity statuses.
+        /// one writes the manifest it wrote before identity statuses; `left_out_by_objection`
+        /// likewise.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(written, forKey: .written)
@@ -167,10 +173,11 @@ public struct ExportManifest: Sendable, Hashable, Codable {
             try container.encode(failed, forKey: .failed)
             try container.encode(damaged, forKey: .damaged)
             if refused > 0 { try container.encode(refused, forKey: .refused) }
+            if objected > 0 { try container.encode(objected, forKey: .objected) }
         }
 
         enum CodingKeys: String, CodingKey {
-            case written, alreadyPresent = "already_present", failed, damaged, refused
+            case written, alreadyPresent = "already_present", failed, damaged, refused, objected = "left_out_by_objection"
         }
     }
 

@@ -166,6 +166,19 @@ public protocol EventStore: Sendable {
     /// events, so that a changed summary row neither hides a session nor lets one through.
     func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID]
 
+    /// The identifier keys of the patients who object to the re-use of their data for research
+    /// (AccordCore's `ResearchObjections.objectingKeys(_:)`), in the form of
+    /// `Consultation.researchIdentifierKeys` (`OID/INS`, `IPP/ROOT/EXTENSION`, `session/S12`).
+    ///
+    /// Reads only the sessions that hold a research objection event (found by kind), each
+    /// folded from its events checked against the chain and its seal when the key is at hand;
+    /// per patient (sessions sharing an INS or an IPP), the latest such event in the log decides.
+    /// A pseudonymised export leaves out every session one of whose keys is in the set.
+    /// - Returns: the keys; empty when no patient objects.
+    /// - Throws: `AccordError` (`conflict`) naming a session with such an event whose events do
+    ///   not prove whole (an objection that cannot be read is never taken as none); `io`.
+    func researchObjections() throws -> Set<String>
+
     // MARK: - The chain
 
     /// Calls `body` with each stored event of the log in sequence order, from `sequence` on,

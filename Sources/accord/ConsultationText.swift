@@ -3,7 +3,11 @@ import Foundation
 
 /// The text form of `accord session show`.
 enum ConsultationText {
-    static func render(_ c: Consultation) -> String {
+    /// - Parameters:
+    ///   - c: the session.
+    ///   - patientObjectsToResearch: whether the patient objects to research re-use (over all
+    ///     their sessions); `nil` when that could not be read.
+    static func render(_ c: Consultation, patientObjectsToResearch: Bool? = false) -> String {
         var out = ""
         // A value's own line breaks stay inside its entry: continuation lines are indented.
         func line(_ text: String = "") { out += text.replacingOccurrences(of: "\n", with: "\n      ") + "\n" }
@@ -39,6 +43,15 @@ enum ConsultationText {
         line(
             "  born \(p.birthDate), sex \(p.sex.rawValue), birthplace COG \(p.birthplaceCode)"
                 + (start.ipp.map { ", IPP \($0.extension_ ?? "")" } ?? ""))
+        switch patientObjectsToResearch {
+        case true?:
+            line(
+                "  objects to the re-use of their data for research"
+                    + (c.researchObjection ? " (recorded in this session)" : " (recorded in another session of the patient)")
+                    + ": left out of pseudonymised exports")
+        case nil: line("  research objection: could not be read (run `accord verify`)")
+        case false?: break
+        }
         line()
         line("Participants:")
         for participant in c.participants {

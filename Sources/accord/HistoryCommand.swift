@@ -30,7 +30,10 @@ extension SessionCommand {
                     "\(event.sequence)\t\(session.id)#\(event.sessionSequence ?? 0)\t\(UTCInstant.format(event.recordedAt))\t\(event.author)\t\(event.change.kind)"
                 line += "\t" + EventText.summary(event.change, before: before, after: consultation!)
                 if let reason = event.reason {
-                    line += (before?.status == .closed ? "\tamendment: " : "\treason: ") + reason
+                    // The patient's research objection is not an amendment of the record.
+                    let amends: Bool
+                    if case .researchObjection = event.change { amends = false } else { amends = before?.status == .closed }
+                    line += (amends ? "\tamendment: " : "\treason: ") + reason
                 }
                 print(Terminal.visible(line))
             }
@@ -82,6 +85,9 @@ enum EventText {
         case .identityStatusChanged(let change):
             return "identity status: \(change.status.rawValue)" + (change.justification.map { " (justified by \($0.rawValue))" } ?? "")
                 + (change.ins != nil ? ", INS recorded" : "")
+        case .researchObjection(let objects):
+            return objects
+                ? "the patient objects to the re-use of their data for research" : "the patient's research objection withdrawn"
         case .trialDiscussed(let eligibility, let offered, let answer):
             return "trial: \(eligibility.rawValue), " + (offered ? "offered" : "not offered") + (answer.map { ", \($0.rawValue)" } ?? "")
         }

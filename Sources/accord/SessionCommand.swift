@@ -281,11 +281,36 @@ struct SessionCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let consultation = try store.openExistingStore().consultation(session.id)
+            let service = try store.openExistingStore()
+            let consultation = try service.consultation(session.id)
+            // Whether the patient objects is decided over all their sessions; `nil`: it could
+            // not be read (a session with an objection event does not prove whole).
+            let objects = try? service.patientObjectsToResearch(consultation)
             if json {
-                try Terminal.printJSON(consultation)
+                try Terminal.printJSON(Shown(consultation: consultation, patientObjectsToResearch: objects))
             } else {
-                print(Terminal.visible(ConsultationText.render(consultation)), terminator: "")
+                print(
+                    Terminal.visible(ConsultationText.render(consultation, patientObjectsToResearch: objects)), terminator: "")
+            }
+        }
+
+        /// The JSON of `session show`: the consultation's, with `research_objection` (`true`, or
+        /// `null` when it could not be read) only when the patient objects, so that the JSON of
+        /// other sessions keeps its bytes.
+        struct Shown: Encodable {
+            let consultation: Consultation
+            let patientObjectsToResearch: Bool?
+
+            enum Key: String, CodingKey { case researchObjection = "research_objection" }
+
+            func encode(to encoder: any Encoder) throws {
+                try consultation.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                switch patientObjectsToResearch {
+                case true?: try container.encode(true, forKey: .researchObjection)
+                case nil: try container.encodeNil(forKey: .researchObjection)
+                case false?: break
+                }
             }
         }
     }

@@ -68,6 +68,8 @@ import Testing
             .documentIssued(issue),
             .identityCorrected(IdentityCorrection(birthFamilyName: "MARCHAND", ipp: InstanceIdentifier(root: "1.2.3", extension_: "9"))),
             .identityStatusChanged(IdentityStatusChange(status: .qualified, justification: .insi, ins: "158056912345606")),
+            .researchObjection(objects: true),
+            .researchObjection(objects: false),
         ]
     }()
 
@@ -106,7 +108,7 @@ import Testing
 
     @Test func everyKindOfChangeIsWrittenInVersion2() {
         let kinds = Set(Self.everyChange.map(\.kind))
-        #expect(kinds.count == 18, "one change at least of each of the 18 kinds")
+        #expect(kinds.count == 20, "one change at least of each of the 20 kinds")
     }
 
     @Test(arguments: everyChange) func aChangeReadsBackAsWritten(_ change: Change) throws {
@@ -151,6 +153,8 @@ import Testing
         (.decisionRecorded(outcome: .declined, takenBy: []), #"{"outcome":"declined","taken_by":[],"type":"decision-recorded","v":2}"#),
         (.entryWithdrawn(entry: EntryID("M2")), #"{"entry":"M2","type":"entry-withdrawn","v":2}"#),
         (.phaseStarted(.decision), #"{"phase":"decision","type":"phase-started","v":2}"#),
+        (.researchObjection(objects: true), #"{"type":"research-objection-recorded","v":2}"#),
+        (.researchObjection(objects: false), #"{"type":"research-objection-withdrawn","v":2}"#),
         (
             .identityStatusChanged(IdentityStatusChange(status: .qualified, justification: .insi, ins: "158056912345606")),
             #"{"ins":"158056912345606","justification":"insi","status":"qualified","type":"identity-status-changed","v":2}"#
@@ -199,6 +203,8 @@ import Testing
 
     /// The case name of the synthesized (legacy) coding: `option-added` → `optionAdded`.
     static func legacyName(_ change: Change) -> String {
+        // One case, two kinds (recorded, withdrawn).
+        if case .researchObjection = change { return "researchObjection" }
         let words = change.kind.split(separator: "-")
         return String(words[0]) + words.dropFirst().map(\.capitalized).joined()
     }

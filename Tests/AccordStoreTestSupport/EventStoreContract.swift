@@ -39,6 +39,7 @@ public enum EventStoreContract {
         Scenario(name: "the session list and the batch selection", run: sessionListAndBatch),
         Scenario(name: "identity vigilance", run: identityVigilance),
         Scenario(name: "participation audit", run: participation),
+        Scenario(name: "the patients who object to research re-use", run: researchObjections),
     ]
 
     /// A treatment option (`option-added`), option 1 of a session that holds no other.
@@ -241,5 +242,57 @@ public enum EventStoreContract {
         let suppressed = try store.participation(from: nil, to: nil, by: .month, suppression: true)
         #expect(suppressed.rows.map(\.suppressed) == [true])
         #expect(try store.participation(from: CalendarDate("2026-04-01")!, to: nil, by: .month, suppression: false).rows.isEmpty)
+    }
+
+    static func researchObjections(_ store: any EventStore) throws {
+        let ins = "1.2.250.1.213.1.4.10/158056912345606"
+        let ipp = "IPP/1.2.250.1.999.7.2/IPP-77"
+        var withIPP = Samples.start()
+        withIPP.ipp = InstanceIdentifier(root: "1.2.250.1.999.7.2", extension_: "IPP-77")
+        var ippOnly = withIPP
+        ippOnly.patient.ins = nil
+        ippOnly.patient.insOID = nil
+        var neither = ippOnly
+        neither.ipp = nil
+        // S1: INS and IPP; S2: the same INS; S3: the same IPP; S4: another patient; S5: neither.
+        let s1 = try store.importConsultation(start: withIPP, changes: [option, .sessionClosed], author: nil)
+        let s2 = try store.importConsultation(start: Samples.start(), changes: [.sessionClosed], author: nil)
+        let s3 = try store.importConsultation(start: ippOnly, changes: [], author: nil)
+        let s4 = try store.importConsultation(start: Samples.start(Samples.corsicanIdentity), changes: [.sessionClosed], author: nil)
+        let s5 = try store.importConsultation(start: neither, changes: [], author: nil)
+        #expect(try store.researchObjections() == [])
+        let audit = try store.participation(from: nil, to: nil, by: .clinician, suppression: false)
+
+        // Without a reason: refused, nothing recorded.
+        #expect(throws: AccordError.self) {
+            try store.record(.researchObjection(objects: true), in: s1, author: nil, reason: nil, precondition: nil)
+        }
+        #expect(try store.events(of: s1).count == 3)
+        // On the closed S1: the INS and the IPP object; not a change of the record.
+        let objected = try store.record(
+            .researchObjection(objects: true), in: s1, author: nil, reason: "Dit en consultation", precondition: nil)
+        #expect(objected.researchObjection && objected.lastSessionSequence == 3 && objected.amendmentCount == 0)
+        #expect(try store.events(of: s1).last?.change.kind == "research-objection-recorded")
+        let objecting = try store.researchObjections()
+        #expect(objecting == [ins, ipp])
+        let keptOut = try [s1, s2, s3, s4, s5].filter { try store.consultation($0).patientObjectsToResearch(objectingKeys: objecting) }
+        #expect(keptOut == [s1, s2, s3], "by the INS (S2) and by the IPP (S3)")
+        // The audit ignores the event.
+        #expect(try store.participation(from: nil, to: nil, by: .clinician, suppression: false) == audit)
+
+        // Objected again on S2, then withdrawn there: the latest event of the patient decides.
+        try store.record(.researchObjection(objects: true), in: s2, author: nil, reason: "Redit", precondition: nil)
+        #expect(try store.researchObjections() == [ins, ipp])
+        try store.record(.researchObjection(objects: false), in: s2, author: nil, reason: "Retire son opposition", precondition: nil)
+        #expect(try store.researchObjections() == [], "withdrawn on another session of the same INS")
+        #expect(try store.consultation(s1).researchObjection, "S1's own event still objects")
+        // Objected again on the IPP-only S3: every key of the patient (S1 links the IPP to the INS).
+        try store.record(.researchObjection(objects: true), in: s3, author: nil, reason: "Par courrier", precondition: nil)
+        #expect(try store.researchObjections() == [ins, ipp])
+        // A session known by neither identifier is its own patient.
+        try store.record(.researchObjection(objects: true), in: s5, author: nil, reason: "Dit", precondition: nil)
+        #expect(try store.researchObjections() == [ins, ipp, "session/S5"])
+        #expect(try !store.consultation(s4).patientObjectsToResearch(objectingKeys: store.researchObjections()))
+        #expect(try store.verify(head: nil).firstBreak == nil)
     }
 }

@@ -74,6 +74,8 @@ public struct ProtocolOnlyStore: EventStore {
 
     public func chainHead() throws -> ChainHead? { try base.chainHead() }
 
+    public func researchObjections() throws -> Set<String> { try base.researchObjections() }
+
     public func verify(head: ChainHead?) throws -> ChainVerification { try base.verify(head: head) }
 
     public func participation(

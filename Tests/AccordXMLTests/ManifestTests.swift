@@ -50,6 +50,69 @@ import Testing
         }
 
         func chainHead() throws -> String? { "42:" + String(repeating: "ab", count: 32) }
+
+        /// The identifier keys of objecting patients it answers, and how often it was asked.
+        var objecting: Set<String> = []
+        var objectionsRead = 0
+
+        func researchObjections() throws -> Set<String> {
+            objectionsRead += 1
+            return objecting
+        }
+    }
+
+    /// A pseudonymised run asks once which patients object and leaves their sessions out: no
+    /// document, no manifest entry, no event, only the count; an identified run does not ask.
+    @Test func aPseudonymisedRunLeavesOutTheSessionsOfAnObjectingPatient() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = FakeSource(count: 5)
+        // Every session of the fake source is of the fixture's patient.
+        source.objecting = Set(try CDAFixtures.consultation().researchIdentifierKeys)
+        var batch = BatchExport(
+            profile: try ExportProfile.named("cda-fr"), folder: folder, exportedAt: CDAFixtures.exportInstant, centre: CDAFixtures.centre)
+        batch.centreSequence = 1
+        batch.pageSize = 2
+        batch.clock = .fixed(at: CDAFixtures.exportInstant)
+        batch.pseudonymKey = try PseudonymKey(bytes: Data((0..<32).map { UInt8($0) }))
+        var events: [String] = []
+        let result = try batch.run(source: source) { event in
+            if case .started(let total) = event { events.append("started \(total)") } else { events.append("\(event)") }
+        }
+        #expect(events == ["started 5"])
+        #expect(source.objectionsRead == 1)
+        var expected = ExportManifest.Summary()
+        expected.objected = 5
+        #expect(result.summary == expected)
+        let url = try #require(result.manifest)
+        let manifest = try ExportManifest.read(url)
+        #expect(manifest.documents.isEmpty)
+        #expect(manifest.summary == expected)
+        let bytes = try String(contentsOf: url, encoding: .utf8)
+        #expect(bytes.contains(#""summary":{"already_present":0,"damaged":0,"failed":0,"left_out_by_objection":5,"written":0}"#))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") } == [url.lastPathComponent])
+        // Alone, such a session is refused, and nothing is written.
+        let alone = folder.appendingPathComponent("alone")
+        var single = batch
+        single.folder = alone
+        single.only = SessionID(number: 2)
+        single.writesManifest = false
+        single.force = true
+        let error = try #require(throws: AccordError.self) { try single.run(source: source) }
+        #expect(error.code == .conflict)
+        #expect(error.message.hasPrefix("the patient of session S2 objected to the re-use of their data for research"))
+        #expect(!FileManager.default.fileExists(atPath: alone.path))
+        #expect(source.objectionsRead == 2)
+        // An identified run does not ask, and writes every document.
+        let identified = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: identified) }
+        var plain = BatchExport(
+            profile: try ExportProfile.named("cda-fr"), folder: identified, exportedAt: CDAFixtures.exportInstant,
+            centre: CDAFixtures.centre)
+        plain.centreSequence = 1
+        plain.clock = .fixed(at: CDAFixtures.exportInstant)
+        #expect(try plain.run(source: source).summary == ExportManifest.Summary(written: 5, alreadyPresent: 0, failed: 0))
+        #expect(source.objectionsRead == 2)
     }
 
     @Test func aRunReadsPageByPageAndItsManifestListsEveryDocument() throws {
@@ -153,6 +216,7 @@ import Testing
         func centreSettings(atSequence sequence: Int64) throws -> CentreSettings { CDAFixtures.centre }
         func recordIssues(_ issues: [(issue: DocumentIssue, consultation: Consultation)]) throws { try inner.recordIssues(issues) }
         func chainHead() throws -> String? { try inner.chainHead() }
+        func researchObjections() throws -> Set<String> { [] }
     }
 
     func batch(_ folder: URL) throws -> BatchExport {
