@@ -325,6 +325,27 @@ struct LeakFixture {
                 needles.append(LeakNeedle(spelling, "the real day of \(names.sorted().joined(separator: ", "))", boundedDigits: true))
             }
         }
+        // Every text of a field the table says is removed or pseudonymised, so that a field
+        // classified later is searched too. Short texts and texts a kept or replaced field also
+        // holds (a name that is also a code's display, a template's label) are left out.
+        let table = try LeakFieldTable.read()
+        let texts = LeakFieldPaths.texts(of: try consultation())
+        let shown = Set(texts.filter { ["kept", "replaced", "generalised"].contains(table.rows[$0.key] ?? "") }.flatMap(\.value))
+        // A value the markers above already search (`MKQX02 fonction` holds `MKQX02`) is not
+        // searched twice.
+        let searched = needles.map(\.value)
+        var derived: [String: [String]] = [:]
+        for (path, values) in texts {
+            guard let treatment = table.rows[path], treatment == "removed" || treatment == "pseudonymised" else { continue }
+            for value in Set(values)
+            where value.count >= 6 && !shown.contains(where: { $0.contains(value) }) && !searched.contains(where: { value.contains($0) }) {
+                derived[value, default: []].append("\(path) (\(treatment))")
+            }
+        }
+        for (value, paths) in derived {
+            needles.append(
+                LeakNeedle(value, "the value of \(paths.sorted().joined(separator: ", ")) in Exports/README.md", boundedDigits: true))
+        }
         // The identified documents' ids and setIds (every OID under the centre's root), their
         // FHIR resource UUIDs, and the event chain's heads of the identified manifests.
         for file in try Self.files(in: identifiedFolder) {
@@ -511,11 +532,21 @@ enum LeakFieldPaths {
     static func leaves(of value: Any) -> [String: Bool] {
         var found: [String: Bool] = [:]
         var kinds: Set<String> = []
-        walk(value, path: "", found: &found, kinds: &kinds)
+        var texts: [String: [String]] = [:]
+        walk(value, path: "", found: &found, kinds: &kinds, texts: &texts)
         // A nil optional struct (or an empty array) is a leaf only when no element fills it.
         return found.filter { entry in
             kinds.contains(entry.key) || !found.keys.contains { $0.hasPrefix(entry.key + ".") || $0.hasPrefix(entry.key + "[]") }
         }
+    }
+
+    /// The texts (strings, and an identifier's extension or root) each leaf path holds.
+    static func texts(of value: Any) -> [String: [String]] {
+        var found: [String: Bool] = [:]
+        var kinds: Set<String> = []
+        var texts: [String: [String]] = [:]
+        walk(value, path: "", found: &found, kinds: &kinds, texts: &texts)
+        return texts
     }
 
     private static func isLeaf(_ value: Any) -> Bool {
@@ -534,11 +565,13 @@ enum LeakFieldPaths {
         found[path] = (found[path] ?? false) || filled
     }
 
-    private static func walk(_ value: Any, path: String, found: inout [String: Bool], kinds: inout Set<String>) {
+    private static func walk(
+        _ value: Any, path: String, found: inout [String: Bool], kinds: inout Set<String>, texts: inout [String: [String]]
+    ) {
         let mirror = Mirror(reflecting: value)
         if mirror.displayStyle == .optional {
             if let wrapped = mirror.children.first?.value {
-                walk(wrapped, path: path, found: &found, kinds: &kinds)
+                walk(wrapped, path: path, found: &found, kinds: &kinds, texts: &texts)
             } else {
                 mark(path, false, &found)
             }
@@ -546,12 +579,17 @@ enum LeakFieldPaths {
         }
         if isLeaf(value) {
             mark(path, true, &found)
+            switch value {
+            case let text as String: texts[path, default: []].append(text)
+            case let id as InstanceIdentifier: texts[path, default: []].append(id.extension_ ?? id.root)
+            default: break
+            }
             return
         }
         switch mirror.displayStyle {
         case .collection?, .set?:
             if mirror.children.isEmpty { mark(path + "[]", false, &found) }
-            for child in mirror.children { walk(child.value, path: path + "[]", found: &found, kinds: &kinds) }
+            for child in mirror.children { walk(child.value, path: path + "[]", found: &found, kinds: &kinds, texts: &texts) }
         case .dictionary?:
             mark(path, !mirror.children.isEmpty, &found)
         case .enum?:
@@ -563,17 +601,17 @@ enum LeakFieldPaths {
             if inner.displayStyle == .tuple {
                 for (index, element) in inner.children.enumerated() {
                     let label = element.label.map { $0.hasPrefix(".") ? String(index) : $0 } ?? String(index)
-                    walk(element.value, path: casePath + "." + label, found: &found, kinds: &kinds)
+                    walk(element.value, path: casePath + "." + label, found: &found, kinds: &kinds, texts: &texts)
                 }
             } else if let label = singlePayloadLabel(value, caseName: caseName) {
-                walk(payload.value, path: casePath + "." + label, found: &found, kinds: &kinds)
+                walk(payload.value, path: casePath + "." + label, found: &found, kinds: &kinds, texts: &texts)
             } else {
-                walk(payload.value, path: casePath, found: &found, kinds: &kinds)
+                walk(payload.value, path: casePath, found: &found, kinds: &kinds, texts: &texts)
             }
         default:
             for child in mirror.children {
                 guard let label = child.label else { continue }
-                walk(child.value, path: path.isEmpty ? label : path + "." + label, found: &found, kinds: &kinds)
+                walk(child.value, path: path.isEmpty ? label : path + "." + label, found: &found, kinds: &kinds, texts: &texts)
             }
         }
     }
