@@ -23,16 +23,24 @@
 /// issued. A version keeps the branch of the set's last version issued under a branch; an id
 /// already issued in the session is never issued again (``nextBranch(profile:setBranch:session:version:root:issued:)``).
 public enum DocumentIDs {
+    /// The profile's name in a version key: `cda-fr` in `cda-fr`, `cda-fr+pseudonymised` and
+    /// `cda-fr+pseudonymised@KEYID` (a research key's own versions, see AccordXML's
+    /// `ExportProfile.versionKey(pseudonymised:keyID:)`).
+    public static func profileName(versionKey: String) -> String {
+        let withoutKey = versionKey.split(separator: "@", maxSplits: 1).first.map(String.init) ?? versionKey
+        return withoutKey.hasSuffix("+pseudonymised") ? String(withoutKey.dropLast("+pseudonymised".count)) : withoutKey
+    }
+
     /// The branch every profile used before each had its own: `1`.
     public static let legacyBranch = "1"
 
     /// The branch of the profile with this version key (the profile's name, with
     /// `+pseudonymised` for a pseudonymised export: it has the same branch under another root).
     /// - Parameter profile: `cda-fr`, `fhir-r4` or a custom profile's name (letters, digits,
-    ///   `.`, `_`, `-`), optionally followed by `+pseudonymised`.
+    ///   `.`, `_`, `-`), optionally followed by `+pseudonymised` (and `@KEYID`).
     /// - Returns: `1`, `3` or `4.N`.
     public static func branch(profile: String) -> String {
-        let name = profile.hasSuffix("+pseudonymised") ? String(profile.dropLast("+pseudonymised".count)) : profile
+        let name = profileName(versionKey: profile)
         switch name {
         case "cda-fr": return "1"
         case "fhir-r4": return "3"

@@ -111,6 +111,12 @@ extension AccordService {
         let key = try request.pseudonymKeyFile.map { try PseudonymKey(contentsOf: URL(fileURLWithPath: $0)) }
         // A research export's profile sees only the pseudonymised record.
         if key != nil { try exportProfile.checkPseudonymisable() }
+        if key != nil && request.signingKey != nil {
+            report(
+                .warning(
+                    "each signature embeds the signing certificate, whose subject travels with the research documents: sign them with the organisation's certificate, never a person's (a professional card's names its holder and IdNat_PS)."
+                ))
+        }
         // One code path for one session and for a batch; the batch keeps the signing step and
         // the source's warning while it runs, not after.
         try withoutActuallyEscaping(report) { report in

@@ -150,7 +150,7 @@ public struct BatchExport {
     ///   A document failing validation does not throw: it is reported and counted.
     public func run(source: some ExportSource, logger: Logger = .current, report: (Event) -> Void = { _ in }) throws -> Result {
         let pseudonymised = pseudonymKey != nil
-        let versionKey = profile.versionKey(pseudonymised: pseudonymised)
+        let versionKey = profile.versionKey(pseudonymised: pseudonymised, keyID: pseudonymKey?.keyID)
         // A batch locks its folder for the run; one session's document is written as its
         // export always did, the folder made only when the document is written.
         var lock: Int32 = -1
@@ -352,6 +352,11 @@ public struct BatchExport {
         for (id, _, prepared) in documents {
             let outcome = try profile.write(prepared, session: id, to: folder, syncFolder: false)
             let signature = try afterWrite?(outcome.url)
+            // A research file's modification time is the document's own (shifted) day: the
+            // real times would show the order the sessions were written in, which is theirs.
+            if pseudonymKey != nil {
+                for url in [outcome.url] + (signature.map { [$0] } ?? []) { Self.setFileTime(prepared.documentTime, of: url) }
+            }
             written.append(
                 (
                     ExportManifest.Entry(
@@ -367,6 +372,13 @@ public struct BatchExport {
             summary.written += 1
             report(.written(entry, url: url, newVersion: newVersions.contains(entry.session)))
         }
+    }
+
+    /// Sets a file's access and modification times to `date`, never through a link.
+    static func setFileTime(_ date: Date, of url: URL) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]
+        _ = utimensat(AT_FDCWD, url.path, &times, AT_SYMLINK_NOFOLLOW)
     }
 
     /// Takes an exclusive lock on the folder for the run (`.accord-export.lock`, never through a link).

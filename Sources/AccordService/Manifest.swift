@@ -300,10 +300,12 @@ public struct ExportFolder: Sendable {
     /// another kind, or used another key.
     /// - Throws: `AccordError` (`conflict`) naming the profile or saying the key differs.
     public func checkAccepts(versionKey: String, pseudonymKeyID keyID: String?) throws {
-        if let other = profiles.first(where: { $0 != versionKey }) {
+        // The kind of documents (`cda-fr+pseudonymised`), whatever the research key.
+        let kind = versionKey.split(separator: "@", maxSplits: 1).first.map(String.init) ?? versionKey
+        if let other = profiles.first(where: { $0 != kind }) {
             throw AccordError(
                 .conflict,
-                "the folder \(url.path) already holds documents of profile \(other); export profile \(versionKey) into another folder.",
+                "the folder \(url.path) already holds documents of profile \(other); export profile \(kind) into another folder.",
                 field: "--out")
         }
         if let keyID, pseudonymKeyIDs.contains(where: { $0 != keyID }) {
@@ -342,6 +344,10 @@ final class ManifestWriter {
     private let pseudonymised: Bool
     private var first = true
     private let encoder = AccordJSON.encoder()
+    /// A pseudonymised run's entries, held until the run finishes and then written in the
+    /// order of the sessions' pseudonyms: the order sessions are exported in is their number's,
+    /// which a research manifest must not give back (about 300 bytes per document in memory).
+    private var held: [ExportManifest.Entry] = []
 
     /// Starts a manifest in `folder` (created when missing).
     /// - Throws: `AccordError` (`io`) when the folder or the temporary file cannot be created.
@@ -367,6 +373,10 @@ final class ManifestWriter {
 
     /// Appends one document's entry.
     func append(_ entry: ExportManifest.Entry) throws {
+        if pseudonymised {
+            held.append(entry)
+            return
+        }
         try write(Data(((first ? "\n" : ",\n") + " ").utf8) + encoder.encode(entry))
         first = false
     }
@@ -378,6 +388,14 @@ final class ManifestWriter {
     /// - Throws: `AccordError` (`io`) when it cannot be written, or when a name it would take is
     ///   a link (refused, not followed; the manifest is then removed).
     func finish(summary: ExportManifest.Summary, finishedAt: Date, interrupted: String?) throws -> URL {
+        if pseudonymised {
+            let entries = held.sorted { ($0.session, $0.version, $0.file ?? "") < ($1.session, $1.version, $1.file ?? "") }
+            held = []
+            for entry in entries {
+                try write(Data(((first ? "\n" : ",\n") + " ").utf8) + encoder.encode(entry))
+                first = false
+            }
+        }
         // The list closed, then the tail's keys.
         let tail = try encoder.encode(
             ExportManifest.Tail(finishedAt: pseudonymised ? nil : finishedAt, interrupted: interrupted, summary: summary))

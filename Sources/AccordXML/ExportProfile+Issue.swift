@@ -10,7 +10,8 @@ public struct PreparedDocument: Sendable {
     public var fileName: String
     /// The version it carries.
     public var version: DocumentVersion
-    /// Its document time (UTC instant).
+    /// Its document time (UTC instant): the export instant, or the one first issued; for a
+    /// pseudonymised document the record's last change, shifted (a day at 00:00:00Z).
     public var documentTime: Date
     /// How it was checked.
     public var validation: ExportOutcome.Validation
@@ -91,7 +92,7 @@ extension ExportProfile {
                 if ExportFile.sha256(data) == issued.sha256 {
                     return PreparedDocument(
                         data: data, fileName: try fileName(session: shownID, version: issued.version, pseudonymised: pseudonymised),
-                        version: version, documentTime: issued.documentTime,
+                        version: version, documentTime: input.exportedAt,
                         validation: try ExportFile.check(data, schema: schema, what: what, hint: hint), issue: nil)
                 }
                 reissueReason =
@@ -122,6 +123,6 @@ extension ExportProfile {
             recordSequence: consultation.lastSessionSequence, centreSequence: centre.sequence, idBranch: branch)
         return PreparedDocument(
             data: data, fileName: try fileName(session: shownID, version: plan.version, pseudonymised: pseudonymised),
-            version: plan, documentTime: now, validation: validation, issue: issue, reissueReason: reissueReason)
+            version: plan, documentTime: input.exportedAt, validation: validation, issue: issue, reissueReason: reissueReason)
     }
 }

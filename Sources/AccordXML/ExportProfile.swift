@@ -57,8 +57,15 @@ public struct ExportProfile: Sendable {
 
     /// The key the store's document versions are kept under: the name, plus `+pseudonymised`
     /// for pseudonymised documents (their versions run apart from the identified documents').
-    public func versionKey(pseudonymised: Bool) -> String {
-        pseudonymised ? "\(name)+pseudonymised" : name
+    ///
+    /// A research export's versions are counted per research key (`keyID`, AccordService's
+    /// `PseudonymKey.keyID`): `cda-fr+pseudonymised@KEYID`, so that a second research team's
+    /// documents start at version 1 and an export under one key never re-issues (nor reveals)
+    /// the documents made under another. `+pseudonymised` alone is the key of versions issued
+    /// before (one counter for every key).
+    public func versionKey(pseudonymised: Bool, keyID: String? = nil) -> String {
+        guard pseudonymised else { return name }
+        return keyID.map { "\(name)+pseudonymised@\($0)" } ?? "\(name)+pseudonymised"
     }
 
     /// Compiles the schema documents are validated against, or `nil` (well-formedness only):

@@ -93,4 +93,77 @@ import Testing
         #expect(manifest.documents.count == 1 && manifest.documents[0].exportedAt == nil && manifest.documents[0].chainHead == nil)
         #expect(manifest.documents[0].session.count == 19)
     }
+
+    @Test func eachResearchKeyHasItsOwnVersionsAndNoRunRevealsAnother() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try BatchExportTests.importSample(cli, at: "2026-01-10T10:00:00Z")
+        try BatchExportTests.importSample(cli, at: "2026-01-11T10:00:00Z")
+        let first = try Self.researchKey(cli)
+        let second = cli.folder.appendingPathComponent("second.key")
+        try Data((0..<32).map { UInt8(($0 * 29 + 3) % 256) }).write(to: second)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: second.path)
+        func run(_ key: URL, _ folder: String) throws -> AccordCLI.Result {
+            try cli.run(
+                [
+                    "export", "--all", "--example-centre", "--pseudonymise", "--pseudonym-key", key.path, "--out",
+                    cli.folder.appendingPathComponent(folder).path,
+                ], environment: BatchExportTests.environment())
+        }
+        #expect(try run(first, "team-a").status == 0)
+        let b = try run(second, "team-b")
+        #expect(b.status == 0, "\(b.stderr)")
+        // The second team's documents start at version 1; the first team's are not issued again.
+        #expect(try BatchExportTests.documents(cli.folder.appendingPathComponent("team-b")).allSatisfy { $0.contains("-v1.") })
+        let again = try run(first, "team-a")
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("0 documents written, 2 already in"), "\(again.stderr)")
+        #expect(!again.stderr.contains("cannot be rebuilt"))
+    }
+
+    @Test func theManifestAndTheFilesDoNotGiveTheOrderOfTheSessions() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        for day in 10...14 { try BatchExportTests.importSample(cli, at: "2026-01-\(day)T10:00:00Z") }
+        let out = cli.folder.appendingPathComponent("research")
+        let result = try cli.run(
+            [
+                "export", "--all", "--example-centre", "--pseudonymise", "--pseudonym-key", try Self.researchKey(cli).path, "--out",
+                out.path,
+            ],
+            environment: BatchExportTests.environment())
+        #expect(result.status == 0, "\(result.stderr)")
+        let manifest = try ExportManifest.read(out.appendingPathComponent("manifest-pseudonymised-1.json"))
+        let sessions = manifest.documents.map(\.session)
+        #expect(sessions.count == 5 && sessions == sessions.sorted(), "listed by pseudonym, not by session number")
+        // Each file's modification time is its document's own (shifted) day, at midnight UTC.
+        for file in try BatchExportTests.documents(out) {
+            let modified = try #require(
+                try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(file).path)[.modificationDate] as? Date)
+            #expect(UTCInstant.format(modified).hasSuffix("T00:00:00Z"), "\(file)")
+            #expect(!UTCInstant.format(modified).hasPrefix("2026-03-02"), "not the export day")
+        }
+    }
+
+    @Test func signingAResearchExportWarnsThatTheCertificateTravelsWithIt() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try BatchExportTests.importSample(cli, at: "2026-01-10T10:00:00Z")
+        let (key, certificate) = try #require(try SigningKey.make(in: cli.folder))
+        let out = cli.folder.appendingPathComponent("research")
+        let result = try cli.run(
+            [
+                "export", "S1", "--pseudonymise", "--pseudonym-key", try Self.researchKey(cli).path, "--out", out.path, "--sign", key.path,
+                "--cert", certificate.path,
+            ], environment: BatchExportTests.environment())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "accord: warning: each signature embeds the signing certificate, whose subject travels with the research documents: sign them with the organisation's certificate, never a person's"
+            ))
+        let signature = try #require(try BatchExportTests.documents(out).first { $0.hasSuffix(".sig") })
+        let modified = try #require(
+            try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(signature).path)[.modificationDate] as? Date)
+        #expect(UTCInstant.format(modified).hasSuffix("T00:00:00Z"))
+    }
 }
