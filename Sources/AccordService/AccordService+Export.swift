@@ -326,7 +326,7 @@ struct StoreExportSource: ExportSource {
     }
 
     func recordIssues(_ issues: [(issue: DocumentIssue, consultation: Consultation)]) throws {
-        try store.recordIssues(
+        _ = try store.recordIssues(
             issues.map { PendingIssue(issue: $0.issue, session: $0.consultation.id, checked: $0.consultation) },
             author: author)
     }

@@ -266,7 +266,9 @@ extension DetachedSignature {
                 accord_openssl_free(bytes)
             }
             var buffer = [CChar](repeating: 0, count: 512)
-            let subject = accord_x509_subject(certificate, &buffer, Int32(buffer.count)) == 0 ? String(cString: buffer) : nil
+            let subject =
+                accord_x509_subject(certificate, &buffer, Int32(buffer.count)) == 0
+                ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
             return (der, subject)
         }
 

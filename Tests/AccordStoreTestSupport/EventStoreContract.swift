@@ -51,10 +51,10 @@ public enum EventStoreContract {
         #expect(try store.chainHead() == nil)
         let id = try store.startSession(Samples.start(), author: nil)
         #expect(id == SessionID(number: 1))
-        try store.record(option, in: id, author: nil, reason: nil, precondition: nil)
-        try store.record(
+        _ = try store.record(option, in: id, author: nil, reason: nil, precondition: nil)
+        _ = try store.record(
             .preferenceAdded(text: "Rester autonome", importance: 5), in: id, author: "810123456781", reason: nil, precondition: nil)
-        try store.record(
+        _ = try store.record(
             .decisionRecorded(outcome: .agreed(option: 1), takenBy: [EntryID("P1")]), in: id, author: nil, reason: nil, precondition: nil)
         let closed = try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
         #expect(closed.status == .closed && closed.closedAt == Samples.instant)
@@ -98,17 +98,17 @@ public enum EventStoreContract {
 
     static func amendment(_ store: any EventStore) throws {
         let id = try store.startSession(Samples.start(), author: nil)
-        try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
+        _ = try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
         #expect(
             throws: AccordError(
                 .conflict,
                 "session S1 is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.")
         ) {
-            try store.record(.noteAdded(text: "oubli"), in: id, author: nil, reason: nil, precondition: nil)
+            _ = try store.record(.noteAdded(text: "oubli"), in: id, author: nil, reason: nil, precondition: nil)
         }
         struct Refused: Error {}
         #expect(throws: Refused.self) {
-            try store.record(.noteAdded(text: "oubli"), in: id, author: nil, reason: "forgotten") { _ in throw Refused() }
+            _ = try store.record(.noteAdded(text: "oubli"), in: id, author: nil, reason: "forgotten") { _ in throw Refused() }
         }
         #expect(try store.events(of: id).count == 2, "nothing was recorded")
         let amended = try store.record(.noteAdded(text: "oubli"), in: id, author: nil, reason: "forgotten", precondition: nil)
@@ -116,7 +116,7 @@ public enum EventStoreContract {
         #expect(try store.events(of: id).last?.reason == "forgotten")
         #expect(try store.verify(head: nil).firstBreak == nil)
         #expect(throws: AccordError(.notFound, "no session S9 in this database; `accord session list` shows the sessions it holds.")) {
-            try store.record(.noteAdded(text: "x"), in: SessionID(number: 9), author: nil, reason: nil, precondition: nil)
+            _ = try store.record(.noteAdded(text: "x"), in: SessionID(number: 9), author: nil, reason: nil, precondition: nil)
         }
     }
 
@@ -160,7 +160,7 @@ public enum EventStoreContract {
 
     static func issuedDocuments(_ store: any EventStore) throws {
         let id = try store.startSession(Samples.start(), author: nil)
-        try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
+        _ = try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
         let closed = try store.consultation(id)
         #expect(
             try store.documentVersion(for: closed, profile: "cda-fr") == DocumentVersion(version: 1, replaces: nil, alreadyExported: false))
@@ -192,8 +192,8 @@ public enum EventStoreContract {
         let first = try store.startSession(Samples.start(), author: nil)
         let second = try store.startSession(Samples.start(Samples.corsicanIdentity), author: nil)
         let third = try store.startSession(Samples.start(), author: nil)
-        try store.record(.sessionClosed, in: first, author: nil, reason: nil, precondition: nil)
-        try store.record(.sessionClosed, in: third, author: nil, reason: nil, precondition: nil)
+        _ = try store.record(.sessionClosed, in: first, author: nil, reason: nil, precondition: nil)
+        _ = try store.record(.sessionClosed, in: third, author: nil, reason: nil, precondition: nil)
 
         let all = try store.sessions(matching: SessionQuery())
         #expect(all.map(\.id) == [third, second, first])
@@ -232,9 +232,9 @@ public enum EventStoreContract {
 
     static func participation(_ store: any EventStore) throws {
         let id = try store.startSession(Samples.start(), author: nil)
-        try store.record(.preferenceAdded(text: "Rester autonome", importance: 5), in: id, author: nil, reason: nil, precondition: nil)
+        _ = try store.record(.preferenceAdded(text: "Rester autonome", importance: 5), in: id, author: nil, reason: nil, precondition: nil)
         _ = try store.startSession(Samples.start(), author: nil)
-        try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
+        _ = try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
         let report = try store.participation(from: nil, to: nil, by: .month, suppression: false)
         #expect(report.rows.map(\.group) == ["2026-03"])
         #expect(report.rows.map(\.sessions) == [1], "the open session is not counted")
@@ -265,7 +265,7 @@ public enum EventStoreContract {
 
         // Without a reason: refused, nothing recorded.
         #expect(throws: AccordError.self) {
-            try store.record(.researchObjection(objects: true), in: s1, author: nil, reason: nil, precondition: nil)
+            _ = try store.record(.researchObjection(objects: true), in: s1, author: nil, reason: nil, precondition: nil)
         }
         #expect(try store.events(of: s1).count == 3)
         // On the closed S1: the INS and the IPP object; not a change of the record.
@@ -281,16 +281,16 @@ public enum EventStoreContract {
         #expect(try store.participation(from: nil, to: nil, by: .clinician, suppression: false) == audit)
 
         // Objected again on S2, then withdrawn there: the latest event of the patient decides.
-        try store.record(.researchObjection(objects: true), in: s2, author: nil, reason: "Redit", precondition: nil)
+        _ = try store.record(.researchObjection(objects: true), in: s2, author: nil, reason: "Redit", precondition: nil)
         #expect(try store.researchObjections() == [ins, ipp])
-        try store.record(.researchObjection(objects: false), in: s2, author: nil, reason: "Retire son opposition", precondition: nil)
+        _ = try store.record(.researchObjection(objects: false), in: s2, author: nil, reason: "Retire son opposition", precondition: nil)
         #expect(try store.researchObjections() == [], "withdrawn on another session of the same INS")
         #expect(try store.consultation(s1).researchObjection, "S1's own event still objects")
         // Objected again on the IPP-only S3: every key of the patient (S1 links the IPP to the INS).
-        try store.record(.researchObjection(objects: true), in: s3, author: nil, reason: "Par courrier", precondition: nil)
+        _ = try store.record(.researchObjection(objects: true), in: s3, author: nil, reason: "Par courrier", precondition: nil)
         #expect(try store.researchObjections() == [ins, ipp])
         // A session known by neither identifier is its own patient.
-        try store.record(.researchObjection(objects: true), in: s5, author: nil, reason: "Dit", precondition: nil)
+        _ = try store.record(.researchObjection(objects: true), in: s5, author: nil, reason: "Dit", precondition: nil)
         #expect(try store.researchObjections() == [ins, ipp, "session/S5"])
         #expect(try !store.consultation(s4).patientObjectsToResearch(objectingKeys: store.researchObjections()))
         #expect(try store.verify(head: nil).firstBreak == nil)
