@@ -17,10 +17,17 @@ public protocol GuidedPrompter {
 /// The questions of `accord run`: the patient and clinician (or an RCP report), then team,
 /// option and decision talk. Each answer is checked by the library and recorded at once (one
 /// transaction each); a refused answer is explained and asked again.
+///
+/// Everything it words itself comes from one ``Messages`` catalogue, so no prompt mixes
+/// languages; errors of the shared validation (`FieldRules`, the store) are shown as they are.
+/// Typed commands (`skip`, `-`, `quit`, `exit`, `q`) and answer codes are the same in every
+/// language, and yes/no questions take `y`, `yes`, `o`, `oui`, `n`, `no` or `non` in both.
 public struct GuidedSession {
     let service: AccordService
     let prompter: any GuidedPrompter
     let author: String?
+    /// The language every line is said in.
+    let messages: Messages
     var session: SessionID?
     /// The phases already begun in the session (not recorded again).
     var startedPhases: Set<Phase> = []
@@ -28,11 +35,12 @@ public struct GuidedSession {
     var resumeAt: Phase = .team
 
     /// A guided session recording into `service` as `author` (`nil`: the clinician), talking
-    /// through `prompter`.
-    public init(service: AccordService, prompter: any GuidedPrompter, author: String?) {
+    /// through `prompter` in the language of `messages` (French: `Messages(.french)`).
+    public init(service: AccordService, prompter: any GuidedPrompter, author: String?, messages: Messages) {
         self.service = service
         self.prompter = prompter
         self.author = author
+        self.messages = messages
     }
 
     var store: any EventStore { service.store }
@@ -76,7 +84,7 @@ public struct GuidedSession {
             switch try ask(prompt) {
             case .skip, .empty:
                 if optional { return nil }
-                say("  This one is needed to go on (type quit to stop).")
+                say(messages(.runNeeded))
             case .text(let text):
                 do {
                     return try parse(text)
@@ -108,10 +116,10 @@ public struct GuidedSession {
         do {
             return try store.record(change, in: session!, author: author, reason: nil, precondition: nil)
         } catch let error as AccordError {
-            say("  Not recorded: \(error.description)")
+            say(messages(.runNotRecorded, ["error": error.description]))
             return nil
         } catch {
-            say("  Not recorded: \(error)")
+            say(messages(.runNotRecorded, ["error": "\(error)"]))
             return nil
         }
     }
@@ -123,17 +131,17 @@ public struct GuidedSession {
     /// - Throws: `AccordError` (`invalidInput`) when the answers end before a session starts;
     ///   (`conflict`) for a closed session; nothing half-typed is recorded.
     public mutating func run(fromRCP: String?, templateID: String?, session existing: SessionID?) throws {
-        say("Accord — guided consultation. Type \"skip\" to pass a question, \"quit\" to stop (what is entered is kept).")
+        say(messages(.runWelcome))
         do {
             if let existing {
                 let consultation = try store.consultation(existing)
                 guard consultation.status == .open else {
-                    throw AccordError(.conflict, "session \(existing) is closed; amend it with the change commands and --reason.")
+                    throw AccordError(.conflict, messages(.runSessionClosed, ["session": "\(existing)"]))
                 }
                 session = existing
                 startedPhases = Set(consultation.phases.map(\.phase))
                 resumeAt = consultation.phases.last?.phase ?? .team
-                say("Continuing session \(existing).")
+                say(messages(.runContinuing, ["session": "\(existing)"]))
             } else {
                 try start(fromRCP: fromRCP, templateID: templateID)
             }
@@ -144,88 +152,93 @@ public struct GuidedSession {
             try finish()
         } catch let quit as Quit {
             if let session {
-                say(
-                    "Stopped. Session \(session) keeps everything recorded so far (an entry left half-typed is not recorded); continue with `accord run --session \(session)`."
-                )
+                say(messages(.runStopped, ["session": "\(session)"]))
             } else if quit.endOfInput {
-                throw AccordError(.invalidInput, "the answers ended before a session could be started; nothing was recorded.")
+                throw AccordError(.invalidInput, messages(.runAnswersEnded))
             } else {
-                say("Stopped before a session was started; nothing was recorded.")
+                say(messages(.runStoppedBeforeStart))
             }
         }
     }
 
     mutating func start(fromRCP: String?, templateID: String?) throws {
         // Each answer is checked by the rule of its field (FieldRules), the one every entry point uses.
-        let clinicianID = try ask("Clinician IdNat_PS (8 + RPPS):", optional: false) { text -> String in
+        let clinicianID = try ask(messages(.startClinicianID), optional: false) { text -> String in
             try FieldRules.idNatPS(text, "clinician")
             return text
         }!
-        let clinicianName = try askChecked("Clinician name:", "clinician name", optional: false) {
+        let clinicianName = try askChecked(messages(.startClinicianName), "clinician name", optional: false) {
             try FieldRules.text($0, $1, .line(200))
         }!
         let template = try templateID.map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
-        if let template { say("Template \(template.reference): \(template.title.fr).") }
+        if let template {
+            let title = messages.language == .french ? template.title.fr : template.title.en
+            say(messages(.startTemplate, ["reference": template.reference, "title": title]))
+        }
         var start: SessionStart
         var changes: [Change] = []
         if let fromRCP {
             let report = try RCPReportFile.read(path: fromRCP, field: "--from-rcp")
-            let topic = try askChecked("Decision to make [Enter: \(report.defaultTopic)]:", "decision") { try FieldRules.text($0, $1) }
+            let topic = try askChecked(messages(.startTopicWithDefault, ["topic": report.defaultTopic]), "decision") {
+                try FieldRules.text($0, $1)
+            }
             (start, changes) = report.sessionStart(clinicianID: clinicianID, clinicianName: clinicianName, topic: topic)
             for warning in report.warnings { prompter.warn(warning) }
         } else {
-            let ins = try ask("Patient INS (15 characters) [Enter: none, a provisional identity]:") { $0.uppercased() }
+            let ins = try ask(messages(.startINS)) { $0.uppercased() }
             let oid =
                 try ins.map { _ in
-                    try askChecked("INS OID [Enter: 1.2.250.1.213.1.4.8 production; tests use 1.2.250.1.213.1.4.10]:", "INS OID") {
+                    try askChecked(messages(.startINSOID), "INS OID") {
                         try FieldRules.insOID($0, $1)
                     } ?? KnownOID.insNIR
                 }
-            let family = try askChecked("Birth family name (INS form, e.g. MARTIN-D'ESTE):", "birth family name", optional: false) {
+            let family = try askChecked(messages(.startFamilyName), "birth family name", optional: false) {
                 try FieldRules.insName($0, $1)
             }!
-            let given = try askChecked("Birth given names, in order:", "birth given names", optional: false) {
+            let given = try askChecked(messages(.startGivenNames), "birth given names", optional: false) {
                 try FieldRules.insName($0, $1)
             }!
             let today = CalendarDate(utcDayOf: try AccordClock.fromEnvironment().now())
-            let birth = try ask("Birth date (YYYY-MM-DD):", optional: false) { text -> CalendarDate in
+            let birth = try ask(messages(.startBirthDate), optional: false) { text -> CalendarDate in
                 guard let date = CalendarDate(text) else {
-                    throw AccordError.invalid("birth date", "is not a calendar date", accepted: "YYYY-MM-DD")
+                    throw refused(.refusedBirthDate)
                 }
                 try FieldRules.birthDate(date, "birth date", today: today)
                 return date
             }!
-            let sex = try ask("Sex (F, M, U):", optional: false) { text -> Sex in
+            let sex = try ask(messages(.startSex), optional: false) { text -> Sex in
                 guard let sex = Sex(argument: text) else {
-                    throw AccordError.invalid("sex", "is not an administrative sex", accepted: "F, M or U")
+                    throw refused(.refusedSex)
                 }
                 return sex
             }!
-            let place = try ask("Birth place (INSEE COG code):", optional: false) { text -> String in
+            let place = try ask(messages(.startBirthplace), optional: false) { text -> String in
                 try FieldRules.birthplace(text, "birth place")
                 return text.uppercased()
             }!
             let implied = IdentityStatus.implied(hasINS: ins != nil)
-            let status = try ask("Identity status: provisional, recovered, validated, qualified [Enter: \(implied.rawValue)]:") {
+            let status = try ask(messages(.startIdentityStatus, ["status": implied.rawValue])) {
                 text -> IdentityStatus in
                 guard let status = IdentityStatus(argument: text) else {
-                    throw AccordError.invalid("identity status", "is not an identity status", accepted: IdentityStatus.accepted)
+                    throw refused(.refusedIdentityStatus)
                 }
                 if status.retrievedFromINSi && ins == nil {
-                    throw AccordError.invalid(
-                        "identity status", "is \(status.rawValue), a status the INSi teleservice gives with the INS, but no INS was given",
-                        accepted: "provisional or validated for an identity without INS")
+                    throw refused(.refusedIdentityStatusWithoutINS, ["status": status.rawValue])
                 }
                 return status
             }
-            let ipp = try askChecked("Patient IPP in the centre [Enter: none]:", "IPP") { try FieldRules.localIdentifier($0, $1) }
+            let ipp = try askChecked(messages(.startIPP), "IPP") { try FieldRules.localIdentifier($0, $1) }
             let topic =
                 try template.map { template in
-                    try askChecked("Decision to make [Enter: \(template.decision)]:", "decision") { try FieldRules.text($0, $1) }
+                    try askChecked(messages(.startTopicWithDefault, ["topic": template.decision]), "decision") {
+                        try FieldRules.text($0, $1)
+                    }
                         ?? template.decision
                 }
-                ?? askChecked("Decision to make:", "decision", optional: false) { try FieldRules.text($0, $1) }!
-            let condition = try askChecked("Diagnosis (or skip):", "diagnosis") { try FieldRules.text($0, $1) }.map { Condition(text: $0) }
+                ?? askChecked(messages(.startTopic), "decision", optional: false) { try FieldRules.text($0, $1) }!
+            let condition = try askChecked(messages(.startDiagnosis), "diagnosis") { try FieldRules.text($0, $1) }.map {
+                Condition(text: $0)
+            }
             let ippIdentifier = try ipp.map {
                 InstanceIdentifier(root: (try store.centreSettings() ?? .example).oidRoot + ".2", extension_: $0)
             }
@@ -236,17 +249,17 @@ public struct GuidedSession {
                 identityStatus: status, ipp: ippIdentifier, clinicianID: clinicianID, clinicianName: clinicianName, topic: topic,
                 condition: condition)
         }
-        let present = try ask("Is the patient present? (yes/no) [Enter: yes]:") { try Self.yesNo($0) } ?? true
+        let present = try ask(messages(.startPatientPresent), parse: yesNo) ?? true
         start.patientPresent = present
         if let template { changes += template.apply(to: &start) }
         do {
             session = try store.importConsultation(start: start, changes: changes, author: author)
         } catch let error as AccordError {
-            say("  Not started: \(error.description)")
-            say("  Nothing was recorded; run `accord run` again.")
+            say(messages(.startNotStarted, ["error": error.description]))
+            say(messages(.startNothingRecorded))
             throw Quit()
         }
-        say("Session \(session!) started.")
+        say(messages(.startStarted, ["session": "\(session!)"]))
         for warning in service.identityWarnings(session: session!, identity: start.patient) { prompter.warn(warning) }
     }
 
@@ -257,31 +270,24 @@ public struct GuidedSession {
     }
 
     mutating func teamTalk() throws {
-        say("\n— Team talk: a choice exists, and we decide together.")
+        say(messages(.teamHeading))
         beginPhase(.team)
         while true {
-            let role = try ask("Who else takes part? Role (relative, trusted-person, carer, interpreter, professional) or Enter to go on:")
-            {
-                text -> ParticipantRole in
-                guard let role = ParticipantRole(rawValue: text), role != .patient else {
-                    throw AccordError.invalid(
-                        "role", "is not a participant role", accepted: "relative, trusted-person, carer, interpreter or professional")
-                }
+            let role = try ask(messages(.teamRole)) { text -> ParticipantRole in
+                guard let role = ParticipantRole(rawValue: text), role != .patient else { throw refused(.refusedRole) }
                 return role
             }
             guard let role else { break }
-            guard let name = try askText("  Name:") else { continue }
+            guard let name = try askText(messages(.teamName)) else { continue }
             var id: String?
             if role == .professional {
-                id = try askText("  IdNat_PS:", optional: false)
+                id = try askText(messages(.teamIdNatPS), optional: false)
             }
             if let consultation = record(.participantAdded(role: role, name: name, id: id, function: nil)) {
-                say("  Added \(consultation.participants.last!.entry).")
+                say(messages(.teamAdded, ["entry": consultation.participants.last!.entry.rawValue]))
             }
         }
-        if let letter = try ask(
-            "Role the patient wants in the decision (Control Preferences Scale letter A–E), or skip:", parse: Self.cpsLetter)
-        {
+        if let letter = try ask(messages(.teamPreferredRole), parse: cpsLetter) {
             try recordInstrument(.cpsPreferred, answers: letter)
         }
     }
@@ -296,127 +302,113 @@ public struct GuidedSession {
             if instrument.defaultRespondent == .patient, let current = try? store.consultation(session!), current.status == .open,
                 !current.patient.present
             {
-                answeredBy = try ask("  The patient is absent: who answered for them (participant id, e.g. P3)?") { EntryID($0) }
+                answeredBy = try ask(messages(.instrumentAnsweredFor)) { EntryID($0) }
             }
             if let consultation = record(
                 .instrumentRecorded(
                     instrument: id, version: instrument.version, respondent: instrument.defaultRespondent, answers: answers, score: score,
                     answeredBy: answeredBy))
             {
-                say("  Recorded \(consultation.instruments.last!.entry): " + score.summaryLine)
+                say(messages(.instrumentRecorded, ["entry": consultation.instruments.last!.entry.rawValue, "summary": score.summaryLine]))
             }
         } catch let error as AccordError {
-            say("  Not recorded: \(error.description)")
+            say(messages(.runNotRecorded, ["error": error.description]))
         }
     }
 
-    static func cpsLetter(_ text: String) throws -> String {
-        guard ControlPreferences.group(text.uppercased()) != nil else {
-            throw AccordError.invalid(
-                "role", "is not a Control Preferences Scale letter", accepted: "one letter from A (I decide) to E (the doctor decides)")
-        }
+    func cpsLetter(_ text: String) throws -> String {
+        guard ControlPreferences.group(text.uppercased()) != nil else { throw refused(.refusedPreferredRole) }
         return text.uppercased()
     }
 
     mutating func optionTalk() throws {
-        say("\n— Option talk: the options, with their benefits and harms.")
+        say(messages(.optionHeading))
         beginPhase(.option)
         while true {
             let current = try store.consultation(session!).options.filter { !$0.withdrawn }
-            if !current.isEmpty { say("  Options so far: " + current.map { "\($0.number). \($0.label)" }.joined(separator: "; ")) }
-            let kind = try ask(
-                "Add an option? Kind (treatment, active-surveillance, no-treatment, clinical-trial, supportive-care) or Enter to go on:"
-            ) {
-                text -> OptionKind in
-                guard let kind = OptionKind(rawValue: text) else {
-                    throw AccordError.invalid(
-                        "kind", "is not an option kind", accepted: OptionKind.allCases.map(\.rawValue).joined(separator: ", "))
-                }
+            if !current.isEmpty {
+                say(messages(.optionSoFar, ["options": current.map { "\($0.number). \($0.label)" }.joined(separator: "; ")]))
+            }
+            let kind = try ask(messages(.optionKind)) { text -> OptionKind in
+                guard let kind = OptionKind(rawValue: text) else { throw refused(.refusedOptionKind) }
                 return kind
             }
             guard let kind else { break }
-            guard let label = try askText("  Label:") else { continue }
+            guard let label = try askText(messages(.optionLabel)) else { continue }
             var benefits: [String] = []
-            while let benefit = try askText("  Benefit (Enter when done):") { benefits.append(benefit) }
+            while let benefit = try askText(messages(.optionBenefit)) { benefits.append(benefit) }
             var harms: [String] = []
-            while let harm = try askText("  Harm (Enter when done):") { harms.append(harm) }
-            let trial = kind == .clinicalTrial ? try ask("  Trial registry id (e.g. NCT01234567, or skip):") { $0.uppercased() } : nil
+            while let harm = try askText(messages(.optionHarm)) { harms.append(harm) }
+            let trial = kind == .clinicalTrial ? try ask(messages(.optionTrialID)) { $0.uppercased() } : nil
             if let consultation = record(
                 .optionAdded(kind: kind, label: label, benefits: benefits, harms: harms, trialID: trial, origin: nil))
             {
-                say("  Added option \(consultation.options.last!.number).")
+                say(messages(.optionAdded, ["number": String(consultation.options.last!.number)]))
             }
         }
     }
 
     mutating func decisionTalk() throws {
-        say("\n— Decision talk: what matters to the patient, then the decision.")
+        say(messages(.decisionHeading))
         beginPhase(.decision)
-        while let text = try askText("What matters to the patient? (Enter when done):") {
-            let importance = try ask("  Importance 1–5 (Enter: not stated):") { text -> Int in
-                guard let value = Int(text), (1...5).contains(value) else {
-                    throw AccordError.invalid("importance", "is out of range", accepted: "a whole number from 1 to 5")
-                }
+        while let text = try askText(messages(.decisionWhatMatters)) {
+            let importance = try ask(messages(.decisionImportance)) { text -> Int in
+                guard let value = Int(text), (1...5).contains(value) else { throw refused(.refusedImportance) }
                 return value
             }
             if let consultation = record(.preferenceAdded(text: text, importance: importance)) {
-                say("  Added \(consultation.preferences.last!.entry).")
+                say(messages(.decisionPreferenceAdded, ["entry": consultation.preferences.last!.entry.rawValue]))
             }
         }
-        if let aid = try askText("Decision aid given? Name (Enter: none):") {
-            let version = try askText("  Its version or edition (Enter: unknown):")
+        if let aid = try askText(messages(.decisionAid)) {
+            let version = try askText(messages(.decisionAidVersion))
             record(.decisionAidGiven(name: aid, version: version))
         }
-        if let method = try askText("Was understanding checked? How (e.g. reformulation), or skip:") {
+        if let method = try askText(messages(.decisionUnderstanding)) {
             record(.understandingChecked(method: method))
         }
-        if let offered = try ask("Was a clinical trial offered? (yes/no, or skip):", parse: Self.yesNo) {
+        if let offered = try ask(messages(.decisionTrialOffered), parse: yesNo) {
             let eligibility =
-                try ask("  Eligibility (eligible, not-eligible, unknown) [Enter: unknown]:") { text -> TrialEligibility in
-                    guard let value = TrialEligibility(rawValue: text) else {
-                        throw AccordError.invalid("eligibility", "is not known", accepted: "eligible, not-eligible or unknown")
-                    }
+                try ask(messages(.decisionTrialEligibility)) { text -> TrialEligibility in
+                    guard let value = TrialEligibility(rawValue: text) else { throw refused(.refusedEligibility) }
                     return value
                 } ?? .unknown
             let answer =
                 offered
-                ? try ask("  The patient's answer (accepted, declined, undecided, or skip):") { text -> TrialAnswer in
-                    guard let value = TrialAnswer(rawValue: text) else {
-                        throw AccordError.invalid("answer", "is not known", accepted: "accepted, declined or undecided")
-                    }
+                ? try ask(messages(.decisionTrialAnswer)) { text -> TrialAnswer in
+                    guard let value = TrialAnswer(rawValue: text) else { throw refused(.refusedTrialAnswer) }
                     return value
                 } : nil
             record(.trialDiscussed(eligibility: eligibility, offered: offered, answer: answer))
         }
         while true {
             let options = try store.consultation(session!).options.filter { !$0.withdrawn }
-            say("  Options: " + (options.isEmpty ? "none" : options.map { "\($0.number). \($0.label)" }.joined(separator: "; ")))
-            guard let outcome = try ask("Decision: an option number, \"deferred YYYY-MM-DD\", \"declined\", or skip:", parse: Self.outcome)
-            else { break }
+            say(
+                options.isEmpty
+                    ? messages(.decisionNoOptions)
+                    : messages(.decisionOptions, ["options": options.map { "\($0.number). \($0.label)" }.joined(separator: "; ")]))
+            guard let outcome = try ask(messages(.decisionOutcome), parse: outcome) else { break }
             let by =
-                try ask("  Taken by (participant ids, e.g. P1 P2) [Enter: P1 P2]:") { $0.split(separator: " ").map { EntryID(String($0)) } }
+                try ask(messages(.decisionTakenBy)) { $0.split(separator: " ").map { EntryID(String($0)) } }
                 ?? [EntryID("P1"), EntryID("P2")]
             // An absent patient agrees only through who answered for them (issue 15, part 8).
             var answeredBy: EntryID?
             if by.contains(EntryID("P1")), !(try store.consultation(session!).patient.present) {
-                answeredBy = try ask("  The patient is absent: who answered for them (participant id, e.g. P3)?") { EntryID($0) }
+                answeredBy = try ask(messages(.instrumentAnsweredFor)) { EntryID($0) }
             }
             if let consultation = record(.decisionRecorded(outcome: outcome, takenBy: by, answeredBy: answeredBy)) {
-                say("  Recorded \(consultation.decision!.entry).")
+                say(messages(.decisionRecorded, ["entry": consultation.decision!.entry.rawValue]))
                 if case .deferred(let next) = outcome { record(.reflectionOffered(until: next)) }
                 break
             }
         }
-        while let note = try askText("Note (Enter when done):") {
+        while let note = try askText(messages(.decisionNote)) {
             record(.noteAdded(text: note))
         }
-        while let id = try ask(
-            "Record an instrument? Its id (see `accord instrument list`), or Enter to go on:", parse: { try Instrument.named($0).id })
-        {
+        while let id = try ask(messages(.decisionInstrument), parse: { try Instrument.named($0).id }) {
             let instrument = id.instrument
-            if let answers = try askText(
-                "  Answers (\(instrument.itemCount) × \(instrument.answerDescription), comma-separated, - for unanswered):")
-            {
+            let each = instrument.answerKind == .yesNo ? messages(.decisionYesNoAnswers) : instrument.answerDescription
+            if let answers = try askText(messages(.decisionInstrumentAnswers, ["count": String(instrument.itemCount), "answers": each])) {
                 try recordInstrument(id, answers: answers)
             }
         }
@@ -425,30 +417,41 @@ public struct GuidedSession {
     mutating func finish() throws {
         let completeness = try store.consultation(session!).completeness
         say("")
-        for element in completeness.missing { say("missing: \(element.rawValue) — \(element.englishDescription)") }
-        say("Completeness \(completeness.percent) %.")
-        if try ask("Close session \(session!) now? (yes/no) [Enter: no]:", parse: Self.yesNo) ?? false {
-            if record(.sessionClosed) != nil { say("Closed session \(session!).") }
+        for element in completeness.missing {
+            let description = messages.language == .french ? element.frenchDescription : element.englishDescription
+            say(messages(.finishMissing, ["element": element.rawValue, "description": description]))
+        }
+        say(messages(.finishCompleteness, ["percent": String(completeness.percent)]))
+        let id = "\(session!)"
+        if try ask(messages(.finishClose, ["session": id]), parse: yesNo) ?? false {
+            if record(.sessionClosed) != nil { say(messages(.finishClosed, ["session": id])) }
         } else {
-            say("Session \(session!) stays open; continue with `accord run --session \(session!)` or the change commands.")
+            say(messages(.finishStaysOpen, ["session": id]))
         }
     }
 
     // MARK: - Parsing
 
-    static func yesNo(_ text: String) throws -> Bool {
+    /// An answer the guided session refuses itself, worded in its language (the whole sentence,
+    /// field included, is the message).
+    func refused(_ key: Messages.Key, _ values: [String: String] = [:]) -> AccordError {
+        AccordError(.invalidInput, messages(key, values))
+    }
+
+    /// Yes or no, in either language: `y`, `yes`, `o`, `oui`; `n`, `no`, `non` (any case).
+    func yesNo(_ text: String) throws -> Bool {
         switch text.lowercased() {
         case "yes", "y", "oui", "o": return true
         case "no", "n", "non": return false
-        default: throw AccordError.invalid("answer", "is not yes or no", accepted: "yes or no")
+        default: throw refused(.refusedYesNo)
         }
     }
 
-    static func outcome(_ text: String) throws -> DecisionOutcome {
+    func outcome(_ text: String) throws -> DecisionOutcome {
         let words = text.lowercased().split(separator: " ")
         if let number = Int(text) { return .agreed(option: number) }
         if words.first == "declined" && words.count == 1 { return .declined }
         if words.first == "deferred", words.count == 2, let date = CalendarDate(String(words[1])) { return .deferred(nextContact: date) }
-        throw AccordError.invalid("decision", "is not understood", accepted: "an option number, \"deferred YYYY-MM-DD\" or \"declined\"")
+        throw refused(.refusedOutcome)
     }
 }

@@ -12,6 +12,10 @@ struct RunCommand: ParsableCommand {
             team talk, option talk and decision talk. Type "skip" to pass a question, "quit" to stop: \
             everything entered so far is already recorded. Reads answers line by line from standard \
             input, so it can also be scripted.
+
+            It speaks French unless ACCORD_LANG says otherwise: ACCORD_LANG=en for English (fr, en, \
+            or a locale such as fr_FR.UTF-8). The typed commands and answer codes are the same in \
+            both languages, and yes/no questions take o/oui/y/yes and n/non/no in both.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -26,7 +30,10 @@ struct RunCommand: ParsableCommand {
     var session: SessionArgument?
 
     func run() throws {
-        var guide = GuidedSession(service: try store.openStore(), prompter: TerminalPrompter(), author: try store.recordingAuthor())
+        // The language is read first: a wrong ACCORD_LANG stops before anything is asked.
+        let messages = try Messages.fromEnvironment()
+        var guide = GuidedSession(
+            service: try store.openStore(), prompter: TerminalPrompter(), author: try store.recordingAuthor(), messages: messages)
         try guide.run(fromRCP: fromRcp, templateID: template, session: session?.id)
     }
 }

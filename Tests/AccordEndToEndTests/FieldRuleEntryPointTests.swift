@@ -151,11 +151,13 @@ import Testing
 
     func snapshot(_ cli: AccordCLI) throws -> String { try BadInputTests().snapshot(cli) }
 
-    /// Runs `accord run` with `lines` as standard input.
+    /// Runs `accord run` in English (its messages are asserted) with `lines` as standard input.
     func guided(_ cli: AccordCLI, _ arguments: [String] = [], lines: [String]) throws -> AccordCLI.Result {
         let input = cli.folder.appendingPathComponent("answers-\(UUID().uuidString).txt")
         try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
-        return try cli.run(["__shell__", "\"$ACCORD_BIN\" run \(arguments.joined(separator: " ")) < \"\(input.path)\""])
+        return try cli.run(
+            ["__shell__", "\"$ACCORD_BIN\" run \(arguments.joined(separator: " ")) < \"\(input.path)\""], environment: ["ACCORD_LANG": "en"]
+        )
     }
 
     @Test(arguments: cases)

@@ -7,12 +7,13 @@ import Testing
 /// `accord run` driven through scripted standard input, against the same consultation
 /// recorded command by command.
 @Suite struct GuidedSessionTests {
-    /// Runs `accord run` with `lines` as standard input.
-    func run(_ cli: AccordCLI, _ arguments: [String] = [], lines: [String]) throws -> AccordCLI.Result {
+    /// Runs `accord run` with `lines` as standard input, with `ACCORD_LANG` set to `language`
+    /// (English by default, the language these tests assert; `nil` leaves it unset: French).
+    func run(_ cli: AccordCLI, _ arguments: [String] = [], lines: [String], language: String? = "en") throws -> AccordCLI.Result {
         let input = cli.folder.appendingPathComponent("answers-\(UUID().uuidString).txt")
         try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
         let script = "\"$ACCORD_BIN\" run \(arguments.joined(separator: " ")) < \"\(input.path)\""
-        return try cli.run(["__shell__", script])
+        return try cli.run(["__shell__", script], environment: language.map { ["ACCORD_LANG": $0] } ?? [:])
     }
 
     static let answers = [

@@ -90,7 +90,7 @@ import Testing
             "801234567897", "Dr X", "158056912345606", "1.2.250.1.213.1.4.10", "MARCHAND", "LUC", "1958-05-17", "F", "69123", "", "",
             "Choix du traitement", "skip", "yes", "quit",
         ])
-        var guide = GuidedSession(service: service, prompter: prompter, author: nil)
+        var guide = GuidedSession(service: service, prompter: prompter, author: nil, messages: Messages(.english))
         try guide.run(fromRCP: nil, templateID: nil, session: nil)
         #expect(prompter.said.contains("Session S1 started."))
         // The INS encodes a man; the sex typed is F: the identity check warns, naming no value.

@@ -59,6 +59,8 @@ public struct AccordCLI: Sendable {
         env["ACCORD_DB"] = database.path
         env["ACCORD_BIN"] = Self.binary.path
         env.removeValue(forKey: "ACCORD_AUTHOR")
+        // `accord run` speaks French unless a test sets ACCORD_LANG itself.
+        env.removeValue(forKey: "ACCORD_LANG")
         for (key, value) in environment.merging(extra, uniquingKeysWith: { $1 }) { env[key] = value }
         process.environment = env
         process.currentDirectoryURL = folder
