@@ -1,4 +1,5 @@
 import AccordCore
+import AccordService
 import AccordTestSupport
 import AccordXML
 import Foundation
@@ -93,6 +94,155 @@ import Testing
         let kept = cdaOutput.appendingPathComponent("guided-session.cda.xml")
         try? FileManager.default.removeItem(at: kept)
         try guidedDocument.write(to: kept)
+    }
+
+    // MARK: - French and English
+
+    /// ``answers`` with its three yes/no questions (presence, trial offered, closing) answered
+    /// with `yes1`, `yes2`, `yes3`.
+    static func answers(yes yes1: String, _ yes2: String, _ yes3: String) -> [String] {
+        var lines = answers
+        let positions = lines.indices.filter { lines[$0] == "yes" }
+        #expect(positions.count == 3)
+        for (position, word) in zip(positions, [yes1, yes2, yes3]) { lines[position] = word }
+        return lines
+    }
+
+    /// The fixed words of every message of `other` that no message of `own` has (a line of
+    /// `other`'s language showing through): each message cut at its placeholders, pieces of 8
+    /// characters or more.
+    static func foreignPieces(of other: Messages.Language, notIn own: Messages.Language) -> [String] {
+        let ownTexts = Array(Messages.catalogue(own).values)
+        var pieces: [String] = []
+        for template in Messages.catalogue(other).values {
+            var cut = template
+            for name in Messages.placeholders(in: template) { cut = cut.replacingOccurrences(of: "{\(name)}", with: "\u{0}") }
+            for piece in cut.split(separator: "\u{0}").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+            where piece.count >= 8 && !ownTexts.contains(where: { $0.contains(piece) }) {
+                pieces.append(piece)
+            }
+        }
+        return pieces
+    }
+
+    /// French when ACCORD_LANG is unset, English with it: exact prompts, no line of the other
+    /// language, yes/no answered in either language in both, and the same session recorded —
+    /// the same events and the same CDA bytes at the same ACCORD_NOW.
+    @Test func aFrenchRunRecordsExactlyWhatAnEnglishRunRecords() throws {
+        let french = try AccordCLI()
+        defer { french.cleanUp() }
+        let english = try AccordCLI()
+        defer { english.cleanUp() }
+        let f = try run(french, lines: Self.answers(yes: "oui", "yes", "O"), language: nil)
+        let e = try run(english, lines: Self.answers(yes: "y", "oui", "YES"), language: "en_GB.UTF-8")
+        #expect(f.status == 0 && f.stderr.isEmpty, "\(f.stderr)")
+        #expect(e.status == 0 && e.stderr.isEmpty, "\(e.stderr)")
+
+        // The first questions, exactly (a prompt is followed by a space; the answer is not echoed).
+        let frenchStart: [String] = [
+            "Accord — consultation guidée. Tapez « skip » pour passer une question, « quit » pour arrêter (ce qui est saisi est conservé).\n",
+            "IdNat_PS du clinicien (8 + RPPS) : ", "Nom du clinicien : ",
+            "INS du patient (15 caractères) [Entrée : aucun, identité provisoire] : ",
+            "OID de l'INS [Entrée : 1.2.250.1.213.1.4.8 en production ; les tests utilisent 1.2.250.1.213.1.4.10] : ",
+            "Nom de naissance (forme INS, ex. MARTIN-D'ESTE) : ", "Prénoms de naissance, dans l'ordre : ",
+            "Date de naissance (AAAA-MM-JJ) : ", "Sexe (F, M, U) : ", "Lieu de naissance (code officiel géographique INSEE) : ",
+            "Statut de l'identité : provisional (PROV), recovered (RECUP), validated (VALI), qualified (QUAL) [Entrée : qualified] : ",
+            "IPP du patient dans le centre [Entrée : aucun] : ", "Décision à prendre : ", "Diagnostic (ou skip) : ",
+            "Le patient est-il présent ? (oui/non) [Entrée : oui] : ", "Session S1 commencée.\n",
+        ]
+        #expect(f.stdout.hasPrefix(frenchStart.joined()), "\(f.stdout)")
+        let englishStart: [String] = [
+            "Accord — guided consultation. Type \"skip\" to pass a question, \"quit\" to stop (what is entered is kept).\n",
+            "Clinician IdNat_PS (8 + RPPS): ", "Clinician name: ", "Patient INS (15 characters) [Enter: none, a provisional identity]: ",
+        ]
+        #expect(e.stdout.hasPrefix(englishStart.joined()), "\(e.stdout)")
+        // The team talk, an instrument, then the closing, exactly.
+        let frenchTeamTalk: [String] = [
+            "\n— Le choix : une décision est à prendre, et nous la prenons ensemble.\n",
+            "Qui d'autre participe ? Rôle (relative : proche, trusted-person : personne de confiance, carer : aidant, ",
+            "interpreter : interprète, professional : professionnel) ou Entrée pour continuer : ", "  Nom : ", "  Ajouté : P3.\n",
+        ]
+        #expect(f.stdout.contains(frenchTeamTalk.joined()))
+        let frenchInstrument: [String] = [
+            "Enregistrer un questionnaire ? Son identifiant (voir `accord instrument list`), ou Entrée pour continuer : ",
+            "  Réponses (9 × 0–5, séparées par des virgules, - si sans réponse) : ", "  Enregistré : I2 — 93.3\n",
+        ]
+        #expect(f.stdout.contains(frenchInstrument.joined()))
+        let frenchEnd: [String] = [
+            "manquant : benefits-and-harms — Bénéfices et risques de chaque option, avec leur source\n",
+            "manquant : reflection-and-next-contact — Délai de réflexion proposé et prochain contact\n",
+            "Complétude 84 %.\n", "Clore la session S1 maintenant ? (oui/non) [Entrée : non] : ", "Session S1 close.\n",
+        ]
+        #expect(f.stdout.hasSuffix(frenchEnd.joined()), "\(f.stdout)")
+        let englishEnd: [String] = [
+            "missing: benefits-and-harms — Benefits and harms of each option, with their source\n",
+            "missing: reflection-and-next-contact — Time for reflection offered and next contact\n",
+            "Completeness 84 %.\n", "Close session S1 now? (yes/no) [Enter: no]: ", "Closed session S1.\n",
+        ]
+        #expect(e.stdout.hasSuffix(englishEnd.joined()), "\(e.stdout)")
+        // No line of the other language shows through.
+        for piece in Self.foreignPieces(of: .english, notIn: .french) { #expect(!f.stdout.contains(piece), "English in French: \(piece)") }
+        for piece in Self.foreignPieces(of: .french, notIn: .english) { #expect(!e.stdout.contains(piece), "French in English: \(piece)") }
+        #expect(Self.foreignPieces(of: .english, notIn: .french).count > 50, "the check looks at most messages")
+
+        // The same events, and the same document.
+        let frenchEvents = try french.run(["session", "history", "S1", "--json"])
+        let englishEvents = try english.run(["session", "history", "S1", "--json"])
+        #expect(frenchEvents.status == 0 && !frenchEvents.stdout.isEmpty)
+        #expect(frenchEvents.stdout == englishEvents.stdout)
+        var arguments = ["export", "S1", "--out", "out"]
+        if let schemasFolder { arguments += ["--schemas", schemasFolder] }
+        let a = try french.run(arguments)
+        let b = try english.run(arguments)
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
+        let frenchDocument = try Data(contentsOf: french.folder.appendingPathComponent("out/S1-v1.cda.xml"))
+        let englishDocument = try Data(contentsOf: english.folder.appendingPathComponent("out/S1-v1.cda.xml"))
+        #expect(frenchDocument == englishDocument)
+    }
+
+    /// In French, the answers the guided session refuses itself are explained in French; the
+    /// shared validation's errors (FieldRules) stay in English for now.
+    @Test func refusedAnswersAreExplainedInFrench() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let lines = [
+            "810123456782", "810123456781", "Dr X", "158056912345606", "", "MARCHAND", "LUC", "1958-02-30", "1958-05-17", "Z", "M", "69123",
+            "", "", "t", "skip", "peut-être", "non", "parent", "quit",
+        ]
+        let result = try run(cli, lines: lines, language: "fr_FR.UTF-8")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("  date de naissance : n'est pas une date du calendrier ; attendu AAAA-MM-JJ.\n"))
+        #expect(result.stdout.contains("  sexe : n'est pas un sexe administratif ; attendu F, M ou U.\n"))
+        #expect(result.stdout.contains("  réponse : n'est ni oui ni non ; attendu oui ou non (ou yes, no).\n"))
+        #expect(
+            result.stdout.contains(
+                "  rôle : n'est pas un rôle de participant ; attendu relative, trusted-person, carer, interpreter ou professional.\n"))
+        #expect(
+            result.stdout.contains(
+                "  clinician: the IdNat_PS has an RPPS number whose Luhn check digit is wrong; expected 8 + an 11-digit RPPS with a valid Luhn key (e.g. 801234567897), 0 + a 9-character ADELI number, or 3 + FINESS/local id.\n"
+            ))
+        #expect(
+            result.stdout.hasSuffix(
+                "Arrêt. La session S1 garde tout ce qui a été enregistré (une saisie laissée à moitié n'est pas enregistrée) ; reprenez avec `accord run --session S1`.\n"
+            ), "\(result.stdout)")
+        let consultation = try AccordJSON.decoder().decode(
+            Consultation.self, from: Data(try cli.run(["session", "show", "S1", "--json"]).stdout.utf8))
+        #expect(!consultation.patient.present)
+    }
+
+    /// An ACCORD_LANG Accord does not speak stops `accord run` before its first question.
+    @Test(arguments: ["de", "de_DE.UTF-8", "français"])
+    func anUnknownLanguageIsRefusedBeforeAnyQuestion(value: String) throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let result = try run(cli, lines: Self.answers, language: value)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(
+            result.stderr
+                == "accord: error: ACCORD_LANG: is not a language Accord speaks; expected fr or en, alone or as a locale such as fr_FR.UTF-8 or en_GB (French when unset).\n"
+        )
+        #expect(try cli.run(["session", "list"]).stdout.isEmpty)
     }
 
     @Test func quittingMidwayKeepsWhatWasEntered() throws {
