@@ -129,7 +129,8 @@ public struct GuidedSession {
     /// Walks through a new session (typed, or from the RCP report at `fromRCP`, with a
     /// template's options), or continues the open session `existing` from its last phase.
     /// - Throws: `AccordError` (`invalidInput`) when the answers end before a session starts;
-    ///   (`conflict`) for a closed session; nothing half-typed is recorded.
+    ///   (`conflict`) for a closed session — both worded in the language of `messages`; what
+    ///   reading a template or an RCP report throws. Nothing half-typed is recorded.
     public mutating func run(fromRCP: String?, templateID: String?, session existing: SessionID?) throws {
         say(messages(.runWelcome))
         do {

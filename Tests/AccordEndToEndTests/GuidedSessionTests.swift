@@ -230,6 +230,41 @@ import Testing
         #expect(!consultation.patient.present)
     }
 
+    /// A template's title is shown in the run's language; continuing a session, and refusing a
+    /// closed one, are said in French too.
+    @Test func aTemplateTitleAndAContinuedSessionFollowTheLanguage() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let start = ["810123456781", "Dr X"]
+        let french = try run(cli, ["--template", "localised-prostate-cancer"], lines: start, language: nil)
+        #expect(
+            french.stdout.contains(
+                "Nom du clinicien : Modèle localised-prostate-cancer@2026.1 : "
+                    + "Cancer de la prostate localisé — surveillance active, prostatectomie totale ou radiothérapie.\n"), "\(french.stdout)"
+        )
+        let english = try run(cli, ["--template", "localised-prostate-cancer"], lines: start, language: "en")
+        #expect(
+            english.stdout.contains(
+                "Clinician name: Template localised-prostate-cancer@2026.1: "
+                    + "Localised prostate cancer — active surveillance, radical prostatectomy or radical radiotherapy.\n"),
+            "\(english.stdout)")
+        #expect(try cli.run(["session", "list"]).stdout.isEmpty, "the answers ended before the start")
+
+        let typed = try cli.run(Self.commands[0])
+        #expect(typed.status == 0, "\(typed.stderr)")
+        let continued = try run(cli, ["--session", "S1"], lines: ["quit"], language: "fr")
+        #expect(
+            continued.stdout.hasPrefix(
+                "Accord — consultation guidée. Tapez « skip » pour passer une question, « quit » pour arrêter (ce qui est saisi est conservé).\n"
+                    + "Reprise de la session S1.\n"), "\(continued.stdout)")
+        #expect(try cli.run(["session", "close", "S1"]).status == 0)
+        let closed = try run(cli, ["--session", "S1"], lines: [], language: nil)
+        #expect(closed.status == 1)
+        #expect(
+            closed.stderr
+                == "accord: error: la session S1 est close ; modifiez-la avec les commandes de modification et --reason.\n")
+    }
+
     /// An ACCORD_LANG Accord does not speak stops `accord run` before its first question.
     @Test(arguments: ["de", "de_DE.UTF-8", "français"])
     func anUnknownLanguageIsRefusedBeforeAnyQuestion(value: String) throws {
