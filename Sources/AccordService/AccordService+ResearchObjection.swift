@@ -38,8 +38,9 @@ extension AccordService {
     ) throws -> ResearchObjectionUpdate {
         // The reason first (the record's own check), then the patient's state over all sessions:
         // a withdrawal may be recorded in any session of the patient.
-        try store.consultation(session).check(.researchObjection(objects: objects), reason: reason)
-        let objecting = try patientObjectsToResearch(try store.consultation(session))
+        let before = try store.consultation(session)
+        try before.check(.researchObjection(objects: objects), reason: reason)
+        let objecting = try patientObjectsToResearch(before)
         if objects && objecting {
             throw AccordError(
                 .conflict,

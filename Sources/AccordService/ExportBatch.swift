@@ -103,13 +103,16 @@ public struct BatchExport {
     /// Whether the run writes a manifest (a single-session export does not).
     public var writesManifest = true
     /// Pseudonymise every document under this key.
-    public var pseudonymKey: PseudonymKey?
+    public var pseudonymKey: PseudonymKey? { didSet { preparePseudonymisation() } }
     /// The centre's decision templates, whose titles name a pseudonymised document's topic
     /// (``ResearchPseudonymisation``); `nil`: the template's reference alone.
-    public var templates: TemplateCatalogue?
-    /// The pseudonymisation of the run, when it is a research export.
-    var pseudonymisation: ResearchPseudonymisation? {
-        pseudonymKey.map { ResearchPseudonymisation(key: $0, templates: templates) }
+    public var templates: TemplateCatalogue? { didSet { preparePseudonymisation() } }
+    /// The pseudonymisation of the run, when it is a research export (made once, when the key
+    /// or the templates are set, not per document).
+    private(set) var pseudonymisation: ResearchPseudonymisation?
+
+    private mutating func preparePseudonymisation() {
+        pseudonymisation = pseudonymKey.map { ResearchPseudonymisation(key: $0, templates: templates) }
     }
     /// Called after each document is written (e.g. a detached signature); returns the file
     /// it made beside the document, recorded in the manifest entry.
