@@ -77,9 +77,10 @@ public struct WebServer: Sendable {
     ///   - listen: the address and port.
     ///   - tls: the certificate and key, or `nil` for plain HTTP (check them first with
     ///     ``TLSFiles/check(listen:certificate:key:)``).
+    ///   - onRunning: called once the server listens (`accord serve` says where).
     /// - Throws: `AccordError` (`io`) when a TLS file cannot be read, or the server cannot
     ///   listen or stops on an error.
-    public func run(listen: ListenAddress, tls: TLSFiles?) async throws {
+    public func run(listen: ListenAddress, tls: TLSFiles?, onRunning: @escaping @Sendable () -> Void = {}) async throws {
         var tlsConfiguration: TLSConfiguration?
         if let tls {
             let chain: [NIOSSLCertificate]
@@ -103,9 +104,9 @@ public struct WebServer: Sendable {
             if let tlsConfiguration {
                 Application(
                     router: router(), server: try .tls(.http1(), tlsConfiguration: tlsConfiguration), configuration: configuration,
-                    logger: logger)
+                    onServerRunning: { _ in onRunning() }, logger: logger)
             } else {
-                Application(router: router(), configuration: configuration, logger: logger)
+                Application(router: router(), configuration: configuration, onServerRunning: { _ in onRunning() }, logger: logger)
             }
         do {
             try await application.runService()
@@ -193,7 +194,7 @@ public struct WebServer: Sendable {
         // The password is checked even without an account (against a hash no password fits), so
         // that the answer and its time say nothing of whether the identifier has one.
         let account = IdentifierCheck.idNatPS(id) == nil ? try accounts.account(id) : nil
-        let fits = WebPasswords.verify(password, hash: account?.passwordHash ?? WebPasswords.decoy)
+        let fits = await WebPasswords.verifyOffThePool(password, hash: account?.passwordHash ?? WebPasswords.decoy)
         var token: String?
         var signIn: WebSignIn?
         if fits, let account, !account.disabled {

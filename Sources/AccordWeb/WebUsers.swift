@@ -40,6 +40,14 @@ public enum WebPasswords {
         Bcrypt.verify(password, hash: hash)
     }
 
+    /// ``verify(_:hash:)`` on a Dispatch thread: bcrypt takes a quarter of a second at cost 12,
+    /// which would hold a thread of Swift's cooperative pool (the server's other requests).
+    static func verifyOffThePool(_ password: String, hash: String) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: verify(password, hash: hash)) }
+        }
+    }
+
     /// A hash no password fits (verified against when no account has the identifier typed, so
     /// that the answer takes as long as for an account).
     static let decoy = Bcrypt.hash(WebTokens.make(), cost: defaultCost)

@@ -38,11 +38,13 @@ struct ServeCommand: ParsableCommand {
         let server = try WebServer.open(
             path: database.path, clock: try AccordClock.fromEnvironment(), keyFile: database.keyFile,
             settings: WebSettings(secureCookies: tls != nil), logger: Accord.logger)
-        Terminal.message("accord: serving on \(tls == nil ? "http" : "https")://\(address) (Ctrl-C stops)")
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
+        let url = "\(tls == nil ? "http" : "https")://\(address)"
         Task {
-            do { try await server.run(listen: address, tls: tls) } catch { outcome.set(error) }
+            do {
+                try await server.run(listen: address, tls: tls) { Terminal.message("accord: serving on \(url) (Ctrl-C or SIGTERM stops)") }
+            } catch { outcome.set(error) }
             done.signal()
         }
         done.wait()
