@@ -189,7 +189,8 @@ public struct WebAccountStore: Sendable {
 
     /// Records the end of a sign-in attempt in one transaction: with `signIn` (the password
     /// was right and the account enabled) the sign-in session is stored and the failures
-    /// forgotten; without it, a failure is counted and the identifier locked out when it reaches
+    /// forgotten, and every sign-in idle longer than `idleTimeout` deleted (a browser that never
+    /// came back leaves one); without it, a failure is counted and the identifier locked out when it reaches
     /// the policy's threshold. An identifier locked out meanwhile is refused either way.
     ///
     /// - Parameters:
@@ -197,14 +198,20 @@ public struct WebAccountStore: Sendable {
     ///   - signIn: the sign-in session to store, or `nil` for a failure.
     ///   - now: the attempt's instant.
     ///   - policy: the lockout threshold and duration.
+    ///   - idleTimeout: the idle timeout of sign-ins, in seconds.
     /// - Throws: `AccordError` (`busy`, `io`).
-    public func finishSignIn(loginHash: String, signIn: WebSignIn?, now: Date, policy: SignInLockoutPolicy) throws -> SignInOutcome {
+    public func finishSignIn(
+        loginHash: String, signIn: WebSignIn?, now: Date, policy: SignInLockoutPolicy, idleTimeout: TimeInterval
+    ) throws -> SignInOutcome {
         try write { db in
             if let until = try Self.lock(db, loginHash: loginHash, now: now) { return .locked(until: until) }
             var failure = try WebSignInFailure.fetchOne(db, key: loginHash)
             if failure?.lockedUntil != nil { failure = nil }  // a lockout that ended: count afresh
             if let signIn {
                 try WebSignInFailure.deleteOne(db, key: loginHash)
+                // Instants are stored in one fixed shape, so text order is time order.
+                try WebSignIn.filter(WebSignIn.CodingKeys.lastSeenAt < UTCInstant.format(now.addingTimeInterval(-idleTimeout)))
+                    .deleteAll(db)
                 try signIn.insert(db)
                 return .signedIn
             }

@@ -202,7 +202,9 @@ public struct WebServer: Sendable {
             token = newToken
             signIn = WebSignIn(tokenHash: WebTokens.sha256(newToken), idnatPS: account.idnatPS, csrfToken: WebTokens.make(), now: instant)
         }
-        switch try accounts.finishSignIn(loginHash: loginHash, signIn: signIn, now: instant, policy: settings.lockout) {
+        switch try accounts.finishSignIn(
+            loginHash: loginHash, signIn: signIn, now: instant, policy: settings.lockout, idleTimeout: settings.idleTimeout)
+        {
         case .signedIn:
             logger.info("signed in")
             var response = Response.redirect(to: "/sessions", type: .normal)

@@ -182,6 +182,11 @@ import Testing
             #expect(expired.status == .found)
             #expect(expired.headers[.location] == "/connexion")
             #expect(try site.store.webAccounts.signInCount() == 0)
+            // A sign-in whose browser never came back is deleted at the next sign-in.
+            _ = try await client.signedInCookie()
+            site.clock.advance(by: 30 * 60 + 1)
+            _ = try await client.signedInCookie()
+            #expect(try site.store.webAccounts.signInCount() == 1)
         }
     }
 
