@@ -3,6 +3,10 @@ import AccordTestSupport
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// `accord user add|disable|list` and the checks of `accord serve`, run as a user would.
 @Suite struct WebUserCommandTests {
     static let password = "une phrase de passe"
@@ -79,5 +83,41 @@ import Testing
         #expect(half.status == 64)
         #expect(half.stderr.hasPrefix("Error: --tls-key: is missing while --tls-cert is given"))
         #expect(!FileManager.default.fileExists(atPath: cli.database.path), "nothing opened")
+    }
+
+    /// `accord serve` on loopback answers with the sign-in page and the security headers, and
+    /// stops cleanly on SIGTERM.
+    @Test func theServerAnswersOnLoopbackAndStopsOnSIGTERM() async throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let port = Int.random(in: 20_000...40_000)
+        let process = Process()
+        process.executableURL = AccordCLI.binary
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in cli.environment { environment[key] = value }
+        environment["ACCORD_DB"] = cli.database.path
+        process.environment = environment
+        let errors = cli.folder.appendingPathComponent("serve.err")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var stderr = ""
+        for _ in 0..<100 where !stderr.contains("serving on") {
+            try await Task.sleep(for: .milliseconds(100))
+            stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        }
+        #expect(stderr == "accord: serving on http://127.0.0.1:\(port) (Ctrl-C or SIGTERM stops)\n")
+        let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/connexion")!)
+        let http = try #require(response as? HTTPURLResponse)
+        #expect(http.statusCode == 200)
+        #expect(http.value(forHTTPHeaderField: "Content-Security-Policy") == "default-src 'self'")
+        #expect(http.value(forHTTPHeaderField: "X-Frame-Options") == "DENY")
+        #expect(String(decoding: body, as: UTF8.self).contains("<h1>Connexion</h1>"))
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
     }
 }
