@@ -72,6 +72,14 @@ public struct WebUsers: Sendable {
         return WebUsers(store: store.webAccounts, now: { clock.now() })
     }
 
+    /// Opens an existing database to read its accounts: no write lock, nothing created.
+    /// - Throws: `AccordError` (`notFound`) when there is no database at `path`; (`io`) as
+    ///   ``AccordStore/ConsultationStore/openReadOnly(path:clock:keyFile:logger:notice:)``.
+    public static func openReadOnly(path: String, clock: AccordClock, keyFile: String?, logger: Logger) throws -> WebUsers {
+        let store = try ConsultationStore.openReadOnly(path: path, clock: clock, keyFile: keyFile, logger: logger)
+        return WebUsers(store: store.webAccounts, now: { clock.now() })
+    }
+
     /// Adds an enabled account.
     /// - Parameters:
     ///   - idnatPS: the clinician's IdNat_PS (checked as the CLI checks `--author`).

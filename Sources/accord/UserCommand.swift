@@ -24,6 +24,11 @@ struct WebDatabaseOptions: ParsableArguments {
     func openUsers() throws -> WebUsers {
         try WebUsers.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
     }
+
+    /// Opens an existing database read-only (a mistyped `--db` is an error, not a new database).
+    func openUsersToRead() throws -> WebUsers {
+        try WebUsers.openReadOnly(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
+    }
 }
 
 struct UserCommand: ParsableCommand {
@@ -91,7 +96,7 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var database: WebDatabaseOptions
 
         func run() throws {
-            let accounts = try database.openUsers().list()
+            let accounts = try database.openUsersToRead().list()
             if accounts.isEmpty {
                 Terminal.message("No account yet; `accord user add` creates one.")
                 return

@@ -55,7 +55,17 @@ import FoundationNetworking
                 == "accord: error: password: is shorter than 12 characters; expected 12 to 72 characters (UTF-8 bytes) without control characters, on standard input.\n"
         )
         #expect(!result.stderr.contains("court123"))
-        #expect(try cli.run(["user", "list"]).stderr == "No account yet; `accord user add` creates one.\n")
+        // Refused before the database is opened: none was created, and `user list` (which only
+        // reads) does not create one either.
+        #expect(!FileManager.default.fileExists(atPath: cli.database.path))
+        let list = try cli.run(["user", "list"])
+        #expect(list.status == 1)
+        #expect(list.stderr.hasPrefix("accord: error: no database at the path given by --db or ACCORD_DB"))
+        #expect(!FileManager.default.fileExists(atPath: cli.database.path))
+        // An empty database has no account yet.
+        #expect(try add(cli, password: "une phrase de passe assez longue").status == 0)
+        #expect(try cli.run(["user", "disable", Samples.clinicianID]).status == 0)
+        #expect(try cli.run(["user", "list"]).stdout.hasSuffix("\tdisabled\t2026-03-02T09:30:00Z\tDr Hélène Roussel\n"))
     }
 
     @Test func thePasswordIsNeverTakenFromTheCommandLine() throws {
