@@ -278,6 +278,38 @@ extension ConsultationStore {
                     CREATE INDEX session_started_at ON session(started_at, number);
                     """)
         }
+        migrator.registerMigration("v6: web accounts, sign-in sessions, sign-in failures") { db in
+            // The web interface's accounts and sign-ins (WebAccountStore), kept out of the
+            // clinical event chain: plain tables, changed in place, never chained or exported.
+            // A sign-in session is found by the SHA-256 of its token (the token itself is only
+            // in the browser's cookie); failures are counted by the SHA-256 of the identifier
+            // typed, whether an account has it or not.
+            try db.execute(
+                sql: """
+                    CREATE TABLE web_user (
+                        idnat_ps TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        password_hash TEXT NOT NULL,
+                        disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+                        created_at TEXT NOT NULL,
+                        disabled_at TEXT
+                    );
+                    CREATE TABLE web_sign_in (
+                        token_hash TEXT PRIMARY KEY,
+                        idnat_ps TEXT NOT NULL REFERENCES web_user(idnat_ps) ON DELETE CASCADE,
+                        csrf_token TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        last_seen_at TEXT NOT NULL
+                    );
+                    CREATE INDEX web_sign_in_user ON web_sign_in(idnat_ps);
+                    CREATE TABLE web_sign_in_failure (
+                        login_hash TEXT PRIMARY KEY,
+                        failures INTEGER NOT NULL,
+                        last_failed_at TEXT NOT NULL,
+                        locked_until TEXT
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -27,7 +27,8 @@ struct Accord: ParsableCommand {
             SessionCommand.self, ParticipantCommand.self, OptionCommand.self, PreferenceCommand.self,
             DecisionCommand.self, NoteCommand.self, PhaseCommand.self, ProcessCommand.self, InstrumentCommand.self, TemplateCommand.self,
             EntryCommand.self, CentreCommand.self, ExportCommand.self, VerifyCommand.self, RunCommand.self,
-            RCPCommand.self, AuditCommand.self, VerifyExportCommand.self, PatientGroup.self, CodesCommand.self,
+            RCPCommand.self, AuditCommand.self, VerifyExportCommand.self, PatientGroup.self, CodesCommand.self, UserCommand.self,
+            ServeCommand.self,
         ]
     )
 

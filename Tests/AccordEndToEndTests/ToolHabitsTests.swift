@@ -98,7 +98,8 @@ import Testing
         #expect(
             subcommands == [
                 "session", "participant", "option", "preference", "decision", "note", "phase", "process", "instrument", "template",
-                "entry", "centre", "export", "verify", "run", "rcp", "audit", "verify-export", "patient", "codes", "help",
+                "entry", "centre", "export", "verify", "run", "rcp", "audit", "verify-export", "patient", "codes", "user", "serve",
+                "help",
             ])
     }
 

@@ -1,0 +1,55 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Adds the security headers to every response, error pages included, and turns any error a
+/// route throws into a French page (never its text, which could hold what was typed).
+///
+/// The headers: `Content-Security-Policy: default-src 'self'` (no inline script or style,
+/// nothing from elsewhere), `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`,
+/// `X-Frame-Options: DENY`, and `Cache-Control: no-store` (pages may hold patient data).
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    let pages: WebPages
+
+    /// The headers and their values.
+    static var headers: [(HTTPField.Name, String)] {
+        [
+            (.contentSecurityPolicy, "default-src 'self'"),
+            (.xContentTypeOptions, "nosniff"),
+            (.referrerPolicy, "no-referrer"),
+            (.xFrameOptions, "DENY"),
+            (.cacheControl, "no-store"),
+        ]
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            let notFound = error.status == .notFound
+            if !notFound { context.logger.info("request refused", metadata: ["status": "\(error.status.code)"]) }
+            response = WebServer.page(
+                pages.render(
+                    "message", title: notFound ? WebStrings.notFoundTitle : WebStrings.serverErrorTitle,
+                    context: ["message": notFound ? WebStrings.notFound : WebStrings.serverError, "backHome": WebStrings.backHome],
+                    header: nil),
+                status: error.status)
+        } catch {
+            // The error's type only: its text may hold what was typed.
+            context.logger.error("request failed", metadata: ["error": "\(type(of: error))"])
+            response = WebServer.page(
+                pages.render(
+                    "message", title: WebStrings.serverErrorTitle,
+                    context: ["message": WebStrings.serverError, "backHome": WebStrings.backHome], header: nil),
+                status: .internalServerError)
+        }
+        for (name, value) in Self.headers { response.headers[name] = value }
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
+}

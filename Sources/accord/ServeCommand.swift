@@ -1,0 +1,63 @@
+import AccordCore
+import AccordWeb
+import ArgumentParser
+import Foundation
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the web interface (in progress: sign-in and today's sessions).",
+        discussion: """
+            Listens on 127.0.0.1:8080 by default. An address other than loopback requires --tls-cert and --tls-key. \
+            Accounts come from `accord user add`. Stops on SIGINT (Ctrl-C) or SIGTERM. Logs go to standard error \
+            (ACCORD_LOG_LEVEL, default warning; info logs each sign-in, sign-out and refusal, never who).
+            """)
+
+    @OptionGroup var database: WebDatabaseOptions
+
+    @Option(help: ArgumentHelp("The address and port to listen on (HOST:PORT; [IPv6]:PORT).", valueName: "host:port"))
+    var listen: String = ListenAddress.default.description
+
+    @Option(help: ArgumentHelp("The server's certificate chain (PEM); required off loopback.", valueName: "path"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The certificate's private key (PEM); required off loopback.", valueName: "path"))
+    var tlsKey: String?
+
+    func validate() throws {
+        do {
+            _ = try TLSFiles.check(listen: try ListenAddress(parsing: listen), certificate: tlsCert, key: tlsKey)
+        } catch let error as AccordError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
+        let address = try ListenAddress(parsing: listen)
+        let tls = try TLSFiles.check(listen: address, certificate: tlsCert, key: tlsKey)
+        let server = try WebServer.open(
+            path: database.path, clock: try AccordClock.fromEnvironment(), keyFile: database.keyFile,
+            settings: WebSettings(secureCookies: tls != nil), logger: Accord.logger)
+        let outcome = ServeOutcome()
+        let done = DispatchSemaphore(value: 0)
+        let url = "\(tls == nil ? "http" : "https")://\(address)"
+        Task {
+            do {
+                try await server.run(listen: address, tls: tls) { Terminal.message("accord: serving on \(url) (Ctrl-C or SIGTERM stops)") }
+            } catch { outcome.set(error) }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+}
+
+/// The error the server stopped on, handed from its task to the command.
+private final class ServeOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+
+    var error: Error? { lock.withLock { stored } }
+
+    func set(_ error: Error) { lock.withLock { stored = error } }
+}
