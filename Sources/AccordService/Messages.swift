@@ -81,7 +81,9 @@ public struct Messages: Sendable {
     /// language.
     ///
     /// `"en-GB,en;q=0.9,fr;q=0.8"` gives English; `"de, fr;q=0.5"` gives French.
-    public static func language(acceptLanguage header: String?) -> Language {
+    /// - Parameter fallback: the language when the header names neither (French by default;
+    ///   the web server gives the one `ACCORD_LANG` names).
+    public static func language(acceptLanguage header: String?, fallback: Language = .french) -> Language {
         var best: (language: Language, quality: Double)?
         for entry in (header ?? "").split(separator: ",") {
             let parts = entry.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -99,7 +101,7 @@ public struct Messages: Sendable {
             guard let language else { continue }
             if best == nil || quality > best!.quality { best = (language, quality) }
         }
-        return best?.language ?? .french
+        return best?.language ?? fallback
     }
 
     // MARK: - Looking up

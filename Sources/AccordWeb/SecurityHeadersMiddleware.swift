@@ -1,3 +1,4 @@
+import AccordService
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -10,6 +11,8 @@ import Logging
 /// `X-Frame-Options: DENY`, and `Cache-Control: no-store` (pages may hold patient data).
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     let pages: WebPages
+    /// The language of error pages when the browser names neither French nor English.
+    let language: Messages.Language
 
     /// The headers and their values.
     static var headers: [(HTTPField.Name, String)] {
@@ -23,6 +26,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let strings = WebStrings(Messages.language(acceptLanguage: request.headers[.acceptLanguage], fallback: language))
         var response: Response
         do {
             response = try await next(request, context)
@@ -31,17 +35,16 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             if !notFound { context.logger.info("request refused", metadata: ["status": "\(error.status.code)"]) }
             response = WebServer.page(
                 pages.render(
-                    "message", title: notFound ? WebStrings.notFoundTitle : WebStrings.serverErrorTitle,
-                    context: ["message": notFound ? WebStrings.notFound : WebStrings.serverError, "backHome": WebStrings.backHome],
-                    header: nil),
+                    "message", title: strings[notFound ? "notFoundTitle" : "serverErrorTitle"],
+                    context: ["message": strings[notFound ? "notFound" : "serverError"]], header: nil, strings: strings),
                 status: error.status)
         } catch {
             // The error's type only: its text may hold what was typed.
             context.logger.error("request failed", metadata: ["error": "\(type(of: error))"])
             response = WebServer.page(
                 pages.render(
-                    "message", title: WebStrings.serverErrorTitle,
-                    context: ["message": WebStrings.serverError, "backHome": WebStrings.backHome], header: nil),
+                    "message", title: strings["serverErrorTitle"], context: ["message": strings["serverError"]], header: nil,
+                    strings: strings),
                 status: .internalServerError)
         }
         for (name, value) in Self.headers { response.headers[name] = value }

@@ -19,42 +19,62 @@ struct WebPages: Sendable {
     /// Renders the template `name` with `context`, inside the page layout.
     /// - Parameters:
     ///   - name: one of ``templates``' keys.
-    ///   - title: the page's title (also its first heading).
-    ///   - context: the template's values.
+    ///   - title: the page's title (also its first heading), in `strings`' language.
+    ///   - context: the template's values; the templates also see `t` (the strings' table,
+    ///     `{{t.key}}`) and `lang` (`fr`, `en`).
     ///   - header: the signed-in clinician's name and CSRF token for the sign-out form, or `nil`.
-    func render(_ name: String, title: String, context: [String: Any], header: (name: String, csrf: String)?) -> String {
+    ///   - strings: the language of the page.
+    ///   - layout: the template around the page (`layout`; the patient's screen has its own).
+    func render(
+        _ name: String, title: String, context: [String: Any], header: (name: String, csrf: String)?, strings: WebStrings,
+        layout layoutName: String = "layout"
+    ) -> String {
         var values = context
         values["title"] = title
+        values["t"] = strings.table
+        values["lang"] = strings.language.rawValue
         let body = library.render(values, withTemplate: name) ?? ""
-        var layout: [String: Any] = ["title": title, "product": WebStrings.product, "body": body]
-        if let header {
-            layout["user"] = [
-                "name": header.name, "csrf": header.csrf, "signedInAs": WebStrings.signedInAs, "signOut": WebStrings.signOutButton,
-            ]
-        }
-        return library.render(layout, withTemplate: "layout") ?? ""
+        var layout: [String: Any] = ["title": title, "t": strings.table, "lang": strings.language.rawValue, "body": body]
+        if let header { layout["user"] = ["name": header.name, "csrf": header.csrf] }
+        if let bodyClass = context["bodyClass"] { layout["bodyClass"] = bodyClass }
+        return library.render(layout, withTemplate: layoutName) ?? ""
     }
 
+    /// Every template: the core ones and each group of pages' (``WebPages/patientsTemplates``,
+    /// ``WebPages/consultationTemplates``, ``WebPages/patientScreenTemplates``,
+    /// ``WebPages/accessTemplates``); a name given twice is a programming error.
     static let templates: [String: String] = [
+        coreTemplates, patientsTemplates, consultationTemplates, patientScreenTemplates, accessTemplates,
+    ]
+    .reduce(into: [:]) { all, part in
+        all.merge(part) { first, _ in
+            assertionFailure("a web template name is given twice")
+            return first
+        }
+    }
+
+    static let coreTemplates: [String: String] = [
         "layout": """
         <!DOCTYPE html>
-        <html lang="fr">
+        <html lang="{{lang}}">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{title}} — {{product}}</title>
+        <title>{{title}} — {{t.product}}</title>
         <link rel="stylesheet" href="/style.css">
         </head>
-        <body>
+        <body{{#bodyClass}} class="{{bodyClass}}"{{/bodyClass}}>
+        <a class="skip" href="#contenu">{{t.skipToContent}}</a>
         <header>
-        <p class="product">{{product}}</p>
-        {{#user}}<form method="post" action="/deconnexion" class="signout">
+        <p class="product">{{t.product}}</p>
+        {{#user}}<nav aria-label="{{t.navigation}}"><a href="/sessions">{{t.sessionsTitle}}</a></nav>
+        <form method="post" action="/deconnexion" class="signout">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        <span>{{signedInAs}} {{name}}</span>
-        <button type="submit">{{signOut}}</button>
+        <span>{{t.signedInAs}} {{name}}</span>
+        <button type="submit">{{t.signOutButton}}</button>
         </form>{{/user}}
         </header>
-        <main>
+        <main id="contenu">
         {{{body}}}
         </main>
         </body>
@@ -66,27 +86,27 @@ struct WebPages: Sendable {
         {{#message}}<p class="message" role="alert">{{message}}</p>{{/message}}
         <form method="post" action="/connexion" class="signin">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        <label for="id">{{idLabel}}</label>
+        <label for="id">{{t.idLabel}}</label>
         <input id="id" name="id" autocomplete="username" required>
-        <label for="password">{{passwordLabel}}</label>
+        <label for="password">{{t.passwordLabel}}</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required>
-        <button type="submit">{{signIn}}</button>
+        <button type="submit">{{t.signInButton}}</button>
         </form>
         """,
         "sessions": """
         <h1>{{title}}</h1>
         {{#hasSessions}}<table>
-        <thead><tr><th scope="col">{{columnNumber}}</th><th scope="col">{{columnStart}}</th><th scope="col">{{columnTopic}}</th></tr></thead>
+        <thead><tr><th scope="col">{{t.columnNumber}}</th><th scope="col">{{t.columnStart}}</th><th scope="col">{{t.columnTopic}}</th></tr></thead>
         <tbody>
-        {{#sessions}}<tr><td>S{{number}}</td><td>{{start}}</td><td>{{topic}}</td></tr>
+        {{#sessions}}<tr><td><a href="/sessions/S{{number}}">S{{number}}</a></td><td>{{start}}</td><td>{{topic}}</td></tr>
         {{/sessions}}</tbody>
         </table>{{/hasSessions}}
-        {{^hasSessions}}<p>{{noSessions}}</p>{{/hasSessions}}
+        {{^hasSessions}}<p>{{t.noSessions}}</p>{{/hasSessions}}
         """,
         "message": """
         <h1>{{title}}</h1>
         <p>{{message}}</p>
-        <p><a href="/">{{backHome}}</a></p>
+        <p><a href="/">{{t.backHome}}</a></p>
         """,
     ]
 
@@ -102,6 +122,9 @@ struct WebPages: Sendable {
         input, button { font: inherit; padding: 0.5rem; }
         button { background: #123c69; color: #fff; border: 2px solid #fff; border-radius: 0.25rem; cursor: pointer; }
         form.signin button { border-color: #123c69; }
+        header nav a { color: #fff; }
+        .skip { position: absolute; left: -100rem; }
+        .skip:focus { left: 1rem; top: 1rem; background: #fff; color: #123c69; padding: 0.5rem; z-index: 1; }
         :focus-visible { outline: 3px solid #d35400; outline-offset: 2px; }
         .message { padding: 0.5rem; border-left: 4px solid #a30000; background: #fdecea; }
         table { border-collapse: collapse; width: 100%; }

@@ -17,8 +17,12 @@ import NIOSSL
 ///   form's CSRF token).
 /// - `POST /deconnexion`: signs out (303 to `/connexion`); 403 without the sign-in's CSRF token.
 /// - `GET /sessions`: today's sessions (UTC day): number, start, topic.
-/// - anything else under `/sessions/`: 302 to `/connexion` when signed out.
 /// - `GET /style.css`: the style sheet.
+/// - the routes of each group of pages: ``addPatientsRoutes(to:)``,
+///   ``addConsultationRoutes(to:)``, ``addPatientScreenRoutes(to:)``, ``addAccessRoutes(to:)``.
+///
+/// Pages speak the browser's language (`Accept-Language`, French or English), else the one
+/// ``WebSettings/language`` names, with every string from one ``WebStrings`` catalogue.
 ///
 /// Sign-in: the cookie ``sessionCookie`` holds a random 256-bit token (HttpOnly,
 /// SameSite=Strict, Path=/, Secure when ``WebSettings/secureCookies``); the database holds its
@@ -123,7 +127,7 @@ public struct WebServer: Sendable {
     /// The routes, behind the security headers.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: SecurityHeadersMiddleware(pages: pages))
+        router.add(middleware: SecurityHeadersMiddleware(pages: pages, language: settings.language))
         router.get("/") { request, _ -> Response in
             try currentSignIn(request) != nil ? .redirect(to: "/sessions", type: .found) : .redirect(to: "/connexion", type: .found)
         }
@@ -134,12 +138,12 @@ public struct WebServer: Sendable {
         }
         router.get("/connexion") { request, _ -> Response in
             if try currentSignIn(request) != nil { return .redirect(to: "/sessions", type: .found) }
-            return signInPage(message: nil, status: .ok)
+            return signInPage(message: nil, status: .ok, strings: strings(request))
         }
         router.post("/connexion") { request, _ -> Response in try await signIn(request) }
         router.post("/deconnexion") { request, _ -> Response in
             guard let (signIn, _) = try currentSignIn(request) else { return signedOutRedirect(request) }
-            guard try await csrfFits(request, expected: signIn.csrfToken) else { return forbidden() }
+            guard try await csrfFits(request, expected: signIn.csrfToken) else { return forbidden(strings(request)) }
             try accounts.endSignIn(tokenHash: signIn.tokenHash)
             logger.info("signed out")
             var response = Response.redirect(to: "/connexion", type: .normal)
@@ -147,22 +151,51 @@ public struct WebServer: Sendable {
             return response
         }
         router.get("/sessions") { request, _ -> Response in
-            guard let (signIn, account) = try currentSignIn(request) else { return signedOutRedirect(request) }
-            return try todaysSessions(header: (account.name, signIn.csrfToken))
+            guard let user = try signedIn(request) else { return signedOutRedirect(request) }
+            return try todaysSessions(user)
         }
-        router.get("/sessions/**") { request, _ -> Response in
-            guard try currentSignIn(request) != nil else { return signedOutRedirect(request) }
-            throw HTTPError(.notFound)
-        }
-        router.post("/sessions/**") { request, _ -> Response in
-            guard let (signIn, _) = try currentSignIn(request) else { return signedOutRedirect(request) }
-            guard try await csrfFits(request, expected: signIn.csrfToken) else { return forbidden() }
-            throw HTTPError(.notFound)
-        }
+        addPatientsRoutes(to: router)
+        addConsultationRoutes(to: router)
+        addPatientScreenRoutes(to: router)
+        addAccessRoutes(to: router)
         return router
     }
 
     // MARK: - Sign-in
+
+    /// The signed-in clinician of a request, with the language of its pages.
+    struct SignedIn: Sendable {
+        /// The sign-in session (its CSRF token is on every form).
+        var signIn: WebSignIn
+        /// The clinician's account: their IdNat_PS authors what they record.
+        var account: WebAccount
+        /// The language of the pages.
+        var strings: WebStrings
+
+        /// The layout's header: the clinician's name and the sign-out form's CSRF token.
+        var header: (name: String, csrf: String) { (account.name, signIn.csrfToken) }
+    }
+
+    /// The request's signed-in clinician (``currentSignIn(_:)``), or `nil` when signed out.
+    func signedIn(_ request: Request) throws -> SignedIn? {
+        guard let (signIn, account) = try currentSignIn(request) else { return nil }
+        return SignedIn(signIn: signIn, account: account, strings: strings(request))
+    }
+
+    /// The language of a request's pages: the browser's `Accept-Language` when it names French
+    /// or English, else ``WebSettings/language`` (from `ACCORD_LANG`, French when unset).
+    func strings(_ request: Request) -> WebStrings {
+        WebStrings(Messages.language(acceptLanguage: request.headers[.acceptLanguage], fallback: settings.language))
+    }
+
+    /// Notes in the access log that the clinician `idnatPS` read session `session` through the
+    /// web (issue 17, point 5): called by every page that shows a patient's record, before it
+    /// is sent (the patient's screen logs the clinician who handed it over).
+    /// - Parameters:
+    ///   - page: what was read, a fixed word (`consultation`, `history`, `patient-screen`…).
+    /// - Throws: `AccordError` (`busy`, `io`) when the log cannot be written: the page is not
+    ///   shown then.
+    func logRead(of session: SessionID, by idnatPS: String, page: String) throws {}
 
     /// The sign-in of the request's `accord_session` cookie, its idle time checked and renewed;
     /// `nil` when signed out.
@@ -182,14 +215,15 @@ public struct WebServer: Sendable {
         let form = try await Self.form(request)
         guard let sent = form["csrf"], let expected = request.cookies[Self.signInFormCookie]?.value, !expected.isEmpty,
             WebTokens.equal(sent, expected)
-        else { return forbidden() }
+        else { return forbidden(strings(request)) }
+        let strings = strings(request)
         let id = (form["id"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
         let loginHash = WebTokens.sha256(id)
         let instant = now()
         if try accounts.lockedUntil(loginHash: loginHash, now: instant) != nil {
             logger.info("sign-in refused: locked out")
-            return signInPage(message: WebStrings.lockedOut, status: .tooManyRequests)
+            return signInPage(message: strings["lockedOut"], status: .tooManyRequests, strings: strings)
         }
         // The password is checked even without an account (against a hash no password fits), so
         // that the answer and its time say nothing of whether the identifier has one.
@@ -213,10 +247,10 @@ public struct WebServer: Sendable {
             return response
         case .failed:
             logger.info("sign-in failed")
-            return signInPage(message: WebStrings.signInFailed, status: .unauthorized)
+            return signInPage(message: strings["signInFailed"], status: .unauthorized, strings: strings)
         case .locked:
             logger.info("sign-in refused: locked out")
-            return signInPage(message: WebStrings.lockedOut, status: .tooManyRequests)
+            return signInPage(message: strings["lockedOut"], status: .tooManyRequests, strings: strings)
         }
     }
 
@@ -229,38 +263,35 @@ public struct WebServer: Sendable {
     // MARK: - Pages
 
     /// The sign-in form with a fresh CSRF token, also set as the `accord_csrf` cookie.
-    func signInPage(message: String?, status: HTTPResponse.Status) -> Response {
+    func signInPage(message: String?, status: HTTPResponse.Status, strings: WebStrings) -> Response {
         let token = WebTokens.make()
-        var context: [String: Any] = [
-            "csrf": token, "idLabel": WebStrings.idLabel, "passwordLabel": WebStrings.passwordLabel, "signIn": WebStrings.signInButton,
-        ]
+        var context: [String: Any] = ["csrf": token]
         if let message { context["message"] = message }
-        var response = Self.page(pages.render("signin", title: WebStrings.signInTitle, context: context, header: nil), status: status)
+        var response = Self.page(
+            pages.render("signin", title: strings["signInTitle"], context: context, header: nil, strings: strings), status: status)
         response.setCookie(cookie(Self.signInFormCookie, token))
         return response
     }
 
-    func todaysSessions(header: (name: String, csrf: String)) throws -> Response {
+    func todaysSessions(_ user: SignedIn) throws -> Response {
         let today = CalendarDate(utcDayOf: now())
         let sessions = try service.sessions(matching: SessionQuery(from: today, to: today))
         let rows: [[String: Any]] = sessions.map { session in
             let start = session.startedAt.dropFirst(11).prefix(5)
             return ["number": String(session.number), "start": String(start), "topic": session.topic]
         }
-        let context: [String: Any] = [
-            "hasSessions": !rows.isEmpty, "sessions": rows, "noSessions": WebStrings.noSessions,
-            "columnNumber": WebStrings.columnNumber, "columnStart": WebStrings.columnStart, "columnTopic": WebStrings.columnTopic,
-        ]
-        return Self.page(pages.render("sessions", title: WebStrings.sessionsTitle, context: context, header: header), status: .ok)
+        let context: [String: Any] = ["hasSessions": !rows.isEmpty, "sessions": rows]
+        return Self.page(
+            pages.render("sessions", title: user.strings["sessionsTitle"], context: context, header: user.header, strings: user.strings),
+            status: .ok)
     }
 
     /// 403: a POST without its CSRF token or with a wrong one; nothing was changed.
-    func forbidden() -> Response {
+    func forbidden(_ strings: WebStrings) -> Response {
         logger.info("request refused: CSRF token missing or wrong")
         return Self.page(
             pages.render(
-                "message", title: WebStrings.forbiddenTitle, context: ["message": WebStrings.forbidden, "backHome": WebStrings.backHome],
-                header: nil),
+                "message", title: strings["forbiddenTitle"], context: ["message": strings["forbidden"]], header: nil, strings: strings),
             status: .forbidden)
     }
 

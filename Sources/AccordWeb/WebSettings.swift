@@ -1,3 +1,4 @@
+import AccordService
 import AccordStore
 import Foundation
 
@@ -10,9 +11,17 @@ public struct WebSettings: Sendable, Hashable {
     public var lockout: SignInLockoutPolicy
     /// Whether cookies carry `Secure` (set when the server speaks TLS).
     public var secureCookies: Bool
+    /// The language of pages when the browser's `Accept-Language` names neither French nor
+    /// English (`accord serve` gives the one `ACCORD_LANG` names; French by default).
+    public var language: Messages.Language
 
-    /// The settings; 30 minutes idle, 5 failures lock out for 15 minutes, cookies not `Secure`.
-    public init(idleTimeout: TimeInterval = 1800, lockout: SignInLockoutPolicy = SignInLockoutPolicy(), secureCookies: Bool = false) {
+    /// The settings; 30 minutes idle, 5 failures lock out for 15 minutes, cookies not `Secure`,
+    /// French.
+    public init(
+        idleTimeout: TimeInterval = 1800, lockout: SignInLockoutPolicy = SignInLockoutPolicy(), secureCookies: Bool = false,
+        language: Messages.Language = .french
+    ) {
+        self.language = language
         self.idleTimeout = idleTimeout
         self.lockout = lockout
         self.secureCookies = secureCookies

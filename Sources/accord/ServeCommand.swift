@@ -1,4 +1,5 @@
 import AccordCore
+import AccordService
 import AccordWeb
 import ArgumentParser
 import Foundation
@@ -37,7 +38,7 @@ struct ServeCommand: ParsableCommand {
         let tls = try TLSFiles.check(listen: address, certificate: tlsCert, key: tlsKey)
         let server = try WebServer.open(
             path: database.path, clock: try AccordClock.fromEnvironment(), keyFile: database.keyFile,
-            settings: WebSettings(secureCookies: tls != nil), logger: Accord.logger)
+            settings: WebSettings(secureCookies: tls != nil, language: try Messages.fromEnvironment().language), logger: Accord.logger)
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         let url = "\(tls == nil ? "http" : "https")://\(address)"

@@ -229,7 +229,9 @@ import Testing
             let page = try await client.get("/sessions", cookies: [WebServer.sessionCookie: token])
             #expect(page.status == .ok)
             #expect(
-                page.text.contains("<tr><td>S1</td><td>09:30</td><td>Prise en charge d&#39;un cancer localisé</td></tr>"), "\(page.text)")
+                page.text.contains(
+                    "<tr><td><a href=\"/sessions/S1\">S1</a></td><td>09:30</td><td>Prise en charge d&#39;un cancer localisé</td></tr>"),
+                "\(page.text)")
             #expect(!page.text.contains("MARCHAND"))
             #expect(!page.text.contains("158056912345606"))
             // Tomorrow, the list is empty (the clinician signs in again after the night).

@@ -1,0 +1,16 @@
+import Hummingbird
+
+extension WebServer {
+    /// The consultation page, its forms, amendments and history: routes.
+    func addConsultationRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/sessions/**") { request, _ -> Response in
+            guard try currentSignIn(request) != nil else { return signedOutRedirect(request) }
+            throw HTTPError(.notFound)
+        }
+        router.post("/sessions/**") { request, _ -> Response in
+            guard let (signIn, _) = try currentSignIn(request) else { return signedOutRedirect(request) }
+            guard try await csrfFits(request, expected: signIn.csrfToken) else { return forbidden(strings(request)) }
+            throw HTTPError(.notFound)
+        }
+    }
+}

@@ -1,0 +1,7 @@
+extension WebStrings {
+    // The access log's pages.
+
+    static let accessFrench: [String: String] = [:]
+
+    static let accessEnglish: [String: String] = [:]
+}
