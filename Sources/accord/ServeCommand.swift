@@ -25,6 +25,13 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The certificate's private key (PEM); required off loopback.", valueName: "path"))
     var tlsKey: String?
 
+    @Flag(
+        help: """
+            Mark cookies Secure although the server speaks plain HTTP: behind a reverse proxy that terminates TLS \
+            (browsers then send them only over HTTPS). Implied by --tls-cert.
+            """)
+    var secureCookies = false
+
     func validate() throws {
         do {
             _ = try TLSFiles.check(listen: try ListenAddress(parsing: listen), certificate: tlsCert, key: tlsKey)
@@ -38,7 +45,8 @@ struct ServeCommand: ParsableCommand {
         let tls = try TLSFiles.check(listen: address, certificate: tlsCert, key: tlsKey)
         let server = try WebServer.open(
             path: database.path, clock: try AccordClock.fromEnvironment(), keyFile: database.keyFile,
-            settings: WebSettings(secureCookies: tls != nil, language: try Messages.fromEnvironment().language), logger: Accord.logger)
+            settings: WebSettings(secureCookies: secureCookies || tls != nil, language: try Messages.fromEnvironment().language),
+            logger: Accord.logger)
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         let url = "\(tls == nil ? "http" : "https")://\(address)"
