@@ -105,8 +105,9 @@ public struct AccessLogCounts: Sendable, Hashable {
 /// The web interface's access log, in the same SQLite database as the record but outside its
 /// event chain: who read which patient's record through the web, and when.
 ///
-/// Every method is one transaction. The command line's reads are not logged (it is run by
-/// administrators on the server itself, whose shell history and system logs record it).
+/// Every method is one transaction. Only the web interface logs reads: the command line's
+/// reads are not logged (it is run by administrators on the server, under the system's own
+/// accounts and controls, not by clinicians through the interface).
 public struct AccessLogStore: Sendable {
     let writer: any DatabaseWriter
 
