@@ -310,6 +310,27 @@ extension ConsultationStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v8: web access log") { db in
+            // Every read of a patient's record through the web (AccessLogStore), for auditors:
+            // who read which session, when, on which page. Kept out of the clinical event chain
+            // (never chained or exported) but append-only: triggers refuse UPDATE and DELETE.
+            try db.execute(
+                sql: """
+                    CREATE TABLE web_access (
+                        id INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        idnat_ps TEXT NOT NULL,
+                        session_number INTEGER NOT NULL,
+                        page TEXT NOT NULL
+                    );
+                    CREATE INDEX web_access_at ON web_access(at);
+                    CREATE INDEX web_access_session ON web_access(session_number);
+                    CREATE TRIGGER web_access_no_update BEFORE UPDATE ON web_access
+                    BEGIN SELECT RAISE(ABORT, 'web_access is append-only'); END;
+                    CREATE TRIGGER web_access_no_delete BEFORE DELETE ON web_access
+                    BEGIN SELECT RAISE(ABORT, 'web_access is append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -193,6 +193,10 @@ public struct WebAccountStore: Sendable {
     /// came back leaves one); without it, a failure is counted and the identifier locked out when it reaches
     /// the policy's threshold. An identifier locked out meanwhile is refused either way.
     ///
+    /// Either way, the failure counters whose lockout has ended and whose last failure is older
+    /// than the lockout's duration are deleted first (they count nothing any more: an ended
+    /// lockout counts afresh), so that the table does not grow with every identifier ever locked.
+    ///
     /// - Parameters:
     ///   - loginHash: SHA-256 of the identifier typed, lowercase hexadecimal.
     ///   - signIn: the sign-in session to store, or `nil` for a failure.
@@ -204,6 +208,12 @@ public struct WebAccountStore: Sendable {
         loginHash: String, signIn: WebSignIn?, now: Date, policy: SignInLockoutPolicy, idleTimeout: TimeInterval
     ) throws -> SignInOutcome {
         try write { db in
+            let nowText = UTCInstant.format(now)
+            // Instants are stored in one fixed shape, so text order is time order.
+            try WebSignInFailure
+                .filter(WebSignInFailure.CodingKeys.lockedUntil <= nowText)
+                .filter(WebSignInFailure.CodingKeys.lastFailedAt < UTCInstant.format(now.addingTimeInterval(-policy.duration)))
+                .deleteAll(db)
             if let until = try Self.lock(db, loginHash: loginHash, now: now) { return .locked(until: until) }
             var failure = try WebSignInFailure.fetchOne(db, key: loginHash)
             if failure?.lockedUntil != nil { failure = nil }  // a lockout that ended: count afresh
@@ -259,6 +269,12 @@ public struct WebAccountStore: Sendable {
     /// - Throws: `AccordError` (`busy`, `io`).
     public func endSignIn(tokenHash: String) throws {
         try write { db in _ = try WebSignIn.deleteOne(db, key: tokenHash) }
+    }
+
+    /// The number of stored failure counters (for tests and the administrator).
+    /// - Throws: `AccordError` (`busy`, `io`).
+    public func failureCounterCount() throws -> Int {
+        try read { db in try WebSignInFailure.fetchCount(db) }
     }
 
     /// The number of stored sign-in sessions (for tests and the administrator).

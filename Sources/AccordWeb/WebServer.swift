@@ -16,7 +16,8 @@ import NIOSSL
 ///   shows the form again (401 wrong identifier or password, 429 locked out, 403 without the
 ///   form's CSRF token).
 /// - `POST /deconnexion`: signs out (303 to `/connexion`); 403 without the sign-in's CSRF token.
-/// - `GET /sessions`: today's sessions (UTC day): number, start, topic.
+/// - `GET /sessions`: today's sessions (UTC day): number, start, topic; logged in the access
+///   log as a read of each session listed (page `today`).
 /// - `GET /style.css`: the style sheet.
 /// - the routes of each group of pages: ``addPatientsRoutes(to:)``,
 ///   ``addConsultationRoutes(to:)``, ``addPatientScreenRoutes(to:)``, ``addAccessRoutes(to:)``.
@@ -195,7 +196,9 @@ public struct WebServer: Sendable {
     ///   - page: what was read, a fixed word (`consultation`, `history`, `patient-screen`…).
     /// - Throws: `AccordError` (`busy`, `io`) when the log cannot be written: the page is not
     ///   shown then.
-    func logRead(of session: SessionID, by idnatPS: String, page: String) throws {}
+    func logRead(of session: SessionID, by idnatPS: String, page: String) throws {
+        try logReads(of: [session], by: idnatPS, page: page)
+    }
 
     /// The sign-in of the request's `accord_session` cookie, its idle time checked and renewed;
     /// `nil` when signed out.
@@ -225,16 +228,15 @@ public struct WebServer: Sendable {
             logger.info("sign-in refused: locked out")
             return signInPage(message: strings["lockedOut"], status: .tooManyRequests, strings: strings)
         }
-        // The password is checked even without an account (against a hash no password fits), so
-        // that the answer and its time say nothing of whether the identifier has one.
-        let account = IdentifierCheck.idNatPS(id) == nil ? try accounts.account(id) : nil
-        let fits = await WebPasswords.verifyOffThePool(password, hash: account?.passwordHash ?? WebPasswords.decoy)
+        let professional = try await LocalPasswordSignIn(accounts: accounts).authenticate(
+            PasswordCredentials(identifier: id, password: password))
         var token: String?
         var signIn: WebSignIn?
-        if fits, let account, !account.disabled {
+        if let professional {
             let newToken = WebTokens.make()
             token = newToken
-            signIn = WebSignIn(tokenHash: WebTokens.sha256(newToken), idnatPS: account.idnatPS, csrfToken: WebTokens.make(), now: instant)
+            signIn = WebSignIn(
+                tokenHash: WebTokens.sha256(newToken), idnatPS: professional.idnatPS, csrfToken: WebTokens.make(), now: instant)
         }
         switch try accounts.finishSignIn(
             loginHash: loginHash, signIn: signIn, now: instant, policy: settings.lockout, idleTimeout: settings.idleTimeout)
@@ -276,6 +278,7 @@ public struct WebServer: Sendable {
     func todaysSessions(_ user: SignedIn) throws -> Response {
         let today = CalendarDate(utcDayOf: now())
         let sessions = try service.sessions(matching: SessionQuery(from: today, to: today))
+        try logReads(of: sessions.map { SessionID(number: $0.number) }, by: user.account.idnatPS, page: "today")
         let rows: [[String: Any]] = sessions.map { session in
             let start = session.startedAt.dropFirst(11).prefix(5)
             return ["number": String(session.number), "start": String(start), "topic": session.topic]

@@ -9,7 +9,8 @@ public struct WebSettings: Sendable, Hashable {
     public var idleTimeout: TimeInterval
     /// Failed sign-ins in a row that lock an identifier out, and for how long (5, 15 minutes).
     public var lockout: SignInLockoutPolicy
-    /// Whether cookies carry `Secure` (set when the server speaks TLS).
+    /// Whether cookies carry `Secure`: set when the server speaks TLS, or by `accord serve
+    /// --secure-cookies` behind a reverse proxy that terminates TLS.
     public var secureCookies: Bool
     /// The language of pages when the browser's `Accept-Language` names neither French nor
     /// English (`accord serve` gives the one `ACCORD_LANG` names; French by default).

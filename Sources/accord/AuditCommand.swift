@@ -1,5 +1,6 @@
 import AccordCore
 import AccordService
+import AccordWeb
 import ArgumentParser
 import Foundation
 
@@ -16,9 +17,10 @@ struct AuditCommand: ParsableCommand {
         abstract: "Measure how patients took part, on pseudonymised data (participation figures, read-only SQL, HTML report).",
         discussion: """
             Audit outputs hold no names, INS, birth dates or free text: patients appear as pseudonyms, topics as \
-            template ids. Figures and their definitions: docs/AUDIT.md.
+            template ids; `audit access` counts the web's reads of records by clinician (IdNat_PS) and session. \
+            Figures and their definitions: docs/AUDIT.md.
             """,
-        subcommands: [Participation.self, SQL.self, Report.self, Generate.self])
+        subcommands: [Participation.self, SQL.self, Report.self, Access.self, Generate.self])
 
     /// The period options shared by `participation` and `report`.
     struct Period: ParsableArguments {
@@ -123,6 +125,57 @@ struct AuditCommand: ParsableCommand {
             let groups = try store.openExistingStore().writeParticipationReport(
                 from: period.fromDate, to: period.toDate, by: by, suppression: !noSuppression, to: URL(fileURLWithPath: out))
             Terminal.message("Wrote the participation report (\(groups) groups).")
+        }
+    }
+
+    struct Access: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Count the reads of patients' records through the web interface, by clinician and by session.",
+            discussion: """
+                Every page of `accord serve` that shows a patient's record, and the list of today's sessions (once \
+                for each session listed), is logged in the access log (table web_access, append-only, outside the \
+                event chain); command-line reads are not logged. --since/--until filter the day of the read (UTC, \
+                inclusive). The database is opened read-only.
+                """)
+
+        @OptionGroup var database: WebDatabaseOptions
+
+        @Option(help: ArgumentHelp("First day of reads included (UTC), YYYY-MM-DD.", valueName: "date"))
+        var since: String?
+
+        @Option(help: ArgumentHelp("Last day of reads included (UTC), YYYY-MM-DD.", valueName: "date"))
+        var until: String?
+
+        @Option(help: ArgumentHelp("Only the reads of this session (S12).", valueName: "session"))
+        var session: SessionArgument?
+
+        @Option(help: ArgumentHelp("Only the reads by this clinician's IdNat_PS.", valueName: "idnat-ps"))
+        var by: String?
+
+        @Flag(help: "Print JSON instead of the aligned tables.")
+        var json = false
+
+        func validate() throws {
+            for (option, value) in [("--since", since), ("--until", until)] {
+                if let value, CalendarDate(value) == nil {
+                    throw ValidationError("\(option) is not a calendar date; expected a date as YYYY-MM-DD.")
+                }
+            }
+            if let first = since.flatMap(CalendarDate.init), let last = until.flatMap(CalendarDate.init), last < first {
+                throw ValidationError("--until is before --since; expected a period whose last day is on or after its first.")
+            }
+            if let by {
+                do { try FieldRules.idNatPS(by, "--by") } catch let error as AccordError { throw ValidationError(error.description) }
+            }
+        }
+
+        func run() throws {
+            let audit = try WebAccessAudit.openReadOnly(
+                path: database.path, clock: try AccordClock.fromEnvironment(), keyFile: database.keyFile, logger: Accord.logger,
+                notice: { Terminal.message("accord: note: \($0)") })
+            let report = try audit.report(
+                since: since.flatMap(CalendarDate.init), until: until.flatMap(CalendarDate.init), session: session?.id, by: by)
+            print(json ? try report.json() : report.table())
         }
     }
 

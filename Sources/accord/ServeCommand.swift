@@ -11,7 +11,9 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Listens on 127.0.0.1:8080 by default. An address other than loopback requires --tls-cert and --tls-key. \
             Accounts come from `accord user add`. Stops on SIGINT (Ctrl-C) or SIGTERM. Logs go to standard error \
-            (ACCORD_LOG_LEVEL, default warning; info logs each sign-in, sign-out and refusal, never who).
+            (ACCORD_LOG_LEVEL, default warning; info logs each sign-in, sign-out and refusal, never who). Behind a \
+            reverse proxy that terminates TLS, give --secure-cookies. Every read of a patient's record is written \
+            to the access log (`accord audit access`). Running it under systemd: docs/accord-serve.service.
             """)
 
     @OptionGroup var database: WebDatabaseOptions
@@ -24,6 +26,13 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The certificate's private key (PEM); required off loopback.", valueName: "path"))
     var tlsKey: String?
+
+    @Flag(
+        help: """
+            Mark cookies Secure although the server speaks plain HTTP: behind a reverse proxy that terminates TLS \
+            (browsers then send them only over HTTPS). Implied by --tls-cert.
+            """)
+    var secureCookies = false
 
     func validate() throws {
         do {
@@ -38,7 +47,8 @@ struct ServeCommand: ParsableCommand {
         let tls = try TLSFiles.check(listen: address, certificate: tlsCert, key: tlsKey)
         let server = try WebServer.open(
             path: database.path, clock: try AccordClock.fromEnvironment(), keyFile: database.keyFile,
-            settings: WebSettings(secureCookies: tls != nil, language: try Messages.fromEnvironment().language), logger: Accord.logger)
+            settings: WebSettings(secureCookies: secureCookies || tls != nil, language: try Messages.fromEnvironment().language),
+            logger: Accord.logger)
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         let url = "\(tls == nil ? "http" : "https")://\(address)"

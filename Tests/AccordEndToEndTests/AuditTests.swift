@@ -196,7 +196,7 @@ import Testing
         let typo = cli.folder.appendingPathComponent("typo.sqlite").path
         for arguments in [
             ["audit", "participation"], ["audit", "sql", "SELECT COUNT(*) FROM audit_sessions"],
-            ["audit", "report", "--out", cli.folder.appendingPathComponent("r.html").path],
+            ["audit", "report", "--out", cli.folder.appendingPathComponent("r.html").path], ["audit", "access"],
         ] {
             let result = try cli.run(arguments + ["--db", typo])
             #expect(result.status == 1, "\(arguments)")
