@@ -120,7 +120,10 @@ import FoundationNetworking
             stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         }
         #expect(stderr == "accord: serving on http://127.0.0.1:\(port) (Ctrl-C or SIGTERM stops)\n")
-        let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/connexion")!)
+        // URLSession names the system's language (English here) unless told otherwise.
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/connexion")!)
+        request.setValue("fr-FR,fr;q=0.9", forHTTPHeaderField: "Accept-Language")
+        let (body, response) = try await URLSession.shared.data(for: request)
         let http = try #require(response as? HTTPURLResponse)
         #expect(http.statusCode == 200)
         #expect(http.value(forHTTPHeaderField: "Content-Security-Policy") == "default-src 'self'")
