@@ -289,6 +289,27 @@ import Testing
         }
     }
 
+    @Test func theSearchSpeaksEnglishWhenTheBrowserAsksForIt() async throws {
+        let site = try WebTestSite()
+        defer { site.cleanUp() }
+        try Self.twoSessions(site)
+        try await site.test { client in
+            let cookie = try await client.signedInCookie()
+            var headers = Self.cookieHeaderFields(cookie)
+            headers[.acceptLanguage] = "en-GB,en;q=0.9"
+            let page = try await client.execute(uri: "/patients?ins=158056912345606", method: .get, headers: headers)
+            #expect(page.status == .ok)
+            #expect(page.text.contains(#"<html lang="en">"#))
+            #expect(page.text.contains("<h1>Find a patient</h1>"))
+            #expect(page.text.contains(#"<th scope="col">Start (Paris time)</th>"#))
+            #expect(page.text.contains(#"<td><a href="/sessions/S1">S1</a></td><td>2026-03-02 10:30</td><td>open</td>"#))
+            #expect(!page.text.contains("Rechercher"))
+            #expect(!page.text.contains("heure de Paris"))
+        }
+    }
+
+    static func cookieHeaderFields(_ cookie: String) -> HTTPFields { [.cookie: "\(WebServer.sessionCookie)=\(cookie)"] }
+
     @Test func theNameSearchIsBoundedAndSaysSo() async throws {
         let site = try WebTestSite()
         defer { site.cleanUp() }
