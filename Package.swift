@@ -84,6 +84,7 @@ let package = Package(
                 "AccordCore",
                 "AccordService",
                 "AccordStore",
+                "AccordXML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -133,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "AccordWebTests",
             dependencies: [
-                "AccordWeb", "AccordStore", "AccordCore", "AccordService", "AccordTestSupport",
+                "AccordWeb", "AccordStore", "AccordCore", "AccordService", "AccordTestSupport", "AccordXML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

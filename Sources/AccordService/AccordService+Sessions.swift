@@ -264,6 +264,12 @@ extension AccordService {
     /// The sessions `query` selects, newest first (``SessionQuery``).
     public func sessions(matching query: SessionQuery) throws -> [SessionSummary] { try store.sessions(matching: query) }
 
+    /// The sessions of the patients of that name, newest first, at most `limit`
+    /// (``AccordStore/EventStore/sessions(ofPatientNamed:givenName:limit:)``).
+    public func sessions(ofPatientNamed familyName: String, givenName: String?, limit: Int) throws -> [SessionSummary] {
+        try store.sessions(ofPatientNamed: familyName, givenName: givenName, limit: limit)
+    }
+
     /// A session's events in order (for its history).
     public func events(of id: SessionID) throws -> [RecordedEvent] { try store.events(of: id) }
 

@@ -31,6 +31,29 @@ public enum RCPReportFile {
         }
     }
 
+    /// Parses a report received as bytes (the web interface's upload), refusing more bytes
+    /// than the parser's size limit as ``read(path:field:)`` refuses such a file.
+    ///
+    /// - Parameters:
+    ///   - data: the report's bytes (CDA XML).
+    ///   - field: how the interface names the report, for messages.
+    /// - Throws: `AccordError` (`invalidInput`) as `RCPReport.read(_:parser:)` or when the
+    ///   report is too large.
+    public static func read(data: Data, field: String? = nil) throws -> RCPReport {
+        let parser = SafeXMLParser()
+        if data.count > parser.maximumSize {
+            throw AccordError(
+                .invalidInput,
+                "the RCP report is \(data.count) bytes, larger than the limit of \(parser.maximumSize) bytes; expected an RCP report of at most that size.",
+                field: field)
+        }
+        do {
+            return try RCPReport.read(data, parser: parser)
+        } catch let error as AccordError {
+            throw AccordError(error.code, error.message, field: field)
+        }
+    }
+
     /// An error the store raised about a value taken from the report, renamed after the
     /// report's element (`--patient-ins` → `recordTarget/patientRole/id (INS)`).
     public static func fromReport(_ error: AccordError) -> AccordError {

@@ -411,6 +411,33 @@ public struct ConsultationStore: EventStore {
         try read { db in try SessionSummary.fetchAll(db, Self.request(query)) }
     }
 
+    /// The sessions of the patients whose birth family name starts with `familyName` (and
+    /// first birth given name with `givenName`, when given), newest first, at most `limit`;
+    /// case and accents ignored (``SessionSummary/nameKey(_:)``).
+    ///
+    /// SQLite cannot fold accents, so the summary's name columns are read newest first and
+    /// compared here, stopping at `limit` matches: the whole table (three short columns per
+    /// session) at worst, no event read.
+    public func sessions(ofPatientNamed familyName: String, givenName: String?, limit: Int) throws -> [SessionSummary] {
+        let family = SessionSummary.nameKey(familyName)
+        let given = givenName.map(SessionSummary.nameKey).flatMap { $0.isEmpty ? nil : $0 }
+        guard !family.isEmpty, limit > 0 else { return [] }
+        return try read { db in
+            var numbers: [Int64] = []
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT number, birth_family_name, first_given_name FROM session ORDER BY number DESC")
+            while numbers.count < limit, let row = try rows.next() {
+                guard let name: String = row["birth_family_name"], SessionSummary.nameKey(name).hasPrefix(family) else { continue }
+                if let given {
+                    guard let first: String = row["first_given_name"], SessionSummary.nameKey(first).hasPrefix(given) else { continue }
+                }
+                numbers.append(row["number"])
+            }
+            return try SessionSummary.fetchAll(
+                db, SessionRecord.filter(numbers.contains(SessionRecord.Columns.number)).order(SessionRecord.Columns.number.desc))
+        }
+    }
+
     /// The request of ``sessions(matching:)``: `SELECT * FROM session WHERE … ORDER BY number
     /// DESC LIMIT …`.
     static func request(_ query: SessionQuery) -> QueryInterfaceRequest<SessionRecord> {
@@ -545,6 +572,12 @@ public struct SessionSummary: Sendable, Hashable, Encodable, FetchableRecord, Ta
 
     /// The session id (`S12`).
     public var id: SessionID { SessionID(number: number) }
+
+    /// A name as name searches compare it: without case, accents or surrounding spaces
+    /// (`" Hélène "` → `helene`).
+    public static func nameKey(_ name: String) -> String {
+        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).trimmingCharacters(in: .whitespaces)
+    }
 
     /// Reads a row of the `session` table.
     /// - Throws: a GRDB `RowDecodingError` when the row is not a session's.

@@ -128,6 +128,13 @@ public protocol EventStore: Sendable {
     /// few rows whatever the size of the store.
     func sessions(matching query: SessionQuery) throws -> [SessionSummary]
 
+    /// The sessions of the patients whose birth family name starts with `familyName` (and,
+    /// when given, whose first birth given name starts with `givenName`), newest first, at
+    /// most `limit`: compared without case or accents (`Hélène` finds `HELENE`), on the names
+    /// as corrected. Empty names match nothing.
+    /// - Throws: `AccordError` (`busy`, `io`).
+    func sessions(ofPatientNamed familyName: String, givenName: String?, limit: Int) throws -> [SessionSummary]
+
     /// The other sessions (at most the 20 latest) of the same INS whose identity traits differ
     /// from those of session `id` (identity vigilance); none for an identity without INS.
     /// - Throws: `AccordError` (`notFound`) for an unknown session.

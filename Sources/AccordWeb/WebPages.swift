@@ -129,6 +129,23 @@ struct WebPages: Sendable {
         .message { padding: 0.5rem; border-left: 4px solid #a30000; background: #fdecea; }
         table { border-collapse: collapse; width: 100%; }
         th, td { text-align: left; padding: 0.5rem; border-bottom: 1px solid #ccc; }
+        /* patients */
+        .patients-actions { display: flex; flex-wrap: wrap; gap: 1rem; }
+        .patients-actions a { font-weight: bold; color: #123c69; }
+        form.patients-form { display: grid; gap: 0.5rem; max-width: 40rem; }
+        form.patients-form fieldset { display: grid; gap: 0.5rem; border: 1px solid #767676; padding: 1rem; }
+        form.patients-form legend { font-weight: bold; }
+        form.patients-form label code { color: #4a4a4a; font-size: 0.85em; }
+        form.patients-form select { font: inherit; padding: 0.5rem; }
+        form.patients-form button { border-color: #123c69; justify-self: start; }
+        form.patients-form .patients-check { display: flex; align-items: center; gap: 0.5rem; }
+        form.patients-form .patients-check input { width: 1.5rem; height: 1.5rem; }
+        .patients-warnings { padding: 0.5rem 1rem; border-left: 4px solid #8a5300; background: #fff4e0; }
+        .patients-facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+        .patients-facts dt { font-weight: bold; }
+        .patients-facts dd { margin: 0; }
+        @media (max-width: 40rem) { .patients-facts { grid-template-columns: 1fr; } }
+        /* end patients */
 
         """
 }

@@ -176,58 +176,37 @@ struct SessionCommand: ParsableCommand {
             if let fromRcp {
                 return try startFromRCP(fromRcp, template: decisionTemplate, clinicianID: clinicianId, clinicianName: clinicianName)
             }
-            let topic = topic ?? decisionTemplate?.decision
-            let required: [(String, String?)] = [
-                ("--family-name", familyName), ("--given-names", givenNames),
-                ("--birth-date", birthDate), ("--sex", sex), ("--birthplace", birthplace), ("--topic", topic),
-            ]
-            for (option, value) in required where value == nil {
-                throw AccordError.invalid(
-                    option, "is required", accepted: "\(option) with a value, or --from-rcp FILE to start from an RCP report")
-            }
-            guard let familyName, let givenNames, let birthDate, let sex, let birthplace, let topic else { return }
-            let status = try identityStatus.map { text in
-                guard let status = IdentityStatus(argument: text) else {
-                    throw AccordError.invalid("--identity-status", "is not an identity status", accepted: IdentityStatus.accepted)
-                }
-                return status
-            }
-            guard let birth = CalendarDate(birthDate) else {
-                throw AccordError.invalid("--birth-date", "is not a calendar date", accepted: "a date as YYYY-MM-DD")
-            }
-            guard let sexValue = Sex(argument: sex) else {
-                throw AccordError.invalid("--sex", "is not an administrative sex", accepted: "F, M or U")
-            }
-            if conditionCode != nil && condition == nil {
-                throw AccordError.invalid(
-                    "--condition-code", "is given without --condition", accepted: "--condition with the diagnosis in words")
-            }
-            if conditionCodeSystem != nil && conditionCode == nil {
-                throw AccordError.invalid(
-                    "--condition-code-system", "is given without --condition-code", accepted: "--condition-code with the code")
-            }
-            // Stored as an OID (a name or URI is turned into its OID); ICD-10 when only a code is given.
-            let codeSystem =
-                try conditionCodeSystem.map { try FieldRules.codeSystemOID($0, "--condition-code-system") }
-                ?? conditionCode.map { _ in FieldRules.icd10OID }
-            let database = try store.openStore()
-            var ippIdentifier: InstanceIdentifier?
-            if let ipp {
-                let root = try ippRoot ?? ((database.centreSettings() ?? .example).oidRoot + ".2")
-                ippIdentifier = InstanceIdentifier(root: root, extension_: ipp)
-            }
-            let identity = INSIdentity(
-                ins: patientIns?.uppercased(), insOID: insOid ?? patientIns.map { _ in KnownOID.insNIR }, birthFamilyName: familyName,
-                birthGivenNames: givenNames,
-                firstBirthGivenName: firstGivenName, birthDate: birth, sex: sexValue, birthplaceCode: birthplace.uppercased(),
-                usedFamilyName: usedFamilyName, usedGivenName: usedGivenName)
-            var start = SessionStart(
-                patient: identity, identityStatus: status, ipp: ippIdentifier, patientPresent: !patientAbsent, clinicianID: clinicianId,
-                clinicianName: clinicianName, clinicianFunction: clinicianFunction, organisationFINESS: organisationFiness?.uppercased(),
-                topic: topic,
-                condition: condition.map { Condition(text: $0, code: conditionCode, codeSystem: codeSystem) })
-            start.clinicianDetails = clinicianDetails
-            let changes = decisionTemplate?.apply(to: &start) ?? []
+            var typed = TypedSessionStart(clinicianID: clinicianId, clinicianName: clinicianName)
+            typed.patientINS = patientIns
+            typed.identityStatus = identityStatus
+            typed.insOID = insOid
+            typed.familyName = familyName
+            typed.givenNames = givenNames
+            typed.firstGivenName = firstGivenName
+            typed.usedFamilyName = usedFamilyName
+            typed.usedGivenName = usedGivenName
+            typed.birthDate = birthDate
+            typed.sex = sex
+            typed.birthplace = birthplace
+            typed.ipp = ipp
+            typed.ippRoot = ippRoot
+            typed.patientPresent = !patientAbsent
+            typed.clinicianDetails = clinicianDetails
+            typed.clinicianFunction = clinicianFunction
+            typed.organisationFINESS = organisationFiness
+            typed.topic = topic
+            typed.condition = condition
+            typed.conditionCode = conditionCode
+            typed.conditionCodeSystem = conditionCodeSystem
+            typed.template = decisionTemplate
+            // The database is opened once the typed values passed their checks (as before).
+            var opened: AccordService?
+            let (start, changes) = try typed.sessionStart(defaultIPPRoot: {
+                let database = try store.openStore()
+                opened = database
+                return (try database.centreSettings() ?? .example).oidRoot + ".2"
+            })
+            let database = try opened ?? store.openStore()
             let started = try database.start(start, changes: changes, author: try store.recordingAuthor())
             Terminal.warnings(started.warnings)
             print(started.id)

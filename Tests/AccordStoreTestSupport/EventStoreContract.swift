@@ -208,6 +208,17 @@ public enum EventStoreContract {
         #expect(try store.sessions(matching: SessionQuery(from: day, to: day)).count == 3)
         #expect(try store.sessions(matching: SessionQuery(to: CalendarDate("2026-03-01")!)).isEmpty)
         #expect(try store.sessions(matching: SessionQuery(clinicianID: "899999999999")).isEmpty)
+        // By name: the start of the birth family name (and of the first given name), without
+        // case or accents, newest first, bounded.
+        #expect(
+            try store.sessions(ofPatientNamed: " marchand-d’", givenName: nil, limit: 5).isEmpty,
+            "a typographic apostrophe is another character")
+        #expect(try store.sessions(ofPatientNamed: "Marchand-d'", givenName: nil, limit: 5).map(\.id) == [third, first])
+        #expect(try store.sessions(ofPatientNamed: "marchand", givenName: nil, limit: 1).map(\.id) == [third])
+        #expect(try store.sessions(ofPatientNamed: "d'Ártagnan", givenName: "marie-clairé", limit: 5).map(\.id) == [second])
+        #expect(try store.sessions(ofPatientNamed: "d'artagnan", givenName: "anne", limit: 5).isEmpty)
+        #expect(try store.sessions(ofPatientNamed: "  ", givenName: nil, limit: 5).isEmpty)
+        #expect(try store.sessions(ofPatientNamed: "artagnan", givenName: nil, limit: 5).isEmpty, "the start of the name only")
 
         #expect(try store.closedSessionCount(closedFrom: nil, through: nil) == 2)
         #expect(try store.closedSessionCount(closedFrom: CalendarDate("2026-03-03")!, through: nil) == 0)

@@ -48,6 +48,10 @@ public struct ProtocolOnlyStore: EventStore {
 
     public func sessions(matching query: SessionQuery) throws -> [SessionSummary] { try base.sessions(matching: query) }
 
+    public func sessions(ofPatientNamed familyName: String, givenName: String?, limit: Int) throws -> [SessionSummary] {
+        try base.sessions(ofPatientNamed: familyName, givenName: givenName, limit: limit)
+    }
+
     public func identityDiscrepancies(of id: SessionID) throws -> [IdentityDiscrepancy] { try base.identityDiscrepancies(of: id) }
 
     public func centreSettings() throws -> CentreSettings? { try base.centreSettings() }
