@@ -88,7 +88,8 @@ enum WebConsultationChange {
             }
             let trialID = given("trial_id")
             if trialID != nil && kind != .clinicalTrial {
-                throw AccordError.invalid("--trial-id", "is given for an option that is not a clinical trial", accepted: "--kind clinical-trial")
+                throw AccordError.invalid(
+                    "--trial-id", "is given for an option that is not a clinical trial", accepted: "--kind clinical-trial")
             }
             return .optionAdded(
                 kind: kind, label: fields["label"] ?? "", benefits: lines(fields["benefits"]), harms: lines(fields["harms"]),
@@ -97,7 +98,8 @@ enum WebConsultationChange {
             var importance: Int?
             if let typed = given("importance") {
                 guard let number = Int(typed.trimmingCharacters(in: .whitespaces)) else {
-                    throw AccordError.invalid("--importance", "is not a whole number", accepted: "a whole number from 1 (a little) to 5 (above all)")
+                    throw AccordError.invalid(
+                        "--importance", "is not a whole number", accepted: "a whole number from 1 (a little) to 5 (above all)")
                 }
                 importance = number
             }
@@ -115,7 +117,8 @@ enum WebConsultationChange {
             return .reflectionOffered(until: try given("until").map { try date($0, "--until") })
         case .trial:
             guard let eligibility = given("eligibility").flatMap(TrialEligibility.init(rawValue:)) else {
-                throw AccordError.invalid("--eligibility", "is missing or not an eligibility", accepted: "eligible, not-eligible or unknown")
+                throw AccordError.invalid(
+                    "--eligibility", "is missing or not an eligibility", accepted: "eligible, not-eligible or unknown")
             }
             guard let offered = given("offered").flatMap({ ["yes": true, "no": false][$0.lowercased()] }) else {
                 throw AccordError.invalid("--offered", "is not yes or no", accepted: "yes or no")
@@ -145,9 +148,11 @@ enum WebConsultationChange {
                 outcome = .declined
             default:
                 throw AccordError.invalid(
-                    "--agreed", "no outcome is chosen", accepted: "exactly one of an agreed option, a deferral with its next contact, declining")
+                    "--agreed", "no outcome is chosen",
+                    accepted: "exactly one of an agreed option, a deferral with its next contact, declining")
             }
-            if case .deferred = outcome {} else if given("next_contact") != nil {
+            if case .deferred = outcome {
+            } else if given("next_contact") != nil {
                 throw AccordError.invalid("--next-contact", "is given without a deferral", accepted: "a next contact with --deferred only")
             }
             let takenBy = consultation.participants.map(\.entry).filter { fields["by-\($0)"] != nil }

@@ -87,7 +87,11 @@ extension WebServer {
                 "when": WebConsultationContext.parisTime(event.recordedAt, strings), "author": event.author,
             ]
             if let reason = event.reason {
-                if case .researchObjection = event.change { row["reason"] = reason } else if closed { row["amendment"] = reason } else {
+                if case .researchObjection = event.change {
+                    row["reason"] = reason
+                } else if closed {
+                    row["amendment"] = reason
+                } else {
                     row["reason"] = reason
                 }
             }
@@ -161,11 +165,12 @@ struct WebConsultationContext {
             values["reflection"] = process.reflectionUntil?.description ?? strings["consultationYes"]
         }
         if let eligibility = process.trialEligibility {
-            values["trial"] = ([
-                "eligibility": strings[Self.key("consultationEligibility", eligibility.rawValue)],
-                "offered": strings[process.trialOffered == true ? "consultationYes" : "consultationNo"],
-                "answer": process.trialAnswer.map { strings[Self.key("consultationAnswer", $0.rawValue)] },
-            ] as [String: Any?]).compactMapValues { $0 }
+            values["trial"] =
+                ([
+                    "eligibility": strings[Self.key("consultationEligibility", eligibility.rawValue)],
+                    "offered": strings[process.trialOffered == true ? "consultationYes" : "consultationNo"],
+                    "answer": process.trialAnswer.map { strings[Self.key("consultationAnswer", $0.rawValue)] },
+                ] as [String: Any?]).compactMapValues { $0 }
         }
         if let decision = consultation.decision { values["decision"] = Self.decisionText(decision, consultation, strings) }
         values["notes"] = consultation.notes.map { ["entry": $0.entry.rawValue, "text": $0.text, "withdrawn": $0.withdrawn] }
@@ -208,7 +213,9 @@ struct WebConsultationContext {
         }
         for option in consultation.options {
             rows.append(
-                Entry(entry: option.entry.rawValue, kind: strings["consultationEntryOption"], text: option.label, withdrawn: option.withdrawn))
+                Entry(
+                    entry: option.entry.rawValue, kind: strings["consultationEntryOption"], text: option.label, withdrawn: option.withdrawn)
+            )
         }
         for preference in consultation.preferences {
             rows.append(
@@ -226,7 +233,8 @@ struct WebConsultationContext {
                     text: decisionText(decision, consultation, strings), withdrawn: decision.withdrawn))
         }
         for note in consultation.notes {
-            rows.append(Entry(entry: note.entry.rawValue, kind: strings["consultationEntryNote"], text: note.text, withdrawn: note.withdrawn))
+            rows.append(
+                Entry(entry: note.entry.rawValue, kind: strings["consultationEntryNote"], text: note.text, withdrawn: note.withdrawn))
         }
         for response in consultation.instruments {
             rows.append(

@@ -1,5 +1,6 @@
 import AccordCore
 import AccordService
+import Foundation
 import Hummingbird
 
 extension WebServer {
@@ -31,7 +32,9 @@ extension WebServer {
         for form in WebConsultationForm.allCases {
             router.post("/sessions/:session/\(form.path)") { request, context -> Response in
                 guard let user = try signedIn(request) else { return signedOutRedirect(request) }
-                let fields = try await Self.form(request)
+                // A browser sends a text area's line breaks as CR LF (HTML's form submission);
+                // the record holds line feeds, as typed at the command line.
+                let fields = try await Self.form(request).mapValues { $0.replacingOccurrences(of: "\r\n", with: "\n") }
                 guard let sent = fields["csrf"], WebTokens.equal(sent, user.signIn.csrfToken) else { return forbidden(user.strings) }
                 let consultation = try knownConsultation(context)
                 return try recordConsultationForm(form, fields: fields, in: consultation, user: user)
