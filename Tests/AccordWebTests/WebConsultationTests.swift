@@ -2,12 +2,13 @@ import AccordCore
 import AccordService
 import AccordStore
 import AccordTestSupport
-import AccordWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import AccordWeb
 
 /// A site with session S1 started (the Lyon patient) and `changes` recorded through the
 /// service, as the command line records them.
@@ -295,6 +296,9 @@ extension TestClientProtocol {
             message: "--until: is not a calendar date; expected a date as YYYY-MM-DD.",
             kept: "<input id=\"reflection-until\" name=\"until\" type=\"date\" value=\"20/03/2026\">"),
         BadInput(
+            path: "phases", fields: ["phase": "lunch"], message: "PHASE: is missing or not a phase; expected team, option or decision.",
+            kept: "<input type=\"hidden\" name=\"phase\" value=\"team\">"),
+        BadInput(
             path: "retrait", fields: ["entry": "P1"], message: "--reason: is missing; expected why the entry is withdrawn.",
             kept: "<option value=\"P1\" selected>P1 — Participant</option>"),
         BadInput(
@@ -386,5 +390,15 @@ extension TestClientProtocol {
                     """), "\(page.text)")
             #expect(page.text.contains("<th scope=\"col\">Date (heure de Paris)</th>"))
         }
+    }
+
+    // MARK: - Paris time
+
+    @Test func instantsAreShownInParisTimeSummerTimeIncluded() throws {
+        let winter = try #require(UTCInstant.parse("2026-03-02T09:30:00Z"))
+        let summer = try #require(UTCInstant.parse("2026-07-14T22:15:00Z"))
+        #expect(WebConsultationContext.parisTime(winter, WebStrings(.french)) == "02/03/2026 10:30")
+        #expect(WebConsultationContext.parisTime(summer, WebStrings(.french)) == "15/07/2026 00:15")
+        #expect(WebConsultationContext.parisTime(summer, WebStrings(.english)) == "2026-07-15 00:15")
     }
 }
