@@ -176,10 +176,12 @@ struct WebConsultationContext {
         values["notes"] = consultation.notes.map { ["entry": $0.entry.rawValue, "text": $0.text, "withdrawn": $0.withdrawn] }
         values["hasNotes"] = !consultation.notes.isEmpty
         values["instruments"] = consultation.instruments.map { response -> [String: Any] in
-            [
+            ([
                 "entry": response.entry.rawValue, "instrument": response.instrument.rawValue, "version": response.version,
                 "when": Self.parisTime(response.recordedAt, strings), "withdrawn": response.withdrawn,
-            ]
+                "score": response.score.formatted,
+                "flags": response.score.flags.isEmpty ? nil : response.score.flags.joined(separator: ", "),
+            ] as [String: Any?]).compactMapValues { $0 }
         }
         values["hasInstruments"] = !consultation.instruments.isEmpty
         values["entries"] = Self.entries(consultation, strings: strings).map {

@@ -191,7 +191,7 @@ extension WebPages {
 
         {{#hasInstruments}}<section id="questionnaires" aria-labelledby="titre-questionnaires">
         <h2 id="titre-questionnaires">{{t.consultationInstruments}}</h2>
-        <ul>{{#instruments}}<li{{#withdrawn}} class="withdrawn"{{/withdrawn}}>{{entry}} — {{instrument}} {{version}} ({{when}}, {{t.consultationParisTime}}){{#withdrawn}} ({{t.consultationWithdrawn}}){{/withdrawn}}</li>{{/instruments}}</ul>
+        <ul>{{#instruments}}<li{{#withdrawn}} class="withdrawn"{{/withdrawn}}>{{entry}} — {{instrument}} {{version}} ({{when}}, {{t.consultationParisTime}}){{#score}} — {{t.consultationScore}} {{score}}{{/score}}{{^score}} — {{t.consultationNoScore}}{{/score}}{{#flags}} ({{flags}}){{/flags}}{{#withdrawn}} ({{t.consultationWithdrawn}}){{/withdrawn}}</li>{{/instruments}}</ul>
         </section>{{/hasInstruments}}
 
         <section id="entrees" aria-labelledby="titre-entrees">

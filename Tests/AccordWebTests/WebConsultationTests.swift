@@ -392,6 +392,31 @@ extension TestClientProtocol {
         }
     }
 
+    // MARK: - Instruments (read only)
+
+    @Test func recordedInstrumentsAreShownWithTheirScores() async throws {
+        let definition = try Instrument.named("sdm-q-9")
+        let answers = try definition.parseAnswers("5,4,5,3,4,5,5,4,5")
+        let score = try definition.score(answers)
+        let site = try siteWithSession([
+            .instrumentRecorded(
+                instrument: definition.id, version: definition.version, respondent: definition.defaultRespondent, answers: answers,
+                score: score, answeredBy: nil)
+        ])
+        defer { site.cleanUp() }
+        let formatted = try #require(score.formatted)
+        try await site.test { client in
+            let (cookies, _) = try await client.signedInSession()
+            let page = try await client.get("/sessions/S1", cookies: cookies)
+            #expect(
+                page.text.contains(
+                    "<li>I1 — sdm-q-9 \(definition.version) (02/03/2026 10:30, heure de Paris) — score : \(formatted)</li>"),
+                "\(page.text)")
+            #expect(
+                page.text.contains("<tr><td>I1</td><td>Questionnaire</td><td>sdm-q-9 \(definition.version)</td><td>en vigueur</td></tr>"))
+        }
+    }
+
     // MARK: - Paris time
 
     @Test func instantsAreShownInParisTimeSummerTimeIncluded() throws {
