@@ -160,22 +160,10 @@ enum WebConsultationChange {
         case .note:
             return .noteAdded(text: fields["text"] ?? "")
         case .withdrawal:
-            return .entryWithdrawn(entry: try entry(given("entry")))
+            return .entryWithdrawn(entry: try EntryID(typed: fields["entry"] ?? ""))
         case .closing:
             return .sessionClosed
         }
-    }
-
-    /// An entry id as `accord entry withdraw` accepts it (P3, O2, M1, D1, N1, A1, I1…).
-    /// - Throws: `AccordError` (`invalidInput`, field `ENTRY`).
-    static func entry(_ text: String?) throws -> EntryID {
-        let id = EntryID(text ?? "")
-        guard let kind = id.rawValue.first, "POMDNAI".contains(kind), id.rawValue.count > 1, id.rawValue.dropFirst().allSatisfy(\.isNumber)
-        else {
-            throw AccordError.invalid(
-                "ENTRY", "is not an entry id", accepted: "an entry id as `session show` lists it: P3, O2, M1, D1, N1, A1, I1…")
-        }
-        return id
     }
 
     /// The non-blank lines of a text area, each one benefit or harm, as typed.

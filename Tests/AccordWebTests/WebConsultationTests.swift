@@ -299,6 +299,10 @@ extension TestClientProtocol {
             path: "phases", fields: ["phase": "lunch"], message: "PHASE: is missing or not a phase; expected team, option or decision.",
             kept: "<input type=\"hidden\" name=\"phase\" value=\"team\">"),
         BadInput(
+            path: "retrait", fields: ["entry": "X9", "reason": "Doublon"],
+            message: "ENTRY: is not an entry id; expected an entry id as `session show` lists it: P3, O2, M1, D1, N1, A1, I1…",
+            kept: "<input id=\"withdrawal-reason\" name=\"reason\" value=\"Doublon\">"),
+        BadInput(
             path: "retrait", fields: ["entry": "P1"], message: "--reason: is missing; expected why the entry is withdrawn.",
             kept: "<option value=\"P1\" selected>P1 — Participant</option>"),
         BadInput(
