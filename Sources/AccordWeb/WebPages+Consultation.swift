@@ -20,7 +20,8 @@ extension WebPages {
         <li><a href="#entrees">{{t.consultationEntries}}</a></li>
         <li><a href="#completude">{{t.consultationCompleteness}}</a></li>
         </ul></nav>
-        {{#hasPhases}}<p>{{t.consultationPhasesLabel}} {{#phases}}{{label}} ({{when}}) {{/phases}}</p>{{/hasPhases}}
+        {{#hasPhases}}<p>{{t.consultationPhasesLabel}}</p>
+        <ul class="consultation-phases">{{#phases}}<li>{{label}}, {{when}}</li>{{/phases}}</ul>{{/hasPhases}}
 
         <section id="echange-equipe" aria-labelledby="titre-equipe">
         <h2 id="titre-equipe">{{t.consultationTeamTalk}}</h2>

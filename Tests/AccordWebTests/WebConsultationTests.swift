@@ -42,6 +42,7 @@ extension TestClientProtocol {
                 trialID: nil, origin: nil),
             .preferenceAdded(text: "Continuer à travailler", importance: 4),
             .noteAdded(text: "Patient accompagné"),
+            .phaseStarted(.team),
         ])
         defer { site.cleanUp() }
         try await site.test { client in
@@ -62,6 +63,7 @@ extension TestClientProtocol {
                 "<h5>Risques et inconvénients</h5><ul><li>Fatigue &lt;3 mois&gt;</li></ul>",
                 "<li>M1 — Continuer à travailler (importance 4/5)</li>",
                 "<li>N1 — Patient accompagné</li>",
+                "<p>Temps commencés (heure de Paris) :</p>\n<ul class=\"consultation-phases\"><li>temps du choix, 02/03/2026 10:30</li></ul>",
                 "<tr><td>O1</td><td>Option</td><td>Chirurgie</td><td>en vigueur</td></tr>",
                 "<option value=\"O1\">O1 — Option</option>",
                 "<form method=\"post\" action=\"/sessions/S1/participants\" class=\"consultation-form\">",
