@@ -92,6 +92,34 @@ extension TestClientProtocol {
         }
     }
 
+    @Test func aSessionStartedFromATemplateShowsItsOptionsWithTheirSources() async throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Templates", isDirectory: true)
+        let template = try TemplateCatalogue.load(from: folder).template("localised-prostate-cancer")
+        let site = try WebTestSite()
+        defer { site.cleanUp() }
+        var start = Samples.start()
+        let changes = template.apply(to: &start)
+        _ = try AccordService(store: site.store, clock: .fixed(at: Samples.instant)).start(start, changes: changes, author: nil)
+        let options = try site.store.consultation(s1).options
+        #expect(options.count == 3)
+        try await site.test { client in
+            let (cookies, _) = try await client.signedInSession()
+            let page = try await client.get("/sessions/S1", cookies: cookies)
+            #expect(page.status == .ok)
+            for option in options {
+                #expect(page.text.contains("<h4>\(option.entry) — \(option.label)</h4>"))
+                for line in option.benefits + option.harms {
+                    let escaped = line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "'", with: "&#39;")
+                        .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
+                        .replacingOccurrences(of: ">", with: "&gt;")
+                    #expect(page.text.contains("<li>\(escaped)</li>"), "\(option.entry)")
+                }
+            }
+            #expect(page.text.contains("ProtecT"))
+        }
+    }
+
     @Test func anUnknownSessionIsNotFound() async throws {
         let site = try siteWithSession()
         defer { site.cleanUp() }
