@@ -146,6 +146,23 @@ struct WebPages: Sendable {
         .patients-facts dd { margin: 0; }
         @media (max-width: 40rem) { .patients-facts { grid-template-columns: 1fr; } }
         /* end patients */
+        /* consultation */
+        main section { margin: 2rem 0; padding-top: 0.5rem; border-top: 3px solid #123c69; }
+        .consultation-sections ul { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; padding: 0; list-style: none; }
+        .consultation-sections a { color: #123c69; }
+        form.consultation-form { display: grid; gap: 0.4rem; max-width: 36rem; margin: 1rem 0; padding: 1rem;
+          border: 1px solid #8a8a8a; border-radius: 0.25rem; background: #f5f7fa; }
+        form.consultation-form h3, form.consultation-form h4 { margin: 0; }
+        form.consultation-form button, form.consultation-phase button { border-color: #123c69; justify-self: start; }
+        form.consultation-phase { margin: 0.5rem 0 1rem; }
+        select, textarea { font: inherit; padding: 0.5rem; }
+        fieldset { border: 1px solid #8a8a8a; display: grid; gap: 0.4rem; }
+        input[type="radio"], input[type="checkbox"] { width: 1.5rem; height: 1.5rem; }
+        .consultation-option { border-left: 4px solid #123c69; padding: 0 1rem; margin: 1rem 0; }
+        .withdrawn { color: #595959; text-decoration: line-through; }
+        .consultation-closed { padding: 0.5rem; border-left: 4px solid #123c69; background: #e8eef6; font-weight: bold; }
+        .consultation-decision { font-weight: bold; }
+        /* end consultation */
 
         """
 }

@@ -30,13 +30,7 @@ struct EntryCommand: ParsableCommand {
         var reason: String
 
         func run() throws {
-            let id = EntryID(entry)
-            guard let kind = id.rawValue.first, "POMDNAI".contains(kind), id.rawValue.count > 1,
-                id.rawValue.dropFirst().allSatisfy(\.isNumber)
-            else {
-                throw AccordError.invalid(
-                    "ENTRY", "is not an entry id", accepted: "an entry id as `session show` lists it: P3, O2, M1, D1, N1, A1, I1…")
-            }
+            let id = try EntryID(typed: entry)
             let consultation = try store.openStore().record(
                 .entryWithdrawn(entry: id), in: session.id, author: try store.recordingAuthor(), reason: reason)
             Terminal.message("Withdrew \(id) in session \(session)" + (consultation.status == .closed ? " (amendment)." : "."))

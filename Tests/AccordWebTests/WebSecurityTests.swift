@@ -88,7 +88,7 @@ import Testing
             let csrf = try #require(try await client.get("/sessions", cookies: cookies).csrfField)
             #expect(try await client.post("/sessions/S1/notes", fields: [:], cookies: cookies).status == .forbidden)
             #expect(try await client.post("/sessions/S1/notes", fields: ["csrf": "wrong"], cookies: cookies).status == .forbidden)
-            // With its token the request reaches the routes (none yet under /sessions/S1).
+            // With its token the request reaches the route: this database has no session S1.
             #expect(try await client.post("/sessions/S1/notes", fields: ["csrf": csrf], cookies: cookies).status == .notFound)
         }
     }

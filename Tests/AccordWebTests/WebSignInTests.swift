@@ -16,13 +16,13 @@ import Testing
         let site = try WebTestSite()
         defer { site.cleanUp() }
         try await site.test { client in
-            for uri in ["/", "/sessions", "/sessions/S12", "/sessions/S12/history"] {
+            for uri in ["/", "/sessions", "/sessions/S12", "/sessions/S12/historique"] {
                 let response = try await client.get(uri)
                 #expect(response.status == .found, "\(uri)")
                 #expect(response.headers[.location] == "/connexion", "\(uri)")
                 #expect(!response.text.contains("S12"))
             }
-            let post = try await client.post("/sessions/S12", fields: ["csrf": "x"])
+            let post = try await client.post("/sessions/S12/notes", fields: ["csrf": "x"])
             #expect(post.status == .found)
             #expect(post.headers[.location] == "/connexion")
             // A cookie that signs nobody in is removed.
