@@ -11,7 +11,9 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Listens on 127.0.0.1:8080 by default. An address other than loopback requires --tls-cert and --tls-key. \
             Accounts come from `accord user add`. Stops on SIGINT (Ctrl-C) or SIGTERM. Logs go to standard error \
-            (ACCORD_LOG_LEVEL, default warning; info logs each sign-in, sign-out and refusal, never who).
+            (ACCORD_LOG_LEVEL, default warning; info logs each sign-in, sign-out and refusal, never who). \
+            ACCORD_INSTRUMENT_WORDING names the centre's file of instrument item wording (YAML, see README); \
+            without it the patient's questionnaires show item numbers and short labels.
             """)
 
     @OptionGroup var database: WebDatabaseOptions
@@ -36,9 +38,14 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let address = try ListenAddress(parsing: listen)
         let tls = try TLSFiles.check(listen: address, certificate: tlsCert, key: tlsKey)
+        let wording = try ProcessInfo.processInfo.environment[InstrumentWording.environmentVariable].flatMap {
+            $0.isEmpty ? nil : try InstrumentWording.load(path: $0)
+        }
         let server = try WebServer.open(
             path: database.path, clock: try AccordClock.fromEnvironment(), keyFile: database.keyFile,
-            settings: WebSettings(secureCookies: tls != nil, language: try Messages.fromEnvironment().language), logger: Accord.logger)
+            settings: WebSettings(
+                secureCookies: tls != nil, language: try Messages.fromEnvironment().language, instrumentWording: wording),
+            logger: Accord.logger)
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         let url = "\(tls == nil ? "http" : "https")://\(address)"
