@@ -14,7 +14,8 @@ import Testing
         #expect(bad.status == 1)
         #expect(
             bad.stderr
-                == "accord: error: ACCORD_INSTRUMENT_WORDING: gives sdm-q-9 fr an item number out of range; expected item numbers 1 to 9.\n")
+                == "accord: error: ACCORD_INSTRUMENT_WORDING: gives sdm-q-9 fr an item number out of range; expected item numbers 1 to 9.\n"
+        )
         let missing = try cli.run(["serve"], environment: ["ACCORD_INSTRUMENT_WORDING": path + ".absent"])
         #expect(missing.status == 74)
         #expect(

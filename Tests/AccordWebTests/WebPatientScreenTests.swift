@@ -307,6 +307,16 @@ import Testing
             #expect(event.reason == nil)
             let again = try await client.get("/patient/ce-qui-compte", cookies: patient)
             #expect(again.text.contains("<li>Rester autonome\net voir mes petits-enfants</li>"))
+            // Once the session is closed the command line asks for a reason: the patient is told, nothing recorded.
+            _ = try AccordService(store: site.store, clock: .fixed(at: Samples.instant)).close(
+                first, author: nil, requireComplete: false)
+            let count = try site.store.events(of: first).count
+            let closed = try await client.post(
+                "/patient/ce-qui-compte", fields: ["csrf": csrf, "text": "Rentrer chez moi"], cookies: patient)
+            #expect(closed.status == .unprocessableContent)
+            #expect(closed.text.contains(#"<p class="message" role="alert">La consultation est close"#))
+            #expect(closed.text.contains(">Rentrer chez moi</textarea>"))
+            #expect(try site.store.events(of: first).count == count)
         }
     }
 
