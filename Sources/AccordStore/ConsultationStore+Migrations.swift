@@ -310,6 +310,27 @@ extension ConsultationStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v7: patient-screen codes") { db in
+            // The patient's screen (PatientScreenStore): a clinician hands one session over to
+            // the patient's tablet. Kept out of the clinical event chain, like the accounts. The
+            // database holds only SHA-256 hashes of the link's token, the short code and the
+            // patient cookie, so that a copy of it opens no screen.
+            try db.execute(
+                sql: """
+                    CREATE TABLE web_patient_screen (
+                        code_hash TEXT PRIMARY KEY,
+                        short_code_hash TEXT NOT NULL UNIQUE,
+                        cookie_hash TEXT UNIQUE,
+                        csrf_token TEXT NOT NULL,
+                        session_number INTEGER NOT NULL,
+                        issued_by TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        expires_at TEXT NOT NULL,
+                        revoked_at TEXT
+                    ) WITHOUT ROWID;
+                    CREATE INDEX web_patient_screen_session ON web_patient_screen(session_number);
+                    """)
+        }
         migrator.registerMigration("v8: web access log") { db in
             // Every read of a patient's record through the web (AccessLogStore), for auditors:
             // who read which session, when, on which page. Kept out of the clinical event chain

@@ -163,6 +163,36 @@ struct WebPages: Sendable {
         .consultation-closed { padding: 0.5rem; border-left: 4px solid #123c69; background: #e8eef6; font-weight: bold; }
         .consultation-decision { font-weight: bold; }
         /* end consultation */
+        /* patientScreen */
+        .patient-screen-code { font-size: 2rem; font-weight: bold; letter-spacing: 0.2em; font-family: ui-monospace, monospace; }
+        .patient-screen-handover dd { margin: 0 0 1rem 0; word-break: break-all; }
+        body.patient-screen { font-size: 125%; }
+        body.patient-screen main { max-width: 80rem; min-height: 100vh; }
+        .patient-screen-nav { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; padding: 0.5rem 0; border-bottom: 2px solid #123c69; }
+        .patient-screen-nav a { color: #123c69; font-weight: bold; padding: 0.25rem 0; }
+        .patient-screen-grid { overflow-x: auto; }
+        .patient-screen-grid table { table-layout: fixed; min-width: 40rem; }
+        .patient-screen-grid th[scope="col"] { background: #e8eef5; vertical-align: top; }
+        .patient-screen-grid th[scope="row"] { width: 12rem; vertical-align: top; }
+        .patient-screen-grid td { vertical-align: top; }
+        .patient-screen-kind { display: block; font-size: 0.85em; color: #1f3f60; }
+        .patient-screen-form { display: grid; gap: 0.75rem; max-width: 48rem; }
+        .patient-screen-form textarea, .patient-screen-form select { font: inherit; padding: 0.5rem; }
+        .patient-screen-form button { border-color: #123c69; justify-self: start; padding: 0.75rem 1.5rem; }
+        .patient-screen-item { border: 1px solid #767676; border-radius: 0.25rem; margin: 0; padding: 0.75rem; }
+        .patient-screen-item legend { font-weight: bold; padding: 0 0.25rem; }
+        .patient-screen-choice { display: inline-flex; align-items: center; gap: 0.25rem; margin: 0.25rem 1rem 0.25rem 0; }
+        .patient-screen-choice input { width: 1.5rem; height: 1.5rem; }
+        .patient-screen-note { padding: 0.5rem; border-left: 4px solid #123c69; background: #eef3f8; }
+        .patient-screen-done { color: #1e5e2a; font-weight: bold; }
+        .patient-screen-list li { margin: 0.5rem 0; }
+        @media print {
+          body.patient-screen { font-size: 12pt; }
+          .patient-screen-nav, .patient-screen-print, .skip { display: none; }
+          body.patient-screen main { max-width: none; min-height: 0; padding: 0; }
+          a { color: #000; text-decoration: none; }
+        }
+        /* end patientScreen */
 
         """
 }

@@ -34,6 +34,7 @@ import NIOSSL
 /// Nothing personal is logged: no identifier typed, name, password, token or page content.
 public struct WebServer: Sendable {
     let accounts: WebAccountStore
+    let patientScreens: PatientScreenStore
     let service: AccordService
     let settings: WebSettings
     let now: @Sendable () -> Date
@@ -58,6 +59,7 @@ public struct WebServer: Sendable {
         store: ConsultationStore, clock: AccordClock, settings: WebSettings, now: (@Sendable () -> Date)? = nil, logger: Logger
     ) {
         self.accounts = store.webAccounts
+        self.patientScreens = store.patientScreens
         self.service = AccordService(store: store, clock: clock, logger: logger)
         self.settings = settings
         self.now = now ?? { clock.now() }

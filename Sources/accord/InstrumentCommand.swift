@@ -85,11 +85,8 @@ struct InstrumentCommand: ParsableCommand {
                     accepted: "a participant id such as P3, as `session show` lists it")
             }
             let definition = try Instrument.named(instrument)
-            let parsed = try definition.parseAnswers(answers)
-            let score = try definition.score(parsed)
-            let change = Change.instrumentRecorded(
-                instrument: definition.id, version: definition.version, respondent: respondent ?? definition.defaultRespondent,
-                answers: parsed, score: score, answeredBy: answeredBy.map(EntryID.init))
+            let change = try definition.recordedChange(answers: answers, respondent: respondent, answeredBy: answeredBy.map(EntryID.init))
+            guard case .instrumentRecorded(_, _, _, _, let score, _) = change else { return }
             let consultation = try store.openStore().record(
                 change, in: session.id, author: try store.recordingAuthor(), reason: amendment.reason)
             let response = consultation.instruments.last!

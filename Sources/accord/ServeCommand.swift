@@ -13,7 +13,9 @@ struct ServeCommand: ParsableCommand {
             Accounts come from `accord user add`. Stops on SIGINT (Ctrl-C) or SIGTERM. Logs go to standard error \
             (ACCORD_LOG_LEVEL, default warning; info logs each sign-in, sign-out and refusal, never who). Behind a \
             reverse proxy that terminates TLS, give --secure-cookies. Every read of a patient's record is written \
-            to the access log (`accord audit access`). Running it under systemd: docs/accord-serve.service.
+            to the access log (`accord audit access`). Running it under systemd: docs/accord-serve.service. \
+            ACCORD_INSTRUMENT_WORDING names the centre's file of instrument item wording (YAML, see README); \
+            without it the patient's questionnaires show item numbers and short labels.
             """)
 
     @OptionGroup var database: WebDatabaseOptions
@@ -45,9 +47,14 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let address = try ListenAddress(parsing: listen)
         let tls = try TLSFiles.check(listen: address, certificate: tlsCert, key: tlsKey)
+        let wording = try ProcessInfo.processInfo.environment[InstrumentWording.environmentVariable].flatMap {
+            $0.isEmpty ? nil : try InstrumentWording.load(path: $0)
+        }
         let server = try WebServer.open(
             path: database.path, clock: try AccordClock.fromEnvironment(), keyFile: database.keyFile,
-            settings: WebSettings(secureCookies: secureCookies || tls != nil, language: try Messages.fromEnvironment().language),
+            settings: WebSettings(
+                secureCookies: secureCookies || tls != nil, language: try Messages.fromEnvironment().language,
+                instrumentWording: wording),
             logger: Accord.logger)
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
