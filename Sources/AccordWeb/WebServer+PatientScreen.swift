@@ -27,13 +27,13 @@ extension WebServer {
     /// What the patient records is authored by the clinician who handed the screen over. The
     /// patient cookie opens nothing outside `/patient`, and only its own session.
     func addPatientScreenRoutes(to router: Router<BasicRequestContext>) {
-        router.post("/sessions/:id/ecran-patient") { request, context -> Response in
+        router.post("/sessions/:session/ecran-patient") { request, context -> Response in
             guard let user = try signedIn(request) else { return signedOutRedirect(request) }
             guard try await csrfFits(request, expected: user.signIn.csrfToken) else { return forbidden(user.strings) }
             guard let session = try knownSession(context) else { return patientScreenNotFound(user.strings, header: user.header) }
             return try handOver(session, user: user)
         }
-        router.post("/sessions/:id/ecran-patient/fin") { request, context -> Response in
+        router.post("/sessions/:session/ecran-patient/fin") { request, context -> Response in
             guard let user = try signedIn(request) else { return signedOutRedirect(request) }
             guard try await csrfFits(request, expected: user.signIn.csrfToken) else { return forbidden(user.strings) }
             guard let session = try knownSession(context) else { return patientScreenNotFound(user.strings, header: user.header) }
@@ -101,10 +101,10 @@ extension WebServer {
 
     // MARK: - Handing over
 
-    /// The session of the route's `:id`, when it is a session id of a session that
+    /// The session of the route's `:session`, when it is a session id of a session that
     /// exists; `nil` otherwise (404).
     func knownSession(_ context: BasicRequestContext) throws -> SessionID? {
-        guard let text = context.parameters.get("id"), let id = SessionID(text) else { return nil }
+        guard let text = context.parameters.get("session"), let id = SessionID(text) else { return nil }
         do {
             _ = try service.consultation(id)
             return id
