@@ -180,6 +180,9 @@ struct WebConsultationContext {
                 "entry": response.entry.rawValue, "instrument": response.instrument.rawValue, "version": response.version,
                 "when": Self.parisTime(response.recordedAt, strings), "withdrawn": response.withdrawn,
                 "score": response.score.formatted,
+                // The Control Preferences Scale gives a role group, never a score.
+                "scoreless": Instrument.all.first { $0.id == response.instrument }?.scoreRange.hasPrefix("no score") == true
+                    ? true : nil,
                 "flags": response.score.flags.isEmpty ? nil : response.score.flags.joined(separator: ", "),
             ] as [String: Any?]).compactMapValues { $0 }
         }

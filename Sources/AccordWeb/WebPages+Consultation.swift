@@ -159,16 +159,16 @@ extension WebPages {
         {{#decisionError}}<p class="message" role="alert">{{decisionError}}</p>{{/decisionError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <fieldset><legend>{{t.consultationOutcomeLegend}}</legend>
-        <input type="radio" id="decision-agreed" name="outcome" value="agreed"{{#outcomeAgreed}} checked{{/outcomeAgreed}}><label for="decision-agreed">{{t.consultationOutcomeAgreed}}</label>
+        <span class="consultation-choice"><input type="radio" id="decision-agreed" name="outcome" value="agreed"{{#outcomeAgreed}} checked{{/outcomeAgreed}}><label for="decision-agreed">{{t.consultationOutcomeAgreed}}</label></span>
         <label for="decision-option">{{t.consultationAgreedLabel}}</label>
         <select id="decision-option" name="agreed"><option value="">—</option>{{#agreedOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/agreedOptions}}</select>
-        <input type="radio" id="decision-deferred" name="outcome" value="deferred"{{#outcomeDeferred}} checked{{/outcomeDeferred}}><label for="decision-deferred">{{t.consultationOutcomeDeferred}}</label>
+        <span class="consultation-choice"><input type="radio" id="decision-deferred" name="outcome" value="deferred"{{#outcomeDeferred}} checked{{/outcomeDeferred}}><label for="decision-deferred">{{t.consultationOutcomeDeferred}}</label></span>
         <label for="decision-next">{{t.consultationNextContactLabel}}</label>
         <input id="decision-next" name="next_contact" type="date" value="{{fDecision.next_contact}}">
-        <input type="radio" id="decision-declined" name="outcome" value="declined"{{#outcomeDeclined}} checked{{/outcomeDeclined}}><label for="decision-declined">{{t.consultationOutcomeDeclined}}</label>
+        <span class="consultation-choice"><input type="radio" id="decision-declined" name="outcome" value="declined"{{#outcomeDeclined}} checked{{/outcomeDeclined}}><label for="decision-declined">{{t.consultationOutcomeDeclined}}</label></span>
         </fieldset>
         <fieldset><legend>{{t.consultationTakenByLegend}}</legend>
-        {{#byChoices}}<input type="checkbox" id="decision-by-{{entry}}" name="by-{{entry}}" value="on"{{#checked}} checked{{/checked}}><label for="decision-by-{{entry}}">{{entry}} — {{name}}</label>
+        {{#byChoices}}<span class="consultation-choice"><input type="checkbox" id="decision-by-{{entry}}" name="by-{{entry}}" value="on"{{#checked}} checked{{/checked}}><label for="decision-by-{{entry}}">{{entry}} — {{name}}</label></span>
         {{/byChoices}}</fieldset>
         <label for="decision-answered">{{t.consultationAnsweredByLabel}}</label>
         <select id="decision-answered" name="answered_by"><option value="">—</option>{{#answeredByChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/answeredByChoices}}</select>
@@ -190,9 +190,18 @@ extension WebPages {
         </form>
         </section>
 
+        <section id="ecran-patient" aria-labelledby="titre-ecran-patient">
+        <h2 id="titre-ecran-patient">{{t.consultationPatientScreen}}</h2>
+        <p>{{t.consultationPatientScreenHelp}}</p>
+        <form method="post" action="/sessions/{{id}}/ecran-patient" class="consultation-phase">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit">{{t.consultationPatientScreenButton}}</button>
+        </form>
+        </section>
+
         {{#hasInstruments}}<section id="questionnaires" aria-labelledby="titre-questionnaires">
         <h2 id="titre-questionnaires">{{t.consultationInstruments}}</h2>
-        <ul>{{#instruments}}<li{{#withdrawn}} class="withdrawn"{{/withdrawn}}>{{entry}} — {{instrument}} {{version}} ({{when}}, {{t.consultationParisTime}}){{#score}} — {{t.consultationScore}} {{score}}{{/score}}{{^score}} — {{t.consultationNoScore}}{{/score}}{{#flags}} ({{flags}}){{/flags}}{{#withdrawn}} ({{t.consultationWithdrawn}}){{/withdrawn}}</li>{{/instruments}}</ul>
+        <ul>{{#instruments}}<li{{#withdrawn}} class="withdrawn"{{/withdrawn}}>{{entry}} — {{instrument}} {{version}} ({{when}}, {{t.consultationParisTime}}){{#score}} — {{t.consultationScore}} {{score}}{{/score}}{{^score}}{{^scoreless}} — {{t.consultationNoScore}}{{/scoreless}}{{/score}}{{#flags}} ({{flags}}){{/flags}}{{#withdrawn}} ({{t.consultationWithdrawn}}){{/withdrawn}}</li>{{/instruments}}</ul>
         </section>{{/hasInstruments}}
 
         <section id="entrees" aria-labelledby="titre-entrees">
@@ -236,7 +245,7 @@ extension WebPages {
         <form method="post" action="/sessions/{{id}}/cloture" class="consultation-form">
         {{#closingError}}<p class="message" role="alert">{{closingError}}</p>{{/closingError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
-        <input type="checkbox" id="closing-complete" name="require_complete" value="on"{{#requireCompleteChecked}} checked{{/requireCompleteChecked}}><label for="closing-complete">{{t.consultationRequireComplete}}</label>
+        <span class="consultation-choice"><input type="checkbox" id="closing-complete" name="require_complete" value="on"{{#requireCompleteChecked}} checked{{/requireCompleteChecked}}><label for="closing-complete">{{t.consultationRequireComplete}}</label></span>
         <button type="submit">{{t.consultationClose}}</button>
         </form>
         </section>{{/closed}}

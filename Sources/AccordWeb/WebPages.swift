@@ -162,6 +162,7 @@ struct WebPages: Sendable {
         .withdrawn { color: #595959; text-decoration: line-through; }
         .consultation-closed { padding: 0.5rem; border-left: 4px solid #123c69; background: #e8eef6; font-weight: bold; }
         .consultation-decision { font-weight: bold; }
+        .consultation-choice { display: flex; align-items: center; gap: 0.5rem; }
         /* end consultation */
         /* patientScreen */
         .patient-screen-code { font-size: 2rem; font-weight: bold; letter-spacing: 0.2em; font-family: ui-monospace, monospace; }

@@ -2,6 +2,10 @@ extension WebStrings {
     // The consultation page, its forms, amendments and history.
 
     static let consultationFrench: [String: String] = [
+        "consultationPatientScreen": "Écran du patient",
+        "consultationPatientScreenHelp":
+            "Confiez la tablette au patient : un lien et un code donnent accès à cette seule consultation (options côte à côte, ce qui compte pour lui, questionnaires) pendant deux heures.",
+        "consultationPatientScreenButton": "Ouvrir l’écran du patient",
         "consultationTitle": "Consultation {session}",
         "consultationHistoryTitle": "Historique de la consultation {session}",
         "consultationTopicLabel": "Décision à prendre :",
@@ -151,6 +155,10 @@ extension WebStrings {
     ]
 
     static let consultationEnglish: [String: String] = [
+        "consultationPatientScreen": "Patient’s screen",
+        "consultationPatientScreenHelp":
+            "Hand the tablet to the patient: a link and a code open this consultation only (options side by side, what matters to them, questionnaires) for two hours.",
+        "consultationPatientScreenButton": "Open the patient’s screen",
         "consultationTitle": "Consultation {session}",
         "consultationHistoryTitle": "History of consultation {session}",
         "consultationTopicLabel": "Decision to make:",

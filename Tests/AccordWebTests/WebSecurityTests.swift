@@ -61,7 +61,11 @@ import Testing
             let attempts: [([String: String], [String: String])] = [
                 (right, [WebServer.signInFormCookie: form.cookie]),  // no field
                 (right.merging(["csrf": form.field]) { $1 }, [:]),  // no cookie
-                (right.merging(["csrf": "A" + form.field.dropFirst()]) { $1 }, [WebServer.signInFormCookie: form.cookie]),
+                // One character changed (never the same one: the token is random).
+                (
+                    right.merging(["csrf": (form.field.first == "A" ? "B" : "A") + form.field.dropFirst()]) { $1 },
+                    [WebServer.signInFormCookie: form.cookie]
+                ),
                 (right.merging(["csrf": ""]) { $1 }, [WebServer.signInFormCookie: ""]),
             ]
             for (fields, cookies) in attempts {

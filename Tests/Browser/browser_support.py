@@ -126,6 +126,7 @@ class Browser:
                 self.violations.append(f"{name} ({size_name}): {violation}")
             if self.shots is not None:
                 self.shots.mkdir(parents=True, exist_ok=True)
+                self.driver.execute_script("window.scrollTo(0, 0)")
                 height = self.driver.execute_script("return document.documentElement.scrollHeight")
                 self.driver.set_window_size(size[0], max(size[1], min(height, 6000)))
                 self.driver.save_screenshot(str(self.shots / f"{name}-{size_name}.png"))
