@@ -43,8 +43,9 @@ def luhn_key(digits: str) -> str:
 
 
 def idnat_ps(number: int) -> str:
-    body = "8" + f"{10000000000 + number:011d}"[:10]
-    return body + luhn_key(body)
+    """8 + an invented 11-digit RPPS number whose last digit is its Luhn key."""
+    rpps = f"{1000000000 + number:010d}"
+    return "8" + rpps + luhn_key(rpps)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -100,20 +101,20 @@ def main():
     env.pop("ACCORD_NOW", None)
 
     def run(*command: str, stdin: str | None = None) -> str:
-        result = subprocess.run([accord, *command], env=env, input=stdin, capture_output=True, text=True, check=True)
+        result = subprocess.run([accord, *command], env=env, input=stdin, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"accord {command[0]} {command[1]} exited {result.returncode}: {result.stderr}")
         return result.stdout
 
     run("audit", "generate", "--experimental", "--sessions", str(arguments.sessions))
     identifiers = [idnat_ps(number + 1) for number in range(arguments.clinicians)]
-    own_sessions = []
+    # Each clinician amends one synthetic session of their own (the generated sessions are
+    # closed: a note is an amendment, with its reason).
+    own_sessions = [f"S{number + 1}" for number in range(arguments.clinicians)]
     for number, identifier in enumerate(identifiers):
         run("user", "add", "--id", identifier, "--name", f"Clinicien de charge {number + 1}", "--password-stdin",
             stdin=PASSWORD + "\n")
-        own_sessions.append(run(
-            "session", "start", "--patient-ins", "158056912345606", "--ins-oid", "1.2.250.1.213.1.4.10",
-            "--family-name", "CHARGE", "--given-names", "TEST", "--birth-date", "1958-05-17", "--sex", "M",
-            "--birthplace", "69123", "--clinician-id", identifier, "--clinician-name", f"Clinicien {number + 1}",
-            "--topic", "Essai de charge").strip())
+    notes_before = [run("session", "history", own).count("note-added") for own in own_sessions]
     server = subprocess.Popen([accord, "serve", "--listen", f"127.0.0.1:{arguments.port}"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{arguments.port}"
@@ -140,7 +141,8 @@ def main():
                 clinician.request(f"/sessions/{target}/historique")
                 clinician.request(f"/sessions/{own}")
                 status, _ = clinician.request(
-                    f"/sessions/{own}/notes", {"csrf": clinician.csrf, "text": f"Note de charge {index}-{round_number}"})
+                    f"/sessions/{own}/notes",
+                    {"csrf": clinician.csrf, "text": f"Note de charge {index}-{round_number}", "reason": "Essai de charge"})
                 if status == 303:
                     acknowledged += 1
             return acknowledged
@@ -158,7 +160,7 @@ def main():
     lost_or_duplicated = []
     for index, own in enumerate(own_sessions):
         history = run("session", "history", own)
-        recorded = history.count("note-added")
+        recorded = history.count("note-added") - notes_before[index]
         if recorded != acknowledged[index]:
             lost_or_duplicated.append(f"{own}: {acknowledged[index]} acknowledged, {recorded} recorded")
     verify = subprocess.run([accord, "verify"], env=env, capture_output=True, text=True)
@@ -167,6 +169,7 @@ def main():
           f"{len(times)} requests in {elapsed:.1f} s")
     print(f"page time: median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
           f"max {times[-1] * 1000:.1f} ms")
+    print(f"notes acknowledged (303): {sum(acknowledged)} of {arguments.clinicians * arguments.rounds}")
     print(f"failed requests: {len(failures)} {sorted(set(failures))[:5]}")
     print(f"notes lost or duplicated: {len(lost_or_duplicated)} {lost_or_duplicated[:5]}")
     print(f"verify: exit {verify.returncode}")
