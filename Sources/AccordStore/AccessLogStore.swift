@@ -168,21 +168,9 @@ public struct AccessLogStore: Sendable {
         return request
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try writer.write(body)
-        } catch let error as DatabaseError {
-            throw StoreErrors.map(error, opening: writer.path)
-        }
-    }
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try StoreErrors.write(writer, body) }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try writer.read(body)
-        } catch let error as DatabaseError {
-            throw StoreErrors.map(error, opening: nil)
-        }
-    }
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try StoreErrors.read(writer, body) }
 }
 
 extension ConsultationStore {

@@ -3,6 +3,26 @@ import GRDB
 
 /// Turns database failures into sentences a user can act on.
 enum StoreErrors {
+    /// A write transaction on `writer`, GRDB's errors turned into `AccordError` (`busy`, `io`…)
+    /// by ``map(_:opening:)``: the web interface's tables (accounts, patient's screens, access
+    /// log) write through it.
+    static func write<T>(_ writer: any DatabaseWriter, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as DatabaseError {
+            throw map(error, opening: writer.path)
+        }
+    }
+
+    /// A read on `writer`, errors turned into `AccordError` as ``write(_:_:)`` does.
+    static func read<T>(_ writer: any DatabaseWriter, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as DatabaseError {
+            throw map(error, opening: nil)
+        }
+    }
+
     static func unknownSession(_ id: SessionID) -> AccordError {
         AccordError(.notFound, "no session \(id) in this database; `accord session list` shows the sessions it holds.")
     }
