@@ -12,7 +12,7 @@ extension WebPages {
         <p class="consultation-topic">{{t.consultationTopicLabel}} {{topic}}</p>
         <p>{{t.consultationStartedLabel}} {{started}} ({{t.consultationParisTime}}) · <a href="/sessions/{{id}}/historique">{{t.consultationHistoryLink}}</a></p>
         {{#closed}}<p class="consultation-closed" role="status">{{t.consultationClosedNotice}} {{closedAt}} ({{t.consultationParisTime}}). {{t.consultationClosedAmend}}</p>
-        {{#closingError}}<p class="message" role="alert">{{closingError}}</p>{{/closingError}}{{/closed}}
+        {{#closingError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{closingError}}</p></div>{{/closingError}}{{/closed}}
         <nav aria-label="{{t.consultationSections}}" class="consultation-sections"><ul>
         <li><a href="#echange-equipe">{{t.consultationTeamTalk}}</a></li>
         <li><a href="#echange-options">{{t.consultationOptionTalk}}</a></li>
@@ -35,7 +35,7 @@ extension WebPages {
         </table>
         <form method="post" action="/sessions/{{id}}/participants" class="consultation-form">
         <h4>{{t.consultationAddParticipant}}</h4>
-        {{#participantError}}<p class="message" role="alert">{{participantError}}</p>{{/participantError}}
+        {{#participantError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{participantError}}</p></div>{{/participantError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="participant-role">{{t.consultationRoleLabel}}</label>
         <select id="participant-role" name="role">{{#roles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/roles}}</select>
@@ -62,7 +62,7 @@ extension WebPages {
         {{#hasPreferences}}<ul>{{#preferences}}<li{{#withdrawn}} class="withdrawn"{{/withdrawn}}>{{entry}} — {{text}}{{#importance}} ({{t.consultationImportance}} {{importance}}/5){{/importance}}{{#withdrawn}} ({{t.consultationWithdrawn}}){{/withdrawn}}</li>{{/preferences}}</ul>{{/hasPreferences}}
         <form method="post" action="/sessions/{{id}}/preferences" class="consultation-form">
         <h4>{{t.consultationAddPreference}}</h4>
-        {{#preferenceError}}<p class="message" role="alert">{{preferenceError}}</p>{{/preferenceError}}
+        {{#preferenceError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{preferenceError}}</p></div>{{/preferenceError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="preference-text">{{t.consultationPreferenceLabel}}</label>
         <textarea id="preference-text" name="text" rows="3">{{fPreference.text}}</textarea>
@@ -86,7 +86,7 @@ extension WebPages {
         {{/options}}
         <form method="post" action="/sessions/{{id}}/options" class="consultation-form">
         <h4>{{t.consultationAddOption}}</h4>
-        {{#optionError}}<p class="message" role="alert">{{optionError}}</p>{{/optionError}}
+        {{#optionError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{optionError}}</p></div>{{/optionError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="option-kind">{{t.consultationKindLabel}}</label>
         <select id="option-kind" name="kind">{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select>
@@ -105,7 +105,7 @@ extension WebPages {
         {{#hasAids}}<ul>{{#aids}}<li{{#withdrawn}} class="withdrawn"{{/withdrawn}}>{{entry}} — {{name}}{{#version}} ({{version}}){{/version}}{{#withdrawn}} ({{t.consultationWithdrawn}}){{/withdrawn}}</li>{{/aids}}</ul>{{/hasAids}}
         <form method="post" action="/sessions/{{id}}/aides" class="consultation-form">
         <h4>{{t.consultationAddAid}}</h4>
-        {{#aidError}}<p class="message" role="alert">{{aidError}}</p>{{/aidError}}
+        {{#aidError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{aidError}}</p></div>{{/aidError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="aid-name">{{t.consultationAidNameLabel}}</label>
         <input id="aid-name" name="name" value="{{fAid.name}}">
@@ -117,7 +117,7 @@ extension WebPages {
         <h3>{{t.consultationTrial}}</h3>
         {{#trial}}<p>{{t.consultationEligibilityLabel}} {{eligibility}} · {{t.consultationOfferedLabel}} {{offered}}{{#answer}} · {{t.consultationAnswerLabel}} {{answer}}{{/answer}}</p>{{/trial}}
         <form method="post" action="/sessions/{{id}}/essai" class="consultation-form">
-        {{#trialError}}<p class="message" role="alert">{{trialError}}</p>{{/trialError}}
+        {{#trialError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{trialError}}</p></div>{{/trialError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="trial-eligibility">{{t.consultationEligibilityLabel}}</label>
         <select id="trial-eligibility" name="eligibility">{{#eligibilities}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/eligibilities}}</select>
@@ -136,7 +136,7 @@ extension WebPages {
         <h3>{{t.consultationUnderstanding}}</h3>
         {{#understanding}}<p>{{t.consultationUnderstandingDone}} {{understanding}}</p>{{/understanding}}
         <form method="post" action="/sessions/{{id}}/comprehension" class="consultation-form">
-        {{#understandingError}}<p class="message" role="alert">{{understandingError}}</p>{{/understandingError}}
+        {{#understandingError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{understandingError}}</p></div>{{/understandingError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="understanding-method">{{t.consultationMethodLabel}}</label>
         <input id="understanding-method" name="method" value="{{fUnderstanding.method}}">
@@ -146,7 +146,7 @@ extension WebPages {
         <h3>{{t.consultationReflection}}</h3>
         {{#reflection}}<p>{{t.consultationReflectionDone}} {{reflection}}</p>{{/reflection}}
         <form method="post" action="/sessions/{{id}}/reflexion" class="consultation-form">
-        {{#reflectionError}}<p class="message" role="alert">{{reflectionError}}</p>{{/reflectionError}}
+        {{#reflectionError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{reflectionError}}</p></div>{{/reflectionError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="reflection-until">{{t.consultationUntilLabel}}</label>
         <input id="reflection-until" name="until" type="date" value="{{fReflection.until}}">
@@ -156,7 +156,7 @@ extension WebPages {
         <h3>{{t.consultationDecision}}</h3>
         {{#decision}}<p class="consultation-decision">{{decision}}</p>{{/decision}}
         <form method="post" action="/sessions/{{id}}/decision" class="consultation-form">
-        {{#decisionError}}<p class="message" role="alert">{{decisionError}}</p>{{/decisionError}}
+        {{#decisionError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{decisionError}}</p></div>{{/decisionError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <fieldset><legend>{{t.consultationOutcomeLegend}}</legend>
         <span class="consultation-choice"><input type="radio" id="decision-agreed" name="outcome" value="agreed"{{#outcomeAgreed}} checked{{/outcomeAgreed}}><label for="decision-agreed">{{t.consultationOutcomeAgreed}}</label></span>
@@ -181,7 +181,7 @@ extension WebPages {
         <h2 id="titre-notes">{{t.consultationNotes}}</h2>
         {{#hasNotes}}<ul>{{#notes}}<li{{#withdrawn}} class="withdrawn"{{/withdrawn}}>{{entry}} — {{text}}{{#withdrawn}} ({{t.consultationWithdrawn}}){{/withdrawn}}</li>{{/notes}}</ul>{{/hasNotes}}
         <form method="post" action="/sessions/{{id}}/notes" class="consultation-form">
-        {{#noteError}}<p class="message" role="alert">{{noteError}}</p>{{/noteError}}
+        {{#noteError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{noteError}}</p></div>{{/noteError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="note-text">{{t.consultationNoteLabel}}</label>
         <textarea id="note-text" name="text" rows="4">{{fNote.text}}</textarea>
@@ -214,7 +214,7 @@ extension WebPages {
         </table>
         <form method="post" action="/sessions/{{id}}/retrait" class="consultation-form">
         <h3>{{t.consultationWithdrawEntry}}</h3>
-        {{#withdrawalError}}<p class="message" role="alert">{{withdrawalError}}</p>{{/withdrawalError}}
+        {{#withdrawalError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{withdrawalError}}</p></div>{{/withdrawalError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="withdrawal-entry">{{t.consultationEntryLabel}}</label>
         <select id="withdrawal-entry" name="entry">{{#withdrawable}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/withdrawable}}</select>
@@ -243,7 +243,7 @@ extension WebPages {
         {{^closed}}<section id="cloture" aria-labelledby="titre-cloture">
         <h2 id="titre-cloture">{{t.consultationClose}}</h2>
         <form method="post" action="/sessions/{{id}}/cloture" class="consultation-form">
-        {{#closingError}}<p class="message" role="alert">{{closingError}}</p>{{/closingError}}
+        {{#closingError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{closingError}}</p></div>{{/closingError}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <span class="consultation-choice"><input type="checkbox" id="closing-complete" name="require_complete" value="on"{{#requireCompleteChecked}} checked{{/requireCompleteChecked}}><label for="closing-complete">{{t.consultationRequireComplete}}</label></span>
         <button type="submit">{{t.consultationClose}}</button>
@@ -266,7 +266,7 @@ extension WebPages {
     private static func phaseForm(_ phase: String) -> String {
         """
         <form method="post" action="/sessions/{{id}}/phases" class="consultation-phase">
-        {{#phaseError\(phase.capitalized)}}<p class="message" role="alert">{{phaseError\(phase.capitalized)}}</p>{{/phaseError\(phase.capitalized)}}
+        {{#phaseError\(phase.capitalized)}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{phaseError\(phase.capitalized)}}</p></div>{{/phaseError\(phase.capitalized)}}
         <input type="hidden" name="csrf" value="{{csrf}}">
         <input type="hidden" name="phase" value="\(phase)">
         {{#closed}}<label for="phase-\(phase)-reason">{{t.consultationReasonLabel}}</label>

@@ -2,6 +2,7 @@ extension WebStrings {
     // The consultation page, its forms, amendments and history.
 
     static let consultationFrench: [String: String] = [
+        "consultationRefused": "Rien n’a été enregistré. Message d’Accord (en anglais) :",
         "consultationPatientScreen": "Écran du patient",
         "consultationPatientScreenHelp":
             "Confiez la tablette au patient : un lien et un code donnent accès à cette seule consultation (options côte à côte, ce qui compte pour lui, questionnaires) pendant deux heures.",
@@ -155,6 +156,7 @@ extension WebStrings {
     ]
 
     static let consultationEnglish: [String: String] = [
+        "consultationRefused": "Nothing was recorded. Accord’s message:",
         "consultationPatientScreen": "Patient’s screen",
         "consultationPatientScreenHelp":
             "Hand the tablet to the patient: a link and a code open this consultation only (options side by side, what matters to them, questionnaires) for two hours.",

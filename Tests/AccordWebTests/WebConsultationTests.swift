@@ -351,7 +351,7 @@ extension TestClientProtocol {
             let response = try await client.post(
                 "/sessions/S1/\(bad.path)", fields: bad.fields.merging(["csrf": csrf]) { $1 }, cookies: cookies)
             #expect(response.status == .unprocessableContent)
-            #expect(response.text.contains("<p class=\"message\" role=\"alert\">\(bad.message)"), "\(response.text)")
+            #expect(response.text.contains("<p lang=\"en\">\(bad.message)"), "\(response.text)")
             #expect(response.text.contains(bad.kept), "\(bad.kept)")
             #expect(response.text.components(separatedBy: "role=\"alert\"").count == 2)
         }
@@ -379,7 +379,7 @@ extension TestClientProtocol {
             #expect(refused.status == .unprocessableContent)
             #expect(
                 refused.text.contains(
-                    "<p class=\"message\" role=\"alert\">session S1 is closed: a change to it is an amendment; repeat the command with --reason &quot;why&quot; to record it as one.</p>"
+                    "<div class=\"message\" role=\"alert\"><p>Rien n’a été enregistré. Message d’Accord (en anglais) :</p><p lang=\"en\">session S1 is closed: a change to it is an amendment; repeat the command with --reason &quot;why&quot; to record it as one.</p></div>"
                 ))
             #expect(refused.text.contains("<textarea id=\"note-text\" name=\"text\" rows=\"4\">Appel du patient</textarea>"))
             #expect(try site.store.events(of: s1).count == 2)
