@@ -149,7 +149,8 @@ public struct WebAccountStore: Sendable {
         }
     }
 
-    /// Disables an account and ends its sign-in sessions. Disabling a disabled account changes
+    /// Disables an account, ends its sign-in sessions and the patient's screens it handed over.
+    /// Disabling a disabled account changes
     /// nothing.
     /// - Parameters:
     ///   - idnatPS: the account's IdNat_PS.
@@ -166,6 +167,11 @@ public struct WebAccountStore: Sendable {
                 try account.update(db)
             }
             try WebSignIn.filter(WebSignIn.CodingKeys.idnatPS == idnatPS).deleteAll(db)
+            // The patient's screens the clinician handed over end too: nothing more is recorded
+            // under a disabled account's name.
+            try db.execute(
+                sql: "UPDATE web_patient_screen SET revoked_at = ? WHERE issued_by = ? AND revoked_at IS NULL",
+                arguments: [UTCInstant.format(now), idnatPS])
         }
     }
 

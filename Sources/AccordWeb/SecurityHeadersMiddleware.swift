@@ -32,11 +32,13 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             let notFound = error.status == .notFound
+            let tooLarge = error.status == .contentTooLarge
             if !notFound { context.logger.info("request refused", metadata: ["status": "\(error.status.code)"]) }
             response = WebServer.page(
                 pages.render(
-                    "message", title: strings[notFound ? "notFoundTitle" : "serverErrorTitle"],
-                    context: ["message": strings[notFound ? "notFound" : "serverError"]], header: nil, strings: strings),
+                    "message", title: strings[notFound ? "notFoundTitle" : tooLarge ? "tooLargeTitle" : "serverErrorTitle"],
+                    context: ["message": strings[notFound ? "notFound" : tooLarge ? "tooLarge" : "serverError"]], header: nil,
+                    strings: strings),
                 status: error.status)
         } catch {
             // The error's type only: its text may hold what was typed.

@@ -87,6 +87,12 @@ extension WebServer {
                 current, user: user, failure: (form, error.description, fields), status: .unprocessableContent)
         }
         logger.info("consultation form recorded", metadata: ["session": "\(consultation.id)", "form": "\(form.rawValue)"])
-        return .redirect(to: "/sessions/\(consultation.id)#\(form.section)", type: .normal)
+        // A phase's button stands in its own talk's section.
+        let section =
+            form == .phase
+            ? ["team": "echange-equipe", "option": "echange-options", "decision": "echange-decision"][fields["phase"] ?? ""]
+                ?? form.section
+            : form.section
+        return .redirect(to: "/sessions/\(consultation.id)#\(section)", type: .normal)
     }
 }

@@ -45,8 +45,10 @@ public struct WebServer: Sendable {
     public static let sessionCookie = "accord_session"
     /// The cookie that pairs the sign-in form with its browser: `accord_csrf`.
     public static let signInFormCookie = "accord_csrf"
-    /// The largest form body read, in bytes (16 KiB).
-    static let maximumFormBytes = 16_384
+    /// The largest form body read, in bytes (512 KiB): room for the longest free text Accord
+    /// takes (a note of 20,000 characters, each up to 12 bytes once UTF-8 and percent-encoded)
+    /// with the form's other fields. A larger body answers 413.
+    static let maximumFormBytes = 524_288
 
     /// The server over an open store.
     /// - Parameters:

@@ -80,6 +80,8 @@ public struct WebStrings: Sendable {
         "serverErrorTitle": "Erreur du serveur",
         "serverError": "Le serveur n’a pas pu répondre ; rien n’a été enregistré. Réessayez dans un instant.",
         "backHome": "Retour à l’accueil",
+        "tooLargeTitle": "Formulaire trop long",
+        "tooLarge": "Le formulaire envoyé dépasse 512 Kio ; rien n’a été enregistré. Raccourcissez le texte et recommencez.",
         "skipToContent": "Aller au contenu",
         "navigation": "Navigation principale",
     ]
@@ -108,6 +110,8 @@ public struct WebStrings: Sendable {
         "serverErrorTitle": "Server error",
         "serverError": "The server could not answer; nothing was recorded. Try again in a moment.",
         "backHome": "Back to the start",
+        "tooLargeTitle": "Form too long",
+        "tooLarge": "The form sent is larger than 512 KiB; nothing was recorded. Shorten the text and try again.",
         "skipToContent": "Skip to content",
         "navigation": "Main navigation",
     ]

@@ -7,7 +7,7 @@ import Foundation
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the web interface (in progress: sign-in and today's sessions).",
+        abstract: "Serve the web interface of the consultation room (French first, English by the browser).",
         discussion: """
             Listens on 127.0.0.1:8080 by default. An address other than loopback requires --tls-cert and --tls-key. \
             Accounts come from `accord user add`. Stops on SIGINT (Ctrl-C) or SIGTERM. Logs go to standard error \

@@ -237,6 +237,21 @@ import Testing
         }
     }
 
+    @Test func disablingTheClinicianEndsTheScreensTheyHandedOver() async throws {
+        let site = try WebTestSite()
+        defer { site.cleanUp() }
+        let (first, _) = try Self.sessions(site)
+        try await site.test { client in
+            let patient = try await Self.open(client, try await Self.handOver(client, first))
+            #expect(try await client.get("/patient/options", cookies: patient).status == .ok)
+            try site.users.disable(idnatPS: WebTestSite.clinicianID)
+            #expect(try site.store.patientScreens.screens(of: first).map(\.revokedAt) == ["2026-03-02T09:30:00Z"])
+            let page = try await client.get("/patient/options", cookies: patient)
+            #expect(page.status == .found)
+            #expect(page.headers[.location] == "/patient")
+        }
+    }
+
     // MARK: - Pages
 
     @Test func theOptionsStandSideBySideWithSurveillanceAndNoTreatment() async throws {
