@@ -126,24 +126,8 @@ import FoundationNetworking
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
         let port = Int.random(in: 20_000...40_000)
-        let process = Process()
-        process.executableURL = AccordCLI.binary
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--secure-cookies"]
-        var environment = ProcessInfo.processInfo.environment
-        for (key, value) in cli.environment { environment[key] = value }
-        environment["ACCORD_DB"] = cli.database.path
-        process.environment = environment
-        let errors = cli.folder.appendingPathComponent("serve.err")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let (process, stderr) = try await cli.startServer(port: port, ["--secure-cookies"])
         defer { if process.isRunning { process.terminate() } }
-        var stderr = ""
-        for _ in 0..<100 where !stderr.contains("serving on") {
-            try await Task.sleep(for: .milliseconds(100))
-            stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-        }
         #expect(stderr == "accord: serving on http://127.0.0.1:\(port) (Ctrl-C or SIGTERM stops)\n")
         let (_, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/connexion")!)
         let http = try #require(response as? HTTPURLResponse)

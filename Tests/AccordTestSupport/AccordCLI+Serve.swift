@@ -1,0 +1,27 @@
+import Foundation
+
+extension AccordCLI {
+    /// `accord serve --listen 127.0.0.1:PORT` plus `arguments`, on this scratch database, started
+    /// and waited for (up to 10 s) until it says where it serves.
+    /// - Returns: the running process (terminate it) and what it printed on standard error by then.
+    public func startServer(port: Int, _ arguments: [String] = []) async throws -> (process: Process, stderr: String) {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in self.environment { environment[key] = value }
+        environment["ACCORD_DB"] = database.path
+        process.environment = environment
+        let errors = folder.appendingPathComponent("serve.err")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var stderr = ""
+        for _ in 0..<100 where !stderr.contains("serving on") {
+            try await Task.sleep(for: .milliseconds(100))
+            stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        }
+        return (process, stderr)
+    }
+}
