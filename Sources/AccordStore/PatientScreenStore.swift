@@ -149,15 +149,7 @@ public struct PatientScreenStore: Sendable {
                 ?? WebSignInFailure(loginHash: Self.failureKey, failures: 0, lastFailedAt: "", lockedUntil: nil)
             if failure.lockedUntil != nil { failure.failures = 0 }  // a lockout that ended: count afresh
             failure.lockedUntil = nil
-            failure.failures += 1
-            failure.lastFailedAt = UTCInstant.format(now)
-            if failure.failures >= policy.threshold {
-                let until = now.addingTimeInterval(policy.duration)
-                failure.lockedUntil = UTCInstant.format(until)
-                try failure.save(db)
-                return .locked(until: until)
-            }
-            try failure.save(db)
+            if let until = try failure.countFailure(db, now: now, policy: policy) { return .locked(until: until) }
             return .failed
         }
     }

@@ -99,6 +99,21 @@ struct WebSignInFailure: Codable, Sendable, FetchableRecord, PersistableRecord {
         case lastFailedAt = "last_failed_at"
         case lockedUntil = "locked_until"
     }
+
+    /// Counts one more failure at `now` and saves the row; once `policy.threshold` failures are
+    /// counted, locks out until `now` + `policy.duration`.
+    /// - Returns: the end of the lockout this failure starts, or `nil`.
+    mutating func countFailure(_ db: Database, now: Date, policy: SignInLockoutPolicy) throws -> Date? {
+        failures += 1
+        lastFailedAt = UTCInstant.format(now)
+        var until: Date?
+        if failures >= policy.threshold {
+            until = now.addingTimeInterval(policy.duration)
+            lockedUntil = until.map(UTCInstant.format)
+        }
+        try save(db)
+        return until
+    }
 }
 
 /// How many failures lock an identifier out, and for how long.
@@ -232,15 +247,7 @@ public struct WebAccountStore: Sendable {
                 return .signedIn
             }
             var counted = failure ?? WebSignInFailure(loginHash: loginHash, failures: 0, lastFailedAt: "", lockedUntil: nil)
-            counted.failures += 1
-            counted.lastFailedAt = UTCInstant.format(now)
-            if counted.failures >= policy.threshold {
-                let until = now.addingTimeInterval(policy.duration)
-                counted.lockedUntil = UTCInstant.format(until)
-                try counted.save(db)
-                return .locked(until: until)
-            }
-            try counted.save(db)
+            if let until = try counted.countFailure(db, now: now, policy: policy) { return .locked(until: until) }
             return .failed(remaining: policy.threshold - counted.failures)
         }
     }
