@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "AccordXML", targets: ["AccordXML"]),
         .library(name: "AccordService", targets: ["AccordService"]),
         .library(name: "AccordWeb", targets: ["AccordWeb"]),
+        .library(name: "AccordPostgres", targets: ["AccordPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -24,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.2"),
+        // The PostgreSQL store of a network of centres (`--db postgres://…`).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // `swift package generate-documentation --target AccordCore` (see README, "Development").
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -68,10 +72,24 @@ let package = Package(
             ]
         ),
         .target(
+            name: "AccordPostgres",
+            dependencies: [
+                "AccordCore",
+                "AccordStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "AccordService",
             dependencies: [
                 "AccordCore",
                 "AccordStore",
+                "AccordPostgres",
                 "AccordXML",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -110,13 +128,13 @@ let package = Package(
         .target(name: "AccordTestSupport", dependencies: ["AccordCore"], path: "Tests/AccordTestSupport"),
         // The scenarios every EventStore implementation runs (EventStoreContract).
         .target(
-            name: "AccordStoreTestSupport", dependencies: ["AccordStore", "AccordCore", "AccordTestSupport"],
+            name: "AccordStoreTestSupport", dependencies: ["AccordStore", "AccordPostgres", "AccordCore", "AccordTestSupport"],
             path: "Tests/AccordStoreTestSupport"),
         .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore", "AccordTestSupport"]),
         .testTarget(
             name: "AccordStoreTests",
             dependencies: [
-                "AccordStore", "AccordCore", "AccordTestSupport", "AccordStoreTestSupport", "AccordService",
+                "AccordStore", "AccordPostgres", "AccordCore", "AccordTestSupport", "AccordStoreTestSupport", "AccordService",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -1,4 +1,5 @@
 import AccordCore
+import AccordPostgres
 import AccordStore
 import AccordXML
 import Foundation
@@ -50,7 +51,8 @@ public struct AccordService: Sendable {
     /// Opens (or creates) the database at `path` to record.
     ///
     /// - Parameters:
-    ///   - path: the SQLite database file.
+    ///   - path: the SQLite database file, or a PostgreSQL URL (`postgres://…`,
+    ///     ``AccordPostgres/PostgresLocation``) of a database made by `accord db init`.
     ///   - clock: the clock of recorded instants (`AccordClock.fromEnvironment()` honours
     ///     `ACCORD_NOW`).
     ///   - keyFile: the event chain's key file; `nil`: `ACCORD_KEY_FILE`, then the default.
@@ -59,7 +61,11 @@ public struct AccordService: Sendable {
     public static func open(
         path: String, clock: AccordClock, keyFile: String? = nil, logger: Logger = Logger(label: "accord")
     ) throws -> AccordService {
-        AccordService(
+        if PostgresLocation.isURL(path) {
+            return AccordService(
+                store: try PostgresEventStore.open(url: path, clock: clock, keyFile: keyFile, logger: logger), clock: clock, logger: logger)
+        }
+        return AccordService(
             store: try ConsultationStore.open(path: path, clock: clock, keyFile: keyFile, logger: logger), clock: clock, logger: logger)
     }
 
@@ -72,7 +78,12 @@ public struct AccordService: Sendable {
         path: String, clock: AccordClock, keyFile: String? = nil, logger: Logger = Logger(label: "accord"),
         notice: (String) -> Void = { _ in }
     ) throws -> AccordService {
-        AccordService(
+        if PostgresLocation.isURL(path) {
+            // The server enforces what a reading command may do (its role's privileges).
+            return AccordService(
+                store: try PostgresEventStore.open(url: path, clock: clock, keyFile: keyFile, logger: logger), clock: clock, logger: logger)
+        }
+        return AccordService(
             store: try ConsultationStore.openReadOnly(path: path, clock: clock, keyFile: keyFile, logger: logger, notice: notice),
             clock: clock, logger: logger)
     }

@@ -72,7 +72,7 @@ extension ConsultationStore {
     }
 
     /// The metadata key set once every session has its `audit_session` row.
-    static let summaryCompleteKey = "audit_summary_complete"
+    package static let summaryCompleteKey = "audit_summary_complete"
 
     /// The path of the database file, for the read-only connection of `audit sql`; `nil` in memory.
     public var databasePath: String? {

@@ -10,11 +10,11 @@ import GRDB
 /// non-free-text facts only (``AuditFacts``): the patient as an HMAC-SHA256 pseudonym, no
 /// names, INS, birth dates, labels or notes. The views `audit_sessions`, `audit_options` and
 /// `audit_instruments` are what `accord audit sql` may read.
-enum AuditSummary {
+package enum AuditSummary {
     /// The patient pseudonym: HMAC-SHA256 with the chain key over `audit-patient:OID:INS`, in
     /// lowercase hexadecimal. The same patient gets the same pseudonym in one database; without
     /// the key it cannot be recomputed from an INS.
-    static func pseudonym(_ input: String, key: ChainKey) -> String {
+    package static func pseudonym(_ input: String, key: ChainKey) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(("audit-patient:" + input).utf8), using: key.key)
         return Hex.lowercase(code)
     }

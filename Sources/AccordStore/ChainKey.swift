@@ -31,7 +31,7 @@ public struct ChainKey: Sendable {
     /// - Throws: `AccordError` (`io`) when the file exists but is not a 32-byte key, or when
     ///   every user of the machine may read or write it (its group may: a key shared by the
     ///   users of one database).
-    static func load(_ url: URL) throws -> ChainKey? {
+    package static func load(_ url: URL) throws -> ChainKey? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         // Attributes of the name itself (not of what a link points to).
         let attributes = (try? FileManager.default.attributesOfItem(atPath: url.path)) ?? [:]
@@ -80,7 +80,7 @@ public struct ChainKey: Sendable {
     /// followed.
     /// - Throws: `AccordError` (`io`) when the file cannot be created, already exists, or its
     ///   name is a symbolic link.
-    static func create(_ url: URL) throws -> ChainKey {
+    package static func create(_ url: URL) throws -> ChainKey {
         let folder = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -102,22 +102,22 @@ public struct ChainKey: Sendable {
 
     /// The chain value of one event: HMAC-SHA256 over its canonical content and the previous
     /// event's chain value, in lowercase hexadecimal.
-    func link(_ content: EventContent, previous: String) -> String {
+    package func link(_ content: EventContent, previous: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(content.canonical(previous: previous).utf8), using: key)
         return Hex.lowercase(code)
     }
 }
 
 /// The stored fields of an event that the chain covers.
-struct EventContent: Equatable {
-    var sequence: Int64
-    var sessionNumber: Int64?
-    var sessionSequence: Int?
-    var recordedAt: String
-    var author: String
-    var kind: String
-    var payload: String
-    var reason: String?
+package struct EventContent: Equatable {
+    package var sequence: Int64
+    package var sessionNumber: Int64?
+    package var sessionSequence: Int?
+    package var recordedAt: String
+    package var author: String
+    package var kind: String
+    package var payload: String
+    package var reason: String?
 
     /// Length-prefixed fields (`-` for a missing one), so that no two contents share a form.
     func canonical(previous: String) -> String {
@@ -137,14 +137,14 @@ extension ChainKey {
     /// Kept in `session_seal` and rewritten with each event of the session, it proves that a
     /// session's events are complete: removing its last event (or any) no longer matches the
     /// seal, and someone without the key cannot write a new one.
-    func seal(session number: Int64, eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
+    package func seal(session number: Int64, eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
         seal("accord-seal-1;\(number)", eventCount: eventCount, lastSequence: lastSequence, lastChain: lastChain)
     }
 
     /// The seal of the centre settings' events (kept in `metadata` as `centre_seal`): how many
     /// there are and the sequence and chain value of the last one, so that the settings an
     /// export uses are proved current.
-    func centreSeal(eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
+    package func centreSeal(eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
         seal("accord-centre-seal-1", eventCount: eventCount, lastSequence: lastSequence, lastChain: lastChain)
     }
 

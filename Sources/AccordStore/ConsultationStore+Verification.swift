@@ -10,6 +10,11 @@ public struct ChainVerification: Sendable, Hashable {
         public var sequence: Int64
         /// What differs, in words (no content of the event).
         public var problem: String
+
+        package init(sequence: Int64, problem: String) {
+            self.sequence = sequence
+            self.problem = problem
+        }
     }
 
     /// How many events were checked.
@@ -26,25 +31,37 @@ public struct ChainVerification: Sendable, Hashable {
     /// then shared `ROOT.1.S.V`). Not a break: they keep their ids; their later versions are
     /// issued under each profile's branch.
     public var legacySharedIDCount = 0
+
+    package init(
+        eventCount: Int, head: ChainHead?, firstBreak: Break?, issuedDocumentCount: Int = 0, legacySharedIDCount: Int = 0
+    ) {
+        self.eventCount = eventCount
+        self.head = head
+        self.firstBreak = firstBreak
+        self.issuedDocumentCount = issuedDocumentCount
+        self.legacySharedIDCount = legacySharedIDCount
+    }
 }
 
 /// The issued documents met while verifying: every document id issued once with one content
 /// (SHA-256) whatever the profile — but for documents issued before each profile had its own id
 /// branch, which are checked per profile — each version of a set following the one before.
-struct IssuedDocumentCheck {
+package struct IssuedDocumentCheck {
+    package init() {}
+
     private var digests: [String: (profile: String, digest: String)] = [:]
     /// The first profile and content of each id issued before the id branches.
     private var legacyByID: [String: (profile: String, digest: String)] = [:]
     private var lastVersion: [String: Int] = [:]
 
     /// How many issues were met.
-    var count = 0
+    package var count = 0
     /// How many documents issued before the id branches carry an id another profile's
     /// document issued before them also carries.
-    var legacySharedIDCount = 0
+    package var legacySharedIDCount = 0
 
     /// Adds one `document-issued` event; returns what is wrong with it, or `nil`.
-    mutating func add(_ content: EventContent) -> String? {
+    package mutating func add(_ content: EventContent) -> String? {
         guard case .documentIssued(let issue)? = try? EventPayload.decode(content.payload),
             let number = content.sessionNumber
         else { return "its payload is not a document issue" }
@@ -132,61 +149,10 @@ extension ConsultationStore {
 
     /// The whole-chain check of ``verify(head:)``, inside a transaction of the caller's.
     static func verifyChain(_ db: Database, key: ChainKey, head expected: ChainHead?) throws -> ChainVerification {
-        var previous = ""
-        var expectedSequence: Int64 = 1
-        var sessionSequences: [Int64: Int] = [:]
-        var count = 0
-        var head: ChainHead?
-        var firstBreak: ChainVerification.Break?
-        var headSeen = false
-        var issued = IssuedDocumentCheck()
+        var walk = ChainWalk(key: key, head: expected)
         let events = try EventRecord.order(EventRecord.Columns.sequence).fetchCursor(db)
-        while let event = try events.next() {
-            let content = event.content
-            let stored = event.chain
-            count += 1
-            if firstBreak == nil {
-                if content.sequence != expectedSequence {
-                    firstBreak = .init(
-                        sequence: expectedSequence,
-                        problem: content.sequence > expectedSequence
-                            ? "events \(expectedSequence)…\(content.sequence - 1) are missing (removed)"
-                            : "event \(content.sequence) appears twice")
-                } else if key.link(content, previous: previous) != stored {
-                    firstBreak = .init(
-                        sequence: content.sequence,
-                        problem: "its chain value does not match its content: the event was edited, or moved from elsewhere in the log")
-                } else if let number = content.sessionNumber, let sessionSequence = content.sessionSequence,
-                    sessionSequence != (sessionSequences[number] ?? 0) + 1
-                {
-                    firstBreak = .init(
-                        sequence: content.sequence,
-                        problem:
-                            "it is event \(sessionSequence) of session S\(number), whose previous event was \(sessionSequences[number] ?? 0)"
-                    )
-                } else if content.kind == "document-issued", let problem = issued.add(content) {
-                    firstBreak = .init(sequence: content.sequence, problem: problem)
-                }
-            }
-            if let number = content.sessionNumber, let sessionSequence = content.sessionSequence {
-                sessionSequences[number] = sessionSequence
-            }
-            if let expected, content.sequence == expected.sequence {
-                headSeen = true
-                if stored != expected.hash && firstBreak == nil {
-                    firstBreak = .init(
-                        sequence: expected.sequence, problem: "its chain value differs from the recorded head: the log was rewritten")
-                }
-            }
-            previous = stored
-            expectedSequence = content.sequence + 1
-            head = ChainHead(sequence: content.sequence, hash: stored)
-        }
-        if let expected, !headSeen, firstBreak == nil { firstBreak = Self.missingHead(expected) }
-        if firstBreak == nil { firstBreak = try sealBreak(db, key: key) }
-        return ChainVerification(
-            eventCount: count, head: head, firstBreak: firstBreak, issuedDocumentCount: issued.count,
-            legacySharedIDCount: issued.legacySharedIDCount)
+        while let event = try events.next() { walk.add(event) }
+        return try walk.verification { try sealBreak(db, key: key) }
     }
 
     /// The first session whose seal does not match its events (its last event removed, even
@@ -201,26 +167,16 @@ extension ConsultationStore {
                 ORDER BY s.session_number
                 """)
         while let row = try rows.next() {
-            let number: Int64 = row["session_number"]
-            let count: Int = row["event_count"]
-            let sealedLast: Int64 = row["last_seq"]
-            let lastChain: String? = row["chain"]
-            let lastSequence: Int64? = row["seq"]
-            guard lastChain != nil, lastSequence == sealedLast, (row["session_seq"] as Int?) == count,
-                (row["tag"] as String) == key.seal(session: number, eventCount: count, lastSequence: sealedLast, lastChain: lastChain ?? "")
-            else {
-                return .init(
-                    sequence: sealedLast,
-                    problem:
-                        "session S\(number)'s events do not match its seal: its last event (\(sealedLast)) was removed, or the seal was changed"
-                )
-            }
+            let seal = ChainWalk.SealedSession(
+                number: row["session_number"], eventCount: row["event_count"], lastSequence: row["last_seq"], tag: row["tag"],
+                foundLastSequence: row["seq"], foundEventCount: row["session_seq"], foundLastChain: row["chain"])
+            if let broken = seal.problem(key: key) { return broken }
         }
         return nil
     }
 
     /// The metadata key set once every session has its seal.
-    static let sessionsSealedKey = "sessions_sealed"
+    package static let sessionsSealedKey = "sessions_sealed"
 
     /// Seals the sessions recorded before seals existed, once, after the whole chain is checked
     /// (as long as `accord verify`); afterwards it costs one lookup. A batch export calls it
@@ -245,7 +201,7 @@ extension ConsultationStore {
         logger.info("sealed the sessions recorded before session seals existed")
     }
 
-    private static func missingHead(_ head: ChainHead) -> ChainVerification.Break {
+    package static func missingHead(_ head: ChainHead) -> ChainVerification.Break {
         .init(sequence: head.sequence, problem: "the recorded head's event is gone: events up to it were removed (the log was truncated)")
     }
 
@@ -266,6 +222,121 @@ extension ConsultationStore {
             try Row.fetchOne(db, sql: "SELECT seq, chain FROM event ORDER BY seq DESC LIMIT 1").map {
                 ChainHead(sequence: $0["seq"], hash: $0["chain"])
             }
+        }
+    }
+}
+
+/// The whole-chain check, fed the log's events in sequence order by any store: each event's
+/// link recomputed, the sequence gapless, each session's sequence following its previous
+/// event, each issued document once with one content, and the recorded head still there.
+package struct ChainWalk {
+    let key: ChainKey
+    let expected: ChainHead?
+    private var previous = ""
+    private var expectedSequence: Int64 = 1
+    private var sessionSequences: [Int64: Int] = [:]
+    private var count = 0
+    private var head: ChainHead?
+    private var firstBreak: ChainVerification.Break?
+    private var headSeen = false
+    private var issued = IssuedDocumentCheck()
+
+    /// A walk checking with `key`; with `head`, also that the event at that head is still there
+    /// with the same chain value.
+    package init(key: ChainKey, head expected: ChainHead?) {
+        self.key = key
+        self.expected = expected
+    }
+
+    /// Checks the next event of the log.
+    package mutating func add(_ event: EventRecord) {
+        let content = event.content
+        let stored = event.chain
+        count += 1
+        if firstBreak == nil {
+            if content.sequence != expectedSequence {
+                firstBreak = .init(
+                    sequence: expectedSequence,
+                    problem: content.sequence > expectedSequence
+                        ? "events \(expectedSequence)…\(content.sequence - 1) are missing (removed)"
+                        : "event \(content.sequence) appears twice")
+            } else if key.link(content, previous: previous) != stored {
+                firstBreak = .init(
+                    sequence: content.sequence,
+                    problem: "its chain value does not match its content: the event was edited, or moved from elsewhere in the log")
+            } else if let number = content.sessionNumber, let sessionSequence = content.sessionSequence,
+                sessionSequence != (sessionSequences[number] ?? 0) + 1
+            {
+                firstBreak = .init(
+                    sequence: content.sequence,
+                    problem:
+                        "it is event \(sessionSequence) of session S\(number), whose previous event was \(sessionSequences[number] ?? 0)"
+                )
+            } else if content.kind == "document-issued", let problem = issued.add(content) {
+                firstBreak = .init(sequence: content.sequence, problem: problem)
+            }
+        }
+        if let number = content.sessionNumber, let sessionSequence = content.sessionSequence {
+            sessionSequences[number] = sessionSequence
+        }
+        if let expected, content.sequence == expected.sequence {
+            headSeen = true
+            if stored != expected.hash && firstBreak == nil {
+                firstBreak = .init(
+                    sequence: expected.sequence, problem: "its chain value differs from the recorded head: the log was rewritten")
+            }
+        }
+        previous = stored
+        expectedSequence = content.sequence + 1
+        head = ChainHead(sequence: content.sequence, hash: stored)
+    }
+
+    /// What the walk found once every event was added; `sealBreak` (the store's check of the
+    /// session seals, ``SealedSession``) runs only when the chain itself is whole.
+    package func verification(sealBreak: () throws -> ChainVerification.Break?) rethrows -> ChainVerification {
+        var firstBreak = self.firstBreak
+        if let expected, !headSeen, firstBreak == nil { firstBreak = ConsultationStore.missingHead(expected) }
+        if firstBreak == nil { firstBreak = try sealBreak() }
+        return ChainVerification(
+            eventCount: count, head: head, firstBreak: firstBreak, issuedDocumentCount: issued.count,
+            legacySharedIDCount: issued.legacySharedIDCount)
+    }
+
+    /// A session's seal and the last event found for it (`nil`s: none found).
+    package struct SealedSession {
+        package var number: Int64
+        package var eventCount: Int
+        package var lastSequence: Int64
+        package var tag: String
+        package var foundLastSequence: Int64?
+        package var foundEventCount: Int?
+        package var foundLastChain: String?
+
+        package init(
+            number: Int64, eventCount: Int, lastSequence: Int64, tag: String, foundLastSequence: Int64?, foundEventCount: Int?,
+            foundLastChain: String?
+        ) {
+            self.number = number
+            self.eventCount = eventCount
+            self.lastSequence = lastSequence
+            self.tag = tag
+            self.foundLastSequence = foundLastSequence
+            self.foundEventCount = foundEventCount
+            self.foundLastChain = foundLastChain
+        }
+
+        /// The break when the session's events do not match its seal, else `nil`.
+        package func problem(key: ChainKey) -> ChainVerification.Break? {
+            guard let foundLastChain, foundLastSequence == lastSequence, foundEventCount == eventCount,
+                tag == key.seal(session: number, eventCount: eventCount, lastSequence: lastSequence, lastChain: foundLastChain)
+            else {
+                return .init(
+                    sequence: lastSequence,
+                    problem:
+                        "session S\(number)'s events do not match its seal: its last event (\(lastSequence)) was removed, or the seal was changed"
+                )
+            }
+            return nil
         }
     }
 }

@@ -34,7 +34,7 @@ extension ConsultationStore {
 
     /// The metadata key holding the highest session number with a version exported before
     /// issued documents were recorded (set by migration `v4`, absent when there was none).
-    static let legacyVersionsKey = "legacy_versions_through"
+    package static let legacyVersionsKey = "legacy_versions_through"
 
     /// An issue to record (``AccordStore/PendingIssue``).
     public typealias PendingIssue = AccordStore.PendingIssue
@@ -65,30 +65,7 @@ extension ConsultationStore {
                 } else {
                     consultation = try EventRecorder.checkedConsultation(id, recorder.db, key: recorder.key, sealing: true)
                 }
-                // An id is issued with one content whatever the profile (each has its own id
-                // branch); only documents issued before the branches shared theirs.
-                if issue.idBranch != nil,
-                    consultation.issuedDocuments.contains(where: { $0.profile != issue.profile && $0.documentID == issue.documentID })
-                {
-                    throw AccordError(
-                        .conflict,
-                        "version \(issue.version) of session \(id)'s \(issue.profile) document would carry an id another export profile issued before; export again (nothing was recorded)."
-                    )
-                }
-                let issues = consultation.issuedDocuments.filter { $0.profile == issue.profile }
-                if let same = issues.first(where: { $0.version == issue.version || $0.documentID == issue.documentID }) {
-                    if same == issue { return false }
-                    throw AccordError(
-                        .conflict,
-                        "version \(issue.version) of session \(id)'s document was issued meanwhile by another export with other content; export again (nothing was recorded)."
-                    )
-                }
-                if let last = issues.last, issue.version != last.version + 1 {
-                    throw AccordError(
-                        .conflict,
-                        "version \(issue.version) of session \(id)'s document does not follow the last one issued (\(last.version)); export again (nothing was recorded)."
-                    )
-                }
+                if try !Self.issueIsNew(issue, of: consultation) { return false }
                 try SessionSummaryProjection.restore(consultation, db: recorder.db)
                 let event = try recorder.append(.documentIssued(issue), session: id, author: author ?? consultation.start.clinicianID)
                 consultation.apply(event)
@@ -106,5 +83,38 @@ extension ConsultationStore {
     private static func sealNames(_ consultation: Consultation, _ db: Database) throws -> Bool {
         guard let seal = try SessionSealRecord.fetchOne(db, key: consultation.id.number) else { return false }
         return seal.eventCount == consultation.eventCount && seal.lastSequence == consultation.lastEventSequence
+    }
+
+    /// Whether `issue` must be recorded for `consultation` (checked against the chain): `false`
+    /// when that very issue was recorded already.
+    /// - Throws: `AccordError` (`conflict`) when its id is another profile's, its version was
+    ///   issued meanwhile with other content, or it does not follow the last version issued.
+    package static func issueIsNew(_ issue: DocumentIssue, of consultation: Consultation) throws -> Bool {
+        let id = consultation.id
+        // An id is issued with one content whatever the profile (each has its own id branch);
+        // only documents issued before the branches shared theirs.
+        if issue.idBranch != nil,
+            consultation.issuedDocuments.contains(where: { $0.profile != issue.profile && $0.documentID == issue.documentID })
+        {
+            throw AccordError(
+                .conflict,
+                "version \(issue.version) of session \(id)'s \(issue.profile) document would carry an id another export profile issued before; export again (nothing was recorded)."
+            )
+        }
+        let issues = consultation.issuedDocuments.filter { $0.profile == issue.profile }
+        if let same = issues.first(where: { $0.version == issue.version || $0.documentID == issue.documentID }) {
+            if same == issue { return false }
+            throw AccordError(
+                .conflict,
+                "version \(issue.version) of session \(id)'s document was issued meanwhile by another export with other content; export again (nothing was recorded)."
+            )
+        }
+        if let last = issues.last, issue.version != last.version + 1 {
+            throw AccordError(
+                .conflict,
+                "version \(issue.version) of session \(id)'s document does not follow the last one issued (\(last.version)); export again (nothing was recorded)."
+            )
+        }
+        return true
     }
 }

@@ -4,7 +4,7 @@ import GRDB
 
 /// Appends events inside one write transaction and keeps the derived tables in step by running
 /// its projections (``Projection``) after each session event.
-struct EventRecorder {
+package struct EventRecorder {
     let db: Database
     let clock: AccordClock
     let key: ChainKey
@@ -37,7 +37,7 @@ struct EventRecorder {
     }
 
     /// How far before a session's last change the clock may read (seconds) before changes are refused.
-    static let clockTolerance: TimeInterval = 60
+    package static let clockTolerance: TimeInterval = 60
 
     mutating func startSession(_ start: SessionStart, author: String) throws -> SessionID {
         try startSessionReturningState(start, author: author).consultation.id
@@ -72,6 +72,19 @@ struct EventRecorder {
         var consultation = try Self.checkedConsultation(id, db, key: key, sealing: true)
         try precondition?(consultation)
         try SessionSummaryProjection.restore(consultation, db: db)
+        try Self.admit(change, to: consultation, reason: reason, clock: clock)
+        let event = try append(change, session: id, author: author ?? consultation.start.clinicianID, reason: reason)
+        consultation.apply(event)
+        try project(consultation, event: event)
+        return consultation
+    }
+
+    /// Checks that `change` may be recorded in `consultation` (as its verified events make it)
+    /// now: the clock not before the session's last change (but a correction of a last change
+    /// dated in the future, with a reason), the change's fields, the reason, the change against
+    /// the session's state, an identity correction against the identity.
+    /// - Throws: `AccordError` (`conflict`, `invalidInput`, `notFound`) naming what fails.
+    package static func admit(_ change: Change, to consultation: Consultation, reason: String?, clock: AccordClock) throws {
         // Instants only go forward in a session (a minute of tolerance for a clock set back),
         // except past a last change dated in the future by a wrong clock: that one is
         // corrected with a reason.
@@ -80,13 +93,13 @@ struct EventRecorder {
             if !lastInFuture {
                 throw AccordError(
                     .conflict,
-                    "the clock reads an instant before the last change of session \(id) (\(UTCInstant.format(consultation.lastChangedAt))); check the system clock or ACCORD_NOW (nothing was recorded)."
+                    "the clock reads an instant before the last change of session \(consultation.id) (\(UTCInstant.format(consultation.lastChangedAt))); check the system clock or ACCORD_NOW (nothing was recorded)."
                 )
             }
             if reason == nil {
                 throw AccordError(
                     .conflict,
-                    "the last change of session \(id) is dated in the future (\(UTCInstant.format(consultation.lastChangedAt))), by a wrong clock; give --reason saying so to record this change as its correction (nothing was recorded)."
+                    "the last change of session \(consultation.id) is dated in the future (\(UTCInstant.format(consultation.lastChangedAt))), by a wrong clock; give --reason saying so to record this change as its correction (nothing was recorded)."
                 )
             }
         }
@@ -96,10 +109,6 @@ struct EventRecorder {
         if case .identityCorrected(let correction) = change {
             try consultation.checkCorrection(correction, today: CalendarDate(utcDayOf: clock.now()))
         }
-        let event = try append(change, session: id, author: author ?? consultation.start.clinicianID, reason: reason)
-        consultation.apply(event)
-        try project(consultation, event: event)
-        return consultation
     }
 
     /// Appends one event chained to the last one, and for a session event its seal. The caller
@@ -175,22 +184,10 @@ struct EventRecorder {
                     """), arguments: [id.number])
         let events = rows.map(EventRecord.init(row:))
         let seal = try SessionSealRecord.fetchOne(db, key: id.number)
-        guard let last = events.last else {
-            if seal != nil { throw damaged(id, "its events are gone") }
-            throw StoreErrors.unknownSession(id)
-        }
-        for (index, (event, row)) in zip(events, rows).enumerated() {
-            guard event.sessionSequence == index + 1, key.link(event.content, previous: row["previous"] ?? "") == event.chain else {
-                throw damaged(id, "event \(event.sequence) does not match the event chain")
-            }
-        }
-        if let seal {
-            guard seal.eventCount == events.count, seal.lastSequence == last.sequence,
-                seal
-                    == SessionSealRecord(
-                        session: id.number, eventCount: seal.eventCount, lastSequence: seal.lastSequence, lastChain: last.chain, key: key)
-            else { throw damaged(id, "its events do not match its seal (an event was removed, or the seal was changed)") }
-        } else {
+        let sealed = try proveSession(
+            id, events: events, previous: rows.map { $0["previous"] ?? "" },
+            seal: seal.map { (eventCount: $0.eventCount, lastSequence: $0.lastSequence, tag: $0.tag) }, key: key)
+        if !sealed {
             let verification = try ConsultationStore.verifyChain(db, key: key, head: nil)
             if verification.firstBreak != nil { throw damaged(id, "it has no seal and the event chain is broken") }
             if sealing { try sealUnsealedSessions(db, key: key) }
@@ -198,8 +195,35 @@ struct EventRecorder {
         return try Consultation(events: events.map { try $0.recordedEvent() })
     }
 
+    /// Checks a session's events, in session order, each with the chain value of the event
+    /// before it in the log (`previous`): each against its link, their session sequences
+    /// gapless from 1, and all of them against the session's seal (`nil`: none).
+    /// - Returns: `true` when the seal proves them whole; `false` when there is no seal (the
+    ///   caller checks the whole chain instead).
+    /// - Throws: `AccordError` (`notFound`) when there are no events and no seal; (`conflict`,
+    ///   ``damaged(_:_:)``) when they do not prove whole.
+    package static func proveSession(
+        _ id: SessionID, events: [EventRecord], previous: [String], seal: (eventCount: Int, lastSequence: Int64, tag: String)?,
+        key: ChainKey
+    ) throws -> Bool {
+        guard let last = events.last else {
+            if seal != nil { throw damaged(id, "its events are gone") }
+            throw StoreErrors.unknownSession(id)
+        }
+        for (index, (event, previous)) in zip(events, previous).enumerated() {
+            guard event.sessionSequence == index + 1, key.link(event.content, previous: previous) == event.chain else {
+                throw damaged(id, "event \(event.sequence) does not match the event chain")
+            }
+        }
+        guard let seal else { return false }
+        guard seal.eventCount == events.count, seal.lastSequence == last.sequence,
+            seal.tag == key.seal(session: id.number, eventCount: seal.eventCount, lastSequence: seal.lastSequence, lastChain: last.chain)
+        else { throw damaged(id, "its events do not match its seal (an event was removed, or the seal was changed)") }
+        return true
+    }
+
     /// The metadata key of the centre settings' seal (`COUNT:SEQ:TAG`, ``ChainKey/centreSeal(eventCount:lastSequence:lastChain:)``).
-    static let centreSealKey = "centre_seal"
+    package static let centreSealKey = "centre_seal"
 
     /// The event at `sequence`, after checking its link to the event before it.
     /// - Throws: `AccordError` (`conflict`) when it is missing or does not match the chain.
@@ -255,7 +279,7 @@ struct EventRecorder {
         return current
     }
 
-    static func centreDamaged(_ why: String) -> AccordError {
+    package static func centreDamaged(_ why: String) -> AccordError {
         AccordError(
             .conflict,
             "the centre settings do not match the event chain (\(why)): the database was changed outside Accord; run `accord verify` (nothing was exported)."
@@ -263,7 +287,7 @@ struct EventRecorder {
     }
 
     /// The refusal for a session whose events do not prove whole.
-    static func damaged(_ id: SessionID, _ why: String) -> AccordError {
+    package static func damaged(_ id: SessionID, _ why: String) -> AccordError {
         AccordError(
             .conflict,
             "session \(id) does not match the event chain (\(why)): the database was changed outside Accord; run `accord verify` (nothing was recorded or exported)."

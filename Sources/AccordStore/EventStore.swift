@@ -300,7 +300,7 @@ public struct EventRecord: Sendable, Hashable, Codable {
     }
 
     /// The fields the chain covers.
-    var content: EventContent {
+    package var content: EventContent {
         EventContent(
             sequence: sequence, sessionNumber: sessionNumber, sessionSequence: sessionSequence, recordedAt: recordedAt, author: author,
             kind: kind, payload: payload, reason: reason)

@@ -4,28 +4,28 @@ import GRDB
 
 /// A row of the SQLite `session` table: the summary of one session that `session list` reads
 /// by index (migrations `v1` and `v5`). A cache, rewritten from the session's events.
-struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "session"
+package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "session"
 
-    var number: Int64
+    package var number: Int64
     /// `open` or `closed`.
-    var status: String
+    package var status: String
     /// RFC 3339 UTC instant.
-    var startedAt: String
-    var closedAt: String?
-    var eventCount: Int
-    var topic: String
+    package var startedAt: String
+    package var closedAt: String?
+    package var eventCount: Int
+    package var topic: String
     /// 0–100, once closed.
-    var completeness: Int?
-    var patientINS: String?
+    package var completeness: Int?
+    package var patientINS: String?
     /// The IPP's extension, and its root.
-    var ipp: String?
-    var ippRoot: String?
-    var clinicianID: String?
-    var birthFamilyName: String?
-    var firstGivenName: String?
+    package var ipp: String?
+    package var ippRoot: String?
+    package var clinicianID: String?
+    package var birthFamilyName: String?
+    package var firstGivenName: String?
     /// `YYYY-MM-DD`.
-    var birthDate: String?
+    package var birthDate: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case number, status, startedAt = "started_at", closedAt = "closed_at", eventCount = "event_count", topic, completeness
@@ -34,20 +34,20 @@ struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableR
     }
 
     /// The columns, for queries.
-    enum Columns {
-        static let number = Column(CodingKeys.number)
-        static let status = Column(CodingKeys.status)
-        static let startedAt = Column(CodingKeys.startedAt)
-        static let closedAt = Column(CodingKeys.closedAt)
-        static let eventCount = Column(CodingKeys.eventCount)
-        static let completeness = Column(CodingKeys.completeness)
-        static let patientINS = Column(CodingKeys.patientINS)
-        static let ipp = Column(CodingKeys.ipp)
-        static let clinicianID = Column(CodingKeys.clinicianID)
+    package enum Columns {
+        package static let number = Column(CodingKeys.number)
+        package static let status = Column(CodingKeys.status)
+        package static let startedAt = Column(CodingKeys.startedAt)
+        package static let closedAt = Column(CodingKeys.closedAt)
+        package static let eventCount = Column(CodingKeys.eventCount)
+        package static let completeness = Column(CodingKeys.completeness)
+        package static let patientINS = Column(CodingKeys.patientINS)
+        package static let ipp = Column(CodingKeys.ipp)
+        package static let clinicianID = Column(CodingKeys.clinicianID)
     }
 
     /// The row of a session as `consultation` (folded from its `eventCount` events) makes it.
-    init(_ consultation: Consultation, eventCount: Int) {
+    package init(_ consultation: Consultation, eventCount: Int) {
         self.init(session: consultation.id, startedAt: consultation.startedAt, start: consultation.start)
         status = consultation.status.rawValue
         closedAt = consultation.closedAt.map(UTCInstant.format)
@@ -56,7 +56,7 @@ struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableR
     }
 
     /// The row of a session just started as `start` at `startedAt`, before its first event.
-    init(session id: SessionID, startedAt: Date, start: SessionStart) {
+    package init(session id: SessionID, startedAt: Date, start: SessionStart) {
         number = id.number
         status = "open"
         self.startedAt = UTCInstant.format(startedAt)

@@ -2,7 +2,7 @@ import AccordCore
 import GRDB
 
 /// Turns database failures into sentences a user can act on.
-enum StoreErrors {
+package enum StoreErrors {
     /// A write transaction on `writer`, GRDB's errors turned into `AccordError` (`busy`, `io`…)
     /// by ``map(_:opening:)``: the web interface's tables (accounts, patient's screens, access
     /// log) write through it.
@@ -23,7 +23,7 @@ enum StoreErrors {
         }
     }
 
-    static func unknownSession(_ id: SessionID) -> AccordError {
+    package static func unknownSession(_ id: SessionID) -> AccordError {
         AccordError(.notFound, "no session \(id) in this database; `accord session list` shows the sessions it holds.")
     }
 
