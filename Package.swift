@@ -160,7 +160,9 @@ let package = Package(
         ),
         .testTarget(
             name: "AccordEndToEndTests",
-            dependencies: ["accord", "AccordCore", "AccordService", "AccordStore", "AccordXML", "AccordTestSupport"]
+            dependencies: [
+                "accord", "AccordCore", "AccordService", "AccordStore", "AccordXML", "AccordTestSupport", "AccordStoreTestSupport",
+            ]
         ),
     ]
 )

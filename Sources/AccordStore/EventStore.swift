@@ -5,9 +5,10 @@ import Foundation
 /// with HMAC-SHA256, the projections derived from it (session summary, audit tables, document
 /// versions), centre settings and the queries over them.
 ///
-/// ``ConsultationStore`` (SQLite through GRDB, one centre on one machine) is the
-/// implementation today; a PostgreSQL one (a network of centres) is to sit beside it.
-/// `AccordService` holds `any EventStore`, so the use cases run unchanged on either.
+/// ``ConsultationStore`` (SQLite through GRDB, one centre on one machine) and
+/// `AccordPostgres.PostgresEventStore` (a PostgreSQL server shared by several hosts or a
+/// network of centres) implement it; `AccordService` holds `any EventStore`, so the use cases
+/// run unchanged on either, and both run the same contract tests (`EventStoreContract`).
 ///
 /// ## The contract every implementation keeps
 ///
