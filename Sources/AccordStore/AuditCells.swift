@@ -20,46 +20,54 @@ import GRDB
 /// score sums in **ninths of a point** (every audited score is a whole number of ninths:
 /// CollaboRATE is a mean of 3 items, SDM-Q-9 a sum × 20/9, OPTION-5 a sum × 5), so adding and
 /// subtracting never drifts and figures are rounded once, exactly.
-enum AuditCells {
+package enum AuditCells {
     /// One summed measure: its column and its value for one `audit_session` row `s`.
-    struct Measure {
-        var column: String
-        var expression: String
+    ///
+    /// Every expression is an integer on SQLite and on PostgreSQL alike (a comparison is
+    /// written `CASE WHEN … THEN 1 ELSE 0 END`, never used as a number).
+    package struct Measure: Sendable {
+        package var column: String
+        package var expression: String
     }
 
     /// The measures in the order of ``AuditGroupTotals/init(group:measures:)``.
-    static let measures: [Measure] = {
+    package static let measures: [Measure] = {
         var list = [
             Measure(column: "sessions", expression: "1"),
             Measure(column: "patient_present", expression: "s.patient_present"),
             Measure(column: "relative_present", expression: "s.relative_present"),
-            Measure(column: "preferences_recorded", expression: "s.preferences_count > 0"),
+            Measure(column: "preferences_recorded", expression: whether("s.preferences_count > 0")),
             Measure(column: "surveillance_applicable", expression: "s.surveillance_applicable"),
-            Measure(column: "surveillance_discussed", expression: "s.surveillance_applicable AND s.surveillance_discussed"),
+            Measure(
+                column: "surveillance_discussed", expression: whether("s.surveillance_applicable <> 0 AND s.surveillance_discussed <> 0")),
             Measure(column: "trial_offered", expression: "s.trial_offered"),
         ]
         for letter in ParticipationRow.roleLetters {
-            list.append(Measure(column: "preferred_role_\(letter.lowercased())", expression: "COALESCE(s.preferred_role = '\(letter)', 0)"))
+            list.append(Measure(column: "preferred_role_\(letter.lowercased())", expression: whether("s.preferred_role = '\(letter)'")))
         }
         list += [
-            Measure(column: "both_roles", expression: "s.role_concordant IS NOT NULL"),
+            Measure(column: "both_roles", expression: whether("s.role_concordant IS NOT NULL")),
             Measure(column: "concordant_roles", expression: "COALESCE(s.role_concordant, 0)"),
-            Measure(column: "collaborate_encounters", expression: "s.collaborate_mean IS NOT NULL"),
+            Measure(column: "collaborate_encounters", expression: whether("s.collaborate_mean IS NOT NULL")),
             Measure(column: "collaborate_top", expression: "COALESCE(s.collaborate_top, 0)"),
             Measure(column: "collaborate_ninths", expression: ninths("s.collaborate_mean")),
-            Measure(column: "sdm_q9_count", expression: "s.sdm_q9_score IS NOT NULL"),
+            Measure(column: "sdm_q9_count", expression: whether("s.sdm_q9_score IS NOT NULL")),
             Measure(column: "sdm_q9_ninths", expression: ninths("s.sdm_q9_score")),
-            Measure(column: "option5_count", expression: "s.option5_score IS NOT NULL"),
+            Measure(column: "option5_count", expression: whether("s.option5_score IS NOT NULL")),
             Measure(column: "option5_ninths", expression: ninths("s.option5_score")),
-            Measure(column: "sure_count", expression: "s.sure_positive IS NOT NULL"),
+            Measure(column: "sure_count", expression: whether("s.sure_positive IS NOT NULL")),
             Measure(column: "sure_positive", expression: "COALESCE(s.sure_positive, 0)"),
-            Measure(column: "deferred", expression: "s.decision_outcome = 'deferred'"),
+            Measure(column: "deferred", expression: whether("s.decision_outcome = 'deferred'")),
             Measure(column: "completeness_sum", expression: "s.completeness"),
         ]
         return list
     }()
 
-    private static func ninths(_ column: String) -> String { "COALESCE(CAST(ROUND(\(column) * 9) AS INTEGER), 0)" }
+    /// 1 when `condition` holds, else 0 (also when it is NULL).
+    private static func whether(_ condition: String) -> String { "CASE WHEN \(condition) THEN 1 ELSE 0 END" }
+
+    /// A score in whole ninths of a point, 0 when NULL (PostgreSQL's `ROUND` of a double is a double: cast).
+    private static func ninths(_ column: String) -> String { "COALESCE(CAST(ROUND(\(column) * 9) AS BIGINT), 0)" }
 
     /// The eight (dimension, grain) pairs every closed session counts in, as a CTE `d`.
     private static let dimensions: String = {
@@ -75,35 +83,103 @@ enum AuditCells {
             WHEN 'month' THEN s.closed_month ELSE s.organisation_finess END
         """
 
-    // MARK: - Keeping the cells up to date
-
-    private static let upsertSQL: String = {
-        let values = measures.map { "?2 * (\($0.expression))" }.joined(separator: ", ")
-        let updates = measures.map { "\($0.column) = \($0.column) + excluded.\($0.column)" }.joined(separator: ", ")
-        return """
-            WITH \(dimensions)
-            INSERT INTO audit_cell (dimension, grain, period, group_value, \(measures.map(\.column).joined(separator: ", ")))
-            SELECT \(keyColumns), \(values)
-            FROM audit_session s, d WHERE s.session_number = ?1 AND s.closed = 1
-            ON CONFLICT (dimension, grain, period, group_value) DO UPDATE SET \(updates)
-            """
-    }()
-
-    private static let upsertDaysSQL = """
-        WITH \(dimensions)
-        INSERT INTO audit_cell_days (dimension, grain, period, group_value, days, sessions)
-        SELECT \(keyColumns), s.days_rcp_to_decision, ?2
-        FROM audit_session s, d WHERE s.session_number = ?1 AND s.closed = 1 AND s.days_rcp_to_decision IS NOT NULL
-        ON CONFLICT (dimension, grain, period, group_value, days) DO UPDATE SET sessions = sessions + excluded.sessions
-        """
-
-    private static func deleteEmptySQL(_ table: String) -> String {
-        """
-        WITH \(dimensions)
-        DELETE FROM \(table) WHERE sessions = 0 AND (dimension, grain, period, group_value) IN (
-            SELECT \(keyColumns) FROM audit_session s, d WHERE s.session_number = ?1 AND s.closed = 1)
-        """
+    /// The column of `audit_session` a grouping groups by.
+    package static func groupColumn(_ grouping: AuditGrouping) -> String {
+        switch grouping {
+        case .clinician: "clinician_idnat_ps"
+        case .topic: "topic_group"
+        case .month: "closed_month"
+        case .organisation: "organisation_finess"
+        }
     }
+
+    // MARK: - The statements
+
+    /// The statements that keep and read the cells, in one backend's parameter style; the same
+    /// SQL otherwise, valid on SQLite and PostgreSQL.
+    package struct Statements: Sendable {
+        /// Adds `2` × the contribution of session `1`'s row (`2` is 1 or -1) to `audit_cell`.
+        package let upsert: String
+        /// The same for `audit_cell_days`.
+        package let upsertDays: String
+        /// Deletes the `audit_cell` rows of session `1`'s keys left with no session.
+        package let deleteEmpty: String
+        /// The same for `audit_cell_days`.
+        package let deleteEmptyDays: String
+        /// `group_value` and one sum per measure (``measures``' order) of the cells of dimension
+        /// `1`, grain `2`, periods `3` to `4`.
+        package let totals: String
+        /// `group_value`, `days` and the sum of `sessions` of the same day cells.
+        package let totalsDays: String
+
+        init(_ parameter: SQLParameterStyle) {
+            let (number, sign) = (parameter(1), parameter(2))
+            let columns = AuditCells.measures.map(\.column)
+            let values = AuditCells.measures.map { "\(sign) * (\($0.expression))" }.joined(separator: ", ")
+            let updates = columns.map { "\($0) = audit_cell.\($0) + excluded.\($0)" }.joined(separator: ", ")
+            upsert = """
+                WITH \(dimensions)
+                INSERT INTO audit_cell (dimension, grain, period, group_value, \(columns.joined(separator: ", ")))
+                SELECT \(keyColumns), \(values)
+                FROM audit_session s, d WHERE s.session_number = \(number) AND s.closed = 1
+                ON CONFLICT (dimension, grain, period, group_value) DO UPDATE SET \(updates)
+                """
+            upsertDays = """
+                WITH \(dimensions)
+                INSERT INTO audit_cell_days (dimension, grain, period, group_value, days, sessions)
+                SELECT \(keyColumns), s.days_rcp_to_decision, \(sign)
+                FROM audit_session s, d WHERE s.session_number = \(number) AND s.closed = 1 AND s.days_rcp_to_decision IS NOT NULL
+                ON CONFLICT (dimension, grain, period, group_value, days) DO UPDATE
+                SET sessions = audit_cell_days.sessions + excluded.sessions
+                """
+            func deletion(_ table: String) -> String {
+                """
+                WITH \(dimensions)
+                DELETE FROM \(table) WHERE sessions = 0 AND (dimension, grain, period, group_value) IN (
+                    SELECT \(keyColumns) FROM audit_session s, d WHERE s.session_number = \(number) AND s.closed = 1)
+                """
+            }
+            deleteEmpty = deletion("audit_cell")
+            deleteEmptyDays = deletion("audit_cell_days")
+            let range = "dimension = \(parameter(1)) AND grain = \(parameter(2)) AND period BETWEEN \(parameter(3)) AND \(parameter(4))"
+            let sums = columns.map { "CAST(SUM(\($0)) AS BIGINT)" }.joined(separator: ", ")
+            totals = "SELECT group_value, \(sums) FROM audit_cell WHERE \(range) GROUP BY group_value"
+            totalsDays =
+                "SELECT group_value, days, CAST(SUM(sessions) AS BIGINT) FROM audit_cell_days WHERE \(range) GROUP BY group_value, days"
+        }
+    }
+
+    /// The statements with SQLite's parameters (`?1`).
+    package static let sqlite = Statements(.sqlite)
+    /// The statements with PostgreSQL's parameters (`$1`).
+    package static let postgres = Statements(.postgres)
+
+    /// The queries of ``totalsFromSessions(_:from:to:grouping:)``: the sums per group
+    /// (`group`, one sum per measure) and the days of each session (`group`, `days`), with the
+    /// values of their parameters (the closing days bounding the period, as text).
+    package static func totalsFromSessionsQueries(
+        from: CalendarDate?, to: CalendarDate?, grouping: AuditGrouping, _ parameter: SQLParameterStyle
+    ) -> (sums: String, days: String, values: [String]) {
+        var filter = "s.closed = 1"
+        var values: [String] = []
+        if let from {
+            values.append(from.description)
+            filter += " AND s.closed_day >= \(parameter(values.count))"
+        }
+        if let to {
+            values.append(to.description)
+            filter += " AND s.closed_day <= \(parameter(values.count))"
+        }
+        let group = groupColumn(grouping)
+        let sums = measures.map { "CAST(SUM(\($0.expression)) AS BIGINT)" }.joined(separator: ", ")
+        return (
+            "SELECT s.\(group) AS group_value, \(sums) FROM audit_session s WHERE \(filter) GROUP BY s.\(group)",
+            "SELECT s.\(group) AS group_value, s.days_rcp_to_decision AS days FROM audit_session s WHERE \(filter) AND s.days_rcp_to_decision IS NOT NULL",
+            values
+        )
+    }
+
+    // MARK: - Keeping the cells up to date
 
     /// Adds the contribution of the session's `audit_session` row (nothing if it is not closed).
     static func add(session number: Int64, _ db: Database) throws {
@@ -114,13 +190,13 @@ enum AuditCells {
     /// closed or has no row), and the cells it leaves empty. Call before the row changes.
     static func subtract(session number: Int64, _ db: Database) throws {
         try apply(number, sign: -1, db)
-        try db.cachedStatement(sql: deleteEmptySQL("audit_cell")).execute(arguments: [number])
-        try db.cachedStatement(sql: deleteEmptySQL("audit_cell_days")).execute(arguments: [number])
+        try db.cachedStatement(sql: sqlite.deleteEmpty).execute(arguments: [number])
+        try db.cachedStatement(sql: sqlite.deleteEmptyDays).execute(arguments: [number])
     }
 
     private static func apply(_ number: Int64, sign: Int, _ db: Database) throws {
-        try db.cachedStatement(sql: upsertSQL).execute(arguments: [number, sign])
-        try db.cachedStatement(sql: upsertDaysSQL).execute(arguments: [number, sign])
+        try db.cachedStatement(sql: sqlite.upsert).execute(arguments: [number, sign])
+        try db.cachedStatement(sql: sqlite.upsertDays).execute(arguments: [number, sign])
     }
 
     // MARK: - Reading
@@ -128,28 +204,17 @@ enum AuditCells {
     /// The totals per group of closed sessions whose closing day is in `from...to` (each bound
     /// optional), from the cells: whole months from month cells, the edges from day cells.
     static func totals(_ db: Database, from: CalendarDate?, to: CalendarDate?, grouping: AuditGrouping) throws -> [AuditGroupTotals] {
-        let sums = measures.map { "SUM(\($0.column))" }.joined(separator: ", ")
-        var totals: [String: AuditGroupTotals] = [:]
+        var totals = Totals()
         for span in PeriodSpan.spans(from: from, to: to) {
             let arguments: StatementArguments = [grouping.rawValue, span.grain, span.lower, span.upper]
-            let range = "dimension = ? AND grain = ? AND period BETWEEN ? AND ?"
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT group_value, \(sums) FROM audit_cell WHERE \(range) GROUP BY group_value"),
-                arguments: arguments)
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sqlite.totals), arguments: arguments)
             while let row = try rows.next() {
-                let group: String = row[0]
-                let measures = (1...measures.count).map { row[$0] as Int64 }
-                totals[group, default: AuditGroupTotals(group: group)].add(measures: measures)
+                totals.add(group: row[0], measures: (1...measures.count).map { row[$0] as Int64 })
             }
-            let days = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: "SELECT group_value, days, SUM(sessions) FROM audit_cell_days WHERE \(range) GROUP BY group_value, days"),
-                arguments: arguments)
-            while let row = try days.next() {
-                totals[row[0], default: AuditGroupTotals(group: row[0])].daysRCPToDecision[row[1], default: 0] += row[2]
-            }
+            let days = try Row.fetchCursor(db.cachedStatement(sql: sqlite.totalsDays), arguments: arguments)
+            while let row = try days.next() { totals.add(group: row[0], days: row[1], sessions: row[2]) }
         }
-        return totals.values.sorted { $0.group < $1.group }
+        return totals.sorted
     }
 
     /// The same totals computed from the session rows, without the cells: what the cells must
@@ -157,33 +222,60 @@ enum AuditCells {
     static func totalsFromSessions(
         _ db: Database, from: CalendarDate?, to: CalendarDate?, grouping: AuditGrouping
     ) throws -> [AuditGroupTotals] {
-        var filter = "s.closed = 1"
-        var arguments: StatementArguments = []
-        if let from {
-            filter += " AND s.closed_day >= ?"
-            arguments += [from.description]
+        let queries = totalsFromSessionsQueries(from: from, to: to, grouping: grouping, .sqlite)
+        let arguments = StatementArguments(queries.values)
+        var totals = Totals()
+        for row in try Row.fetchAll(db, sql: queries.sums, arguments: arguments) {
+            totals.add(group: row[0], measures: (1...measures.count).map { row[$0] as Int64 })
         }
-        if let to {
-            filter += " AND s.closed_day <= ?"
-            arguments += [to.description]
+        for row in try Row.fetchAll(db, sql: queries.days, arguments: arguments) { totals.add(group: row[0], days: row[1], sessions: 1) }
+        return totals.sorted
+    }
+
+    /// Totals gathered per group from rows of sums, whatever the backend that read them.
+    package struct Totals {
+        private var byGroup: [String: AuditGroupTotals] = [:]
+
+        package init() {}
+
+        /// Adds one row of sums, in the order of ``AuditCells/measures``.
+        package mutating func add(group: String, measures: [Int64]) {
+            byGroup[group, default: AuditGroupTotals(group: group)].add(measures: measures)
         }
-        let group = ConsultationStore.groupColumn(grouping)
-        let sums = measures.map { "SUM(\($0.expression))" }.joined(separator: ", ")
-        var totals: [String: AuditGroupTotals] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT s.\(group), \(sums) FROM audit_session s WHERE \(filter) GROUP BY 1", arguments: arguments)
-        {
-            let group: String = row[0]
-            totals[group, default: AuditGroupTotals(group: group)].add(measures: (1...measures.count).map { row[$0] as Int64 })
+
+        /// Adds `sessions` sessions that took `days` days from the RCP meeting to the decision.
+        package mutating func add(group: String, days: Int, sessions: Int) {
+            byGroup[group, default: AuditGroupTotals(group: group)].daysRCPToDecision[days, default: 0] += sessions
         }
-        for row in try Row.fetchAll(
-            db,
-            sql: "SELECT s.\(group), s.days_rcp_to_decision FROM audit_session s WHERE \(filter) AND s.days_rcp_to_decision IS NOT NULL",
-            arguments: arguments)
-        {
-            totals[row[0], default: AuditGroupTotals(group: row[0])].daysRCPToDecision[row[1], default: 0] += 1
+
+        /// The totals ordered by group.
+        package var sorted: [AuditGroupTotals] { byGroup.values.sorted { $0.group < $1.group } }
+    }
+}
+
+/// How a backend writes a statement's numbered parameters: `?1` (SQLite) or `$1` (PostgreSQL).
+package enum SQLParameterStyle: Sendable {
+    case sqlite
+    case postgres
+
+    /// The parameter numbered `number` (from 1).
+    package func callAsFunction(_ number: Int) -> String {
+        switch self {
+        case .sqlite: "?\(number)"
+        case .postgres: "$\(number)"
         }
-        return totals.values.sorted { $0.group < $1.group }
+    }
+}
+
+extension ParticipationReport {
+    /// The report of `totals` (one row per group, small groups suppressed unless `suppression`
+    /// is `false`), as both stores build it.
+    package init(
+        totals: [AuditGroupTotals], suppression: Bool, grouping: AuditGrouping, from: CalendarDate?, to: CalendarDate?
+    ) {
+        self.init(
+            rows: totals.map { ParticipationRow($0, suppression: suppression) }, suppression: suppression, grouping: grouping, from: from,
+            to: to)
     }
 }
 
@@ -234,7 +326,7 @@ package struct PeriodSpan: Equatable, Sendable {
 
 extension AuditGroupTotals {
     /// Adds sums in the order of ``AuditCells/measures``.
-    mutating func add(measures m: [Int64]) {
+    package mutating func add(measures m: [Int64]) {
         precondition(m.count == AuditCells.measures.count, "one sum per measure")
         let v = m.map { Int($0) }
         sessions += v[0]

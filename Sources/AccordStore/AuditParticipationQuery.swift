@@ -25,9 +25,7 @@ extension ConsultationStore {
     ) throws -> ParticipationReport {
         try summariseUnsummarisedSessions()
         let totals = try read { db in try AuditCells.totals(db, from: from, to: to, grouping: grouping) }
-        return ParticipationReport(
-            rows: totals.map { ParticipationRow($0, suppression: suppression) }, suppression: suppression, grouping: grouping, from: from,
-            to: to)
+        return ParticipationReport(totals: totals, suppression: suppression, grouping: grouping, from: from, to: to)
     }
 
     /// Summarises sessions that have no `audit_session` row yet (recorded before migration
@@ -78,15 +76,6 @@ extension ConsultationStore {
     public var databasePath: String? {
         let path = writer.path
         return path.isEmpty || path == ":memory:" ? nil : path
-    }
-
-    static func groupColumn(_ grouping: AuditGrouping) -> String {
-        switch grouping {
-        case .clinician: "clinician_idnat_ps"
-        case .topic: "topic_group"
-        case .month: "closed_month"
-        case .organisation: "organisation_finess"
-        }
     }
 
     /// The totals as the cells give them and as the session rows give them (for tests: they

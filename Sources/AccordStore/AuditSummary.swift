@@ -23,56 +23,109 @@ package enum AuditSummary {
     ///
     /// Called inside the write transaction of every session event, after the event is applied.
     static func refresh(_ consultation: Consultation, db: Database, key: ChainKey) throws {
-        let facts = AuditFacts(consultation)
-        let finess: String
-        if let own = facts.organisationFINESS {
-            finess = own
-        } else {
-            finess = try EventRecorder.centreSettings(db)?.settings.finess ?? "centre"
-        }
-        func flag(_ value: Bool?) -> Int? { value.map { $0 ? 1 : 0 } }
+        let rows = try Rows(consultation, key: key) { try EventRecorder.centreSettings(db)?.settings.finess }
+        let number = rows.sessionNumber
         // The participation cells follow the row: the old row's contribution out, the new one's in.
-        try AuditCells.subtract(session: facts.sessionNumber, db)
+        try AuditCells.subtract(session: number, db)
         try db.cachedStatement(
             sql: """
-                INSERT OR REPLACE INTO audit_session (
-                    session_number, event_count, patient_pseudonym, clinician_idnat_ps, organisation_finess, topic_group,
-                    start_month, closed, closed_at, closed_day, closed_month, patient_present, relative_present,
-                    preferences_count, surveillance_discussed, surveillance_applicable, trial_offered, preferred_role,
-                    experienced_role, role_concordant, collaborate_mean, collaborate_top, sdm_q9_score, option5_score,
-                    sure_positive, decision_outcome, rcp_date, decision_date, days_rcp_to_decision, completeness)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO audit_session (\(Rows.sessionColumns.joined(separator: ", ")))
+                VALUES (\(Rows.sessionColumns.map { _ in "?" }.joined(separator: ", ")))
                 """
-        ).execute(
-            arguments: [
-                facts.sessionNumber, consultation.lastSessionSequence, pseudonym(facts.pseudonymInput, key: key), facts.clinicianID,
-                finess, facts.topicGroup, facts.startMonth, flag(facts.closed), facts.closedAt, facts.closedDay, facts.closedMonth,
-                flag(facts.patientPresent), flag(facts.relativePresent), facts.preferencesCount, flag(facts.surveillanceDiscussed),
-                flag(facts.surveillanceApplicable), flag(facts.trialOffered), facts.preferredRole, facts.experiencedRole,
-                flag(facts.roleConcordant), facts.collaborateMean, flag(facts.collaborateTop), facts.sdmQ9Score, facts.option5Score,
-                flag(facts.surePositive), facts.decisionOutcome, facts.rcpDate?.description, facts.decisionDate?.description,
-                facts.daysRCPToDecision, facts.completeness,
-            ])
-        try AuditCells.add(session: facts.sessionNumber, db)
-        try db.cachedStatement(sql: "DELETE FROM audit_option WHERE session_number = ?").execute(arguments: [facts.sessionNumber])
-        for option in facts.options {
-            try db.cachedStatement(sql: "INSERT INTO audit_option (session_number, option_number, kind, origin_kind) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [facts.sessionNumber, option.number, option.kind.rawValue, option.originKind])
-        }
-        try db.cachedStatement(sql: "DELETE FROM audit_instrument WHERE session_number = ?").execute(arguments: [facts.sessionNumber])
-        for response in facts.instruments {
+        ).execute(arguments: StatementArguments(rows.session.map(\.databaseValue)))
+        try AuditCells.add(session: number, db)
+        try db.cachedStatement(sql: "DELETE FROM audit_option WHERE session_number = ?").execute(arguments: [number])
+        for option in rows.options {
             try db.cachedStatement(
-                sql: """
-                    INSERT INTO audit_instrument (session_number, entry_number, instrument, version, respondent, score, flags,
-                        complete, follow_up, recorded_month)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: [
-                    facts.sessionNumber, response.entryNumber, response.instrument, response.version, response.respondent,
-                    response.score, response.flags.joined(separator: " "), response.complete ? 1 : 0, response.followUp ? 1 : 0,
-                    response.recordedMonth,
-                ])
+                sql: "INSERT INTO audit_option (\(Rows.optionColumns.joined(separator: ", "))) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: StatementArguments(option.map(\.databaseValue)))
+        }
+        try db.cachedStatement(sql: "DELETE FROM audit_instrument WHERE session_number = ?").execute(arguments: [number])
+        for response in rows.instruments {
+            try db.cachedStatement(
+                sql:
+                    "INSERT INTO audit_instrument (\(Rows.instrumentColumns.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: StatementArguments(response.map(\.databaseValue)))
+        }
+    }
+
+    /// A value of a summary row, whichever backend stores it.
+    package enum Value: Sendable, Hashable {
+        case integer(Int64?)
+        case text(String?)
+        case real(Double?)
+
+        static func of(_ value: Int?) -> Value { .integer(value.map(Int64.init)) }
+        static func flag(_ value: Bool?) -> Value { .integer(value.map { $0 ? 1 : 0 }) }
+
+        var databaseValue: DatabaseValue {
+            switch self {
+            case .integer(let value): value.databaseValue
+            case .text(let value): value.databaseValue
+            case .real(let value): value.databaseValue
+            }
+        }
+    }
+
+    /// The summary rows of one session (``AuditFacts``), in the columns' order: one
+    /// `audit_session` row, the `audit_option` and `audit_instrument` rows.
+    package struct Rows: Sendable {
+        /// The columns of `audit_session`, in the order of ``session``.
+        package static let sessionColumns = [
+            "session_number", "event_count", "patient_pseudonym", "clinician_idnat_ps", "organisation_finess", "topic_group",
+            "start_month", "closed", "closed_at", "closed_day", "closed_month", "patient_present", "relative_present",
+            "preferences_count", "surveillance_discussed", "surveillance_applicable", "trial_offered", "preferred_role",
+            "experienced_role", "role_concordant", "collaborate_mean", "collaborate_top", "sdm_q9_score", "option5_score",
+            "sure_positive", "decision_outcome", "rcp_date", "decision_date", "days_rcp_to_decision", "completeness",
+        ]
+        /// The columns of `audit_option`, in the order of each of ``options``.
+        package static let optionColumns = ["session_number", "option_number", "kind", "origin_kind"]
+        /// The columns of `audit_instrument`, in the order of each of ``instruments``.
+        package static let instrumentColumns = [
+            "session_number", "entry_number", "instrument", "version", "respondent", "score", "flags", "complete", "follow_up",
+            "recorded_month",
+        ]
+
+        package let sessionNumber: Int64
+        package let session: [Value]
+        package let options: [[Value]]
+        package let instruments: [[Value]]
+
+        /// The rows of `consultation` as it is now.
+        /// - Parameters:
+        ///   - key: the chain key, which pseudonymises the patient (``AuditSummary/pseudonym(_:key:)``).
+        ///   - centreFINESS: the centre's FINESS, read only for a session that names no
+        ///     organisation (`centre` when the centre has none either).
+        package init(_ consultation: Consultation, key: ChainKey, centreFINESS: () throws -> String?) rethrows {
+            let facts = AuditFacts(consultation)
+            let finess: String
+            if let own = facts.organisationFINESS {
+                finess = own
+            } else {
+                finess = try centreFINESS() ?? "centre"
+            }
+            let number = facts.sessionNumber
+            sessionNumber = number
+            session = [
+                .integer(number), .of(consultation.lastSessionSequence), .text(pseudonym(facts.pseudonymInput, key: key)),
+                .text(facts.clinicianID), .text(finess), .text(facts.topicGroup), .text(facts.startMonth), .flag(facts.closed),
+                .text(facts.closedAt), .text(facts.closedDay), .text(facts.closedMonth), .flag(facts.patientPresent),
+                .flag(facts.relativePresent), .of(facts.preferencesCount), .flag(facts.surveillanceDiscussed),
+                .flag(facts.surveillanceApplicable), .flag(facts.trialOffered), .text(facts.preferredRole), .text(facts.experiencedRole),
+                .flag(facts.roleConcordant), .real(facts.collaborateMean), .flag(facts.collaborateTop), .real(facts.sdmQ9Score),
+                .real(facts.option5Score), .flag(facts.surePositive), .text(facts.decisionOutcome), .text(facts.rcpDate?.description),
+                .text(facts.decisionDate?.description), .of(facts.daysRCPToDecision), .of(facts.completeness),
+            ]
+            options = facts.options.map { option in
+                [.integer(number), .of(option.number), .text(option.kind.rawValue), .text(option.originKind)]
+            }
+            instruments = facts.instruments.map { response in
+                [
+                    .integer(number), .of(response.entryNumber), .text(response.instrument), .text(response.version),
+                    .text(response.respondent), .real(response.score), .text(response.flags.joined(separator: " ")),
+                    .flag(response.complete), .flag(response.followUp), .text(response.recordedMonth),
+                ]
+            }
         }
     }
 }

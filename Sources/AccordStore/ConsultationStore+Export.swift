@@ -38,28 +38,34 @@ extension ConsultationStore {
     ) -> (
         String, StatementArguments
     ) {
-        func part(_ number: String, _ instant: String, _ base: String) -> (String, StatementArguments) {
+        let (sql, values) = closedSelection(closedFrom: closedFrom, through: through, after: after, .sqlite)
+        return (sql, StatementArguments(values.map(\.databaseValue)))
+    }
+
+    /// The query of the numbers of the closed sessions in the range, after `after` (both
+    /// backends' SQL, in `parameter`'s style), with its parameters' values.
+    package static func closedSelection(
+        closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, _ parameter: SQLParameterStyle
+    ) -> (sql: String, values: [AuditSummary.Value]) {
+        var values: [AuditSummary.Value] = []
+        func part(_ number: String, _ instant: String, _ base: String) -> String {
             var condition = base
-            var arguments: StatementArguments = []
             if let after {
-                condition += " AND \(number) > ?"
-                arguments += [after.number]
+                values.append(.integer(after.number))
+                condition += " AND \(number) > \(parameter(values.count))"
             }
             if let closedFrom {
-                condition += " AND substr(\(instant), 1, 10) >= ?"
-                arguments += [closedFrom.description]
+                values.append(.text(closedFrom.description))
+                condition += " AND substr(\(instant), 1, 10) >= \(parameter(values.count))"
             }
             if let through {
-                condition += " AND substr(\(instant), 1, 10) <= ?"
-                arguments += [through.description]
+                values.append(.text(through.description))
+                condition += " AND substr(\(instant), 1, 10) <= \(parameter(values.count))"
             }
-            return (condition, arguments)
+            return condition
         }
-        let (summary, summaryArguments) = part("number", "closed_at", "status = 'closed'")
-        let (events, eventArguments) = part("session_number", "recorded_at", "kind = 'session-closed'")
-        return (
-            "SELECT number FROM session WHERE \(summary) UNION SELECT session_number FROM event WHERE \(events)",
-            summaryArguments + eventArguments
-        )
+        let summary = part("number", "closed_at", "status = 'closed'")
+        let events = part("session_number", "recorded_at", "kind = 'session-closed'")
+        return ("SELECT number FROM session WHERE \(summary) UNION SELECT session_number FROM event WHERE \(events)", values)
     }
 }

@@ -33,6 +33,15 @@ public struct IdentityDiscrepancy: Sendable, Hashable {
         }
     }
 
+    /// The discrepancy of session `id` (its `events`, folded: its identity as it is now, its
+    /// corrections applied) with `identity`; `nil` when the traits agree or the events do not fold.
+    package init?(_ identity: INSIdentity, session id: SessionID, events: [RecordedEvent]) {
+        guard !events.isEmpty, let other = try? Consultation(events: events) else { return nil }
+        let traits = Self.differingTraits(identity, other.start.patient)
+        if traits.isEmpty { return nil }
+        self.init(session: id, traits: traits)
+    }
+
     /// The warning printed for it: the session and the traits' names, no value.
     public var warning: String {
         "the same INS is recorded in session \(session) with other identity traits (\(traits.joined(separator: ", "))); check the patient's identity (identity vigilance) before going on."
@@ -65,11 +74,8 @@ extension ConsultationStore {
                     """,
                 arguments: [pseudonym, id.number])
             return try others.reversed().compactMap { number in
-                // The other session's identity as it is now (its corrections applied).
-                let events = try EventRecorder.events(of: SessionID(number: number), db)
-                guard !events.isEmpty, let other = try? Consultation(events: events) else { return nil }
-                let traits = IdentityDiscrepancy.differingTraits(identity, other.start.patient)
-                return traits.isEmpty ? nil : IdentityDiscrepancy(session: SessionID(number: number), traits: traits)
+                let id = SessionID(number: number)
+                return IdentityDiscrepancy(identity, session: id, events: try EventRecorder.events(of: id, db))
             }
         }
     }

@@ -13,7 +13,7 @@ extension ConsultationStore {
     /// - Throws: `AccordError` (`conflict`) naming a session whose events do not prove whole.
     public func researchObjections() throws -> Set<String> {
         let key = try? ChainKey.load(keyURL)
-        let kinds = [Change.researchObjection(objects: true).kind, Change.researchObjection(objects: false).kind]
+        let kinds = Self.researchObjectionKinds
         return try read { db in
             let rows = try Row.fetchAll(
                 db,
@@ -36,4 +36,9 @@ extension ConsultationStore {
             return ResearchObjections.objectingKeys(latest)
         }
     }
+
+    /// The kinds of the events that record or withdraw a research objection.
+    package static let researchObjectionKinds = [
+        Change.researchObjection(objects: true).kind, Change.researchObjection(objects: false).kind,
+    ]
 }

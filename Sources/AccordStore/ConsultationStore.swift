@@ -419,19 +419,15 @@ public struct ConsultationStore: EventStore {
     /// compared here, stopping at `limit` matches: the whole table (three short columns per
     /// session) at worst, no event read.
     public func sessions(ofPatientNamed familyName: String, givenName: String?, limit: Int) throws -> [SessionSummary] {
-        let family = SessionSummary.nameKey(familyName)
-        let given = givenName.map(SessionSummary.nameKey).flatMap { $0.isEmpty ? nil : $0 }
-        guard !family.isEmpty, limit > 0 else { return [] }
+        guard let search = SessionSummary.NameSearch(familyName: familyName, givenName: givenName), limit > 0 else { return [] }
         return try read { db in
             var numbers: [Int64] = []
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT number, birth_family_name, first_given_name FROM session ORDER BY number DESC")
             while numbers.count < limit, let row = try rows.next() {
-                guard let name: String = row["birth_family_name"], SessionSummary.nameKey(name).hasPrefix(family) else { continue }
-                if let given {
-                    guard let first: String = row["first_given_name"], SessionSummary.nameKey(first).hasPrefix(given) else { continue }
+                if search.matches(birthFamilyName: row["birth_family_name"], firstGivenName: row["first_given_name"]) {
+                    numbers.append(row["number"])
                 }
-                numbers.append(row["number"])
             }
             return try SessionSummary.fetchAll(
                 db, SessionRecord.filter(numbers.contains(SessionRecord.Columns.number)).order(SessionRecord.Columns.number.desc))
@@ -579,6 +575,29 @@ public struct SessionSummary: Sendable, Hashable, Encodable, FetchableRecord, Ta
         name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).trimmingCharacters(in: .whitespaces)
     }
 
+    /// A patient-name search: birth family name and first given name prefixes, compared by
+    /// ``nameKey(_:)`` (case and accents ignored).
+    package struct NameSearch: Sendable {
+        let family: String
+        let given: String?
+
+        /// The search of `familyName` (and `givenName` when given and not blank); `nil` when
+        /// the family name is blank (it finds nobody).
+        package init?(familyName: String, givenName: String?) {
+            family = SessionSummary.nameKey(familyName)
+            given = givenName.map(SessionSummary.nameKey).flatMap { $0.isEmpty ? nil : $0 }
+            if family.isEmpty { return nil }
+        }
+
+        /// Whether a session whose summary holds these names matches.
+        package func matches(birthFamilyName: String?, firstGivenName: String?) -> Bool {
+            guard let birthFamilyName, SessionSummary.nameKey(birthFamilyName).hasPrefix(family) else { return false }
+            guard let given else { return true }
+            guard let firstGivenName else { return false }
+            return SessionSummary.nameKey(firstGivenName).hasPrefix(given)
+        }
+    }
+
     /// Reads a row of the `session` table.
     /// - Throws: a GRDB `RowDecodingError` when the row is not a session's.
     public init(row: Row) throws {
@@ -586,7 +605,7 @@ public struct SessionSummary: Sendable, Hashable, Encodable, FetchableRecord, Ta
     }
 
     /// The summary a row of the `session` table gives.
-    init(_ record: SessionRecord) {
+    package init(_ record: SessionRecord) {
         number = record.number
         status = record.status
         startedAt = record.startedAt

@@ -46,6 +46,30 @@ package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
         package static let clinicianID = Column(CodingKeys.clinicianID)
     }
 
+    /// The columns of the `session` table, in order.
+    package static let columns = CodingKeys.allCases.map(\.rawValue)
+
+    /// A row read column by column (another backend's row).
+    /// - Parameters:
+    ///   - integer: the integer column named, `nil` for NULL.
+    ///   - text: the text column named, `nil` for NULL.
+    package init(integer: (String) throws -> Int64?, text: (String) throws -> String?) throws {
+        number = try integer("number") ?? 0
+        status = try text("status") ?? ""
+        startedAt = try text("started_at") ?? ""
+        closedAt = try text("closed_at")
+        eventCount = Int(try integer("event_count") ?? 0)
+        topic = try text("topic") ?? ""
+        completeness = try integer("completeness").map(Int.init)
+        patientINS = try text("patient_ins")
+        ipp = try text("ipp")
+        ippRoot = try text("ipp_root")
+        clinicianID = try text("clinician_id")
+        birthFamilyName = try text("birth_family_name")
+        firstGivenName = try text("first_given_name")
+        birthDate = try text("birth_date")
+    }
+
     /// The row of a session as `consultation` (folded from its `eventCount` events) makes it.
     package init(_ consultation: Consultation, eventCount: Int) {
         self.init(session: consultation.id, startedAt: consultation.startedAt, start: consultation.start)
