@@ -238,7 +238,7 @@ extension PostgresEventStore {
     }
 
     /// A shared query's value as a bound value.
-    static func value(_ value: AuditSummary.Value) -> SQLValue {
+    static func value(_ value: StoreValue) -> SQLValue {
         switch value {
         case .integer(let integer): .of(integer)
         case .text(let text): .of(text)

@@ -49,24 +49,6 @@ package enum AuditSummary {
         }
     }
 
-    /// A value of a summary row, whichever backend stores it.
-    package enum Value: Sendable, Hashable {
-        case integer(Int64?)
-        case text(String?)
-        case real(Double?)
-
-        static func of(_ value: Int?) -> Value { .integer(value.map(Int64.init)) }
-        static func flag(_ value: Bool?) -> Value { .integer(value.map { $0 ? 1 : 0 }) }
-
-        var databaseValue: DatabaseValue {
-            switch self {
-            case .integer(let value): value.databaseValue
-            case .text(let value): value.databaseValue
-            case .real(let value): value.databaseValue
-            }
-        }
-    }
-
     /// The summary rows of one session (``AuditFacts``), in the columns' order: one
     /// `audit_session` row, the `audit_option` and `audit_instrument` rows.
     package struct Rows: Sendable {
@@ -87,9 +69,9 @@ package enum AuditSummary {
         ]
 
         package let sessionNumber: Int64
-        package let session: [Value]
-        package let options: [[Value]]
-        package let instruments: [[Value]]
+        package let session: [StoreValue]
+        package let options: [[StoreValue]]
+        package let instruments: [[StoreValue]]
 
         /// The rows of `consultation` as it is now.
         /// - Parameters:
@@ -126,6 +108,25 @@ package enum AuditSummary {
                     .flag(response.complete), .flag(response.followUp), .text(response.recordedMonth),
                 ]
             }
+        }
+    }
+}
+
+/// A value bound to a statement shared by the SQLite and PostgreSQL stores (a summary row's,
+/// a query's parameter), whichever backend runs it.
+package enum StoreValue: Sendable, Hashable {
+    case integer(Int64?)
+    case text(String?)
+    case real(Double?)
+
+    static func of(_ value: Int?) -> StoreValue { .integer(value.map(Int64.init)) }
+    static func flag(_ value: Bool?) -> StoreValue { .integer(value.map { $0 ? 1 : 0 }) }
+
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .integer(let value): value.databaseValue
+        case .text(let value): value.databaseValue
+        case .real(let value): value.databaseValue
         }
     }
 }

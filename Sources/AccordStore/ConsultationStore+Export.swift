@@ -46,8 +46,8 @@ extension ConsultationStore {
     /// backends' SQL, in `parameter`'s style), with its parameters' values.
     package static func closedSelection(
         closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, _ parameter: SQLParameterStyle
-    ) -> (sql: String, values: [AuditSummary.Value]) {
-        var values: [AuditSummary.Value] = []
+    ) -> (sql: String, values: [StoreValue]) {
+        var values: [StoreValue] = []
         func part(_ number: String, _ instant: String, _ base: String) -> String {
             var condition = base
             if let after {
