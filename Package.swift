@@ -160,7 +160,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AccordEndToEndTests",
-            dependencies: ["accord", "AccordCore", "AccordService", "AccordStore", "AccordXML", "AccordTestSupport"]
+            dependencies: [
+                "accord", "AccordCore", "AccordService", "AccordStore", "AccordPostgres", "AccordXML", "AccordTestSupport",
+                "AccordStoreTestSupport",
+            ]
         ),
     ]
 )
