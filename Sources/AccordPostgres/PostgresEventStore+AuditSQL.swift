@@ -73,7 +73,7 @@ private final class AuditRows: @unchecked Sendable {
         self.maximumBytes = maximumBytes
     }
 
-    var result: AuditSQL.Result { lock.withLock { AuditSQL.Result(columns: columns, rows: rows) } }
+    var result: AuditSQL.Result { lock.withLock { AuditSQL.Result(serverColumns: columns, rows: rows) } }
 
     func add(_ row: PostgresRow) throws {
         try lock.withLock {

@@ -83,10 +83,12 @@ extension AccordService {
                 "--from and --to are both \(toPostgres ? "PostgreSQL URLs" : "SQLite files"); db copy copies an SQLite file to a PostgreSQL database or back (copy an SQLite file with `cp` while no accord runs).",
                 field: "--to")
         }
-        let from: any LogCopySource & EventStore =
-            toPostgres
-            ? try ConsultationStore.openReadOnly(path: source, clock: clock, keyFile: keyFile, logger: logger)
-            : try PostgresEventStore.open(url: source, clock: clock, keyFile: keyFile, logger: logger)
+        let from: any LogCopySource & EventStore
+        if toPostgres {
+            from = try ConsultationStore.openReadOnly(path: source, clock: clock, keyFile: keyFile, logger: logger)
+        } else {
+            from = try PostgresEventStore.open(url: source, clock: clock, keyFile: keyFile, logger: logger)
+        }
         guard let key = try ChainKey.load(from.keyURL) else {
             throw AccordError(
                 .io,

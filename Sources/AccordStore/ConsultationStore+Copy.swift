@@ -56,7 +56,7 @@ extension ConsultationStore: LogCopySource {
     ) throws -> Int {
         let manager = FileManager.default
         for name in [path, path + "-wal", path + "-shm", path + "-journal"] where manager.fileExists(atPath: name) {
-            throw LogCopy.notEmpty("file")
+            throw LogCopy.notEmpty("SQLite file")
         }
         do {
             let store = try open(path: path, clock: clock, logger: logger)
@@ -71,7 +71,7 @@ extension ConsultationStore: LogCopySource {
         do {
             return try writer.write { db in
                 guard try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM event) + (SELECT COUNT(*) FROM session)") == 0 else {
-                    throw LogCopy.notEmpty("file")
+                    throw LogCopy.notEmpty("SQLite file")
                 }
                 let placeholder = try db.makeStatement(
                     sql: "INSERT OR IGNORE INTO session (number, status, started_at, event_count, topic) VALUES (?, 'open', '', 0, '')")

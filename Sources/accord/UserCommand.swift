@@ -35,13 +35,13 @@ struct WebDatabaseOptions: ParsableArguments {
 
     func openUsers() throws -> WebUsers {
         try requireSQLite()
-        try WebUsers.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
+        return try WebUsers.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
     }
 
     /// Opens an existing database read-only (a mistyped `--db` is an error, not a new database).
     func openUsersToRead() throws -> WebUsers {
         try requireSQLite()
-        try WebUsers.openReadOnly(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
+        return try WebUsers.openReadOnly(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
     }
 }
 
