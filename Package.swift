@@ -161,7 +161,8 @@ let package = Package(
         .testTarget(
             name: "AccordEndToEndTests",
             dependencies: [
-                "accord", "AccordCore", "AccordService", "AccordStore", "AccordXML", "AccordTestSupport", "AccordStoreTestSupport",
+                "accord", "AccordCore", "AccordService", "AccordStore", "AccordPostgres", "AccordXML", "AccordTestSupport",
+                "AccordStoreTestSupport",
             ]
         ),
     ]

@@ -28,7 +28,7 @@ struct Accord: ParsableCommand {
             DecisionCommand.self, NoteCommand.self, PhaseCommand.self, ProcessCommand.self, InstrumentCommand.self, TemplateCommand.self,
             EntryCommand.self, CentreCommand.self, ExportCommand.self, VerifyCommand.self, RunCommand.self,
             RCPCommand.self, AuditCommand.self, VerifyExportCommand.self, PatientGroup.self, CodesCommand.self, UserCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, DatabaseCommand.self,
         ]
     )
 
@@ -97,7 +97,9 @@ struct Accord: ParsableCommand {
 
 /// Options every command that touches the database shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The database file (env ACCORD_DB; default ./accord.sqlite).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The database file or postgres:// URL (env ACCORD_DB; default ./accord.sqlite).", valueName: "path-or-url"))
     var db: String?
 
     @Option(

@@ -45,6 +45,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        try database.requireSQLite()
         let address = try ListenAddress(parsing: listen)
         let tls = try TLSFiles.check(listen: address, certificate: tlsCert, key: tlsKey)
         let wording = try ProcessInfo.processInfo.environment[InstrumentWording.environmentVariable].flatMap {

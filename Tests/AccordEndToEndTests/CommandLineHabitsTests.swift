@@ -143,7 +143,7 @@ import Testing
         (["option", "add", "S1", "--label", "MARCHAND"], "Error: Missing expected argument '--kind <kind>'\n"),
         (
             ["sesion", "start", "MARCHAND"],
-            "Error: accord has no such command (not shown); did you mean `session`? The commands are: session, participant, option, preference, decision, note, phase, process, instrument, template, entry, centre, export, verify, run, rcp, audit, verify-export, patient, codes, user, serve, help.\n"
+            "Error: accord has no such command (not shown); did you mean `session`? The commands are: session, participant, option, preference, decision, note, phase, process, instrument, template, entry, centre, export, verify, run, rcp, audit, verify-export, patient, codes, user, serve, db, help.\n"
         ),
         (
             ["session", "strat"],
@@ -151,7 +151,7 @@ import Testing
         ),
         (
             ["MARCHAND"],
-            "Error: accord has no such command (not shown). The commands are: session, participant, option, preference, decision, note, phase, process, instrument, template, entry, centre, export, verify, run, rcp, audit, verify-export, patient, codes, user, serve, help.\n"
+            "Error: accord has no such command (not shown). The commands are: session, participant, option, preference, decision, note, phase, process, instrument, template, entry, centre, export, verify, run, rcp, audit, verify-export, patient, codes, user, serve, db, help.\n"
         ),
         (
             ["note", "add", "S1", "--text", "Appel", "de", "MARCHAND"],

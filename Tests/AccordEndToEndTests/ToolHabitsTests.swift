@@ -99,7 +99,7 @@ import Testing
             subcommands == [
                 "session", "participant", "option", "preference", "decision", "note", "phase", "process", "instrument", "template",
                 "entry", "centre", "export", "verify", "run", "rcp", "audit", "verify-export", "patient", "codes", "user", "serve",
-                "help",
+                "db", "help",
             ])
     }
 
