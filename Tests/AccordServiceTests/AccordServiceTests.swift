@@ -41,7 +41,7 @@ import Testing
         // Free SQL is SQLite's, on a database file: refused in memory, and on another store.
         let sqlRefusal =
             protocolOnly
-            ? "audit sql runs SQLite's SQL over an SQLite database file; this record is kept in another store."
+            ? "audit sql runs over an SQLite database file or a PostgreSQL database; this record is kept in another store."
             : "audit sql needs a database file; give it with --db or ACCORD_DB."
         #expect(throws: AccordError(.io, sqlRefusal)) { try service.auditQuery("SELECT COUNT(*) FROM audit_sessions") }
         #expect(try service.participation(by: .month, suppression: false).rows.map(\.sessions) == [1])
