@@ -101,22 +101,7 @@ public struct PostgresEventStore: EventStore {
         if let key = try ChainKey.load(keyURL) {
             let rows = try link.query("SELECT \(PostgresRecorder.eventColumns) FROM event ORDER BY seq DESC LIMIT 3").map(
                 PostgresRecorder.event)
-            func links(_ index: Int) -> Bool {
-                let previous = rows.count > index + 1 ? rows[index + 1].chain : ""
-                return key.link(rows[index].content, previous: previous) == rows[index].chain
-            }
-            if let last = rows.first, !links(0) {
-                if rows.count > 1 && links(1) {
-                    throw AccordError(
-                        .conflict,
-                        "the last event of the log (\(last.sequence)) does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was recorded)."
-                    )
-                }
-                throw AccordError(
-                    .io,
-                    "the chain key file does not match this database's event chain (another database's key, or the chain was changed); "
-                        + "give the right key with --key-file or ACCORD_KEY_FILE, and run `accord verify` (nothing was recorded).")
-            }
+            try key.checkAgainst(lastEvents: rows)
             return key
         }
         let any = try link.query("SELECT 1 FROM event LIMIT 1")

@@ -153,3 +153,28 @@ extension ChainKey {
         return Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 }
+
+extension ChainKey {
+    /// Checks this key against the log's last events (newest first, up to 3) before anything is
+    /// written with it: a wrong key would chain new events that `verify` then reports as broken.
+    /// - Throws: `AccordError` (`conflict`) when the key proves the event before the last but
+    ///   not the last (the last event was changed); (`io`) when it proves neither (another
+    ///   database's key, or the chain was changed).
+    package func checkAgainst(lastEvents rows: [EventRecord]) throws {
+        func links(_ index: Int) -> Bool {
+            let previous = rows.count > index + 1 ? rows[index + 1].chain : ""
+            return link(rows[index].content, previous: previous) == rows[index].chain
+        }
+        guard let last = rows.first, !links(0) else { return }
+        if rows.count > 1 && links(1) {
+            throw AccordError(
+                .conflict,
+                "the last event of the log (\(last.sequence)) does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was recorded)."
+            )
+        }
+        throw AccordError(
+            .io,
+            "the chain key file does not match this database's event chain (another database's key, or the chain was changed); "
+                + "give the right key with --key-file or ACCORD_KEY_FILE, and run `accord verify` (nothing was recorded).")
+    }
+}

@@ -331,26 +331,7 @@ public struct ConsultationStore: EventStore {
             // A wrong key would chain new events that `verify` then reports as broken: check it
             // against the last event before writing anything.
             let rows = try EventRecord.order(EventRecord.Columns.sequence.desc).limit(3).fetchAll(db)
-            func links(_ index: Int) -> Bool {
-                let previous = rows.count > index + 1 ? rows[index + 1].chain : ""
-                return key.link(rows[index].content, previous: previous) == rows[index].chain
-            }
-            if let last = rows.first {
-                guard links(0) else {
-                    // The key proves the event before: it is this database's, and the last event
-                    // was changed.
-                    if rows.count > 1 && links(1) {
-                        throw AccordError(
-                            .conflict,
-                            "the last event of the log (\(last.sequence)) does not match the event chain: the database was changed outside Accord; run `accord verify` (nothing was recorded)."
-                        )
-                    }
-                    throw AccordError(
-                        .io,
-                        "the chain key file does not match this database's event chain (another database's key, or the chain was changed); "
-                            + "give the right key with --key-file or ACCORD_KEY_FILE, and run `accord verify` (nothing was recorded).")
-                }
-            }
+            try key.checkAgainst(lastEvents: rows)
             return key
         }
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0
