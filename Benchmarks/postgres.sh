@@ -41,7 +41,7 @@ if [ ! -f "$sqlite.done" ]; then
     touch "$sqlite.done"
 fi
 export ACCORD_KEY_FILE="$key"
-psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS bench100k WITH (FORCE)" >/dev/null
+fresh_pg bench100k
 pg=$(url bench100k)
 /usr/bin/time -f "db copy SQLite -> PostgreSQL, 100,000 sessions: %e s wall, %U s user, %M KB max RSS" \
     "$ACCORD_BIN" db copy --from "$sqlite" --to "$pg"

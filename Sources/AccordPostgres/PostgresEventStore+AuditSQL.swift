@@ -11,7 +11,7 @@ extension PostgresEventStore {
     ///
     /// Values come back as on SQLite: integers (BIGINT, INTEGER, SMALLINT, BOOLEAN as 1 or 0,
     /// NUMERIC without fraction) as integers, DOUBLE PRECISION and other NUMERIC as reals, text
-    /// as text. A result with no row has no column names.
+    /// as text. A result with no row still has its column names (the server's row description).
     ///
     /// - Parameters:
     ///   - query: one SQL statement (not checked here).
@@ -32,9 +32,7 @@ extension PostgresEventStore {
             setUp: ["SET LOCAL ROLE \(PostgresSchema.auditorRole)", "SET LOCAL statement_timeout = '\(Int(timeout * 1000))ms'"]
         ) {
             do {
-                _ = try link.connection.query(PostgresQuery(unsafeSQL: query), logger: link.logger) { row in
-                    try collector.add(row)
-                }.wait()
+                try Self.run(query, on: link, into: collector)
             } catch let error as AccordError {
                 throw error
             } catch {
@@ -57,6 +55,38 @@ extension PostgresEventStore {
         }
         return collector.result
     }
+
+    /// Runs `query` through postgres-nio's row sequence, whose row description gives the column
+    /// names before the first row (the future-based call gives rows only), waiting for it on
+    /// this thread as the rest of the store does.
+    private static func run(_ query: String, on link: PostgresLink, into collector: AuditRows) throws {
+        let outcome = AuditOutcome()
+        let done = DispatchSemaphore(value: 0)
+        let connection = link.connection
+        let logger = link.logger
+        Task {
+            do {
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: query), logger: logger)
+                collector.setColumns(rows.columns.map(\.name))
+                for try await row in rows { try collector.add(row) }
+            } catch {
+                outcome.set(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+}
+
+/// The error an audit query's task ended on, handed to the waiting thread.
+private final class AuditOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+
+    var error: Error? { lock.withLock { stored } }
+
+    func set(_ error: Error) { lock.withLock { stored = error } }
 }
 
 /// The rows of an audit query as they arrive (on the connection's event loop).
@@ -75,6 +105,8 @@ private final class AuditRows: @unchecked Sendable {
 
     var result: AuditSQL.Result { lock.withLock { AuditSQL.Result(serverColumns: columns, rows: rows) } }
 
+    func setColumns(_ names: [String]) { lock.withLock { columns = names } }
+
     func add(_ row: PostgresRow) throws {
         try lock.withLock {
             if rows.count == maximumRows || bytes > maximumBytes {
@@ -84,9 +116,7 @@ private final class AuditRows: @unchecked Sendable {
                     field: "QUERY")
             }
             var values: [AuditSQL.Value] = []
-            var names: [String] = []
             for cell in row {
-                names.append(cell.columnName)
                 let value = try Self.value(cell)
                 switch value {
                 case .text(let text), .blob(let text): bytes += 16 + text.utf8.count
@@ -94,7 +124,6 @@ private final class AuditRows: @unchecked Sendable {
                 }
                 values.append(value)
             }
-            if rows.isEmpty { columns = names }
             rows.append(values)
         }
     }

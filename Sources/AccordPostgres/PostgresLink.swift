@@ -250,7 +250,7 @@ package enum PostgresErrors {
         case "42501":
             return AccordError(
                 .io,
-                "the PostgreSQL server refused: the role of the URL given by --db or ACCORD_DB lacks a privilege (\(message)); connect as a member of accord_writer (nothing was recorded)."
+                "the PostgreSQL server refused: the role of the URL given by --db or ACCORD_DB lacks a privilege (\(message)); accord's commands connect as a member of accord_writer, while a login in accord_auditor reads only the three audit views, with an SQL client such as psql. Nothing was recorded."
             )
         case "P0001":
             return AccordError(.conflict, "the database refused the change (\(message)); nothing was recorded.")

@@ -119,6 +119,17 @@ struct PostgresCommandTests {
         let pgRows = try cli.run(["audit", "sql", query, "--format", "csv"], environment: ["ACCORD_DB": database.url])
         #expect(sqliteRows.status == 0 && pgRows.status == 0, "\(pgRows.stderr)")
         #expect(pgRows.stdout == sqliteRows.stdout)
+        // A result with no row still names its columns, in every format, as on SQLite.
+        let none = "SELECT session_number, preferred_role FROM audit_sessions WHERE session_number < 0"
+        for format in ["csv", "table", "json"] {
+            let sqliteNone = try cli.run(["audit", "sql", none, "--format", format])
+            let pgNone = try cli.run(["audit", "sql", none, "--format", format], environment: ["ACCORD_DB": database.url])
+            #expect(pgNone.status == 0, "\(pgNone.stderr)")
+            #expect(pgNone.stdout == sqliteNone.stdout, "\(format)")
+        }
+        #expect(
+            try cli.run(["audit", "sql", none, "--format", "csv"], environment: ["ACCORD_DB": database.url]).stdout
+                == "session_number,preferred_role\n")
         // The statement check runs first on PostgreSQL too.
         let refused = try cli.run(["audit", "sql", "SELECT * FROM event"], environment: ["ACCORD_DB": database.url])
         #expect(refused.status == 1)

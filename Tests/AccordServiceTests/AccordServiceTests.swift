@@ -8,14 +8,23 @@ import Testing
 
 /// The use cases as an interface other than the command line calls them.
 @Suite struct AccordServiceTests {
-    /// A service over a fresh database in a scratch folder, at the samples' instant.
-    func service() throws -> (AccordService, URL) {
+    /// A service over a fresh database of `backend` (a scratch folder holds the SQLite file
+    /// and the chain key), at the samples' instant; `done` removes the folder and drops a
+    /// PostgreSQL database.
+    func service(_ backend: TestBackend = .sqlite) throws -> (service: AccordService, folder: URL, done: @Sendable () -> Void) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-service-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let database = backend == .postgres ? try PostgresTestDatabase.make() : nil
         let service = try AccordService.open(
-            path: folder.appendingPathComponent("a.sqlite").path, clock: .fixed(at: Samples.instant),
+            path: database?.url ?? folder.appendingPathComponent("a.sqlite").path, clock: .fixed(at: Samples.instant),
             keyFile: folder.appendingPathComponent("k.key").path)
-        return (service, folder)
+        return (
+            service, folder,
+            {
+                database?.drop()
+                try? FileManager.default.removeItem(at: folder)
+            }
+        )
     }
 
     /// Start, record, close, read, verify through the service over `any EventStore`: the use
@@ -47,9 +56,10 @@ import Testing
         #expect(try service.participation(by: .month, suppression: false).rows.map(\.sessions) == [1])
     }
 
-    @Test func closingARecordThatMissesElementsIsRefusedInTheSameTransaction() throws {
-        let (service, folder) = try service()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test(arguments: TestBackend.available)
+    func closingARecordThatMissesElementsIsRefusedInTheSameTransaction(backend: TestBackend) throws {
+        let (service, _, done) = try service(backend)
+        defer { done() }
         let started = try service.start(Samples.start(), author: nil)
         #expect(started.id == SessionID(number: 1) && started.warnings.isEmpty)
         let refused = try #require(throws: IncompleteRecord.self) {
@@ -83,9 +93,10 @@ import Testing
         func warn(_ text: String) { warnings.append(text) }
     }
 
-    @Test func aGuidedSessionTalksThroughAnyPrompter() throws {
-        let (service, folder) = try service()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test(arguments: TestBackend.available)
+    func aGuidedSessionTalksThroughAnyPrompter(backend: TestBackend) throws {
+        let (service, _, done) = try service(backend)
+        defer { done() }
         let prompter = ScriptedPrompter([
             "801234567897", "Dr X", "158056912345606", "1.2.250.1.213.1.4.10", "MARCHAND", "LUC", "1958-05-17", "F", "69123", "", "",
             "Choix du traitement", "skip", "yes", "quit",
@@ -98,9 +109,10 @@ import Testing
         #expect(try service.consultation(SessionID(number: 1)).start.patient.sex == .female)
     }
 
-    @Test func oneSessionIsExportedThroughTheService() throws {
-        let (service, folder) = try service()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test(arguments: TestBackend.available)
+    func oneSessionIsExportedThroughTheService(backend: TestBackend) throws {
+        let (service, folder, done) = try service(backend)
+        defer { done() }
         let id = try service.start(Samples.start(), author: nil).id
         _ = try service.close(id, author: nil, requireComplete: false)
         var events: [String] = []
