@@ -142,7 +142,9 @@ extension PostgresEventStore: LogCopySource {
     /// and cells, and its seal when the source had none: the events of ``AccordStore/LogCopy/sessionsPerBatch``
     /// sessions read by one query, their summary rows written by one statement.
     private func rebuildProjections(_ numbers: [Int64], sealed: Set<Int64>, key: ChainKey) throws {
-        let recorder = PostgresRecorder(link: link, clock: clock, key: key)
+        // The FINESS every audit row takes (the latest centre settings', as a refresh reads it),
+        // read once: the settings' events are copied already.
+        let finess = try PostgresRecorder.centreSettings(link)?.settings.finess
         for range in LogCopy.batches(numbers) {
             let events = try link.query(
                 """
@@ -152,10 +154,10 @@ extension PostgresEventStore: LogCopySource {
             ).map(PostgresRecorder.event)
             var summaries: [[SQLValue]] = []
             var seals: [[SQLValue]] = []
-            var consultations: [Consultation] = []
+            var audit: [AuditSummary.Rows] = []
             for group in LogCopy.groupBySession(events) {
                 let consultation = try Consultation(events: group.map { try $0.recordedEvent() })
-                consultations.append(consultation)
+                audit.append(try AuditSummary.Rows(consultation, key: key) { finess })
                 let row = SessionRecord(consultation, eventCount: group.count)
                 summaries.append([
                     .integer(row.number), .text(row.status), .text(row.startedAt), .of(row.closedAt), .of(row.eventCount),
@@ -181,9 +183,25 @@ extension PostgresEventStore: LogCopySource {
                 suffix: " ON CONFLICT (number) DO UPDATE SET \(updates)")
             try insertRows(
                 "INSERT INTO session_seal (session_number, event_count, last_seq, tag) VALUES", shape: "($, $, $, $)", rows: seals)
-            for consultation in consultations {
-                try PostgresAuditSummary.refresh(consultation, link: recorder.link, key: key)
-            }
+            // The audit rows a refresh writes (``PostgresAuditSummary``), many per statement;
+            // the cells once, below, from all of them.
+            try insertRows(
+                "INSERT INTO audit_session (\(AuditSummary.Rows.sessionColumns.joined(separator: ", "))) VALUES",
+                shape: Self.shape(AuditSummary.Rows.sessionColumns.count), rows: audit.map { $0.session.map(Self.value) })
+            try insertRows(
+                "INSERT INTO audit_option (\(AuditSummary.Rows.optionColumns.joined(separator: ", "))) VALUES",
+                shape: Self.shape(AuditSummary.Rows.optionColumns.count), rows: audit.flatMap { $0.options.map { $0.map(Self.value) } })
+            try insertRows(
+                "INSERT INTO audit_instrument (\(AuditSummary.Rows.instrumentColumns.joined(separator: ", "))) VALUES",
+                shape: Self.shape(AuditSummary.Rows.instrumentColumns.count),
+                rows: audit.flatMap { $0.instruments.map { $0.map(Self.value) } })
         }
+        try link.query(AuditCells.postgres.fill)
+        try link.query(AuditCells.postgres.fillDays)
+    }
+
+    /// `($, $, … $)` with `count` places, for ``insertRows(_:shape:rows:suffix:)``.
+    private static func shape(_ count: Int) -> String {
+        "(" + Array(repeating: "$", count: count).joined(separator: ", ") + ")"
     }
 }

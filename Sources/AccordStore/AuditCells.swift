@@ -111,6 +111,11 @@ package enum AuditCells {
         package let totals: String
         /// `group_value`, `days` and the sum of `sessions` of the same day cells.
         package let totalsDays: String
+        /// Fills an empty `audit_cell` from every closed `audit_session` row at once (a copied
+        /// database's rebuild): the same sums ``upsert`` would reach row by row.
+        package let fill: String
+        /// The same for `audit_cell_days`.
+        package let fillDays: String
 
         init(_ parameter: SQLParameterStyle) {
             let (number, sign) = (parameter(1), parameter(2))
@@ -146,6 +151,19 @@ package enum AuditCells {
             totals = "SELECT group_value, \(sums) FROM audit_cell WHERE \(range) GROUP BY group_value"
             totalsDays =
                 "SELECT group_value, days, CAST(SUM(sessions) AS BIGINT) FROM audit_cell_days WHERE \(range) GROUP BY group_value, days"
+            let summed = AuditCells.measures.map { "CAST(SUM(\($0.expression)) AS BIGINT)" }.joined(separator: ", ")
+            fill = """
+                WITH \(dimensions)
+                INSERT INTO audit_cell (dimension, grain, period, group_value, \(columns.joined(separator: ", ")))
+                SELECT \(keyColumns), \(summed)
+                FROM audit_session s, d WHERE s.closed = 1 GROUP BY 1, 2, 3, 4
+                """
+            fillDays = """
+                WITH \(dimensions)
+                INSERT INTO audit_cell_days (dimension, grain, period, group_value, days, sessions)
+                SELECT \(keyColumns), s.days_rcp_to_decision, COUNT(*)
+                FROM audit_session s, d WHERE s.closed = 1 AND s.days_rcp_to_decision IS NOT NULL GROUP BY 1, 2, 3, 4, 5
+                """
         }
     }
 

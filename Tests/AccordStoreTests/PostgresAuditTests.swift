@@ -1,5 +1,6 @@
 import AccordCore
 import AccordPostgres
+import AccordService
 import AccordStore
 import AccordStoreTestSupport
 import AccordTestSupport
@@ -83,5 +84,34 @@ struct PostgresAuditTests {
         #expect(organisations.rows.map(\.group) == ["750000001", "centre"])
         #expect(organisations.rows.map(\.sessions) == [2, 12], "S3 and S14, refreshed after the FINESS was given")
         #expect(try postgres.verify(head: nil).firstBreak == nil)
+    }
+
+    /// `db copy` rebuilds the audit rows of a copied log in bulk and fills the cells at once:
+    /// the same report as the source's (by organisation, every row takes the latest FINESS,
+    /// as SQLite's back-fill does), and cells that are the sums of the rows.
+    @Test func aCopiedLogHasTheSourcesReportAndCellsThatAreTheRowsSums() throws {
+        let database = try PostgresTestDatabase.make()
+        defer { database.drop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-pgcopy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (file, key) = (folder.appendingPathComponent("a.sqlite").path, folder.appendingPathComponent("k.key").path)
+        let sqlite = try ConsultationStore.open(path: file, clock: .fixed(at: Samples.instant), keyFile: key)
+        try Self.record { sqlite.withClock(.fixed(at: $0)) }
+        let copied = try AccordService.copyDatabase(from: file, to: database.url, keyFile: key, clock: .fixed(at: Samples.instant))
+        #expect(copied.destinationHead == copied.sourceHead)
+        let postgres = try PostgresEventStore.open(url: database.url, clock: .fixed(at: Samples.instant), keyFile: key)
+        for grouping in AuditGrouping.allCases {
+            for (from, to) in [(nil, nil), ("2026-03-02", "2026-03-09"), ("2026-03-10", nil)] as [(String?, String?)] {
+                let (first, last) = (from.flatMap(CalendarDate.init), to.flatMap(CalendarDate.init))
+                let both = try postgres.participationTotalsBothWays(from: first, to: last, by: grouping)
+                #expect(both.cells == both.sessions, "\(grouping) \(from ?? "…")")
+                guard grouping != .organisation else { continue }
+                let report = try postgres.participation(from: first, to: last, by: grouping, suppression: false)
+                #expect(report == (try sqlite.participation(from: first, to: last, by: grouping, suppression: false)), "\(grouping)")
+            }
+        }
+        let organisations = try postgres.participation(from: nil, to: nil, by: .organisation, suppression: false)
+        #expect(organisations.rows.map(\.group) == ["750000001"] && organisations.rows.map(\.sessions) == [14])
     }
 }
