@@ -68,7 +68,7 @@ public struct ConsultationStore: EventStore {
                 )
             }
             // Migrating takes the write lock: only when a migration is missing.
-            if !current { try migrator.migrate(pool) }
+            if !current { try migrateBesideOthers(pool) }
             // GRDB sets `synchronous = NORMAL` on the writer of a WAL pool after
             // `prepareDatabase`: set FULL again on that one connection (every write goes through
             // it), so that an acknowledged write survives a power loss, not only a crash.
@@ -82,6 +82,28 @@ public struct ConsultationStore: EventStore {
             return ConsultationStore(writer: pool, clock: clock, keyURL: keyURL, logger: logger)
         } catch let error as DatabaseError {
             throw StoreErrors.map(error, opening: path)
+        }
+    }
+
+    /// Migrates `pool`, when other processes may be migrating the same new file at the same
+    /// moment (several commands started at once on a database that does not exist yet).
+    ///
+    /// GRDB's migrator reads which migrations are applied before taking the write lock for
+    /// each one, so a process can start a migration another has just committed and fail on
+    /// it (`table … already exists`), its own transaction rolled back. It then reads the
+    /// applied migrations again and goes on from there, waiting for the other process's
+    /// transaction like any writer; the error is thrown only when no other process is
+    /// making progress (the same migration fails again with nothing newly applied).
+    private static func migrateBesideOthers(_ pool: DatabasePool) throws {
+        var applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+        while true {
+            do {
+                return try migrator.migrate(pool)
+            } catch let error as DatabaseError {
+                let now = try pool.read { db in try migrator.appliedIdentifiers(db) }
+                guard now.count > applied.count else { throw error }
+                applied = now
+            }
         }
     }
 
