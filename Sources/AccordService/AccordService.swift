@@ -69,6 +69,17 @@ public struct AccordService: Sendable {
             store: try ConsultationStore.open(path: path, clock: clock, keyFile: keyFile, logger: logger), clock: clock, logger: logger)
     }
 
+    /// Whether there may be a database at `path` without opening it: always for a PostgreSQL
+    /// URL (its database is made by `accord db init`; opening it says whether it is there),
+    /// and for an SQLite file when the file exists. Commands that fall back on example values
+    /// while there is no database yet (`centre show`, `instrument questionnaires`) open it only
+    /// then, and never create one.
+    /// - Parameter path: the SQLite database file, or a PostgreSQL URL (`postgres://…`).
+    /// - Returns: `false` only for an SQLite path where no file is.
+    public static func databaseMayExist(at path: String) -> Bool {
+        PostgresLocation.isURL(path) || FileManager.default.fileExists(atPath: path)
+    }
+
     /// Opens an existing database to read: no write lock, no byte changed, no key created (a
     /// user who may only read the database can use it); an earlier schema is brought up to
     /// date when the user may write it, saying so through `notice`.

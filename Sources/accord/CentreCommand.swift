@@ -81,7 +81,7 @@ struct CentreCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let stored = FileManager.default.fileExists(atPath: store.path) ? try store.openExistingStore().centreSettings() : nil
+            let stored = AccordService.databaseMayExist(at: store.path) ? try store.openExistingStore().centreSettings() : nil
             let settings = stored ?? .example
             if stored == nil {
                 Terminal.warning("no centre settings yet: exports use these example values; set them with `accord centre set`.")

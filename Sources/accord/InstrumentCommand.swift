@@ -31,7 +31,7 @@ struct InstrumentCommand: ParsableCommand {
         var schemas: String?
 
         func run() throws {
-            let centre = FileManager.default.fileExists(atPath: store.path) ? try store.openExistingStore().centreSettings() : nil
+            let centre = AccordService.databaseMayExist(at: store.path) ? try store.openExistingStore().centreSettings() : nil
             let result = try AccordService.writeQuestionnaires(centre: centre, folder: out, schemas: schemas)
             if result.example {
                 Terminal.warning("no centre settings yet: the Questionnaires use the example OID root and are marked experimental.")

@@ -1,5 +1,6 @@
 import AccordCore
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import AccordXML
 import Foundation

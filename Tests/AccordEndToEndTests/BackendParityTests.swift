@@ -7,7 +7,7 @@ import Testing
 /// The same consultation recorded through the command line on SQLite and on PostgreSQL, at
 /// the same instant and with the same key file, gives the same chain head, the same screens and
 /// the same exported bytes.
-@Suite(.enabled(if: PostgresTestDatabase.enabled, PostgresTestDatabase.skipReason))
+@Suite(.enabled(if: PostgresTestDatabase.enabled, PostgresTestDatabase.skipReason), .bothBackendsItself)
 struct BackendParityTests {
     /// What one backend gave: each command's output, and the exported files by name.
     struct Outcome {

@@ -1,6 +1,7 @@
 import AccordCore
 import AccordService
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import AccordXML
 import Foundation

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// Crashes and concurrent writers, through the built binary.
-@Suite(.serialized) struct DurabilityTests {
+@Suite(.serialized, .bothBackendsItself) struct DurabilityTests {
     /// Starts `script` under `sh`. Foundation starts a child as the leader of its own process
     /// group, so `kill(-pid, SIGKILL)` kills the shell and the `accord` it is running at once.
     func startShell(_ script: String, _ cli: AccordCLI) throws -> Process {

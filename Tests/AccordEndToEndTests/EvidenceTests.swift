@@ -1,5 +1,6 @@
 import AccordCore
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing
@@ -25,10 +26,10 @@ import Testing
         return cli
     }
 
-    /// Plays the attacker: raw SQL on the file, triggers dropped first.
+    /// Plays the attacker: raw SQL on the database, its append-only guards off first (on either
+    /// backend, ``AccordCLI/tamper(_:)``).
     func tamper(_ cli: AccordCLI, _ sql: String) throws {
-        try ConsultationStore.tamperForTesting(
-            path: cli.database.path, "DROP TRIGGER IF EXISTS event_no_update; DROP TRIGGER IF EXISTS event_no_delete; " + sql)
+        try cli.tamper(sql)
     }
 
     func bytes(_ url: URL) throws -> Data { try Data(contentsOf: url) }
@@ -247,10 +248,8 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("ACCORD_NOW: lies more than 5 minutes ahead of the system clock"), "\(refused.stderr)")
         // A session whose last event lies in the future (recorded before this rule).
-        let store = try ConsultationStore.open(
-            path: cli.database.path, clock: .fixed(at: UTCInstant.parse("2099-01-01T00:00:00Z")!),
-            keyFile: cli.environment["ACCORD_KEY_FILE"])
-        try store.record(.noteAdded(text: "horloge fausse"), in: SessionID(number: 2))
+        let store = try cli.openStore(clock: .fixed(at: UTCInstant.parse("2099-01-01T00:00:00Z")!))
+        _ = try store.record(.noteAdded(text: "horloge fausse"), in: SessionID(number: 2), author: nil, reason: nil, precondition: nil)
         let locked = try cli.run(["option", "add", "S2", "--kind", "treatment", "--label", "A"])
         #expect(
             locked.status == 1 && locked.stderr.contains("is dated in the future") && locked.stderr.contains("--reason"), "\(locked.stderr)"
@@ -273,7 +272,9 @@ import Testing
             ])
     }
 
-    @Test(.enabled(if: getuid() == 0, "needs root to play a user who may only read"))
+    @Test(
+        .enabled(if: getuid() == 0, "needs root to play a user who may only read"),
+        .sqliteOnly("file permissions and bytes of the SQLite file; PostgreSQL's read-only users are accord_auditor's"))
     func aUserWhoMayOnlyReadVerifiesAndAuditsWithoutChangingAByte() throws {
         let cli = try twoSessions()
         defer { cli.cleanUp() }
@@ -332,7 +333,8 @@ import Testing
 
     // MARK: - 7. Durable as README says
 
-    @Test func theWriterSyncsEveryCommit() throws {
+    @Test(.sqliteOnly("PRAGMA synchronous of the SQLite writer"))
+    func theWriterSyncsEveryCommit() throws {
         let cli = try twoSessions()
         defer { cli.cleanUp() }
         let store = try ConsultationStore.open(path: cli.database.path, clock: .system, keyFile: cli.environment["ACCORD_KEY_FILE"])

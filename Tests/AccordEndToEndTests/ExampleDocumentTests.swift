@@ -1,4 +1,5 @@
 import AccordCore
+import AccordStoreTestSupport
 import AccordTestSupport
 import AccordXML
 import Foundation

@@ -1,12 +1,14 @@
 import AccordCore
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing
 
 /// `accord` on a database written before payload version 2 (``LegacyDatabase``).
 @Suite struct LegacyDatabaseTests {
-    @Test func aDatabaseWrittenBeforeIsVerifiedShownAndAmendedAsBefore() throws {
+    @Test(.sqliteOnly("a legacy SQLite file written before payload version 2, upgraded on open"))
+    func aDatabaseWrittenBeforeIsVerifiedShownAndAmendedAsBefore() throws {
         let cli = try AccordCLI(environment: ["ACCORD_NOW": "2026-03-02T10:30:00Z"])
         defer { cli.cleanUp() }
         try ConsultationStore.tamperForTesting(path: cli.database.path, try LegacyDatabase.sql())

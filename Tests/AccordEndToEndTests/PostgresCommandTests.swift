@@ -7,7 +7,9 @@ import Testing
 
 /// `accord db init`, `db copy`, `audit sql` and the refusals of the web commands on a real
 /// PostgreSQL server (skipped without one, as ``PostgresTestDatabase`` says).
-@Suite(.enabled(if: PostgresTestDatabase.enabled, PostgresTestDatabase.skipReason))
+@Suite(
+    .enabled(if: PostgresTestDatabase.enabled, PostgresTestDatabase.skipReason),
+    .sqliteOnly("makes its PostgreSQL databases itself, beside the SQLite file: the PostgreSQL pass would only repeat it"))
 struct PostgresCommandTests {
     /// A password that must never be printed.
     static let password = "Secret-Pg-Password-42"

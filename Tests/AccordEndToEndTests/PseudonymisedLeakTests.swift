@@ -1,5 +1,6 @@
 import AccordCore
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing
@@ -266,8 +267,7 @@ struct LeakFixture {
 
     /// The session as the store folds it (every stored field, issued documents included).
     func consultation() throws -> Consultation {
-        let store = try ConsultationStore.openReadOnly(
-            path: cli.database.path, clock: .fixed(at: Date()), keyFile: cli.environment["ACCORD_KEY_FILE"])
+        let store = try cli.openStore(clock: .fixed(at: Date()), readOnly: true)
         return try store.consultation(SessionID(Self.session)!)
     }
 

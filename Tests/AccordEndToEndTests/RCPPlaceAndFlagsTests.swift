@@ -1,5 +1,6 @@
 import AccordCore
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import AccordXML
 import Foundation
@@ -298,9 +299,8 @@ import Testing
         defer { cli.cleanUp() }
         #expect(try cli.run(Self.centre).status == 0)
         #expect(try cli.run(Self.site).status == 0)
-        try ConsultationStore.tamperForTesting(
-            path: cli.database.path,
-            "DROP TRIGGER IF EXISTS event_no_update; UPDATE event SET payload = replace(payload, '\"SA01\"', '\"SA36\"') WHERE seq = (SELECT MAX(seq) FROM event WHERE kind = 'centre-settings-changed')"
+        try cli.tamper(
+            "UPDATE event SET payload = replace(payload, '\"SA01\"', '\"SA36\"') WHERE seq = (SELECT MAX(seq) FROM event WHERE kind = 'centre-settings-changed')"
         )
         let start = try cli.run(Self.typedStart + ["--organisation-finess", "690000880"])
         #expect(start.status != 0)

@@ -1,5 +1,6 @@
 import AccordCore
 import AccordService
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing

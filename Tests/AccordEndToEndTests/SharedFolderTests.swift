@@ -1,4 +1,5 @@
 import AccordCore
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing
@@ -7,7 +8,8 @@ import Testing
 /// write (document, signature, manifest, lock, report, key, database): each command refuses
 /// with exit status 74 naming the file, the link's target is untouched, and no temporary file
 /// is left behind. Run with the built binary.
-@Suite struct SharedFolderTests {
+@Suite(.sqliteOnly("the database's folder shared between users: file modes and links of the SQLite file, its WAL and key"))
+struct SharedFolderTests {
     static let schemas = ProcessInfo.processInfo.environment["ACCORD_SCHEMAS"].flatMap { $0.isEmpty ? nil : $0 }
 
     /// A CLI whose folder holds the sample consultation (S1, closed), a group-writable folder

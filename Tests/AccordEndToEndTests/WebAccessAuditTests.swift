@@ -1,5 +1,6 @@
 import AccordCore
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing
@@ -9,7 +10,8 @@ import FoundationNetworking
 #endif
 
 /// `accord audit access` and `accord serve --secure-cookies`, run as a user would.
-@Suite struct WebAccessAuditTests {
+@Suite(.sqliteOnly("accord serve and accord user refuse a PostgreSQL URL for now (issue 18: made to work apart); on SQLite until then"))
+struct WebAccessAuditTests {
     /// A database whose access log holds four reads: S1 and S2 by 810123456781 on 2 March
     /// (today's list), S2 by 810987654323 on 3 March, S2 by 810123456781 on 4 March.
     func databaseWithReads(_ cli: AccordCLI) throws {

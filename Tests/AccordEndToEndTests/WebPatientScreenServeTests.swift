@@ -1,10 +1,12 @@
 import AccordCore
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing
 
 /// `accord serve` and the centre's instrument wording file (`ACCORD_INSTRUMENT_WORDING`).
-@Suite struct WebPatientScreenServeTests {
+@Suite(.sqliteOnly("accord serve and accord user refuse a PostgreSQL URL for now (issue 18: made to work apart); on SQLite until then"))
+struct WebPatientScreenServeTests {
     @Test func aBadWordingFileStopsTheServerNamingTheVariable() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }

@@ -1,4 +1,5 @@
 import AccordCore
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing
@@ -8,7 +9,8 @@ import FoundationNetworking
 #endif
 
 /// `accord user add|disable|list` and the checks of `accord serve`, run as a user would.
-@Suite struct WebUserCommandTests {
+@Suite(.sqliteOnly("accord serve and accord user refuse a PostgreSQL URL for now (issue 18: made to work apart); on SQLite until then"))
+struct WebUserCommandTests {
     static let password = "une phrase de passe"
 
     /// Runs `accord user add` with `password` on standard input.

@@ -130,4 +130,17 @@ import Testing
             ] || events == ["warning no centre settings yet: ", "written S1-v1.cda.xml"], "\(events)")
         #expect(try service.consultation(id).issuedDocuments.map(\.version) == [1])
     }
+
+    /// `centre show` and `instrument questionnaires` open the database only when there may be
+    /// one: a PostgreSQL URL always (its centre settings were shown as the example's before,
+    /// whatever `centre set` had recorded), an SQLite file only when it exists (never created).
+    @Test func aDatabaseMayExistAtAPostgreSQLURLOrAnExistingFile() throws {
+        let (_, folder) = try service()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(AccordService.databaseMayExist(at: folder.appendingPathComponent("a.sqlite").path))
+        #expect(!AccordService.databaseMayExist(at: folder.appendingPathComponent("typo.sqlite").path))
+        #expect(AccordService.databaseMayExist(at: "postgres://accord_writer@db.example/accord"))
+        #expect(AccordService.databaseMayExist(at: "postgresql://accord_writer@db.example/accord?sslmode=require"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("typo.sqlite").path))
+    }
 }

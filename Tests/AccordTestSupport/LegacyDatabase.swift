@@ -7,7 +7,7 @@ import Foundation
 public enum LegacyDatabase {
     /// The fixture's folder.
     public static var folder: URL {
-        AccordCLI.packageRoot.appendingPathComponent("Tests/Fixtures/legacy-payloads")
+        Samples.packageRoot.appendingPathComponent("Tests/Fixtures/legacy-payloads")
     }
 
     /// The SQL that rebuilds the database (`sqlite3 … .dump`).

@@ -35,9 +35,13 @@ public enum Samples {
         }
     }
 
+    /// The repository's root folder.
+    public static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
     /// The path of the repository's sample consultation file.
     public static var sampleConsultationFile: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Examples/consultation.yaml")
+        packageRoot.appendingPathComponent("Examples/consultation.yaml")
     }
 }
