@@ -17,8 +17,8 @@ import Testing
     /// option of its own.
     static func sessions(_ site: WebTestSite) throws -> (SessionID, SessionID) {
         let service = AccordService(store: site.store, clock: .fixed(at: Samples.instant))
-        let first = try site.store.startSession(Samples.start())
-        let second = try site.store.startSession(Samples.start(Samples.corsicanIdentity))
+        let first = try site.store.startSession(Samples.start(), author: nil)
+        let second = try site.store.startSession(Samples.start(Samples.corsicanIdentity), author: nil)
         try service.record(
             .optionAdded(
                 kind: .treatment, label: "Prostatectomie", benefits: ["Guérison dans 9 cas sur 10 (HAS 2023)"],
@@ -91,11 +91,13 @@ import Testing
             #expect(screen.codeHash != token)
             #expect(screen.shortCodeHash.count == 64)
             #expect(!screen.shortCodeHash.contains(handOver.shortCode.replacingOccurrences(of: "-", with: "")))
-            #expect(
-                try site.sqlite.columnsForTesting("web_patient_screen") == [
-                    "code_hash", "short_code_hash", "cookie_hash", "csrf_token", "session_number", "issued_by", "created_at",
-                    "expires_at", "revoked_at",
-                ])
+            if backend == .sqlite {
+                #expect(
+                    try site.sqlite.columnsForTesting("web_patient_screen") == [
+                        "code_hash", "short_code_hash", "cookie_hash", "csrf_token", "session_number", "issued_by", "created_at",
+                        "expires_at", "revoked_at",
+                    ])
+            }
         }
     }
 
