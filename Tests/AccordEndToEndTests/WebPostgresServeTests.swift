@@ -110,7 +110,12 @@ final class NoRedirectClient: NSObject, URLSessionTaskDelegate, @unchecked Senda
     }
 
     let base: String
-    private lazy var session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
+    private lazy var session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        return URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
+    }()
 
     init(base: String) { self.base = base }
 
