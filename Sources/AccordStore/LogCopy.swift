@@ -69,12 +69,20 @@ package struct LogCopy: Sendable, Hashable {
     package func writeWebRows(_ sql: any WebSQL) throws {
         for account in accounts { try WebAccountStore.insert(account, sql) }
         let overriding = sql.style == .postgres ? " OVERRIDING SYSTEM VALUE" : ""
-        for read in accessReads {
+        for start in stride(from: 0, to: accessReads.count, by: Self.readsPerStatement) {
+            let chunk = accessReads[start..<min(start + Self.readsPerStatement, accessReads.count)]
             try sql.query(
-                "INSERT INTO web_access (\(WebAccessRecord.columns))\(overriding) VALUES (?, ?, ?, ?, ?)",
-                [.of(read.id), .text(read.at), .text(read.idnatPS), .integer(read.sessionNumber), .text(read.page)])
+                "INSERT INTO web_access (\(WebAccessRecord.columns))\(overriding) VALUES "
+                    + Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "),
+                chunk.flatMap { read -> [SQLValue] in
+                    [.of(read.id), .text(read.at), .text(read.idnatPS), .integer(read.sessionNumber), .text(read.page)]
+                })
         }
     }
+
+    /// Access reads per multi-row `INSERT` of a copy (5 values each: under the 999 bound
+    /// values of older SQLite builds).
+    static let readsPerStatement = 150
 
     /// The metadata keys a store keeps for itself and a copy does not carry: the schema
     /// version (each store has its own) and the marker of summarised sessions (the copy
