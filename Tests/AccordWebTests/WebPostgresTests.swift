@@ -129,4 +129,42 @@ struct WebPostgresTests {
         try site.store.accessLog.record(sessions: [SessionID(number: 1)], by: Samples.clinicianID, page: "today", at: Samples.instant)
         #expect(try site.store.accessLog.reads().map(\.id) == [41, 42])
     }
+
+    /// Two hosts (two connections) counting failures and logging reads at once: the web
+    /// writers take turns (an advisory lock), so no failure is lost and no read number clashes.
+    @Test func writersOnTwoConnectionsTakeTurns() throws {
+        let site = try WebTestSite(backend: .postgres)
+        defer { site.cleanUp() }
+        let database = try #require(site.postgres)
+        let keyFile = site.folder.appendingPathComponent("chain.key").path
+        let hosts = try (0..<2).map { _ in
+            try PostgresEventStore.open(url: database.url, clock: .fixed(at: Samples.instant), keyFile: keyFile)
+        }
+        let policy = SignInLockoutPolicy(threshold: 100, duration: 900)
+        let loginHash = String(repeating: "c", count: 64)
+        let failures = Locked<[SignInOutcome]>([])
+        DispatchQueue.concurrentPerform(iterations: 20) { index in
+            let store = hosts[index % 2]
+            let outcome = try? store.webAccounts.finishSignIn(
+                loginHash: loginHash, signIn: nil, now: Samples.instant, policy: policy, idleTimeout: 1800)
+            try? store.accessLog.record(
+                sessions: [SessionID(number: Int64(index))], by: Samples.clinicianID, page: "today", at: Samples.instant)
+            failures.update { $0.append(outcome ?? .signedIn) }
+        }
+        #expect(Set(failures.value) == Set((80..<100).map { SignInOutcome.failed(remaining: $0) }))
+        #expect(try site.store.accessLog.reads().map(\.id) == Array(1...20))
+        #expect(Set(try site.store.accessLog.reads().map(\.session.number)) == Set(0..<20))
+    }
+}
+
+/// A value several threads update under a lock.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value { lock.withLock { stored } }
+
+    func update(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
 }
