@@ -42,9 +42,8 @@ extension PostgresEventStore: LogCopySource {
     /// text), the carried metadata (``AccordStore/LogCopy``: the database id, so that the same
     /// key file serves both), the sessions' seals (a session the source had not sealed yet is
     /// sealed from its events), the issued document versions, the web accounts and the access
-    /// log (numbers kept); then each session's summary
-    /// row (``PostgresRecorder``), audit rows and cells (``PostgresAuditSummary``) rebuilt from
-    /// the copied events.
+    /// log (numbers kept); then each session's summary row (``PostgresRecorder``), audit rows
+    /// and cells (``PostgresAuditSummary``) rebuilt from the copied events.
     ///
     /// All of it is one transaction holding the append lock: when anything fails, the database
     /// is left as it was. Events go in several thousand rows per statement.
@@ -55,8 +54,7 @@ extension PostgresEventStore: LogCopySource {
     ///     other rows (``AccordStore/LogCopySource/copyOut(_:)``).
     /// - Returns: how many events were copied.
     /// - Throws: `AccordError` (`conflict`) when the database holds events, sessions, web
-    ///   accounts or access reads; (`io`,
-    ///   `busy`) from the server; what `source` throws.
+    ///   accounts or access reads; (`io`, `busy`) from the server; what `source` throws.
     package func importLog(key: ChainKey, from source: ((EventRecord) throws -> Void) throws -> LogCopy) throws -> Int {
         try link.transaction(setUp: [
             "SET LOCAL lock_timeout = '\(busyTimeoutMilliseconds)ms'", "SELECT pg_advisory_xact_lock(\(Self.appendLock))",

@@ -64,8 +64,9 @@ struct DatabaseCommand: ParsableCommand {
                 log (its numbers and order kept); the summaries are rebuilt from the events. Sign-ins, sign-in \
                 failure counters and patient's screens are transient and not copied: clinicians sign in again and \
                 hand screens over again. The destination must be empty: a database made by `accord db init` with no \
-                event, web account or access read, or an SQLite file that does not exist yet. All of it is one transaction: a failed copy leaves nothing half-written. Then \
-                both chains are verified and their heads printed; they must be the same.
+                event, web account or access read, or an SQLite file that does not exist yet. All of it is one \
+                transaction: a failed copy leaves nothing half-written. Then both chains are verified and their heads \
+                printed; they must be the same.
                 """)
 
         @Option(help: ArgumentHelp("The record to copy: an SQLite file or a postgres:// URL.", valueName: "path-or-url"))
