@@ -100,6 +100,7 @@ let package = Package(
             name: "AccordWeb",
             dependencies: [
                 "AccordCore",
+                "AccordPostgres",
                 "AccordService",
                 "AccordStore",
                 "AccordXML",
@@ -152,6 +153,7 @@ let package = Package(
         .testTarget(
             name: "AccordWebTests",
             dependencies: [
+                "AccordPostgres", "AccordStoreTestSupport",
                 "AccordWeb", "AccordStore", "AccordCore", "AccordService", "AccordTestSupport", "AccordXML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -28,7 +28,10 @@ extension PostgresEventStore: LogCopySource {
                 for row in rows { try event(try PostgresRecorder.event(row)) }
             }
             try link.query("CLOSE accord_copy")
-            return LogCopy(metadata: LogCopy.carriedMetadata(metadata), seals: seals, versions: versions)
+            let web = PostgresWebSQL(link: link)
+            return LogCopy(
+                metadata: LogCopy.carriedMetadata(metadata), seals: seals, versions: versions, accounts: try WebAccountStore.accounts(web),
+                accessReads: try AccessLogStore.reads(web))
         }
     }
 
@@ -38,9 +41,9 @@ extension PostgresEventStore: LogCopySource {
     /// another store's log (`accord db copy`): every event as it is (every column, the same
     /// text), the carried metadata (``AccordStore/LogCopy``: the database id, so that the same
     /// key file serves both), the sessions' seals (a session the source had not sealed yet is
-    /// sealed from its events) and the issued document versions; then each session's summary
-    /// row (``PostgresRecorder``), audit rows and cells (``PostgresAuditSummary``) rebuilt from
-    /// the copied events.
+    /// sealed from its events), the issued document versions, the web accounts and the access
+    /// log (numbers kept); then each session's summary row (``PostgresRecorder``), audit rows
+    /// and cells (``PostgresAuditSummary``) rebuilt from the copied events.
     ///
     /// All of it is one transaction holding the append lock: when anything fails, the database
     /// is left as it was. Events go in several thousand rows per statement.
@@ -50,14 +53,19 @@ extension PostgresEventStore: LogCopySource {
     ///   - source: calls its argument with every event in sequence order, then returns the
     ///     other rows (``AccordStore/LogCopySource/copyOut(_:)``).
     /// - Returns: how many events were copied.
-    /// - Throws: `AccordError` (`conflict`) when the database holds events or sessions; (`io`,
-    ///   `busy`) from the server; what `source` throws.
+    /// - Throws: `AccordError` (`conflict`) when the database holds events, sessions, web
+    ///   accounts or access reads; (`io`, `busy`) from the server; what `source` throws.
     package func importLog(key: ChainKey, from source: ((EventRecord) throws -> Void) throws -> LogCopy) throws -> Int {
         try link.transaction(setUp: [
             "SET LOCAL lock_timeout = '\(busyTimeoutMilliseconds)ms'", "SELECT pg_advisory_xact_lock(\(Self.appendLock))",
         ]) {
             let present =
-                try link.query("SELECT (SELECT COUNT(*) FROM event) + (SELECT COUNT(*) FROM session) AS n").first?.integer("n") ?? 0
+                try link.query(
+                    """
+                    SELECT (SELECT COUNT(*) FROM event) + (SELECT COUNT(*) FROM session) + (SELECT COUNT(*) FROM web_user)
+                        + (SELECT COUNT(*) FROM web_access) AS n
+                    """
+                ).first?.integer("n") ?? 0
             guard present == 0 else { throw LogCopy.notEmpty(location.description) }
             var pending: [EventRecord] = []
             var sessions: [Int64] = []
@@ -102,6 +110,7 @@ extension PostgresEventStore: LogCopySource {
                         .text($0.exportedAt),
                     ]
                 })
+            try copy.writeWebRows(PostgresWebSQL(link: link))
             try insertRows(
                 "INSERT INTO metadata (key, value) VALUES", shape: "($, '1')",
                 rows: [[.text(ConsultationStore.sessionsSealedKey)], [.text(ConsultationStore.summaryCompleteKey)]],

@@ -1,30 +1,11 @@
 import AccordCore
+import AccordStore
 import Foundation
 import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
-
-/// A value bound to a statement's `$1`, `$2`…: the column types of Accord's schema
-/// (BIGINT, TEXT, DOUBLE PRECISION) and NULL.
-package enum SQLValue: Sendable, Hashable {
-    case integer(Int64)
-    case text(String)
-    case real(Double)
-    case null
-
-    /// An integer, or NULL.
-    package static func of(_ value: Int64?) -> SQLValue { value.map(SQLValue.integer) ?? .null }
-    /// An integer, or NULL.
-    package static func of(_ value: Int?) -> SQLValue { value.map { .integer(Int64($0)) } ?? .null }
-    /// A text, or NULL.
-    package static func of(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
-    /// A real, or NULL.
-    package static func of(_ value: Double?) -> SQLValue { value.map(SQLValue.real) ?? .null }
-    /// 1 or 0, or NULL (the schema keeps SQLite's integer flags).
-    package static func flag(_ value: Bool?) -> SQLValue { value.map { .integer($0 ? 1 : 0) } ?? .null }
-}
 
 /// One connection to a PostgreSQL server, used synchronously as ``AccordStore/EventStore``
 /// requires: each statement waits for the server's answer on the calling thread (never an

@@ -56,15 +56,18 @@ extension AccordService {
 
     /// Copies a whole record between an SQLite file and a PostgreSQL database, either way
     /// (`accord db copy`): the source's chain is verified first; the event log goes over as
-    /// it is, with the database id (the same key file serves both), the seals and the issued
-    /// document versions; the destination rebuilds its projections; all in one transaction on
+    /// it is, with the database id (the same key file serves both), the seals, the issued
+    /// document versions, the web accounts and the web access log (numbers and order kept;
+    /// sign-ins, failure counters and patient's screens are transient and stay behind); the
+    /// destination rebuilds its projections; all in one transaction on
     /// the destination (a failed copy leaves a PostgreSQL destination as it was, and no new
     /// SQLite file). Then `verify` on the copy must give the source's head.
     ///
     /// - Parameters:
     ///   - source: the SQLite file or the PostgreSQL URL to copy (read only).
     ///   - destination: a PostgreSQL URL of a database made by `accord db init` holding no
-    ///     event, or the path of an SQLite file that does not exist yet.
+    ///     event, web account or access read, or the path of an SQLite file that does not
+    ///     exist yet.
     ///   - keyFile: the source's chain key file (`nil`: `ACCORD_KEY_FILE`, else the default).
     ///   - clock: the clock of the stores.
     ///   - logger: where to log.

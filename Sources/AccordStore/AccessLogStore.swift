@@ -102,14 +102,21 @@ public struct AccessLogCounts: Sendable, Hashable {
     public var bySession: [BySession]
 }
 
-/// The web interface's access log, in the same SQLite database as the record but outside its
-/// event chain: who read which patient's record through the web, and when.
+/// The web interface's access log, in the same database as the record (SQLite or
+/// PostgreSQL) but outside its event chain: who read which patient's record through the web,
+/// and when.
 ///
-/// Every method is one transaction. Only the web interface logs reads: the command line's
-/// reads are not logged (it is run by administrators on the server, under the system's own
-/// accounts and controls, not by clinicians through the interface).
+/// Every method is one transaction, with the same statements on both backends
+/// (``WebDatabase``). Rows are numbered 1, 2, 3… in the order they are logged (each the
+/// largest number so far plus one, writers waiting for each other), on both backends. Only
+/// the web interface logs reads: the command line's reads are not logged (it is run by
+/// administrators on the server, under the system's own accounts and controls, not by
+/// clinicians through the interface).
 public struct AccessLogStore: Sendable {
-    let writer: any DatabaseWriter
+    let database: any WebDatabase
+
+    /// The access log of `database`.
+    package init(database: any WebDatabase) { self.database = database }
 
     /// Logs that the clinician `idnatPS` read each of `sessions` at `at`, in one transaction
     /// (nothing is logged for an empty list).
@@ -121,9 +128,17 @@ public struct AccessLogStore: Sendable {
     /// - Throws: `AccordError` (`busy`, `io`) when the log cannot be written.
     public func record(sessions: [SessionID], by idnatPS: String, page: String, at: Date) throws {
         guard !sessions.isEmpty else { return }
-        try write { db in
+        try database.write { sql in
+            // PostgreSQL's identity column is not used: the number is the same rule as SQLite's
+            // INTEGER PRIMARY KEY, so that a copied log goes on numbering where it was.
+            let overriding = sql.style == .postgres ? " OVERRIDING SYSTEM VALUE" : ""
             for session in sessions {
-                try WebAccessRecord(at: at, idnatPS: idnatPS, session: session, page: page).insert(db)
+                let read = WebAccessRecord(at: at, idnatPS: idnatPS, session: session, page: page)
+                try sql.query(
+                    """
+                    INSERT INTO web_access (\(WebAccessRecord.columns))\(overriding)
+                    SELECT COALESCE(MAX(id), 0) + 1, ?, ?, ?, ? FROM web_access
+                    """, [.text(read.at), .text(read.idnatPS), .integer(read.sessionNumber), .text(read.page)])
             }
         }
     }
@@ -131,54 +146,84 @@ public struct AccessLogStore: Sendable {
     /// The logged reads the filter selects, oldest first.
     /// - Throws: `AccordError` (`busy`, `io`).
     public func reads(_ filter: AccessLogFilter = AccessLogFilter()) throws -> [WebAccessRecord] {
-        try read { db in try Self.filtered(filter).order(WebAccessRecord.CodingKeys.id).fetchAll(db) }
+        try database.read { sql in try Self.reads(sql, filter) }
     }
 
     /// Counts the reads the filter selects: in total, by clinician (by IdNat_PS) and by session
     /// (by number), in one read transaction.
     /// - Throws: `AccordError` (`busy`, `io`).
     public func counts(_ filter: AccessLogFilter) throws -> AccessLogCounts {
-        try read { db in
-            let selected = Self.filtered(filter)
-            let total = try selected.fetchCount(db)
-            let clinicians = try selected.select(WebAccessRecord.CodingKeys.idnatPS, count(SQL("*")))
-                .group(WebAccessRecord.CodingKeys.idnatPS).order(WebAccessRecord.CodingKeys.idnatPS).asRequest(of: Row.self)
-                .fetchAll(db)
-            let sessions = try selected.select(WebAccessRecord.CodingKeys.sessionNumber, count(SQL("*")))
-                .group(WebAccessRecord.CodingKeys.sessionNumber).order(WebAccessRecord.CodingKeys.sessionNumber)
-                .asRequest(of: Row.self).fetchAll(db)
+        try database.read { sql in
+            let (selection, values) = Self.selection(filter)
+            let total = try sql.query("SELECT COUNT(*) FROM web_access WHERE \(selection)", values).first?.first?.integer ?? 0
+            let clinicians = try sql.query(
+                "SELECT idnat_ps, COUNT(*) FROM web_access WHERE \(selection) GROUP BY idnat_ps ORDER BY idnat_ps", values)
+            let sessions = try sql.query(
+                "SELECT session_number, COUNT(*) FROM web_access WHERE \(selection) GROUP BY session_number ORDER BY session_number",
+                values)
             return AccessLogCounts(
-                total: total,
-                byClinician: clinicians.map { AccessLogCounts.ByClinician(idnatPS: $0[0], reads: $0[1]) },
-                bySession: sessions.map { AccessLogCounts.BySession(session: SessionID(number: $0[0]), reads: $0[1]) })
+                total: Int(total),
+                byClinician: clinicians.map { AccessLogCounts.ByClinician(idnatPS: $0[0].text ?? "", reads: Int($0[1].integer ?? 0)) },
+                bySession: sessions.map {
+                    AccessLogCounts.BySession(session: SessionID(number: $0[0].integer ?? 0), reads: Int($0[1].integer ?? 0))
+                })
         }
     }
 
-    // MARK: - Transactions
+    // MARK: - Statements
 
-    /// The request of the reads `filter` selects. Instants are stored in one fixed shape, so
-    /// their first ten characters are their UTC day.
-    static func filtered(_ filter: AccessLogFilter) -> QueryInterfaceRequest<WebAccessRecord> {
-        var request = WebAccessRecord.all()
-        let day = SQL("substr(\(WebAccessRecord.CodingKeys.at), 1, 10)")
-        if let since = filter.since { request = request.filter(day >= since.description) }
-        if let until = filter.until { request = request.filter(day <= until.description) }
-        if let session = filter.session { request = request.filter(WebAccessRecord.CodingKeys.sessionNumber == session.number) }
-        if let idnatPS = filter.idnatPS { request = request.filter(WebAccessRecord.CodingKeys.idnatPS == idnatPS) }
-        return request
+    /// The reads `filter` selects, oldest first (`accord db copy` carries them all).
+    package static func reads(_ sql: any WebSQL, _ filter: AccessLogFilter = AccessLogFilter()) throws -> [WebAccessRecord] {
+        let (selection, values) = Self.selection(filter)
+        return try sql.query("SELECT \(WebAccessRecord.columns) FROM web_access WHERE \(selection) ORDER BY id", values).map(
+            WebAccessRecord.init(row:))
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T { try StoreErrors.write(writer, body) }
+    /// The `WHERE` condition of the reads `filter` selects, and its values. Instants are stored
+    /// in one fixed shape, so their first ten characters are their UTC day.
+    static func selection(_ filter: AccessLogFilter) -> (String, [SQLValue]) {
+        var conditions = ["1 = 1"]
+        var values: [SQLValue] = []
+        if let since = filter.since {
+            conditions.append("substr(at, 1, 10) >= ?")
+            values.append(.text(since.description))
+        }
+        if let until = filter.until {
+            conditions.append("substr(at, 1, 10) <= ?")
+            values.append(.text(until.description))
+        }
+        if let session = filter.session {
+            conditions.append("session_number = ?")
+            values.append(.integer(session.number))
+        }
+        if let idnatPS = filter.idnatPS {
+            conditions.append("idnat_ps = ?")
+            values.append(.text(idnatPS))
+        }
+        return (conditions.joined(separator: " AND "), values)
+    }
+}
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T { try StoreErrors.read(writer, body) }
+extension WebAccessRecord {
+    /// The columns of `web_access`, in the table's order, for a statement.
+    package static let columns = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// A read from a row of ``columns``.
+    package init(row: [SQLValue]) {
+        self.id = row[0].integer
+        self.at = row[1].text ?? ""
+        self.idnatPS = row[2].text ?? ""
+        self.sessionNumber = row[3].integer ?? 0
+        self.page = row[4].text ?? ""
+    }
 }
 
 extension ConsultationStore {
     /// The web interface's access log, in this store's database.
-    public var accessLog: AccessLogStore { AccessLogStore(writer: writer) }
+    public var accessLog: AccessLogStore { AccessLogStore(database: SQLiteWebDatabase(writer: writer)) }
 }
 
 extension WebAccountStore {
     /// The access log of the same database (the web server reaches it through its accounts).
-    public var accessLog: AccessLogStore { AccessLogStore(writer: writer) }
+    public var accessLog: AccessLogStore { AccessLogStore(database: database) }
 }

@@ -24,7 +24,10 @@ extension ConsultationStore: LogCopySource {
             }
             let events = try EventRecord.order(EventRecord.Columns.sequence).fetchCursor(db)
             while let record = try events.next() { try event(record) }
-            return LogCopy(metadata: LogCopy.carriedMetadata(metadata), seals: seals, versions: versions)
+            let web = SQLiteWebSQL(db: db)
+            return LogCopy(
+                metadata: LogCopy.carriedMetadata(metadata), seals: seals, versions: versions, accounts: try WebAccountStore.accounts(web),
+                accessReads: try AccessLogStore.reads(web))
         }
     }
 
@@ -33,8 +36,9 @@ extension ConsultationStore: LogCopySource {
     /// Creates a new SQLite database at `path` holding a copy of another store's log
     /// (`accord db copy`): every event as it is (every column, the same text), the carried
     /// metadata (``LogCopy``: the database id, so that the same key file serves both), the
-    /// sessions' seals (a session the source had not sealed yet is sealed from its events) and
-    /// the issued document versions; then the session summaries and the audit rows and cells
+    /// sessions' seals (a session the source had not sealed yet is sealed from its events),
+    /// the issued document versions, the web accounts and the access log (``LogCopy``); then
+    /// the session summaries and the audit rows and cells
     /// rebuilt from the copied events (``SessionSummaryProjection``, ``AuditSummary``).
     ///
     /// All of it is one transaction; when anything fails, the new file is removed (nothing
@@ -116,6 +120,7 @@ extension ConsultationStore: LogCopySource {
                             version.sessionNumber, version.profile, version.version, version.lastSessionSequence, version.exportedAt,
                         ])
                 }
+                try copy.writeWebRows(SQLiteWebSQL(db: db))
                 for name in [Self.sessionsSealedKey, Self.summaryCompleteKey] {
                     try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, '1')", arguments: [name])
                 }

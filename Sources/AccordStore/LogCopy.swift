@@ -3,9 +3,12 @@ import Foundation
 
 /// What `accord db copy` carries from one store to another beside the events: the metadata
 /// rows (the database id, which names the key file, the centre settings' seal and the
-/// store's markers), the sessions' seals and the issued document versions, as the source
-/// holds them. The projections (session summary, audit rows and cells) are not carried: the
-/// destination rebuilds them from the events.
+/// store's markers), the sessions' seals, the issued document versions, the web interface's
+/// accounts (`web_user`) and its access log (`web_access`, numbers and order kept), as the
+/// source holds them. The projections (session summary, audit rows and cells) are not
+/// carried: the destination rebuilds them from the events. Neither are the web interface's
+/// transient rows: sign-ins (everyone signs in again), failure counters and patient's
+/// screens (hand the screen over again).
 package struct LogCopy: Sendable, Hashable {
     /// One `session_seal` row.
     package struct Seal: Sendable, Hashable {
@@ -46,12 +49,40 @@ package struct LogCopy: Sendable, Hashable {
     package var seals: [Seal]
     /// The issued document versions.
     package var versions: [Version]
+    /// The web interface's accounts, by IdNat_PS.
+    package var accounts: [WebAccount]
+    /// The web interface's access log, by number.
+    package var accessReads: [WebAccessRecord]
 
-    package init(metadata: [String: String], seals: [Seal], versions: [Version]) {
+    package init(
+        metadata: [String: String], seals: [Seal], versions: [Version], accounts: [WebAccount] = [], accessReads: [WebAccessRecord] = []
+    ) {
         self.metadata = metadata
         self.seals = seals
         self.versions = versions
+        self.accounts = accounts
+        self.accessReads = accessReads
     }
+
+    /// Writes the carried web rows into a destination, inside its copy's transaction: the
+    /// accounts as they are, the access log's reads with their numbers.
+    package func writeWebRows(_ sql: any WebSQL) throws {
+        for account in accounts { try WebAccountStore.insert(account, sql) }
+        let overriding = sql.style == .postgres ? " OVERRIDING SYSTEM VALUE" : ""
+        for start in stride(from: 0, to: accessReads.count, by: Self.readsPerStatement) {
+            let chunk = accessReads[start..<min(start + Self.readsPerStatement, accessReads.count)]
+            try sql.query(
+                "INSERT INTO web_access (\(WebAccessRecord.columns))\(overriding) VALUES "
+                    + Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "),
+                chunk.flatMap { read -> [SQLValue] in
+                    [.of(read.id), .text(read.at), .text(read.idnatPS), .integer(read.sessionNumber), .text(read.page)]
+                })
+        }
+    }
+
+    /// Access reads per multi-row `INSERT` of a copy (5 values each: under the 999 bound
+    /// values of older SQLite builds).
+    static let readsPerStatement = 150
 
     /// The metadata keys a store keeps for itself and a copy does not carry: the schema
     /// version (each store has its own) and the marker of summarised sessions (the copy
@@ -94,7 +125,7 @@ package struct LogCopy: Sendable, Hashable {
     package static func notEmpty(_ destination: String) -> AccordError {
         AccordError(
             .conflict,
-            "the destination \(destination) is not empty; copy into a database made by `accord db init` with no event, or a new SQLite file (nothing was copied).",
+            "the destination \(destination) is not empty; copy into a database made by `accord db init` with no event, web account or access read, or a new SQLite file (nothing was copied).",
             field: "--to")
     }
 }

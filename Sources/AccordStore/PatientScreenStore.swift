@@ -79,16 +79,20 @@ public enum ShortCodeOutcome: Sendable, Hashable {
     case locked(until: Date)
 }
 
-/// The hand-overs of sessions to the patient's screen, in the same SQLite database as the
-/// record but outside its event chain.
+/// The hand-overs of sessions to the patient's screen, in the same database as the record
+/// (SQLite or PostgreSQL) but outside its event chain.
 ///
-/// Every method is one transaction; instants come from the caller's clock and are stored as UTC
-/// instants. Wrong short codes are counted together, whoever types them (one row of
+/// Every method is one transaction, with the same statements and rules on both backends
+/// (``WebDatabase``); instants come from the caller's clock and are stored as UTC instants.
+/// Wrong short codes are counted together, whoever types them (one row of
 /// `web_sign_in_failure` under a fixed key): past the policy's threshold every short code is
 /// refused for its duration, which bounds guessing whatever the number of browsers; links
 /// (256-bit tokens) stay usable.
 public struct PatientScreenStore: Sendable {
-    let writer: any DatabaseWriter
+    let database: any WebDatabase
+
+    /// The hand-overs of `database`.
+    package init(database: any WebDatabase) { self.database = database }
 
     /// The key under which wrong short codes are counted in `web_sign_in_failure` (no SHA-256
     /// of an identifier has this shape).
@@ -98,13 +102,20 @@ public struct PatientScreenStore: Sendable {
     /// - Throws: `AccordError` (`conflict`) when its token or short code is taken already (draw
     ///   new ones); `busy`, `io`.
     public func issue(_ screen: PatientScreen) throws {
-        try write { db in
-            if try PatientScreen.filter(PatientScreen.CodingKeys.shortCodeHash == screen.shortCodeHash).fetchCount(db) > 0
-                || PatientScreen.exists(db, key: screen.codeHash)
-            {
+        try database.write { sql in
+            let taken = try sql.query(
+                "SELECT 1 FROM web_patient_screen WHERE short_code_hash = ? OR code_hash = ?",
+                [.text(screen.shortCodeHash), .text(screen.codeHash)])
+            if !taken.isEmpty {
                 throw AccordError(.conflict, "this patient-screen code is taken already; nothing was recorded. Hand the screen over again.")
             }
-            try screen.insert(db)
+            try sql.query(
+                "INSERT INTO web_patient_screen (\(PatientScreen.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(screen.codeHash), .text(screen.shortCodeHash), .of(screen.cookieHash), .text(screen.csrfToken),
+                    .integer(screen.sessionNumber), .text(screen.issuedBy), .text(screen.createdAt), .text(screen.expiresAt),
+                    .of(screen.revokedAt),
+                ])
         }
     }
 
@@ -113,10 +124,9 @@ public struct PatientScreenStore: Sendable {
     /// - Returns: the hand-over, or `nil` when there is none working.
     /// - Throws: `AccordError` (`busy`, `io`).
     public func openWithLink(codeHash: String, cookieHash: String, now: Date) throws -> PatientScreen? {
-        try write { db in
-            guard var screen = try PatientScreen.fetchOne(db, key: codeHash), screen.isActive(at: now) else { return nil }
-            screen.cookieHash = cookieHash
-            try screen.update(db)
+        try database.write { sql in
+            guard var screen = try Self.screen(sql, where: "code_hash", is: codeHash), screen.isActive(at: now) else { return nil }
+            try Self.give(&screen, cookieHash: cookieHash, sql)
             return screen
         }
     }
@@ -134,22 +144,19 @@ public struct PatientScreenStore: Sendable {
     public func openWithShortCode(
         _ shortCodeHash: String, cookieHash: String, now: Date, policy: SignInLockoutPolicy
     ) throws -> ShortCodeOutcome {
-        try write { db in
-            if let until = try WebAccountStore.lock(db, loginHash: Self.failureKey, now: now) { return .locked(until: until) }
-            if var screen = try PatientScreen.filter(PatientScreen.CodingKeys.shortCodeHash == shortCodeHash).fetchOne(db),
-                screen.isActive(at: now)
-            {
-                try WebSignInFailure.deleteOne(db, key: Self.failureKey)
-                screen.cookieHash = cookieHash
-                try screen.update(db)
+        try database.write { sql in
+            if let until = try WebAccountStore.lock(sql, loginHash: Self.failureKey, now: now) { return .locked(until: until) }
+            if var screen = try Self.screen(sql, where: "short_code_hash", is: shortCodeHash), screen.isActive(at: now) {
+                try WebSignInFailure.delete(sql, loginHash: Self.failureKey)
+                try Self.give(&screen, cookieHash: cookieHash, sql)
                 return .opened(screen)
             }
             var failure =
-                try WebSignInFailure.fetchOne(db, key: Self.failureKey)
+                try WebSignInFailure.fetch(sql, loginHash: Self.failureKey)
                 ?? WebSignInFailure(loginHash: Self.failureKey, failures: 0, lastFailedAt: "", lockedUntil: nil)
             if failure.lockedUntil != nil { failure.failures = 0 }  // a lockout that ended: count afresh
             failure.lockedUntil = nil
-            if let until = try failure.countFailure(db, now: now, policy: policy) { return .locked(until: until) }
+            if let until = try failure.countFailure(sql, now: now, policy: policy) { return .locked(until: until) }
             return .failed
         }
     }
@@ -157,10 +164,8 @@ public struct PatientScreenStore: Sendable {
     /// The working hand-over whose patient cookie hashes to `cookieHash` at `now`, or `nil`.
     /// - Throws: `AccordError` (`busy`, `io`).
     public func screen(cookieHash: String, now: Date) throws -> PatientScreen? {
-        try read { db in
-            guard let screen = try PatientScreen.filter(PatientScreen.CodingKeys.cookieHash == cookieHash).fetchOne(db),
-                screen.isActive(at: now)
-            else { return nil }
+        try database.read { sql in
+            guard let screen = try Self.screen(sql, where: "cookie_hash", is: cookieHash), screen.isActive(at: now) else { return nil }
             return screen
         }
     }
@@ -170,32 +175,61 @@ public struct PatientScreenStore: Sendable {
     /// - Throws: `AccordError` (`busy`, `io`).
     @discardableResult
     public func end(session: SessionID, now: Date) throws -> Int {
-        try write { db in
+        try database.write { sql in
             let instant = UTCInstant.format(now)
-            return try PatientScreen.filter(
-                PatientScreen.CodingKeys.sessionNumber == session.number && PatientScreen.CodingKeys.revokedAt == nil
-                    && PatientScreen.CodingKeys.expiresAt > instant
-            ).updateAll(db, PatientScreen.CodingKeys.revokedAt.set(to: instant))
+            let selection = "session_number = ? AND revoked_at IS NULL AND expires_at > ?"
+            let values: [SQLValue] = [.integer(session.number), .text(instant)]
+            let count = try sql.query("SELECT COUNT(*) FROM web_patient_screen WHERE \(selection)", values).first?.first?.integer ?? 0
+            try sql.query("UPDATE web_patient_screen SET revoked_at = ? WHERE \(selection)", [.text(instant)] + values)
+            return Int(count)
         }
     }
 
     /// Every hand-over of `session`, oldest first (for tests and the administrator).
     /// - Throws: `AccordError` (`busy`, `io`).
     public func screens(of session: SessionID) throws -> [PatientScreen] {
-        try read { db in
-            try PatientScreen.filter(PatientScreen.CodingKeys.sessionNumber == session.number)
-                .order(PatientScreen.CodingKeys.createdAt).fetchAll(db)
+        try database.read { sql in
+            try sql.query(
+                "SELECT \(PatientScreen.columns) FROM web_patient_screen WHERE session_number = ? ORDER BY created_at, code_hash",
+                [.integer(session.number)]
+            ).map(PatientScreen.init(row:))
         }
     }
 
-    // MARK: - Transactions
+    // MARK: - Statements
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T { try StoreErrors.write(writer, body) }
+    /// The hand-over whose `column` (a unique one) is `value`, or `nil`.
+    static func screen(_ sql: any WebSQL, where column: String, is value: String) throws -> PatientScreen? {
+        try sql.query("SELECT \(PatientScreen.columns) FROM web_patient_screen WHERE \(column) = ?", [.text(value)]).first.map(
+            PatientScreen.init(row:))
+    }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T { try StoreErrors.read(writer, body) }
+    /// Stores the patient cookie's hash on `screen`.
+    static func give(_ screen: inout PatientScreen, cookieHash: String, _ sql: any WebSQL) throws {
+        screen.cookieHash = cookieHash
+        try sql.query("UPDATE web_patient_screen SET cookie_hash = ? WHERE code_hash = ?", [.text(cookieHash), .text(screen.codeHash)])
+    }
+}
+
+extension PatientScreen {
+    /// The columns of `web_patient_screen`, in the table's order, for a statement.
+    static let columns = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// A hand-over from a row of ``columns``.
+    init(row: [SQLValue]) {
+        self.codeHash = row[0].text ?? ""
+        self.shortCodeHash = row[1].text ?? ""
+        self.cookieHash = row[2].text
+        self.csrfToken = row[3].text ?? ""
+        self.sessionNumber = row[4].integer ?? 0
+        self.issuedBy = row[5].text ?? ""
+        self.createdAt = row[6].text ?? ""
+        self.expiresAt = row[7].text ?? ""
+        self.revokedAt = row[8].text
+    }
 }
 
 extension ConsultationStore {
     /// The hand-overs of sessions to the patient's screen, in this store's database.
-    public var patientScreens: PatientScreenStore { PatientScreenStore(writer: writer) }
+    public var patientScreens: PatientScreenStore { PatientScreenStore(database: SQLiteWebDatabase(writer: writer)) }
 }

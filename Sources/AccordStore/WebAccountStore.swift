@@ -103,7 +103,7 @@ struct WebSignInFailure: Codable, Sendable, FetchableRecord, PersistableRecord {
     /// Counts one more failure at `now` and saves the row; once `policy.threshold` failures are
     /// counted, locks out until `now` + `policy.duration`.
     /// - Returns: the end of the lockout this failure starts, or `nil`.
-    mutating func countFailure(_ db: Database, now: Date, policy: SignInLockoutPolicy) throws -> Date? {
+    mutating func countFailure(_ sql: any WebSQL, now: Date, policy: SignInLockoutPolicy) throws -> Date? {
         failures += 1
         lastFailedAt = UTCInstant.format(now)
         var until: Date?
@@ -111,8 +111,29 @@ struct WebSignInFailure: Codable, Sendable, FetchableRecord, PersistableRecord {
             until = now.addingTimeInterval(policy.duration)
             lockedUntil = until.map(UTCInstant.format)
         }
-        try save(db)
+        try sql.query(
+            """
+            INSERT INTO web_sign_in_failure (login_hash, failures, last_failed_at, locked_until) VALUES (?, ?, ?, ?)
+            ON CONFLICT (login_hash) DO UPDATE SET failures = excluded.failures, last_failed_at = excluded.last_failed_at,
+            locked_until = excluded.locked_until
+            """, [.text(loginHash), .of(failures), .text(lastFailedAt), .of(lockedUntil)])
         return until
+    }
+
+    /// The failure counter of `loginHash`, or `nil`.
+    static func fetch(_ sql: any WebSQL, loginHash: String) throws -> WebSignInFailure? {
+        try sql.query(
+            "SELECT login_hash, failures, last_failed_at, locked_until FROM web_sign_in_failure WHERE login_hash = ?", [.text(loginHash)]
+        ).first.map { row in
+            WebSignInFailure(
+                loginHash: row[0].text ?? "", failures: Int(row[1].integer ?? 0), lastFailedAt: row[2].text ?? "",
+                lockedUntil: row[3].text)
+        }
+    }
+
+    /// Deletes the failure counter of `loginHash` (nothing when there is none).
+    static func delete(_ sql: any WebSQL, loginHash: String) throws {
+        try sql.query("DELETE FROM web_sign_in_failure WHERE login_hash = ?", [.text(loginHash)])
     }
 }
 
@@ -141,26 +162,30 @@ public enum SignInOutcome: Sendable, Hashable {
     case locked(until: Date)
 }
 
-/// The web interface's accounts, sign-in sessions and failure counters, in the same SQLite
-/// database as the record but outside its event chain.
+/// The web interface's accounts, sign-in sessions and failure counters, in the same database
+/// as the record (SQLite or PostgreSQL) but outside its event chain.
 ///
-/// Every method is one transaction. Instants are given by the caller (its clock), so that
-/// tests can move time forward; they are stored as UTC instants (`2026-03-02T09:30:00Z`).
+/// Every method is one transaction, with the same statements and rules on both backends
+/// (``WebDatabase``). Instants are given by the caller (its clock), so that tests can move
+/// time forward; they are stored as UTC instants (`2026-03-02T09:30:00Z`).
 public struct WebAccountStore: Sendable {
-    let writer: any DatabaseWriter
+    let database: any WebDatabase
+
+    /// The accounts of `database`.
+    package init(database: any WebDatabase) { self.database = database }
 
     // MARK: - Accounts
 
     /// Adds an account.
     /// - Throws: `AccordError` (`conflict`) when an account has this IdNat_PS already; `busy`, `io`.
     public func add(_ account: WebAccount) throws {
-        try write { db in
-            if try WebAccount.exists(db, key: account.idnatPS) {
+        try database.write { sql in
+            if try Self.account(sql, account.idnatPS) != nil {
                 throw AccordError(
                     .conflict, "an account has this IdNat_PS already; nothing was recorded (`accord user list` shows the accounts).",
                     field: "--id")
             }
-            try account.insert(db)
+            try Self.insert(account, sql)
         }
     }
 
@@ -172,40 +197,41 @@ public struct WebAccountStore: Sendable {
     ///   - now: the instant recorded as `disabled_at`.
     /// - Throws: `AccordError` (`notFound`) when no account has this IdNat_PS; `busy`, `io`.
     public func disable(_ idnatPS: String, now: Date) throws {
-        try write { db in
-            guard var account = try WebAccount.fetchOne(db, key: idnatPS) else {
+        try database.write { sql in
+            guard let account = try Self.account(sql, idnatPS) else {
                 throw AccordError(.notFound, "no account has this IdNat_PS; `accord user list` shows the accounts.", field: "IDNAT_PS")
             }
+            let instant = UTCInstant.format(now)
             if !account.disabled {
-                account.disabled = true
-                account.disabledAt = UTCInstant.format(now)
-                try account.update(db)
+                try sql.query("UPDATE web_user SET disabled = 1, disabled_at = ? WHERE idnat_ps = ?", [.text(instant), .text(idnatPS)])
             }
-            try WebSignIn.filter(WebSignIn.CodingKeys.idnatPS == idnatPS).deleteAll(db)
+            try sql.query("DELETE FROM web_sign_in WHERE idnat_ps = ?", [.text(idnatPS)])
             // The patient's screens the clinician handed over end too: nothing more is recorded
             // under a disabled account's name.
-            try db.execute(
-                sql: "UPDATE web_patient_screen SET revoked_at = ? WHERE issued_by = ? AND revoked_at IS NULL",
-                arguments: [UTCInstant.format(now), idnatPS])
+            try sql.query(
+                "UPDATE web_patient_screen SET revoked_at = ? WHERE issued_by = ? AND revoked_at IS NULL", [.text(instant), .text(idnatPS)])
         }
     }
 
     /// Every account, by IdNat_PS.
+    /// - Throws: `AccordError` (`busy`, `io`).
     public func accounts() throws -> [WebAccount] {
-        try read { db in try WebAccount.order(WebAccount.CodingKeys.idnatPS).fetchAll(db) }
+        try database.read { sql in try Self.accounts(sql) }
     }
 
     /// The account with this IdNat_PS, or `nil`.
+    /// - Throws: `AccordError` (`busy`, `io`).
     public func account(_ idnatPS: String) throws -> WebAccount? {
-        try read { db in try WebAccount.fetchOne(db, key: idnatPS) }
+        try database.read { sql in try Self.account(sql, idnatPS) }
     }
 
     // MARK: - Sign-in
 
     /// Until when the identifier whose SHA-256 is `loginHash` is locked out, or `nil` when it
     /// may try now.
+    /// - Throws: `AccordError` (`busy`, `io`).
     public func lockedUntil(loginHash: String, now: Date) throws -> Date? {
-        try read { db in try Self.lock(db, loginHash: loginHash, now: now) }
+        try database.read { sql in try Self.lock(sql, loginHash: loginHash, now: now) }
     }
 
     /// Records the end of a sign-in attempt in one transaction: with `signIn` (the password
@@ -228,26 +254,28 @@ public struct WebAccountStore: Sendable {
     public func finishSignIn(
         loginHash: String, signIn: WebSignIn?, now: Date, policy: SignInLockoutPolicy, idleTimeout: TimeInterval
     ) throws -> SignInOutcome {
-        try write { db in
-            let nowText = UTCInstant.format(now)
+        try database.write { sql in
             // Instants are stored in one fixed shape, so text order is time order.
-            try WebSignInFailure
-                .filter(WebSignInFailure.CodingKeys.lockedUntil <= nowText)
-                .filter(WebSignInFailure.CodingKeys.lastFailedAt < UTCInstant.format(now.addingTimeInterval(-policy.duration)))
-                .deleteAll(db)
-            if let until = try Self.lock(db, loginHash: loginHash, now: now) { return .locked(until: until) }
-            var failure = try WebSignInFailure.fetchOne(db, key: loginHash)
+            try sql.query(
+                "DELETE FROM web_sign_in_failure WHERE locked_until <= ? AND last_failed_at < ?",
+                [.text(UTCInstant.format(now)), .text(UTCInstant.format(now.addingTimeInterval(-policy.duration)))])
+            if let until = try Self.lock(sql, loginHash: loginHash, now: now) { return .locked(until: until) }
+            var failure = try WebSignInFailure.fetch(sql, loginHash: loginHash)
             if failure?.lockedUntil != nil { failure = nil }  // a lockout that ended: count afresh
             if let signIn {
-                try WebSignInFailure.deleteOne(db, key: loginHash)
-                // Instants are stored in one fixed shape, so text order is time order.
-                try WebSignIn.filter(WebSignIn.CodingKeys.lastSeenAt < UTCInstant.format(now.addingTimeInterval(-idleTimeout)))
-                    .deleteAll(db)
-                try signIn.insert(db)
+                try WebSignInFailure.delete(sql, loginHash: loginHash)
+                try sql.query(
+                    "DELETE FROM web_sign_in WHERE last_seen_at < ?", [.text(UTCInstant.format(now.addingTimeInterval(-idleTimeout)))])
+                try sql.query(
+                    "INSERT INTO web_sign_in (\(WebSignIn.columns)) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        .text(signIn.tokenHash), .text(signIn.idnatPS), .text(signIn.csrfToken), .text(signIn.createdAt),
+                        .text(signIn.lastSeenAt),
+                    ])
                 return .signedIn
             }
             var counted = failure ?? WebSignInFailure(loginHash: loginHash, failures: 0, lastFailedAt: "", lockedUntil: nil)
-            if let until = try counted.countFailure(db, now: now, policy: policy) { return .locked(until: until) }
+            if let until = try counted.countFailure(sql, now: now, policy: policy) { return .locked(until: until) }
             return .failed(remaining: policy.threshold - counted.failures)
         }
     }
@@ -263,17 +291,19 @@ public struct WebAccountStore: Sendable {
     /// - Returns: the sign-in (its `lastSeenAt` now `now`) and its account, or `nil`.
     /// - Throws: `AccordError` (`busy`, `io`).
     public func touch(tokenHash: String, now: Date, idleTimeout: TimeInterval) throws -> (WebSignIn, WebAccount)? {
-        try write { db in
-            guard var signIn = try WebSignIn.fetchOne(db, key: tokenHash) else { return nil }
+        try database.write { sql in
+            guard
+                var signIn = try sql.query("SELECT \(WebSignIn.columns) FROM web_sign_in WHERE token_hash = ?", [.text(tokenHash)])
+                    .first.map(WebSignIn.init(row:))
+            else { return nil }
             let lastSeen = UTCInstant.parse(signIn.lastSeenAt) ?? .distantPast
-            guard let account = try WebAccount.fetchOne(db, key: signIn.idnatPS), !account.disabled,
-                now.timeIntervalSince(lastSeen) <= idleTimeout
+            guard let account = try Self.account(sql, signIn.idnatPS), !account.disabled, now.timeIntervalSince(lastSeen) <= idleTimeout
             else {
-                try signIn.delete(db)
+                try sql.query("DELETE FROM web_sign_in WHERE token_hash = ?", [.text(tokenHash)])
                 return nil
             }
             signIn.lastSeenAt = UTCInstant.format(now)
-            try signIn.update(db)
+            try sql.query("UPDATE web_sign_in SET last_seen_at = ? WHERE token_hash = ?", [.text(signIn.lastSeenAt), .text(tokenHash)])
             return (signIn, account)
         }
     }
@@ -281,35 +311,85 @@ public struct WebAccountStore: Sendable {
     /// Ends a sign-in session (signing out); nothing when there is none.
     /// - Throws: `AccordError` (`busy`, `io`).
     public func endSignIn(tokenHash: String) throws {
-        try write { db in _ = try WebSignIn.deleteOne(db, key: tokenHash) }
+        try database.write { sql in _ = try sql.query("DELETE FROM web_sign_in WHERE token_hash = ?", [.text(tokenHash)]) }
     }
 
     /// The number of stored failure counters (for tests and the administrator).
     /// - Throws: `AccordError` (`busy`, `io`).
     public func failureCounterCount() throws -> Int {
-        try read { db in try WebSignInFailure.fetchCount(db) }
+        try database.read { sql in try Self.count(sql, "web_sign_in_failure") }
     }
 
     /// The number of stored sign-in sessions (for tests and the administrator).
+    /// - Throws: `AccordError` (`busy`, `io`).
     public func signInCount() throws -> Int {
-        try read { db in try WebSignIn.fetchCount(db) }
+        try database.read { sql in try Self.count(sql, "web_sign_in") }
     }
 
-    // MARK: - Transactions
+    // MARK: - Statements
 
-    static func lock(_ db: Database, loginHash: String, now: Date) throws -> Date? {
-        guard let failure = try WebSignInFailure.fetchOne(db, key: loginHash),
+    /// Until when `loginHash` is locked out at `now`, or `nil`.
+    static func lock(_ sql: any WebSQL, loginHash: String, now: Date) throws -> Date? {
+        guard let failure = try WebSignInFailure.fetch(sql, loginHash: loginHash),
             let until = failure.lockedUntil.flatMap(UTCInstant.parse), until > now
         else { return nil }
         return until
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T { try StoreErrors.write(writer, body) }
+    static func account(_ sql: any WebSQL, _ idnatPS: String) throws -> WebAccount? {
+        try sql.query("SELECT \(WebAccount.columns) FROM web_user WHERE idnat_ps = ?", [.text(idnatPS)]).first.map(WebAccount.init(row:))
+    }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T { try StoreErrors.read(writer, body) }
+    /// Every account, by IdNat_PS (`accord db copy` carries them).
+    package static func accounts(_ sql: any WebSQL) throws -> [WebAccount] {
+        try sql.query("SELECT \(WebAccount.columns) FROM web_user ORDER BY idnat_ps", []).map(WebAccount.init(row:))
+    }
+
+    /// Inserts `account` as it is (`accord db copy` carries accounts through it).
+    package static func insert(_ account: WebAccount, _ sql: any WebSQL) throws {
+        try sql.query(
+            "INSERT INTO web_user (\(WebAccount.columns)) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                .text(account.idnatPS), .text(account.name), .text(account.passwordHash), .flag(account.disabled), .text(account.createdAt),
+                .of(account.disabledAt),
+            ])
+    }
+
+    static func count(_ sql: any WebSQL, _ table: String) throws -> Int {
+        Int(try sql.query("SELECT COUNT(*) FROM \(table)", []).first?.first?.integer ?? 0)
+    }
 }
 
-extension ConsultationStore {
+extension WebAccount {
+    /// The columns of `web_user`, in the table's order, for a statement.
+    static let columns = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// An account from a row of ``columns``.
+    init(row: [SQLValue]) {
+        self.idnatPS = row[0].text ?? ""
+        self.name = row[1].text ?? ""
+        self.passwordHash = row[2].text ?? ""
+        self.disabled = (row[3].integer ?? 0) != 0
+        self.createdAt = row[4].text ?? ""
+        self.disabledAt = row[5].text
+    }
+}
+
+extension WebSignIn {
+    /// The columns of `web_sign_in`, in the table's order, for a statement.
+    static let columns = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// A sign-in from a row of ``columns``.
+    init(row: [SQLValue]) {
+        self.tokenHash = row[0].text ?? ""
+        self.idnatPS = row[1].text ?? ""
+        self.csrfToken = row[2].text ?? ""
+        self.createdAt = row[3].text ?? ""
+        self.lastSeenAt = row[4].text ?? ""
+    }
+}
+
+extension ConsultationStore: WebStores {
     /// The web interface's accounts and sign-ins, in this store's database.
-    public var webAccounts: WebAccountStore { WebAccountStore(writer: writer) }
+    public var webAccounts: WebAccountStore { WebAccountStore(database: SQLiteWebDatabase(writer: writer)) }
 }

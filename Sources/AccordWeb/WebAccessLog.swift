@@ -1,4 +1,5 @@
 import AccordCore
+import AccordPostgres
 import AccordService
 import AccordStore
 import Foundation
@@ -31,12 +32,17 @@ public struct WebAccessAudit: Sendable {
     /// The audit of `log`.
     public init(log: AccessLogStore) { self.log = log }
 
-    /// Opens an existing database to read its access log: no write lock, nothing created.
+    /// Opens an existing database to read its access log: no write lock, nothing created; a
+    /// `postgres://` URL opens a PostgreSQL database made by `accord db init`.
     /// - Throws: `AccordError` (`notFound`) when there is no database at `path`; (`io`) as
-    ///   ``AccordStore/ConsultationStore/openReadOnly(path:clock:keyFile:logger:notice:)``.
+    ///   ``AccordStore/ConsultationStore/openReadOnly(path:clock:keyFile:logger:notice:)`` or
+    ///   `AccordPostgres.PostgresEventStore.open(url:clock:keyFile:busyTimeout:logger:)`.
     public static func openReadOnly(
         path: String, clock: AccordClock, keyFile: String?, logger: Logger, notice: (String) -> Void = { _ in }
     ) throws -> WebAccessAudit {
+        if PostgresLocation.isURL(path) {
+            return WebAccessAudit(log: try PostgresEventStore.open(url: path, clock: clock, keyFile: keyFile, logger: logger).accessLog)
+        }
         let store = try ConsultationStore.openReadOnly(path: path, clock: clock, keyFile: keyFile, logger: logger, notice: notice)
         return WebAccessAudit(log: store.accessLog)
     }

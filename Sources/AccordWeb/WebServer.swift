@@ -1,4 +1,5 @@
 import AccordCore
+import AccordPostgres
 import AccordService
 import AccordStore
 import Foundation
@@ -52,13 +53,14 @@ public struct WebServer: Sendable {
 
     /// The server over an open store.
     /// - Parameters:
-    ///   - store: the database (record and accounts).
+    ///   - store: the database (record, accounts, patient's screens and access log): an SQLite
+    ///     ``AccordStore/ConsultationStore`` or a PostgreSQL `AccordPostgres.PostgresEventStore`.
     ///   - clock: the record's clock.
     ///   - settings: idle timeout, lockout, cookie security.
     ///   - now: the instants of sign-ins and requests (UTC); `clock` when `nil` (tests move it).
     ///   - logger: where the server logs (never personal data).
     public init(
-        store: ConsultationStore, clock: AccordClock, settings: WebSettings, now: (@Sendable () -> Date)? = nil, logger: Logger
+        store: any WebStores, clock: AccordClock, settings: WebSettings, now: (@Sendable () -> Date)? = nil, logger: Logger
     ) {
         self.accounts = store.webAccounts
         self.patientScreens = store.patientScreens
@@ -68,15 +70,29 @@ public struct WebServer: Sendable {
         self.logger = logger
     }
 
-    /// Opens (creating or migrating when needed) the database at `path` and makes its server.
-    /// - Throws: `AccordError` (`io`) as ``AccordStore/ConsultationStore/open(path:clock:keyFile:busyTimeout:logger:)``.
+    /// Opens the database at `path` and makes its server: an SQLite file (created or migrated
+    /// when needed) or, for a `postgres://` URL, a PostgreSQL database made by `accord db init`
+    /// (as `AccordService.open(path:clock:keyFile:logger:)` routes it).
+    /// - Throws: `AccordError` (`io`) as ``AccordStore/ConsultationStore/open(path:clock:keyFile:busyTimeout:logger:)``
+    ///   or `AccordPostgres.PostgresEventStore.open(url:clock:keyFile:busyTimeout:logger:)`
+    ///   (`invalidInput` for a malformed URL, `notFound` for a missing database).
     public static func open(
         path: String, clock: AccordClock, keyFile: String?, settings: WebSettings, logger: Logger
     ) throws
         -> WebServer
     {
-        let store = try ConsultationStore.open(path: path, clock: clock, keyFile: keyFile, logger: logger)
-        return WebServer(store: store, clock: clock, settings: settings, logger: logger)
+        WebServer(
+            store: try openStore(path: path, clock: clock, keyFile: keyFile, logger: logger), clock: clock, settings: settings,
+            logger: logger)
+    }
+
+    /// The store at `path`: PostgreSQL for a `postgres://` URL, else SQLite (created or
+    /// migrated when needed).
+    static func openStore(path: String, clock: AccordClock, keyFile: String?, logger: Logger) throws -> any WebStores {
+        if PostgresLocation.isURL(path) {
+            return try PostgresEventStore.open(url: path, clock: clock, keyFile: keyFile, logger: logger)
+        }
+        return try ConsultationStore.open(path: path, clock: clock, keyFile: keyFile, logger: logger)
     }
 
     // MARK: - Running

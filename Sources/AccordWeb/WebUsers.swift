@@ -1,4 +1,5 @@
 import AccordCore
+import AccordPostgres
 import AccordStore
 import Foundation
 import HummingbirdBcrypt
@@ -65,17 +66,21 @@ public struct WebUsers: Sendable {
         self.now = now
     }
 
-    /// Opens (creating or migrating when needed) the database at `path`.
-    /// - Throws: `AccordError` (`io`) as ``AccordStore/ConsultationStore/open(path:clock:keyFile:busyTimeout:logger:)``.
+    /// Opens the database at `path`: an SQLite file (created or migrated when needed), or a
+    /// PostgreSQL database made by `accord db init` for a `postgres://` URL.
+    /// - Throws: `AccordError` (`io`) as ``AccordStore/ConsultationStore/open(path:clock:keyFile:busyTimeout:logger:)``
+    ///   or `AccordPostgres.PostgresEventStore.open(url:clock:keyFile:busyTimeout:logger:)`.
     public static func open(path: String, clock: AccordClock, keyFile: String?, logger: Logger) throws -> WebUsers {
-        let store = try ConsultationStore.open(path: path, clock: clock, keyFile: keyFile, logger: logger)
+        let store = try WebServer.openStore(path: path, clock: clock, keyFile: keyFile, logger: logger)
         return WebUsers(store: store.webAccounts, now: { clock.now() })
     }
 
-    /// Opens an existing database to read its accounts: no write lock, nothing created.
+    /// Opens an existing database to read its accounts: no write lock, nothing created (on
+    /// PostgreSQL, the server's privileges decide what the role may do).
     /// - Throws: `AccordError` (`notFound`) when there is no database at `path`; (`io`) as
     ///   ``AccordStore/ConsultationStore/openReadOnly(path:clock:keyFile:logger:notice:)``.
     public static func openReadOnly(path: String, clock: AccordClock, keyFile: String?, logger: Logger) throws -> WebUsers {
+        if PostgresLocation.isURL(path) { return try open(path: path, clock: clock, keyFile: keyFile, logger: logger) }
         let store = try ConsultationStore.openReadOnly(path: path, clock: clock, keyFile: keyFile, logger: logger)
         return WebUsers(store: store.webAccounts, now: { clock.now() })
     }

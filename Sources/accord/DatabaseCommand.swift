@@ -60,10 +60,13 @@ struct DatabaseCommand: ParsableCommand {
             abstract: "Copy a whole record from an SQLite file to a PostgreSQL database, or back to a new SQLite file.",
             discussion: """
                 The event log is copied as it is, with the database id (the same key file serves both), the \
-                sessions' seals and the issued document versions; the summaries are rebuilt from the events. The \
-                destination must be empty: a database made by `accord db init` with no event, or an SQLite file that \
-                does not exist yet. All of it is one transaction: a failed copy leaves nothing half-written. Then \
-                both chains are verified and their heads printed; they must be the same.
+                sessions' seals, the issued document versions, the web accounts (`accord user`) and the web access \
+                log (its numbers and order kept); the summaries are rebuilt from the events. Sign-ins, sign-in \
+                failure counters and patient's screens are transient and not copied: clinicians sign in again and \
+                hand screens over again. The destination must be empty: a database made by `accord db init` with no \
+                event, web account or access read, or an SQLite file that does not exist yet. All of it is one \
+                transaction: a failed copy leaves nothing half-written. Then both chains are verified and their heads \
+                printed; they must be the same.
                 """)
 
         @Option(help: ArgumentHelp("The record to copy: an SQLite file or a postgres:// URL.", valueName: "path-or-url"))

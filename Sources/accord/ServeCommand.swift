@@ -10,12 +10,14 @@ struct ServeCommand: ParsableCommand {
         abstract: "Serve the web interface of the consultation room (French first, English by the browser).",
         discussion: """
             Listens on 127.0.0.1:8080 by default. An address other than loopback requires --tls-cert and --tls-key. \
-            Accounts come from `accord user add`. Stops on SIGINT (Ctrl-C) or SIGTERM. Logs go to standard error \
-            (ACCORD_LOG_LEVEL, default warning; info logs each sign-in, sign-out and refusal, never who). Behind a \
-            reverse proxy that terminates TLS, give --secure-cookies. Every read of a patient's record is written \
-            to the access log (`accord audit access`). Running it under systemd: docs/accord-serve.service. \
-            ACCORD_INSTRUMENT_WORDING names the centre's file of instrument item wording (YAML, see README); \
-            without it the patient's questionnaires show item numbers and short labels.
+            Accounts come from `accord user add`. The database is an SQLite file or a PostgreSQL database \
+            (--db postgres://…, made by `accord db init`); on PostgreSQL several servers may share it. Stops on \
+            SIGINT (Ctrl-C) or SIGTERM. Logs go to standard error (ACCORD_LOG_LEVEL, default warning; info logs \
+            each sign-in, sign-out and refusal, never who). Behind a reverse proxy that terminates TLS, give \
+            --secure-cookies. Every read of a patient's record is written to the access log (`accord audit \
+            access`). Running it under systemd: docs/accord-serve.service. ACCORD_INSTRUMENT_WORDING names the \
+            centre's file of instrument item wording (YAML, see README); without it the patient's questionnaires \
+            show item numbers and short labels.
             """)
 
     @OptionGroup var database: WebDatabaseOptions
@@ -45,7 +47,6 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        try database.requireSQLite()
         let address = try ListenAddress(parsing: listen)
         let tls = try TLSFiles.check(listen: address, certificate: tlsCert, key: tlsKey)
         let wording = try ProcessInfo.processInfo.environment[InstrumentWording.environmentVariable].flatMap {

@@ -10,7 +10,7 @@ struct WebDatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The database file (env ACCORD_DB; default ./accord.sqlite); a postgres:// URL is refused for now.", valueName: "path"))
+            "The database file or postgres:// URL (env ACCORD_DB; default ./accord.sqlite).", valueName: "path"))
     var db: String?
 
     @Option(
@@ -24,24 +24,13 @@ struct WebDatabaseOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["ACCORD_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? AccordService.defaultDatabasePath
     }
 
-    /// Refuses a PostgreSQL URL: the web's own tables are kept in SQLite only for now.
-    func requireSQLite() throws {
-        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
-            throw ValidationError(
-                "--db/ACCORD_DB: accord serve and accord user need an SQLite database file for now (the web's accounts are not kept on PostgreSQL yet); give a file path."
-            )
-        }
-    }
-
     func openUsers() throws -> WebUsers {
-        try requireSQLite()
-        return try WebUsers.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
+        try WebUsers.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
     }
 
     /// Opens an existing database read-only (a mistyped `--db` is an error, not a new database).
     func openUsersToRead() throws -> WebUsers {
-        try requireSQLite()
-        return try WebUsers.openReadOnly(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
+        try WebUsers.openReadOnly(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
     }
 }
 

@@ -1,3 +1,4 @@
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing

@@ -167,14 +167,16 @@ struct PostgresCommandTests {
         #expect(verified.stderr.contains("The event chain is whole: 10 events checked"))
     }
 
-    @Test func serveAndUserRefusePostgres() throws {
+    /// `serve` and `user` take a PostgreSQL URL (issue 18): a server that cannot be reached is
+    /// an input/output error naming it without its password.
+    @Test func serveAndUserNameAnUnreachableServerWithoutItsPassword() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
-        let url = Self.withPassword("postgres://someone@localhost/accord")
+        let url = Self.withPassword("postgres://someone@127.0.0.1:1/accord")
         for arguments in [["serve"], ["user", "list"]] {
             let result = try cli.run(arguments, environment: ["ACCORD_DB": url])
-            #expect(result.status == 64, "\(arguments)")
-            #expect(result.stderr.contains("need an SQLite database file for now"))
+            #expect(result.status == 74, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("accord: error: cannot connect to the PostgreSQL server postgres://someone@127.0.0.1:1/accord"))
             Self.expectNoPassword(result, arguments[0])
         }
     }

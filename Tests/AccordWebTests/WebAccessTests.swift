@@ -1,6 +1,7 @@
 import AccordCore
 import AccordService
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import AccordWeb
 import Foundation
@@ -18,10 +19,10 @@ import Testing
         defer { site.cleanUp() }
         try site.store.accessLog.record(
             sessions: [SessionID(number: 3)], by: Samples.clinicianID, page: "consultation", at: Samples.instant)
-        #expect(try site.store.columnsForTesting("web_access") == WebAccessRecord.CodingKeys.allCases.map(\.rawValue))
-        #expect(throws: (any Error).self) { try site.store.executeForTesting("UPDATE web_access SET page = 'history'") }
-        #expect(throws: (any Error).self) { try site.store.executeForTesting("UPDATE web_access SET idnat_ps = '899999999999'") }
-        #expect(throws: (any Error).self) { try site.store.executeForTesting("DELETE FROM web_access") }
+        #expect(try site.sqlite.columnsForTesting("web_access") == WebAccessRecord.CodingKeys.allCases.map(\.rawValue))
+        #expect(throws: (any Error).self) { try site.sqlite.executeForTesting("UPDATE web_access SET page = 'history'") }
+        #expect(throws: (any Error).self) { try site.sqlite.executeForTesting("UPDATE web_access SET idnat_ps = '899999999999'") }
+        #expect(throws: (any Error).self) { try site.sqlite.executeForTesting("DELETE FROM web_access") }
         let rows = try site.store.accessLog.reads()
         #expect(rows.count == 1)
         #expect(rows.first?.id == 1)
@@ -33,8 +34,8 @@ import Testing
         #expect(throws: AccordError.self) { try site.store.events(of: SessionID(number: 3)) }
     }
 
-    @Test func theListOfTodaysSessionsLogsAReadOfEachSessionItShows() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func theListOfTodaysSessionsLogsAReadOfEachSessionItShows(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let service = AccordService(store: site.store, clock: .fixed(at: Samples.instant))
         _ = try service.start(Samples.start(), author: nil)
@@ -62,8 +63,8 @@ import Testing
         }
     }
 
-    @Test func theAuditCountsReadsByClinicianAndBySessionWithinTheFilter() throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func theAuditCountsReadsByClinicianAndBySessionWithinTheFilter(_ backend: TestBackend) throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let other = "810987654323"
         let log = site.store.accessLog
@@ -100,8 +101,8 @@ import Testing
 
     // MARK: - Failure counters
 
-    @Test func anEndedLockoutIsDeletedAtTheNextSignIn() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func anEndedLockoutIsDeletedAtTheNextSignIn(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         try await site.test { client in
             for _ in 0..<5 { _ = try await client.signIn(password: "mauvais mot de passe") }
@@ -125,8 +126,10 @@ import Testing
 
     // MARK: - Sign-in methods
 
-    @Test func theLocalPasswordMethodProvesOnlyAnEnabledAccountsHolder() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func theLocalPasswordMethodProvesOnlyAnEnabledAccountsHolder(
+        _ backend: TestBackend
+    ) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let method = LocalPasswordSignIn(accounts: site.store.webAccounts)
         let right = try await method.authenticate(PasswordCredentials(identifier: Samples.clinicianID, password: WebTestSite.password))

@@ -1,6 +1,7 @@
 import AccordCore
 import AccordService
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import AccordWeb
 import Foundation
@@ -16,8 +17,8 @@ import Testing
     /// option of its own.
     static func sessions(_ site: WebTestSite) throws -> (SessionID, SessionID) {
         let service = AccordService(store: site.store, clock: .fixed(at: Samples.instant))
-        let first = try site.store.startSession(Samples.start())
-        let second = try site.store.startSession(Samples.start(Samples.corsicanIdentity))
+        let first = try site.store.startSession(Samples.start(), author: nil)
+        let second = try site.store.startSession(Samples.start(Samples.corsicanIdentity), author: nil)
         try service.record(
             .optionAdded(
                 kind: .treatment, label: "Prostatectomie", benefits: ["Guérison dans 9 cas sur 10 (HAS 2023)"],
@@ -64,8 +65,8 @@ import Testing
 
     // MARK: - Handing over
 
-    @Test func handingOverShowsALinkAndAShortCodeForTwoHours() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func handingOverShowsALinkAndAShortCodeForTwoHours(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let (first, _) = try Self.sessions(site)
         try await site.test { client in
@@ -90,16 +91,19 @@ import Testing
             #expect(screen.codeHash != token)
             #expect(screen.shortCodeHash.count == 64)
             #expect(!screen.shortCodeHash.contains(handOver.shortCode.replacingOccurrences(of: "-", with: "")))
-            #expect(
-                try site.store.columnsForTesting("web_patient_screen") == [
-                    "code_hash", "short_code_hash", "cookie_hash", "csrf_token", "session_number", "issued_by", "created_at",
-                    "expires_at", "revoked_at",
-                ])
+            if backend == .sqlite {
+                #expect(
+                    try site.sqlite.columnsForTesting("web_patient_screen") == [
+                        "code_hash", "short_code_hash", "cookie_hash", "csrf_token", "session_number", "issued_by", "created_at",
+                        "expires_at", "revoked_at",
+                    ])
+            }
         }
     }
 
-    @Test func handingOverNeedsTheSignInTheCSRFTokenAndAKnownSession() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func handingOverNeedsTheSignInTheCSRFTokenAndAKnownSession(_ backend: TestBackend) async throws
+    {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let (first, _) = try Self.sessions(site)
         try await site.test { client in
@@ -119,8 +123,8 @@ import Testing
 
     // MARK: - Opening the screen
 
-    @Test func theLinkGivesAPatientCookieScopedToPatientPages() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func theLinkGivesAPatientCookieScopedToPatientPages(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let (first, _) = try Self.sessions(site)
         try await site.test { client in
@@ -154,8 +158,13 @@ import Testing
         }
     }
 
-    @Test func theShortCodeOpensTheScreenAndWrongCodesLockShortCodesOut() async throws {
-        let site = try WebTestSite(settings: WebSettings(patientScreenLockout: SignInLockoutPolicy(threshold: 3, duration: 900)))
+    @Test(arguments: TestBackend.available) func theShortCodeOpensTheScreenAndWrongCodesLockShortCodesOut(
+        _ backend: TestBackend
+    )
+        async throws
+    {
+        let site = try WebTestSite(
+            settings: WebSettings(patientScreenLockout: SignInLockoutPolicy(threshold: 3, duration: 900)), backend: backend)
         defer { site.cleanUp() }
         let (first, _) = try Self.sessions(site)
         try await site.test { client in
@@ -194,8 +203,8 @@ import Testing
         }
     }
 
-    @Test func theScreenExpiresAfterTwoHours() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func theScreenExpiresAfterTwoHours(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let (first, _) = try Self.sessions(site)
         try await site.test { client in
@@ -215,8 +224,8 @@ import Testing
         }
     }
 
-    @Test func theClinicianEndsTheScreen() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func theClinicianEndsTheScreen(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let (first, _) = try Self.sessions(site)
         try await site.test { client in
@@ -237,8 +246,8 @@ import Testing
         }
     }
 
-    @Test func disablingTheClinicianEndsTheScreensTheyHandedOver() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func disablingTheClinicianEndsTheScreensTheyHandedOver(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let (first, _) = try Self.sessions(site)
         try await site.test { client in

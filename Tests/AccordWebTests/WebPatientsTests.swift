@@ -66,7 +66,7 @@ import Testing
                 #expect(response.headers[.location] == "/connexion", "\(uri)")
             }
         }
-        #expect(try site.store.sessions().isEmpty)
+        #expect(try site.store.sessions(matching: SessionQuery()).isEmpty)
     }
 
     @Test func aStartWithoutTheSignInsCSRFTokenIsRefusedAndRecordsNothing() async throws {
@@ -91,7 +91,7 @@ import Testing
                 cookies: [WebServer.sessionCookie: cookie])
             #expect(confirm.status == .forbidden)
         }
-        #expect(try site.store.sessions().isEmpty)
+        #expect(try site.store.sessions(matching: SessionQuery()).isEmpty)
     }
 
     // MARK: - Starting from typed values
@@ -184,7 +184,7 @@ import Testing
             #expect(response.text.contains(#"<option value="M" selected>"#))
             #expect(response.text.contains(#"<option value="localised-prostate-cancer" selected>"#))
         }
-        #expect(try site.store.sessions().isEmpty)
+        #expect(try site.store.sessions(matching: SessionQuery()).isEmpty)
     }
 
     @Test func aMissingBirthDateAndAnUnknownTemplateGiveTheCLIsMessages() async throws {
@@ -208,7 +208,7 @@ import Testing
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.text.contains(#"<p lang="en">--template: no decision template has this id; known templates: "#))
         }
-        #expect(try site.store.sessions().isEmpty)
+        #expect(try site.store.sessions(matching: SessionQuery()).isEmpty)
     }
 
     // MARK: - Search
@@ -368,7 +368,7 @@ import Testing
                 #expect(preview.text.contains("<li>\(Self.escaped(option.label)) <code>\(option.kind.rawValue)</code></li>"))
             }
             for warning in report.warnings { #expect(preview.text.contains("<li>\(Self.escaped(warning))</li>")) }
-            #expect(try site.store.sessions().isEmpty, "a preview records nothing")
+            #expect(try site.store.sessions(matching: SessionQuery()).isEmpty, "a preview records nothing")
             let sealed = try #require(preview.hiddenField("sceau"))
             #expect(preview.hiddenField("rapport") == data.base64EncodedString())
             // A report changed after its preview is refused.
@@ -380,7 +380,7 @@ import Testing
                 cookies: [WebServer.sessionCookie: cookie])
             #expect(refused.status == .unprocessableContent)
             #expect(refused.text.contains("La fiche à confirmer manque ou a été modifiée depuis sa lecture ; rien n’a été enregistré."))
-            #expect(try site.store.sessions().isEmpty)
+            #expect(try site.store.sessions(matching: SessionQuery()).isEmpty)
             let confirmed = try await client.post(
                 "/sessions/nouvelle/rcp/confirmation",
                 fields: [
@@ -424,7 +424,7 @@ import Testing
             #expect(large.status == .contentTooLarge)
             #expect(large.text.contains("Le fichier dépasse 2 Mio ; rien n’a été enregistré."))
         }
-        #expect(try site.store.sessions().isEmpty)
+        #expect(try site.store.sessions(matching: SessionQuery()).isEmpty)
     }
 }
 

@@ -1,5 +1,6 @@
 import AccordCore
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import AccordWeb
 import Foundation
@@ -99,8 +100,8 @@ import Testing
 }
 
 @Suite struct WebAccountTests {
-    @Test func anAccountKeepsABcryptHashOfItsPasswordOnly() throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func anAccountKeepsABcryptHashOfItsPasswordOnly(_ backend: TestBackend) throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let account = try #require(try site.users.list().first)
         #expect(account.idnatPS == WebTestSite.clinicianID)
@@ -111,8 +112,8 @@ import Testing
         #expect(account.createdAt == "2026-03-02T09:30:00Z")
     }
 
-    @Test func badAccountsAreRefusedNamingTheFieldNeverTheValue() throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func badAccountsAreRefusedNamingTheFieldNeverTheValue(_ backend: TestBackend) throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         func refusal(_ id: String, _ name: String, _ password: String) -> AccordError? {
             do {
@@ -139,8 +140,8 @@ import Testing
         #expect(try site.users.list().count == 1)
     }
 
-    @Test func disablingAnUnknownAccountSaysSo() throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func disablingAnUnknownAccountSaysSo(_ backend: TestBackend) throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         #expect(throws: AccordError(.notFound, "no account has this IdNat_PS; `accord user list` shows the accounts.", field: "IDNAT_PS")) {
             try site.users.disable(idnatPS: "899700000005")
@@ -156,9 +157,9 @@ import Testing
     @Test func theWebTablesHoldTheColumnsOfTheirRecords() throws {
         let site = try WebTestSite()
         defer { site.cleanUp() }
-        #expect(try site.store.columnsForTesting("web_user") == WebAccount.CodingKeys.allCases.map(\.rawValue))
-        #expect(try site.store.columnsForTesting("web_sign_in") == WebSignIn.CodingKeys.allCases.map(\.rawValue))
-        #expect(try site.store.columnsForTesting("web_sign_in_failure") == ["login_hash", "failures", "last_failed_at", "locked_until"])
+        #expect(try site.sqlite.columnsForTesting("web_user") == WebAccount.CodingKeys.allCases.map(\.rawValue))
+        #expect(try site.sqlite.columnsForTesting("web_sign_in") == WebSignIn.CodingKeys.allCases.map(\.rawValue))
+        #expect(try site.sqlite.columnsForTesting("web_sign_in_failure") == ["login_hash", "failures", "last_failed_at", "locked_until"])
     }
 }
 

@@ -1,6 +1,7 @@
 import AccordCore
 import AccordService
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import AccordWeb
 import Foundation
@@ -54,8 +55,8 @@ import Testing
 
     // MARK: - Signing in
 
-    @Test func aRightPasswordSignsInWithAStrictHttpOnlyCookie() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func aRightPasswordSignsInWithAStrictHttpOnlyCookie(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         try await site.test { client in
             let response = try await client.signIn()
@@ -90,8 +91,9 @@ import Testing
         }
     }
 
-    @Test func aFailedSignInNeverSaysWhetherTheIdentifierHasAnAccount() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func aFailedSignInNeverSaysWhetherTheIdentifierHasAnAccount(_ backend: TestBackend) async throws
+    {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         try await site.test { client in
             let wrongPassword = try await client.signIn(password: "wrong password here")
@@ -112,8 +114,8 @@ import Testing
         }
     }
 
-    @Test func fiveFailuresLockTheIdentifierOutForFifteenMinutes() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func fiveFailuresLockTheIdentifierOutForFifteenMinutes(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         try await site.test { client in
             for _ in 1...4 {
@@ -135,8 +137,8 @@ import Testing
         }
     }
 
-    @Test func aSuccessForgetsEarlierFailures() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func aSuccessForgetsEarlierFailures(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         try await site.test { client in
             var statuses: [HTTPResponse.Status] = []
@@ -149,8 +151,8 @@ import Testing
         }
     }
 
-    @Test func aDisabledAccountCannotSignInAndItsSignInsEnd() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func aDisabledAccountCannotSignInAndItsSignInsEnd(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         try await site.test { client in
             let token = try await client.signedInCookie()
@@ -167,8 +169,8 @@ import Testing
 
     // MARK: - Idle timeout
 
-    @Test func aSignInIdleForMoreThanThirtyMinutesEnds() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func aSignInIdleForMoreThanThirtyMinutesEnds(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         try await site.test { client in
             let token = try await client.signedInCookie()
@@ -192,8 +194,8 @@ import Testing
 
     // MARK: - Signing out
 
-    @Test func signingOutNeedsTheSignInsCSRFToken() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func signingOutNeedsTheSignInsCSRFToken(_ backend: TestBackend) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         try await site.test { client in
             let token = try await client.signedInCookie()
@@ -219,8 +221,10 @@ import Testing
 
     // MARK: - Today's sessions
 
-    @Test func theSessionsPageListsTodaysSessionsWithoutThePatientsName() async throws {
-        let site = try WebTestSite()
+    @Test(arguments: TestBackend.available) func theSessionsPageListsTodaysSessionsWithoutThePatientsName(
+        _ backend: TestBackend
+    ) async throws {
+        let site = try WebTestSite(backend: backend)
         defer { site.cleanUp() }
         let service = AccordService(store: site.store, clock: .fixed(at: Samples.instant))
         _ = try service.start(Samples.start(), author: nil)

@@ -1,6 +1,8 @@
 import AccordCore
+import AccordPostgres
 import AccordService
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import AccordWeb
 import Foundation
@@ -21,7 +23,8 @@ final class ManualClock: @unchecked Sendable {
     func advance(by seconds: TimeInterval) { lock.withLock { instant = instant.addingTimeInterval(seconds) } }
 }
 
-/// A scratch database with one enabled account, and the web server over it.
+/// A scratch database with one enabled account, and the web server over it: an SQLite file, or
+/// a fresh PostgreSQL database (``AccordStoreTestSupport/TestBackend/postgres``).
 struct WebTestSite {
     /// An invented clinician's IdNat_PS (8 + RPPS, valid Luhn key).
     static let clinicianID = Samples.clinicianID
@@ -29,17 +32,27 @@ struct WebTestSite {
     static let password = "correct horse battery"
 
     let folder: URL
-    let store: ConsultationStore
+    let store: any WebStores
+    /// The PostgreSQL database, dropped by ``cleanUp()``.
+    let postgres: PostgresTestDatabase?
     let users: WebUsers
     let clock: ManualClock
     let server: WebServer
 
-    init(settings: WebSettings = WebSettings()) throws {
+    init(settings: WebSettings = WebSettings(), backend: TestBackend = .sqlite) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try ConsultationStore.open(
-            path: folder.appendingPathComponent("accord.sqlite").path, clock: .fixed(at: Samples.instant),
-            keyFile: folder.appendingPathComponent("chain.key").path)
+        let keyFile = folder.appendingPathComponent("chain.key").path
+        switch backend {
+        case .sqlite:
+            postgres = nil
+            store = try ConsultationStore.open(
+                path: folder.appendingPathComponent("accord.sqlite").path, clock: .fixed(at: Samples.instant), keyFile: keyFile)
+        case .postgres:
+            let database = try PostgresTestDatabase.make()
+            postgres = database
+            store = try PostgresEventStore.open(url: database.url, clock: .fixed(at: Samples.instant), keyFile: keyFile)
+        }
         let clock = ManualClock(Samples.instant)
         self.clock = clock
         users = WebUsers(store: store.webAccounts, now: { clock.now() })
@@ -55,7 +68,13 @@ struct WebTestSite {
         return logger
     }
 
-    func cleanUp() { try? FileManager.default.removeItem(at: folder) }
+    /// The SQLite store (the tests of SQLite's own tables).
+    var sqlite: ConsultationStore { store as! ConsultationStore }
+
+    func cleanUp() {
+        try? FileManager.default.removeItem(at: folder)
+        postgres?.drop()
+    }
 
     /// Runs `body` against the server's routes (HummingbirdTesting's router framework).
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
