@@ -123,7 +123,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The release binary carries the Swift standard library and Foundation (no dynamic
-            // loading of them at each start: a cold `session show` is several times faster).
+            // loading of them at each start: a cold `session show` takes about half the CPU).
             // The other modules are compiled without `-static-stdlib`, so Foundation's own static
             // libraries are named here, and lld takes them in any order.
             linkerSettings: [
