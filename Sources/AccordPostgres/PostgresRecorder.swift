@@ -268,10 +268,13 @@ struct PostgresRecorder {
         var walk = ChainWalk(key: key, head: expected)
         try link.query(
             "DECLARE accord_verify NO SCROLL CURSOR FOR SELECT \(Self.eventColumns) FROM event ORDER BY seq")
+        var batch = EventBatch(capacity: 5000)
         while true {
             let rows = try link.query("FETCH FORWARD 5000 FROM accord_verify")
             if rows.isEmpty { break }
-            for row in rows { walk.add(try Self.event(row)) }
+            batch.removeAll()
+            for row in rows { batch.append(try Self.event(row)) }
+            walk.add(batch)
         }
         try link.query("CLOSE accord_verify")
         return try walk.verification {

@@ -1,6 +1,7 @@
 import AccordCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What `accord verify` found.
 public struct ChainVerification: Sendable, Hashable {
@@ -148,12 +149,65 @@ extension ConsultationStore {
     }
 
     /// The whole-chain check of ``verify(head:)``, inside a transaction of the caller's.
+    ///
+    /// The log is read by one statement, its raw rows copied into batches of
+    /// ``verifyBatchSize`` events (no payload decoded, no ``EventRecord`` made); each batch's
+    /// chain values are recomputed on other threads while the next batch is read, then the
+    /// batch is walked in order (``ChainWalk``).
     static func verifyChain(_ db: Database, key: ChainKey, head expected: ChainHead?) throws -> ChainVerification {
         var walk = ChainWalk(key: key, head: expected)
-        let events = try EventRecord.order(EventRecord.Columns.sequence).fetchCursor(db)
-        while let event = try events.next() { walk.add(event) }
+        let statement = try db.makeStatement(
+            sql: "SELECT seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain FROM event ORDER BY seq")
+        let sqlite = statement.sqliteStatement
+        defer { sqlite3_reset(sqlite) }
+        func integer(_ column: Int32) -> Int64? {
+            sqlite3_column_type(sqlite, column) == SQLITE_NULL ? nil : sqlite3_column_int64(sqlite, column)
+        }
+        func text(_ column: Int32) -> EventBatch.RawText {
+            guard sqlite3_column_type(sqlite, column) != SQLITE_NULL, let pointer = sqlite3_column_text(sqlite, column) else {
+                return EventBatch.RawText(pointer: nil, count: 0)
+            }
+            return EventBatch.RawText(pointer: pointer, count: Int(sqlite3_column_bytes(sqlite, column)))
+        }
+        var done = false
+        func read(into batch: inout EventBatch) throws {
+            batch.removeAll()
+            while !done && batch.count < verifyBatchSize {
+                switch sqlite3_step(sqlite) {
+                case SQLITE_ROW:
+                    batch.append(
+                        sequence: integer(0) ?? 0, sessionNumber: integer(1), sessionSequence: integer(2).map { Int($0) },
+                        recordedAt: text(3), author: text(4), kind: text(5), payload: text(6), reason: text(7), chain: text(8))
+                case SQLITE_DONE:
+                    done = true
+                case let code:
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                        sql: statement.sql)
+                }
+            }
+        }
+        // Two batches: one being read while the links of the other are computed.
+        var reading = EventBatch(capacity: verifyBatchSize)
+        var previous: [UInt8] = []
+        var pending: EventBatch.LinkJob?
+        while true {
+            try read(into: &reading)
+            let finished = pending?.finish()
+            pending = nil
+            if let finished { walk.add(finished.batch, links: finished.links) }
+            if reading.count == 0 { break }
+            let next = reading.lastChainBytes
+            pending = EventBatch.LinkJob(reading, key: key, previous: previous)
+            previous = next
+            // The walked batch's storage is reused for the next one.
+            reading = finished?.batch ?? EventBatch(capacity: verifyBatchSize)
+        }
         return try walk.verification { try sealBreak(db, key: key) }
     }
+
+    /// How many events ``verifyChain(_:key:head:)`` reads before computing their links.
+    static let verifyBatchSize = 4096
 
     /// The first session whose seal does not match its events (its last event removed, even
     /// from the end of the log, or the seal changed), as a break at its last event.
@@ -226,17 +280,20 @@ extension ConsultationStore {
     }
 }
 
-/// The whole-chain check, fed the log's events in sequence order by any store: each event's
-/// link recomputed, the sequence gapless, each session's sequence following its previous
-/// event, each issued document once with one content, and the recorded head still there.
+/// The whole-chain check, fed the log's events in sequence order by any store, in batches
+/// (``EventBatch``): each event's link recomputed (in parallel within a batch, as each link
+/// needs only the chain value stored with the event before), then, in order, the sequence
+/// gapless, each session's sequence following its previous event, each issued document once
+/// with one content, and the recorded head still there.
 package struct ChainWalk {
     let key: ChainKey
     let expected: ChainHead?
-    private var previous = ""
+    /// The chain value stored with the last event added (empty before the first).
+    private var previous: [UInt8] = []
     private var expectedSequence: Int64 = 1
     private var sessionSequences: [Int64: Int] = [:]
     private var count = 0
-    private var head: ChainHead?
+    private var lastSequence: Int64?
     private var firstBreak: ChainVerification.Break?
     private var headSeen = false
     private var issued = IssuedDocumentCheck()
@@ -248,47 +305,57 @@ package struct ChainWalk {
         self.expected = expected
     }
 
-    /// Checks the next event of the log.
-    package mutating func add(_ event: EventRecord) {
-        let content = event.content
-        let stored = event.chain
-        count += 1
-        if firstBreak == nil {
-            if content.sequence != expectedSequence {
-                firstBreak = .init(
-                    sequence: expectedSequence,
-                    problem: content.sequence > expectedSequence
-                        ? "events \(expectedSequence)…\(content.sequence - 1) are missing (removed)"
-                        : "event \(content.sequence) appears twice")
-            } else if key.link(content, previous: previous) != stored {
-                firstBreak = .init(
-                    sequence: content.sequence,
-                    problem: "its chain value does not match its content: the event was edited, or moved from elsewhere in the log")
-            } else if let number = content.sessionNumber, let sessionSequence = content.sessionSequence,
-                sessionSequence != (sessionSequences[number] ?? 0) + 1
-            {
-                firstBreak = .init(
-                    sequence: content.sequence,
-                    problem:
-                        "it is event \(sessionSequence) of session S\(number), whose previous event was \(sessionSequences[number] ?? 0)"
-                )
-            } else if content.kind == "document-issued", let problem = issued.add(content) {
-                firstBreak = .init(sequence: content.sequence, problem: problem)
+    /// Checks the next events of the log, recomputing their links on the machine's cores.
+    package mutating func add(_ batch: EventBatch) {
+        add(batch, links: batch.links(key: key, previous: previous))
+    }
+
+    /// Checks the next events of the log, whose links were recomputed (`links[i]`: event `i`'s
+    /// stored chain value is the HMAC of its content and the chain value of the event before).
+    mutating func add(_ batch: EventBatch, links: [Bool]) {
+        for i in 0..<batch.count {
+            let entry = batch.entries[i]
+            let sequence = entry.sequence
+            count += 1
+            if firstBreak == nil {
+                if sequence != expectedSequence {
+                    firstBreak = .init(
+                        sequence: expectedSequence,
+                        problem: sequence > expectedSequence
+                            ? "events \(expectedSequence)…\(sequence - 1) are missing (removed)"
+                            : "event \(sequence) appears twice")
+                } else if !links[i] {
+                    firstBreak = .init(
+                        sequence: sequence,
+                        problem: "its chain value does not match its content: the event was edited, or moved from elsewhere in the log")
+                } else if let number = entry.sessionNumber, let sessionSequence = entry.sessionSequence,
+                    sessionSequence != (sessionSequences[number] ?? 0) + 1
+                {
+                    firstBreak = .init(
+                        sequence: sequence,
+                        problem:
+                            "it is event \(sessionSequence) of session S\(number), whose previous event was \(sessionSequences[number] ?? 0)"
+                    )
+                } else if batch.isDocumentIssue(i), let problem = issued.add(batch.content(i)) {
+                    firstBreak = .init(sequence: sequence, problem: problem)
+                }
             }
-        }
-        if let number = content.sessionNumber, let sessionSequence = content.sessionSequence {
-            sessionSequences[number] = sessionSequence
-        }
-        if let expected, content.sequence == expected.sequence {
-            headSeen = true
-            if stored != expected.hash && firstBreak == nil {
-                firstBreak = .init(
-                    sequence: expected.sequence, problem: "its chain value differs from the recorded head: the log was rewritten")
+            if let number = entry.sessionNumber, let sessionSequence = entry.sessionSequence {
+                sessionSequences[number] = sessionSequence
             }
+            if let expected, sequence == expected.sequence {
+                headSeen = true
+                if batch.chain(i) != expected.hash && firstBreak == nil {
+                    firstBreak = .init(
+                        sequence: expected.sequence, problem: "its chain value differs from the recorded head: the log was rewritten")
+                }
+            }
+            expectedSequence = sequence + 1
         }
-        previous = stored
-        expectedSequence = content.sequence + 1
-        head = ChainHead(sequence: content.sequence, hash: stored)
+        if let last = batch.entries.last {
+            lastSequence = last.sequence
+            previous = batch.lastChainBytes
+        }
     }
 
     /// What the walk found once every event was added; `sealBreak` (the store's check of the
@@ -297,6 +364,7 @@ package struct ChainWalk {
         var firstBreak = self.firstBreak
         if let expected, !headSeen, firstBreak == nil { firstBreak = ConsultationStore.missingHead(expected) }
         if firstBreak == nil { firstBreak = try sealBreak() }
+        let head = lastSequence.map { ChainHead(sequence: $0, hash: String(decoding: previous, as: UTF8.self)) }
         return ChainVerification(
             eventCount: count, head: head, firstBreak: firstBreak, issuedDocumentCount: issued.count,
             legacySharedIDCount: issued.legacySharedIDCount)

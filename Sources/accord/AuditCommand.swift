@@ -47,6 +47,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Participation: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "participation",
             abstract: "Participation figures of closed sessions, one row per group.",
             discussion: """
                 Only closed sessions count; --from/--to filter their closing day (UTC, inclusive). Groups of fewer \
@@ -107,6 +108,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Write the participation audit as one self-contained HTML page (table and charts by month).")
 
         @OptionGroup var store: StoreOptions
@@ -130,6 +132,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Access: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "access",
             abstract: "Count the reads of patients' records through the web interface, by clinician and by session.",
             discussion: """
                 Every page of `accord serve` that shows a patient's record, and the list of today's sessions (once \
@@ -181,6 +184,7 @@ struct AuditCommand: ParsableCommand {
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Generate synthetic sessions into an empty or synthetic-only database (experimental, for benchmarks).",
             shouldDisplay: false)
 

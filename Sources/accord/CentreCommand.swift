@@ -11,6 +11,7 @@ struct CentreCommand: ParsableCommand {
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Set the centre's settings (recorded as an event; earlier settings stay in the log).",
             discussion:
                 "Every option is required; run `accord centre codes` for the JDV_J02 and JDV_J04 codes. The sites declared with `accord centre site add` stay declared."
@@ -73,7 +74,7 @@ struct CentreCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the centre's current settings.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the centre's current settings.")
 
         @OptionGroup var store: StoreOptions
 
@@ -107,10 +108,12 @@ struct CentreCommand: ParsableCommand {
 
     struct Site: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "site",
             abstract: "The centre's own sites, where its consultations may take place.", subcommands: [Add.self])
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add",
                 abstract: "Declare one of the centre's sites (recorded as a centre-settings event, covered by the centre seal).",
                 discussion: """
                     A session held at the site names it with `session start --organisation-finess` (or the consultation \
@@ -149,6 +152,7 @@ struct CentreCommand: ParsableCommand {
 
     struct Codes: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "codes",
             abstract: "List the codes of value sets JDV_J02 (facility) and JDV_J04 (practice setting).")
 
         func run() throws {

@@ -24,6 +24,7 @@ struct CodesCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List a value set's codes: code, display name, code system OID (tab-separated).",
             discussion: "Value sets: J01 (professions and specialties), J11 (relation to the patient), J245 (civilité), J246 (titre).")
 

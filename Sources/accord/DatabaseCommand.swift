@@ -57,6 +57,7 @@ struct DatabaseCommand: ParsableCommand {
 
     struct Copy: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "copy",
             abstract: "Copy a whole record from an SQLite file to a PostgreSQL database, or back to a new SQLite file.",
             discussion: """
                 The event log is copied as it is, with the database id (the same key file serves both), the \

@@ -26,6 +26,7 @@ struct ParticipantCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a participant (role patient records that an absent patient has joined).")
 
         @OptionGroup var store: StoreOptions
@@ -115,7 +116,8 @@ struct OptionCommand: ParsableCommand {
         commandName: "option", abstract: "Record the options discussed.", subcommands: [Add.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an option; it gets the next number (1, 2, …), never reused.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add an option; it gets the next number (1, 2, …), never reused.")
 
         @OptionGroup var store: StoreOptions
 
@@ -168,7 +170,8 @@ struct PreferenceCommand: ParsableCommand {
         commandName: "preference", abstract: "Record what matters to the patient.", subcommands: [Add.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add something that matters to the patient (a value, concern or goal).")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add something that matters to the patient (a value, concern or goal).")
 
         @OptionGroup var store: StoreOptions
 
@@ -197,6 +200,7 @@ struct DecisionCommand: ParsableCommand {
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Record the decision: an agreed option, a deferral with the next contact, or declining.",
             discussion: "A later decision replaces an earlier one; both stay in the record.")
 
@@ -278,7 +282,7 @@ struct NoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "note", abstract: "Record free-text notes.", subcommands: [Add.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a note.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a note.")
 
         @OptionGroup var store: StoreOptions
 

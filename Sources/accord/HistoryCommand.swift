@@ -6,6 +6,7 @@ import Foundation
 extension SessionCommand {
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "history",
             abstract: "List every event of a session: sequence, UTC time, author, kind, reason and what it changed.")
 
         @OptionGroup var store: StoreOptions

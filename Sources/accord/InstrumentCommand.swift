@@ -13,6 +13,7 @@ struct InstrumentCommand: ParsableCommand {
 
     struct Questionnaires: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "questionnaires",
             abstract: "Write the instruments as FHIR R4 Questionnaire resources (one <id>.xml each).",
             discussion: """
                 Items carry linkIds 1…n and short labels of Accord's own, never the instruments' item \
@@ -45,6 +46,7 @@ struct InstrumentCommand: ParsableCommand {
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Record an instrument's answers; prints the score computed by its published rule.",
             discussion: """
                 Answers are the item values the scoring uses, separated by commas: SDM-Q-9 0–5, OPTION \
@@ -105,7 +107,8 @@ struct InstrumentCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the instruments: items, answers, score range, rule and source.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the instruments: items, answers, score range, rule and source.")
 
         @Flag(help: "Print the list as JSON.")
         var json = false

@@ -36,7 +36,8 @@ struct ProcessCommand: ParsableCommand {
         subcommands: [Aid.self, Understanding.self, Reflection.self, Trial.self])
 
     struct Aid: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a decision aid given to the patient (entry A1, A2, …).")
+        static let configuration = CommandConfiguration(
+            commandName: "aid", abstract: "Record a decision aid given to the patient (entry A1, A2, …).")
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var amendment: ReasonOption
@@ -58,7 +59,8 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct Understanding: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record that the patient's understanding was checked.")
+        static let configuration = CommandConfiguration(
+            commandName: "understanding", abstract: "Record that the patient's understanding was checked.")
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var amendment: ReasonOption
@@ -77,7 +79,7 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct Reflection: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record that time for reflection was offered.")
+        static let configuration = CommandConfiguration(commandName: "reflection", abstract: "Record that time for reflection was offered.")
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var amendment: ReasonOption
@@ -104,6 +106,7 @@ struct ProcessCommand: ParsableCommand {
 
     struct Trial: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "trial",
             abstract: "Record the clinical-trial proposal: eligibility, whether a trial was offered, the patient's answer.")
 
         @OptionGroup var store: StoreOptions

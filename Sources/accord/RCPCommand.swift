@@ -15,6 +15,7 @@ struct RCPCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show what a session started from an RCP report would hold, without writing anything.",
             discussion: "Warnings about identifiers in the report go to standard error.")
 

@@ -12,6 +12,7 @@ struct SessionCommand: ParsableCommand {
 
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "start",
             abstract: "Start a consultation session; prints only the new session id.",
             discussion: """
                 The patient is entry P1, the clinician entry P2. Test identities use --ins-oid 1.2.250.1.213.1.4.10. \
@@ -249,6 +250,7 @@ struct SessionCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a session: its participants, options, preferences, decision and notes with their entry ids.")
 
         @OptionGroup var store: StoreOptions
@@ -296,6 +298,7 @@ struct SessionCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the sessions, newest first: the 50 most recent, or those of a patient, a clinician or a period.",
             discussion: """
                 Each line: session, start (UTC), status, events, topic, and the patient's birth family name, first \
@@ -396,6 +399,7 @@ struct SessionCommand: ParsableCommand {
 
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "close",
             abstract: "Close a session; later changes are amendments. Prints what the record still misses.",
             discussion: "The completeness (% of the required elements present) is stored with the session.")
 
@@ -424,6 +428,7 @@ struct SessionCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "List the elements the record still misses, one line each starting `missing:`.",
             discussion: """
                 First, one line starting `rcp:` per warning kept from the RCP report the session was started from \
@@ -475,6 +480,7 @@ struct SessionCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Record a whole consultation from a YAML file in one transaction; prints the new session id.",
             discussion:
                 "The file format (format: accord-consultation/1) is described in the README; Examples/consultation.yaml is a sample.")

@@ -10,7 +10,7 @@ struct TemplateCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Lint.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the decision templates.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the decision templates.")
 
         func run() throws {
             for template in try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).templates {
@@ -21,6 +21,7 @@ struct TemplateCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a template: its decision, options, required elements, instruments and sources.")
 
         @Argument(help: ArgumentHelp("The template id.", valueName: "id"))
@@ -49,6 +50,7 @@ struct TemplateCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Check template files; prints FILE:LINE: FIELD: MESSAGE for each problem, exit status 1 when any is an error.")
 
         @Argument(help: ArgumentHelp("The template files (YAML).", valueName: "file"))

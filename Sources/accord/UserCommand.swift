@@ -43,6 +43,7 @@ struct UserCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add an account; its password is read from standard input.",
             discussion: """
                 The password is read from standard input (one line; a terminal does not show it): \
@@ -80,6 +81,7 @@ struct UserCommand: ParsableCommand {
 
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "disable",
             abstract: "Disable an account: it can no longer sign in, and its open sign-ins end.")
 
         @OptionGroup var database: WebDatabaseOptions
@@ -94,7 +96,8 @@ struct UserCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the accounts: IdNat_PS, status, creation (UTC), name.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the accounts: IdNat_PS, status, creation (UTC), name.")
 
         @OptionGroup var database: WebDatabaseOptions
 

@@ -9,6 +9,7 @@ struct EntryCommand: ParsableCommand {
 
     struct Withdraw: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "withdraw",
             abstract: "Withdraw an entry by the id `session show` prints (P3, O2, M1, D1, N1, A1, I1…).",
             discussion: """
                 The entry is kept and marked withdrawn; an option keeps its number. A correction is a \
