@@ -5,7 +5,8 @@ import Testing
 
 /// Several commands started at once on a database file that does not exist yet: each creates
 /// or migrates it beside the others, and every one of them records.
-@Suite struct FirstUseTests {
+@Suite(.sqliteOnly("a new SQLite file created and migrated by several processes at once"))
+struct FirstUseTests {
     /// Eight imports started together on a new file, three times: every import exits 0 with
     /// its own session, and the chain holds all their events. (Before, a process could start
     /// a schema migration another had just committed and fail with "the database failed".)

@@ -10,14 +10,12 @@ import FoundationNetworking
 #endif
 
 /// `accord audit access` and `accord serve --secure-cookies`, run as a user would.
-@Suite(.sqliteOnly("accord serve and accord user refuse a PostgreSQL URL for now (issue 18: made to work apart); on SQLite until then"))
+@Suite
 struct WebAccessAuditTests {
     /// A database whose access log holds four reads: S1 and S2 by 810123456781 on 2 March
     /// (today's list), S2 by 810987654323 on 3 March, S2 by 810123456781 on 4 March.
     func databaseWithReads(_ cli: AccordCLI) throws {
-        let store = try ConsultationStore.open(
-            path: cli.database.path, clock: .fixed(at: Samples.instant), keyFile: cli.environment["ACCORD_KEY_FILE"])
-        let log = store.accessLog
+        let log = try cli.openStore(clock: .fixed(at: Samples.instant)).accessLog
         try log.record(sessions: [SessionID(number: 1), SessionID(number: 2)], by: "810123456781", page: "today", at: Samples.instant)
         try log.record(
             sessions: [SessionID(number: 2)], by: "810987654323", page: "consultation", at: Samples.instant.addingTimeInterval(86_400))
@@ -87,8 +85,7 @@ struct WebAccessAuditTests {
 
                 """)
         // The audit only reads: the log is as it was.
-        let store = try ConsultationStore.openReadOnly(
-            path: cli.database.path, clock: .fixed(at: Samples.instant), keyFile: cli.environment["ACCORD_KEY_FILE"])
+        let store = try cli.openStore(clock: .fixed(at: Samples.instant), readOnly: true)
         #expect(try store.accessLog.reads().count == 4)
     }
 

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// `accord serve` and the centre's instrument wording file (`ACCORD_INSTRUMENT_WORDING`).
-@Suite(.sqliteOnly("accord serve and accord user refuse a PostgreSQL URL for now (issue 18: made to work apart); on SQLite until then"))
+@Suite
 struct WebPatientScreenServeTests {
     @Test func aBadWordingFileStopsTheServerNamingTheVariable() throws {
         let cli = try AccordCLI()

@@ -9,7 +9,7 @@ import FoundationNetworking
 #endif
 
 /// `accord user add|disable|list` and the checks of `accord serve`, run as a user would.
-@Suite(.sqliteOnly("accord serve and accord user refuse a PostgreSQL URL for now (issue 18: made to work apart); on SQLite until then"))
+@Suite
 struct WebUserCommandTests {
     static let password = "une phrase de passe"
 

@@ -10,9 +10,8 @@ extension AccordCLI {
         process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"] + arguments
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in self.environment { environment[key] = value }
-        // Always the SQLite file: `accord serve` refuses a PostgreSQL URL for now (issue 18),
-        // and the web end-to-end tests run on the SQLite pass only.
-        environment["ACCORD_DB"] = database.path
+        // This instance's database: its SQLite file, or its PostgreSQL database on that pass.
+        environment["ACCORD_DB"] = databaseLocation
         process.environment = environment
         let errors = folder.appendingPathComponent("serve.err")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)

@@ -12,7 +12,7 @@ extension AccordCLI {
     ///     role reads in read-only transactions either way.
     /// - Throws: `AccordError` as ``AccordStore/ConsultationStore/open(path:clock:keyFile:busyTimeout:logger:)``
     ///   or ``AccordPostgres/PostgresEventStore/open(url:clock:keyFile:busyTimeout:logger:)`` do.
-    public func openStore(clock: AccordClock, readOnly: Bool = false) throws -> any EventStore {
+    public func openStore(clock: AccordClock, readOnly: Bool = false) throws -> any WebStores {
         let keyFile = environment["ACCORD_KEY_FILE"]
         if let postgres, databaseLocation == postgres.url {
             return try PostgresEventStore.open(url: postgres.url, clock: clock, keyFile: keyFile)
