@@ -135,8 +135,8 @@ import Testing
     /// one: a PostgreSQL URL always (its centre settings were shown as the example's before,
     /// whatever `centre set` had recorded), an SQLite file only when it exists (never created).
     @Test func aDatabaseMayExistAtAPostgreSQLURLOrAnExistingFile() throws {
-        let (_, folder) = try service()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let (_, folder, done) = try service()
+        defer { done() }
         #expect(AccordService.databaseMayExist(at: folder.appendingPathComponent("a.sqlite").path))
         #expect(!AccordService.databaseMayExist(at: folder.appendingPathComponent("typo.sqlite").path))
         #expect(AccordService.databaseMayExist(at: "postgres://accord_writer@db.example/accord"))
