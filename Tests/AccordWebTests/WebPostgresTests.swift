@@ -23,7 +23,7 @@ struct WebPostgresTests {
             #expect(
                 throws: AccordError(
                     .io,
-                    "the PostgreSQL server refused: the role of the URL given by --db or ACCORD_DB lacks a privilege (permission denied for table web_access); connect as a member of accord_writer (nothing was recorded)."
+                    "the PostgreSQL server refused: the role of the URL given by --db or ACCORD_DB lacks a privilege (permission denied for table web_access); accord's commands connect as a member of accord_writer, while a login in accord_auditor reads only the three audit views, with an SQL client such as psql. Nothing was recorded."
                 ), "\(statement)"
             ) {
                 try PostgresEventStore.administer(adminURL: database.url) { sql in try sql(statement) }
