@@ -10,7 +10,7 @@ import FoundationNetworking
 
 /// `accord user`, `accord serve` and `accord audit access` on a PostgreSQL database (issue 18),
 /// run as a user would.
-@Suite(.enabled(if: PostgresTestDatabase.enabled, PostgresTestDatabase.skipReason))
+@Suite(.enabled(if: PostgresTestDatabase.enabled, PostgresTestDatabase.skipReason), .bothBackendsItself)
 struct WebPostgresServeTests {
     static let password = "une phrase de passe"
 

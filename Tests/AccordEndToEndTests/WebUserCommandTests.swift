@@ -47,7 +47,8 @@ struct WebUserCommandTests {
         #expect(try cli.run(["user", "list"]).stdout == "810123456781\tdisabled\t2026-03-02T09:30:00Z\tDr Hélène Roussel\n")
     }
 
-    @Test func aShortPasswordIsRefusedWithoutShowingIt() throws {
+    @Test(.sqliteOnly("after the refusal, no SQLite file exists: nothing was created"))
+    func aShortPasswordIsRefusedWithoutShowingIt() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
         let result = try add(cli, password: "court123")
