@@ -255,6 +255,10 @@ public struct ConsultationFile: Sendable {
 /// Reads typed values out of a YAML mapping, naming the key path in every error.
 private struct NodeReader {
     let mapping: Node.Mapping
+    /// The values by their key's text, the first of each key (a key given twice is refused
+    /// before): looked up without Yams resolving the tag of every key of the mapping
+    /// (`Node.Mapping`'s subscript compares whole nodes, a regular expression each).
+    let values: [String: Node]
     let prefix: String
     let line: Int
     var fieldNames: [String: String] = [:]
@@ -265,6 +269,11 @@ private struct NodeReader {
                 path.isEmpty ? "the consultation file" : path, "is not a mapping", accepted: "a YAML mapping of keys to values")
         }
         self.mapping = mapping
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            if let name = key.string, values[name] == nil { values[name] = value }
+        }
+        self.values = values
         self.prefix = path
         self.line = node.mark?.line ?? 0
     }
@@ -272,7 +281,7 @@ private struct NodeReader {
     func path(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
 
     func has(_ key: String) -> Bool {
-        guard let node = mapping[key] else { return false }
+        guard let node = values[key] else { return false }
         return node.null == nil
     }
 
@@ -280,13 +289,13 @@ private struct NodeReader {
     /// `~`, `no` or `01053` is the text typed (a surname may be Null), never YAML's null,
     /// false or a number.
     func hasText(_ key: String) -> Bool {
-        guard let node = mapping[key] else { return false }
+        guard let node = values[key] else { return false }
         if case .scalar(let scalar) = node { return !(scalar.style == .plain && scalar.string.isEmpty) }
         return node.null == nil
     }
 
     func node(_ key: String, text: Bool = false) throws -> Node {
-        guard let node = mapping[key], text ? hasText(key) : node.null == nil else {
+        guard let node = values[key], text ? hasText(key) : node.null == nil else {
             throw AccordError.invalid(
                 path(key), "is missing" + (line > 0 ? " (mapping at line \(line))" : ""), accepted: "a value for this key")
         }

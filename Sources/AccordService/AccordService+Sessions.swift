@@ -46,40 +46,9 @@ extension AccordService {
     /// - Throws: `AccordError` (`invalidInput`) naming the file's key (`patient.ins`) and line;
     ///   (`io`) when the file cannot be read; nothing is recorded then.
     public func importConsultationFile(at path: String, author: String?) throws -> StartedSession {
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > ConsultationFile.maximumSize {
-            throw AccordError(
-                .invalidInput,
-                "the consultation file is \(size) bytes, larger than the limit of \(ConsultationFile.maximumSize) bytes; expected one consultation in YAML."
-            )
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw AccordError(.io, "cannot read the consultation file at the path given; check that it exists and is readable.")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw AccordError(.invalidInput, "the consultation file is not UTF-8 text; expected a YAML file in UTF-8.")
-        }
-        let parsed: ConsultationFile
-        do {
-            parsed = try ConsultationFile.parse(text, today: CalendarDate(utcDayOf: clock.now()))
-        } catch let error as AccordError {
-            throw AccordError(error.code, "in the consultation file, \(error.description)")
-        }
-        var start = parsed.start
-        do {
-            try placeAtCentre(&start, field: "--organisation-finess")
-        } catch let error as AccordError where error.field != nil {
-            throw AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)")
-        }
-        let id: SessionID
-        do {
-            id = try store.importConsultation(start: start, changes: parsed.changes, author: author)
-        } catch let error as AccordError where error.field != nil {
-            throw AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)")
-        }
-        return StartedSession(
-            id: id,
-            warnings: Self.finessWarnings(parsed.start.organisationFINESS, field: "organisation_finess")
-                + identityWarnings(session: id, identity: parsed.start.patient))
+        var outcome: Result<StartedSession, AccordError>?
+        try importConsultationFiles(at: [path], author: author) { outcome = $0[0].outcome }
+        return try outcome!.get()
     }
 
     /// What a session started from an RCP report takes from the interface.
@@ -177,10 +146,12 @@ extension AccordService {
     /// recorded.
     /// - Throws: `AccordError` (`invalidInput`) naming `field` (a FINESS is an organisation's
     ///   identifier and may be shown).
-    func placeAtCentre(_ start: inout SessionStart, field: String) throws {
+    /// Places `start` at the centre or at one of its declared sites (`centre`: the centre's
+    /// settings when already read).
+    func placeAtCentre(_ start: inout SessionStart, field: String, centre: CentreSettings? = nil) throws {
         guard let finess = start.organisationFINESS?.uppercased() else { return }
         try FieldRules.finess(finess, field)
-        let centre = try store.centreSettings() ?? .example
+        let centre = try centre ?? store.centreSettings() ?? .example
         guard let organisation = centre.organisation(finess: finess) else {
             let sites = (centre.sites ?? []).map(\.finess)
             throw AccordError.invalid(

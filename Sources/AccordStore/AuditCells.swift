@@ -116,6 +116,11 @@ package enum AuditCells {
         package let fill: String
         /// The same for `audit_cell_days`.
         package let fillDays: String
+        /// Adds the contribution of the rows of sessions `1` to `2`, none counted yet, to
+        /// `audit_cell`: the sums ``upsert`` would add row by row.
+        package let addRange: String
+        /// The same for `audit_cell_days`.
+        package let addRangeDays: String
 
         init(_ parameter: SQLParameterStyle) {
             let (number, sign) = (parameter(1), parameter(2))
@@ -164,6 +169,22 @@ package enum AuditCells {
                 SELECT \(keyColumns), s.days_rcp_to_decision, COUNT(*)
                 FROM audit_session s, d WHERE s.closed = 1 AND s.days_rcp_to_decision IS NOT NULL GROUP BY 1, 2, 3, 4, 5
                 """
+            let sessions = "s.session_number BETWEEN \(parameter(1)) AND \(parameter(2))"
+            addRange = """
+                WITH \(dimensions)
+                INSERT INTO audit_cell (dimension, grain, period, group_value, \(columns.joined(separator: ", ")))
+                SELECT \(keyColumns), \(summed)
+                FROM audit_session s, d WHERE \(sessions) AND s.closed = 1 GROUP BY 1, 2, 3, 4
+                ON CONFLICT (dimension, grain, period, group_value) DO UPDATE SET \(updates)
+                """
+            addRangeDays = """
+                WITH \(dimensions)
+                INSERT INTO audit_cell_days (dimension, grain, period, group_value, days, sessions)
+                SELECT \(keyColumns), s.days_rcp_to_decision, COUNT(*)
+                FROM audit_session s, d WHERE \(sessions) AND s.closed = 1 AND s.days_rcp_to_decision IS NOT NULL GROUP BY 1, 2, 3, 4, 5
+                ON CONFLICT (dimension, grain, period, group_value, days) DO UPDATE
+                SET sessions = audit_cell_days.sessions + excluded.sessions
+                """
         }
     }
 
@@ -202,6 +223,13 @@ package enum AuditCells {
     /// Adds the contribution of the session's `audit_session` row (nothing if it is not closed).
     static func add(session number: Int64, _ db: Database) throws {
         try apply(number, sign: 1, db)
+    }
+
+    /// Adds the contribution of the `audit_session` rows of the new sessions `numbers` (none
+    /// of them counted in the cells yet: sessions recorded whole), in two statements.
+    static func add(sessions numbers: ClosedRange<Int64>, _ db: Database) throws {
+        try db.cachedStatement(sql: sqlite.addRange).execute(arguments: [numbers.lowerBound, numbers.upperBound])
+        try db.cachedStatement(sql: sqlite.addRangeDays).execute(arguments: [numbers.lowerBound, numbers.upperBound])
     }
 
     /// Removes the contribution of the session's `audit_session` row (nothing if it is not

@@ -22,25 +22,31 @@ package enum AuditSummary {
     /// Rewrites the summary rows of `consultation` from its current state.
     ///
     /// Called inside the write transaction of every session event, after the event is applied.
-    static func refresh(_ consultation: Consultation, db: Database, key: ChainKey) throws {
+    ///
+    /// - Parameter new: the session has no summary rows yet and its participation cells are
+    ///   added later, for a whole batch of new sessions at once
+    ///   (``AuditCells/add(sessions:_:)``): a session recorded whole.
+    static func refresh(_ consultation: Consultation, db: Database, key: ChainKey, new: Bool = false) throws {
         let rows = try Rows(consultation, key: key) { try EventRecorder.centreSettings(db)?.settings.finess }
         let number = rows.sessionNumber
         // The participation cells follow the row: the old row's contribution out, the new one's in.
-        try AuditCells.subtract(session: number, db)
+        if !new { try AuditCells.subtract(session: number, db) }
         try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO audit_session (\(Rows.sessionColumns.joined(separator: ", ")))
                 VALUES (\(Rows.sessionColumns.map { _ in "?" }.joined(separator: ", ")))
                 """
         ).execute(arguments: StatementArguments(rows.session.map(\.databaseValue)))
-        try AuditCells.add(session: number, db)
-        try db.cachedStatement(sql: "DELETE FROM audit_option WHERE session_number = ?").execute(arguments: [number])
+        if !new {
+            try AuditCells.add(session: number, db)
+            try db.cachedStatement(sql: "DELETE FROM audit_option WHERE session_number = ?").execute(arguments: [number])
+        }
         for option in rows.options {
             try db.cachedStatement(
                 sql: "INSERT INTO audit_option (\(Rows.optionColumns.joined(separator: ", "))) VALUES (?, ?, ?, ?)"
             ).execute(arguments: StatementArguments(option.map(\.databaseValue)))
         }
-        try db.cachedStatement(sql: "DELETE FROM audit_instrument WHERE session_number = ?").execute(arguments: [number])
+        if !new { try db.cachedStatement(sql: "DELETE FROM audit_instrument WHERE session_number = ?").execute(arguments: [number]) }
         for response in rows.instruments {
             try db.cachedStatement(
                 sql:

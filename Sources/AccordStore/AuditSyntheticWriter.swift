@@ -52,9 +52,11 @@ extension ConsultationStore {
                 try writer.write { db in
                     let key = try Self.chainKeyForGeneration(db, keyURL: keyURL)
                     try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, '1')", arguments: [Self.syntheticKey])
+                    var recorder = EventRecorder(db: db, clock: clock, key: key, payloadCache: payloads)
                     for index in written..<(written + batch) {
-                        try Self.writeSynthetic(generator.next(index: index, of: count), db: db, key: key, payloads: payloads)
+                        try Self.writeSynthetic(generator.next(index: index, of: count), recorder: &recorder)
                     }
+                    try recorder.finishWholeSessions()
                 }
             } catch let error as DatabaseError {
                 throw StoreErrors.map(error, opening: nil)
@@ -88,21 +90,10 @@ extension ConsultationStore {
         return try ChainKey.create(keyURL)
     }
 
-    private static func writeSynthetic(_ session: SyntheticSessions.Session, db: Database, key: ChainKey, payloads: PayloadCache) throws {
-        // The session summary after every event; the audit summary once, after the last one.
-        let perEvent: [any Projection] = [SessionSummaryProjection()]
-        var starter = EventRecorder(db: db, clock: .fixed(at: session.startedAt), key: key, payloadCache: payloads, projections: perEvent)
-        var (consultation, last) = try starter.startSessionReturningState(session.start, author: session.start.clinicianID)
-        let id = consultation.id
-        for (offset, change) in session.changes {
-            let instant = session.startedAt.addingTimeInterval(Double(offset))
-            var recorder = EventRecorder(db: db, clock: .fixed(at: instant), key: key, payloadCache: payloads, projections: perEvent)
-            try change.validate(today: CalendarDate(utcDayOf: instant))
-            try consultation.check(change)
-            last = try recorder.append(change, session: id, author: session.start.clinicianID, at: instant)
-            consultation.apply(last)
-            try recorder.project(consultation, event: last)
-        }
-        try AuditSummaryProjection(key: key).apply(consultation, event: last, db: db)
+    /// Writes one generated session through the path of a bulk import
+    /// (``EventRecorder/recordWhole(_:startedAt:changes:author:)``), each change at its offset.
+    private static func writeSynthetic(_ session: SyntheticSessions.Session, recorder: inout EventRecorder) throws {
+        let changes = session.changes.map { (at: session.startedAt.addingTimeInterval(Double($0.offset)), change: $0.change) }
+        _ = try recorder.recordWhole(session.start, startedAt: session.startedAt, changes: changes, author: session.start.clinicianID)
     }
 }

@@ -310,19 +310,46 @@ public struct ConsultationStore: EventStore {
     /// - Throws: the first `AccordError` any step throws (`conflict` in a database of synthetic
     ///   sessions); nothing is written then.
     public func importConsultation(start: SessionStart, changes: [Change], author: String? = nil) throws -> SessionID {
-        try write { recorder in
+        try importConsultations([ConsultationImport(start: start, changes: changes)], author: author)[0].get()
+    }
+
+    /// Records consultations in bulk, in one transaction, each whole or not at all: each is
+    /// checked in memory against the state its earlier changes make, then written in a
+    /// savepoint of its own (``EventRecorder/recordWhole(_:startedAt:changes:author:)``: one
+    /// prepared insert, the chain carried from one event to the next, the projections once per
+    /// session). Every event of a consultation is recorded at the clock's instant when it is
+    /// reached.
+    ///
+    /// - Returns: for each consultation, in order, its session id or the `AccordError` that
+    ///   refused it (nothing of it recorded).
+    /// - Throws: `AccordError` (`busy`, `io`; `conflict` in a database of synthetic sessions)
+    ///   when the batch cannot be recorded; nothing of it is recorded then.
+    public func importConsultations(_ consultations: [ConsultationImport], author: String?) throws -> [Result<SessionID, AccordError>] {
+        guard !consultations.isEmpty else { return [] }
+        return try write { recorder in
             try Self.refuseRealSessionIfSynthetic(recorder.db)
-            let id = try recorder.startSession(start, author: author ?? start.clinicianID)
-            for change in changes {
+            var results: [Result<SessionID, AccordError>] = []
+            results.reserveCapacity(consultations.count)
+            for consultation in consultations {
+                let tail = recorder.tail
                 do {
-                    _ = try recorder.record(change, in: id, author: author, reason: nil)
+                    var id: SessionID?
+                    try recorder.db.inSavepoint {
+                        let now = clock.now()
+                        let changes = consultation.changes.map { (at: now, change: $0) }
+                        id = try recorder.recordWhole(
+                            consultation.start, startedAt: now, changes: changes, author: author ?? consultation.start.clinicianID
+                        ).id
+                        return .commit
+                    }
+                    results.append(.success(id!))
                 } catch let error as AccordError {
-                    // The session is not created when the import fails: name the consultation.
-                    throw AccordError(
-                        error.code, error.message.replacingOccurrences(of: "session \(id) ", with: "the consultation "), field: error.field)
+                    recorder.tail = tail
+                    results.append(.failure(error))
                 }
             }
-            return id
+            try recorder.finishWholeSessions()
+            return results
         }
     }
 

@@ -13,6 +13,12 @@ package struct EventRecorder {
     var payloadCache: PayloadCache?
     /// The projections run after each session event, in order (``Projection``).
     let projections: [any Projection]
+    /// Where the log ends, carried from one whole session to the next
+    /// (``recordWhole(_:startedAt:changes:author:)``); `nil`: read it again.
+    var tail: LogTail?
+    /// The first session recorded whole in this transaction and not yet finished
+    /// (``finishWholeSessions()``).
+    var firstWholeSession: Int64?
 
     /// A recorder in the write transaction `db`.
     ///
@@ -121,6 +127,7 @@ package struct EventRecorder {
         -> RecordedEvent
     {
         let now = instant ?? clock.now()
+        tail = nil
         if case .centreSettingsChanged(let settings) = change { try settings.validate() }
         var sessionSequence: Int?
         if let id {
@@ -155,7 +162,7 @@ package struct EventRecorder {
 
     /// The JSON payload of `change`, in ``EventPayload``'s version 2 (the same bytes with or
     /// without the cache).
-    private func payload(_ change: Change) throws -> String {
+    func payload(_ change: Change) throws -> String {
         if let cached = payloadCache?.payloads[change] { return cached }
         let text = try EventPayload.encode(change)
         if let payloadCache, payloadCache.payloads.count < PayloadCache.capacity { payloadCache.payloads[change] = text }

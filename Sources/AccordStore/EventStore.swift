@@ -1,6 +1,21 @@
 import AccordCore
 import Foundation
 
+/// One consultation to record whole (``EventStore/importConsultations(_:author:)``): a session's
+/// start and its changes in order, as a consultation file gives them.
+public struct ConsultationImport: Sendable {
+    /// The session's start.
+    public var start: SessionStart
+    /// The changes, in order.
+    public var changes: [Change]
+
+    /// A consultation of `start` then `changes`.
+    public init(start: SessionStart, changes: [Change]) {
+        self.start = start
+        self.changes = changes
+    }
+}
+
 /// What the use cases need from a store of Accord's record: an append-only event log chained
 /// with HMAC-SHA256, the projections derived from it (session summary, audit tables, document
 /// versions), centre settings and the queries over them.
@@ -81,6 +96,18 @@ public protocol EventStore: Sendable {
     /// - Throws: the first `AccordError` any step throws, naming "the consultation" rather
     ///   than a session that was never created; nothing is recorded then.
     func importConsultation(start: SessionStart, changes: [Change], author: String?) throws -> SessionID
+
+    /// Records consultations in bulk, in one transaction: each whole (its start, then each
+    /// change in order) or not at all, the others recorded all the same.
+    /// - Parameters:
+    ///   - consultations: the consultations, in the order their sessions are numbered.
+    ///   - author: who records them; `nil`: each session's clinician.
+    /// - Returns: for each consultation, in order, its new session's id, or the `AccordError`
+    ///   that refused it (as ``importConsultation(start:changes:author:)`` throws it; nothing
+    ///   of that consultation is recorded).
+    /// - Throws: `AccordError` (`busy`, `io`, `conflict` for a database of synthetic sessions)
+    ///   when the batch as a whole cannot be recorded; nothing of it is recorded then.
+    func importConsultations(_ consultations: [ConsultationImport], author: String?) throws -> [Result<SessionID, AccordError>]
 
     /// Replaces the centre's settings: an event outside any session (earlier settings stay in
     /// the log), and the centre settings' seal.
@@ -218,6 +245,19 @@ public protocol EventStore: Sendable {
 }
 
 extension EventStore {
+    /// One transaction per consultation (``importConsultation(start:changes:author:)``), for a
+    /// store without a bulk path: each refusal, `busy` and `io` included, is returned with its
+    /// consultation (the ones before it are committed already).
+    public func importConsultations(_ consultations: [ConsultationImport], author: String?) throws -> [Result<SessionID, AccordError>] {
+        try consultations.map { consultation in
+            do {
+                return .success(try importConsultation(start: consultation.start, changes: consultation.changes, author: author))
+            } catch let error as AccordError {
+                return .failure(error)
+            }
+        }
+    }
+
     /// Records that one document version was issued (``recordIssues(_:author:)`` with one
     /// issue whose session is checked again).
     /// - Returns: `false` when that very issue was recorded already.

@@ -18,6 +18,24 @@ protocol Projection {
     ///   - db: the write transaction.
     /// - Throws: database errors.
     func apply(_ consultation: Consultation, event: RecordedEvent, db: Database) throws
+
+    /// Writes the projection's rows of a new session recorded whole
+    /// (``EventRecorder/recordWhole(_:startedAt:changes:author:)``), once, from its state after
+    /// its last event, before its events are inserted (they refer to the summary row): the rows
+    /// ``apply(_:event:db:)`` after each of its events would leave, but for what
+    /// ``finishWhole(sessions:db:)`` adds for a whole batch.
+    ///
+    /// - Parameters:
+    ///   - consultation: the session's state after its last event.
+    ///   - eventCount: how many events the session has.
+    ///   - db: the write transaction.
+    /// - Throws: database errors.
+    func applyWhole(_ consultation: Consultation, eventCount: Int, db: Database) throws
+
+    /// Completes the rows of the new sessions `sessions`, all recorded whole in this
+    /// transaction, at once (before it commits).
+    /// - Throws: database errors.
+    func finishWhole(sessions: ClosedRange<Int64>, db: Database) throws
 }
 
 /// The audit's summary tables (`audit_session`, `audit_option`, `audit_instrument`) and the
@@ -29,5 +47,15 @@ struct AuditSummaryProjection: Projection {
 
     func apply(_ consultation: Consultation, event: RecordedEvent, db: Database) throws {
         try AuditSummary.refresh(consultation, db: db, key: key)
+    }
+
+    /// The summary rows, without the participation cells.
+    func applyWhole(_ consultation: Consultation, eventCount: Int, db: Database) throws {
+        try AuditSummary.refresh(consultation, db: db, key: key, new: true)
+    }
+
+    /// The participation cells of the batch, in two statements.
+    func finishWhole(sessions: ClosedRange<Int64>, db: Database) throws {
+        try AuditCells.add(sessions: sessions, db)
     }
 }

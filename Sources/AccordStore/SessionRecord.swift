@@ -49,6 +49,14 @@ package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
     /// The columns of the `session` table, in order.
     package static let columns = CodingKeys.allCases.map(\.rawValue)
 
+    /// The row's values, in the order of ``columns``.
+    var values: StatementArguments {
+        [
+            number, status, startedAt, closedAt, eventCount, topic, completeness, patientINS, ipp, ippRoot, clinicianID, birthFamilyName,
+            firstGivenName, birthDate,
+        ]
+    }
+
     /// A row read column by column (another backend's row).
     /// - Parameters:
     ///   - integer: the integer column named, `nil` for NULL.

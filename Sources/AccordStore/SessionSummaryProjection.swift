@@ -36,6 +36,17 @@ struct SessionSummaryProjection: Projection {
         }
     }
 
+    /// Inserts the row of a new session from its state after its last event.
+    func applyWhole(_ consultation: Consultation, eventCount: Int, db: Database) throws {
+        try db.cachedStatement(
+            sql:
+                "INSERT INTO session (\(SessionRecord.columns.joined(separator: ", "))) VALUES (\(SessionRecord.columns.map { _ in "?" }.joined(separator: ", ")))"
+        ).execute(arguments: SessionRecord(consultation, eventCount: eventCount).values)
+    }
+
+    /// Nothing: the row is whole already.
+    func finishWhole(sessions: ClosedRange<Int64>, db: Database) throws {}
+
     /// Writes the row of a session about to start, with no event counted yet.
     static func open(_ number: Int64, start: SessionStart, at instant: Date, db: Database) throws {
         try SessionRecord(session: SessionID(number: number), startedAt: instant, start: start).insert(db)

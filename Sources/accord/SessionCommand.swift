@@ -481,19 +481,61 @@ struct SessionCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Record a whole consultation from a YAML file in one transaction; prints the new session id.",
-            discussion:
-                "The file format (format: accord-consultation/1) is described in the README; Examples/consultation.yaml is a sample.")
+            abstract: "Record whole consultations from YAML files, each in full or not at all; prints one session id per file.",
+            discussion: """
+                The file format (format: accord-consultation/1) is described in the README; Examples/consultation.yaml is a sample.
+
+                With several files, each is recorded whole or refused whole: a refused file is reported on standard error by its place and name, the others are recorded, and the exit status is 1. The ids of the recorded files are printed in the files' order, as each batch of \(AccordService.importBatchSize) files is committed (one transaction per batch).
+                """)
 
         @OptionGroup var store: StoreOptions
 
-        @Argument(help: ArgumentHelp("The consultation file (YAML).", valueName: "file"))
-        var file: String
+        @Argument(help: ArgumentHelp("The consultation files (YAML).", valueName: "file"))
+        var files: [String]
+
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("give at least one consultation file (YAML).") }
+        }
 
         func run() throws {
-            let started = try store.openStore().importConsultationFile(at: file, author: try store.recordingAuthor())
-            Terminal.warnings(started.warnings)
-            print(started.id)
+            let service = try store.openStore()
+            let author = try store.recordingAuthor()
+            if files.count == 1 {
+                let started = try service.importConsultationFile(at: files[0], author: author)
+                Terminal.warnings(started.warnings)
+                print(started.id)
+                return
+            }
+            var place = 0
+            var refused = 0
+            var recorded = 0
+            do {
+                try service.importConsultationFiles(at: files, author: author) { outcomes in
+                    for file in outcomes {
+                        place += 1
+                        let name = "file \(place) (\(Terminal.visible(file.path)))"
+                        switch file.outcome {
+                        case .success(let started):
+                            Terminal.warnings(started.warnings.map { "\(name): \($0)" })
+                            print(started.id)
+                            recorded += 1
+                        case .failure(let error):
+                            Terminal.error("\(name): \(error.description)")
+                            refused += 1
+                        }
+                    }
+                    fflush(nil)
+                }
+            } catch let error as AccordError {
+                Terminal.message(
+                    "accord: \(recorded) of \(files.count) files recorded, \(refused) refused; the other \(files.count - recorded - refused) were not recorded."
+                )
+                throw error
+            }
+            if refused > 0 {
+                Terminal.message("accord: \(recorded) of \(files.count) files recorded, \(refused) refused.")
+                throw ExitCode(1)
+            }
         }
     }
 }

@@ -34,6 +34,7 @@ public enum EventStoreContract {
         Scenario(name: "start, record, close, read and verify", run: startRecordCloseReadVerify),
         Scenario(name: "a closed session changes only by amendment", run: amendment),
         Scenario(name: "an import is one transaction", run: importIsOneTransaction),
+        Scenario(name: "a bulk import records each consultation whole or not at all", run: bulkImport),
         Scenario(name: "centre settings are events", run: centreSettings),
         Scenario(name: "issued documents are events", run: issuedDocuments),
         Scenario(name: "the session list and the batch selection", run: sessionListAndBatch),
@@ -129,6 +130,27 @@ public enum EventStoreContract {
         #expect(id == SessionID(number: 1))
         #expect(try store.consultation(id).status == .closed)
         #expect(try store.events(of: id).map(\.sessionSequence) == [1, 2, 3])
+    }
+
+    static func bulkImport(_ store: any EventStore) throws {
+        let refused = ConsultationImport(
+            start: Samples.start(), changes: [option, .decisionRecorded(outcome: .agreed(option: 4), takenBy: [])])
+        let closed = ConsultationImport(start: Samples.start(), changes: [option, .sessionClosed])
+        let results = try store.importConsultations(
+            [closed, refused, ConsultationImport(start: Samples.start(), changes: [])], author: nil)
+        #expect(results.count == 3)
+        #expect(try results[0].get() == SessionID(number: 1))
+        #expect(try results[2].get() == SessionID(number: 2))
+        guard case .failure(let error) = results[1] else {
+            Issue.record("a consultation deciding for an option it does not have was recorded")
+            return
+        }
+        #expect(throws: error) { try store.importConsultation(start: refused.start, changes: refused.changes, author: nil) }
+        #expect(try store.consultation(SessionID(number: 1)).status == .closed)
+        #expect(try store.events(of: SessionID(number: 2)).map(\.sequence) == [4])
+        #expect(try store.verify(head: nil).eventCount == 4)
+        #expect(try store.verify(head: nil).firstBreak == nil)
+        #expect(try store.importConsultations([], author: nil).isEmpty)
     }
 
     static func centreSettings(_ store: any EventStore) throws {

@@ -28,6 +28,10 @@ public struct ProtocolOnlyStore: EventStore {
         try base.importConsultation(start: start, changes: changes, author: author)
     }
 
+    public func importConsultations(_ consultations: [ConsultationImport], author: String?) throws -> [Result<SessionID, AccordError>] {
+        try base.importConsultations(consultations, author: author)
+    }
+
     public func setCentreSettings(_ settings: CentreSettings, author: String) throws {
         try base.setCentreSettings(settings, author: author)
     }

@@ -1,0 +1,38 @@
+import AccordCore
+import AccordService
+import AccordStore
+import AccordStoreTestSupport
+import AccordTestSupport
+import Foundation
+import Testing
+
+/// `importConsultationFiles`: many consultation files, one transaction per batch, each file
+/// whole or refused whole, outcomes in the files' order.
+@Suite struct BulkImportServiceTests {
+    @Test(arguments: TestBackend.available)
+    func batchesKeepTheFilesOrderAndRefuseOnlyTheBadFile(backend: TestBackend) throws {
+        let (service, folder, done) = try AccordServiceTests().service(backend)
+        defer { done() }
+        let good = Samples.sampleConsultationFile.path
+        let bad = folder.appendingPathComponent("bad.yaml")
+        try "format: accord-consultation/1\ntopic: [\n".write(to: bad, atomically: true, encoding: .utf8)
+        let missing = folder.appendingPathComponent("missing.yaml").path
+        var batches: [[ConsultationFileImport]] = []
+        try service.importConsultationFiles(at: [good, bad.path, good, missing, good], author: nil, batchSize: 2) { batches.append($0) }
+        #expect(batches.map(\.count) == [2, 2, 1], "one call per committed batch of 2 files")
+        let outcomes = batches.flatMap { $0 }
+        #expect(outcomes.map(\.path) == [good, bad.path, good, missing, good])
+        #expect(outcomes.map { try? $0.outcome.get().id } == [SessionID(number: 1), nil, SessionID(number: 2), nil, SessionID(number: 3)])
+        guard case .failure(let unreadable) = outcomes[3].outcome, case .failure(let malformed) = outcomes[1].outcome else {
+            Issue.record("a bad or missing file was recorded")
+            return
+        }
+        #expect(
+            unreadable == AccordError(.io, "cannot read the consultation file at the path given; check that it exists and is readable."))
+        #expect(malformed.code == .invalidInput && malformed.message.hasPrefix("in the consultation file, "))
+        #expect(throws: malformed) { try service.importConsultationFile(at: bad.path, author: nil) }
+        #expect(try service.sessions(matching: SessionQuery()).map(\.eventCount) == [11, 11, 11])
+        let verification = try service.verify()
+        #expect(verification.firstBreak == nil && verification.eventCount == 33)
+    }
+}
