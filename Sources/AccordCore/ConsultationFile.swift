@@ -30,6 +30,13 @@ public struct ConsultationFile: Sendable {
     /// The format tag a file must carry.
     public static let formatTag = "accord-consultation/1"
 
+    /// The YAML tags resolved in a consultation file: only truth values (`closed: true`).
+    /// Every text key takes its characters as typed and numbers are read from them, so the
+    /// other implicit tags are never looked at; each one Yams resolves costs a regular
+    /// expression per value when keys are compared.
+    static let resolver = Resolver.default.removing(.int).removing(.float).removing(.merge).removing(.null).removing(.timestamp)
+        .removing(.value)
+
     /// Parses the YAML text of a consultation file, checking each entry by the rules every
     /// entry point shares (``Change/validate(today:)``); the session start is checked when
     /// it is recorded.
@@ -56,7 +63,7 @@ public struct ConsultationFile: Sendable {
         }
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text, Self.resolver) else {
                 throw AccordError(.invalidInput, "the consultation file is empty; expected a YAML mapping with format: \(formatTag).")
             }
             root = node

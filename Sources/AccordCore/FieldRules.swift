@@ -79,9 +79,13 @@ public enum FieldRules {
         for scalar in value.unicodeScalars {
             if let problem = scalarProblem(scalar, multiline: limits.multiline) { return problem }
         }
-        if value.count > limits.characters { return "is longer than \(limits.characters) characters" }
+        // A text has no more characters than UTF-8 bytes, and an ASCII character has at most
+        // two scalars (CR LF): the grapheme walks below only run when they may find something.
+        if value.utf8.count > limits.characters, value.count > limits.characters {
+            return "is longer than \(limits.characters) characters"
+        }
         if value.utf8.count > limits.bytes { return "is longer than \(limits.bytes) bytes in UTF-8" }
-        if value.contains(where: { $0.unicodeScalars.count > scalarsPerCharacter }) {
+        if !value.utf8.allSatisfy({ $0 < 0x80 }), value.contains(where: { $0.unicodeScalars.count > scalarsPerCharacter }) {
             return "holds a character with more than \(scalarsPerCharacter - 1) combining marks"
         }
         return nil
@@ -101,7 +105,9 @@ public enum FieldRules {
         case 0xFFFD:
             return "holds bytes that are not UTF-8 text (or the replacement character U+FFFD)"
         default:
-            return scalar.properties.isNoncharacterCodePoint ? "holds a Unicode noncharacter" : nil
+            // The 66 noncharacters (Unicode §23.7): U+FDD0–U+FDEF and the last two code points
+            // of every plane (what `properties.isNoncharacterCodePoint` says, without its lookup).
+            return (0xFDD0...0xFDEF).contains(scalar.value) || scalar.value & 0xFFFE == 0xFFFE ? "holds a Unicode noncharacter" : nil
         }
     }
 

@@ -59,7 +59,7 @@ extension ConsultationStore {
     ///   fails or the chain key is missing.
     public func identityDiscrepancies(of id: SessionID) throws -> [IdentityDiscrepancy] {
         try read { db in
-            let identity = try EventRecorder.consultation(id, db).start.patient
+            let identity = try EventRecorder.identity(of: id, db)
             // Without INS there is no national identifier to compare sessions by.
             guard identity.ins != nil else { return [] }
             guard

@@ -330,6 +330,24 @@ package struct EventRecorder {
             .map { try $0.recordedEvent() }
     }
 
+    /// The session's patient identity as its events make it: the start, then its identity
+    /// corrections and identity status changes, in order (the only events that change it),
+    /// without decoding the session's other events.
+    /// - Throws: `AccordError` (`notFound`) for an unknown session; (`conflict`) for an event
+    ///   that cannot be read.
+    static func identity(of id: SessionID, _ db: Database) throws -> INSIdentity {
+        let events = try EventRecord.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(EventRecord.selection) FROM event WHERE session_number = ?
+                    AND (session_seq = 1 OR kind IN ('identity-corrected', 'identity-status-changed')) ORDER BY session_seq
+                    """), arguments: [id.number])
+        guard let first = events.first, first.sessionSequence == 1 else { throw StoreErrors.unknownSession(id) }
+        var consultation = try Consultation(events: [try first.recordedEvent()])
+        for event in events.dropFirst() { consultation.apply(try event.recordedEvent()) }
+        return consultation.start.patient
+    }
+
     static func consultation(_ id: SessionID, _ db: Database) throws -> Consultation {
         let events = try events(of: id, db)
         if events.isEmpty { throw StoreErrors.unknownSession(id) }

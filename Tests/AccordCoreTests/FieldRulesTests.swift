@@ -1,6 +1,7 @@
-import AccordCore
 import Foundation
 import Testing
+
+@testable import AccordCore
 
 /// One table per kind of typed value: what passes, each way of failing, and the exact
 /// sentence (which never holds the value).
@@ -297,5 +298,25 @@ import Testing
             try Change.optionAdded(kind: .treatment, label: "X\nY", benefits: [], harms: [], trialID: nil, origin: nil)
                 .validate(today: Self.today)
         }
+    }
+
+    /// The free-text check's fast paths say what the Unicode properties say, for every scalar
+    /// and at every length limit.
+    @Test func fastPathsAgreeWithUnicodeProperties() {
+        for value in 0...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value), value > 0x9F, !(0x2028...0x202E).contains(value),
+                !(0x2066...0x2069).contains(value), value != 0xFFFD
+            else { continue }
+            let text = "a" + String(scalar)
+            let refused = FieldRules.textProblem(text, .init(characters: 10, bytes: 40, multiline: false)) == "holds a Unicode noncharacter"
+            #expect(refused == scalar.properties.isNoncharacterCodePoint, "U+\(String(value, radix: 16, uppercase: true))")
+        }
+        let limits = FieldRules.TextLimits(characters: 3, bytes: 40, multiline: true)
+        #expect(FieldRules.textProblem("e\u{301}e\u{301}e\u{301}", limits) == nil, "6 bytes of UTF-8, 3 characters")
+        #expect(FieldRules.textProblem("abcd", limits) == "is longer than 3 characters")
+        let marks = "e" + String(repeating: "\u{301}", count: FieldRules.scalarsPerCharacter)
+        #expect(
+            FieldRules.textProblem(marks, .init(characters: 10, bytes: 400, multiline: false))
+                == "holds a character with more than \(FieldRules.scalarsPerCharacter - 1) combining marks")
     }
 }
