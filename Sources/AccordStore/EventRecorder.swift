@@ -45,31 +45,16 @@ package struct EventRecorder {
     /// How far before a session's last change the clock may read (seconds) before changes are refused.
     package static let clockTolerance: TimeInterval = 60
 
+    /// Starts a session: its summary row, its start event, the projections.
     mutating func startSession(_ start: SessionStart, author: String) throws -> SessionID {
-        try startSessionReturningState(start, author: author).consultation.id
-    }
-
-    /// Starts a session and returns its state after the start event (no re-read of the log),
-    /// with that event.
-    mutating func startSessionReturningState(
-        _ start: SessionStart, author: String
-    ) throws -> (consultation: Consultation, event: RecordedEvent) {
         let change = Change.sessionStarted(start)
         let now = clock.now()
         try change.validate(today: CalendarDate(utcDayOf: now))
-        // The next number after every session the summary or the events know (the summary is
-        // a cache: rows deleted behind Accord's back must not give a number out again).
-        let number =
-            (try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT MAX(n) FROM (SELECT MAX(number) AS n FROM session UNION ALL SELECT MAX(session_number) FROM event)"))
-                ?? 0) + 1
-        let id = SessionID(number: number)
-        try SessionSummaryProjection.open(number, start: start, at: now, db: db)
+        let id = SessionID(number: try readTail().nextSession)
+        try SessionSummaryProjection.open(id.number, start: start, at: now, db: db)
         let event = try append(change, session: id, author: author, at: now)
-        let consultation = try Consultation(events: [event])
-        try project(consultation, event: event)
-        return (consultation, event)
+        try project(try Consultation(events: [event]), event: event)
+        return id
     }
 
     mutating func record(
