@@ -19,6 +19,9 @@ extension ConsultationFile {
     /// - Parameter text: the file's text.
     /// - Returns: the 1-based line of the first anchor or alias, `nil` when there is none.
     static func firstAnchorOrAlias(in text: String) -> Int? {
+        // Every anchor starts with `&` and every alias with `*`: a file holding neither byte
+        // (most files) has none, and needs no scan.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }) else { return nil }
         var quote: Unicode.Scalar?
         var blockIndent: Int?
         var flowDepth = 0

@@ -63,7 +63,9 @@ public struct ConsultationFile: Sendable {
         }
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text, Self.resolver) else {
+            // UTF-8 named: Yams' default encoding reads the whole environment for each file,
+            // and prints to standard output when YAMS_DEFAULT_ENCODING is set.
+            guard let node = try Yams.compose(yaml: text, Self.resolver, .default, .utf8) else {
                 throw AccordError(.invalidInput, "the consultation file is empty; expected a YAML mapping with format: \(formatTag).")
             }
             root = node

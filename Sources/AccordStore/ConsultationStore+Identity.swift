@@ -59,13 +59,13 @@ extension ConsultationStore {
     ///   fails or the chain key is missing.
     public func identityDiscrepancies(of id: SessionID) throws -> [IdentityDiscrepancy] {
         try read { db in
-            let identity = try EventRecorder.identity(of: id, db)
-            // Without INS there is no national identifier to compare sessions by.
-            guard identity.ins != nil else { return [] }
             guard
                 let pseudonym = try String.fetchOne(
                     db, sql: "SELECT patient_pseudonym FROM audit_session WHERE session_number = ?", arguments: [id.number])
-            else { return [] }
+            else {
+                _ = try EventRecorder.identity(of: id, db)  // `notFound` for an unknown session
+                return []
+            }
             let others = try Int64.fetchAll(
                 db,
                 sql: """
@@ -73,6 +73,11 @@ extension ConsultationStore {
                     ORDER BY session_number DESC LIMIT 20
                     """,
                 arguments: [pseudonym, id.number])
+            // The session's identity is read only when another session shares its patient.
+            if others.isEmpty { return [] }
+            let identity = try EventRecorder.identity(of: id, db)
+            // Without INS there is no national identifier to compare sessions by.
+            guard identity.ins != nil else { return [] }
             return try others.reversed().compactMap { number in
                 let id = SessionID(number: number)
                 return IdentityDiscrepancy(identity, session: id, events: try EventRecorder.events(of: id, db))

@@ -340,11 +340,12 @@ package struct EventRecorder {
     }
 
     static func centreSettings(_ db: Database) throws -> (settings: CentreSettings, sequence: Int64)? {
+        // A prepared statement kept by the connection: read for every summary row of a session
+        // that names no organisation.
         guard
-            let event = try EventRecord.filter(EventRecord.Columns.kind == "centre-settings-changed").order(
-                EventRecord.Columns.sequence.desc
-            )
-            .fetchOne(db)
+            let event = try EventRecord.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT \(EventRecord.selection) FROM event WHERE kind = 'centre-settings-changed' ORDER BY seq DESC LIMIT 1"))
         else { return nil }
         let recorded = try event.recordedEvent()
         guard case .centreSettingsChanged(let settings) = recorded.change else { return nil }
