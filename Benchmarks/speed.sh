@@ -9,6 +9,12 @@
 # `accord audit generate --experimental` (seed 42), consultation files from
 # Benchmarks/consultation-files.py; everything is written under $WORK.
 set -eu
+for tool in sqlite3 xmllint hyperfine python3; do
+    command -v "$tool" >/dev/null || {
+        echo "speed.sh needs $tool (Debian: apt-get install sqlite3 libxml2-utils hyperfine python3)" >&2
+        exit 1
+    }
+done
 root=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-/tmp/accord-bench-speed}
 SESSIONS=${SESSIONS:-10000}
