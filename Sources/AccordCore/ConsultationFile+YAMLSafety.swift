@@ -19,33 +19,57 @@ extension ConsultationFile {
     /// - Parameter text: the file's text.
     /// - Returns: the 1-based line of the first anchor or alias, `nil` when there is none.
     static func firstAnchorOrAlias(in text: String) -> Int? {
-        // Every anchor starts with `&` and every alias with `*`: a file holding neither byte
-        // (most files) has none, and needs no scan.
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }) else { return nil }
-        var quote: Unicode.Scalar?
+        var text = text
+        return text.withUTF8 { firstAnchorOrAlias(inUTF8: $0) }
+    }
+
+    /// ``firstAnchorOrAlias(in:)`` over the text's UTF-8 bytes. Every character the scan looks
+    /// for is ASCII, and no byte of another character (0x80 and above) equals one of them, so
+    /// the scan gives the same line as one over Unicode scalars. Lines end where
+    /// `Character.isNewline` ends them: LF, VT, FF, CR, CR LF, NEL, LS and PS.
+    private static func firstAnchorOrAlias(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        // Every anchor starts with `&` and every alias with `*`: a file holding neither byte has
+        // none, and needs no scan.
+        guard bytes.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }) else { return nil }
+        var quote: UInt8?
         var blockIndent: Int?
         var flowDepth = 0
         var lineNumber = 0
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+        var lineStart = 0
+        while lineStart <= bytes.count {
+            var lineEnd = lineStart
+            var separator = 0
+            while lineEnd < bytes.count, separator == 0 {
+                switch bytes[lineEnd] {
+                case 0x0A, 0x0B, 0x0C: separator = 1
+                case 0x0D: separator = lineEnd + 1 < bytes.count && bytes[lineEnd + 1] == 0x0A ? 2 : 1
+                case 0xC2 where lineEnd + 1 < bytes.count && bytes[lineEnd + 1] == 0x85: separator = 2
+                case 0xE2 where lineEnd + 2 < bytes.count && bytes[lineEnd + 1] == 0x80 && (bytes[lineEnd + 2] | 1) == 0xA9:
+                    separator = 3
+                default: lineEnd += 1
+                }
+            }
             lineNumber += 1
-            let scalars = Array(line.unicodeScalars)
-            let indent = scalars.prefix(while: { $0 == " " }).count
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+            lineStart = lineEnd + max(separator, 1)
+            let indent = line.prefix(while: { $0 == space }).count
             if let parent = blockIndent {
-                if scalars.allSatisfy({ $0 == " " || $0 == "\t" }) || indent > parent { continue }
+                if line.allSatisfy({ $0 == space || $0 == tab }) || indent > parent { continue }
                 blockIndent = nil
             }
             var nodeStart = quote == nil
             var index = 0
-            scan: while index < scalars.count {
-                let character = scalars[index]
-                let next: Unicode.Scalar? = index + 1 < scalars.count ? scalars[index + 1] : nil
-                let nextEndsToken = next == nil || next == " " || next == "\t"
+            scan: while index < line.count {
+                let character = line[index]
+                let next: UInt8? = index + 1 < line.count ? line[index + 1] : nil
+                let nextEndsToken = next == nil || next == space || next == tab
                 index += 1
                 if let open = quote {
-                    if open == "\"" && character == "\\" {
+                    if open == UInt8(ascii: "\"") && character == UInt8(ascii: "\\") {
                         index += 1
                     } else if character == open {
-                        if open == "'" && next == "'" {
+                        if open == UInt8(ascii: "'") && next == UInt8(ascii: "'") {
                             index += 1
                         } else {
                             quote = nil
@@ -53,37 +77,40 @@ extension ConsultationFile {
                     }
                     continue
                 }
-                if character == " " || character == "\t" { continue }
-                if character == "#" && (index == 1 || scalars[index - 2] == " " || scalars[index - 2] == "\t") { break scan }
+                if character == space || character == tab { continue }
+                if character == UInt8(ascii: "#") && (index == 1 || line[index - 2] == space || line[index - 2] == tab) { break scan }
                 if nodeStart {
                     switch character {
-                    case "&", "*":
+                    case UInt8(ascii: "&"), UInt8(ascii: "*"):
                         return lineNumber
-                    case "\"", "'":
+                    case UInt8(ascii: "\""), UInt8(ascii: "'"):
                         quote = character
                         nodeStart = false
-                    case "|", ">":
+                    case UInt8(ascii: "|"), UInt8(ascii: ">"):
                         blockIndent = indent
                         break scan
-                    case "-", "?", ":":
+                    case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
                         if !nextEndsToken { nodeStart = false }
-                    case "[", "{":
+                    case UInt8(ascii: "["), UInt8(ascii: "{"):
                         flowDepth += 1
-                    case "]", "}":
+                    case UInt8(ascii: "]"), UInt8(ascii: "}"):
                         flowDepth = max(0, flowDepth - 1)
                         nodeStart = false
-                    case "," where flowDepth > 0:
+                    case UInt8(ascii: ",") where flowDepth > 0:
                         break
-                    case "!":
-                        while index < scalars.count && scalars[index] != " " { index += 1 }
+                    case UInt8(ascii: "!"):
+                        while index < line.count && line[index] != space { index += 1 }
                     default:
                         nodeStart = false
                     }
-                } else if character == ":" && (nextEndsToken || (flowDepth > 0 && (next == "," || next == "]" || next == "}"))) {
+                } else if character == UInt8(ascii: ":")
+                    && (nextEndsToken
+                        || (flowDepth > 0 && (next == UInt8(ascii: ",") || next == UInt8(ascii: "]") || next == UInt8(ascii: "}"))))
+                {
                     nodeStart = true
-                } else if flowDepth > 0 && character == "," {
+                } else if flowDepth > 0 && character == UInt8(ascii: ",") {
                     nodeStart = true
-                } else if flowDepth > 0 && (character == "]" || character == "}") {
+                } else if flowDepth > 0 && (character == UInt8(ascii: "]") || character == UInt8(ascii: "}")) {
                     flowDepth -= 1
                 }
             }

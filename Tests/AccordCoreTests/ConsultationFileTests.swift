@@ -215,6 +215,27 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 1)
     }
 
+    /// Lines counted as `Character.isNewline` ends them (CR LF, CR, VT, FF, NEL, LS, PS), and
+    /// characters of several bytes beside the marks the scan reads: the scan runs over UTF-8
+    /// bytes, and gives the lines a scan over characters gives.
+    @Test(arguments: [
+        ("a: 1\r\nb: *x\n", 2),
+        ("a: 1\rb: 2\r\nc: *x\n", 3),
+        ("a: 1\u{0B}b: 2\u{0C}c: *x\n", 3),
+        ("a: 1\u{85}b: 2\u{2028}c: 3\u{2029}d: &x y\n", 4),
+        ("a: \"é\\é*\"\nb: *x\n", 2),
+        ("a: é*\nb: &x c\n", 2),
+        ("é: *x\n", 1),
+        ("a: 'l''é*' # é *x\nb: [é, *x]\n", 2),
+    ])
+    func anchorsAreFoundOnTheirLineWhateverTheLineBreaks(_ text: String, _ line: Int) {
+        let error = #expect(throws: AccordError.self) { try ConsultationFile.parse(text) }
+        #expect(
+            error?.description
+                == "the consultation file uses a YAML anchor or alias (&name, *name) at line \(line); write each value out in full (quote a text that begins with & or *)."
+        )
+    }
+
     @Test(arguments: [
         ("topic: \"A & B * C\"", "A & B * C"),
         ("topic: 'l''*a'", "l'*a"),
