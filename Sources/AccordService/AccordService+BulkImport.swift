@@ -20,7 +20,8 @@ extension AccordService {
     /// Records consultation files (YAML, AccordCore's `ConsultationFile`) in bulk: each file
     /// whole or not at all, a refused file leaving the others recorded; one transaction per
     /// batch of `batchSize` files (``AccordStore/EventStore/importConsultations(_:author:)``),
-    /// the sessions numbered in the files' order.
+    /// the sessions numbered in the files' order. The files of the next batch are read and
+    /// parsed on a second thread while a batch is written.
     ///
     /// A file is refused, with the error naming its key (`patient.ins`) and line, when it
     /// cannot be read (`io`), is not UTF-8 or not a valid consultation (`invalidInput`), or its
@@ -34,51 +35,90 @@ extension AccordService {
     ///   - recorded: called after each batch is committed, with its files' outcomes in order;
     ///     what it throws stops the import (the batches before are recorded).
     /// - Throws: `AccordError` (`busy`, `io`) when a batch cannot be recorded: the batches
-    ///   reported before are recorded, nothing of that batch or after it is.
+    ///   reported before are recorded, nothing of that batch or after it is; an error other
+    ///   than `AccordError` met reading a file, likewise.
     public func importConsultationFiles(
         at paths: [String], author: String?, batchSize: Int = AccordService.importBatchSize,
         recorded: ([ConsultationFileImport]) throws -> Void
     ) throws {
-        var first = 0
-        while first < paths.count {
-            let batch = Array(paths[first..<min(paths.count, first + max(1, batchSize))])
-            first += batch.count
-            let centre = try store.centreSettings()
-            var outcomes: [Result<StartedSession, AccordError>?] = []
-            var parsed: [(index: Int, file: ConsultationFile, consultation: ConsultationImport)] = []
-            for (index, path) in batch.enumerated() {
-                do {
-                    let file = try readConsultationFile(at: path)
-                    var start = file.start
-                    do {
-                        try placeAtCentre(&start, field: "--organisation-finess", centre: centre ?? .example)
-                    } catch let error as AccordError where error.field != nil {
-                        throw AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)")
-                    }
-                    parsed.append((index, file, ConsultationImport(start: start, changes: file.changes)))
-                    outcomes.append(nil)
-                } catch let error as AccordError {
-                    outcomes.append(.failure(error))
-                }
+        let size = max(1, batchSize)
+        let batches = stride(from: 0, to: paths.count, by: size).map { Array(paths[$0..<min(paths.count, $0 + size)]) }
+        guard let first = batches.first else { return }
+        // Each batch's files are read and parsed on another thread while the batch before is
+        // written, against the centre's settings as they are when that batch is reached.
+        var next = ParsingJob(first, centre: try store.centreSettings() ?? .example, service: self)
+        for index in batches.indices {
+            var parsed = try next.finish()
+            if index + 1 < batches.count {
+                next = ParsingJob(batches[index + 1], centre: try store.centreSettings() ?? .example, service: self)
             }
-            let results = try store.importConsultations(parsed.map(\.consultation), author: author)
-            for (item, result) in zip(parsed, results) {
+            let results = try store.importConsultations(parsed.files.map(\.consultation), author: author)
+            for (item, result) in zip(parsed.files, results) {
                 switch result {
                 case .success(let id):
-                    outcomes[item.index] = .success(
+                    parsed.outcomes[item.index] = .success(
                         StartedSession(
                             id: id,
                             warnings: Self.finessWarnings(item.file.start.organisationFINESS, field: "organisation_finess")
                                 + identityWarnings(session: id, identity: item.file.start.patient)))
                 case .failure(let error) where error.field != nil:
-                    outcomes[item.index] = .failure(
+                    parsed.outcomes[item.index] = .failure(
                         AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)"))
                 case .failure(let error):
-                    outcomes[item.index] = .failure(error)
+                    parsed.outcomes[item.index] = .failure(error)
                 }
             }
-            try recorded(zip(batch, outcomes).map { ConsultationFileImport(path: $0, outcome: $1!) })
+            try recorded(zip(batches[index], parsed.outcomes).map { ConsultationFileImport(path: $0, outcome: $1!) })
         }
+    }
+
+    /// One batch of consultation files, read and parsed: the outcome of each file refused so
+    /// far (`nil`: parsed), and the parsed ones with their place in the batch.
+    private struct ParsedBatch: Sendable {
+        var outcomes: [Result<StartedSession, AccordError>?] = []
+        var files: [(index: Int, file: ConsultationFile, consultation: ConsultationImport)] = []
+    }
+
+    /// Reads and parses a batch of consultation files on a global dispatch queue while the
+    /// caller goes on (writing the batch before); nothing is written.
+    private final class ParsingJob: @unchecked Sendable {
+        // Written by the job before `group` is left, read by the caller after waiting on it.
+        private var parsed: Result<ParsedBatch, any Error> = .success(ParsedBatch())
+        private let group = DispatchGroup()
+
+        init(_ paths: [String], centre: CentreSettings, service: AccordService) {
+            DispatchQueue.global().async(group: group) { [self] in
+                parsed = Result { try service.parse(paths, centre: centre) }
+            }
+        }
+
+        /// Waits for the batch. - Throws: what reading a file threw other than `AccordError`.
+        func finish() throws -> ParsedBatch {
+            group.wait()
+            return try parsed.get()
+        }
+    }
+
+    /// Reads and parses each file, placing its session at `centre`; a file refused is kept
+    /// as its outcome.
+    private func parse(_ paths: [String], centre: CentreSettings) throws -> ParsedBatch {
+        var batch = ParsedBatch()
+        for (index, path) in paths.enumerated() {
+            do {
+                let file = try readConsultationFile(at: path)
+                var start = file.start
+                do {
+                    try placeAtCentre(&start, field: "--organisation-finess", centre: centre)
+                } catch let error as AccordError where error.field != nil {
+                    throw AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)")
+                }
+                batch.files.append((index, file, ConsultationImport(start: start, changes: file.changes)))
+                batch.outcomes.append(nil)
+            } catch let error as AccordError {
+                batch.outcomes.append(.failure(error))
+            }
+        }
+        return batch
     }
 
     /// Reads and parses one consultation file.
