@@ -147,7 +147,7 @@ let package = Package(
             name: "AccordStoreTests",
             dependencies: [
                 "AccordStore", "AccordPostgres", "AccordCore", "AccordTestSupport", "AccordStoreTestSupport", "AccordService",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

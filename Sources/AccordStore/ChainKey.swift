@@ -13,6 +13,14 @@ import Foundation
 public struct ChainKey: Sendable {
     let key: SymmetricKey
 
+    /// A key of the given bytes (32 for a chain key), for tests and key files read elsewhere.
+    package init(key: SymmetricKey) {
+        self.key = key
+    }
+
+    /// This key's HMAC-SHA256 with its pads hashed once (``ChainMAC``).
+    package var mac: ChainMAC { ChainMAC(key: key) }
+
     /// The environment variable naming the key file.
     public static let environmentVariable = "ACCORD_KEY_FILE"
 
@@ -151,6 +159,101 @@ extension ChainKey {
     private func seal(_ subject: String, eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
         let text = "\(subject);\(eventCount);\(lastSequence);\(lastChain);"
         return Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+    }
+
+    /// Whether `tag` is the seal of session `number` (``seal(session:eventCount:lastSequence:lastChain:)``),
+    /// compared without writing the seal in hexadecimal; `mac` is this key's (``mac``).
+    /// - Parameters:
+    ///   - tag: the stored seal's UTF-8 bytes (64 lowercase hex characters when whole).
+    ///   - lastChain: the UTF-8 bytes of the chain value of the session's last event.
+    package static func sealMatches(
+        _ tag: UnsafeBufferPointer<UInt8>, mac: ChainMAC, session number: Int64, eventCount: Int, lastSequence: Int64,
+        lastChain: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        var text: [UInt8] = []
+        text.reserveCapacity(64 + lastChain.count)
+        text.append(contentsOf: "accord-seal-1;".utf8)
+        text.append(contentsOf: String(number).utf8)
+        text.append(UInt8(ascii: ";"))
+        text.append(contentsOf: String(eventCount).utf8)
+        text.append(UInt8(ascii: ";"))
+        text.append(contentsOf: String(lastSequence).utf8)
+        text.append(UInt8(ascii: ";"))
+        text.append(contentsOf: lastChain)
+        text.append(UInt8(ascii: ";"))
+        let code = text.withUnsafeBytes { mac.authenticationCode($0) }
+        return code.withUnsafeBytes { Hex.isLowercase(tag, of: $0) }
+    }
+}
+
+/// HMAC-SHA256 (RFC 2104) under one key, its two padded key blocks hashed once: each code then
+/// costs the hashing of the message and of one 32-byte digest, with no generic dispatch.
+///
+/// Gives exactly the bytes of `HMAC<SHA256>.authenticationCode(for:using:)`.
+package struct ChainMAC: Sendable {
+    /// SHA-256 after the key XOR 0x36 (64 bytes, the key padded with zeros).
+    private let inner: SHA256
+    /// SHA-256 after the key XOR 0x5c.
+    private let outer: SHA256
+
+    /// Hashes the padded blocks of `key` (a key longer than 64 bytes is hashed first, as HMAC does).
+    package init(key: SymmetricKey) {
+        var block = [UInt8](repeating: 0, count: 64)
+        key.withUnsafeBytes { bytes in
+            if bytes.count > 64 {
+                SHA256.hash(data: bytes).withUnsafeBytes { block.replaceSubrange(0..<$0.count, with: $0) }
+            } else {
+                block.replaceSubrange(0..<bytes.count, with: bytes)
+            }
+        }
+        var inner = SHA256()
+        inner.update(data: block.map { $0 ^ 0x36 })
+        var outer = SHA256()
+        outer.update(data: block.map { $0 ^ 0x5c })
+        self.inner = inner
+        self.outer = outer
+    }
+
+    /// The HMAC-SHA256 of `message` (32 bytes).
+    package func authenticationCode(_ message: UnsafeRawBufferPointer) -> SHA256.Digest {
+        var hasher = inner
+        hasher.update(bufferPointer: message)
+        return finish(hasher)
+    }
+
+    /// The HMAC-SHA256 of `first` followed by `second` (32 bytes).
+    package func authenticationCode(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> SHA256.Digest {
+        var hasher = inner
+        hasher.update(bufferPointer: first)
+        hasher.update(bufferPointer: second)
+        return finish(hasher)
+    }
+
+    private func finish(_ hasher: SHA256) -> SHA256.Digest {
+        let digest = hasher.finalize()
+        var outer = self.outer
+        digest.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize()
+    }
+}
+
+extension Hex {
+    /// Whether `text` is the lowercase hexadecimal of `bytes` (two characters per byte).
+    static func isLowercase(_ text: UnsafeBufferPointer<UInt8>, of bytes: UnsafeRawBufferPointer) -> Bool {
+        guard text.count == bytes.count * 2 else { return false }
+        var differs: UInt8 = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            differs |= text[2 * index] ^ hexDigit(byte >> 4)
+            differs |= text[2 * index + 1] ^ hexDigit(byte & 0x0f)
+        }
+        return differs == 0
+    }
+
+    /// The lowercase hex digit of `nibble` (0…15).
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &- 10 &+ nibble
     }
 }
 

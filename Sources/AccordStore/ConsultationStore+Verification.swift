@@ -188,6 +188,7 @@ extension ConsultationStore {
             }
         }
         // Two batches: one being read while the links of the other are computed.
+        let mac = key.mac
         var reading = EventBatch(capacity: verifyBatchSize)
         var previous: [UInt8] = []
         var pending: EventBatch.LinkJob?
@@ -198,12 +199,12 @@ extension ConsultationStore {
             if let finished { walk.add(finished.batch, links: finished.links) }
             if reading.count == 0 { break }
             let next = reading.lastChainBytes
-            pending = EventBatch.LinkJob(reading, key: key, previous: previous)
+            pending = EventBatch.LinkJob(reading, mac: mac, previous: previous)
             previous = next
             // The walked batch's storage is reused for the next one.
             reading = finished?.batch ?? EventBatch(capacity: verifyBatchSize)
         }
-        return try walk.verification { try sealBreak(db, key: key) }
+        return try walk.verification { try sealBreak(db, key: key, mac: mac) }
     }
 
     /// How many events ``verifyChain(_:key:head:)`` reads before computing their links.
@@ -211,22 +212,70 @@ extension ConsultationStore {
 
     /// The first session whose seal does not match its events (its last event removed, even
     /// from the end of the log, or the seal changed), as a break at its last event.
-    private static func sealBreak(_ db: Database, key: ChainKey) throws -> ChainVerification.Break? {
-        let rows = try Row.fetchCursor(
-            db,
+    private static func sealBreak(_ db: Database, key: ChainKey, mac: ChainMAC) throws -> ChainVerification.Break? {
+        let statement = try db.makeStatement(
             sql: """
                 SELECT s.session_number, s.event_count, s.last_seq, s.tag, e.seq, e.session_seq, e.chain
                 FROM session_seal s LEFT JOIN event e ON e.session_number = s.session_number
                     AND e.session_seq = (SELECT MAX(session_seq) FROM event f WHERE f.session_number = s.session_number)
                 ORDER BY s.session_number
                 """)
-        while let row = try rows.next() {
-            let seal = ChainWalk.SealedSession(
-                number: row["session_number"], eventCount: row["event_count"], lastSequence: row["last_seq"], tag: row["tag"],
-                foundLastSequence: row["seq"], foundEventCount: row["session_seq"], foundLastChain: row["chain"])
-            if let broken = seal.problem(key: key) { return broken }
+        let sqlite = statement.sqliteStatement
+        defer { sqlite3_reset(sqlite) }
+        func integer(_ column: Int32) -> Int64? {
+            sqlite3_column_type(sqlite, column) == SQLITE_NULL ? nil : sqlite3_column_int64(sqlite, column)
         }
-        return nil
+        func text(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+            guard sqlite3_column_type(sqlite, column) != SQLITE_NULL, let pointer = sqlite3_column_text(sqlite, column) else {
+                return nil
+            }
+            return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(sqlite, column)))
+        }
+        while true {
+            switch sqlite3_step(sqlite) {
+            case SQLITE_ROW:
+                let number = integer(0) ?? 0
+                let eventCount = integer(1) ?? 0
+                let lastSequence = integer(2) ?? 0
+                // The common case, read from the columns (stored text with no NUL byte and
+                // ASCII, as a seal and a chain value are); anything else goes the decoded way.
+                if let tag = text(3), let chain = text(6), integer(4) == lastSequence, integer(5) == eventCount,
+                    isPlainASCII(tag), isPlainASCII(chain),
+                    ChainKey.sealMatches(
+                        tag, mac: mac, session: number, eventCount: Int(eventCount), lastSequence: lastSequence, lastChain: chain)
+                {
+                    continue
+                }
+                let seal = ChainWalk.SealedSession(
+                    number: number, eventCount: Int(eventCount), lastSequence: lastSequence,
+                    tag: text(3).map(Self.string) ?? "", foundLastSequence: integer(4), foundEventCount: integer(5).map { Int($0) },
+                    foundLastChain: text(6).map(Self.string))
+                if let broken = seal.problem(key: key) { return broken }
+            case SQLITE_DONE:
+                return nil
+            case let code:
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                    sql: statement.sql)
+            }
+        }
+    }
+
+    /// A text column's value as GRDB reads a `String`: cut at its first NUL byte, invalid
+    /// UTF-8 repaired.
+    private static func string(_ text: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: text[..<(text.firstIndex(of: 0) ?? text.count)]), as: UTF8.self)
+    }
+
+    /// Whether `text` is ASCII without NUL: its `String` has exactly these bytes.
+    private static func isPlainASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        var lowest: UInt8 = 0xFF
+        for byte in text {
+            high |= byte
+            lowest = min(lowest, byte)
+        }
+        return high < 0x80 && (lowest != 0 || text.isEmpty)
     }
 
     /// The metadata key set once every session has its seal.

@@ -4,42 +4,53 @@ import Dispatch
 import Foundation
 
 /// Consecutive events of the log in the raw form the chain covers, for the whole-chain check
-/// (``ChainWalk``): the integers of each event and the UTF-8 bytes of its text fields, end to
-/// end in one buffer, so that a million events are checked without a `String` or an
-/// ``EventRecord`` each.
+/// (``ChainWalk``): each event's canonical bytes (``EventContent/canonical(previous:)`` but for
+/// the previous chain value's field) and its stored chain value's field, end to end in one
+/// buffer, so that a million events are checked without a `String` or an ``EventRecord`` each.
 ///
 /// The text bytes are those a `String` read of the column holds: text read from SQLite is cut
 /// at its first NUL byte and invalid UTF-8 is repaired (U+FFFD), as GRDB's `String` decoding
 /// does, so that the chain values recomputed here are those ``ChainKey/link(_:previous:)``
 /// computes from the ``EventRecord`` of the same row.
 package struct EventBatch: Sendable {
-    /// One event: its integers and where its text fields lie in ``bytes``.
+    /// One event: its integers and where its canonical bytes and text fields lie in ``bytes``.
     struct Entry: Sendable {
         var sequence: Int64
         var sessionNumber: Int64?
         var sessionSequence: Int?
-        /// Where the event's first text field starts in ``bytes``.
+        /// Where the event's canonical bytes start in ``bytes``.
         var start: Int
-        /// The byte lengths of `recorded_at`, `author`, `kind`, `payload`, `reason`, `chain`.
+        /// The byte count of the canonical bytes before the previous chain value's field; the
+        /// event's own chain value's field (`LENGTH:VALUE;`) follows them.
+        var prefixLength: Int32
+        /// Where the values of `recorded_at`, `author`, `kind`, `payload`, `reason`, `chain`
+        /// start, from ``start``.
+        var offsets: (Int32, Int32, Int32, Int32, Int32, Int32)
+        /// Their byte lengths.
         var lengths: (Int32, Int32, Int32, Int32, Int32, Int32)
         var hasReason: Bool
 
         /// The range in ``bytes`` of text field `index` (0 `recorded_at` … 5 `chain`).
         func range(_ index: Int) -> Range<Int> {
-            var lower = start
-            withUnsafeBytes(of: lengths) { raw in
-                let lengths = raw.bindMemory(to: Int32.self)
-                for i in 0..<index { lower += Int(lengths[i]) }
-            }
+            let lower = start + withUnsafeBytes(of: offsets) { Int($0.bindMemory(to: Int32.self)[index]) }
             let length = withUnsafeBytes(of: lengths) { Int($0.bindMemory(to: Int32.self)[index]) }
             return lower..<(lower + length)
+        }
+
+        /// The range in ``bytes`` of the canonical bytes before the previous chain value's field.
+        var prefix: Range<Int> { start..<(start + Int(prefixLength)) }
+
+        /// The range in ``bytes`` of the chain value's field, `LENGTH:VALUE;`.
+        var chainField: Range<Int> {
+            let end = start + Int(offsets.5) + Int(lengths.5) + 1
+            return (start + Int(prefixLength))..<end
         }
     }
 
     /// How many parts a batch's links are computed in: the machine's active processors.
     static let parallelism = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// The text fields of every event, end to end.
+    /// The canonical bytes and chain value field of every event, end to end.
     private(set) var bytes: [UInt8] = []
     private(set) var entries: [Entry] = []
 
@@ -60,19 +71,26 @@ package struct EventBatch: Sendable {
 
     /// Appends a decoded event.
     package mutating func append(_ event: EventRecord) {
-        let start = bytes.count
-        func text(_ value: String) -> Int32 {
-            bytes.append(contentsOf: value.utf8)
-            return Int32(value.utf8.count)
+        func raw(_ value: String?, _ body: (RawText) -> Void) {
+            guard var value else { return body(RawText(pointer: nil, count: 0)) }
+            value.withUTF8 { body(RawText(pointer: $0.baseAddress ?? UnsafePointer(bitPattern: 1), count: $0.count)) }
         }
-        let lengths = (
-            text(event.recordedAt), text(event.author), text(event.kind), text(event.payload), text(event.reason ?? ""),
-            text(event.chain)
-        )
-        entries.append(
-            Entry(
-                sequence: event.sequence, sessionNumber: event.sessionNumber, sessionSequence: event.sessionSequence, start: start,
-                lengths: lengths, hasReason: event.reason != nil))
+        raw(event.recordedAt) { recordedAt in
+            raw(event.author) { author in
+                raw(event.kind) { kind in
+                    raw(event.payload) { payload in
+                        raw(event.reason) { reason in
+                            raw(event.chain) { chain in
+                                append(
+                                    sequence: event.sequence, sessionNumber: event.sessionNumber,
+                                    sessionSequence: event.sessionSequence, recordedAt: recordedAt, author: author, kind: kind,
+                                    payload: payload, reason: reason, chain: chain)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Appends an event read from raw column values; each text is `(pointer, byte count)` as
@@ -82,10 +100,30 @@ package struct EventBatch: Sendable {
         payload: RawText, reason: RawText, chain: RawText
     ) {
         let start = bytes.count
-        let lengths = (append(recordedAt), append(author), append(kind), append(payload), append(reason), append(chain))
+        bytes.append(contentsOf: "accord-event-1;".utf8)
+        Self.appendField(sequence, to: &bytes)
+        Self.appendField(sessionNumber, to: &bytes)
+        Self.appendField(sessionSequence.map(Int64.init), to: &bytes)
+        func field(_ text: RawText) -> (offset: Int32, length: Int32) {
+            let (offset, length) = appendField(text)
+            return (Int32(offset - start), Int32(length))
+        }
+        let fields = (field(recordedAt), field(author), field(kind), field(payload))
+        let reasonField: (offset: Int32, length: Int32)
+        if reason.pointer == nil {
+            bytes.append(contentsOf: "-;".utf8)
+            reasonField = (Int32(bytes.count - start), 0)
+        } else {
+            reasonField = field(reason)
+        }
+        let prefixLength = Int32(bytes.count - start)
+        let chainField = field(chain)
         entries.append(
             Entry(
-                sequence: sequence, sessionNumber: sessionNumber, sessionSequence: sessionSequence, start: start, lengths: lengths,
+                sequence: sequence, sessionNumber: sessionNumber, sessionSequence: sessionSequence, start: start,
+                prefixLength: prefixLength,
+                offsets: (fields.0.offset, fields.1.offset, fields.2.offset, fields.3.offset, reasonField.offset, chainField.offset),
+                lengths: (fields.0.length, fields.1.length, fields.2.length, fields.3.length, reasonField.length, chainField.length),
                 hasReason: reason.pointer != nil))
     }
 
@@ -95,25 +133,75 @@ package struct EventBatch: Sendable {
         var count: Int
     }
 
-    /// Appends the bytes of `text`, as `String(cString:)` reads them, and returns their count.
-    private mutating func append(_ text: RawText) -> Int32 {
-        guard let pointer = text.pointer else { return 0 }
+    /// Appends the field `LENGTH:VALUE;` of `text` (empty for NULL), its value the bytes
+    /// `String(cString:)` reads; returns where the value starts in ``bytes`` and its length.
+    private mutating func appendField(_ text: RawText) -> (offset: Int, length: Int) {
+        guard let pointer = text.pointer, text.count > 0 else {
+            bytes.append(contentsOf: "0:;".utf8)
+            return (bytes.count - 1, 0)
+        }
         let raw = UnsafeBufferPointer(start: pointer, count: text.count)
-        // ASCII without NUL (nearly every field) is kept as it is.
+        // Well-formed UTF-8 without NUL (nearly every field) is kept as it is.
         var high: UInt8 = 0
         var lowest: UInt8 = 0xFF
         for byte in raw {
             high |= byte
             lowest = min(lowest, byte)
         }
-        if high < 0x80 && (lowest != 0 || raw.isEmpty) {
+        if lowest != 0 && (high < 0x80 || Self.isWellFormedUTF8(raw)) {
+            Self.appendDecimal(raw.count, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            let offset = bytes.count
             bytes.append(contentsOf: raw)
-            return Int32(raw.count)
+            bytes.append(UInt8(ascii: ";"))
+            return (offset, raw.count)
         }
         let end = raw.firstIndex(of: 0) ?? raw.count
-        let decoded = String(decoding: UnsafeBufferPointer(rebasing: raw[0..<end]), as: UTF8.self)
-        bytes.append(contentsOf: decoded.utf8)
-        return Int32(decoded.utf8.count)
+        var decoded = String(decoding: UnsafeBufferPointer(rebasing: raw[0..<end]), as: UTF8.self)
+        return decoded.withUTF8 { utf8 in
+            Self.appendDecimal(utf8.count, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            let offset = bytes.count
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: ";"))
+            return (offset, utf8.count)
+        }
+    }
+
+    /// Whether `bytes` is well-formed UTF-8 (The Unicode Standard, table 3-7): what a `String`
+    /// decodes without repairing.
+    static func isWellFormedUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        /// Whether the byte at `index + offset` exists and lies in `range`.
+        func byte(_ offset: Int, in range: ClosedRange<UInt8>) -> Bool {
+            index + offset < count && range.contains(bytes[index + offset])
+        }
+        guard let start = bytes.baseAddress else { return true }
+        let base = UnsafeRawPointer(start)
+        while index < count {
+            // Eight ASCII bytes at a time.
+            while index + 8 <= count, base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+            }
+            if index == count { break }
+            let lead = bytes[index]
+            let length: Int
+            switch lead {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = byte(1, in: 0x80...0xBF) ? 2 : 0
+            case 0xE0: length = byte(1, in: 0xA0...0xBF) && byte(2, in: 0x80...0xBF) ? 3 : 0
+            case 0xE1...0xEC, 0xEE...0xEF: length = byte(1, in: 0x80...0xBF) && byte(2, in: 0x80...0xBF) ? 3 : 0
+            case 0xED: length = byte(1, in: 0x80...0x9F) && byte(2, in: 0x80...0xBF) ? 3 : 0
+            case 0xF0: length = byte(1, in: 0x90...0xBF) && byte(2, in: 0x80...0xBF) && byte(3, in: 0x80...0xBF) ? 4 : 0
+            case 0xF1...0xF3: length = byte(1, in: 0x80...0xBF) && byte(2, in: 0x80...0xBF) && byte(3, in: 0x80...0xBF) ? 4 : 0
+            case 0xF4: length = byte(1, in: 0x80...0x8F) && byte(2, in: 0x80...0xBF) && byte(3, in: 0x80...0xBF) ? 4 : 0
+            default: length = 0
+            }
+            if length == 0 { return false }
+            index += length
+        }
+        return true
     }
 
     /// The text field `index` (0 `recorded_at` … 5 `chain`) of event `i`.
@@ -146,7 +234,9 @@ package struct EventBatch: Sendable {
 
     /// Whether event `i` is a `document-issued` event.
     func isDocumentIssue(_ i: Int) -> Bool {
-        bytes[entries[i].range(2)].elementsEqual("document-issued".utf8)
+        let range = entries[i].range(2)
+        guard range.count == 15 else { return false }
+        return bytes[range].elementsEqual("document-issued".utf8)
     }
 
     // MARK: - Links
@@ -155,24 +245,29 @@ package struct EventBatch: Sendable {
     /// stored with the event before it (`previous` for the first: the last one of the batch
     /// before, empty at the start of the log), computed in `parts` parts run in parallel.
     func links(key: ChainKey, previous: [UInt8], parts: Int = EventBatch.parallelism) -> [Bool] {
+        links(mac: key.mac, previous: previous, parts: parts)
+    }
+
+    /// ``links(key:previous:parts:)`` with the key's ``ChainMAC``.
+    func links(mac: ChainMAC, previous: [UInt8], parts: Int = EventBatch.parallelism) -> [Bool] {
         var holds = [Bool](repeating: false, count: entries.count)
         let chunk = Swift.max(256, (entries.count + parts - 1) / Swift.max(parts, 1))
         let chunks = (entries.count + chunk - 1) / chunk
         holds.withUnsafeMutableBufferPointer { out in
             let results = UncheckedBuffer(out)
             if chunks <= 1 {
-                computeLinks(0..<entries.count, key: key, previous: previous, into: results)
+                computeLinks(0..<entries.count, mac: mac, previous: previous, into: results)
                 return
             }
             DispatchQueue.concurrentPerform(iterations: chunks) { part in
                 let lower = part * chunk
-                computeLinks(lower..<Swift.min(entries.count, lower + chunk), key: key, previous: previous, into: results)
+                computeLinks(lower..<Swift.min(entries.count, lower + chunk), mac: mac, previous: previous, into: results)
             }
         }
         return holds
     }
 
-    /// The links of a batch (``links(key:previous:parts:)``) computed on a global dispatch
+    /// The links of a batch (``links(mac:previous:parts:)``) computed on a global dispatch
     /// queue while the caller goes on (reading the next batch).
     final class LinkJob: @unchecked Sendable {
         // Written by the job before `group` is left, read by the caller after waiting on it.
@@ -182,10 +277,10 @@ package struct EventBatch: Sendable {
 
         /// Starts computing the links of `batch`, whose first event follows the chain value
         /// `previous`.
-        init(_ batch: EventBatch, key: ChainKey, previous: [UInt8]) {
+        init(_ batch: EventBatch, mac: ChainMAC, previous: [UInt8]) {
             self.batch = batch
             DispatchQueue.global().async(group: group) { [self] in
-                links = self.batch.links(key: key, previous: previous, parts: EventBatch.parallelism)
+                links = self.batch.links(mac: mac, previous: previous, parts: EventBatch.parallelism)
             }
         }
 
@@ -199,58 +294,23 @@ package struct EventBatch: Sendable {
     }
 
     /// Computes the links of the events in `range` into `results`.
-    func computeLinks(_ range: Range<Int>, key: ChainKey, previous: [UInt8], into results: UncheckedBuffer<Bool>) {
-        var canonical: [UInt8] = []
-        canonical.reserveCapacity(1024)
-        let base = HMAC<SHA256>(key: key.key)
+    func computeLinks(_ range: Range<Int>, mac: ChainMAC, previous: [UInt8], into results: UncheckedBuffer<Bool>) {
+        var first: [UInt8] = []
+        previous.withUnsafeBufferPointer { Self.appendField($0, to: &first) }
         bytes.withUnsafeBufferPointer { bytes in
-            previous.withUnsafeBufferPointer { previous in
-                for i in range {
-                    let entry = entries[i]
-                    canonical.removeAll(keepingCapacity: true)
-                    canonical.append(contentsOf: "accord-event-1;".utf8)
-                    Self.appendField(entry.sequence, to: &canonical)
-                    Self.appendField(entry.sessionNumber, to: &canonical)
-                    Self.appendField(entry.sessionSequence.map(Int64.init), to: &canonical)
-                    var offset = entry.start
-                    var chainRange = 0..<0
-                    withUnsafeBytes(of: entry.lengths) { raw in
-                        let lengths = raw.bindMemory(to: Int32.self)
-                        for index in 0..<5 {
-                            let length = Int(lengths[index])
-                            if index == 4 && !entry.hasReason {
-                                canonical.append(contentsOf: "-;".utf8)
-                            } else {
-                                Self.appendField(UnsafeBufferPointer(rebasing: bytes[offset..<(offset + length)]), to: &canonical)
-                            }
-                            offset += length
-                        }
-                        chainRange = offset..<(offset + Int(lengths[5]))
+            first.withUnsafeBytes { first in
+                entries.withUnsafeBufferPointer { entries in
+                    for i in range {
+                        let entry = entries[i]
+                        let before =
+                            i == 0 ? first : UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[entries[i - 1].chainField]))
+                        let code = mac.authenticationCode(
+                            UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[entry.prefix])), before)
+                        let stored = UnsafeBufferPointer(rebasing: bytes[entry.range(5)])
+                        results[i] = code.withUnsafeBytes { Hex.isLowercase(stored, of: $0) }
                     }
-                    if i == 0 {
-                        Self.appendField(previous, to: &canonical)
-                    } else {
-                        Self.appendField(UnsafeBufferPointer(rebasing: bytes[entries[i - 1].range(5)]), to: &canonical)
-                    }
-                    var hmac = base
-                    canonical.withUnsafeBytes { hmac.update(data: $0) }
-                    let code = hmac.finalize()
-                    results[i] = code.withUnsafeBytes { Self.isHex($0, of: UnsafeBufferPointer(rebasing: bytes[chainRange])) }
                 }
             }
-        }
-    }
-
-    /// Whether `text` is the lowercase hexadecimal of `code`.
-    private static func isHex(_ code: UnsafeRawBufferPointer, of text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard text.count == code.count * 2 else { return false }
-        let digits: StaticString = "0123456789abcdef"
-        return digits.withUTF8Buffer { digits in
-            for (index, byte) in code.enumerated()
-            where text[2 * index] != digits[Int(byte >> 4)] || text[2 * index + 1] != digits[Int(byte & 0x0f)] {
-                return false
-            }
-            return true
         }
     }
 

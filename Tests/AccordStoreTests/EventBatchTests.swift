@@ -1,5 +1,6 @@
 import AccordCore
 import AccordTestSupport
+import Crypto
 import Foundation
 import GRDB
 import Testing
@@ -108,5 +109,77 @@ import Testing
         #expect(broken.sequence == target)
         #expect(broken.problem == "its chain value does not match its content: the event was edited, or moved from elsewhere in the log")
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// ``ChainMAC`` gives the bytes of swift-crypto's `HMAC<SHA256>` for messages around the
+    /// 64-byte block and its 55/56-byte padding edge, in one piece or two, under keys of 32,
+    /// 64 and 100 bytes (a key longer than a block is hashed first).
+    @Test(arguments: [0, 1, 31, 55, 56, 63, 64, 65, 119, 120, 127, 128, 1000])
+    func chainMACIsHMACSHA256(length: Int) {
+        let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        for keyLength in [32, 64, 100] {
+            let key = SymmetricKey(data: (0..<keyLength).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 1) })
+            let expected = Array(HMAC<SHA256>.authenticationCode(for: message, using: key))
+            let mac = ChainMAC(key: key)
+            let whole = message.withUnsafeBytes { Array(mac.authenticationCode($0)) }
+            #expect(whole == expected)
+            for cut in [0, length / 3, length] {
+                let split = message.withUnsafeBytes {
+                    Array(
+                        mac.authenticationCode(UnsafeRawBufferPointer(rebasing: $0[..<cut]), UnsafeRawBufferPointer(rebasing: $0[cut...])))
+                }
+                #expect(split == expected)
+            }
+        }
+    }
+
+    /// ``ChainKey/sealMatches(_:mac:session:eventCount:lastSequence:lastChain:)`` holds for the
+    /// seal ``ChainKey/seal(session:eventCount:lastSequence:lastChain:)`` writes, and only for it.
+    @Test func sealMatchesTheWrittenSeal() {
+        let key = ChainKey(key: SymmetricKey(data: [UInt8](repeating: 7, count: 32)))
+        let chain = String(repeating: "ab", count: 32)
+        let seal = key.seal(session: 12, eventCount: 9, lastSequence: 4321, lastChain: chain)
+        func matches(_ tag: String, session: Int64 = 12, count: Int = 9, last: Int64 = 4321, chain: String = chain) -> Bool {
+            Array(tag.utf8).withUnsafeBufferPointer { tag in
+                Array(chain.utf8).withUnsafeBufferPointer {
+                    ChainKey.sealMatches(tag, mac: key.mac, session: session, eventCount: count, lastSequence: last, lastChain: $0)
+                }
+            }
+        }
+        #expect(matches(seal))
+        #expect(!matches(seal.uppercased()))
+        #expect(!matches(String(seal.dropLast())))
+        #expect(!matches(String(seal.dropLast()) + (seal.last == "0" ? "1" : "0")))
+        #expect(!matches(seal, session: 13))
+        #expect(!matches(seal, count: 8))
+        #expect(!matches(seal, last: 4320))
+        #expect(!matches(seal, chain: String(repeating: "ab", count: 31) + "ac"))
+    }
+
+    /// The UTF-8 check that keeps a field's bytes as they are agrees with `String`'s decoding
+    /// (which repairs what is not well-formed) on every 1- to 3-byte sequence and on 4-byte
+    /// sequences around each boundary (surrogates, overlong forms, beyond U+10FFFF).
+    @Test func wellFormedUTF8IsWhatAStringKeeps() {
+        func agrees(_ bytes: [UInt8]) -> Bool {
+            let kept = Array(String(decoding: bytes, as: UTF8.self).utf8) == bytes
+            return bytes.withUnsafeBufferPointer { EventBatch.isWellFormedUTF8($0) } == kept
+        }
+        var disagreements = 0
+        for a in 0...255 {
+            if !agrees([UInt8(a)]) { disagreements += 1 }
+            for b in 0...255 {
+                if !agrees([UInt8(a), UInt8(b)]) { disagreements += 1 }
+                for c in [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF] where !agrees([UInt8(a), UInt8(b), UInt8(c)]) {
+                    disagreements += 1
+                }
+            }
+        }
+        for lead: UInt8 in [0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5] {
+            for second: UInt8 in [0x7F, 0x80, 0x8F, 0x90, 0xBF, 0xC0] {
+                for last: UInt8 in [0x7F, 0x80, 0xBF, 0xC0] where !agrees([lead, second, 0x80, last]) { disagreements += 1 }
+            }
+        }
+        #expect(disagreements == 0)
+        #expect(agrees(Array("Soins de support — hôpital de jour, Хирургия 手術 🩺".utf8)))
     }
 }
