@@ -15,8 +15,8 @@ package enum AuditSummary {
     /// lowercase hexadecimal. The same patient gets the same pseudonym in one database; without
     /// the key it cannot be recomputed from an INS.
     package static func pseudonym(_ input: String, key: ChainKey) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(("audit-patient:" + input).utf8), using: key.key)
-        return Hex.lowercase(code)
+        var message = "audit-patient:" + input
+        return Hex.lowercase(message.withUTF8 { key.mac.authenticationCode(UnsafeRawBufferPointer($0)) })
     }
 
     /// Rewrites the summary rows of `consultation` from its current state.

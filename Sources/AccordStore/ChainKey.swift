@@ -12,14 +12,15 @@ import Foundation
 /// unset), `DATABASE-ID` being the random id the database records at creation.
 public struct ChainKey: Sendable {
     let key: SymmetricKey
+    /// This key's HMAC-SHA256 with its pads hashed once (``ChainMAC``): every link, seal and
+    /// pseudonym of a process is computed with it.
+    package let mac: ChainMAC
 
     /// A key of the given bytes (32 for a chain key), for tests and key files read elsewhere.
     package init(key: SymmetricKey) {
         self.key = key
+        self.mac = ChainMAC(key: key)
     }
-
-    /// This key's HMAC-SHA256 with its pads hashed once (``ChainMAC``).
-    package var mac: ChainMAC { ChainMAC(key: key) }
 
     /// The environment variable naming the key file.
     public static let environmentVariable = "ACCORD_KEY_FILE"
@@ -111,8 +112,8 @@ public struct ChainKey: Sendable {
     /// The chain value of one event: HMAC-SHA256 over its canonical content and the previous
     /// event's chain value, in lowercase hexadecimal.
     package func link(_ content: EventContent, previous: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(content.canonical(previous: previous).utf8), using: key)
-        return Hex.lowercase(code)
+        var message = content.canonical(previous: previous)
+        return Hex.lowercase(message.withUTF8 { mac.authenticationCode(UnsafeRawBufferPointer($0)) })
     }
 }
 
@@ -157,8 +158,8 @@ extension ChainKey {
     }
 
     private func seal(_ subject: String, eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
-        let text = "\(subject);\(eventCount);\(lastSequence);\(lastChain);"
-        return Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+        var text = "\(subject);\(eventCount);\(lastSequence);\(lastChain);"
+        return Hex.lowercase(text.withUTF8 { mac.authenticationCode(UnsafeRawBufferPointer($0)) })
     }
 
     /// Whether `tag` is the seal of session `number` (``seal(session:eventCount:lastSequence:lastChain:)``),
