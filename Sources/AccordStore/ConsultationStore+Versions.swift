@@ -43,14 +43,19 @@ extension ConsultationStore {
             SELECT i.session_number, json_extract(i.payload, '$.version') AS version,
                 json_extract(i.payload, '$.record_sequence') AS record_sequence, MAX(i.seq)
             FROM event i
-            WHERE i.kind = 'document-issued' AND json_extract(i.payload, '$.profile') = ?
+            WHERE i.kind = 'document-issued'
             """
-        var arguments: StatementArguments = [profile]
+        var arguments = StatementArguments()
+        var parameters = 0
         if closedFrom != nil || through != nil {
+            // Its parameters are numbered from ?1; the profile's comes after them.
             let (selection, values) = Self.closedSelection(closedFrom: closedFrom, through: through, after: nil, .sqlite)
             sql += " AND i.session_number IN (\(selection))"
             arguments += StatementArguments(values.map(\.databaseValue))
+            parameters = values.count
         }
+        sql += " AND json_extract(i.payload, '$.profile') = ?\(parameters + 1)"
+        arguments += [profile]
         sql += " GROUP BY i.session_number"
         let current = """
             SELECT session_number, version FROM (\(sql)) AS last
