@@ -314,6 +314,16 @@ struct StoreExportSource: ExportSource {
         return consultation
     }
 
+    func consultations(_ ids: [SessionID]) throws -> [Result<Consultation, AccordError>] {
+        let (consultations, checked) = try store.consultationsCheckedAgainstChain(ids)
+        if !checked && !warned.raised {
+            warned.raised = true
+            warn(Self.uncheckedWarning)
+        }
+        for case .success(let consultation) in consultations { didRead(consultation) }
+        return consultations
+    }
+
     /// Called with each session read (a single export then shows the warnings it held).
     var didRead: (Consultation) -> Void = { _ in }
 
@@ -334,6 +344,10 @@ struct StoreExportSource: ExportSource {
     func chainHead() throws -> String? { try store.chainHead()?.description }
 
     func researchObjections() throws -> Set<String> { try store.researchObjections() }
+
+    func currentIssuedVersions(profile: String, closedFrom: CalendarDate?, through: CalendarDate?) throws -> [SessionID: Int] {
+        try store.currentIssuedVersions(profile: profile, closedFrom: closedFrom, through: through)
+    }
 }
 
 /// A detached signature checked: the document, its SHA-256 and the signer's subject.

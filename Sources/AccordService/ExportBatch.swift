@@ -12,6 +12,11 @@ public protocol ExportSource {
     func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID]
     /// The consultation as its events make it now.
     func consultation(_ id: SessionID) throws -> Consultation
+    /// Many sessions' consultations (as ``consultation(_:)`` gives each), read together.
+    /// - Returns: for each id in order, the consultation or the `AccordError` its read threw.
+    /// - Throws: `AccordError` when the source fails as a whole (the run then reads the
+    ///   sessions one at a time).
+    func consultations(_ ids: [SessionID]) throws -> [Result<Consultation, AccordError>]
     /// The version an export of `consultation` under `profile` carries, from its issued documents.
     func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion
     /// The centre settings the event at `sequence` made (those of an issued document).
@@ -27,6 +32,32 @@ public protocol ExportSource {
     /// - Throws: `AccordError` (`conflict`) when a session holding an objection event does not
     ///   prove whole.
     func researchObjections() throws -> Set<String>
+    /// The version of each session's document under the version key `profile` that was issued
+    /// and is still current (no change of the record since), without folding the sessions
+    /// (AccordStore's `EventStore.currentIssuedVersions(profile:closedFrom:through:)`); a run
+    /// skips a session listed here whose file the folder holds, without reading its events.
+    /// - Returns: the version by session; empty (the default) when the source cannot tell,
+    ///   and every session is then read.
+    /// - Throws: `AccordError` (`busy`, `io`).
+    func currentIssuedVersions(profile: String, closedFrom: CalendarDate?, through: CalendarDate?) throws -> [SessionID: Int]
+}
+
+extension ExportSource {
+    /// One ``consultation(_:)`` per session.
+    public func consultations(_ ids: [SessionID]) throws -> [Result<Consultation, AccordError>] {
+        try ids.map { id -> Result<Consultation, AccordError> in
+            do {
+                return .success(try consultation(id))
+            } catch let error as AccordError {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// None known: every session is read (``ExportSource/currentIssuedVersions(profile:closedFrom:through:)``).
+    public func currentIssuedVersions(profile: String, closedFrom: CalendarDate?, through: CalendarDate?) throws -> [SessionID: Int] {
+        [:]
+    }
 }
 
 /// Exports closed consultations into a folder, one at a time, with a manifest per run.
@@ -35,8 +66,12 @@ public protocol ExportSource {
 /// number: read its consultation, ask the store which version it carries (the same while the
 /// session is unchanged; the next one, replacing the last, after an amendment), skip it when
 /// the folder's manifests already list that file (unless ``force``), else build, check and
-/// write it atomically and record the export. Only one consultation is in memory at a time,
-/// and session ids are read in pages: memory stays flat whatever the number of documents.
+/// write it atomically and record the export. A session whose current version is issued
+/// already (``ExportSource/currentIssuedVersions(profile:closedFrom:through:)``) and whose file
+/// the folder holds is skipped without reading its events. Session ids and consultations are
+/// read in pages (``pageSize``), documents checked on a second thread a few sessions ahead
+/// (``lookahead``), each session's outcome taken in order: memory stays flat whatever
+/// the number of documents.
 ///
 /// A document that fails validation is reported and left out; the others are still written.
 ///
@@ -187,24 +222,64 @@ public struct BatchExport {
         // The patients who object to research re-use, read once: their sessions stay out.
         let objecting = pseudonymised ? try source.researchObjections() : []
         report(.started(total: only == nil ? try source.closedSessionCount(closedFrom: closedFrom, through: through) : 1))
+        // The sessions whose current version is issued already: one whose file the folder
+        // holds is skipped without reading its events. Not for a research run, which counts
+        // the sessions of objecting patients from their records.
+        let current =
+            only == nil && !force && !pseudonymised && !held.files.isEmpty
+            ? try source.currentIssuedVersions(profile: versionKey, closedFrom: closedFrom, through: through) : [:]
         var group: [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)] = []
+        // Documents are checked on a second thread while the next ones are built; each
+        // session's outcome is still taken in order, as if it were made alone.
+        let checker = DocumentChecker(profile: profile, schema: schema)
+        defer { checker.stop() }
+        var pending: [Step] = []
+        let lookahead = only == nil ? Self.lookahead : 0
+        func commitFirst() throws {
+            let step = pending.removeFirst()
+            try commit(step, source: source, manifest: manifest, summary: &summary, group: &group, checker: checker, report: report)
+        }
         do {
             var after: SessionID?
             if let only {
-                try exportOne(
-                    only, source: source, held: held, versionKey: versionKey, objecting: objecting, manifest: manifest,
-                    summary: &summary, group: &group, report: report)
+                pending.append(
+                    try prepareOne(
+                        only, read: nil, source: source, held: held, versionKey: versionKey, objecting: objecting, checker: checker))
+                while !pending.isEmpty { try commitFirst() }
             }
             while only == nil {
                 let page = try source.closedSessions(closedFrom: closedFrom, through: through, after: after, limit: pageSize)
                 if page.isEmpty { break }
+                var present: [SessionID: String] = [:]
                 for id in page {
-                    try exportOne(
-                        id, source: source, held: held, versionKey: versionKey, objecting: objecting, manifest: manifest,
-                        summary: &summary, group: &group, report: report)
+                    if let version = current[id], case let file = try profile.fileName(session: id, version: version), held.holds(file) {
+                        present[id] = file
+                    }
+                }
+                // The page's other sessions read together; one at a time when that fails.
+                let toRead = page.filter { present[$0] == nil }
+                let reads = try? source.consultations(toRead)
+                let read = reads.map { Dictionary(zip(toRead, $0), uniquingKeysWith: { first, _ in first }) } ?? [:]
+                for id in page {
+                    if let file = present[id] {
+                        pending.append(.alreadyPresent(id, file: file))
+                    } else {
+                        do {
+                            pending.append(
+                                try prepareOne(
+                                    id, read: read[id], source: source, held: held, versionKey: versionKey, objecting: objecting,
+                                    checker: checker))
+                        } catch {
+                            // What came before is done first, as in a run without lookahead.
+                            while !pending.isEmpty { try commitFirst() }
+                            throw error
+                        }
+                    }
+                    while pending.count > lookahead { try commitFirst() }
                 }
                 after = page.last
             }
+            while !pending.isEmpty { try commitFirst() }
             try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
         } catch {
             // A research manifest never names a session by its number.
@@ -220,18 +295,40 @@ public struct BatchExport {
         return Result(summary: summary, manifest: try manifest?.finish(summary: summary, finishedAt: clock.now(), interrupted: nil))
     }
 
-    private func exportOne(
-        _ id: SessionID, source: some ExportSource, held: ExportFolder, versionKey: String, objecting: Set<String>,
-        manifest: ManifestWriter?,
-        summary: inout ExportManifest.Summary, group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)],
-        report: (Event) -> Void
-    ) throws {
+    /// How many sessions a batch reads and builds ahead of the one whose outcome it takes.
+    static let lookahead = 8
+
+    /// What one session comes to, decided from the store before anything is recorded or
+    /// written for it (``commit(_:source:manifest:summary:group:checker:report:)`` then acts,
+    /// in session order).
+    private enum Step {
+        /// Nothing to do (not closed, or closed outside the period).
+        case skipped
+        /// Its events (or the centre settings its document used) do not match the chain.
+        case damaged(SessionID, AccordError)
+        /// Its patient objects to research re-use (a pseudonymised run).
+        case objected
+        /// It could name the patient by neither a qualified INS nor an IPP.
+        case refused(SessionID, AccordError)
+        /// The folder holds this file, its version issued already.
+        case alreadyPresent(SessionID, file: String)
+        /// Its document failed its checks as it was built.
+        case failed(SessionID, DocumentVersion, AccordError)
+        /// Its document is built; its check is the checker's `ticket`.
+        case prepared(SessionID, Consultation, PreparedDocument, version: DocumentVersion, ticket: Int)
+    }
+
+    /// Decides what session `id` comes to, from its consultation (`read`, or read here when
+    /// `nil`), and builds its document when one is to be written.
+    private func prepareOne(
+        _ id: SessionID, read: Swift.Result<Consultation, AccordError>?, source: some ExportSource, held: ExportFolder, versionKey: String,
+        objecting: Set<String>, checker: DocumentChecker
+    ) throws -> Step {
         let consultation: Consultation
         do {
-            consultation = try source.consultation(id)
+            consultation = try read?.get() ?? source.consultation(id)
         } catch let error as AccordError where error.code == .conflict {
-            try leaveOut(id, error, source: source, manifest: manifest, summary: &summary, group: &group, report: report)
-            return
+            return .damaged(id, error)
         }
         // Selected from the summary or the events; what counts is the events' word.
         guard consultation.status == .closed, let closedAt = consultation.closedAt else {
@@ -239,11 +336,11 @@ public struct BatchExport {
                 throw AccordError(
                     .conflict, "session \(id) is still open; close it with `accord session close \(id)` before exporting.")
             }
-            return
+            return .skipped
         }
         let day = CalendarDate(utcDayOf: closedAt)
-        if let closedFrom, day < closedFrom { return }
-        if let through, day > through { return }
+        if let closedFrom, day < closedFrom { return .skipped }
+        if let through, day > through { return .skipped }
         if pseudonymKey != nil && consultation.patientObjectsToResearch(objectingKeys: objecting) {
             if only != nil {
                 throw AccordError(
@@ -251,60 +348,95 @@ public struct BatchExport {
                     "the patient of session \(id) objected to the re-use of their data for research, so no pseudonymised document of their sessions is written (nothing was exported); the objection is withdrawn with `accord patient research-objection \(id) --withdraw --reason \"why\"` (in any session of the patient)."
                 )
             }
-            summary.objected += 1
-            return
+            return .objected
         }
         if pseudonymKey == nil {
             do {
                 try consultation.checkPatientIdentifiable()
             } catch let error as AccordError {
-                try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
-                summary.refused += 1
-                try manifest?.append(
-                    listed(
-                        ExportManifest.Entry(
-                            file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
-                            validation: .init(result: "refused", message: error.message), exportedAt: UTCInstant.format(exportedAt),
-                            chainHead: try source.chainHead())))
-                report(.refused(session: id, message: error.message))
-                return
+                return .refused(id, error)
             }
         }
         let version = try source.exportVersion(for: consultation, profile: versionKey)
         let file = try profile.fileName(
             session: pseudonymisation?.session(id) ?? id, version: version.version, pseudonymised: pseudonymKey != nil)
-        if !force && version.alreadyExported && held.holds(file) {
-            try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
-            summary.alreadyPresent += 1
-            report(.alreadyPresent(session: id, file: file))
-            return
-        }
-        let head = try source.chainHead()
+        if !force && version.alreadyExported && held.holds(file) { return .alreadyPresent(id, file: file) }
         let prepared: PreparedDocument
         do {
             prepared = try profile.prepare(
                 consultation, version: version, versionKey: versionKey, centre: ExportCentre(settings: centre, sequence: centreSequence),
-                centreAt: source.centreSettings(atSequence:), now: exportedAt, pseudonymKey: pseudonymisation, schema: schema)
+                centreAt: source.centreSettings(atSequence:), now: exportedAt, pseudonymKey: pseudonymisation, schema: schema,
+                checking: false)
         } catch let error as AccordError where error.code == .conflict {
             // The centre settings an issued version used do not match the chain.
-            try leaveOut(id, error, source: source, manifest: manifest, summary: &summary, group: &group, report: report)
-            return
+            return .damaged(id, error)
         } catch let error as AccordError where error.code == .invalidDocument {
+            return .failed(id, version, error)
+        }
+        return .prepared(id, consultation, prepared, version: version, ticket: checker.submit(prepared))
+    }
+
+    /// Takes one session's outcome: records, writes, lists and reports as its step says.
+    private func commit(
+        _ step: Step, source: some ExportSource, manifest: ManifestWriter?, summary: inout ExportManifest.Summary,
+        group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)], checker: DocumentChecker,
+        report: (Event) -> Void
+    ) throws {
+        switch step {
+        case .skipped:
+            return
+        case .damaged(let id, let error):
+            try leaveOut(id, error, source: source, manifest: manifest, summary: &summary, group: &group, report: report)
+        case .objected:
+            summary.objected += 1
+        case .refused(let id, let error):
             try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
-            summary.failed += 1
+            summary.refused += 1
             try manifest?.append(
                 listed(
                     ExportManifest.Entry(
-                        file: nil, session: id.description, version: version.version, replaces: version.replaces, sha256: nil, size: nil,
-                        validation: .init(result: "failed", message: error.message), exportedAt: UTCInstant.format(exportedAt),
-                        chainHead: head)
-                ))
-            report(.failed(session: id, version: version.version, message: error.message))
-            return
+                        file: nil, session: id.description, version: 0, replaces: nil, sha256: nil, size: nil,
+                        validation: .init(result: "refused", message: error.message), exportedAt: UTCInstant.format(exportedAt),
+                        chainHead: try source.chainHead())))
+            report(.refused(session: id, message: error.message))
+        case .alreadyPresent(let id, let file):
+            try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
+            summary.alreadyPresent += 1
+            report(.alreadyPresent(session: id, file: file))
+        case .failed(let id, let version, let error):
+            try fail(id, version: version, error, source: source, manifest: manifest, summary: &summary, group: &group, report: report)
+        case .prepared(let id, let consultation, _, let version, let ticket):
+            let prepared: PreparedDocument
+            do {
+                prepared = try checker.result(ticket)
+            } catch let error as AccordError where error.code == .invalidDocument {
+                try fail(id, version: version, error, source: source, manifest: manifest, summary: &summary, group: &group, report: report)
+                return
+            }
+            if let reason = prepared.reissueReason { report(.reissued(session: id, version: prepared.version.version, reason: reason)) }
+            group.append((id, consultation, prepared))
+            if group.count >= issueGroupSize { try flush(&group, source: source, manifest: manifest, summary: &summary, report: report) }
         }
-        if let reason = prepared.reissueReason { report(.reissued(session: id, version: prepared.version.version, reason: reason)) }
-        group.append((id, consultation, prepared))
-        if group.count >= issueGroupSize { try flush(&group, source: source, manifest: manifest, summary: &summary, report: report) }
+    }
+
+    /// Lists a document that failed its checks (not written), with the chain head before the
+    /// documents waiting in `group` are recorded.
+    private func fail(
+        _ id: SessionID, version: DocumentVersion, _ error: AccordError, source: some ExportSource, manifest: ManifestWriter?,
+        summary: inout ExportManifest.Summary, group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)],
+        report: (Event) -> Void
+    ) throws {
+        let head = try source.chainHead()
+        try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
+        summary.failed += 1
+        try manifest?.append(
+            listed(
+                ExportManifest.Entry(
+                    file: nil, session: id.description, version: version.version, replaces: version.replaces, sha256: nil, size: nil,
+                    validation: .init(result: "failed", message: error.message), exportedAt: UTCInstant.format(exportedAt),
+                    chainHead: head)
+            ))
+        report(.failed(session: id, version: version.version, message: error.message))
     }
 
     /// The manifest's entry as the run lists it: in a research export, the session named by its

@@ -273,7 +273,9 @@ public struct ExportManifest: Sendable, Hashable, Codable {
 public struct ExportFolder: Sendable {
     /// The folder.
     public let url: URL
-    /// The documents the manifests list as written and that are still in the folder.
+    /// The documents the manifests list as written and that are still in the folder with the
+    /// size their manifest gives (a file edited to another size is not held: a run writes it
+    /// again, with the bytes issued).
     public private(set) var files: Set<String> = []
     /// The profiles (with `+pseudonymised`) of the folder's runs.
     public private(set) var profiles: Set<String> = []
@@ -290,7 +292,11 @@ public struct ExportFolder: Sendable {
             if let keyID = manifest.pseudonymKeyID { pseudonymKeyIDs.insert(keyID) }
             for entry in manifest.documents {
                 guard let file = entry.file, entry.validation.result != "failed" else { continue }
-                if FileManager.default.fileExists(atPath: url.appendingPathComponent(file).path) { files.insert(file) }
+                if files.contains(file) { continue }
+                var status = stat()
+                guard stat(url.appendingPathComponent(file).path, &status) == 0 else { continue }
+                if let size = entry.size, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) != size { continue }
+                files.insert(file)
             }
         }
     }
@@ -316,7 +322,7 @@ public struct ExportFolder: Sendable {
         }
     }
 
-    /// Whether the folder holds `file` (listed in a manifest and present).
+    /// Whether the folder holds `file` (listed in a manifest and present with its listed size).
     public func holds(_ file: String) -> Bool { files.contains(file) }
 
     /// The manifest files of a folder, oldest first.

@@ -21,12 +21,28 @@ extension ConsultationStore {
     /// a summary row changed or deleted behind Accord's back neither hides a closed session nor
     /// lets an open one through unchecked: the batch folds each selected session from its
     /// verified events, and the events decide whether it is closed and when.
+    ///
+    /// Each side of the union is limited to `limit` rows first (by the `session` table's key and
+    /// the `event_session_closed` index, both in number order), so that a page reads about
+    /// `limit` rows of each, not every session after `after`.
     public func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID] {
-        var (selection, arguments) = Self.closedSelection(closedFrom: closedFrom, through: through, after: after)
-        arguments += [limit]
+        let summary = Self.closedSelection(closedFrom: closedFrom, through: through, after: after, .sqlite, side: .summary)
+        let eventsFirst = summary.values.count + 2
+        let events = Self.closedSelection(
+            closedFrom: closedFrom, through: through, after: after, .sqlite, side: .events, firstParameter: eventsFirst)
+        let last = eventsFirst + events.values.count
+        // By the closing events' index, in number order (the planner would take `event_kind`
+        // and sort every closing event for each page).
+        let eventsByIndex = events.sql.replacingOccurrences(
+            of: "FROM event WHERE", with: "FROM event INDEXED BY event_session_closed WHERE")
+        let sql = """
+            SELECT number FROM (\(summary.sql) ORDER BY number LIMIT ?\(eventsFirst - 1))
+            UNION SELECT session_number FROM (\(eventsByIndex) ORDER BY session_number LIMIT ?\(last))
+            ORDER BY 1 LIMIT ?\(last + 1)
+            """
+        let values = summary.values + [.integer(Int64(limit))] + events.values + [.integer(Int64(limit)), .integer(Int64(limit))]
         return try read { db in
-            try Int64.fetchAll(db, sql: "SELECT number FROM (\(selection)) ORDER BY number LIMIT ?", arguments: arguments)
-                .map(SessionID.init(number:))
+            try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(values.map(\.databaseValue))).map(SessionID.init(number:))
         }
     }
 
@@ -47,25 +63,48 @@ extension ConsultationStore {
     package static func closedSelection(
         closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, _ parameter: SQLParameterStyle
     ) -> (sql: String, values: [StoreValue]) {
+        let summary = closedSelection(closedFrom: closedFrom, through: through, after: after, parameter, side: .summary)
+        let events = closedSelection(
+            closedFrom: closedFrom, through: through, after: after, parameter, side: .events, firstParameter: summary.values.count + 1)
+        return ("\(summary.sql) UNION \(events.sql)", summary.values + events.values)
+    }
+
+    /// One side of ``closedSelection(closedFrom:through:after:_:)``.
+    enum ClosedSide {
+        /// The `session` summary's closed sessions (`SELECT number FROM session …`).
+        case summary
+        /// The closing events (`SELECT session_number FROM event …`).
+        case events
+    }
+
+    /// The query of one side of the closed sessions in the range, after `after`, its
+    /// parameters numbered from `firstParameter`, with their values.
+    static func closedSelection(
+        closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, _ parameter: SQLParameterStyle, side: ClosedSide,
+        firstParameter: Int = 1
+    ) -> (sql: String, values: [StoreValue]) {
         var values: [StoreValue] = []
         func part(_ number: String, _ instant: String, _ base: String) -> String {
             var condition = base
             if let after {
                 values.append(.integer(after.number))
-                condition += " AND \(number) > \(parameter(values.count))"
+                condition += " AND \(number) > \(parameter(firstParameter + values.count - 1))"
             }
             if let closedFrom {
                 values.append(.text(closedFrom.description))
-                condition += " AND substr(\(instant), 1, 10) >= \(parameter(values.count))"
+                condition += " AND substr(\(instant), 1, 10) >= \(parameter(firstParameter + values.count - 1))"
             }
             if let through {
                 values.append(.text(through.description))
-                condition += " AND substr(\(instant), 1, 10) <= \(parameter(values.count))"
+                condition += " AND substr(\(instant), 1, 10) <= \(parameter(firstParameter + values.count - 1))"
             }
             return condition
         }
-        let summary = part("number", "closed_at", "status = 'closed'")
-        let events = part("session_number", "recorded_at", "kind = 'session-closed'")
-        return ("SELECT number FROM session WHERE \(summary) UNION SELECT session_number FROM event WHERE \(events)", values)
+        switch side {
+        case .summary:
+            return ("SELECT number FROM session WHERE \(part("number", "closed_at", "status = 'closed'"))", values)
+        case .events:
+            return ("SELECT session_number FROM event WHERE \(part("session_number", "recorded_at", "kind = 'session-closed'"))", values)
+        }
     }
 }

@@ -32,6 +32,50 @@ extension ConsultationStore {
         return DocumentVersion.of(consultation, profile: profile)
     }
 
+    /// The version of each session's document under `profile` that was issued and is still
+    /// current (``EventStore/currentIssuedVersions(profile:closedFrom:through:)``), in one
+    /// query: each session's last `document-issued` event of that key (found by kind, index
+    /// `event_kind`), kept when its record sequence is the session sequence of the session's
+    /// last change (the last event that is neither an issue nor a research objection, read
+    /// backwards by the `(session_number, session_seq)` index).
+    public func currentIssuedVersions(profile: String, closedFrom: CalendarDate?, through: CalendarDate?) throws -> [SessionID: Int] {
+        var sql = """
+            SELECT i.session_number, json_extract(i.payload, '$.version') AS version,
+                json_extract(i.payload, '$.record_sequence') AS record_sequence, MAX(i.seq)
+            FROM event i
+            WHERE i.kind = 'document-issued'
+            """
+        var arguments = StatementArguments()
+        var parameters = 0
+        if closedFrom != nil || through != nil {
+            // Its parameters are numbered from ?1; the profile's comes after them.
+            let (selection, values) = Self.closedSelection(closedFrom: closedFrom, through: through, after: nil, .sqlite)
+            sql += " AND i.session_number IN (\(selection))"
+            arguments += StatementArguments(values.map(\.databaseValue))
+            parameters = values.count
+        }
+        sql += " AND json_extract(i.payload, '$.profile') = ?\(parameters + 1)"
+        arguments += [profile]
+        sql += " GROUP BY i.session_number"
+        let current = """
+            SELECT session_number, version FROM (\(sql)) AS last
+            WHERE record_sequence = (
+                SELECT c.session_seq FROM event c
+                WHERE c.session_number = last.session_number
+                    AND c.kind NOT IN ('document-issued', 'research-objection-recorded', 'research-objection-withdrawn')
+                ORDER BY c.session_seq DESC LIMIT 1)
+            """
+        return try read { db in
+            var versions: [SessionID: Int] = [:]
+            let rows = try Row.fetchCursor(db, sql: current, arguments: arguments)
+            while let row = try rows.next() {
+                guard let number = row[0] as Int64?, let version = row[1] as Int? else { continue }
+                versions[SessionID(number: number)] = version
+            }
+            return versions
+        }
+    }
+
     /// The metadata key holding the highest session number with a version exported before
     /// issued documents were recorded (set by migration `v4`, absent when there was none).
     package static let legacyVersionsKey = "legacy_versions_through"

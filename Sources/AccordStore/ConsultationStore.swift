@@ -417,6 +417,31 @@ public struct ConsultationStore: EventStore {
         }
     }
 
+    /// Many sessions' consultations for an export, each checked as
+    /// ``consultationCheckedAgainstChain(_:)`` checks it, in one read transaction with the chain
+    /// key read once.
+    /// - Returns: for each id in order, the consultation or the `AccordError` its read threw;
+    ///   and `false` when the chain key is not at hand.
+    /// - Throws: `AccordError` (`busy`, `io`) when the database fails.
+    public func consultationsCheckedAgainstChain(
+        _ ids: [SessionID]
+    ) throws -> (
+        consultations: [Result<Consultation, AccordError>], checked: Bool
+    ) {
+        let key = try? ChainKey.load(keyURL)
+        return try read { db in
+            let consultations = try ids.map { id -> Result<Consultation, AccordError> in
+                do {
+                    guard let key else { return .success(try EventRecorder.consultation(id, db)) }
+                    return .success(try EventRecorder.checkedConsultation(id, db, key: key, sealing: false))
+                } catch let error as AccordError {
+                    return .failure(error)
+                }
+            }
+            return (consultations, key != nil)
+        }
+    }
+
     /// Every event of a session, in order.
     /// - Throws: `AccordError` (`notFound`) when no session has this id.
     public func events(of id: SessionID) throws -> [RecordedEvent] {

@@ -147,6 +147,14 @@ public protocol EventStore: Sendable {
     ///   session when its events do not prove whole.
     func consultationCheckedAgainstChain(_ id: SessionID) throws -> (consultation: Consultation, checked: Bool)
 
+    /// Many sessions' consultations, each as ``consultationCheckedAgainstChain(_:)`` gives it,
+    /// in one read (the chain key read once).
+    /// - Returns: for each id in order, the consultation or the `AccordError` reading it threw
+    ///   (`notFound`, `conflict` naming the session); and `false` when the chain key is not at
+    ///   hand (nothing could be checked).
+    /// - Throws: `AccordError` (`busy`, `io`) when the store fails as a whole.
+    func consultationsCheckedAgainstChain(_ ids: [SessionID]) throws -> (consultations: [Result<Consultation, AccordError>], checked: Bool)
+
     /// Every event of a session, in session order.
     /// - Throws: `AccordError` (`notFound`) for an unknown session; (`conflict`) for an event
     ///   that cannot be read.
@@ -201,6 +209,21 @@ public protocol EventStore: Sendable {
     /// events, so that a changed summary row neither hides a session nor lets one through.
     func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID]
 
+    /// The version of each session's document under the version key `profile` that was issued
+    /// and is still current: the last `documentIssued` event of that key in the session, when
+    /// no change of the record followed it (its record sequence is the session's last change),
+    /// read in one query without folding any session. A session missing from the result may
+    /// still have one (a version exported before issues were recorded); a batch export then
+    /// reads its events. The events are not checked against the chain here.
+    /// - Parameters:
+    ///   - profile: the version key (`cda-fr`, `fhir-r4`, `cda-fr+pseudonymised@KEY`…).
+    ///   - closedFrom: only sessions closed on or after this UTC day, or `nil`.
+    ///   - through: only sessions closed on or before this UTC day, or `nil`.
+    /// - Returns: the version number by session; empty for a store without this read (the
+    ///   default implementation), which makes a batch export read every session.
+    /// - Throws: `AccordError` (`busy`, `io`) when the store fails.
+    func currentIssuedVersions(profile: String, closedFrom: CalendarDate?, through: CalendarDate?) throws -> [SessionID: Int]
+
     /// The identifier keys of the patients who object to the re-use of their data for research
     /// (AccordCore's `ResearchObjections.objectingKeys(_:)`), in the form of
     /// `Consultation.researchIdentifierKeys` (`OID/INS`, `IPP/ROOT/EXTENSION`, `session/S12`).
@@ -245,6 +268,32 @@ public protocol EventStore: Sendable {
 }
 
 extension EventStore {
+    /// One ``consultationCheckedAgainstChain(_:)`` per session (a store with a faster read
+    /// overrides this).
+    public func consultationsCheckedAgainstChain(
+        _ ids: [SessionID]
+    ) throws -> (
+        consultations: [Result<Consultation, AccordError>], checked: Bool
+    ) {
+        var checked = true
+        let consultations = try ids.map { id -> Result<Consultation, AccordError> in
+            do {
+                let (consultation, wasChecked) = try consultationCheckedAgainstChain(id)
+                if !wasChecked { checked = false }
+                return .success(consultation)
+            } catch let error as AccordError {
+                return .failure(error)
+            }
+        }
+        return (consultations, checked)
+    }
+
+    /// No current issued versions known: a batch export reads every session's events (a
+    /// store that can read them in one query overrides this).
+    public func currentIssuedVersions(profile: String, closedFrom: CalendarDate?, through: CalendarDate?) throws -> [SessionID: Int] {
+        [:]
+    }
+
     /// One transaction per consultation (``importConsultation(start:changes:author:)``), for a
     /// store without a bulk path: each refusal, `busy` and `io` included, is returned with its
     /// consultation (the ones before it are committed already).

@@ -21,9 +21,16 @@ public struct PreparedDocument: Sendable {
     /// Why a new version is issued for an unchanged record, when it is (the version issued
     /// before could not be rebuilt byte for byte), in words; `nil` otherwise.
     public var reissueReason: String?
-
-    /// The SHA-256 of ``data``, in lowercase hexadecimal (as a manifest lists it).
-    public var sha256: String { ExportFile.sha256(data) }
+    /// The SHA-256 of ``data``, in lowercase hexadecimal (as a manifest lists it), computed
+    /// once when the document is built.
+    public var sha256: String
+    /// Whether ``validation`` is the outcome of the document's checks; `false` for a document
+    /// prepared with `checking: false`, to check with
+    /// ``ExportProfile/check(_:schema:)`` before it is written.
+    public var checked: Bool
+    /// How messages name the document and what to do about a failed check (for
+    /// ``ExportProfile/check(_:schema:)``).
+    var described: (what: String, hint: String)
 }
 
 /// The centre settings an export uses: the current ones with the event that made them.
@@ -65,13 +72,17 @@ extension ExportProfile {
     ///   - pseudonymKey: the pseudonymisation (AccordService's `PseudonymKey`), for a research
     ///     export.
     ///   - schema: the compiled schema, or `nil` (well-formedness only).
+    ///   - checking: whether to check the document here (the default); `false` leaves it
+    ///     unchecked (``PreparedDocument/checked``) for ``check(_:schema:)``, e.g. on another
+    ///     thread, and it must not be written before.
     /// - Throws: `AccordError` (`invalidDocument`) when the document fails its checks;
     ///   (`conflict`) when `now` lies before the record's last change, or when an identified
     ///   document could name the patient by neither a qualified INS nor an IPP
     ///   (AccordCore's `Consultation.checkPatientIdentifiable()`); what `centreAt` throws.
     public func prepare(
         _ consultation: Consultation, version: DocumentVersion, versionKey: String, centre: ExportCentre,
-        centreAt: (Int64) throws -> CentreSettings, now: Date, pseudonymKey: (any DocumentPseudonymiser)?, schema: XMLSchema?
+        centreAt: (Int64) throws -> CentreSettings, now: Date, pseudonymKey: (any DocumentPseudonymiser)?, schema: XMLSchema?,
+        checking: Bool = true
     ) throws -> PreparedDocument {
         let pseudonymised = pseudonymKey != nil
         // An identified document names the patient by a qualified identity's INS or by the IPP.
@@ -89,11 +100,13 @@ extension ExportProfile {
                     replacing: version.replaces, pseudonymKey: pseudonymKey, idRoot: issued.idRoot, replacedDocumentID: issued.replaces,
                     idBranch: issued.branch)
                 let data = document(input, pseudonymised: pseudonymised)
-                if ExportFile.sha256(data) == issued.sha256 {
+                let digest = ExportFile.sha256(data)
+                if digest == issued.sha256 {
                     return PreparedDocument(
                         data: data, fileName: try fileName(session: shownID, version: issued.version, pseudonymised: pseudonymised),
                         version: version, documentTime: input.exportedAt,
-                        validation: try ExportFile.check(data, schema: schema, what: what, hint: hint), issue: nil)
+                        validation: checking ? try ExportFile.check(data, schema: schema, what: what, hint: hint) : .notValidated,
+                        issue: nil, sha256: digest, checked: checking, described: (what, hint))
                 }
                 reissueReason =
                     "version \(issued.version) as first issued cannot be rebuilt byte for byte (another pseudonymisation key, or another rendering by this version of Accord)"
@@ -115,14 +128,32 @@ extension ExportProfile {
             consultation: consultation, centre: centre.settings, exportedAt: now, version: plan.version, replacing: plan.replaces,
             pseudonymKey: pseudonymKey, idRoot: plan.idRoot, replacedDocumentID: plan.replacedDocumentID, idBranch: branch)
         let data = document(input, pseudonymised: pseudonymised)
-        let validation = try ExportFile.check(data, schema: schema, what: what, hint: hint)
+        let validation = checking ? try ExportFile.check(data, schema: schema, what: what, hint: hint) : .notValidated
+        let digest = ExportFile.sha256(data)
         let issue = DocumentIssue(
             profile: versionKey, version: plan.version, idRoot: input.centre.oidRoot,
             documentID: CDAExporter.documentID(session: shownID, version: plan.version, centre: input.centre, branch: branch).root,
-            replaces: input.replacedDocumentID?.root, documentTime: now, sha256: ExportFile.sha256(data),
+            replaces: input.replacedDocumentID?.root, documentTime: now, sha256: digest,
             recordSequence: consultation.lastSessionSequence, centreSequence: centre.sequence, idBranch: branch)
         return PreparedDocument(
             data: data, fileName: try fileName(session: shownID, version: plan.version, pseudonymised: pseudonymised),
-            version: plan, documentTime: input.exportedAt, validation: validation, issue: issue, reissueReason: reissueReason)
+            version: plan, documentTime: input.exportedAt, validation: validation, issue: issue, reissueReason: reissueReason,
+            sha256: digest, checked: checking, described: (what, hint))
+    }
+
+    /// Checks a document prepared with `checking: false` (against `schema`, or for
+    /// well-formedness without one), as ``prepare(_:version:versionKey:centre:centreAt:now:pseudonymKey:schema:checking:)``
+    /// would have; may run on another thread than the one that prepared it.
+    /// - Parameters:
+    ///   - prepared: the document.
+    ///   - schema: the compiled schema, or `nil` (well-formedness only).
+    /// - Returns: the document, checked (``PreparedDocument/checked``).
+    /// - Throws: `AccordError` (`invalidDocument`) with the message `prepare` would have thrown.
+    public func check(_ prepared: PreparedDocument, schema: XMLSchema?) throws -> PreparedDocument {
+        var checked = prepared
+        checked.validation = try ExportFile.check(
+            prepared.data, schema: schema, what: prepared.described.what, hint: prepared.described.hint)
+        checked.checked = true
+        return checked
     }
 }

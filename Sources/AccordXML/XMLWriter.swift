@@ -42,8 +42,9 @@ public final class XMLWriter {
         if let buffer { xmlBufferFree(buffer) }
     }
 
-    private func check(_ result: Int32, _ call: String) {
-        if result < 0 && failedCall == nil { failedCall = call }
+    /// Keeps the first failed call's name (built only when a call fails).
+    private func check(_ result: Int32, _ call: @autoclosure () -> String) {
+        if result < 0 && failedCall == nil { failedCall = call() }
     }
 
     private var live: xmlTextWriterPtr {

@@ -169,6 +169,55 @@ import Testing
         #expect(try Self.documents(other) == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S4-v1.cda.xml"])
     }
 
+    /// A run skips a session whose issued version the folder holds with its manifest's size,
+    /// without reading its events; a file deleted, or edited to another size, is written again
+    /// with the bytes first issued (and a session changed since gets its next version).
+    @Test func aFileDeletedOrEditedInTheFolderIsWrittenAgainWithItsBytes() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.fourSessions(cli)
+        let out = cli.folder.appendingPathComponent("out")
+        let first = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment())
+        #expect(first.status == 0, "\(first.stderr)")
+        let s1 = out.appendingPathComponent("S1-v1.cda.xml")
+        let s2 = out.appendingPathComponent("S2-v1.cda.xml")
+        let s1Bytes = try Data(contentsOf: s1)
+        let s2Bytes = try Data(contentsOf: s2)
+        try FileManager.default.removeItem(at: s1)
+        try (s2Bytes + Data("<!-- edited -->".utf8)).write(to: s2)
+        let again = try cli.run(
+            ["export", "--all", "--example-centre", "--out", out.path],
+            environment: Self.environment(["ACCORD_NOW": "2026-03-05T10:00:00Z"]))
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(
+            again.stdout.split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent } == [
+                "S1-v1.cda.xml", "S2-v1.cda.xml",
+            ])
+        #expect(again.stderr.contains("2 documents written, 1 already in \(out.path)."), "\(again.stderr)")
+        #expect(try Data(contentsOf: s1) == s1Bytes)
+        #expect(try Data(contentsOf: s2) == s2Bytes)
+        let latest = try #require(try Self.manifests(out).last)
+        #expect(latest.documents.map(\.file) == ["S1-v1.cda.xml", "S2-v1.cda.xml"])
+        #expect(latest.summary == ExportManifest.Summary(written: 2, alreadyPresent: 1, failed: 0))
+        // An edit of the same size is not seen by a run (verify-export finds it).
+        var same = s2Bytes
+        same[same.count - 2] = UInt8(ascii: " ")
+        try same.write(to: s2)
+        let third = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment())
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(third.stdout == "")
+        #expect(third.stderr.contains("0 documents written, 3 already in \(out.path)."), "\(third.stderr)")
+        // A session changed since its issue is read and gets its next version.
+        let amended = try cli.run(["note", "add", "S4", "--text", "Rappel du patient.", "--reason", "appel reçu"])
+        #expect(amended.status == 0, "\(amended.stderr)")
+        let fourth = try cli.run(
+            ["export", "--all", "--example-centre", "--out", out.path],
+            environment: Self.environment(["ACCORD_NOW": "2026-03-06T10:00:00Z"]))
+        #expect(fourth.status == 0, "\(fourth.stderr)")
+        #expect(fourth.stdout.split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent } == ["S4-v2.cda.xml"])
+        #expect(fourth.stderr.contains("1 document written, 2 already in \(out.path)."), "\(fourth.stderr)")
+    }
+
     @Test func afterAnAmendmentARunWritesOnlyTheNewVersion() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
