@@ -286,6 +286,9 @@ public struct ExportFolder: Sendable {
     /// - Throws: `AccordError` (`io`) when a manifest cannot be read.
     public init(_ url: URL) throws {
         self.url = url
+        // Each file's path is the folder's with its name appended as text (a `URL` per file
+        // costs more than the `stat`).
+        let folder = url.path.hasSuffix("/") ? url.path : url.path + "/"
         for manifestURL in try ExportFolder.manifests(in: url) {
             let manifest = try ExportManifest.read(manifestURL)
             profiles.insert(manifest.pseudonymised ? "\(manifest.profile)+pseudonymised" : manifest.profile)
@@ -294,7 +297,7 @@ public struct ExportFolder: Sendable {
                 guard let file = entry.file, entry.validation.result != "failed" else { continue }
                 if files.contains(file) { continue }
                 var status = stat()
-                guard stat(url.appendingPathComponent(file).path, &status) == 0 else { continue }
+                guard stat(folder + file, &status) == 0 else { continue }
                 if let size = entry.size, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) != size { continue }
                 files.insert(file)
             }
