@@ -148,24 +148,21 @@ package struct EventBatch: Sendable {
             high |= byte
             lowest = min(lowest, byte)
         }
-        if lowest != 0 && (high < 0x80 || Self.isWellFormedUTF8(raw)) {
-            Self.appendDecimal(raw.count, to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            let offset = bytes.count
-            bytes.append(contentsOf: raw)
-            bytes.append(UInt8(ascii: ";"))
-            return (offset, raw.count)
-        }
+        if lowest != 0 && (high < 0x80 || Self.isWellFormedUTF8(raw)) { return appendField(value: raw) }
         let end = raw.firstIndex(of: 0) ?? raw.count
         var decoded = String(decoding: UnsafeBufferPointer(rebasing: raw[0..<end]), as: UTF8.self)
-        return decoded.withUTF8 { utf8 in
-            Self.appendDecimal(utf8.count, to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            let offset = bytes.count
-            bytes.append(contentsOf: utf8)
-            bytes.append(UInt8(ascii: ";"))
-            return (offset, utf8.count)
-        }
+        return decoded.withUTF8 { appendField(value: $0) }
+    }
+
+    /// Appends `LENGTH:VALUE;` of well-formed UTF-8 `value`; returns where the value starts in
+    /// ``bytes`` and its length.
+    private mutating func appendField(value: UnsafeBufferPointer<UInt8>) -> (offset: Int, length: Int) {
+        Self.appendDecimal(value.count, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        let offset = bytes.count
+        bytes.append(contentsOf: value)
+        bytes.append(UInt8(ascii: ";"))
+        return (offset, value.count)
     }
 
     /// Whether `bytes` is well-formed UTF-8 (The Unicode Standard, table 3-7): what a `String`
