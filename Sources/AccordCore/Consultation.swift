@@ -284,7 +284,7 @@ public struct Consultation: Sendable, Hashable, Codable {
                     let known = options.filter { !$0.withdrawn }.map { String($0.number) }
                     throw AccordError(
                         .notFound,
-                        "session \(id) has no option \(number); expected "
+                        "session \(id) has no option \((-9_999...9_999).contains(number) ? String(number) : "of that number"); expected "
                             + (known.isEmpty
                                 ? "an option added first with `accord option add`."
                                 : "one of \(known.joined(separator: ", ")) as `session show` lists them."),
@@ -295,7 +295,7 @@ public struct Consultation: Sendable, Hashable, Codable {
                 let known = participants.filter { !$0.withdrawn }.map(\.entry.rawValue)
                 throw AccordError(
                     .notFound,
-                    "session \(id) has no participant \(entry); expected participant ids such as \(known.joined(separator: ", ")).",
+                    "session \(id) has no participant \(entry.shown); expected participant ids such as \(known.joined(separator: ", ")).",
                     field: "--by")
             }
             try checkAnsweredBy(answeredBy, forPatient: takenBy.contains(patient.entry), what: "agreeing to a decision", field: "--by")
@@ -319,7 +319,7 @@ public struct Consultation: Sendable, Hashable, Codable {
             guard let withdrawn = isWithdrawn(entry) else {
                 throw AccordError(
                     .notFound,
-                    "session \(id) has no entry \(entry); expected an entry id as `session show` lists it (P3, O2, M1, D1, N1, A1, I1…).",
+                    "session \(id) has no entry \(entry.shown); expected an entry id as `session show` lists it (P3, O2, M1, D1, N1, A1, I1…).",
                     field: "ENTRY")
             }
             if withdrawn { throw AccordError(.conflict, "entry \(entry) of session \(id) is already withdrawn.", field: "ENTRY") }
@@ -398,7 +398,7 @@ public struct Consultation: Sendable, Hashable, Codable {
             let known = participants.dropFirst().filter { !$0.withdrawn }.map(\.entry.rawValue)
             throw AccordError(
                 .notFound,
-                "session \(id) has no participant \(answeredBy) who could answer for the patient; expected a participant id other than P1, such as \(known.joined(separator: ", ")).",
+                "session \(id) has no participant \(answeredBy.shown) who could answer for the patient; expected a participant id other than P1, such as \(known.joined(separator: ", ")).",
                 field: "--answered-by")
         }
     }

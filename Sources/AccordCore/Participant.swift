@@ -74,6 +74,17 @@ public struct EntryID: Sendable, Hashable, Codable, Comparable, CustomStringConv
 
     public var description: String { rawValue }
 
+    /// The id as a refusal shows it: the id itself when it has an entry id's shape (one ASCII
+    /// letter and one to six digits, `P2`), else `of that id (it is not of the form P2)`, so
+    /// that a name or a number typed where an id was expected is never echoed.
+    public var shown: String {
+        let scalars = Array(rawValue.unicodeScalars)
+        guard (2...7).contains(scalars.count), ("A"..."Z").contains(scalars[0]),
+            scalars.dropFirst().allSatisfy({ ("0"..."9").contains($0) })
+        else { return "of that id (it is not of the form P2)" }
+        return rawValue
+    }
+
     public static func < (lhs: EntryID, rhs: EntryID) -> Bool {
         (lhs.rawValue.first!, Int(lhs.rawValue.dropFirst()) ?? 0) < (rhs.rawValue.first!, Int(rhs.rawValue.dropFirst()) ?? 0)
     }

@@ -60,7 +60,7 @@ extension AccordService {
                         StartedSession(
                             id: id,
                             warnings: Self.finessWarnings(item.file.start.organisationFINESS, field: "organisation_finess")
-                                + identityWarnings(session: id, identity: item.file.start.patient)))
+                                + identityWarnings(session: id, identity: item.file.start.patient, earlierOnly: true)))
                 case .failure(let error) where error.field != nil:
                     parsed.outcomes[item.index] = .failure(
                         AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)"))

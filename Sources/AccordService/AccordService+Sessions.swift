@@ -195,11 +195,12 @@ extension AccordService {
 
     /// The identity warnings of a session: the INS against its own traits
     /// (`IdentityCrossCheck`), then against the traits the same INS has in other
-    /// sessions (identity vigilance).
-    public func identityWarnings(session id: SessionID, identity: INSIdentity) -> [String] {
+    /// sessions (identity vigilance); with `earlierOnly`, only sessions numbered before `id`
+    /// (a bulk import warns each file about the files before it, as if imported one by one).
+    public func identityWarnings(session id: SessionID, identity: INSIdentity, earlierOnly: Bool = false) -> [String] {
         var warnings = IdentityCrossCheck.warnings(identity)
         do {
-            warnings += try store.identityDiscrepancies(of: id).map(\.warning)
+            warnings += try store.identityDiscrepancies(of: id).filter { !earlierOnly || $0.session < id }.map(\.warning)
         } catch {
             warnings.append("the patient's identity could not be compared with other sessions of the same INS (\(error)).")
         }

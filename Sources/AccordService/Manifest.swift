@@ -298,7 +298,9 @@ public struct ExportFolder: Sendable {
                 if files.contains(file) { continue }
                 var status = stat()
                 guard stat(folder + file, &status) == 0 else { continue }
-                if let size = entry.size, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) != size { continue }
+                // A folder, a device or a link to one at the file's name is not the document.
+                guard status.st_mode & S_IFMT == S_IFREG else { continue }
+                if let size = entry.size, Int(status.st_size) != size { continue }
                 files.insert(file)
             }
         }

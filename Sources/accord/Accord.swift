@@ -166,12 +166,15 @@ enum Terminal {
     }
 
     /// `text` safe for a terminal: control characters other than newline and tab, and the
-    /// bidirectional overrides, are shown as `\u{…}` instead of acting on the terminal.
-    static func visible(_ text: String) -> String {
+    /// bidirectional overrides, are shown as `\u{…}` instead of acting on the terminal;
+    /// `oneLine` shows newline, tab and the Unicode line and paragraph separators so too (a
+    /// file name inside a message cannot start a line of its own).
+    static func visible(_ text: String, oneLine: Bool = false) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             let value = scalar.value
-            if (value < 0x20 && value != 0x0A && value != 0x09) || value == 0x7F || (0x80...0x9F).contains(value)
+            if (value < 0x20 && (oneLine || (value != 0x0A && value != 0x09))) || value == 0x7F
+                || (oneLine && (value == 0x2028 || value == 0x2029)) || (0x80...0x9F).contains(value)
                 || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E || value == 0x200F
                 || value == 0x061C
             {

@@ -513,7 +513,7 @@ struct SessionCommand: ParsableCommand {
                 try service.importConsultationFiles(at: files, author: author) { outcomes in
                     for file in outcomes {
                         place += 1
-                        let name = "file \(place) (\(Terminal.visible(file.path)))"
+                        let name = "file \(place) (\(Terminal.visible(file.path, oneLine: true)))"
                         switch file.outcome {
                         case .success(let started):
                             Terminal.warnings(started.warnings.map { "\(name): \($0)" })

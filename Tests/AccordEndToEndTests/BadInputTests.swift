@@ -61,6 +61,18 @@ import Testing
             "accord: error: --by: session S1 has no participant P7; expected participant ids such as P1, P2.\n"
         ),
         (
+            "a name typed as a participant id is not echoed", ["decision", "record", "S1", "--agreed", "1", "--by", "Anne Marchand"],
+            "accord: error: --by: names an entry that is not a participant; expected participant ids such as P1 P3, as `session show` lists them.\n"
+        ),
+        (
+            "an INS typed as an option number is not echoed", ["decision", "record", "S1", "--agreed", "158016912300109"],
+            "accord: error: --agreed: session S1 has no option of that number; expected one of 1 as `session show` lists them.\n"
+        ),
+        (
+            "a name typed as an entry id is not echoed", ["entry", "withdraw", "S1", "Anne Marchand", "--reason", "typo"],
+            "accord: error: ENTRY: is not an entry id; expected an entry id as `session show` lists it: P3, O2, M1, D1, N1, A1, I1….\n"
+        ),
+        (
             "change to a closed session", ["note", "add", "S2", "--text", "late"],
             "accord: error: session S2 is closed: a change to it is an amendment; repeat the command with --reason \"why\" to record it as one.\n"
         ),

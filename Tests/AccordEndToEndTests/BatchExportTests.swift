@@ -216,6 +216,15 @@ import Testing
         #expect(fourth.status == 0, "\(fourth.stderr)")
         #expect(fourth.stdout.split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent } == ["S4-v2.cda.xml"])
         #expect(fourth.stderr.contains("1 document written, 2 already in \(out.path)."), "\(fourth.stderr)")
+        // A folder in a document's place is not the document: the run says so, writes nothing there.
+        try FileManager.default.removeItem(at: s1)
+        try FileManager.default.createDirectory(at: s1, withIntermediateDirectories: false)
+        let fifth = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment())
+        #expect(fifth.status == 74, "\(fifth.stderr)")
+        #expect(
+            fifth.stderr.contains(
+                "accord: error: S1-v1.cda.xml in the output folder is not a regular file; Accord does not write through links"),
+            "\(fifth.stderr)")
     }
 
     @Test func afterAnAmendmentARunWritesOnlyTheNewVersion() throws {

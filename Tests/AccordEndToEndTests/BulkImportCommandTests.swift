@@ -36,5 +36,39 @@ import Testing
         #expect(
             alone.stderr.hasPrefix("accord: error: in the consultation file, the consultation file: has an unknown key patient_x at line"))
         #expect(try cli.run(["session", "import"]).status == 64)
+
+        // A file name cannot start a line of its own on standard error.
+        let tricky = cli.folder.appendingPathComponent("x\naccord: 9 of 9 files recorded, 0 refused.\n.yaml")
+        try "format: x\n".write(to: tricky, atomically: true, encoding: .utf8)
+        let shown = try cli.run(["session", "import", tricky.path, good])
+        #expect(shown.status == 1 && shown.stdout == "S5\n", "\(shown.stderr)")
+        #expect(shown.stderr.split(separator: "\n").count == 2, "\(shown.stderr)")
+        #expect(shown.stderr.contains("x\\u{a}accord: 9 of 9 files recorded, 0 refused.\\u{a}.yaml): "), "\(shown.stderr)")
+    }
+
+    /// A name typed where a participant id is expected is refused without being echoed; the
+    /// identity-vigilance warning goes to the later file of the same INS only, as when the files
+    /// are imported one by one.
+    @Test func refusalsEchoNoNameAndWarningsLookOnlyBackwards() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let text = try String(contentsOf: Samples.sampleConsultationFile, encoding: .utf8)
+        let named = cli.folder.appendingPathComponent("named.yaml")
+        try text.replacingOccurrences(of: "by: [P1, P2, P3]", with: "by: [P1, \"Anne Marchand\"]").write(
+            to: named, atomically: true, encoding: .utf8)
+        let otherDate = cli.folder.appendingPathComponent("other-date.yaml")
+        try text.replacingOccurrences(of: "birth_date: 1958-05-17", with: "birth_date: 1958-05-18").write(
+            to: otherDate, atomically: true, encoding: .utf8)
+        let result = try cli.run(["session", "import", named.path, Samples.sampleConsultationFile.path, otherDate.path])
+        #expect(result.status == 1 && result.stdout == "S1\nS2\n", "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(
+            lines.first
+                == "accord: error: file 1 (\(named.path)): in the consultation file, decision.by: the consultation has no participant of that id (it is not of the form P2); expected participant ids such as P1, P2, P3, P4.",
+            "\(result.stderr)")
+        #expect(!result.stderr.localizedCaseInsensitiveContains("Anne Marchand"))
+        let warnings = lines.filter { $0.contains("the same INS is recorded in session") }
+        #expect(warnings.count == 1, "\(result.stderr)")
+        #expect(warnings.first?.hasPrefix("accord: warning: file 3 (\(otherDate.path)): the same INS is recorded in session S1 ") == true)
     }
 }
