@@ -410,11 +410,8 @@ public struct ConsultationStore: EventStore {
     /// - Throws: `AccordError` (`notFound`) for an unknown session; (`conflict`) when an event
     ///   of the session does not match the chain.
     public func consultationCheckedAgainstChain(_ id: SessionID) throws -> (consultation: Consultation, checked: Bool) {
-        let key = try? ChainKey.load(keyURL)
-        return try read { db in
-            guard let key else { return (try EventRecorder.consultation(id, db), false) }
-            return (try EventRecorder.checkedConsultation(id, db, key: key, sealing: false), true)
-        }
+        let (consultations, checked) = try consultationsCheckedAgainstChain([id])
+        return (try consultations[0].get(), checked)
     }
 
     /// Many sessions' consultations for an export, each checked as
