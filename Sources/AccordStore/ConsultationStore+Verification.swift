@@ -160,13 +160,14 @@ extension ConsultationStore {
             sql: "SELECT seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain FROM event ORDER BY seq")
         let sqlite = statement.sqliteStatement
         defer { sqlite3_reset(sqlite) }
+        // One SQLite call per column where the value decides: NULL gives no text pointer, and
+        // only a 0 can be a NULL integer.
         func integer(_ column: Int32) -> Int64? {
-            sqlite3_column_type(sqlite, column) == SQLITE_NULL ? nil : sqlite3_column_int64(sqlite, column)
+            let value = sqlite3_column_int64(sqlite, column)
+            return value == 0 && sqlite3_column_type(sqlite, column) == SQLITE_NULL ? nil : value
         }
         func text(_ column: Int32) -> EventBatch.RawText {
-            guard sqlite3_column_type(sqlite, column) != SQLITE_NULL, let pointer = sqlite3_column_text(sqlite, column) else {
-                return EventBatch.RawText(pointer: nil, count: 0)
-            }
+            guard let pointer = sqlite3_column_text(sqlite, column) else { return EventBatch.RawText(pointer: nil, count: 0) }
             return EventBatch.RawText(pointer: pointer, count: Int(sqlite3_column_bytes(sqlite, column)))
         }
         var done = false
@@ -366,6 +367,11 @@ package struct ChainWalk {
             let entry = batch.entries[i]
             let sequence = entry.sequence
             count += 1
+            // The session's event before this one (0: none), its place taken by this one.
+            var sessionBefore = 0
+            if let number = entry.sessionNumber, let sessionSequence = entry.sessionSequence {
+                sessionBefore = sessionSequences.updateValue(sessionSequence, forKey: number) ?? 0
+            }
             if firstBreak == nil {
                 if sequence != expectedSequence {
                     firstBreak = .init(
@@ -378,19 +384,14 @@ package struct ChainWalk {
                         sequence: sequence,
                         problem: "its chain value does not match its content: the event was edited, or moved from elsewhere in the log")
                 } else if let number = entry.sessionNumber, let sessionSequence = entry.sessionSequence,
-                    sessionSequence != (sessionSequences[number] ?? 0) + 1
+                    sessionSequence != sessionBefore &+ 1
                 {
                     firstBreak = .init(
                         sequence: sequence,
-                        problem:
-                            "it is event \(sessionSequence) of session S\(number), whose previous event was \(sessionSequences[number] ?? 0)"
-                    )
+                        problem: "it is event \(sessionSequence) of session S\(number), whose previous event was \(sessionBefore)")
                 } else if batch.isDocumentIssue(i), let problem = issued.add(batch.content(i)) {
                     firstBreak = .init(sequence: sequence, problem: problem)
                 }
-            }
-            if let number = entry.sessionNumber, let sessionSequence = entry.sessionSequence {
-                sessionSequences[number] = sessionSequence
             }
             if let expected, sequence == expected.sequence {
                 headSeen = true

@@ -50,8 +50,11 @@ package struct EventBatch: Sendable {
     /// How many parts a batch's links are computed in: the machine's active processors.
     static let parallelism = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// The canonical bytes and chain value field of every event, end to end.
+    /// The canonical bytes and chain value field of every event, end to end, in the first
+    /// ``used`` bytes (the rest is room kept for the next events).
     private(set) var bytes: [UInt8] = []
+    /// How many bytes of ``bytes`` the events hold.
+    private var used = 0
     private(set) var entries: [Entry] = []
 
     /// An empty batch with room for `capacity` events.
@@ -66,7 +69,7 @@ package struct EventBatch: Sendable {
     /// Empties the batch, keeping its storage.
     package mutating func removeAll() {
         entries.removeAll(keepingCapacity: true)
-        bytes.removeAll(keepingCapacity: true)
+        used = 0
     }
 
     /// Appends a decoded event.
@@ -99,6 +102,63 @@ package struct EventBatch: Sendable {
         sequence: Int64, sessionNumber: Int64?, sessionSequence: Int?, recordedAt: RawText, author: RawText, kind: RawText,
         payload: RawText, reason: RawText, chain: RawText
     ) {
+        // Nearly every event: its texts kept as they are, written straight into the buffer.
+        guard recordedAt.isKept, author.isKept, kind.isKept, payload.isKept, reason.isKept, chain.isKept else {
+            return appendRepairing(
+                sequence: sequence, sessionNumber: sessionNumber, sessionSequence: sessionSequence, recordedAt: recordedAt,
+                author: author, kind: kind, payload: payload, reason: reason, chain: chain)
+        }
+        let start = used
+        // The magic, three number fields (`LL:` + 20 characters + `;`), six text fields
+        // (20 digits of length + `:` + `;` + the bytes).
+        let maximum = 15 + 3 * 24 + 6 * 22 + recordedAt.count + author.count + kind.count + payload.count + reason.count + chain.count
+        if bytes.count < start + maximum { bytes.append(contentsOf: repeatElement(0, count: start + maximum - bytes.count)) }
+        let entry = bytes.withUnsafeMutableBufferPointer { buffer in
+            var out = Writer(base: buffer.baseAddress!, at: start)
+            out.literal("accord-event-1;")
+            out.number(sequence)
+            out.number(sessionNumber)
+            out.number(sessionSequence.map(Int64.init))
+            let fields = (out.text(recordedAt), out.text(author), out.text(kind), out.text(payload))
+            let reasonField: (offset: Int, length: Int)
+            if reason.pointer == nil {
+                out.literal("-;")
+                reasonField = (out.at, 0)
+            } else {
+                reasonField = out.text(reason)
+            }
+            let prefixLength = Int32(out.at - start)
+            let chainField = out.text(chain)
+            func relative(_ field: (offset: Int, length: Int)) -> Int32 { Int32(field.offset - start) }
+            return (
+                Entry(
+                    sequence: sequence, sessionNumber: sessionNumber, sessionSequence: sessionSequence, start: start,
+                    prefixLength: prefixLength,
+                    offsets: (
+                        relative(fields.0), relative(fields.1), relative(fields.2), relative(fields.3), relative(reasonField),
+                        relative(chainField)
+                    ),
+                    lengths: (
+                        Int32(fields.0.length), Int32(fields.1.length), Int32(fields.2.length), Int32(fields.3.length),
+                        Int32(reasonField.length), Int32(chainField.length)
+                    ),
+                    hasReason: reason.pointer != nil),
+                out.at
+            )
+        }
+        used = entry.1
+        entries.append(entry.0)
+    }
+
+    /// ``append(sequence:sessionNumber:sessionSequence:recordedAt:author:kind:payload:reason:chain:)``
+    /// for an event with a text that is not kept as it is (a NUL byte, invalid UTF-8): each
+    /// field appended in turn, repaired as a `String` read repairs it.
+    private mutating func appendRepairing(
+        sequence: Int64, sessionNumber: Int64?, sessionSequence: Int?, recordedAt: RawText, author: RawText, kind: RawText,
+        payload: RawText, reason: RawText, chain: RawText
+    ) {
+        bytes.removeSubrange(used...)
+        defer { used = bytes.count }
         let start = bytes.count
         bytes.append(contentsOf: "accord-event-1;".utf8)
         Self.appendField(sequence, to: &bytes)
@@ -131,6 +191,90 @@ package struct EventBatch: Sendable {
     struct RawText {
         var pointer: UnsafePointer<UInt8>?
         var count: Int
+
+        /// Whether the field's value is these bytes as they are: NULL, empty, or well-formed
+        /// UTF-8 without a NUL byte (what a `String` read keeps unchanged).
+        var isKept: Bool {
+            guard let pointer, count > 0 else { return true }
+            let raw = UnsafeBufferPointer(start: pointer, count: count)
+            var high: UInt8 = 0
+            var lowest: UInt8 = 0xFF
+            for byte in raw {
+                high |= byte
+                lowest = min(lowest, byte)
+            }
+            return lowest != 0 && (high < 0x80 || EventBatch.isWellFormedUTF8(raw))
+        }
+    }
+
+    /// Writes canonical bytes into room made for them (no bounds or uniqueness check per byte:
+    /// the caller makes room for the most an event can take).
+    private struct Writer {
+        let base: UnsafeMutablePointer<UInt8>
+        var at: Int
+
+        mutating func literal(_ text: StaticString) {
+            (base + at).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+            at += text.utf8CodeUnitCount
+        }
+
+        mutating func byte(_ value: UInt8) {
+            base[at] = value
+            at += 1
+        }
+
+        /// The decimal digits of `value`, as `String(value)` writes them (no sign).
+        mutating func digits(_ value: UInt64) {
+            var count = 1
+            var rest = value
+            while rest >= 10 {
+                rest /= 10
+                count += 1
+            }
+            rest = value
+            var index = at + count
+            repeat {
+                index -= 1
+                base[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            at += count
+        }
+
+        /// A byte count in decimal, as `String(count)` writes it.
+        mutating func decimal(_ value: Int) { digits(UInt64(value)) }
+
+        /// A number's field (`-;` for none), its digits as `String(value)` writes them.
+        mutating func number(_ value: Int64?) {
+            guard let value else { return literal("-;") }
+            var count = 1
+            var rest = value.magnitude
+            while rest >= 10 {
+                rest /= 10
+                count += 1
+            }
+            decimal(count + (value < 0 ? 1 : 0))
+            byte(UInt8(ascii: ":"))
+            if value < 0 { byte(UInt8(ascii: "-")) }
+            digits(value.magnitude)
+            byte(UInt8(ascii: ";"))
+        }
+
+        /// The field `LENGTH:VALUE;` of a kept text (`0:;` for NULL or empty); returns where
+        /// the value starts and its length (an empty value "starts" at its `;`).
+        mutating func text(_ text: RawText) -> (offset: Int, length: Int) {
+            guard let pointer = text.pointer, text.count > 0 else {
+                literal("0:;")
+                return (at - 1, 0)
+            }
+            decimal(text.count)
+            byte(UInt8(ascii: ":"))
+            let offset = at
+            (base + at).update(from: pointer, count: text.count)
+            at += text.count
+            byte(UInt8(ascii: ";"))
+            return (offset, text.count)
+        }
     }
 
     /// Appends the field `LENGTH:VALUE;` of `text` (empty for NULL), its value the bytes

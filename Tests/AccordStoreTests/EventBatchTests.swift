@@ -18,7 +18,7 @@ import Testing
     }
 
     /// Events with every shape a field can take: no session, a reason empty or missing, large
-    /// and negative numbers, text in several scripts, a chain value of the wrong length.
+    /// and negative numbers (the largest and the smallest, zero), text in several scripts, a chain value of the wrong length.
     func events(key: ChainKey) -> [EventRecord] {
         let shapes: [(Int64?, Int?, String, String?)] = [
             (nil, nil, "{\"centre\":1}", nil),
@@ -26,6 +26,7 @@ import Testing
             (9_223_372_036_854_775_807, 12, "{\"label\":\"Хирургия 手術 🩺\"}", "après la consultation"),
             (-42, -7, "", "raison: 2;3:"),
             (1_000_000, 1_234_567, String(repeating: "x", count: 5000), nil),
+            (Int64.min, 0, "{}", "9"),
         ]
         var records: [EventRecord] = []
         var previous = ""
