@@ -400,7 +400,8 @@ package struct ChainWalk {
                         sequence: expected.sequence, problem: "its chain value differs from the recorded head: the log was rewritten")
                 }
             }
-            expectedSequence = sequence + 1
+            // A sequence edited to the largest number wraps (the break is reported, not a crash).
+            expectedSequence = sequence &+ 1
         }
         if let last = batch.entries.last {
             lastSequence = last.sequence

@@ -151,40 +151,36 @@ package struct EventBatch: Sendable {
     }
 
     /// ``append(sequence:sessionNumber:sessionSequence:recordedAt:author:kind:payload:reason:chain:)``
-    /// for an event with a text that is not kept as it is (a NUL byte, invalid UTF-8): each
-    /// field appended in turn, repaired as a `String` read repairs it.
+    /// for an event with a text that is not kept as it is (a NUL byte, invalid UTF-8): every
+    /// text is first repaired as a `String` read repairs it (``RawText/repaired``), then the
+    /// event is written the one way.
     private mutating func appendRepairing(
         sequence: Int64, sessionNumber: Int64?, sessionSequence: Int?, recordedAt: RawText, author: RawText, kind: RawText,
         payload: RawText, reason: RawText, chain: RawText
     ) {
-        bytes.removeSubrange(used...)
-        defer { used = bytes.count }
-        let start = bytes.count
-        bytes.append(contentsOf: "accord-event-1;".utf8)
-        Self.appendField(sequence, to: &bytes)
-        Self.appendField(sessionNumber, to: &bytes)
-        Self.appendField(sessionSequence.map(Int64.init), to: &bytes)
-        func field(_ text: RawText) -> (offset: Int32, length: Int32) {
-            let (offset, length) = appendField(text)
-            return (Int32(offset - start), Int32(length))
+        let texts = [recordedAt, author, kind, payload, reason, chain]
+        // The repaired texts end to end (`nil` for NULL), read through one pointer.
+        var joined: [UInt8] = []
+        var ranges: [Range<Int>?] = []
+        for text in texts {
+            guard text.pointer != nil else {
+                ranges.append(nil)
+                continue
+            }
+            let lower = joined.count
+            joined.append(contentsOf: text.repaired)
+            ranges.append(lower..<joined.count)
         }
-        let fields = (field(recordedAt), field(author), field(kind), field(payload))
-        let reasonField: (offset: Int32, length: Int32)
-        if reason.pointer == nil {
-            bytes.append(contentsOf: "-;".utf8)
-            reasonField = (Int32(bytes.count - start), 0)
-        } else {
-            reasonField = field(reason)
+        joined.withUnsafeBufferPointer { buffer in
+            // An empty text is not NULL: its pointer only has to be there.
+            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            let kept = ranges.map { range in
+                range.map { RawText(pointer: base + $0.lowerBound, count: $0.count) } ?? RawText(pointer: nil, count: 0)
+            }
+            append(
+                sequence: sequence, sessionNumber: sessionNumber, sessionSequence: sessionSequence, recordedAt: kept[0], author: kept[1],
+                kind: kept[2], payload: kept[3], reason: kept[4], chain: kept[5])
         }
-        let prefixLength = Int32(bytes.count - start)
-        let chainField = field(chain)
-        entries.append(
-            Entry(
-                sequence: sequence, sessionNumber: sessionNumber, sessionSequence: sessionSequence, start: start,
-                prefixLength: prefixLength,
-                offsets: (fields.0.offset, fields.1.offset, fields.2.offset, fields.3.offset, reasonField.offset, chainField.offset),
-                lengths: (fields.0.length, fields.1.length, fields.2.length, fields.3.length, reasonField.length, chainField.length),
-                hasReason: reason.pointer != nil))
     }
 
     /// A text column's bytes as SQLite gives them: `nil` for NULL.
@@ -204,6 +200,15 @@ package struct EventBatch: Sendable {
                 lowest = min(lowest, byte)
             }
             return lowest != 0 && (high < 0x80 || EventBatch.isWellFormedUTF8(raw))
+        }
+
+        /// The bytes a `String` read of the value holds: cut at the first NUL byte, invalid
+        /// UTF-8 repaired (U+FFFD), as GRDB decodes a text column.
+        var repaired: [UInt8] {
+            guard let pointer, count > 0 else { return [] }
+            let raw = UnsafeBufferPointer(start: pointer, count: count)
+            let end = raw.firstIndex(of: 0) ?? raw.count
+            return Array(String(decoding: UnsafeBufferPointer(rebasing: raw[0..<end]), as: UTF8.self).utf8)
         }
     }
 
@@ -275,38 +280,6 @@ package struct EventBatch: Sendable {
             byte(UInt8(ascii: ";"))
             return (offset, text.count)
         }
-    }
-
-    /// Appends the field `LENGTH:VALUE;` of `text` (empty for NULL), its value the bytes
-    /// `String(cString:)` reads; returns where the value starts in ``bytes`` and its length.
-    private mutating func appendField(_ text: RawText) -> (offset: Int, length: Int) {
-        guard let pointer = text.pointer, text.count > 0 else {
-            bytes.append(contentsOf: "0:;".utf8)
-            return (bytes.count - 1, 0)
-        }
-        let raw = UnsafeBufferPointer(start: pointer, count: text.count)
-        // Well-formed UTF-8 without NUL (nearly every field) is kept as it is.
-        var high: UInt8 = 0
-        var lowest: UInt8 = 0xFF
-        for byte in raw {
-            high |= byte
-            lowest = min(lowest, byte)
-        }
-        if lowest != 0 && (high < 0x80 || Self.isWellFormedUTF8(raw)) { return appendField(value: raw) }
-        let end = raw.firstIndex(of: 0) ?? raw.count
-        var decoded = String(decoding: UnsafeBufferPointer(rebasing: raw[0..<end]), as: UTF8.self)
-        return decoded.withUTF8 { appendField(value: $0) }
-    }
-
-    /// Appends `LENGTH:VALUE;` of well-formed UTF-8 `value`; returns where the value starts in
-    /// ``bytes`` and its length.
-    private mutating func appendField(value: UnsafeBufferPointer<UInt8>) -> (offset: Int, length: Int) {
-        Self.appendDecimal(value.count, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        let offset = bytes.count
-        bytes.append(contentsOf: value)
-        bytes.append(UInt8(ascii: ";"))
-        return (offset, value.count)
     }
 
     /// Whether `bytes` is well-formed UTF-8 (The Unicode Standard, table 3-7): what a `String`
@@ -461,36 +434,6 @@ package struct EventBatch: Sendable {
         out.append(UInt8(ascii: ":"))
         out.append(contentsOf: value)
         out.append(UInt8(ascii: ";"))
-    }
-
-    private static func appendField(_ value: [UInt8], to out: inout [UInt8]) {
-        value.withUnsafeBufferPointer { appendField($0, to: &out) }
-    }
-
-    /// A number's field (`-;` for none), its digits as `String(value)` writes them.
-    private static func appendField(_ value: Int64?, to out: inout [UInt8]) {
-        guard let value else {
-            out.append(contentsOf: "-;".utf8)
-            return
-        }
-        // At most 20 characters: a sign and 19 digits.
-        var reversed: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &reversed) { digits in
-            var magnitude = value.magnitude
-            var count = 0
-            repeat {
-                digits[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            let length = count + (value < 0 ? 1 : 0)
-            if length >= 10 { out.append(UInt8(ascii: "0") + UInt8(length / 10)) }
-            out.append(UInt8(ascii: "0") + UInt8(length % 10))
-            out.append(UInt8(ascii: ":"))
-            if value < 0 { out.append(UInt8(ascii: "-")) }
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(digits[index]) }
-            out.append(UInt8(ascii: ";"))
-        }
     }
 
     /// A byte count in decimal, as `String(count)` writes it.

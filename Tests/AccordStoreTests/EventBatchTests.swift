@@ -90,6 +90,36 @@ import Testing
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// A sequence number edited to the largest or smallest 64-bit integer is reported as a
+    /// break, not a crash of the whole check.
+    @Test(arguments: [Int64.max, Int64.min])
+    func anExtremeSequenceIsABreak(sequence: Int64) throws {
+        let path = folder.appendingPathComponent("accord.sqlite").path
+        let store = try ConsultationStore.open(
+            path: path, clock: .fixed(at: Samples.instant), keyFile: folder.appendingPathComponent("k").path)
+        let session = try store.startSession(Samples.start())
+        try store.record(.noteAdded(text: "a"), in: session)
+        try store.record(.noteAdded(text: "b"), in: session)
+        let queue = try DatabaseQueue(path: path)
+        let last = try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER IF EXISTS event_no_update")
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0
+            try db.execute(sql: "UPDATE event SET seq = ? WHERE seq = ?", arguments: [sequence, last])
+            return last
+        }
+        let broken = try #require(try store.verify().firstBreak)
+        if sequence == Int64.max {
+            // Still last in the log: the numbers between seem removed.
+            #expect(broken.sequence == last)
+            #expect(broken.problem == "events \(last)…9223372036854775806 are missing (removed)")
+        } else {
+            // Now first in the log, below the first number.
+            #expect(broken.sequence == 1)
+            #expect(broken.problem == "event -9223372036854775808 appears twice")
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     /// More events than one batch: the links across batch boundaries hold, and an edit in the
     /// second batch is found at its own event.
     @Test func aLogLongerThanABatchVerifies() throws {
