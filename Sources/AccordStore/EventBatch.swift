@@ -228,15 +228,21 @@ package struct EventBatch: Sendable {
             at += 1
         }
 
-        /// The decimal digits of `value`, as `String(value)` writes them (no sign).
-        mutating func digits(_ value: UInt64) {
+        /// How many decimal digits `value` has.
+        static func digitCount(_ value: UInt64) -> Int {
             var count = 1
             var rest = value
             while rest >= 10 {
                 rest /= 10
                 count += 1
             }
-            rest = value
+            return count
+        }
+
+        /// The decimal digits of `value`, as `String(value)` writes them (no sign).
+        mutating func digits(_ value: UInt64) {
+            let count = Self.digitCount(value)
+            var rest = value
             var index = at + count
             repeat {
                 index -= 1
@@ -252,13 +258,7 @@ package struct EventBatch: Sendable {
         /// A number's field (`-;` for none), its digits as `String(value)` writes them.
         mutating func number(_ value: Int64?) {
             guard let value else { return literal("-;") }
-            var count = 1
-            var rest = value.magnitude
-            while rest >= 10 {
-                rest /= 10
-                count += 1
-            }
-            decimal(count + (value < 0 ? 1 : 0))
+            decimal(Self.digitCount(value.magnitude) + (value < 0 ? 1 : 0))
             byte(UInt8(ascii: ":"))
             if value < 0 { byte(UInt8(ascii: "-")) }
             digits(value.magnitude)
@@ -409,8 +409,16 @@ package struct EventBatch: Sendable {
 
     /// Computes the links of the events in `range` into `results`.
     func computeLinks(_ range: Range<Int>, mac: ChainMAC, previous: [UInt8], into results: UncheckedBuffer<Bool>) {
-        var first: [UInt8] = []
-        previous.withUnsafeBufferPointer { Self.appendField($0, to: &first) }
+        // The previous chain value's field, `LENGTH:VALUE;`, written as every field is.
+        var first = [UInt8](repeating: 0, count: previous.count + 22)
+        let length = first.withUnsafeMutableBufferPointer { buffer in
+            previous.withUnsafeBufferPointer { value in
+                var out = Writer(base: buffer.baseAddress!, at: 0)
+                _ = out.text(RawText(pointer: value.baseAddress, count: value.count))
+                return out.at
+            }
+        }
+        first.removeLast(first.count - length)
         bytes.withUnsafeBufferPointer { bytes in
             first.withUnsafeBytes { first in
                 entries.withUnsafeBufferPointer { entries in
@@ -428,25 +436,6 @@ package struct EventBatch: Sendable {
         }
     }
 
-    /// `LENGTH:VALUE;`, as ``EventContent`` writes a field.
-    private static func appendField(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        appendDecimal(value.count, to: &out)
-        out.append(UInt8(ascii: ":"))
-        out.append(contentsOf: value)
-        out.append(UInt8(ascii: ";"))
-    }
-
-    /// A byte count in decimal, as `String(count)` writes it.
-    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        var divisor = 1
-        while divisor <= value / 10 { divisor *= 10 }
-        var rest = value
-        repeat {
-            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        } while divisor > 0
-    }
 }
 
 /// A buffer whose disjoint parts are written by parallel work, each index by one.
