@@ -170,15 +170,24 @@ extension ConsultationStore {
             guard let pointer = sqlite3_column_text(sqlite, column) else { return EventBatch.RawText(pointer: nil, count: 0) }
             return EventBatch.RawText(pointer: pointer, count: Int(sqlite3_column_bytes(sqlite, column)))
         }
+        // Whether each column's storage class is the one Accord writes (integer, then text, or
+        // NULL), asked before any value is read: reading converts it.
+        func isStoredAsWritten() -> Bool {
+            for column: Int32 in 0...2 where !Self.isInteger(sqlite3_column_type(sqlite, column)) { return false }
+            for column: Int32 in 3...8 where !Self.isText(sqlite3_column_type(sqlite, column)) { return false }
+            return true
+        }
         var done = false
         func read(into batch: inout EventBatch) throws {
             batch.removeAll()
             while !done && batch.count < verifyBatchSize {
                 switch sqlite3_step(sqlite) {
                 case SQLITE_ROW:
+                    let storedAsWritten = isStoredAsWritten()
                     batch.append(
                         sequence: integer(0) ?? 0, sessionNumber: integer(1), sessionSequence: integer(2).map { Int($0) },
-                        recordedAt: text(3), author: text(4), kind: text(5), payload: text(6), reason: text(7), chain: text(8))
+                        recordedAt: text(3), author: text(4), kind: text(5), payload: text(6), reason: text(7), chain: text(8),
+                        storedAsWritten: storedAsWritten)
                 case SQLITE_DONE:
                     done = true
                 case let code:
@@ -208,6 +217,13 @@ extension ConsultationStore {
         return try walk.verification { try sealBreak(db, key: key, mac: mac) }
     }
 
+    /// Whether a column of storage class `type` (`sqlite3_column_type`) holds an integer as
+    /// Accord writes one (or NULL).
+    static func isInteger(_ type: Int32) -> Bool { type == SQLITE_INTEGER || type == SQLITE_NULL }
+
+    /// Whether a column of storage class `type` holds text as Accord writes it (or NULL).
+    static func isText(_ type: Int32) -> Bool { type == SQLITE_TEXT || type == SQLITE_NULL }
+
     /// How many events ``verifyChain(_:key:head:)`` reads before computing their links.
     static let verifyBatchSize = 4096
 
@@ -235,13 +251,18 @@ extension ConsultationStore {
         while true {
             switch sqlite3_step(sqlite) {
             case SQLITE_ROW:
+                // The seal's count, last event and tag as Accord writes them: integers, and
+                // text of hexadecimal digits (asked before any value is read: reading converts).
+                let sealStoredAsWritten =
+                    sqlite3_column_type(sqlite, 1) == SQLITE_INTEGER && sqlite3_column_type(sqlite, 2) == SQLITE_INTEGER
+                    && sqlite3_column_type(sqlite, 3) == SQLITE_TEXT
                 let number = integer(0) ?? 0
                 let eventCount = integer(1) ?? 0
                 let lastSequence = integer(2) ?? 0
                 // The common case, read from the columns (stored text with no NUL byte and
                 // ASCII, as a seal and a chain value are); anything else goes the decoded way.
-                if let tag = text(3), let chain = text(6), integer(4) == lastSequence, integer(5) == eventCount,
-                    isPlainASCII(tag), isPlainASCII(chain),
+                if sealStoredAsWritten, let tag = text(3), let chain = text(6), integer(4) == lastSequence,
+                    integer(5) == eventCount, isPlainASCII(tag), isPlainASCII(chain),
                     ChainKey.sealMatches(
                         tag, mac: mac, session: number, eventCount: Int(eventCount), lastSequence: lastSequence, lastChain: chain)
                 {
@@ -250,7 +271,8 @@ extension ConsultationStore {
                 let seal = ChainWalk.SealedSession(
                     number: number, eventCount: Int(eventCount), lastSequence: lastSequence,
                     tag: text(3).map(Self.string) ?? "", foundLastSequence: integer(4), foundEventCount: integer(5).map { Int($0) },
-                    foundLastChain: text(6).map(Self.string))
+                    foundLastChain: text(6).map(Self.string),
+                    isStoredAsWritten: sealStoredAsWritten && text(3).map(isPlainASCII) == true)
                 if let broken = seal.problem(key: key) { return broken }
             case SQLITE_DONE:
                 return nil
@@ -355,6 +377,11 @@ package struct ChainWalk {
         self.expected = expected
     }
 
+    /// The problem of an event whose link matches but whose row holds a value Accord never
+    /// writes (``EventBatch/Entry/isStoredAsWritten``).
+    package static let storedOtherwise =
+        "it holds a value Accord never writes (a NUL byte, invalid UTF-8, or a number or text stored as another type): the event was changed outside Accord"
+
     /// Checks the next events of the log, recomputing their links on the machine's cores.
     package mutating func add(_ batch: EventBatch) {
         add(batch, links: batch.links(key: key, previous: previous))
@@ -383,6 +410,8 @@ package struct ChainWalk {
                     firstBreak = .init(
                         sequence: sequence,
                         problem: "its chain value does not match its content: the event was edited, or moved from elsewhere in the log")
+                } else if !entry.isStoredAsWritten {
+                    firstBreak = .init(sequence: sequence, problem: Self.storedOtherwise)
                 } else if let number = entry.sessionNumber, let sessionSequence = entry.sessionSequence,
                     sessionSequence != sessionBefore &+ 1
                 {
@@ -430,11 +459,15 @@ package struct ChainWalk {
         package var foundLastSequence: Int64?
         package var foundEventCount: Int?
         package var foundLastChain: String?
+        /// Whether the seal's row holds its values as Accord writes them (integers, and a tag of
+        /// ASCII text without a NUL byte); a seal stored otherwise was changed.
+        package var isStoredAsWritten: Bool
 
         package init(
             number: Int64, eventCount: Int, lastSequence: Int64, tag: String, foundLastSequence: Int64?, foundEventCount: Int?,
-            foundLastChain: String?
+            foundLastChain: String?, isStoredAsWritten: Bool = true
         ) {
+            self.isStoredAsWritten = isStoredAsWritten
             self.number = number
             self.eventCount = eventCount
             self.lastSequence = lastSequence
@@ -446,7 +479,7 @@ package struct ChainWalk {
 
         /// The break when the session's events do not match its seal, else `nil`.
         package func problem(key: ChainKey) -> ChainVerification.Break? {
-            guard let foundLastChain, foundLastSequence == lastSequence, foundEventCount == eventCount,
+            guard isStoredAsWritten, let foundLastChain, foundLastSequence == lastSequence, foundEventCount == eventCount,
                 tag == key.seal(session: number, eventCount: eventCount, lastSequence: lastSequence, lastChain: foundLastChain)
             else {
                 return .init(

@@ -11,7 +11,9 @@ import Foundation
 /// The text bytes are those a `String` read of the column holds: text read from SQLite is cut
 /// at its first NUL byte and invalid UTF-8 is repaired (U+FFFD), as GRDB's `String` decoding
 /// does, so that the chain values recomputed here are those ``ChainKey/link(_:previous:)``
-/// computes from the ``EventRecord`` of the same row.
+/// computes from the ``EventRecord`` of the same row. An event read so is marked as not stored
+/// as Accord writes it (``Entry/isStoredAsWritten``): Accord never writes a NUL byte or invalid
+/// UTF-8, so bytes after a NUL, which the chain cannot cover, are reported, not passed over.
 package struct EventBatch: Sendable {
     /// One event: its integers and where its canonical bytes and text fields lie in ``bytes``.
     struct Entry: Sendable {
@@ -29,6 +31,10 @@ package struct EventBatch: Sendable {
         /// Their byte lengths.
         var lengths: (Int32, Int32, Int32, Int32, Int32, Int32)
         var hasReason: Bool
+        /// Whether every column holds a value as Accord writes it: integers stored as SQLite
+        /// integers, texts as SQLite text of well-formed UTF-8 without a NUL byte. An event
+        /// stored otherwise was changed outside Accord, even when its link still matches.
+        var isStoredAsWritten = true
 
         /// The range in ``bytes`` of text field `index` (0 `recorded_at` … 5 `chain`).
         func range(_ index: Int) -> Range<Int> {
@@ -98,9 +104,11 @@ package struct EventBatch: Sendable {
 
     /// Appends an event read from raw column values; each text is `(pointer, byte count)` as
     /// SQLite gives it (a `nil` pointer: NULL), read as GRDB reads a `String` (see the type).
+    /// `storedAsWritten` is `false` when a column's storage class is not the one Accord writes
+    /// (``Entry/isStoredAsWritten``); a text to repair makes it `false` too.
     mutating func append(
         sequence: Int64, sessionNumber: Int64?, sessionSequence: Int?, recordedAt: RawText, author: RawText, kind: RawText,
-        payload: RawText, reason: RawText, chain: RawText
+        payload: RawText, reason: RawText, chain: RawText, storedAsWritten: Bool = true
     ) {
         // Nearly every event: its texts kept as they are, written straight into the buffer.
         guard recordedAt.isKept, author.isKept, kind.isKept, payload.isKept, reason.isKept, chain.isKept else {
@@ -142,7 +150,7 @@ package struct EventBatch: Sendable {
                         Int32(fields.0.length), Int32(fields.1.length), Int32(fields.2.length), Int32(fields.3.length),
                         Int32(reasonField.length), Int32(chainField.length)
                     ),
-                    hasReason: reason.pointer != nil),
+                    hasReason: reason.pointer != nil, isStoredAsWritten: storedAsWritten),
                 out.at
             )
         }
@@ -179,7 +187,7 @@ package struct EventBatch: Sendable {
             }
             append(
                 sequence: sequence, sessionNumber: sessionNumber, sessionSequence: sessionSequence, recordedAt: kept[0], author: kept[1],
-                kind: kept[2], payload: kept[3], reason: kept[4], chain: kept[5])
+                kind: kept[2], payload: kept[3], reason: kept[4], chain: kept[5], storedAsWritten: false)
         }
     }
 

@@ -35,6 +35,18 @@ extension EventRecord: FetchableRecord, PersistableRecord {
     /// Every column, in the table's order: what a hand-written `SELECT` of whole events names.
     static let selection = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
 
+    /// An SQL expression, true (1) when the row's columns hold values as Accord writes them:
+    /// integers (or NULL) stored as SQLite integers, texts as SQLite text without a NUL byte.
+    /// A value stored otherwise (a number as a real or a text, a text as a BLOB, bytes after a
+    /// NUL) is read back converted or cut, so its link may still match: it was changed outside
+    /// Accord all the same. (Invalid UTF-8 is found by `accord verify`, which reads the bytes.)
+    static let storedAsWrittenSQL = """
+        (typeof(session_number) IN ('integer', 'null') AND typeof(session_seq) IN ('integer', 'null')
+         AND typeof(recorded_at) = 'text' AND typeof(author) = 'text' AND typeof(kind) = 'text'
+         AND typeof(payload) = 'text' AND typeof(reason) IN ('text', 'null') AND typeof(chain) = 'text'
+         AND instr(CAST(recorded_at || author || kind || payload || ifnull(reason, '') || chain AS BLOB), X'00') = 0)
+        """
+
     /// Reads a row holding the `event` columns (other columns, such as a joined `previous`
     /// chain value, are ignored).
     public init(row: Row) {

@@ -171,10 +171,18 @@ package struct EventRecorder {
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous
+                    SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous,
+                        \(EventRecord.storedAsWrittenSQL) AS as_written
                     FROM event WHERE session_number = ? ORDER BY session_seq
                     """), arguments: [id.number])
+        // Before any value is decoded: a number stored as text may not decode at all.
+        if let row = rows.first(where: { !($0["as_written"] ?? false) }) {
+            throw damaged(id, "event \(row["seq"] as Int64) holds a value Accord never writes")
+        }
         let events = rows.map(EventRecord.init(row:))
+        guard try Bool.fetchOne(db.cachedStatement(sql: SessionSealRecord.storedAsWrittenSQL), arguments: [id.number]) ?? false else {
+            throw damaged(id, "its seal holds a value Accord never writes")
+        }
         let seal = try SessionSealRecord.fetchOne(db, key: id.number)
         let sealed = try proveSession(
             id, events: events, previous: rows.map { $0["previous"] ?? "" },
@@ -223,10 +231,15 @@ package struct EventRecorder {
         let row = try Row.fetchOne(
             db.cachedStatement(
                 sql:
-                    "SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous FROM event WHERE seq = ?"
+                    """
+                    SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous,
+                        \(EventRecord.storedAsWrittenSQL) AS as_written
+                    FROM event WHERE seq = ?
+                    """
             ),
             arguments: [sequence])
-        guard let row, case let event = EventRecord(row: row), key.link(event.content, previous: row["previous"] ?? "") == event.chain
+        guard let row, row["as_written"] ?? false, case let event = EventRecord(row: row),
+            key.link(event.content, previous: row["previous"] ?? "") == event.chain
         else {
             throw AccordError(
                 .conflict,

@@ -98,6 +98,58 @@ import Testing
         }
     }
 
+    /// Values Accord never writes, whose link still matches because a read converts or cuts
+    /// them back to what was chained: bytes after a NUL, a number stored as a real or a text,
+    /// a text stored as a BLOB. Each is a break at its event.
+    @Test(arguments: [
+        "payload = payload || char(0) || 'added after the chain'",
+        "session_seq = session_seq + 0.7",
+        "session_seq = session_seq || 'x'",
+        "payload = CAST(payload AS BLOB)",
+        "author = CAST(author AS BLOB)",
+    ])
+    func aValueAccordNeverWritesIsFound(change: String) throws {
+        let store = try populate()
+        try tamper("UPDATE event SET \(change) WHERE seq = 4")
+        let broken = try #require(try store.verify().firstBreak)
+        #expect(broken.sequence == 4)
+        #expect(
+            broken.problem
+                == "it holds a value Accord never writes (a NUL byte, invalid UTF-8, or a number or text stored as another type): the event was changed outside Accord"
+        )
+        // Without `verify`: the session is neither changed nor exported; the other goes on.
+        let message =
+            "session S2 does not match the event chain (event 4 holds a value Accord never writes): the database was changed outside Accord; run `accord verify` (nothing was recorded or exported)."
+        #expect(throws: AccordError(.conflict, message)) { try store.record(.noteAdded(text: "four"), in: SessionID(number: 2)) }
+        #expect(throws: AccordError(.conflict, message)) { try store.consultationCheckedAgainstChain(SessionID(number: 2)) }
+        #expect(try store.consultationCheckedAgainstChain(SessionID(number: 1)).checked)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A seal whose count or tag a read would convert back to the sealed values (a count stored
+    /// as a real or a text, bytes after a NUL in the tag) is a break at the session's last event.
+    @Test(arguments: [
+        "event_count = event_count + 0.25",
+        "event_count = event_count || 'x'",
+        "last_seq = last_seq || 'x'",
+        "tag = tag || char(0) || 'x'",
+        "tag = CAST(tag AS BLOB)",
+    ])
+    func aSealStoredOtherwiseIsFound(change: String) throws {
+        let store = try populate()
+        #expect(try store.verify().firstBreak == nil)
+        try tamper("UPDATE session_seal SET \(change) WHERE session_number = 2")
+        let broken = try #require(try store.verify().firstBreak)
+        #expect(broken.sequence == 4)
+        #expect(
+            broken.problem == "session S2's events do not match its seal: its last event (4) was removed, or the seal was changed")
+        let message =
+            "session S2 does not match the event chain (its seal holds a value Accord never writes): the database was changed outside Accord; run `accord verify` (nothing was recorded or exported)."
+        #expect(throws: AccordError(.conflict, message)) { try store.consultationCheckedAgainstChain(SessionID(number: 2)) }
+        #expect(try store.consultationCheckedAgainstChain(SessionID(number: 1)).checked)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     @Test func aDeletedEventIsFound() throws {
         let store = try populate()
         try tamper("DELETE FROM event WHERE seq = 5")
