@@ -248,6 +248,65 @@ import Testing
                 + #"],"finished_at":"2026-03-02T10:15:00Z","summary":{"already_present":0,"damaged":0,"failed":0,"written":2}}"# + "\n")
     }
 
+    /// A folder holds the files its manifests list as written that are there with their
+    /// listed size; not a failed document's, one of another size, one missing, or a folder at
+    /// the file's name.
+    @Test func aFolderHoldsTheListedFilesPresentWithTheirSize() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (name, size) in [("S1-v1.cda.xml", 5), ("S2-v1.cda.xml", 5), ("S3-v1.cda.xml", 4), ("S5-v2.cda.xml", 5)] {
+            try Data(repeating: 0x41, count: size).write(to: folder.appendingPathComponent(name))
+        }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("S6-v1.cda.xml"), withIntermediateDirectories: false)
+        func entry(_ session: String, file: String?, size: Int?, result: String) -> String {
+            let file = file.map { #""file":"\#($0)","# } ?? ""
+            let size = size.map { #""size":\#($0),"# } ?? ""
+            return #"{\#(file)"session":"\#(session)",\#(size)"validation":{"result":"\#(result)"},"version":1}"#
+        }
+        let documents = [
+            entry("S1", file: "S1-v1.cda.xml", size: 5, result: "valid"),
+            entry("S2", file: "S2-v1.cda.xml", size: nil, result: "not-validated"),
+            entry("S3", file: "S3-v1.cda.xml", size: 5, result: "valid"),
+            entry("S4", file: "S4-v1.cda.xml", size: 5, result: "valid"),
+            entry("S5", file: "S5-v2.cda.xml", size: 5, result: "failed"),
+            entry("S6", file: "S6-v1.cda.xml", size: nil, result: "valid"),
+            entry("S7", file: nil, size: nil, result: "damaged"),
+        ]
+        let manifest =
+            #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"selection":{"all":true},"documents":[\#n"#
+            + documents.joined(separator: ",\n") + "\n]}"
+        try Data(manifest.utf8).write(to: folder.appendingPathComponent("manifest-20260302T101500Z.json"))
+        let held = try ExportFolder(folder)
+        #expect(held.files == ["S1-v1.cda.xml", "S2-v1.cda.xml"])
+        #expect(held.profiles == ["cda-fr"])
+    }
+
+    /// A manifest that is not one (not JSON, a key every manifest or entry has missing, a value
+    /// of another type) stops the run with the same message, naming the file.
+    @Test(arguments: [
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"selection":{},"documents":[{"file":"S1-v1.cda.xml""#,
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"selection":{},"documents":[{"file":"S1-v1.cda.xml","version":1,"validation":{"result":"valid"}}]}"#,
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"selection":{},"documents":[{"file":"S1-v1.cda.xml","session":"S1","validation":{"result":"valid"}}]}"#,
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"selection":{},"documents":[{"file":"S1-v1.cda.xml","session":"S1","version":1}]}"#,
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"selection":{},"documents":[{"file":"S1-v1.cda.xml","session":"S1","size":"5","version":1,"validation":{"result":"valid"}}]}"#,
+        #"{"profile":"cda-fr","pseudonymised":false,"selection":{},"documents":[]}"#,
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"documents":[]}"#,
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":"no","selection":{},"documents":[]}"#,
+    ])
+    func aManifestThatIsNotOneIsRefused(text: String) throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(text.utf8).write(to: folder.appendingPathComponent("manifest-20260302T101500Z.json"))
+        #expect(
+            throws: AccordError(
+                .io,
+                "the manifest manifest-20260302T101500Z.json in \(folder.path) cannot be read as an export manifest; move it away or restore it.",
+                field: "--out")
+        ) { try ExportFolder(folder) }
+        // The whole reading refuses it too.
+        #expect(throws: AccordError.self) { try ExportManifest.read(folder.appendingPathComponent("manifest-20260302T101500Z.json")) }
+    }
+
     @Test func anInterruptedRunsManifestSaysWhy() throws {
         let folder = try CDAFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
