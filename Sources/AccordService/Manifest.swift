@@ -287,9 +287,7 @@ extension ExportManifest {
 
             init(from decoder: any Decoder) throws {
                 let container = try decoder.container(keyedBy: Entry.CodingKeys.self)
-                for key in [Entry.CodingKeys.session, .version] where !container.contains(key) {
-                    throw DecodingError.keyNotFound(key, .init(codingPath: container.codingPath, debugDescription: "missing"))
-                }
+                try container.require([.session, .version])
                 file = try container.decodeIfPresent(String.self, forKey: .file)
                 size = try container.decodeIfPresent(Int.self, forKey: .size)
                 result = try container.decode(Holdings.Result.self, forKey: .validation).result
@@ -302,9 +300,7 @@ extension ExportManifest {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: ExportManifest.CodingKeys.self)
-            for key in [ExportManifest.CodingKeys.format, .selection] where !container.contains(key) {
-                throw DecodingError.keyNotFound(key, .init(codingPath: container.codingPath, debugDescription: "missing"))
-            }
+            try container.require([.format, .selection])
             profile = try container.decode(String.self, forKey: .profile)
             pseudonymised = try container.decode(Bool.self, forKey: .pseudonymised)
             pseudonymKeyID = try container.decodeIfPresent(String.self, forKey: .pseudonymKeyID)
@@ -329,6 +325,16 @@ extension ExportManifest {
             .io,
             "the manifest \(url.lastPathComponent) in \(url.deletingLastPathComponent().path) cannot be read as an export manifest; move it away or restore it.",
             field: "--out")
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Checks that each of `keys` is there, without decoding its value.
+    /// - Throws: `DecodingError.keyNotFound` for the first one missing.
+    fileprivate func require(_ keys: [Key]) throws {
+        for key in keys where !contains(key) {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing"))
+        }
     }
 }
 
