@@ -34,8 +34,10 @@ let package = Package(
     targets: [
         .target(
             name: "AccordCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["CFileSync", .product(name: "Yams", package: "Yams")]
         ),
+        // syncfs(2) for SafeFile's groups of files (one sync of a batch's documents).
+        .target(name: "CFileSync"),
         .target(
             name: "AccordStore",
             dependencies: [

@@ -470,8 +470,9 @@ public struct BatchExport {
         report(.damaged(session: id, message: error.message))
     }
 
-    /// Records the group's new issues in one transaction, then writes its documents in order
-    /// (the folder synced once), lists them in the manifest and reports them.
+    /// Records the group's new issues in one transaction, then writes its documents as one
+    /// group of files (one sync of their data, the renames in order, one sync of the folder),
+    /// signs them when asked, lists them in the manifest and reports them.
     private func flush(
         _ group: inout [(id: SessionID, consultation: Consultation, prepared: PreparedDocument)], source: some ExportSource,
         manifest: ManifestWriter?, summary: inout ExportManifest.Summary, report: (Event) -> Void
@@ -484,8 +485,8 @@ public struct BatchExport {
         let head = try source.chainHead()
         var written: [(entry: ExportManifest.Entry, url: URL)] = []
         let newVersions = Set(documents.filter { $0.prepared.issue != nil }.map(\.id.description))
-        for (id, _, prepared) in documents {
-            let outcome = try profile.write(prepared, session: id, to: folder, syncFolder: false)
+        let outcomes = try profile.write(documents.map { ($0.prepared, $0.id) }, to: folder)
+        for ((id, _, prepared), outcome) in zip(documents, outcomes) {
             let signature = try afterWrite?(outcome.url)
             // A research file's modification time is the document's own (shifted) day: the
             // real times would show the order the sessions were written in, which is theirs.
@@ -501,7 +502,6 @@ public struct BatchExport {
                         signature: signature?.lastPathComponent), outcome.url
                 ))
         }
-        SafeFile.syncFolder(folder)
         for (entry, url) in written {
             try manifest?.append(listed(entry))
             summary.written += 1

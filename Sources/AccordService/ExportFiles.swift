@@ -16,19 +16,28 @@ public enum OutputFile {
 }
 
 extension ExportProfile {
-    /// Writes a prepared document into `directory` (atomically, mode 0600).
+    /// Writes prepared documents into `directory` as one group (a batch's documents): each file
+    /// written, then all synced at once, then each moved to its name in order, then the folder
+    /// synced (``SafeFile/writeAll(_:in:mode:role:)``; atomically, mode 0600).
     /// - Parameters:
-    ///   - prepared: the document, from `prepare(_:version:versionKey:centre:centreAt:now:pseudonymKey:schema:)`.
-    ///   - session: the session the document is of (named by messages).
-    ///   - directory: the output folder.
-    ///   - syncFolder: whether to sync the folder after the rename (a batch syncs it
-    ///     once per group of documents).
-    /// - Returns: the file written, its size and how it was checked.
-    /// - Throws: `AccordError` (`io`) when the folder or file cannot be written.
-    public func write(_ prepared: PreparedDocument, session: SessionID, to directory: URL, syncFolder: Bool = true) throws -> ExportOutcome
-    {
-        let url = try SafeFile.writeCreatingFolder(
-            prepared.data, named: prepared.fileName, in: directory, what: description(of: session).what, syncFolder: syncFolder)
-        return ExportOutcome(url: url, byteCount: prepared.data.count, validation: prepared.validation)
+    ///   - documents: each prepared document and the session it is of, in the order written.
+    ///   - directory: the output folder (created when missing).
+    /// - Returns: each document's file, size and how it was checked, in order.
+    /// - Throws: `AccordError` (`io`) when the folder or a file cannot be written; the files
+    ///   before the one that failed may be in place, never a part of one.
+    public func write(_ documents: [(prepared: PreparedDocument, session: SessionID)], to directory: URL) throws -> [ExportOutcome] {
+        guard let first = documents.first else { return [] }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw AccordError(
+                .io, "could not write \(description(of: first.session).what) into \(directory.path): \(error.localizedDescription)",
+                field: "--out")
+        }
+        let urls = try SafeFile.writeAll(
+            documents.map { ($0.prepared.fileName, $0.prepared.data) }, in: directory, role: "the output folder")
+        return zip(documents, urls).map { document, url in
+            ExportOutcome(url: url, byteCount: document.prepared.data.count, validation: document.prepared.validation)
+        }
     }
 }

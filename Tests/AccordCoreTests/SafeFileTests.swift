@@ -101,6 +101,73 @@ import Testing
         #expect(try shared.names() == ["report.html"])
     }
 
+    // MARK: - Groups of files
+
+    /// A group's files are all written and synced under their temporary names before the first
+    /// one is moved to its name; then each is in place with its bytes and mode, an earlier file
+    /// replaced, and no temporary file is left.
+    @Test func aGroupIsWrittenWholeBeforeAnyFileTakesItsName() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        try Data("first run".utf8).write(to: shared.folder.appendingPathComponent("S2-v1.cda.xml"))
+        let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc n=\"\($0)\"/>".utf8)) }
+        var seen: [String: Data] = [:]
+        var namesBefore: [String] = []
+        let urls = try SafeFile.writeAll(
+            files, in: shared.folder, mode: 0o600, role: "the output folder",
+            beforePlacing: { pending in
+                namesBefore = (try? shared.names()) ?? []
+                for file in pending {
+                    seen[file.temporaryName] = try? Data(contentsOf: file.folder.appendingPathComponent(file.temporaryName))
+                }
+            })
+        // Before the renames: the earlier S2 and the three temporary files, each already whole.
+        #expect(namesBefore.count == 4 && namesBefore.filter { $0.hasSuffix(".cda.xml") } == ["S2-v1.cda.xml"])
+        #expect(Set(seen.values) == Set(files.map(\.data)))
+        #expect(seen.keys.allSatisfy { $0.hasPrefix(".S") && $0.hasSuffix(".tmp") })
+        // After: the three files, in place, with their bytes, private.
+        #expect(urls.map(\.lastPathComponent) == files.map(\.name))
+        #expect(try shared.names() == files.map(\.name))
+        for (url, file) in zip(urls, files) {
+            #expect(try Data(contentsOf: url) == file.data)
+            #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int == 0o600)
+        }
+        #expect(try SafeFile.writeAll([], in: shared.folder, role: "the output folder").isEmpty)
+    }
+
+    /// A link at one name of a group stops the group there: the files before it are in place,
+    /// the link is neither followed nor replaced, the files after it are not written, and no
+    /// temporary file is left.
+    @Test func aLinkInAGroupStopsItAtThatFile() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        try shared.plant("S2-v1.cda.xml")
+        let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc/>".utf8)) }
+        #expect {
+            try SafeFile.writeAll(files, in: shared.folder, role: "the output folder")
+        } throws: { error in
+            (error as? AccordError)?.message.hasPrefix("S2-v1.cda.xml in the output folder is a symbolic link") == true
+        }
+        try shared.expectVictimUntouched()
+        #expect(shared.isLink("S2-v1.cda.xml"))
+        #expect(try shared.names() == ["S1-v1.cda.xml", "S2-v1.cda.xml"])
+    }
+
+    /// A file of a group that cannot be written leaves nothing of the group: no file placed,
+    /// no temporary file.
+    @Test func aGroupWithAFileThatCannotBeWrittenPlacesNone() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        let files = [("S1-v1.cda.xml", Data("<doc/>".utf8)), ("no-such-folder/S2-v1.cda.xml", Data("<doc/>".utf8))]
+        #expect {
+            try SafeFile.writeAll(files.map { (name: $0.0, data: $0.1) }, in: shared.folder, role: "the output folder")
+        } throws: { error in
+            (error as? AccordError)?.message.hasPrefix(
+                "cannot create a temporary file for no-such-folder/S2-v1.cda.xml in the output folder") == true
+        }
+        #expect(try shared.names().isEmpty)
+    }
+
     // MARK: - Creating without replacing
 
     @Test func createKeepsAnExistingFileAndRefusesALink() throws {
