@@ -125,8 +125,10 @@ extension ConsultationStore {
     /// Whether the session's seal still names the last event `consultation` folded (nothing
     /// was added to the session since it was checked).
     private static func sealNames(_ consultation: Consultation, _ db: Database) throws -> Bool {
-        guard let seal = try SessionSealRecord.fetchOne(db, key: consultation.id.number) else { return false }
-        return seal.eventCount == consultation.eventCount && seal.lastSequence == consultation.lastEventSequence
+        guard case .sealed(let eventCount, let lastSequence, _) = try SessionSealRecord.read(db, session: consultation.id.number) else {
+            return false
+        }
+        return eventCount == consultation.eventCount && lastSequence == consultation.lastEventSequence
     }
 
     /// Whether `issue` must be recorded for `consultation` (checked against the chain): `false`

@@ -57,6 +57,14 @@ extension EventRecord: FetchableRecord, PersistableRecord {
             reason: row[CodingKeys.reason.rawValue], chain: row[CodingKeys.chain.rawValue])
     }
 
+    /// Reads a row whose first columns are ``selection``, in that order (a hot read: columns
+    /// taken by index, not looked up by name).
+    init(leadingColumnsOf row: Row) {
+        self.init(
+            sequence: row[0], sessionNumber: row[1], sessionSequence: row[2], recordedAt: row[3], author: row[4], kind: row[5],
+            payload: row[6], reason: row[7], chain: row[8])
+    }
+
     /// Writes every column (an event is only ever inserted: triggers refuse updates).
     public func encode(to container: inout PersistenceContainer) {
         container[CodingKeys.sequence.rawValue] = sequence

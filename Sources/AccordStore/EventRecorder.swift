@@ -176,17 +176,18 @@ package struct EventRecorder {
                     FROM event WHERE session_number = ? ORDER BY session_seq
                     """), arguments: [id.number])
         // Before any value is decoded: a number stored as text may not decode at all.
-        if let row = rows.first(where: { !($0["as_written"] ?? false) }) {
-            throw damaged(id, "event \(row["seq"] as Int64) holds a value Accord never writes")
+        // Columns by index: the event's (`selection`), then `previous` (9) and `as_written` (10).
+        if let row = rows.first(where: { !($0[10] ?? false) }) {
+            throw damaged(id, "event \(row[0] as Int64) holds a value Accord never writes")
         }
-        let events = rows.map(EventRecord.init(row:))
-        guard try Bool.fetchOne(db.cachedStatement(sql: SessionSealRecord.storedAsWrittenSQL), arguments: [id.number]) ?? false else {
-            throw damaged(id, "its seal holds a value Accord never writes")
+        let events = rows.map(EventRecord.init(leadingColumnsOf:))
+        let seal: (eventCount: Int, lastSequence: Int64, tag: String)?
+        switch try SessionSealRecord.read(db, session: id.number) {
+        case .none: seal = nil
+        case .sealed(let eventCount, let lastSequence, let tag): seal = (eventCount, lastSequence, tag)
+        case .storedOtherwise: throw damaged(id, "its seal holds a value Accord never writes")
         }
-        let seal = try SessionSealRecord.fetchOne(db, key: id.number)
-        let sealed = try proveSession(
-            id, events: events, previous: rows.map { $0["previous"] ?? "" },
-            seal: seal.map { (eventCount: $0.eventCount, lastSequence: $0.lastSequence, tag: $0.tag) }, key: key)
+        let sealed = try proveSession(id, events: events, previous: rows.map { $0[9] ?? "" }, seal: seal, key: key)
         if !sealed {
             let verification = try ConsultationStore.verifyChain(db, key: key, head: nil)
             if verification.firstBreak != nil { throw damaged(id, "it has no seal and the event chain is broken") }
