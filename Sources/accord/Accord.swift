@@ -43,7 +43,9 @@ struct Accord: ParsableCommand {
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         do {
-            var command = try parseAsRoot()
+            // Many files (`session import ./*.yaml`) are not given to the parser: see FileOperands.
+            let (parsed, laterFiles) = FileOperands.split(Array(CommandLine.arguments.dropFirst()))
+            var command = FileOperands.appending(laterFiles, to: try parseAsRoot(parsed))
             try command.run()
         } catch let error as AccordError {
             Terminal.error(error.description)
@@ -113,6 +115,9 @@ struct StoreOptions: ParsableArguments {
         help: ArgumentHelp(
             "The event chain's key file (env ACCORD_KEY_FILE; default ~/.config/accord/keys/DATABASE-ID.key).", valueName: "path"))
     var keyFile: String?
+
+    /// The options above, each followed by a value (``FileOperands`` keeps each with its value).
+    static let valueOptionNames: Set<String> = ["--db", "--author", "--key-file"]
 
     /// The database path: `--db`, then `ACCORD_DB`, then `accord.sqlite` here.
     var path: String {

@@ -71,4 +71,55 @@ import Testing
         #expect(warnings.count == 1, "\(result.stderr)")
         #expect(warnings.first?.hasPrefix("accord: warning: file 3 (\(otherDate.path)): the same INS is recorded in session S1 ") == true)
     }
+
+    /// Files typed among the options, and after `--`, are all recorded in the order typed, with
+    /// every value option of `session import` between them (the argument parser is given the
+    /// first file only; the others are handed to the command: FileOperands).
+    @Test func filesAmongOptionsAreRecordedInTheOrderTyped() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        // The options that take a value, as the command's help lists them: each one is typed
+        // among the files below (a new one needs a place here and in FileOperands).
+        let help = try cli.run(["session", "import", "--help"])
+        let valueOptions = Set(
+            help.stdout.split(separator: "\n").compactMap { line -> String? in
+                let words = line.split(separator: " ")
+                guard words.count >= 2, words[0].hasPrefix("--"), words[1].hasPrefix("<") else { return nil }
+                return String(words[0])
+            })
+        #expect(valueOptions == ["--db", "--author", "--key-file"], "\(help.stdout)")
+
+        let good = Samples.sampleConsultationFile.path
+        let dashed = cli.folder.appendingPathComponent("-dashed.yaml")
+        try FileManager.default.copyItem(at: Samples.sampleConsultationFile, to: dashed)
+        let other = cli.folder.appendingPathComponent("other.sqlite").path
+        var arguments = ["session", "import"]
+        for index in 1...300 {
+            arguments.append(good)
+            switch index {
+            case 100: arguments += ["--db", other]
+            case 150: arguments += ["--author=810095173265"]
+            case 200: arguments += ["--key-file", cli.folder.appendingPathComponent("other.key").path]
+            default: break
+            }
+        }
+        arguments += ["--", dashed.path]
+        let result = try cli.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == (1...301).map { "S\($0)\n" }.joined())
+        // Into the database and with the author typed among the files.
+        let verify = try cli.run(["verify", "--db", other, "--key-file", cli.folder.appendingPathComponent("other.key").path])
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("head \(301 * 11):"), "\(verify.stdout)")
+        let history = try cli.run(
+            ["session", "history", "S301", "--db", other, "--key-file", cli.folder.appendingPathComponent("other.key").path])
+        #expect(history.stdout.contains("810095173265"), "\(history.stdout)")
+
+        // What the parser refuses is still refused: an option without its value after the files,
+        // an unknown option among them.
+        let missing = try cli.run(["session", "import", good, good, "--db"])
+        #expect(missing.status == 64 && missing.stderr.contains("Missing value for '--db <path-or-url>'"), "\(missing.stderr)")
+        let unknown = try cli.run(["session", "import", good, "--bogus", good])
+        #expect(unknown.status == 64 && unknown.stderr.contains("Unknown option '--bogus'"), "\(unknown.stderr)")
+        #expect(try cli.run(["session", "list"]).stdout.isEmpty, "nothing recorded by the refused lines")
+    }
 }
