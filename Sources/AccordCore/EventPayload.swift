@@ -103,14 +103,6 @@ public enum EventPayload {
         case usedFamilyName = "used_family_name", usedGivenName = "used_given_name"
     }
 
-    /// Any key, to tell the two shapes apart.
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     // MARK: - Reading both shapes
 
     /// A stored payload: version 2 when its object has a `v` key, else the legacy shape.
@@ -118,8 +110,11 @@ public enum EventPayload {
         let change: Change
 
         init(from decoder: any Decoder) throws {
-            if try decoder.container(keyedBy: AnyKey.self).contains(AnyKey(stringValue: Key.v.rawValue)) {
-                change = try Versioned(from: decoder).change
+            // One keyed container of the payload's object, read for its version (building one
+            // maps every key of the object: a second one would double that cost per event).
+            let c = try decoder.container(keyedBy: Key.self)
+            if c.contains(.v) {
+                change = try Versioned(c, decoder: decoder).change
             } else {
                 change = try Change(from: decoder)
             }
@@ -210,7 +205,12 @@ public enum EventPayload {
         }
 
         init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: Key.self)
+            try self.init(try decoder.container(keyedBy: Key.self), decoder: decoder)
+        }
+
+        /// A version 2 change read from its payload's keyed container `c` of `decoder` (the
+        /// changes held as a whole object, such as an issued document, are read from `decoder`).
+        init(_ c: KeyedDecodingContainer<Key>, decoder: any Decoder) throws {
             let version = try c.decode(Int.self, forKey: .v)
             guard version == EventPayload.version else {
                 throw DecodingError.dataCorruptedError(
