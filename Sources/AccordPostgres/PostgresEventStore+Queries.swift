@@ -155,7 +155,7 @@ extension PostgresEventStore {
     /// seals when the key is at hand) and their latest events decide.
     /// - Throws: `AccordError` (`conflict`) naming a session whose events do not prove whole.
     public func researchObjections() throws -> Set<String> {
-        let key = try? ChainKey.load(keyURL)
+        let key = try ChainKey.load(keyURL)
         let kinds = ConsultationStore.researchObjectionKinds
         return try read {
             let rows = try link.query(

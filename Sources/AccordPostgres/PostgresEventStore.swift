@@ -192,7 +192,7 @@ public struct PostgresEventStore: EventStore {
     }
 
     public func consultationCheckedAgainstChain(_ id: SessionID) throws -> (consultation: Consultation, checked: Bool) {
-        let key = try? ChainKey.load(keyURL)
+        let key = try ChainKey.load(keyURL)
         return try read {
             guard let key else { return (try PostgresRecorder.consultation(id, link), false) }
             let recorder = PostgresRecorder(link: link, clock: clock, key: key)
@@ -215,12 +215,12 @@ public struct PostgresEventStore: EventStore {
     }
 
     public func centreSettingsWithSequence() throws -> (settings: CentreSettings, sequence: Int64)? {
-        guard let key = try? ChainKey.load(keyURL) else { return try read { try PostgresRecorder.centreSettings(link) } }
+        guard let key = try ChainKey.load(keyURL) else { return try read { try PostgresRecorder.centreSettings(link) } }
         return try read { try PostgresRecorder(link: link, clock: clock, key: key).checkedCentreSettings() }
     }
 
     public func centreSettings(atSequence sequence: Int64) throws -> CentreSettings {
-        let key = try? ChainKey.load(keyURL)
+        let key = try ChainKey.load(keyURL)
         return try read {
             let event: EventRecord?
             if let key {

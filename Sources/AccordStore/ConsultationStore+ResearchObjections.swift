@@ -12,7 +12,7 @@ extension ConsultationStore {
     /// when the key is at hand), in one read transaction.
     /// - Throws: `AccordError` (`conflict`) naming a session whose events do not prove whole.
     public func researchObjections() throws -> Set<String> {
-        let key = try? ChainKey.load(keyURL)
+        let key = try ChainKey.load(keyURL)
         let kinds = Self.researchObjectionKinds
         return try read { db in
             let rows = try Row.fetchAll(

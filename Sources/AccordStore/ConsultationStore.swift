@@ -408,7 +408,8 @@ public struct ConsultationStore: EventStore {
     /// - Returns: the consultation, and `false` when the chain key is not at hand (then nothing
     ///   could be checked; say so).
     /// - Throws: `AccordError` (`notFound`) for an unknown session; (`conflict`) when an event
-    ///   of the session does not match the chain.
+    ///   of the session does not match the chain; (`io`) when the chain key file is there but
+    ///   refused (``ChainKey/load(_:)``).
     public func consultationCheckedAgainstChain(_ id: SessionID) throws -> (consultation: Consultation, checked: Bool) {
         let (consultations, checked) = try consultationsCheckedAgainstChain([id])
         return (try consultations[0].get(), checked)
@@ -419,13 +420,14 @@ public struct ConsultationStore: EventStore {
     /// key read once.
     /// - Returns: for each id in order, the consultation or the `AccordError` its read threw;
     ///   and `false` when the chain key is not at hand.
-    /// - Throws: `AccordError` (`busy`, `io`) when the database fails.
+    /// - Throws: `AccordError` (`busy`, `io`) when the database fails; (`io`) when the chain key
+    ///   file is there but refused.
     public func consultationsCheckedAgainstChain(
         _ ids: [SessionID]
     ) throws -> (
         consultations: [Result<Consultation, AccordError>], checked: Bool
     ) {
-        let key = try? ChainKey.load(keyURL)
+        let key = try ChainKey.load(keyURL)
         return try read { db in
             let consultations = try ids.map { id -> Result<Consultation, AccordError> in
                 do {
@@ -512,7 +514,7 @@ public struct ConsultationStore: EventStore {
     /// sealed then, after a whole-chain check).
     /// - Throws: `AccordError` (`conflict`) when the settings do not match the chain.
     public func centreSettingsWithSequence() throws -> (settings: CentreSettings, sequence: Int64)? {
-        guard let key = try? ChainKey.load(keyURL) else { return try read { db in try EventRecorder.centreSettings(db) } }
+        guard let key = try ChainKey.load(keyURL) else { return try read { db in try EventRecorder.centreSettings(db) } }
         let sealed = try read { db in
             try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [EventRecorder.centreSealKey]) != nil
         }
@@ -529,7 +531,7 @@ public struct ConsultationStore: EventStore {
     /// The centre settings the event at `sequence` made (those an issued document used).
     /// - Throws: `AccordError` (`conflict`) when that event is not a change of centre settings.
     public func centreSettings(atSequence sequence: Int64) throws -> CentreSettings {
-        let key = try? ChainKey.load(keyURL)
+        let key = try ChainKey.load(keyURL)
         return try read { db in
             let event =
                 try key.map { try EventRecorder.checkedEvent(at: sequence, db, key: $0, what: "the centre settings of an issued document") }

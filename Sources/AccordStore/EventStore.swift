@@ -144,7 +144,9 @@ public protocol EventStore: Sendable {
     /// - Returns: the consultation, and `false` when the chain key is not at hand (nothing
     ///   could be checked: the caller says so).
     /// - Throws: `AccordError` (`notFound`) for an unknown session; (`conflict`) naming the
-    ///   session when its events do not prove whole.
+    ///   session when its events do not prove whole; (`io`) when the chain key file is there but
+    ///   refused (a link, a folder, readable by every user: ``ChainKey/load(_:)``): an export is
+    ///   never made unchecked because of it.
     func consultationCheckedAgainstChain(_ id: SessionID) throws -> (consultation: Consultation, checked: Bool)
 
     /// Many sessions' consultations, each as ``consultationCheckedAgainstChain(_:)`` gives it,
@@ -152,7 +154,8 @@ public protocol EventStore: Sendable {
     /// - Returns: for each id in order, the consultation or the `AccordError` reading it threw
     ///   (`notFound`, `conflict` naming the session); and `false` when the chain key is not at
     ///   hand (nothing could be checked).
-    /// - Throws: `AccordError` (`busy`, `io`) when the store fails as a whole.
+    /// - Throws: `AccordError` (`busy`, `io`) when the store fails as a whole; (`io`) when the
+    ///   chain key file is there but refused.
     func consultationsCheckedAgainstChain(_ ids: [SessionID]) throws -> (consultations: [Result<Consultation, AccordError>], checked: Bool)
 
     /// Every event of a session, in session order.

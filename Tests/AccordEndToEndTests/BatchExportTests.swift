@@ -328,6 +328,28 @@ import Testing
         #expect(again.stderr.contains("0 documents written, 2 already in \(out.path), 1 failed validation."))
     }
 
+    /// A chain key file that Accord refuses (readable by every user) stops an export with the
+    /// key's own error, as it stops a change: the documents are not written unchecked.
+    @Test func aRefusedChainKeyStopsTheExport() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.importSample(cli, at: "2026-01-10T10:00:00Z")
+        let key = cli.folder.appendingPathComponent("chain.key")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key.path)
+        let out = cli.folder.appendingPathComponent("out")
+        for arguments in [["export", "--all", "--example-centre", "--out", out.path], ["export", "S1", "--out", out.path]] {
+            let result = try cli.run(arguments, environment: Self.environment())
+            #expect(result.status == 74, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("the chain key file can be used by every user of this machine (mode 644)"), "\(result.stderr)")
+            #expect(!result.stderr.contains("not checked against the chain"), "\(result.stderr)")
+            #expect((try? Self.documents(out)) ?? [] == [], "nothing written unchecked")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
+        let checked = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment())
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(try Self.documents(out) == ["S1-v1.cda.xml"])
+    }
+
     @Test func thePseudonymisedBatchHoldsNoIdentityAndValidates() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
