@@ -24,8 +24,9 @@ enum FileOperands {
     /// one; otherwise nothing is taken out.
     ///
     /// A file operand is a word that is neither an option (`-x`, `--name`, `--name=value`) nor
-    /// the value of an option of `valueOptions`; after `--` every word is a file. Options keep
-    /// their place.
+    /// the value of an option of `valueOptions` (the word after `--name`, or after `--name=`
+    /// with nothing after `=`, as the parser reads it); after `--` every word is a file.
+    /// Options keep their place.
     static func split(_ arguments: [String]) -> (parsed: [String], later: [String]) {
         guard
             let command = commands.first(where: { arguments.count > $0.path.count && Array(arguments.prefix($0.path.count)) == $0.path })
@@ -43,8 +44,12 @@ enum FileOperands {
                 parsed.append(word)
                 if word == "--" {
                     afterTerminator = true
-                } else if command.valueOptions.contains(word), index < arguments.count {
-                    // `--db PATH`: the next word is the option's value, whatever it looks like.
+                } else if command.valueOptions.contains(word)
+                    || (word.hasSuffix("=") && command.valueOptions.contains(String(word.dropLast()))),
+                    index < arguments.count
+                {
+                    // `--db PATH`: the next word is the option's value, whatever it looks like;
+                    // `--db= PATH` too (the parser reads an empty `=` value so).
                     parsed.append(arguments[index])
                     index += 1
                 }

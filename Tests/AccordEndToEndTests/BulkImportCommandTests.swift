@@ -120,6 +120,10 @@ import Testing
         #expect(missing.status == 64 && missing.stderr.contains("Missing value for '--db <path-or-url>'"), "\(missing.stderr)")
         let unknown = try cli.run(["session", "import", good, "--bogus", good])
         #expect(unknown.status == 64 && unknown.stderr.contains("Unknown option '--bogus'"), "\(unknown.stderr)")
-        #expect(try cli.run(["session", "list"]).stdout.isEmpty, "nothing recorded by the refused lines")
+        // `--author=` with nothing after `=` takes the next word as its value, as the parser reads it.
+        let emptyEquals = try cli.run(["session", "import", good, "--author=", "810095173265", good])
+        #expect(emptyEquals.status == 0 && emptyEquals.stdout == "S1\nS2\n", "\(emptyEquals.stderr)")
+        let authored = try cli.run(["session", "history", "S2"])
+        #expect(authored.stdout.contains("810095173265"), "\(authored.stdout)")
     }
 }
