@@ -9,8 +9,22 @@ extension ConsultationStore {
     ///   - closedFrom: the first day (inclusive), or `nil` for no lower bound.
     ///   - through: the last day (inclusive), or `nil` for no upper bound.
     public func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int {
-        let (selection, arguments) = Self.closedSelection(closedFrom: closedFrom, through: through, after: nil)
-        return try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(selection))", arguments: arguments) ?? 0 }
+        let summary = Self.closedSelection(closedFrom: closedFrom, through: through, after: nil, .sqlite, side: .summary)
+        let events = Self.closedSelection(
+            closedFrom: closedFrom, through: through, after: nil, .sqlite, side: .events, firstParameter: summary.values.count + 1)
+        // Both sides in number order (the `session` table's key, the closing events' index) and
+        // the union ordered: SQLite merges them as they come, where a union left to itself
+        // reads the closing events through `event_kind`, one row each, and sorts them.
+        let sql = "SELECT COUNT(*) FROM (\(summary.sql) UNION \(Self.byClosingIndex(events.sql)) ORDER BY 1)"
+        let arguments = StatementArguments((summary.values + events.values).map(\.databaseValue))
+        return try read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    }
+
+    /// The events side of ``closedSelection(closedFrom:through:after:_:side:firstParameter:)``
+    /// read through the closing events' index, in number order (the planner would take
+    /// `event_kind` and read each closing event's row).
+    static func byClosingIndex(_ sql: String) -> String {
+        sql.replacingOccurrences(of: "FROM event WHERE", with: "FROM event INDEXED BY event_session_closed WHERE")
     }
 
     /// One page of the sessions closed with a closing day (UTC) within the range, by ascending
@@ -22,44 +36,27 @@ extension ConsultationStore {
     /// lets an open one through unchecked: the batch folds each selected session from its
     /// verified events, and the events decide whether it is closed and when.
     ///
-    /// Each side of the union is limited to `limit` rows first (by the `session` table's key and
-    /// the `event_session_closed` index, both in number order), so that a page reads about
-    /// `limit` rows of each, not every session after `after`.
+    /// Both sides are read in number order (the `session` table's key, the
+    /// `event_session_closed` index) and the union is ordered, so that SQLite merges them as
+    /// they come and stops after `limit` rows: a page reads about `limit` rows of each, not
+    /// every session after `after`. The statement is kept for the next page.
     public func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID] {
         let summary = Self.closedSelection(closedFrom: closedFrom, through: through, after: after, .sqlite, side: .summary)
-        let eventsFirst = summary.values.count + 2
         let events = Self.closedSelection(
-            closedFrom: closedFrom, through: through, after: after, .sqlite, side: .events, firstParameter: eventsFirst)
-        let last = eventsFirst + events.values.count
-        // By the closing events' index, in number order (the planner would take `event_kind`
-        // and sort every closing event for each page).
-        let eventsByIndex = events.sql.replacingOccurrences(
-            of: "FROM event WHERE", with: "FROM event INDEXED BY event_session_closed WHERE")
-        let sql = """
-            SELECT number FROM (\(summary.sql) ORDER BY number LIMIT ?\(eventsFirst - 1))
-            UNION SELECT session_number FROM (\(eventsByIndex) ORDER BY session_number LIMIT ?\(last))
-            ORDER BY 1 LIMIT ?\(last + 1)
-            """
-        let values = summary.values + [.integer(Int64(limit))] + events.values + [.integer(Int64(limit)), .integer(Int64(limit))]
+            closedFrom: closedFrom, through: through, after: after, .sqlite, side: .events, firstParameter: summary.values.count + 1)
+        let limitParameter = summary.values.count + events.values.count + 1
+        let sql = "\(summary.sql) UNION \(Self.byClosingIndex(events.sql)) ORDER BY 1 LIMIT ?\(limitParameter)"
+        let values = summary.values + events.values + [.integer(Int64(limit))]
         return try read { db in
-            try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(values.map(\.databaseValue))).map(SessionID.init(number:))
+            try Int64.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(values.map(\.databaseValue)))
+                .map(SessionID.init(number:))
         }
     }
 
-    /// The union of the closed sessions of the summary and of the closing events (index
-    /// `event_session_closed`). Instants hold `YYYY-MM-DDTHH:MM:SSZ` (UTC): their first ten
-    /// characters are the UTC day.
-    private static func closedSelection(
-        closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?
-    ) -> (
-        String, StatementArguments
-    ) {
-        let (sql, values) = closedSelection(closedFrom: closedFrom, through: through, after: after, .sqlite)
-        return (sql, StatementArguments(values.map(\.databaseValue)))
-    }
-
     /// The query of the numbers of the closed sessions in the range, after `after` (both
-    /// backends' SQL, in `parameter`'s style), with its parameters' values.
+    /// backends' SQL, in `parameter`'s style), with its parameters' values: the union of the
+    /// closed sessions of the summary and of the closing events. Instants hold
+    /// `YYYY-MM-DDTHH:MM:SSZ` (UTC): their first ten characters are the UTC day.
     package static func closedSelection(
         closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, _ parameter: SQLParameterStyle
     ) -> (sql: String, values: [StoreValue]) {

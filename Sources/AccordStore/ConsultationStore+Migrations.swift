@@ -352,6 +352,26 @@ extension ConsultationStore {
                     BEGIN SELECT RAISE(ABORT, 'web_access is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v9: indexes of issued documents and of changes") { db in
+            // A batch export into a folder that holds its documents decides which sessions are
+            // issued and current from these two indexes alone (currentIssuedVersions), without
+            // reading an event's row. Both are SQLite's own structures over the events, kept by
+            // SQLite with every insert: nothing here can disagree with the log.
+            // `event_issued`: each issue event's profile, version and record sequence, by
+            // session (a payload that is not JSON is left out, so that building the index
+            // never fails on a damaged row; the export then reads that session in full).
+            // `event_change`: each session's changes (not an issue, not a research objection),
+            // so that its last change is one step of the index.
+            try db.execute(
+                sql: """
+                    CREATE INDEX event_issued ON event(
+                        json_extract(payload, '$.profile'), session_number, seq,
+                        json_extract(payload, '$.version'), json_extract(payload, '$.record_sequence')
+                    ) WHERE kind = 'document-issued' AND json_valid(payload);
+                    CREATE INDEX event_change ON event(session_number, session_seq)
+                    WHERE kind NOT IN ('document-issued', 'research-objection-recorded', 'research-objection-withdrawn');
+                    """)
+        }
         return migrator
     }
 }

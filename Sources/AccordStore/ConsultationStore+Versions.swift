@@ -34,43 +34,54 @@ extension ConsultationStore {
 
     /// The version of each session's document under `profile` that was issued and is still
     /// current (``EventStore/currentIssuedVersions(profile:closedFrom:through:)``), in one
-    /// query: each session's last `document-issued` event of that key (found by kind, index
-    /// `event_kind`), kept when its record sequence is the session sequence of the session's
-    /// last change (the last event that is neither an issue nor a research objection, read
-    /// backwards by the `(session_number, session_seq)` index).
+    /// query over two indexes (migration `v9`), no event row read: each issue event of that key
+    /// in session and log order (`event_issued`), with the session sequence of the session's
+    /// last change, the last event that is neither an issue nor a research objection
+    /// (`event_change`, read backwards). The session's last issue decides: current when its
+    /// record sequence is that change's. A value of another storage class than Accord writes
+    /// (a row added behind its back) leaves the session out, so that the export reads and
+    /// checks its events; an issue whose payload is not JSON is not in the index and is not
+    /// seen here.
     public func currentIssuedVersions(profile: String, closedFrom: CalendarDate?, through: CalendarDate?) throws -> [SessionID: Int] {
+        // The expressions and conditions are the indexes' own, word for word: SQLite uses an
+        // index on expressions only for the same expressions, and a partial index only when
+        // the query's terms name its condition.
         var sql = """
-            SELECT i.session_number, json_extract(i.payload, '$.version') AS version,
-                json_extract(i.payload, '$.record_sequence') AS record_sequence, MAX(i.seq)
-            FROM event i
-            WHERE i.kind = 'document-issued'
+            SELECT i.session_number, json_extract(i.payload, '$.version'), json_extract(i.payload, '$.record_sequence'),
+                (
+                    SELECT c.session_seq FROM event c INDEXED BY event_change
+                    WHERE c.session_number = i.session_number
+                        AND c.kind NOT IN ('document-issued', 'research-objection-recorded', 'research-objection-withdrawn')
+                    ORDER BY c.session_seq DESC LIMIT 1)
+            FROM event i INDEXED BY event_issued
+            WHERE i.kind = 'document-issued' AND json_valid(i.payload) AND json_extract(i.payload, '$.profile') = ?1
             """
-        var arguments = StatementArguments()
-        var parameters = 0
+        var arguments: StatementArguments = [profile]
         if closedFrom != nil || through != nil {
-            // Its parameters are numbered from ?1; the profile's comes after them.
-            let (selection, values) = Self.closedSelection(closedFrom: closedFrom, through: through, after: nil, .sqlite)
-            sql += " AND i.session_number IN (\(selection))"
-            arguments += StatementArguments(values.map(\.databaseValue))
-            parameters = values.count
+            // Its parameters are numbered from ?2, after the profile's.
+            let summary = Self.closedSelection(
+                closedFrom: closedFrom, through: through, after: nil, .sqlite, side: .summary, firstParameter: 2)
+            let events = Self.closedSelection(
+                closedFrom: closedFrom, through: through, after: nil, .sqlite, side: .events, firstParameter: 2 + summary.values.count)
+            sql += " AND i.session_number IN (\(summary.sql) UNION \(Self.byClosingIndex(events.sql)))"
+            arguments += StatementArguments((summary.values + events.values).map(\.databaseValue))
         }
-        sql += " AND json_extract(i.payload, '$.profile') = ?\(parameters + 1)"
-        arguments += [profile]
-        sql += " GROUP BY i.session_number"
-        let current = """
-            SELECT session_number, version FROM (\(sql)) AS last
-            WHERE record_sequence = (
-                SELECT c.session_seq FROM event c
-                WHERE c.session_number = last.session_number
-                    AND c.kind NOT IN ('document-issued', 'research-objection-recorded', 'research-objection-withdrawn')
-                ORDER BY c.session_seq DESC LIMIT 1)
-            """
+        sql += " ORDER BY i.session_number, i.seq"
         return try read { db in
             var versions: [SessionID: Int] = [:]
-            let rows = try Row.fetchCursor(db, sql: current, arguments: arguments)
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try rows.next() {
-                guard let number = row[0] as Int64?, let version = row[1] as Int? else { continue }
-                versions[SessionID(number: number)] = version
+                guard case .int64(let number) = (row[0] as DatabaseValue).storage else { continue }
+                let id = SessionID(number: number)
+                // Each later issue of the session replaces what an earlier one gave.
+                if case .int64(let version) = (row[1] as DatabaseValue).storage, version > 0,
+                    case .int64(let recordSequence) = (row[2] as DatabaseValue).storage,
+                    case .int64(let lastChange) = (row[3] as DatabaseValue).storage, recordSequence == lastChange
+                {
+                    versions[id] = Int(version)
+                } else {
+                    versions[id] = nil
+                }
             }
             return versions
         }

@@ -63,4 +63,27 @@ import Testing
         #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: CalendarDate("2099-01-01"), through: nil) == [:])
         #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: CalendarDate("2000-01-01")) == [:])
     }
+
+    /// An issue row Accord never writes (added behind its back) neither stops the read nor
+    /// makes its session current: a payload that is not JSON is not seen (the old query failed
+    /// on it), and a last issue holding a version or a record sequence as text leaves its
+    /// session out, so that an export reads and checks that session's events.
+    @Test func anIssueRowAccordNeverWritesMakesNoSessionCurrent() throws {
+        let sessions = try (0..<4).map { _ in try closedSession() }
+        for id in sessions { try issue(id, profile: "cda-fr", version: 1) }
+        func insertIssue(_ id: SessionID, payload: String) throws {
+            try store.executeForTesting(
+                """
+                INSERT INTO event (seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain)
+                VALUES ((SELECT MAX(seq) + 1 FROM event), \(id.number),
+                    (SELECT MAX(session_seq) + 1 FROM event WHERE session_number = \(id.number)),
+                    '2026-03-02T09:30:00Z', '810000000001', 'document-issued', '\(payload)', NULL, 'x')
+                """)
+        }
+        func recordSequence(_ id: SessionID) throws -> Int { try store.consultation(id).lastSessionSequence }
+        try insertIssue(sessions[0], payload: "not JSON")
+        try insertIssue(sessions[1], payload: #"{"profile":"cda-fr","version":"2","record_sequence":\#(try recordSequence(sessions[1]))}"#)
+        try insertIssue(sessions[2], payload: #"{"profile":"cda-fr","version":2,"record_sequence":"\#(try recordSequence(sessions[2]))"}"#)
+        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: nil) == [sessions[0]: 1, sessions[3]: 1])
+    }
 }
