@@ -258,7 +258,7 @@ public struct BatchExport {
                 }
                 // The page's other sessions read together; one at a time when that fails.
                 let toRead = page.filter { present[$0] == nil }
-                let reads = try? source.consultations(toRead)
+                let reads = toRead.isEmpty ? [] : try? source.consultations(toRead)
                 let read = reads.map { Dictionary(zip(toRead, $0), uniquingKeysWith: { first, _ in first }) } ?? [:]
                 for id in page {
                     if let file = present[id] {

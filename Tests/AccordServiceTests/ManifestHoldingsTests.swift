@@ -1,0 +1,147 @@
+import AccordCore
+import Foundation
+import Testing
+
+@testable import AccordService
+
+/// `ExportManifest.Holdings`, read from a manifest's bytes by `ManifestJSONReader`: the same
+/// values as the whole manifest decoded by `JSONDecoder`, and every text that is not JSON, or
+/// not a manifest's holdings, refused.
+@Suite struct ManifestHoldingsTests {
+    /// What the holdings hold, comparable.
+    struct Read: Equatable {
+        var profile: String
+        var pseudonymised: Bool
+        var pseudonymKeyID: String?
+        var documents: [String]
+    }
+
+    func holdings(_ bytes: [UInt8]) throws -> Read {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-holdings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("manifest-20260302T093000Z.json")
+        try Data(bytes).write(to: url)
+        let read = try ExportManifest.Holdings.read(url)
+        return Read(
+            profile: read.profile, pseudonymised: read.pseudonymised, pseudonymKeyID: read.pseudonymKeyID,
+            documents: read.documents.map { "\($0.file ?? "-") \($0.size.map(String.init) ?? "-") \($0.result)" })
+    }
+
+    /// The same, from the whole manifest decoded by `JSONDecoder`.
+    func decoded(_ text: String) throws -> Read {
+        let manifest = try AccordJSON.decoder().decode(ExportManifest.self, from: Data(text.utf8))
+        return Read(
+            profile: manifest.profile, pseudonymised: manifest.pseudonymised, pseudonymKeyID: manifest.pseudonymKeyID,
+            documents: manifest.documents.map { "\($0.file ?? "-") \($0.size.map(String.init) ?? "-") \($0.validation.result)" })
+    }
+
+    static let head = #""format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"selection":{"all":true}"#
+
+    @Test(arguments: [
+        // As Accord writes it.
+        #"{"chain_head":"11:3f","#
+            + head
+            + #","started_at":"2026-03-02T09:30:00Z","documents":["# + "\n "
+            + #"{"chain_head":"11:3f","exported_at":"2026-03-02T09:30:00Z","file":"S1-v1.cda.xml","session":"S1","sha256":"9a","size":18234,"validation":{"result":"valid","schema":"/s/CDA_extended.xsd"},"version":1},"#
+            + "\n "
+            + #"{"chain_head":"11:3f","exported_at":"2026-03-02T09:30:00Z","session":"S3","version":1,"validation":{"message":"line 12: \"x\"","result":"failed"}}"#
+            + "\n" + #"],"finished_at":"2026-03-02T09:30:00Z","summary":{"already_present":0,"failed":1,"written":1}}"# + "\n",
+        // White space everywhere JSON allows it, keys in another order, nulls.
+        " \r\n\t{ \"documents\" : [ { \"version\" : 2 , \"validation\" : { \"result\" : \"valid\" } , \"session\" : \"S2\" , \"size\" : null , \"file\" : null } ] ,"
+            + #" "pseudonym_key_id" : null , "#
+            + head + " } \n",
+        // Escapes in keys and values, a pair of surrogates, UTF-8, an integer written -0.
+        "{" + head
+            + #","pseudonym_key_id":"k\u00e9y\ud83d\ude00","documents":[{"\u0066ile":"S1\u002dv1\/x.xml","s\u0069ze":-0,"session":"S1","version":1,"validation":{"res\u0075lt":"vali\u0064"}},"#
+            + #"{"file":"Sé-v1.cda.xml","size":12,"session":"S2","version":1,"validation":{"result":"valid"}}]}"#,
+        // Values of any type under keys not read, nested.
+        "{" + head + #","x":[1,-2.5e+3,0.0,1E-2,true,false,null,{"a":[[],{}]},"\"\\\/\b\f\n\r\t"],"documents":[]}"#,
+        // A pseudonymised manifest.
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":true,"pseudonym_key_id":"ab12","selection":{},"documents":[{"file":"P-v1.pseudonymised.cda.xml","session":"P","size":3,"version":1,"validation":{"result":"not-validated"}}]}"#,
+    ])
+    func aManifestReadsAsJSONDecoderReadsIt(text: String) throws {
+        #expect(try holdings(Array(text.utf8)) == decoded(text))
+    }
+
+    /// Texts refused: not JSON (RFC 8259), or not a manifest's holdings.
+    @Test(arguments: [
+        "",
+        "[]",
+        "{" + head + #","documents":[]} x"#,
+        "{" + head + #","documents":[]}{}"#,
+        "{" + head + #","documents":[],}"#,
+        "{" + head + #","documents":[1,]}"#,
+        "{" + head + #" "documents":[]}"#,
+        "{" + head + #","documents":[]"#,
+        "{" + head + #","documents":[],"x":tru}"#,
+        "{" + head + #","documents":[],"x":nul}"#,
+        "{" + head + #","documents":[],"x":01}"#,
+        "{" + head + #","documents":[],"x":1.}"#,
+        "{" + head + #","documents":[],"x":.5}"#,
+        "{" + head + #","documents":[],"x":-}"#,
+        "{" + head + #","documents":[],"x":1e}"#,
+        "{" + head + #","documents":[],"x":+1}"#,
+        "{" + head + #","documents":[],"x":"a\x"}"#,
+        "{" + head + #","documents":[],"x":"\u12"}"#,
+        "{" + head + #","documents":[],"x":"\ud800"}"#,
+        "{" + head + #","documents":[],"x":"\udc00\ud800"}"#,
+        "{" + head + #","documents":[],"x":"\ud800\u0041"}"#,
+        "{" + head + ",\"documents\":[],\"x\":\"a\tb\"}",
+        "{" + head + ",\"documents\":[],\"x\":\"a\u{0}b\"}",
+        "{" + head + #","documents":[],"x":'a'}"#,
+        "{" + head + #","documents":[],"profile":"cda-fr"}"#,
+        "{" + head + #","documents":[],"pseudonym_key_id":1}"#,
+        "{" + head + #","documents":{}}"#,
+        "{" + head + #","documents":[[]]}"#,
+        "{" + head
+            + #","documents":[{"file":"S1-v1.cda.xml","file":"S2-v1.cda.xml","session":"S1","version":1,"validation":{"result":"valid"}}]}"#,
+        "{" + head + #","documents":[{"session":"S1","version":1,"validation":{"result":"valid","result":"failed"}}]}"#,
+        "{" + head + #","documents":[{"session":"S1","version":1,"validation":"valid"}]}"#,
+        "{" + head + #","documents":[{"session":"S1","version":1,"validation":{"result":null}}]}"#,
+        "{" + head + #","documents":[{"session":"S1","version":1,"validation":{}}]}"#,
+        "{" + head + #","documents":[{"session":"S1","version":1}]}"#,
+        "{" + head + #","documents":[{"version":1,"validation":{"result":"valid"}}]}"#,
+        "{" + head + #","documents":[{"session":"S1","validation":{"result":"valid"}}]}"#,
+        "{" + head + #","documents":[{"session":"S1","version":1,"file":7,"validation":{"result":"valid"}}]}"#,
+        "{" + head + #","documents":[{"session":"S1","version":1,"size":"5","validation":{"result":"valid"}}]}"#,
+        // An integer is read as Accord writes it: no fraction, no exponent, within 64 bits.
+        "{" + head + #","documents":[{"session":"S1","version":1,"size":5.0,"validation":{"result":"valid"}}]}"#,
+        "{" + head + #","documents":[{"session":"S1","version":1,"size":5e0,"validation":{"result":"valid"}}]}"#,
+        "{" + head + #","documents":[{"session":"S1","version":1,"size":9223372036854775808,"validation":{"result":"valid"}}]}"#,
+        #"{"profile":"cda-fr","pseudonymised":false,"selection":{},"documents":[]}"#,
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"documents":[]}"#,
+        #"{"format":"accord-export-manifest/1","pseudonymised":false,"selection":{},"documents":[]}"#,
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","selection":{},"documents":[]}"#,
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"selection":{}}"#,
+        #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":"no","selection":{},"documents":[]}"#,
+        "{" + head + #","documents":[],"x":"# + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}",
+    ])
+    func aTextThatIsNotAManifestIsRefused(text: String) throws {
+        #expect(throws: AccordError.self) { try holdings(Array(text.utf8)) }
+    }
+
+    /// Bytes that are not UTF-8 (RFC 3629) in a string: a lone continuation byte, an overlong
+    /// form, a surrogate, a code point above U+10FFFF, a sequence cut short.
+    @Test(arguments: [
+        [0x80], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xC3],
+    ])
+    func bytesThatAreNotUTF8AreRefused(bytes: [UInt8]) throws {
+        let text = "{" + Self.head + #","documents":[{"file":"S"#
+        let rest = #"-v1.cda.xml","session":"S1","version":1,"validation":{"result":"valid"}}]}"#
+        #expect(try holdings(Array(text.utf8) + [0xC3, 0xA9] + Array(rest.utf8)).documents == ["Sé-v1.cda.xml - valid"])
+        #expect(throws: AccordError.self) { try holdings(Array(text.utf8) + bytes + Array(rest.utf8)) }
+    }
+
+    /// Arrays and objects nested as deep as ``ManifestJSONReader/maximumDepth`` under a member
+    /// of the manifest are read, not one level more.
+    @Test func nestingIsReadToItsLimit() throws {
+        func text(_ depth: Int) -> [UInt8] {
+            Array(
+                ("{" + Self.head + #","documents":[],"x":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+                    + "}").utf8)
+        }
+        #expect(try holdings(text(ManifestJSONReader.maximumDepth)).documents == [])
+        #expect(throws: AccordError.self) { try holdings(text(ManifestJSONReader.maximumDepth + 1)) }
+    }
+}
