@@ -150,6 +150,53 @@ extension PostgresEventStore {
         }
     }
 
+    /// The version of each session's document under `profile` that was issued and is still
+    /// current, as ``AccordStore/ConsultationStore/currentIssuedVersions(profile:closedFrom:through:)``
+    /// answers it, in one query: each issue event in session and log order, with the session
+    /// sequence of the session's last change (the last event that is neither an issue nor a
+    /// research objection, read backwards by the `(session_number, session_seq)` key). Each
+    /// issue's payload is decoded as folding decodes it; the session's last issue of `profile`
+    /// decides: current when its record sequence is that change's. A payload that cannot be
+    /// decoded is not seen (a batch export then reads and checks the session when no other
+    /// issue makes it current).
+    /// - Throws: `AccordError` when the server fails.
+    public func currentIssuedVersions(profile: String, closedFrom: CalendarDate?, through: CalendarDate?) throws -> [SessionID: Int] {
+        var values: [SQLValue] = []
+        var bounded = ""
+        if closedFrom != nil || through != nil {
+            let (selection, selectionValues) = ConsultationStore.closedSelection(
+                closedFrom: closedFrom, through: through, after: nil, .postgres)
+            bounded = " AND i.session_number IN (\(selection))"
+            values = selectionValues.map(Self.value)
+        }
+        let sql = """
+            SELECT i.session_number, i.payload, (
+                    SELECT c.session_seq FROM event c
+                    WHERE c.session_number = i.session_number
+                        AND c.kind NOT IN ('document-issued', 'research-objection-recorded', 'research-objection-withdrawn')
+                    ORDER BY c.session_seq DESC LIMIT 1) AS last_change
+            FROM event i
+            WHERE i.kind = 'document-issued'\(bounded)
+            ORDER BY i.session_number, i.seq
+            """
+        return try read {
+            var versions: [SessionID: Int] = [:]
+            for row in try link.query(sql, values) {
+                guard let number = try row.integer("session_number"),
+                    case .documentIssued(let issue)? = try? EventPayload.decode(try row.text("payload") ?? ""), issue.profile == profile
+                else { continue }
+                let id = SessionID(number: number)
+                // Each later issue of the session replaces what an earlier one gave.
+                if issue.version > 0, let lastChange = try row.integer("last_change"), Int64(issue.recordSequence) == lastChange {
+                    versions[id] = issue.version
+                } else {
+                    versions[id] = nil
+                }
+            }
+            return versions
+        }
+    }
+
     /// The identifier keys of the patients who object to the re-use of their data for research:
     /// the sessions holding an objection event are folded (checked against the chain and their
     /// seals when the key is at hand) and their latest events decide.

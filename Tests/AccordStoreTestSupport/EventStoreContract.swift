@@ -37,6 +37,7 @@ public enum EventStoreContract {
         Scenario(name: "a bulk import records each consultation whole or not at all", run: bulkImport),
         Scenario(name: "centre settings are events", run: centreSettings),
         Scenario(name: "issued documents are events", run: issuedDocuments),
+        Scenario(name: "the current issued versions", run: currentIssuedVersions),
         Scenario(name: "the session list and the batch selection", run: sessionListAndBatch),
         Scenario(name: "identity vigilance", run: identityVigilance),
         Scenario(name: "participation audit", run: participation),
@@ -208,6 +209,44 @@ public enum EventStoreContract {
         }
         let verification = try store.verify(head: nil)
         #expect(verification.firstBreak == nil && verification.eventCount == 3 && verification.issuedDocumentCount == 1)
+    }
+
+    /// The issued version of each session that is still current (what a batch export skips
+    /// without reading the session): the last issue of the profile while the record has not
+    /// changed since; an issue of another profile is no change.
+    static func currentIssuedVersions(_ store: any EventStore) throws {
+        func closedSession() throws -> SessionID {
+            let id = try store.startSession(Samples.start(), author: nil)
+            _ = try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
+            return id
+        }
+        func issue(_ id: SessionID, profile: String, version: Int) throws {
+            let branch = profile == "cda-fr" ? "1" : "3"
+            let issue = DocumentIssue(
+                profile: profile, version: version, idRoot: "1.2.250.1.999.7",
+                documentID: "1.2.250.1.999.7.\(branch).\(id.number).\(version)",
+                replaces: version > 1 ? "1.2.250.1.999.7.\(branch).\(id.number).\(version - 1)" : nil, documentTime: Samples.instant,
+                sha256: String(repeating: "a", count: 64), recordSequence: try store.consultation(id).lastSessionSequence,
+                centreSequence: nil, idBranch: branch)
+            #expect(try store.recordIssue(issue, session: id, author: nil))
+        }
+        let (s1, s2, s3, _) = (try closedSession(), try closedSession(), try closedSession(), try closedSession())
+        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: nil) == [:])
+        try issue(s1, profile: "cda-fr", version: 1)
+        try issue(s2, profile: "cda-fr", version: 1)
+        try issue(s3, profile: "fhir-r4", version: 1)
+        try issue(s1, profile: "fhir-r4", version: 1)
+        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: nil) == [s1: 1, s2: 1])
+        #expect(try store.currentIssuedVersions(profile: "fhir-r4", closedFrom: nil, through: nil) == [s1: 1, s3: 1])
+        _ = try store.record(.noteAdded(text: "late"), in: s2, author: nil, reason: "forgotten", precondition: nil)
+        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: nil) == [s1: 1])
+        try issue(s2, profile: "cda-fr", version: 2)
+        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: nil) == [s1: 1, s2: 2])
+        #expect(try store.currentIssuedVersions(profile: "cda-fr+pseudonymised", closedFrom: nil, through: nil) == [:])
+        let day = CalendarDate("2026-03-02")!
+        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: day, through: day) == [s1: 1, s2: 2])
+        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: CalendarDate("2026-03-03")!, through: nil) == [:])
+        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: CalendarDate("2026-03-01")!) == [:])
     }
 
     static func sessionListAndBatch(_ store: any EventStore) throws {
