@@ -8,19 +8,23 @@ extension ConsultationStore: LogCopySource {
 
     package func copyOut(_ event: (EventRecord) throws -> Void) throws -> LogCopy {
         try read { db in
+            // Copied rows, each value read with a check: one stored with another type (a row
+            // changed outside Accord) stops the copy with an error instead of the process.
             let metadata = try Row.fetchAll(db, sql: "SELECT key, value FROM metadata").map { row -> (String, String) in
-                (row["key"], row["value"])
+                (try row.decode(String.self, forColumn: "key"), try row.decode(String.self, forColumn: "value"))
             }
             let seals = try Row.fetchAll(db, sql: "SELECT session_number, event_count, last_seq, tag FROM session_seal").map {
                 LogCopy.Seal(
-                    sessionNumber: $0["session_number"], eventCount: $0["event_count"], lastSequence: $0["last_seq"], tag: $0["tag"])
+                    sessionNumber: try $0.decode(forColumn: "session_number"), eventCount: try $0.decode(forColumn: "event_count"),
+                    lastSequence: try $0.decode(forColumn: "last_seq"), tag: try $0.decode(forColumn: "tag"))
             }
             let versions = try Row.fetchAll(
                 db, sql: "SELECT session_number, profile, version, last_session_seq, exported_at FROM document_version"
             ).map {
                 LogCopy.Version(
-                    sessionNumber: $0["session_number"], profile: $0["profile"], version: $0["version"],
-                    lastSessionSequence: $0["last_session_seq"], exportedAt: $0["exported_at"])
+                    sessionNumber: try $0.decode(forColumn: "session_number"), profile: try $0.decode(forColumn: "profile"),
+                    version: try $0.decode(forColumn: "version"), lastSessionSequence: try $0.decode(forColumn: "last_session_seq"),
+                    exportedAt: try $0.decode(forColumn: "exported_at"))
             }
             let events = try EventRecord.order(EventRecord.Columns.sequence).fetchCursor(db)
             while let record = try events.next() { try event(record) }

@@ -25,13 +25,16 @@ extension ConsultationStore {
                 arguments: StatementArguments(kinds))
             var latest: [ResearchObjections.Latest] = []
             for row in rows {
-                let id = SessionID(number: row["session_number"])
+                // A copied row: read with a check, as a session number stored as text (a row
+                // added outside Accord) would stop the process.
+                let id = SessionID(number: try row.decode(Int64.self, forColumn: "session_number"))
                 let consultation =
                     try key.map { try EventRecorder.checkedConsultation(id, db, key: $0, sealing: false) }
                     ?? EventRecorder.consultation(id, db)
                 latest.append(
                     ResearchObjections.Latest(
-                        sequence: row["last"], objects: consultation.researchObjection, keys: consultation.researchIdentifierKeys))
+                        sequence: try row.decode(Int64.self, forColumn: "last"), objects: consultation.researchObjection,
+                        keys: consultation.researchIdentifierKeys))
             }
             return ResearchObjections.objectingKeys(latest)
         }

@@ -370,6 +370,8 @@ public struct ConsultationStore: EventStore {
             }
         } catch let error as DatabaseError {
             throw StoreErrors.map(error, opening: writer.path)
+        } catch is RowDecodingError {
+            throw StoreErrors.valueNeverWritten
         }
     }
 
@@ -552,6 +554,8 @@ public struct ConsultationStore: EventStore {
             return try writer.read(body)
         } catch let error as DatabaseError {
             throw StoreErrors.map(error, opening: nil)
+        } catch is RowDecodingError {
+            throw StoreErrors.valueNeverWritten
         }
     }
 }

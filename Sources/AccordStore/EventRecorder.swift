@@ -317,7 +317,8 @@ package struct EventRecorder {
                 """)
         for row in rows {
             try SessionSealRecord(
-                session: row["session_number"], eventCount: row["session_seq"], lastSequence: row["seq"], lastChain: row["chain"], key: key
+                session: try row.decode(forColumn: "session_number"), eventCount: try row.decode(forColumn: "session_seq"),
+                lastSequence: try row.decode(forColumn: "seq"), lastChain: try row.decode(forColumn: "chain"), key: key
             ).insert(db)
         }
     }

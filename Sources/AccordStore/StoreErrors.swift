@@ -11,6 +11,8 @@ package enum StoreErrors {
             return try writer.write(body)
         } catch let error as DatabaseError {
             throw map(error, opening: writer.path)
+        } catch is RowDecodingError {
+            throw valueNeverWritten
         }
     }
 
@@ -20,8 +22,18 @@ package enum StoreErrors {
             return try writer.read(body)
         } catch let error as DatabaseError {
             throw map(error, opening: nil)
+        } catch is RowDecodingError {
+            throw valueNeverWritten
         }
     }
+
+    /// A row holds a value of a type Accord never writes in its column (a row changed outside
+    /// Accord), met while decoding it: GRDB's error names the row's values, so it is never
+    /// shown; this sentence names none.
+    package static let valueNeverWritten = AccordError(
+        .conflict,
+        "the database holds a value Accord never writes (a row changed outside Accord); nothing was recorded. Run `accord verify` to find the events concerned, and restore the database from a backup."
+    )
 
     package static func unknownSession(_ id: SessionID) -> AccordError {
         AccordError(.notFound, "no session \(id) in this database; `accord session list` shows the sessions it holds.")
