@@ -8,7 +8,8 @@ extension ExportManifest {
     /// A folder of 100,000 documents has a 35 MB manifest; `JSONDecoder` took about 0.8 s to
     /// read it, a quarter of an export run that had nothing to write. The whole text is still
     /// checked to be JSON (RFC 8259). A manifest is refused as one that is not, when:
-    /// - it is not JSON, or holds more than one value, or nests deeper than 64 levels;
+    /// - it is not JSON in UTF-8 (a byte order mark at its start is skipped; a text in UTF-16
+    ///   or UTF-32 is refused), or holds more than one value, or nests deeper than 64 levels;
     /// - a key every manifest has (`format`, `profile`, `pseudonymised`, `selection`,
     ///   `documents`) or every entry has (`session`, `version`, `validation` with its `result`)
     ///   is missing;
@@ -63,8 +64,11 @@ struct ManifestJSONReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
+    /// A reader of `bytes`, past a UTF-8 byte order mark at their start (which RFC 8259 lets a
+    /// parser ignore, and which an editor may add when it saves the file).
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
     /// The keys of a manifest read here, numbered by their place.

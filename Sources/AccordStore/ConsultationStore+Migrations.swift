@@ -359,7 +359,7 @@ extension ConsultationStore {
             // SQLite with every insert: nothing here can disagree with the log.
             // `event_issued`: each issue event's profile, version and record sequence, by
             // session (a payload that is not JSON is left out, so that building the index
-            // never fails on a damaged row; the export then reads that session in full).
+            // never fails on a damaged row; such a row breaks the chain, which `verify` reports).
             // `event_change`: each session's changes (not an issue, not a research objection),
             // so that its last change is one step of the index.
             try db.execute(

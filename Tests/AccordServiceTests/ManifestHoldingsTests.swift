@@ -133,6 +133,19 @@ import Testing
         #expect(throws: AccordError.self) { try holdings(Array(text.utf8) + bytes + Array(rest.utf8)) }
     }
 
+    /// A UTF-8 byte order mark at the start (an editor may add one) is skipped, as
+    /// `JSONDecoder` skips it; a manifest in UTF-16 is refused (RFC 8259 asks for UTF-8).
+    @Test func aByteOrderMarkIsSkippedAndUTF16Refused() throws {
+        let text =
+            "{" + Self.head
+            + #","documents":[{"file":"S1-v1.cda.xml","session":"S1","size":5,"version":1,"validation":{"result":"valid"}}]}"#
+        #expect(try holdings([0xEF, 0xBB, 0xBF] + Array(text.utf8)) == decoded(text))
+        #expect(throws: AccordError.self) { try holdings([0xEF, 0xBB] + Array(text.utf8)) }
+        #expect(throws: AccordError.self) {
+            try holdings([0xFF, 0xFE] + Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        }
+    }
+
     /// Arrays and objects nested as deep as ``ManifestJSONReader/maximumDepth`` under a member
     /// of the manifest are read, not one level more.
     @Test func nestingIsReadToItsLimit() throws {
