@@ -215,21 +215,8 @@ public enum EventStoreContract {
     /// without reading the session): the last issue of the profile while the record has not
     /// changed since; an issue of another profile is no change.
     static func currentIssuedVersions(_ store: any EventStore) throws {
-        func closedSession() throws -> SessionID {
-            let id = try store.startSession(Samples.start(), author: nil)
-            _ = try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
-            return id
-        }
-        func issue(_ id: SessionID, profile: String, version: Int) throws {
-            let branch = profile == "cda-fr" ? "1" : "3"
-            let issue = DocumentIssue(
-                profile: profile, version: version, idRoot: "1.2.250.1.999.7",
-                documentID: "1.2.250.1.999.7.\(branch).\(id.number).\(version)",
-                replaces: version > 1 ? "1.2.250.1.999.7.\(branch).\(id.number).\(version - 1)" : nil, documentTime: Samples.instant,
-                sha256: String(repeating: "a", count: 64), recordSequence: try store.consultation(id).lastSessionSequence,
-                centreSequence: nil, idBranch: branch)
-            #expect(try store.recordIssue(issue, session: id, author: nil))
-        }
+        func closedSession() throws -> SessionID { try Self.closedSession(store) }
+        func issue(_ id: SessionID, profile: String, version: Int) throws { try Self.issue(store, id, profile: profile, version: version) }
         let (s1, s2, s3, _) = (try closedSession(), try closedSession(), try closedSession(), try closedSession())
         #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: nil) == [:])
         try issue(s1, profile: "cda-fr", version: 1)
@@ -247,6 +234,25 @@ public enum EventStoreContract {
         #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: day, through: day) == [s1: 1, s2: 2])
         #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: CalendarDate("2026-03-03")!, through: nil) == [:])
         #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: CalendarDate("2026-03-01")!) == [:])
+    }
+
+    /// A session started and closed in `store` (the sample start).
+    public static func closedSession(_ store: any EventStore) throws -> SessionID {
+        let id = try store.startSession(Samples.start(), author: nil)
+        _ = try store.record(.sessionClosed, in: id, author: nil, reason: nil, precondition: nil)
+        return id
+    }
+
+    /// Records version `version` of `profile`'s document for session `id` as the session is now
+    /// (ids under the example root `1.2.250.1.999.7`; branch 1 for `cda-fr`, 3 for the others).
+    public static func issue(_ store: any EventStore, _ id: SessionID, profile: String, version: Int) throws {
+        let branch = profile == "cda-fr" ? "1" : "3"
+        let issue = DocumentIssue(
+            profile: profile, version: version, idRoot: "1.2.250.1.999.7", documentID: "1.2.250.1.999.7.\(branch).\(id.number).\(version)",
+            replaces: version > 1 ? "1.2.250.1.999.7.\(branch).\(id.number).\(version - 1)" : nil, documentTime: Samples.instant,
+            sha256: String(repeating: "a", count: 64), recordSequence: try store.consultation(id).lastSessionSequence,
+            centreSequence: nil, idBranch: branch)
+        #expect(try store.recordIssue(issue, session: id, author: nil))
     }
 
     static func sessionListAndBatch(_ store: any EventStore) throws {

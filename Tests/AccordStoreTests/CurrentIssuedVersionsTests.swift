@@ -1,11 +1,13 @@
 import AccordCore
 import AccordStore
+import AccordStoreTestSupport
 import AccordTestSupport
 import Foundation
 import Testing
 
-/// `ConsultationStore.currentIssuedVersions(profile:closedFrom:through:)`: the issued version
-/// of each session that is still current, read without folding the sessions.
+/// `ConsultationStore.currentIssuedVersions(profile:closedFrom:through:)` where SQLite differs
+/// from the store contract's scenario "the current issued versions" (which runs on both
+/// backends): rows added outside Accord.
 @Suite struct CurrentIssuedVersionsTests {
     let store: ConsultationStore
 
@@ -13,55 +15,10 @@ import Testing
         store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
     }
 
-    /// A closed session.
-    func closedSession() throws -> SessionID {
-        let id = try store.startSession(Samples.start())
-        try store.record(.sessionClosed, in: id)
-        return id
-    }
+    func closedSession() throws -> SessionID { try EventStoreContract.closedSession(store) }
 
-    /// Records version `version` of `profile` for the session as it is now.
     func issue(_ id: SessionID, profile: String, version: Int) throws {
-        let branch = profile == "cda-fr" ? "1" : "3"
-        let issue = DocumentIssue(
-            profile: profile, version: version, idRoot: "1.2.250.1.999.7",
-            documentID: "1.2.250.1.999.7.\(branch).\(id.number).\(version)",
-            replaces: version > 1 ? "1.2.250.1.999.7.\(branch).\(id.number).\(version - 1)" : nil, documentTime: Samples.instant,
-            sha256: String(repeating: "a", count: 64), recordSequence: try store.consultation(id).lastSessionSequence, centreSequence: nil,
-            idBranch: branch)
-        #expect(try store.recordIssue(issue, session: id))
-    }
-
-    @Test func theLastIssueOfTheProfileCountsWhileTheRecordIsUnchanged() throws {
-        let s1 = try closedSession()
-        let s2 = try closedSession()
-        let s3 = try closedSession()
-        _ = try closedSession()
-        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: nil) == [:])
-
-        try issue(s1, profile: "cda-fr", version: 1)
-        try issue(s2, profile: "cda-fr", version: 1)
-        try issue(s3, profile: "fhir-r4", version: 1)
-        // An issue of another profile after it is no change of S1's record.
-        try issue(s1, profile: "fhir-r4", version: 1)
-        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: nil) == [s1: 1, s2: 1])
-        #expect(try store.currentIssuedVersions(profile: "fhir-r4", closedFrom: nil, through: nil) == [s1: 1, s3: 1])
-
-        // S2 changed since its issue: no current version until the next one is issued.
-        try store.record(.noteAdded(text: "late"), in: s2, reason: "forgotten")
-        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: nil) == [s1: 1])
-        try issue(s2, profile: "cda-fr", version: 2)
-        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: nil) == [s1: 1, s2: 2])
-        #expect(try store.currentIssuedVersions(profile: "cda-fr+pseudonymised", closedFrom: nil, through: nil) == [:])
-    }
-
-    @Test func theClosingDaysBoundTheSessions() throws {
-        let s1 = try closedSession()
-        try issue(s1, profile: "cda-fr", version: 1)
-        let day = CalendarDate(utcDayOf: Samples.instant)
-        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: day, through: day) == [s1: 1])
-        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: CalendarDate("2099-01-01"), through: nil) == [:])
-        #expect(try store.currentIssuedVersions(profile: "cda-fr", closedFrom: nil, through: CalendarDate("2000-01-01")) == [:])
+        try EventStoreContract.issue(store, id, profile: profile, version: version)
     }
 
     /// An issue row Accord never writes (added behind its back) neither stops the read nor
