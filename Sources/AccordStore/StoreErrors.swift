@@ -32,7 +32,7 @@ package enum StoreErrors {
     /// shown; this sentence names none.
     package static let valueNeverWritten = AccordError(
         .conflict,
-        "the database holds a value Accord never writes (a row changed outside Accord); nothing was recorded. Run `accord verify` to find the events concerned, and restore the database from a backup."
+        "the database holds a value Accord never writes (a row changed outside Accord); nothing was recorded. Check the events with `accord verify`, and restore the database from a backup."
     )
 
     package static func unknownSession(_ id: SessionID) -> AccordError {
