@@ -351,17 +351,12 @@ public struct ExportFolder: Sendable {
         guard let folder = opendir(url.path) else { return [] }
         defer { closedir(folder) }
         var names: [String] = []
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 0
         while let entry = readdir(folder) {
-            let isManifest = withUnsafePointer(to: entry.pointee.d_name) { name in
-                name.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
-                    strncmp($0, "manifest-", 9) == 0
-                }
-            }
-            guard isManifest else { continue }
-            let name = withUnsafePointer(to: entry.pointee.d_name) { name in
-                name.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
-            }
-            if name.hasSuffix(".json") { names.append(name) }
+            let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self)
+            guard strncmp(name, "manifest-", 9) == 0 else { continue }
+            let text = String(cString: name)
+            if text.hasSuffix(".json") { names.append(text) }
         }
         return names.sorted().map { url.appendingPathComponent($0) }
     }
