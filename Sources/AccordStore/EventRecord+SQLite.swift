@@ -65,6 +65,15 @@ extension EventRecord: FetchableRecord, PersistableRecord {
             payload: row[6], reason: row[7], chain: row[8])
     }
 
+    /// Inserts the event with a kept statement (GRDB's record `insert` builds its statement
+    /// and reads the row back for each event): every column, in ``selection``'s order.
+    /// - Throws: the database's error (a sequence or a session sequence already taken).
+    func insertKept(_ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO event (\(Self.selection)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: [
+            sequence, sessionNumber, sessionSequence, recordedAt, author, kind, payload, reason, chain,
+        ])
+    }
+
     /// Writes every column (an event is only ever inserted: triggers refuse updates).
     public func encode(to container: inout PersistenceContainer) {
         container[CodingKeys.sequence.rawValue] = sequence

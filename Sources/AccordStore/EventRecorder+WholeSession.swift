@@ -62,8 +62,6 @@ extension EventRecorder {
         }
 
         for projection in projections { try projection.applyWhole(consultation, eventCount: events.count, db: db) }
-        let insert = try db.cachedStatement(
-            sql: "INSERT INTO event (\(EventRecord.selection)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         var chain = tail.chain
         for event in events {
             var record = EventRecord(
@@ -72,15 +70,12 @@ extension EventRecorder {
                 payload: try payload(event.change),
                 reason: nil, chain: "")
             record.chain = key.link(record.content, previous: chain)
-            try insert.execute(arguments: [
-                record.sequence, record.sessionNumber, record.sessionSequence, record.recordedAt, record.author, record.kind,
-                record.payload, record.reason, record.chain,
-            ])
+            try record.insertKept(db)
             chain = record.chain
         }
         let last = tail.sequence + Int64(events.count)
         try SessionSealRecord(session: id.number, eventCount: events.count, lastSequence: last, lastChain: chain, key: key)
-            .insert(db, onConflict: .replace)
+            .replaceKept(db)
         self.tail = LogTail(sequence: last, chain: chain, nextSession: id.number + 1)
         if firstWholeSession == nil { firstWholeSession = id.number }
         return consultation

@@ -128,11 +128,11 @@ package struct EventRecorder {
             sequence: sequence, sessionNumber: id?.number, sessionSequence: sessionSequence, recordedAt: UTCInstant.format(now),
             author: author, kind: change.kind, payload: try payload(change), reason: reason, chain: "")
         event.chain = key.link(event.content, previous: previous)
-        try event.insert(db)
+        try event.insertKept(db)
         let chain = event.chain
         if let id, let sessionSequence {
             try SessionSealRecord(session: id.number, eventCount: sessionSequence, lastSequence: sequence, lastChain: chain, key: key)
-                .insert(db, onConflict: .replace)
+                .replaceKept(db)
         }
         if case .centreSettingsChanged = change {
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE kind = 'centre-settings-changed'")) ?? 0

@@ -50,6 +50,14 @@ struct SessionSealRecord: Codable, Sendable, Hashable, FetchableRecord, Persista
 
     /// The seal of session `number` whose last event (its `eventCount`th) is `lastSequence`
     /// with chain value `lastChain`.
+    /// Writes the seal in place of the session's earlier one, with a kept statement (as
+    /// `insert(db, onConflict: .replace)` did, without building the statement each time).
+    /// - Throws: the database's error.
+    func replaceKept(_ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO session_seal (session_number, event_count, last_seq, tag) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [sessionNumber, eventCount, lastSequence, tag])
+    }
+
     init(session number: Int64, eventCount: Int, lastSequence: Int64, lastChain: String, key: ChainKey) {
         sessionNumber = number
         self.eventCount = eventCount

@@ -58,8 +58,19 @@ struct SessionSummaryProjection: Projection {
         let count =
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE session_number = ?"), arguments: [consultation.id.number]) ?? 0
-        try SessionRecord(consultation, eventCount: count).upsert(db)
+        try db.cachedStatement(sql: Self.upsertSQL).execute(arguments: SessionRecord(consultation, eventCount: count).values)
     }
+
+    /// Writes a whole summary row, replacing the session's row in place when there is one (a
+    /// kept statement: GRDB's record `upsert` encoded the record and fetched the row back, a
+    /// third of an issue's cost in a batch export). Not `INSERT OR REPLACE`, which would
+    /// delete the row the events refer to.
+    static let upsertSQL: String = {
+        let columns = SessionRecord.columns
+        let updates = columns.filter { $0 != "number" }.map { "\($0) = excluded.\($0)" }
+        return "INSERT INTO session (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) "
+            + "ON CONFLICT(number) DO UPDATE SET \(updates.joined(separator: ", "))"
+    }()
 
     /// The summary's columns that find a patient's sessions and name the patient in
     /// `session list` (migration v5), in the order of ``patientValues(_:)``.

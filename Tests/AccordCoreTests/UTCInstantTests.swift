@@ -25,6 +25,28 @@ import Testing
         #expect(UTCInstant.format(Date(timeIntervalSince1970: 1_772_443_800.9)) == "2026-03-02T09:30:00Z")  // whole seconds
     }
 
+    /// From 1970 on an instant is computed from its fields; it is the instant Foundation's
+    /// parse gives (and the format back checks), and refused where Foundation's is: every month
+    /// from 0 to 13, every day from 0 to 32, each hour, minute and second at its edges, over
+    /// leap and common years of three centuries.
+    @Test func parsingByArithmeticAgreesWithFoundation() {
+        var compared = 0
+        for year in [1970, 1999, 2000, 2024, 2026, 2100, 2400, 9999] {
+            for month in 0...13 {
+                for day in 0...32 {
+                    for (hour, minute, second) in [(0, 0, 0), (23, 59, 59), (24, 0, 0), (12, 60, 0), (12, 0, 60), (9, 30, 7)] {
+                        let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, hour, minute, second)
+                        #expect(UTCInstant.parse(text) == UTCInstant.foundationParse(Array(text.utf8)), "\(text)")
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared == 8 * 14 * 33 * 6)
+        #expect(UTCInstant.parse("2024-02-29T23:59:59Z") == Date(timeIntervalSince1970: 1_709_251_199))
+        #expect(UTCInstant.parse("9999-12-31T23:59:59Z") == Date(timeIntervalSince1970: 253_402_300_799))
+    }
+
     @Test func daysInMonth() {
         #expect(CalendarDate.daysIn(month: 2, year: 2024) == 29)
         #expect(CalendarDate.daysIn(month: 2, year: 2026) == 28)
