@@ -210,22 +210,52 @@ extension AccordService {
     // MARK: - Recording
 
     /// Records one change in a session (an amendment, with a reason, once closed).
-    /// - Throws: what ``AccordStore/EventStore/record(_:in:author:reason:precondition:)``
-    ///   throws; nothing is recorded then.
+    /// - Parameter seenEvents: when given, the change is recorded only if the session still
+    ///   holds that many events (``AccordCore/Consultation/eventCount``): the count of the page
+    ///   the change was typed on, so that a form sent twice, or after another change, records
+    ///   nothing. Checked in the transaction that records.
+    /// - Throws: ``changedSinceShown(_:)`` (`conflict`, field `seen`) when the session no
+    ///   longer holds `seenEvents` events; what
+    ///   ``AccordStore/EventStore/record(_:in:author:reason:precondition:)`` throws; nothing is
+    ///   recorded then.
     @discardableResult
-    public func record(_ change: Change, in session: SessionID, author: String?, reason: String? = nil) throws -> Consultation {
-        try store.record(change, in: session, author: author, reason: reason, precondition: nil)
+    public func record(
+        _ change: Change, in session: SessionID, author: String?, reason: String? = nil, seenEvents: Int? = nil
+    ) throws
+        -> Consultation
+    {
+        try store.record(change, in: session, author: author, reason: reason, precondition: seenEvents.map(Self.unchanged(since:)))
     }
 
     /// Closes a session; with `requireComplete`, only when its record misses no required
-    /// element — checked and closed in one transaction.
+    /// element — checked and closed in one transaction; with `seenEvents`, only when the session
+    /// still holds that many events (as ``record(_:in:author:reason:seenEvents:)``).
     ///
     /// - Throws: `AccordError` (`conflict`) naming how many elements miss (they are in
-    ///   ``IncompleteRecord``'s `missing`); what recording throws.
-    public func close(_ session: SessionID, author: String?, requireComplete: Bool) throws -> Consultation {
+    ///   ``IncompleteRecord``'s `missing`); ``changedSinceShown(_:)``; what recording throws.
+    public func close(_ session: SessionID, author: String?, requireComplete: Bool, seenEvents: Int? = nil) throws -> Consultation {
         try store.record(.sessionClosed, in: session, author: author, reason: nil) { consultation in
+            if let seenEvents { try Self.unchanged(since: seenEvents)(consultation) }
             let missing = consultation.completeness.missing
             if requireComplete && !missing.isEmpty { throw IncompleteRecord(session: session, missing: missing) }
+        }
+    }
+
+    /// The error of a change typed on a page shown before the session's last event: another
+    /// change was recorded meanwhile, or the same form was sent twice (a double click). Names
+    /// the session and the field `seen`, nothing typed.
+    public static func changedSinceShown(_ session: SessionID) -> AccordError {
+        AccordError(
+            .conflict,
+            "session \(session) changed since the page was shown (a change was recorded meanwhile, or the form was sent twice); "
+                + "nothing was recorded. Check the page, then send the form again if the change is still needed.",
+            field: "seen")
+    }
+
+    /// A precondition: the session holds `seenEvents` events.
+    private static func unchanged(since seenEvents: Int) -> (Consultation) throws -> Void {
+        { consultation in
+            if consultation.eventCount != seenEvents { throw changedSinceShown(consultation.id) }
         }
     }
 

@@ -9,7 +9,7 @@ extension WebServer {
     /// - Parameters:
     ///   - failure: the form that failed, its message (an `AccordError` description, never
     ///     personal data) and the values typed, shown again in that form; `nil` after a GET.
-    ///   - status: 200, or 422 after bad input.
+    ///   - status: 200, 422 after bad input, or 409 after a form sent from an out-of-date page.
     func consultationPage(
         _ consultation: Consultation, user: SignedIn, failure: (form: WebConsultationForm, message: String, fields: [String: String])?,
         status: HTTPResponse.Status
@@ -17,6 +17,7 @@ extension WebServer {
         let strings = user.strings
         var context = WebConsultationContext(consultation, strings: strings).values
         context["csrf"] = user.signIn.csrfToken
+        context["seen"] = String(consultation.eventCount)
         if let failure {
             if failure.form == .phase {
                 // Each talk has its own “begins” form: the message goes on the one posted.
@@ -25,7 +26,7 @@ extension WebServer {
             } else {
                 context[failure.form.rawValue + "Error"] = failure.message
             }
-            context["f" + failure.form.contextName] = failure.fields.filter { $0.key != "csrf" }
+            context["f" + failure.form.contextName] = failure.fields.filter { $0.key != "csrf" && $0.key != "seen" }
         }
         let typed = failure?.fields ?? [:]
         let form = failure?.form

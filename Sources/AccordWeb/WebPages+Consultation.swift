@@ -36,7 +36,7 @@ extension WebPages {
         <form method="post" action="/sessions/{{id}}/participants" class="consultation-form">
         <h4>{{t.consultationAddParticipant}}</h4>
         {{#participantError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{participantError}}</p></div>{{/participantError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <label for="participant-role">{{t.consultationRoleLabel}}</label>
         <select id="participant-role" name="role">{{#roles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/roles}}</select>
         <label for="participant-prefix">{{t.consultationPrefixLabel}}</label>
@@ -63,7 +63,7 @@ extension WebPages {
         <form method="post" action="/sessions/{{id}}/preferences" class="consultation-form">
         <h4>{{t.consultationAddPreference}}</h4>
         {{#preferenceError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{preferenceError}}</p></div>{{/preferenceError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <label for="preference-text">{{t.consultationPreferenceLabel}}</label>
         <textarea id="preference-text" name="text" rows="3">{{fPreference.text}}</textarea>
         <label for="preference-importance">{{t.consultationImportanceLabel}}</label>
@@ -87,7 +87,7 @@ extension WebPages {
         <form method="post" action="/sessions/{{id}}/options" class="consultation-form">
         <h4>{{t.consultationAddOption}}</h4>
         {{#optionError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{optionError}}</p></div>{{/optionError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <label for="option-kind">{{t.consultationKindLabel}}</label>
         <select id="option-kind" name="kind">{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select>
         <label for="option-label">{{t.consultationLabelLabel}}</label>
@@ -106,7 +106,7 @@ extension WebPages {
         <form method="post" action="/sessions/{{id}}/aides" class="consultation-form">
         <h4>{{t.consultationAddAid}}</h4>
         {{#aidError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{aidError}}</p></div>{{/aidError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <label for="aid-name">{{t.consultationAidNameLabel}}</label>
         <input id="aid-name" name="name" value="{{fAid.name}}">
         <label for="aid-version">{{t.consultationAidVersionLabel}}</label>
@@ -118,7 +118,7 @@ extension WebPages {
         {{#trial}}<p>{{t.consultationEligibilityLabel}} {{eligibility}} · {{t.consultationOfferedLabel}} {{offered}}{{#answer}} · {{t.consultationAnswerLabel}} {{answer}}{{/answer}}</p>{{/trial}}
         <form method="post" action="/sessions/{{id}}/essai" class="consultation-form">
         {{#trialError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{trialError}}</p></div>{{/trialError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <label for="trial-eligibility">{{t.consultationEligibilityLabel}}</label>
         <select id="trial-eligibility" name="eligibility">{{#eligibilities}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/eligibilities}}</select>
         <label for="trial-offered">{{t.consultationOfferedLabel}}</label>
@@ -137,7 +137,7 @@ extension WebPages {
         {{#understanding}}<p>{{t.consultationUnderstandingDone}} {{understanding}}</p>{{/understanding}}
         <form method="post" action="/sessions/{{id}}/comprehension" class="consultation-form">
         {{#understandingError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{understandingError}}</p></div>{{/understandingError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <label for="understanding-method">{{t.consultationMethodLabel}}</label>
         <input id="understanding-method" name="method" value="{{fUnderstanding.method}}">
         \(reasonField("understanding", "fUnderstanding"))
@@ -147,7 +147,7 @@ extension WebPages {
         {{#reflection}}<p>{{t.consultationReflectionDone}} {{reflection}}</p>{{/reflection}}
         <form method="post" action="/sessions/{{id}}/reflexion" class="consultation-form">
         {{#reflectionError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{reflectionError}}</p></div>{{/reflectionError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <label for="reflection-until">{{t.consultationUntilLabel}}</label>
         <input id="reflection-until" name="until" type="date" value="{{fReflection.until}}">
         \(reasonField("reflection", "fReflection"))
@@ -157,7 +157,7 @@ extension WebPages {
         {{#decision}}<p class="consultation-decision">{{decision}}</p>{{/decision}}
         <form method="post" action="/sessions/{{id}}/decision" class="consultation-form">
         {{#decisionError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{decisionError}}</p></div>{{/decisionError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <fieldset><legend>{{t.consultationOutcomeLegend}}</legend>
         <span class="consultation-choice"><input type="radio" id="decision-agreed" name="outcome" value="agreed"{{#outcomeAgreed}} checked{{/outcomeAgreed}}><label for="decision-agreed">{{t.consultationOutcomeAgreed}}</label></span>
         <label for="decision-option">{{t.consultationAgreedLabel}}</label>
@@ -182,7 +182,7 @@ extension WebPages {
         {{#hasNotes}}<ul>{{#notes}}<li{{#withdrawn}} class="withdrawn"{{/withdrawn}}>{{entry}} — {{text}}{{#withdrawn}} ({{t.consultationWithdrawn}}){{/withdrawn}}</li>{{/notes}}</ul>{{/hasNotes}}
         <form method="post" action="/sessions/{{id}}/notes" class="consultation-form">
         {{#noteError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{noteError}}</p></div>{{/noteError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <label for="note-text">{{t.consultationNoteLabel}}</label>
         <textarea id="note-text" name="text" rows="4">{{fNote.text}}</textarea>
         \(reasonField("note", "fNote"))
@@ -194,7 +194,7 @@ extension WebPages {
         <h2 id="titre-ecran-patient">{{t.consultationPatientScreen}}</h2>
         <p>{{t.consultationPatientScreenHelp}}</p>
         <form method="post" action="/sessions/{{id}}/ecran-patient" class="consultation-phase">
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <button type="submit">{{t.consultationPatientScreenButton}}</button>
         </form>
         </section>
@@ -215,7 +215,7 @@ extension WebPages {
         <form method="post" action="/sessions/{{id}}/retrait" class="consultation-form">
         <h3>{{t.consultationWithdrawEntry}}</h3>
         {{#withdrawalError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{withdrawalError}}</p></div>{{/withdrawalError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <label for="withdrawal-entry">{{t.consultationEntryLabel}}</label>
         <select id="withdrawal-entry" name="entry">{{#withdrawable}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/withdrawable}}</select>
         <label for="withdrawal-reason">{{t.consultationWithdrawReasonLabel}}</label>
@@ -244,7 +244,7 @@ extension WebPages {
         <h2 id="titre-cloture">{{t.consultationClose}}</h2>
         <form method="post" action="/sessions/{{id}}/cloture" class="consultation-form">
         {{#closingError}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{closingError}}</p></div>{{/closingError}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <span class="consultation-choice"><input type="checkbox" id="closing-complete" name="require_complete" value="on"{{#requireCompleteChecked}} checked{{/requireCompleteChecked}}><label for="closing-complete">{{t.consultationRequireComplete}}</label></span>
         <button type="submit">{{t.consultationClose}}</button>
         </form>
@@ -267,7 +267,7 @@ extension WebPages {
         """
         <form method="post" action="/sessions/{{id}}/phases" class="consultation-phase">
         {{#phaseError\(phase.capitalized)}}<div class="message" role="alert"><p>{{t.consultationRefused}}</p><p lang="en">{{phaseError\(phase.capitalized)}}</p></div>{{/phaseError\(phase.capitalized)}}
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="seen" value="{{seen}}">
         <input type="hidden" name="phase" value="\(phase)">
         {{#closed}}<label for="phase-\(phase)-reason">{{t.consultationReasonLabel}}</label>
         <input id="phase-\(phase)-reason" name="reason" required>{{/closed}}

@@ -13,6 +13,10 @@ extension WebServer {
     ///   the matching `accord` command does, then 303 to `/sessions/{id}#section`; on bad input
     ///   422 with the page again, the message shown on the form and what was typed kept, nothing
     ///   recorded. Once the session is closed, a change needs the form's `reason` (an amendment).
+    ///   Each form carries `seen`, the session's event count when the page was shown: when the
+    ///   session has changed since (the form sent twice by a double click, or another change
+    ///   recorded meanwhile), 409 with the page as it now stands and the form's message,
+    ///   nothing recorded.
     ///
     /// Signed out: 302 to `/connexion`; an unknown session: 404; a POST without the sign-in's
     /// CSRF token: 403, nothing recorded.
@@ -61,10 +65,20 @@ extension WebServer {
         let reason = fields["reason"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         let author = user.account.idnatPS
         do {
+            // The session's event count when the page was shown: the change is recorded only
+            // if it is still the count (a form sent twice, or after another change, records
+            // nothing). Absent from a page of an earlier Accord: recorded as before.
+            let seen = try fields["seen"].map { text in
+                guard let count = Int(text), count >= 0 else {
+                    throw AccordError.invalid("seen", "is not an event count", accepted: "the page's own value; reload the page")
+                }
+                return count
+            }
             switch form {
             case .closing:
                 do {
-                    _ = try service.close(consultation.id, author: author, requireComplete: fields["require_complete"] != nil)
+                    _ = try service.close(
+                        consultation.id, author: author, requireComplete: fields["require_complete"] != nil, seenEvents: seen)
                 } catch let incomplete as IncompleteRecord {
                     throw incomplete.error
                 }
@@ -73,18 +87,20 @@ extension WebServer {
                     throw AccordError.invalid("--reason", "is missing", accepted: "why the entry is withdrawn")
                 }
                 let change = try WebConsultationChange.make(form, fields, consultation: consultation)
-                try service.record(change, in: consultation.id, author: author, reason: reason)
+                try service.record(change, in: consultation.id, author: author, reason: reason, seenEvents: seen)
             default:
                 let change = try WebConsultationChange.make(form, fields, consultation: consultation)
-                try service.record(change, in: consultation.id, author: author, reason: reason)
+                try service.record(change, in: consultation.id, author: author, reason: reason, seenEvents: seen)
             }
         } catch let error as AccordError where [.invalidInput, .notFound, .conflict].contains(error.code) {
             logger.info("consultation form refused", metadata: ["session": "\(consultation.id)", "form": "\(form.rawValue)"])
-            // The page as it stands (nothing was recorded), the error on the form posted.
+            // The page as it stands (nothing was recorded), the error on the form posted; 409
+            // when the page was out of date.
             let current = (try? service.consultation(consultation.id)) ?? consultation
             try logRead(of: consultation.id, by: author, page: "consultation")
+            let stale = error.code == .conflict && error.field == "seen"
             return consultationPage(
-                current, user: user, failure: (form, error.description, fields), status: .unprocessableContent)
+                current, user: user, failure: (form, error.description, fields), status: stale ? .conflict : .unprocessableContent)
         }
         logger.info("consultation form recorded", metadata: ["session": "\(consultation.id)", "form": "\(form.rawValue)"])
         // A phase's button stands in its own talk's section.

@@ -139,6 +139,60 @@ extension TestClientProtocol {
         }
     }
 
+    // MARK: - Forms sent from an out-of-date page
+
+    /// A form sent twice (a double click) records once: both carry the event count the page
+    /// was shown with (`seen`), and the second finds the session changed: 409, the page as it
+    /// now stands with the message on the form, nothing more recorded.
+    @Test func aFormSentTwiceRecordsOnceAndTheSecondIsRefusedWithThePage() async throws {
+        let site = try siteWithSession()
+        defer { site.cleanUp() }
+        try await site.test { client in
+            let (cookies, csrf) = try await client.signedInSession()
+            let page = try await client.get("/sessions/S1", cookies: cookies)
+            #expect(try site.store.consultation(s1).eventCount == 1)
+            let seen = try #require(page.fieldValue("seen"))
+            #expect(seen == "1")
+            let fields = ["csrf": csrf, "seen": seen, "text": "Appel du patient"]
+            let first = try await client.post("/sessions/S1/notes", fields: fields, cookies: cookies)
+            #expect(first.status == .seeOther)
+            let second = try await client.post("/sessions/S1/notes", fields: fields, cookies: cookies)
+            #expect(second.status == .conflict)
+            #expect(second.text.contains("session S1 changed since the page was shown"))
+            #expect(second.fieldValue("seen") == "2")
+            #expect(try site.store.consultation(s1).notes.map(\.text) == ["Appel du patient"])
+            #expect(try site.store.consultation(s1).eventCount == 2)
+        }
+    }
+
+    /// Every form of the page carries the page's count, and a form sent after another change
+    /// (here the closing, after a note recorded elsewhere) records nothing; a count that is no
+    /// number is refused as bad input.
+    @Test func aFormSentAfterAnotherChangeRecordsNothing() async throws {
+        let site = try siteWithSession()
+        defer { site.cleanUp() }
+        try await site.test { client in
+            let (cookies, csrf) = try await client.signedInSession()
+            let page = try await client.get("/sessions/S1", cookies: cookies)
+            let forms = page.text.components(separatedBy: #"action="/sessions/S1/"#).count - 1
+            #expect(forms >= WebConsultationForm.allCases.count)
+            #expect(page.text.components(separatedBy: #"name="seen" value="1""#).count - 1 == forms)
+            let service = AccordService(store: site.store, clock: .fixed(at: Samples.instant))
+            try service.record(.noteAdded(text: "Note prise ailleurs"), in: s1, author: WebTestSite.clinicianID)
+            let closing = try await client.post("/sessions/S1/cloture", fields: ["csrf": csrf, "seen": "1"], cookies: cookies)
+            #expect(closing.status == .conflict)
+            #expect(try site.store.consultation(s1).status == .open)
+            let garbled = try await client.post(
+                "/sessions/S1/notes", fields: ["csrf": csrf, "seen": "2x", "text": "Note"], cookies: cookies)
+            #expect(garbled.status == .unprocessableContent)
+            #expect(garbled.text.contains("is not an event count"))
+            #expect(try site.store.consultation(s1).notes.count == 1)
+            let current = try await client.post("/sessions/S1/cloture", fields: ["csrf": csrf, "seen": "2"], cookies: cookies)
+            #expect(current.status == .seeOther)
+            #expect(try site.store.consultation(s1).status == .closed)
+        }
+    }
+
     @Test func aPhasesButtonReturnsToItsOwnTalk() async throws {
         let site = try siteWithSession()
         defer { site.cleanUp() }

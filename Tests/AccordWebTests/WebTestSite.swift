@@ -103,8 +103,11 @@ extension TestResponse {
     }
 
     /// The value of the first hidden `csrf` field of the page.
-    var csrfField: String? {
-        guard let range = text.range(of: #"name="csrf" value=""#) else { return nil }
+    var csrfField: String? { fieldValue("csrf") }
+
+    /// The value of the first form field named `name` on the page (`name="…" value="…"`).
+    func fieldValue(_ name: String) -> String? {
+        guard let range = text.range(of: "name=\"\(name)\" value=\"") else { return nil }
         return String(text[range.upperBound...].prefix { $0 != "\"" })
     }
 }
