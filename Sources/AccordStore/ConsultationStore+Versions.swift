@@ -127,7 +127,7 @@ extension ConsultationStore {
                 // The session summary only, as before projections were named: an issued document
                 // leaves the audit summary as it was.
                 try SessionSummaryProjection().apply(consultation, event: event, db: recorder.db)
-                try DocumentVersionRecord(issue, session: id).insert(recorder.db, onConflict: .replace)
+                try DocumentVersionRecord(issue, session: id).replaceKept(recorder.db)
                 return true
             }
         }

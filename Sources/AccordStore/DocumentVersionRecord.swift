@@ -26,6 +26,17 @@ struct DocumentVersionRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
         static let version = Column(CodingKeys.version)
     }
 
+    /// Writes the row in place of the session's row of that profile and version, with a kept
+    /// statement (as `insert(db, onConflict: .replace)` did, without building the statement
+    /// and reading the row back for each issue).
+    /// - Throws: the database's error.
+    func replaceKept(_ db: Database) throws {
+        try db.cachedStatement(
+            sql:
+                "INSERT OR REPLACE INTO document_version (session_number, profile, version, last_session_seq, exported_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [sessionNumber, profile, version, lastSessionSequence, exportedAt])
+    }
+
     /// The row of `issue` of session `id`.
     init(_ issue: DocumentIssue, session id: SessionID) {
         sessionNumber = id.number

@@ -30,8 +30,7 @@ struct SessionSummaryProjection: Projection {
         default: break
         }
         if consultation.status == .closed {
-            try db.execute(
-                sql: "UPDATE session SET completeness = ? WHERE number = ?",
+            try db.cachedStatement(sql: "UPDATE session SET completeness = ? WHERE number = ?").execute(
                 arguments: [consultation.completeness.percent, consultation.id.number])
         }
     }
