@@ -16,11 +16,16 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
             parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
         else { return nil }
-        var components = DateComponents(year: y, month: m, day: d)
-        components.timeZone = TimeZone(identifier: "UTC")
-        guard y >= 1, (1...12).contains(m), (1...31).contains(d),
-            components.isValidDate(in: UTCInstant.utcCalendar)
-        else { return nil }
+        guard y >= 1, (1...12).contains(m), (1...31).contains(d) else { return nil }
+        if y >= 1583 {
+            // The Gregorian calendar's own months (Foundation's calendar agrees from 1583 on).
+            guard d <= Self.daysIn(month: m, year: y) else { return nil }
+        } else {
+            // Before, Foundation's Gregorian calendar is Julian (1500-02-29 is a date).
+            var components = DateComponents(year: y, month: m, day: d)
+            components.timeZone = TimeZone(identifier: "UTC")
+            guard components.isValidDate(in: UTCInstant.utcCalendar) else { return nil }
+        }
         (year, month, day) = (y, m, d)
     }
 
@@ -41,10 +46,16 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     /// `YYYY-MM-DD`.
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { Self.digits(year, 4) + "-" + Self.digits(month, 2) + "-" + Self.digits(day, 2) }
 
     /// HL7 TS form, `YYYYMMDD`.
-    public var hl7: String { String(format: "%04d%02d%02d", year, month, day) }
+    public var hl7: String { Self.digits(year, 4) + Self.digits(month, 2) + Self.digits(day, 2) }
+
+    /// `value` (0 or more) in decimal, zeros before it up to `width` digits (as `%0*d`).
+    private static func digits(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.utf8.count >= width ? text : String(repeating: "0", count: width - text.utf8.count) + text
+    }
 
     /// The day's first instant in UTC (`YYYY-MM-DDT00:00:00Z`).
     public var startInstant: Date {

@@ -10,7 +10,15 @@ enum ConsultationText {
     static func render(_ c: Consultation, patientObjectsToResearch: Bool? = false) -> String {
         var out = ""
         // A value's own line breaks stay inside its entry: continuation lines are indented.
-        func line(_ text: String = "") { out += text.replacingOccurrences(of: "\n", with: "\n      ") + "\n" }
+        func line(_ text: String = "") {
+            // Each line break of a text followed by the indent of its continuation lines (a
+            // line feed inside CR LF too, as `replacingOccurrences` did).
+            for scalar in text.unicodeScalars {
+                out.unicodeScalars.append(scalar)
+                if scalar == "\n" { out += "      " }
+            }
+            out += "\n"
+        }
         let start = c.start
         line("Session \(c.id) — \(c.status.rawValue)")
         line("Started:   \(UTCInstant.format(c.startedAt))" + (c.closedAt.map { "   Closed: \(UTCInstant.format($0))" } ?? ""))

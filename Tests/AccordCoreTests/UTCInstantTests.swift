@@ -47,6 +47,34 @@ import Testing
         #expect(UTCInstant.parse("9999-12-31T23:59:59Z") == Date(timeIntervalSince1970: 253_402_300_799))
     }
 
+    /// A date is read by the month's length from 1583 on: the dates Foundation's Gregorian
+    /// calendar takes (and written back as `%04d-%02d-%02d` and `%04d%02d%02d` wrote them),
+    /// every day 0–32 of every month of 1583–2500 and of a few later years; before 1583 the
+    /// calendar itself decides (Julian: 1500-02-29 is a date).
+    @Test func calendarDatesAgreeWithFoundationsCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        for year in Array(1583...2500) + [4000, 9999] {
+            for month in 1...12 {
+                for day in 0...32 {
+                    let text = String(format: "%04d-%02d-%02d", year, month, day)
+                    var components = DateComponents(year: year, month: month, day: day)
+                    components.timeZone = TimeZone(identifier: "UTC")
+                    let valid = day >= 1 && components.isValidDate(in: calendar)
+                    let date = CalendarDate(text)
+                    #expect((date != nil) == valid, "\(text)")
+                    if let date {
+                        #expect(date.description == text)
+                        #expect(date.hl7 == String(format: "%04d%02d%02d", year, month, day))
+                    }
+                }
+            }
+        }
+        #expect(CalendarDate("1500-02-29") != nil)
+        #expect(CalendarDate("0001-01-01")?.description == "0001-01-01")
+        #expect(CalendarDate("2026-02-29") == nil)
+    }
+
     @Test func daysInMonth() {
         #expect(CalendarDate.daysIn(month: 2, year: 2024) == 29)
         #expect(CalendarDate.daysIn(month: 2, year: 2026) == 28)
