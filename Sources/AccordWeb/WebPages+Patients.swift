@@ -43,7 +43,7 @@ extension WebPages {
         <p class="patients-actions"><a href="/patients">{{t.patientsTitle}}</a> <a href="/sessions/nouvelle/rcp">{{t.patientsRCPLink}}</a></p>
         {{#message}}<div class="message" role="alert"><p>{{t.patientsRefusedNothingRecorded}}</p><p lang="en">{{message}}</p></div>{{/message}}
         <form method="post" action="/sessions/nouvelle" class="patients-form">
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="once" value="{{once}}">
         <p>{{t.patientsNewHelp}}</p>
         <fieldset><legend>{{t.patientsIdentityLegend}}</legend>
         <label for="ins">{{t.patientsINSLabel}} <code>--patient-ins</code></label>
@@ -136,7 +136,7 @@ extension WebPages {
         {{#hasWarnings}}<div class="patients-warnings" role="alert"><h3>{{t.patientsRCPWarnings}}</h3>
         <ul lang="en">{{#warnings}}<li>{{.}}</li>{{/warnings}}</ul></div>{{/hasWarnings}}
         <form method="post" action="/sessions/nouvelle/rcp/confirmation" class="patients-form">
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="once" value="{{once}}">
         <input type="hidden" name="rapport" value="{{report}}">
         <input type="hidden" name="sceau" value="{{seal}}">
         <label for="theme">{{t.patientsTopicLabel}} <code>--topic</code></label>

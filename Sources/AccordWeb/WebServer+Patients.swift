@@ -17,7 +17,8 @@ extension WebServer {
     ///   session (``AccordService/AccordService/start(typed:author:)``), the signed-in clinician
     ///   leading it and recording it; 303 to `/sessions/{id}`, or 200 and the identity warnings
     ///   with a link to the session when there are any; bad input: 422 and the CLI's message,
-    ///   nothing recorded.
+    ///   nothing recorded. The form carries a one-time token (`once`): sent again, it answers
+    ///   the session its first sending started, and starts no other (``WebStartForms``).
     /// - `GET /sessions/nouvelle/rcp`: the upload form of an RCP report (FRCP, at most
     ///   ``patientsUploadLimit`` bytes); `POST` shows what will be recorded (no record yet) and
     ///   a confirmation form holding the report (``WebRCPSeal``);
@@ -36,6 +37,7 @@ extension WebServer {
             guard let user = try signedIn(request) else { return signedOutRedirect(request) }
             let form = try await Self.form(request)
             guard let sent = form["csrf"], WebTokens.equal(sent, user.signIn.csrfToken) else { return forbidden(user.strings) }
+            if let response = try await sentBefore(form, user) { return response }
             return try startTyped(form, user)
         }
         router.get("/sessions/nouvelle/rcp") { request, _ -> Response in
@@ -170,10 +172,26 @@ extension WebServer {
             typed.template = try value("modele").map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
             started = try service.start(typed: typed, author: user.account.idnatPS)
         } catch let error as AccordError where error.code == .invalidInput || error.code == .notFound {
+            startForms.refused(form["once"])
             logger.info("session start refused: bad input")
             return newSessionPage(user, form: form, message: error.description, status: .unprocessableContent)
+        } catch {
+            startForms.refused(form["once"])
+            throw error
         }
+        startForms.started(form["once"], started, now: now())
         logger.info("session started", metadata: ["session": "\(started.id)"])
+        return try startedResponse(started, user)
+    }
+
+    /// The answer to a form that starts a session sent again (its `once` token claimed by an
+    /// earlier sending): what the earlier sending answered, the session it started; `nil` for
+    /// a first sending, which starts the session (``WebStartForms``).
+    func sentBefore(_ form: [String: String], _ user: SignedIn) async throws -> Response? {
+        guard case .startedBefore(let started) = await startForms.claim(form["once"], by: user.account.idnatPS, now: now) else {
+            return nil
+        }
+        logger.info("session start sent again: answered with the session its first sending started", metadata: ["session": "\(started.id)"])
         return try startedResponse(started, user)
     }
 
@@ -198,7 +216,8 @@ extension WebServer {
         }
         let strings = user.strings
         var context: [String: Any] = [
-            "csrf": user.signIn.csrfToken, "v": values, "absent": form["absent"] != nil,
+            "csrf": user.signIn.csrfToken, "once": startForms.issue(by: user.account.idnatPS, now: now()), "v": values,
+            "absent": form["absent"] != nil,
             "oids": choices(
                 [
                     ("", strings["patientsOIDDefault"]), (KnownOID.insNIR, strings["patientsOIDProduction"]),
@@ -279,7 +298,8 @@ extension WebServer {
         var values: [String: String] = [:]
         for key in ["finess", "theme", "modele", "fonction"] { values[key] = form[key] ?? "" }
         var context: [String: Any] = [
-            "csrf": user.signIn.csrfToken, "report": data.base64EncodedString(), "seal": WebRCPSeal.seal(data, key: user.signIn.csrfToken),
+            "csrf": user.signIn.csrfToken, "once": startForms.issue(by: user.account.idnatPS, now: now()),
+            "report": data.base64EncodedString(), "seal": WebRCPSeal.seal(data, key: user.signIn.csrfToken),
             "v": values, "absent": form["absent"] != nil,
             "familyName": patient.birthFamilyName, "givenNames": patient.birthGivenNames, "birthDate": patient.birthDate.description,
             "sex": patient.sex.rawValue, "birthplace": patient.birthplaceCode, "ins": patient.ins ?? "",
@@ -318,6 +338,7 @@ extension WebServer {
         func value(_ key: String) -> String? {
             form[key].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         }
+        if let response = try await sentBefore(form, user) { return response }
         let started: StartedSession
         do {
             let template = try value("modele").map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
@@ -328,9 +349,14 @@ extension WebServer {
                     topic: value("theme"), organisationFINESS: value("finess"), patientPresent: form["absent"] == nil, template: template),
                 author: user.account.idnatPS, ownFields: Self.patientsRCPOwnFields)
         } catch let error as AccordError where error.code == .invalidInput || error.code == .notFound {
+            startForms.refused(form["once"])
             logger.info("session start from an RCP report refused: bad input")
             return rcpPreviewPage(user, report: report, data: data, form: form, message: error.description, status: .unprocessableContent)
+        } catch {
+            startForms.refused(form["once"])
+            throw error
         }
+        startForms.started(form["once"], started, now: now())
         logger.info("session started from an RCP report", metadata: ["session": "\(started.id)"])
         return try startedResponse(started, user)
     }

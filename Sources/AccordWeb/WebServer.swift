@@ -41,6 +41,8 @@ public struct WebServer: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
     let pages = WebPages()
+    /// The forms that start a session, each started once (``WebStartForms``).
+    let startForms = WebStartForms()
 
     /// The cookie of a sign-in session: `accord_session`.
     public static let sessionCookie = "accord_session"

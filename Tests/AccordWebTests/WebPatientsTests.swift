@@ -153,6 +153,66 @@ import Testing
         #expect(consultation.start.patientPresent)
     }
 
+    // MARK: - A start sent twice
+
+    /// The new-session form sent twice (a double click) starts one session: both sendings
+    /// carry the form's one-time token, and the second answers what the first answered, the
+    /// session it started. Sent at the same time, the second waits for the first.
+    @Test func aStartSentTwiceStartsOneSession() async throws {
+        let site = try WebTestSite()
+        defer { site.cleanUp() }
+        try await site.test { client in
+            let cookies = [WebServer.sessionCookie: try await client.signedInCookie()]
+            let page = try await client.get("/sessions/nouvelle", cookies: cookies)
+            var fields = Self.lyonForm
+            fields["csrf"] = try #require(page.csrfField)
+            fields["once"] = try #require(page.fieldValue("once"))
+            #expect(fields["once"]?.count == 43)
+            let first = try await client.post("/sessions/nouvelle", fields: fields, cookies: cookies)
+            let second = try await client.post("/sessions/nouvelle", fields: fields, cookies: cookies)
+            #expect([HTTPResponse.Status.seeOther, .ok].contains(first.status))
+            #expect(second.status == first.status)
+            #expect(second.headers[.location] == first.headers[.location])
+            #expect(second.text == first.text)
+            #expect(first.headers[.location] == "/sessions/S1" || first.text.contains(#"<a href="/sessions/S1">S1</a>"#))
+
+            let again = try await client.get("/sessions/nouvelle", cookies: cookies)
+            fields["once"] = try #require(again.fieldValue("once"))
+            #expect(fields["once"] != page.fieldValue("once"))
+            let sent = fields
+            async let one = client.post("/sessions/nouvelle", fields: sent, cookies: cookies)
+            async let other = client.post("/sessions/nouvelle", fields: sent, cookies: cookies)
+            let (a, b) = try await (one, other)
+            #expect(a.status == b.status)
+            #expect(a.text == b.text)
+            #expect(a.headers[.location] == b.headers[.location])
+        }
+        #expect(try site.store.consultation(SessionID(number: 2)).start.patient.ins == "158056912345606")
+        #expect(throws: AccordError.self) { try site.store.consultation(SessionID(number: 3)) }
+    }
+
+    /// A start refused as bad input gives its token back: the corrected form, sent with the
+    /// same token, starts the session.
+    @Test func aRefusedStartCanBeCorrectedAndSentAgain() async throws {
+        let site = try WebTestSite()
+        defer { site.cleanUp() }
+        try await site.test { client in
+            let cookies = [WebServer.sessionCookie: try await client.signedInCookie()]
+            let page = try await client.get("/sessions/nouvelle", cookies: cookies)
+            var fields = Self.lyonForm
+            fields["csrf"] = try #require(page.csrfField)
+            fields["once"] = try #require(page.fieldValue("once"))
+            fields["naissance"] = "1958-02-30"
+            let refused = try await client.post("/sessions/nouvelle", fields: fields, cookies: cookies)
+            #expect(refused.status == .unprocessableContent)
+            fields["naissance"] = "1958-05-17"
+            let started = try await client.post("/sessions/nouvelle", fields: fields, cookies: cookies)
+            #expect([HTTPResponse.Status.seeOther, .ok].contains(started.status))
+        }
+        #expect(try site.store.consultation(SessionID(number: 1)).start.patient.birthDate == CalendarDate("1958-05-17"))
+        #expect(throws: AccordError.self) { try site.store.consultation(SessionID(number: 2)) }
+    }
+
     @Test func aBadINSIsRefusedWithTheCLIsMessageKeepingWhatWasTyped() async throws {
         let site = try WebTestSite()
         defer { site.cleanUp() }
