@@ -81,7 +81,7 @@ extension WebPages {
         <p>{{t.patientScreenPreferenceIntro}}</p>
         {{#message}}<p class="message" role="alert">{{message}}</p>{{/message}}
         <form method="post" action="/patient/ce-qui-compte" class="patient-screen-form">
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="once" value="{{once}}">
         <label for="text">{{t.patientScreenPreferenceLabel}}</label>
         <textarea id="text" name="text" rows="4" required>{{text}}</textarea>
         <label for="importance">{{t.patientScreenImportanceLabel}}</label>
@@ -111,7 +111,7 @@ extension WebPages {
         <p>{{scale}}</p>
         {{#message}}<p class="message" role="alert">{{message}}</p>{{/message}}
         <form method="post" action="/patient/questionnaires/{{id}}" class="patient-screen-form">
-        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="once" value="{{once}}">
         {{#items}}<fieldset class="patient-screen-item">
         <legend>{{text}}</legend>
         {{#choices}}<span class="patient-screen-choice"><input type="radio" id="item{{item}}-{{value}}" name="item{{item}}" value="{{value}}"{{#checked}} checked{{/checked}}><label for="item{{item}}-{{value}}">{{label}}</label></span>

@@ -152,7 +152,8 @@ extension WebServer {
             ["value": String(level), "label": strings["patientScreenImportance\(level)"], "selected": typed.importance == String(level)]
         }
         var context: [String: Any] = [
-            "csrf": screen.csrfToken, "text": typed.text, "levels": levels, "noImportance": typed.importance.isEmpty,
+            "csrf": screen.csrfToken, "once": screenForms.issue(by: screen.csrfToken, now: now()), "text": typed.text, "levels": levels,
+            "noImportance": typed.importance.isEmpty,
             "hasNoted": !noted.isEmpty, "noted": noted,
         ]
         if let message { context["message"] = message }
@@ -160,8 +161,16 @@ extension WebServer {
             "patientScreenPreference", title: strings["patientScreenPreferenceTitle"], context: context, strings: strings, status: status)
     }
 
-    /// Records `preferenceAdded` as `accord preference add --text … --importance …` would.
+    /// Records `preferenceAdded` as `accord preference add --text … --importance …` would;
+    /// the same form sent again (a double tap: its `once` token claimed) records nothing and
+    /// returns to the list, as the first sending does.
     func recordPatientPreference(_ screen: PatientScreen, form: [String: String], strings: WebStrings) throws -> Response {
+        guard screenForms.claimWithoutWaiting(form["once"], by: screen.csrfToken, now: now()) else {
+            logger.info("patient screen: preference sent again, recorded once")
+            return .redirect(to: "/patient/ce-qui-compte", type: .normal)
+        }
+        var recorded = false
+        defer { recorded ? screenForms.answered(form["once"], true, now: now()) : screenForms.refused(form["once"]) }
         // Browsers send a textarea's line breaks as CR LF; the command line takes LF.
         let text = (form["text"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         let importanceText = form["importance"] ?? ""
@@ -185,6 +194,7 @@ extension WebServer {
             return try patientPreferenceForm(
                 screen, strings: strings, typed: typed, message: strings[key], status: .unprocessableContent)
         }
+        recorded = true
         logger.info("patient screen: preference recorded")
         return .redirect(to: "/patient/ce-qui-compte", type: .normal)
     }
@@ -223,7 +233,8 @@ extension WebServer {
             ]
         }
         var context: [String: Any] = [
-            "csrf": screen.csrfToken, "id": entry.id.rawValue, "scale": strings["patientScreenScale\(entry.key)"], "items": items,
+            "csrf": screen.csrfToken, "once": screenForms.issue(by: screen.csrfToken, now: now()), "id": entry.id.rawValue,
+            "scale": strings["patientScreenScale\(entry.key)"], "items": items,
             "noWording": !allWorded,
         ]
         if let message { context["message"] = message }
@@ -233,10 +244,17 @@ extension WebServer {
     }
 
     /// Records `instrumentRecorded` as `accord instrument record --instrument ID --answers …
-    /// --respondent patient` would; an unanswered item is `-`.
+    /// --respondent patient` would; an unanswered item is `-`. The same form sent again (its
+    /// `once` token claimed) records nothing and returns to the list.
     func recordPatientAnswers(
         _ screen: PatientScreen, instrument entry: PatientInstrument, form: [String: String], strings: WebStrings
     ) throws -> Response {
+        guard screenForms.claimWithoutWaiting(form["once"], by: screen.csrfToken, now: now()) else {
+            logger.info("patient screen: answers sent again, recorded once")
+            return .redirect(to: "/patient/questionnaires", type: .normal)
+        }
+        var recorded = false
+        defer { recorded ? screenForms.answered(form["once"], true, now: now()) : screenForms.refused(form["once"]) }
         let instrument = entry.instrument
         let answers = (1...instrument.itemCount).map { item in
             let value = form["item\(item)"] ?? ""
@@ -253,6 +271,7 @@ extension WebServer {
                 status: .unprocessableContent)
         }
         try service.record(change, in: screen.session, author: screen.issuedBy)
+        recorded = true
         logger.info("patient screen: answers recorded")
         return .redirect(to: "/patient/questionnaires", type: .normal)
     }

@@ -18,7 +18,7 @@ extension WebServer {
     ///   leading it and recording it; 303 to `/sessions/{id}`, or 200 and the identity warnings
     ///   with a link to the session when there are any; bad input: 422 and the CLI's message,
     ///   nothing recorded. The form carries a one-time token (`once`): sent again, it answers
-    ///   the session its first sending started, and starts no other (``WebStartForms``).
+    ///   the session its first sending started, and starts no other (``WebOnceForms``).
     /// - `GET /sessions/nouvelle/rcp`: the upload form of an RCP report (FRCP, at most
     ///   ``patientsUploadLimit`` bytes); `POST` shows what will be recorded (no record yet) and
     ///   a confirmation form holding the report (``WebRCPSeal``);
@@ -179,16 +179,16 @@ extension WebServer {
             startForms.refused(form["once"])
             throw error
         }
-        startForms.started(form["once"], started, now: now())
+        startForms.answered(form["once"], started, now: now())
         logger.info("session started", metadata: ["session": "\(started.id)"])
         return try startedResponse(started, user)
     }
 
     /// The answer to a form that starts a session sent again (its `once` token claimed by an
     /// earlier sending): what the earlier sending answered, the session it started; `nil` for
-    /// a first sending, which starts the session (``WebStartForms``).
+    /// a first sending, which starts the session (``WebOnceForms``).
     func sentBefore(_ form: [String: String], _ user: SignedIn) async throws -> Response? {
-        guard case .startedBefore(let started) = await startForms.claim(form["once"], by: user.account.idnatPS, now: now) else {
+        guard case .answeredBefore(let started) = await startForms.claim(form["once"], by: user.account.idnatPS, now: now) else {
             return nil
         }
         logger.info("session start sent again: answered with the session its first sending started", metadata: ["session": "\(started.id)"])
@@ -356,7 +356,7 @@ extension WebServer {
             startForms.refused(form["once"])
             throw error
         }
-        startForms.started(form["once"], started, now: now())
+        startForms.answered(form["once"], started, now: now())
         logger.info("session started from an RCP report", metadata: ["session": "\(started.id)"])
         return try startedResponse(started, user)
     }

@@ -41,8 +41,10 @@ public struct WebServer: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
     let pages = WebPages()
-    /// The forms that start a session, each started once (``WebStartForms``).
-    let startForms = WebStartForms()
+    /// The forms that start a session, each started once (``WebOnceForms``).
+    let startForms = WebOnceForms<StartedSession>()
+    /// The patient's screen's forms, each recorded once (``WebOnceForms``).
+    let screenForms = WebOnceForms<Bool>()
 
     /// The cookie of a sign-in session: `accord_session`.
     public static let sessionCookie = "accord_session"

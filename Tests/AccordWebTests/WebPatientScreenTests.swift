@@ -344,6 +344,46 @@ import Testing
         }
     }
 
+    /// A double tap records once: the preference form and a questionnaire sent twice with
+    /// the page's one-time token record one event each, the second sending returning to the
+    /// list as the first does; a form refused as empty keeps its token for the corrected text.
+    @Test func aFormSentTwiceFromThePatientsScreenRecordsOnce() async throws {
+        let site = try WebTestSite()
+        defer { site.cleanUp() }
+        let (first, _) = try Self.sessions(site)
+        try await site.test { client in
+            let handOver = try await Self.handOver(client, first)
+            let patient = try await Self.open(client, handOver)
+            let before = try site.store.events(of: first).count
+            let form = try await client.get("/patient/ce-qui-compte", cookies: patient)
+            let csrf = try #require(form.csrfField)
+            let once = try #require(form.fieldValue("once"))
+            let empty = try await client.post(
+                "/patient/ce-qui-compte", fields: ["csrf": csrf, "once": once, "text": " "], cookies: patient)
+            #expect(empty.status == .unprocessableContent)
+            for _ in 0..<2 {
+                let sent = try await client.post(
+                    "/patient/ce-qui-compte", fields: ["csrf": csrf, "once": once, "text": "Rester autonome"], cookies: patient)
+                #expect(sent.status == .seeOther)
+                #expect(sent.headers[.location] == "/patient/ce-qui-compte")
+            }
+            #expect(try site.store.events(of: first).count == before + 1)
+            let questionnaire = try await client.get("/patient/questionnaires/sure", cookies: patient)
+            let answers = [
+                "csrf": csrf, "once": try #require(questionnaire.fieldValue("once")), "item1": "yes", "item2": "yes", "item3": "no",
+                "item4": "yes",
+            ]
+            for _ in 0..<2 {
+                let sent = try await client.post("/patient/questionnaires/sure", fields: answers, cookies: patient)
+                #expect(sent.status == .seeOther)
+                #expect(sent.headers[.location] == "/patient/questionnaires")
+            }
+            let events = try site.store.events(of: first)
+            #expect(events.count == before + 2)
+            #expect(events.filter { $0.change.kind == "instrument-recorded" }.count == 1)
+        }
+    }
+
     @Test func anSDMQ9IsRecordedWithTheScoreTheCommandLineGives() async throws {
         let site = try WebTestSite()
         defer { site.cleanUp() }
