@@ -88,7 +88,9 @@ extension AccordService {
     ///   - report: what to show, in order.
     /// - Throws: `AccordError`: `conflict` for an open session, a damaged or refused session,
     ///   a folder of another profile or pseudonymisation; `invalidDocument` when a document
-    ///   failed its checks (a batch writes the others first); `io`.
+    ///   failed its checks (a batch writes the others first); `io`, among them the chain key
+    ///   missing while the database holds closed sessions (before anything is written: no
+    ///   folder, lock or manifest).
     public func export(_ request: ExportRequest, author: String?, report: (ExportProgress) -> Void) throws {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: request.folder.path, isDirectory: &isFolder), !isFolder.boolValue {
@@ -138,6 +140,16 @@ extension AccordService {
         report: @escaping (ExportProgress) -> Void
     ) throws {
         let database = store
+        // Each document is issued as an event of its session, chained with the key: without
+        // the key nothing can be issued (nor the sessions checked), so the export stops here,
+        // before the folder, its lock or a manifest is made. A key file that is there but
+        // refused (a link, readable by all) stops it with its own error.
+        if try ChainKey.load(database.keyURL) == nil, try database.closedSessionCount(closedFrom: nil, through: nil) > 0 {
+            throw AccordError(
+                .io,
+                "the chain key of this database is missing; restore the key file from its backup, or set \(ChainKey.environmentVariable) to its place (nothing was exported)."
+            )
+        }
         // Sessions recorded by an earlier Accord are sealed once (a whole-chain check), so that
         // each session is then checked by its own events.
         if FileManager.default.fileExists(atPath: database.keyURL.path) { try database.sealSessionsRecordedBefore() }

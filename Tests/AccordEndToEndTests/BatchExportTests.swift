@@ -350,6 +350,30 @@ import Testing
         #expect(try Self.documents(out) == ["S1-v1.cda.xml"])
     }
 
+    /// Without the chain key no document can be issued: the export says so once, exits 74 and
+    /// makes nothing, no folder, no lock, no manifest of an interrupted run.
+    @Test func aMissingChainKeyStopsTheExportBeforeTheFolderIsMade() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.importSample(cli, at: "2026-01-10T10:00:00Z")
+        let key = cli.folder.appendingPathComponent("chain.key")
+        let kept = cli.folder.appendingPathComponent("chain.key.kept")
+        try FileManager.default.moveItem(at: key, to: kept)
+        let out = cli.folder.appendingPathComponent("out")
+        for arguments in [["export", "--all", "--example-centre", "--out", out.path], ["export", "S1", "--out", out.path]] {
+            let result = try cli.run(arguments, environment: Self.environment())
+            #expect(result.status == 74, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("the chain key of this database is missing"), "\(result.stderr)")
+            #expect(result.stderr.contains("(nothing was exported)"), "\(result.stderr)")
+            #expect(!result.stderr.contains("not checked against the chain"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out.path), "\(arguments)")
+        }
+        try FileManager.default.moveItem(at: kept, to: key)
+        let exported = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment())
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(try Self.documents(out) == ["S1-v1.cda.xml"])
+    }
+
     @Test func thePseudonymisedBatchHoldsNoIdentityAndValidates() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
