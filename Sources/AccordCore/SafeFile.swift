@@ -253,6 +253,9 @@ public struct PendingFile: Sendable {
     public let folder: URL
     /// The temporary name of the file in `folder`.
     public let temporaryName: String
+    /// The name the file is written for: what messages name (its temporary name is random,
+    /// so a message naming it would differ from run to run).
+    public let name: String
     /// How messages name the folder ("the output folder").
     let role: String
     /// The folder, open for `openat`, `renameat` and its own `fsync`.
@@ -289,6 +292,7 @@ public struct PendingFile: Sendable {
                 fchmod(descriptor, mode)
                 self.folder = folder
                 self.temporaryName = candidate
+                self.name = name
                 self.role = role
                 self.folderDescriptor = folderDescriptor
                 self.descriptor = descriptor
@@ -321,7 +325,7 @@ public struct PendingFile: Sendable {
             return nil
         }
         if let failed {
-            throw SafeFile.failure("cannot write \(temporaryName) in \(role)", code: failed, advice: "check the folder's free space")
+            throw SafeFile.failure("cannot write \(name) in \(role)", code: failed, advice: "check the folder's free space")
         }
     }
 

@@ -188,6 +188,24 @@ import Testing
         #expect(try shared.names() == ["accord.sqlite", "chain.key"])
     }
 
+    /// A write that fails names the file written for, never its random temporary name: the
+    /// same failure gives the same message (and the same manifest) from run to run.
+    @Test func aFailedWriteNamesTheFileNotItsTemporaryName() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        let pending = try PendingFile(for: "S1-v1.cda.xml", in: shared.folder, role: "the output folder")
+        #expect(pending.temporaryName.hasPrefix(".S1-v1.cda.xml.") && pending.temporaryName.hasSuffix(".tmp"))
+        close(pending.descriptor)  // every write now fails (EBADF)
+        #expect {
+            try pending.write(Data("<x/>".utf8))
+        } throws: { error in
+            (error as? AccordError)?.message
+                == "cannot write S1-v1.cda.xml in the output folder (Bad file descriptor); check the folder's free space."
+        }
+        unlinkat(pending.folderDescriptor, pending.temporaryName, 0)
+        close(pending.folderDescriptor)
+    }
+
     @Test func aPendingFileTakesTheFirstFreeName() throws {
         let shared = try SharedFolder()
         defer { shared.cleanUp() }
