@@ -8,6 +8,32 @@ extension ConsultationFile {
     /// kilobytes).
     public static let maximumSize = 1024 * 1024
 
+    /// The first line break YAML reads where a text editor shows none, in `text`: the next
+    /// line (U+0085), the line separator (U+2028) or the paragraph separator (U+2029), with
+    /// its 1-based line as an editor counts lines (line feeds, carriage returns, CR LF); `nil`
+    /// when there is none.
+    ///
+    /// libyaml takes each of them for a line break (YAML 1.1), so a text holding one comes
+    /// back changed (the indentation after it dropped, a NEL turned into a line feed): a file
+    /// holding one is refused, since nothing recorded may differ from what was written.
+    /// (Pasted from a word processor, a line separator is a manual line break.)
+    public static func firstYAMLOnlyLineBreak(in text: String) -> (line: Int, name: String)? {
+        var line = 1
+        var previous: Unicode.Scalar = " "
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: if previous != "\r" { line += 1 }
+            case 0x0D: line += 1
+            case 0x85: return (line, "a next-line character (U+0085)")
+            case 0x2028: return (line, "a line separator (U+2028)")
+            case 0x2029: return (line, "a paragraph separator (U+2029)")
+            default: break
+            }
+            previous = scalar
+        }
+        return nil
+    }
+
     /// The line of the first YAML anchor (`&name`) or alias (`*name`) in `text`, or `nil`.
     ///
     /// A consultation file has no need for either, and an alias makes a few hundred bytes

@@ -47,7 +47,8 @@ public struct ConsultationFile: Sendable {
     /// - Throws: `AccordError` (`invalidInput`) naming the key path (`options[2].kind`) and
     ///   line of the first problem; for a file that is not valid YAML, the line and a fixed
     ///   description of the fault (never the file's text); for a file holding an anchor or an
-    ///   alias, or larger than ``maximumSize``, before any YAML is read.
+    ///   alias, a line break only YAML sees (``firstYAMLOnlyLineBreak(in:)``), or larger than
+    ///   ``maximumSize``, before any YAML is read.
     public static func parse(_ text: String, today: CalendarDate = CalendarDate(utcDayOf: Date())) throws -> ConsultationFile {
         guard text.utf8.count <= maximumSize else {
             throw AccordError(
@@ -59,6 +60,12 @@ public struct ConsultationFile: Sendable {
             throw AccordError(
                 .invalidInput,
                 "the consultation file uses a YAML anchor or alias (&name, *name) at line \(line); write each value out in full (quote a text that begins with & or *)."
+            )
+        }
+        if let (line, name) = firstYAMLOnlyLineBreak(in: text) {
+            throw AccordError(
+                .invalidInput,
+                "the consultation file holds \(name) at line \(line), which YAML reads as a line break and would change the text around it (nothing was recorded); replace it with a line break (or remove it), or write it as an escape (\\u2028) inside double quotes."
             )
         }
         let root: Node

@@ -250,6 +250,29 @@ import Testing
         #expect(try ConsultationFile.parse(text).start.topic == expected)
     }
 
+    /// A next-line, line separator or paragraph separator written as such is a line break to
+    /// YAML, which then changes the text around it (the indentation after it dropped): the file
+    /// is refused, naming the character and its line as an editor counts lines; written as an
+    /// escape inside double quotes, the character is kept.
+    @Test(arguments: [
+        ("notes:\r\n  - \"Premier\u{2028}    second\"\n", "a line separator (U+2028)", 6),
+        ("notes:\n  - |\n    bloc\u{2028}    suite\n", "a line separator (U+2028)", 7),
+        ("notes:\n  - simple\u{2029}    suite\n", "a paragraph separator (U+2029)", 6),
+        ("# un commentaire\u{85}\nnotes: []\n", "a next-line character (U+0085)", 5),
+    ])
+    func aLineBreakOnlyYAMLSeesIsRefused(_ tail: String, _ name: String, _ line: Int) {
+        let error = #expect(throws: AccordError.self) { try ConsultationFile.parse(Self.minimal + tail) }
+        #expect(
+            error?.description
+                == "the consultation file holds \(name) at line \(line), which YAML reads as a line break and would change the text around it (nothing was recorded); replace it with a line break (or remove it), or write it as an escape (\\u2028) inside double quotes."
+        )
+    }
+
+    @Test func aLineSeparatorWrittenAsAnEscapeIsKept() throws {
+        let file = try ConsultationFile.parse(Self.minimal + "notes:\n  - \"Premier\\u2028    second\"\n")
+        #expect(file.changes == [.noteAdded(text: "Premier\u{2028}    second")])
+    }
+
     @Test func aFileOverTheSizeLimitIsRefusedBeforeParsing() {
         let text = Self.minimal + "notes:\n" + String(repeating: "  - \(String(repeating: "x", count: 1_000))\n", count: 1_100)
         let error = #expect(throws: AccordError.self) { try ConsultationFile.parse(text) }

@@ -59,6 +59,11 @@ public struct InstrumentWording: Sendable, Hashable {
         if let line = ConsultationFile.firstAnchorOrAlias(in: text) {
             throw AccordError.invalid(field, "uses a YAML anchor or alias at line \(line)", accepted: shape + ", every value written out")
         }
+        if let (line, name) = ConsultationFile.firstYAMLOnlyLineBreak(in: text) {
+            throw AccordError.invalid(
+                field, "holds \(name) at line \(line), which YAML reads as a line break and would change the text around it",
+                accepted: shape + ", lines ending with line feeds")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

@@ -56,6 +56,13 @@ private struct TemplateLinter {
     // MARK: Document
 
     mutating func read(_ text: String) -> DecisionTemplate? {
+        if let (line, name) = ConsultationFile.firstYAMLOnlyLineBreak(in: text) {
+            problem(
+                line, "yaml",
+                "holds \(name), which YAML reads as a line break and would change the text around it; replace it with a line break (or remove it)."
+            )
+            return nil
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
