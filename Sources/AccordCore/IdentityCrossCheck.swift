@@ -14,10 +14,10 @@ public enum IdentityCrossCheck {
             warnings.append("the INS encodes a sex other than --sex; check the identity traits.")
         }
         if let year = Int(String(chars[1..<3])), identity.birthDate.year % 100 != year {
-            warnings.append("the INS encodes a birth year other than --birth-date's; check the identity traits.")
+            warnings.append("the INS encodes a birth year that --birth-date does not hold; check the identity traits.")
         }
         if let month = Int(String(chars[3..<5])), (1...12).contains(month), identity.birthDate.month != month {
-            warnings.append("the INS encodes a birth month other than --birth-date's; check the identity traits.")
+            warnings.append("the INS encodes a birth month that --birth-date does not hold; check the identity traits.")
         }
         let department = String(chars[5..<7])
         let cog = identity.birthplaceCode.uppercased()
@@ -27,7 +27,7 @@ public enum IdentityCrossCheck {
         if department != "99", !cog.hasPrefix("99"), cog.count == 5, !cog.hasPrefix(department) && !(["97", "98"].contains(department)),
             !corsicaBefore1976
         {
-            warnings.append("the INS encodes a birth department other than --birthplace's; check the identity traits.")
+            warnings.append("the INS encodes a birth department that --birthplace is not in; check the identity traits.")
         }
         if department == "99" && !cog.hasPrefix("99") {
             warnings.append("the INS encodes a birth abroad but --birthplace is a French commune; check the identity traits.")
