@@ -155,6 +155,19 @@ import Testing
 
     // MARK: - A start sent twice
 
+    /// Signs in and opens the new-session form: the cookies, the page, and the Lyon patient's
+    /// fields with the page's CSRF and one-time tokens.
+    static func newSessionForm(
+        _ client: some TestClientProtocol
+    ) async throws -> (cookies: [String: String], page: TestResponse, fields: [String: String]) {
+        let cookies = [WebServer.sessionCookie: try await client.signedInCookie()]
+        let page = try await client.get("/sessions/nouvelle", cookies: cookies)
+        var fields = lyonForm
+        fields["csrf"] = try #require(page.csrfField)
+        fields["once"] = try #require(page.fieldValue("once"))
+        return (cookies, page, fields)
+    }
+
     /// The new-session form sent twice (a double click) starts one session: both sendings
     /// carry the form's one-time token, and the second answers what the first answered, the
     /// session it started. Sent at the same time, the second waits for the first.
@@ -162,11 +175,8 @@ import Testing
         let site = try WebTestSite()
         defer { site.cleanUp() }
         try await site.test { client in
-            let cookies = [WebServer.sessionCookie: try await client.signedInCookie()]
-            let page = try await client.get("/sessions/nouvelle", cookies: cookies)
-            var fields = Self.lyonForm
-            fields["csrf"] = try #require(page.csrfField)
-            fields["once"] = try #require(page.fieldValue("once"))
+            let (cookies, page, form) = try await Self.newSessionForm(client)
+            var fields = form
             #expect(fields["once"]?.count == 43)
             let first = try await client.post("/sessions/nouvelle", fields: fields, cookies: cookies)
             let second = try await client.post("/sessions/nouvelle", fields: fields, cookies: cookies)
@@ -197,11 +207,8 @@ import Testing
         let site = try WebTestSite()
         defer { site.cleanUp() }
         try await site.test { client in
-            let cookies = [WebServer.sessionCookie: try await client.signedInCookie()]
-            let page = try await client.get("/sessions/nouvelle", cookies: cookies)
-            var fields = Self.lyonForm
-            fields["csrf"] = try #require(page.csrfField)
-            fields["once"] = try #require(page.fieldValue("once"))
+            let (cookies, _, form) = try await Self.newSessionForm(client)
+            var fields = form
             fields["naissance"] = "1958-02-30"
             let refused = try await client.post("/sessions/nouvelle", fields: fields, cookies: cookies)
             #expect(refused.status == .unprocessableContent)
