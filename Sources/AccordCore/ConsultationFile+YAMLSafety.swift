@@ -10,23 +10,31 @@ extension ConsultationFile {
 
     /// The first line break YAML reads where a text editor shows none, in `text`: the next
     /// line (U+0085), the line separator (U+2028) or the paragraph separator (U+2029), with
-    /// its 1-based line as an editor counts lines (line feeds, carriage returns, CR LF); `nil`
-    /// when there is none.
+    /// its 1-based line as an editor counts lines (line feeds, carriage returns, CR LF) and what
+    /// to write instead; `nil` when there is none.
     ///
     /// libyaml takes each of them for a line break (YAML 1.1), so a text holding one comes
     /// back changed (the indentation after it dropped, a NEL turned into a line feed): a file
     /// holding one is refused, since nothing recorded may differ from what was written.
     /// (Pasted from a word processor, a line separator is a manual line break.)
-    public static func firstYAMLOnlyLineBreak(in text: String) -> (line: Int, name: String)? {
+    public static func firstYAMLOnlyLineBreak(in text: String) -> (line: Int, name: String, remedy: String)? {
         var line = 1
         var previous: Unicode.Scalar = " "
         for scalar in text.unicodeScalars {
             switch scalar.value {
             case 0x0A: if previous != "\r" { line += 1 }
             case 0x0D: line += 1
-            case 0x85: return (line, "a next-line character (U+0085)")
-            case 0x2028: return (line, "a line separator (U+2028)")
-            case 0x2029: return (line, "a paragraph separator (U+2029)")
+            case 0x85: return (line, "a next-line character (U+0085)", "replace it with a line break, or remove it")
+            case 0x2028:
+                return (
+                    line, "a line separator (U+2028)",
+                    "replace it with a line break, or write it as the escape \\u2028 inside double quotes"
+                )
+            case 0x2029:
+                return (
+                    line, "a paragraph separator (U+2029)",
+                    "replace it with a line break, or write it as the escape \\u2029 inside double quotes"
+                )
             default: break
             }
             previous = scalar

@@ -62,10 +62,10 @@ public struct ConsultationFile: Sendable {
                 "the consultation file uses a YAML anchor or alias (&name, *name) at line \(line); write each value out in full (quote a text that begins with & or *)."
             )
         }
-        if let (line, name) = firstYAMLOnlyLineBreak(in: text) {
+        if let (line, name, remedy) = firstYAMLOnlyLineBreak(in: text) {
             throw AccordError(
                 .invalidInput,
-                "the consultation file holds \(name) at line \(line), which YAML reads as a line break and would change the text around it (nothing was recorded); replace it with a line break (or remove it), or write it as an escape (\\u2028) inside double quotes."
+                "line \(line) holds \(name), which YAML reads as a line break and would change the text around it (nothing was recorded); \(remedy)."
             )
         }
         let root: Node

@@ -162,15 +162,18 @@ extension WebServer {
     }
 
     /// Records `preferenceAdded` as `accord preference add --text … --importance …` would;
-    /// the same form sent again (a double tap: its `once` token claimed) records nothing and
-    /// returns to the list, as the first sending does.
+    /// the same form sent again with the same text (a double tap: its `once` token and values
+    /// claimed) records nothing and returns to the list, as the first sending does.
     func recordPatientPreference(_ screen: PatientScreen, form: [String: String], strings: WebStrings) throws -> Response {
-        guard screenForms.claimWithoutWaiting(form["once"], by: screen.csrfToken, now: now()) else {
+        let ticket: WebOnceForms<Bool>.Ticket?
+        switch screenForms.claimWithoutWaiting(form, by: screen.csrfToken, now: now()) {
+        case .sentBefore:
             logger.info("patient screen: preference sent again, recorded once")
             return .redirect(to: "/patient/ce-qui-compte", type: .normal)
+        case .record(let claimed): ticket = claimed
         }
         var recorded = false
-        defer { recorded ? screenForms.answered(form["once"], true, now: now()) : screenForms.refused(form["once"]) }
+        defer { recorded ? screenForms.answered(ticket, true, now: now()) : screenForms.refused(ticket) }
         // Browsers send a textarea's line breaks as CR LF; the command line takes LF.
         let text = (form["text"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         let importanceText = form["importance"] ?? ""
@@ -244,17 +247,21 @@ extension WebServer {
     }
 
     /// Records `instrumentRecorded` as `accord instrument record --instrument ID --answers …
-    /// --respondent patient` would; an unanswered item is `-`. The same form sent again (its
-    /// `once` token claimed) records nothing and returns to the list.
+    /// --respondent patient` would; an unanswered item is `-`. The same form sent again with
+    /// the same answers (its `once` token and values claimed) records nothing and returns to
+    /// the list.
     func recordPatientAnswers(
         _ screen: PatientScreen, instrument entry: PatientInstrument, form: [String: String], strings: WebStrings
     ) throws -> Response {
-        guard screenForms.claimWithoutWaiting(form["once"], by: screen.csrfToken, now: now()) else {
+        let ticket: WebOnceForms<Bool>.Ticket?
+        switch screenForms.claimWithoutWaiting(form, by: screen.csrfToken, now: now()) {
+        case .sentBefore:
             logger.info("patient screen: answers sent again, recorded once")
             return .redirect(to: "/patient/questionnaires", type: .normal)
+        case .record(let claimed): ticket = claimed
         }
         var recorded = false
-        defer { recorded ? screenForms.answered(form["once"], true, now: now()) : screenForms.refused(form["once"]) }
+        defer { recorded ? screenForms.answered(ticket, true, now: now()) : screenForms.refused(ticket) }
         let instrument = entry.instrument
         let answers = (1...instrument.itemCount).map { item in
             let value = form["item\(item)"] ?? ""

@@ -69,7 +69,8 @@ extension WebServer {
             // if it is still the count (a form sent twice, or after another change, records
             // nothing). Absent from a page of an earlier Accord: recorded as before.
             let seen = try fields["seen"].map { text in
-                guard let count = Int(text), count >= 0 else {
+                guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let count = Int(text)
+                else {
                     throw AccordError.invalid("seen", "is not an event count", accepted: "the page's own value; reload the page")
                 }
                 return count

@@ -17,8 +17,9 @@ extension WebServer {
     ///   session (``AccordService/AccordService/start(typed:author:)``), the signed-in clinician
     ///   leading it and recording it; 303 to `/sessions/{id}`, or 200 and the identity warnings
     ///   with a link to the session when there are any; bad input: 422 and the CLI's message,
-    ///   nothing recorded. The form carries a one-time token (`once`): sent again, it answers
-    ///   the session its first sending started, and starts no other (``WebOnceForms``).
+    ///   nothing recorded. The form carries a one-time token (`once`): sent again with the same
+    ///   values, it answers the session its first sending started, and starts no other
+    ///   (``WebOnceForms``).
     /// - `GET /sessions/nouvelle/rcp`: the upload form of an RCP report (FRCP, at most
     ///   ``patientsUploadLimit`` bytes); `POST` shows what will be recorded (no record yet) and
     ///   a confirmation form holding the report (``WebRCPSeal``);
@@ -37,8 +38,10 @@ extension WebServer {
             guard let user = try signedIn(request) else { return signedOutRedirect(request) }
             let form = try await Self.form(request)
             guard let sent = form["csrf"], WebTokens.equal(sent, user.signIn.csrfToken) else { return forbidden(user.strings) }
-            if let response = try await sentBefore(form, user) { return response }
-            return try startTyped(form, user)
+            switch await startForms.claim(form, by: user.account.idnatPS, now: now) {
+            case .answeredBefore(let started): return try sentBefore(started, user)
+            case .record(let ticket): return try startTyped(form, user, ticket: ticket)
+            }
         }
         router.get("/sessions/nouvelle/rcp") { request, _ -> Response in
             guard let user = try signedIn(request) else { return signedOutRedirect(request) }
@@ -143,7 +146,7 @@ extension WebServer {
         "lieuNaissance", "ipp", "finess", "theme", "diagnostic", "codeDiagnostic", "systemeCode", "modele", "fonction",
     ]
 
-    func startTyped(_ form: [String: String], _ user: SignedIn) throws -> Response {
+    func startTyped(_ form: [String: String], _ user: SignedIn, ticket: WebOnceForms<StartedSession>.Ticket?) throws -> Response {
         func value(_ key: String) -> String? {
             form[key].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         }
@@ -172,25 +175,22 @@ extension WebServer {
             typed.template = try value("modele").map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
             started = try service.start(typed: typed, author: user.account.idnatPS)
         } catch let error as AccordError where error.code == .invalidInput || error.code == .notFound {
-            startForms.refused(form["once"])
+            startForms.refused(ticket)
             logger.info("session start refused: bad input")
             return newSessionPage(user, form: form, message: error.description, status: .unprocessableContent)
         } catch {
-            startForms.refused(form["once"])
+            startForms.refused(ticket)
             throw error
         }
-        startForms.answered(form["once"], started, now: now())
+        startForms.answered(ticket, started, now: now())
         logger.info("session started", metadata: ["session": "\(started.id)"])
         return try startedResponse(started, user)
     }
 
-    /// The answer to a form that starts a session sent again (its `once` token claimed by an
-    /// earlier sending): what the earlier sending answered, the session it started; `nil` for
-    /// a first sending, which starts the session (``WebOnceForms``).
-    func sentBefore(_ form: [String: String], _ user: SignedIn) async throws -> Response? {
-        guard case .answeredBefore(let started) = await startForms.claim(form["once"], by: user.account.idnatPS, now: now) else {
-            return nil
-        }
+    /// The answer to a form that starts a session sent again with the same values (its
+    /// `once` token and values claimed by an earlier sending, ``WebOnceForms``): what the
+    /// earlier sending answered, the session it started.
+    func sentBefore(_ started: StartedSession, _ user: SignedIn) throws -> Response {
         logger.info("session start sent again: answered with the session its first sending started", metadata: ["session": "\(started.id)"])
         return try startedResponse(started, user)
     }
@@ -338,7 +338,11 @@ extension WebServer {
         func value(_ key: String) -> String? {
             form[key].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        if let response = try await sentBefore(form, user) { return response }
+        let ticket: WebOnceForms<StartedSession>.Ticket?
+        switch await startForms.claim(form, by: user.account.idnatPS, now: now) {
+        case .answeredBefore(let started): return try sentBefore(started, user)
+        case .record(let claimed): ticket = claimed
+        }
         let started: StartedSession
         do {
             let template = try value("modele").map { try TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()).template($0) }
@@ -349,14 +353,14 @@ extension WebServer {
                     topic: value("theme"), organisationFINESS: value("finess"), patientPresent: form["absent"] == nil, template: template),
                 author: user.account.idnatPS, ownFields: Self.patientsRCPOwnFields)
         } catch let error as AccordError where error.code == .invalidInput || error.code == .notFound {
-            startForms.refused(form["once"])
+            startForms.refused(ticket)
             logger.info("session start from an RCP report refused: bad input")
             return rcpPreviewPage(user, report: report, data: data, form: form, message: error.description, status: .unprocessableContent)
         } catch {
-            startForms.refused(form["once"])
+            startForms.refused(ticket)
             throw error
         }
-        startForms.answered(form["once"], started, now: now())
+        startForms.answered(ticket, started, now: now())
         logger.info("session started from an RCP report", metadata: ["session": "\(started.id)"])
         return try startedResponse(started, user)
     }

@@ -255,16 +255,25 @@ import Testing
     /// is refused, naming the character and its line as an editor counts lines; written as an
     /// escape inside double quotes, the character is kept.
     @Test(arguments: [
-        ("notes:\r\n  - \"Premier\u{2028}    second\"\n", "a line separator (U+2028)", 6),
-        ("notes:\n  - |\n    bloc\u{2028}    suite\n", "a line separator (U+2028)", 7),
-        ("notes:\n  - simple\u{2029}    suite\n", "a paragraph separator (U+2029)", 6),
-        ("# un commentaire\u{85}\nnotes: []\n", "a next-line character (U+0085)", 5),
+        (
+            "notes:\r\n  - \"Premier\u{2028}    second\"\n", "a line separator (U+2028)", 6,
+            "or write it as the escape \\u2028 inside double quotes"
+        ),
+        (
+            "notes:\n  - |\n    bloc\u{2028}    suite\n", "a line separator (U+2028)", 7,
+            "or write it as the escape \\u2028 inside double quotes"
+        ),
+        (
+            "notes:\n  - simple\u{2029}    suite\n", "a paragraph separator (U+2029)", 6,
+            "or write it as the escape \\u2029 inside double quotes"
+        ),
+        ("# un commentaire\u{85}\nnotes: []\n", "a next-line character (U+0085)", 5, "or remove it"),
     ])
-    func aLineBreakOnlyYAMLSeesIsRefused(_ tail: String, _ name: String, _ line: Int) {
+    func aLineBreakOnlyYAMLSeesIsRefused(_ tail: String, _ name: String, _ line: Int, _ remedy: String) {
         let error = #expect(throws: AccordError.self) { try ConsultationFile.parse(Self.minimal + tail) }
         #expect(
             error?.description
-                == "the consultation file holds \(name) at line \(line), which YAML reads as a line break and would change the text around it (nothing was recorded); replace it with a line break (or remove it), or write it as an escape (\\u2028) inside double quotes."
+                == "line \(line) holds \(name), which YAML reads as a line break and would change the text around it (nothing was recorded); replace it with a line break, \(remedy)."
         )
     }
 

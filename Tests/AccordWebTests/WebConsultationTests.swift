@@ -182,10 +182,12 @@ extension TestClientProtocol {
             let closing = try await client.post("/sessions/S1/cloture", fields: ["csrf": csrf, "seen": "1"], cookies: cookies)
             #expect(closing.status == .conflict)
             #expect(try site.store.consultation(s1).status == .open)
-            let garbled = try await client.post(
-                "/sessions/S1/notes", fields: ["csrf": csrf, "seen": "2x", "text": "Note"], cookies: cookies)
-            #expect(garbled.status == .unprocessableContent)
-            #expect(garbled.text.contains("is not an event count"))
+            for garbled in ["2x", "+2", " 2", "-1", "", "２"] {
+                let refused = try await client.post(
+                    "/sessions/S1/notes", fields: ["csrf": csrf, "seen": garbled, "text": "Note"], cookies: cookies)
+                #expect(refused.status == .unprocessableContent, "\(garbled)")
+                #expect(refused.text.contains("is not an event count"))
+            }
             #expect(try site.store.consultation(s1).notes.count == 1)
             let current = try await client.post("/sessions/S1/cloture", fields: ["csrf": csrf, "seen": "2"], cookies: cookies)
             #expect(current.status == .seeOther)

@@ -201,8 +201,25 @@ import Testing
         #expect(throws: AccordError.self) { try site.store.consultation(SessionID(number: 3)) }
     }
 
-    /// A start refused as bad input gives its token back: the corrected form, sent with the
-    /// same token, starts the session.
+    /// The same form sent again with other values (edited after the back button, for another
+    /// patient) starts its own session: it is never answered with the first one's.
+    @Test func theSameFormWithOtherValuesStartsItsOwnSession() async throws {
+        let site = try WebTestSite()
+        defer { site.cleanUp() }
+        try await site.test { client in
+            let (cookies, _, fields) = try await Self.newSessionForm(client)
+            let first = try await client.post("/sessions/nouvelle", fields: fields, cookies: cookies)
+            var other = fields
+            other["theme"] = "Autre consultation"
+            let second = try await client.post("/sessions/nouvelle", fields: other, cookies: cookies)
+            #expect(first.headers[.location] == "/sessions/S1" || first.text.contains(#"<a href="/sessions/S1">S1</a>"#))
+            #expect(second.headers[.location] == "/sessions/S2" || second.text.contains(#"<a href="/sessions/S2">S2</a>"#))
+        }
+        #expect(try site.store.consultation(SessionID(number: 2)).start.topic == "Autre consultation")
+    }
+
+    /// A start refused as bad input records nothing: the corrected form, sent with the same
+    /// token, starts the session.
     @Test func aRefusedStartCanBeCorrectedAndSentAgain() async throws {
         let site = try WebTestSite()
         defer { site.cleanUp() }

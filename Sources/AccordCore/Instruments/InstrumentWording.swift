@@ -59,7 +59,7 @@ public struct InstrumentWording: Sendable, Hashable {
         if let line = ConsultationFile.firstAnchorOrAlias(in: text) {
             throw AccordError.invalid(field, "uses a YAML anchor or alias at line \(line)", accepted: shape + ", every value written out")
         }
-        if let (line, name) = ConsultationFile.firstYAMLOnlyLineBreak(in: text) {
+        if let (line, name, _) = ConsultationFile.firstYAMLOnlyLineBreak(in: text) {
             throw AccordError.invalid(
                 field, "holds \(name) at line \(line), which YAML reads as a line break and would change the text around it",
                 accepted: shape + ", lines ending with line feeds")

@@ -56,10 +56,10 @@ private struct TemplateLinter {
     // MARK: Document
 
     mutating func read(_ text: String) -> DecisionTemplate? {
-        if let (line, name) = ConsultationFile.firstYAMLOnlyLineBreak(in: text) {
+        if let (line, name, remedy) = ConsultationFile.firstYAMLOnlyLineBreak(in: text) {
             problem(
                 line, "yaml",
-                "holds \(name), which YAML reads as a line break and would change the text around it; replace it with a line break (or remove it)."
+                "holds \(name), which YAML reads as a line break and would change the text around it; \(remedy)."
             )
             return nil
         }
