@@ -165,15 +165,32 @@ extension WebServer {
     /// the same form sent again with the same text (a double tap: its `once` token and values
     /// claimed) records nothing and returns to the list, as the first sending does.
     func recordPatientPreference(_ screen: PatientScreen, form: [String: String], strings: WebStrings) throws -> Response {
+        try patientFormOnce(form, screen: screen, list: "/patient/ce-qui-compte", what: "preference") {
+            try recordPatientPreferenceOnce(screen, form: form, strings: strings)
+        }
+    }
+
+    /// A patient's form, recorded by `record` when it is sent for the first time with its
+    /// values (``WebOnceForms``), the sending kept when its answer is the return to `list`
+    /// (303); a second sending of the same values returns to `list` without recording.
+    func patientFormOnce(
+        _ form: [String: String], screen: PatientScreen, list: String, what: String, _ record: () throws -> Response
+    ) rethrows -> Response {
         let ticket: WebOnceForms<Bool>.Ticket?
         switch screenForms.claimWithoutWaiting(form, by: screen.csrfToken, now: now()) {
         case .sentBefore:
-            logger.info("patient screen: preference sent again, recorded once")
-            return .redirect(to: "/patient/ce-qui-compte", type: .normal)
+            logger.info("patient screen: \(what) sent again, recorded once")
+            return .redirect(to: list, type: .normal)
         case .record(let claimed): ticket = claimed
         }
         var recorded = false
         defer { recorded ? screenForms.answered(ticket, true, now: now()) : screenForms.refused(ticket) }
+        let response = try record()
+        recorded = response.status == .seeOther
+        return response
+    }
+
+    private func recordPatientPreferenceOnce(_ screen: PatientScreen, form: [String: String], strings: WebStrings) throws -> Response {
         // Browsers send a textarea's line breaks as CR LF; the command line takes LF.
         let text = (form["text"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         let importanceText = form["importance"] ?? ""
@@ -197,7 +214,6 @@ extension WebServer {
             return try patientPreferenceForm(
                 screen, strings: strings, typed: typed, message: strings[key], status: .unprocessableContent)
         }
-        recorded = true
         logger.info("patient screen: preference recorded")
         return .redirect(to: "/patient/ce-qui-compte", type: .normal)
     }
@@ -253,15 +269,14 @@ extension WebServer {
     func recordPatientAnswers(
         _ screen: PatientScreen, instrument entry: PatientInstrument, form: [String: String], strings: WebStrings
     ) throws -> Response {
-        let ticket: WebOnceForms<Bool>.Ticket?
-        switch screenForms.claimWithoutWaiting(form, by: screen.csrfToken, now: now()) {
-        case .sentBefore:
-            logger.info("patient screen: answers sent again, recorded once")
-            return .redirect(to: "/patient/questionnaires", type: .normal)
-        case .record(let claimed): ticket = claimed
+        try patientFormOnce(form, screen: screen, list: "/patient/questionnaires", what: "answers") {
+            try recordPatientAnswersOnce(screen, instrument: entry, form: form, strings: strings)
         }
-        var recorded = false
-        defer { recorded ? screenForms.answered(ticket, true, now: now()) : screenForms.refused(ticket) }
+    }
+
+    private func recordPatientAnswersOnce(
+        _ screen: PatientScreen, instrument entry: PatientInstrument, form: [String: String], strings: WebStrings
+    ) throws -> Response {
         let instrument = entry.instrument
         let answers = (1...instrument.itemCount).map { item in
             let value = form["item\(item)"] ?? ""
@@ -278,7 +293,6 @@ extension WebServer {
                 status: .unprocessableContent)
         }
         try service.record(change, in: screen.session, author: screen.issuedBy)
-        recorded = true
         logger.info("patient screen: answers recorded")
         return .redirect(to: "/patient/questionnaires", type: .normal)
     }
