@@ -144,7 +144,8 @@ extension AccordService {
         // the key nothing can be issued (nor the sessions checked), so the export stops here,
         // before the folder, its lock or a manifest is made. A key file that is there but
         // refused (a link, readable by all) stops it with its own error.
-        if try ChainKey.load(database.keyURL) == nil, try database.closedSessionCount(closedFrom: nil, through: nil) > 0 {
+        let keyAtHand = try ChainKey.load(database.keyURL) != nil
+        if !keyAtHand, try database.closedSessionCount(closedFrom: nil, through: nil) > 0 {
             throw AccordError(
                 .io,
                 "the chain key of this database is missing; restore the key file from its backup, or set \(ChainKey.environmentVariable) to its place (nothing was exported)."
@@ -152,7 +153,7 @@ extension AccordService {
         }
         // Sessions recorded by an earlier Accord are sealed once (a whole-chain check), so that
         // each session is then checked by its own events.
-        if FileManager.default.fileExists(atPath: database.keyURL.path) { try database.sealSessionsRecordedBefore() }
+        if keyAtHand { try database.sealSessionsRecordedBefore() }
         // One session's warnings wait until its record is read and found closed (an open or
         // damaged session is refused with its error alone).
         var pending: [String]? = request.isSingle ? [] : nil
