@@ -11,14 +11,18 @@ enum PostgresAuditSummary {
     /// Rewrites the summary rows of `consultation` from its current state, the participation
     /// cells following (the old row's contribution out, the new one's in).
     ///
-    /// Called inside the write transaction of every session event, after the event is applied.
+    /// Called inside the write transaction of every session event, after the event is applied;
+    /// `new` when the session had no summary row before (a whole session recorded at once:
+    /// nothing to take out first).
     /// - Throws: `AccordError` when the server fails (``PostgresErrors``).
-    static func refresh(_ consultation: Consultation, link: PostgresLink, key: ChainKey) throws {
+    static func refresh(_ consultation: Consultation, link: PostgresLink, key: ChainKey, new: Bool = false) throws {
         let rows = try AuditSummary.Rows(consultation, key: key) { try PostgresRecorder.centreSettings(link)?.settings.finess }
         let number = SQLValue.integer(rows.sessionNumber)
-        try cells(of: number, sign: -1, link)
-        try link.query(AuditCells.postgres.deleteEmpty, [number])
-        try link.query(AuditCells.postgres.deleteEmptyDays, [number])
+        if !new {
+            try cells(of: number, sign: -1, link)
+            try link.query(AuditCells.postgres.deleteEmpty, [number])
+            try link.query(AuditCells.postgres.deleteEmptyDays, [number])
+        }
         let columns = AuditSummary.Rows.sessionColumns
         try link.query(
             """
@@ -26,20 +30,18 @@ enum PostgresAuditSummary {
             ON CONFLICT (session_number) DO UPDATE SET \(columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
             """, rows.session.map(PostgresEventStore.value))
         try cells(of: number, sign: 1, link)
-        try link.query("DELETE FROM audit_option WHERE session_number = $1", [number])
-        for option in rows.options {
-            try link.query(
-                "INSERT INTO audit_option (\(AuditSummary.Rows.optionColumns.joined(separator: ", "))) VALUES (\(placeholders(option.count)))",
-                option.map(PostgresEventStore.value))
-        }
-        try link.query("DELETE FROM audit_instrument WHERE session_number = $1", [number])
-        for response in rows.instruments {
-            try link.query(
-                """
-                INSERT INTO audit_instrument (\(AuditSummary.Rows.instrumentColumns.joined(separator: ", ")))
-                VALUES (\(placeholders(response.count)))
-                """, response.map(PostgresEventStore.value))
-        }
+        if !new { try link.query("DELETE FROM audit_option WHERE session_number = $1", [number]) }
+        try insert(rows.options, into: "audit_option", columns: AuditSummary.Rows.optionColumns, link)
+        if !new { try link.query("DELETE FROM audit_instrument WHERE session_number = $1", [number]) }
+        try insert(rows.instruments, into: "audit_instrument", columns: AuditSummary.Rows.instrumentColumns, link)
+    }
+
+    /// Inserts `rows` into `table` with one statement (none for no row).
+    private static func insert(_ rows: [[StoreValue]], into table: String, columns: [String], _ link: PostgresLink) throws {
+        guard !rows.isEmpty else { return }
+        try link.query(
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(PostgresRecorder.valueLists(rows: rows.count, columns: columns.count))",
+            rows.flatMap { $0.map(PostgresEventStore.value) })
     }
 
     /// Adds (`sign` 1) or removes (-1) the contribution of the session's `audit_session` row

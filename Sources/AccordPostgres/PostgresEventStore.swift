@@ -128,18 +128,37 @@ public struct PostgresEventStore: EventStore {
     }
 
     public func importConsultation(start: SessionStart, changes: [Change], author: String?) throws -> SessionID {
-        try write { recorder in
-            let id = try recorder.startSession(start, author: author ?? start.clinicianID).consultation.id
-            for change in changes {
+        try importConsultations([ConsultationImport(start: start, changes: changes)], author: author)[0].get()
+    }
+
+    /// Records consultations in bulk in one transaction (the append lock taken once), each
+    /// checked in memory and written whole (``PostgresRecorder/recordWhole(_:startedAt:changes:author:)``)
+    /// in a savepoint of its own, rolled back when the consultation is refused, the others
+    /// recorded all the same. Every event of a consultation is recorded at the clock's instant
+    /// when it is reached.
+    /// - Returns: for each consultation, in order, its session id or the `AccordError` that
+    ///   refused it (nothing of it recorded).
+    /// - Throws: `AccordError` (`busy`, `io`) when the batch cannot be recorded (the server
+    ///   failed, a lock was not obtained in time); nothing of it is recorded then.
+    public func importConsultations(_ consultations: [ConsultationImport], author: String?) throws -> [Result<SessionID, AccordError>] {
+        guard !consultations.isEmpty else { return [] }
+        return try write { recorder in
+            try consultations.map { consultation in
+                let tail = recorder.tail
+                try link.query("SAVEPOINT consultation")
                 do {
-                    _ = try recorder.record(change, in: id, author: author, reason: nil, precondition: nil)
-                } catch let error as AccordError {
-                    // The session is not created when the import fails: name the consultation.
-                    throw AccordError(
-                        error.code, error.message.replacingOccurrences(of: "session \(id) ", with: "the consultation "), field: error.field)
+                    let id = try recorder.recordWhole(
+                        consultation.start, startedAt: clock.now(), changes: consultation.changes,
+                        author: author ?? consultation.start.clinicianID)
+                    try link.query("RELEASE SAVEPOINT consultation")
+                    return .success(id)
+                } catch let error as AccordError where error.code != .busy && error.code != .io {
+                    recorder.tail = tail
+                    try link.query("ROLLBACK TO SAVEPOINT consultation")
+                    try link.query("RELEASE SAVEPOINT consultation")
+                    return .failure(error)
                 }
             }
-            return id
         }
     }
 

@@ -10,6 +10,10 @@ struct PostgresRecorder {
     let link: PostgresLink
     let clock: AccordClock
     let key: ChainKey
+    /// Where the log ends and which session number comes next, once a whole session was
+    /// recorded in this transaction (``recordWhole(_:startedAt:changes:author:)``); `nil`: read
+    /// them from the tables.
+    var tail: LogTail?
 
     /// The `event` columns in the order ``event(_:)`` reads them.
     static let eventColumns = "seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain"

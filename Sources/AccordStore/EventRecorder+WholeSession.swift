@@ -4,13 +4,19 @@ import GRDB
 
 /// Where the log ends and which session number comes next, as one write transaction has left
 /// them: read once, then carried from one whole session to the next (``EventRecorder/recordWhole(_:startedAt:changes:author:)``).
-struct LogTail {
+package struct LogTail: Sendable {
     /// The sequence of the log's last event (0: none).
-    var sequence: Int64
+    package var sequence: Int64
     /// The chain value of the log's last event (empty: none).
-    var chain: String
+    package var chain: String
     /// The number the next session takes.
-    var nextSession: Int64
+    package var nextSession: Int64
+
+    package init(sequence: Int64, chain: String, nextSession: Int64) {
+        self.sequence = sequence
+        self.chain = chain
+        self.nextSession = nextSession
+    }
 }
 
 extension EventRecorder {

@@ -71,6 +71,68 @@ struct PostgresStoreTests {
         #expect(try postgres.consultation(SessionID(number: 1)) == sqlite.consultation(SessionID(number: 1)))
     }
 
+    /// Every row of each table the recording writes, as JSON, sorted (read as the administrator).
+    static func tables(_ database: PostgresTestDatabase) throws -> [String: [String]] {
+        let link = try PostgresLink.connect(try PostgresLocation(url: database.adminURL), logger: .current)
+        defer { link.close() }
+        var tables: [String: [String]] = [:]
+        for table in [
+            "event", "session", "session_seal", "audit_session", "audit_option", "audit_instrument", "audit_cell", "audit_cell_days",
+        ] {
+            tables[table] = try link.query("SELECT row_to_json(t)::text AS r FROM \(table) t").map { try $0.text("r") ?? "" }.sorted()
+        }
+        return tables
+    }
+
+    @Test func aBulkImportWritesTheRowsOfRecordingChangeByChange() throws {
+        let byChange = try Fixture()
+        defer { byChange.tearDown() }
+        let inBulk = try Fixture()
+        defer { inBulk.tearDown() }
+        let sample = try ConsultationFile.parse(
+            String(contentsOf: Samples.sampleConsultationFile, encoding: .utf8), today: CalendarDate(utcDayOf: Samples.instant))
+        let consultations = [
+            ConsultationImport(start: sample.start, changes: sample.changes),
+            ConsultationImport(
+                start: Samples.start(),
+                changes: [
+                    EventStoreContract.option, .noteAdded(text: "n"), AuditDataset.instrument(.collaborate, "9,9,9"),
+                    AuditDataset.instrument(.sure, "yes,yes,yes,yes"), .sessionClosed,
+                ]),
+            ConsultationImport(start: Samples.start(Samples.corsicanIdentity), changes: []),
+        ]
+        let refused = ConsultationImport(
+            start: Samples.start(),
+            changes: [EventStoreContract.option, .decisionRecorded(outcome: .agreed(option: 4), takenBy: [])])
+        let first = try byChange.store()
+        try first.setCentreSettings(.example, author: "810123456781")
+        for consultation in consultations {
+            let id = try first.startSession(consultation.start, author: nil)
+            for change in consultation.changes { _ = try first.record(change, in: id, author: nil, reason: nil, precondition: nil) }
+        }
+        // The same chain key for both databases: the second one's store uses the first one's file.
+        let second = try PostgresEventStore.open(url: inBulk.database.url, clock: .fixed(at: Samples.instant), keyFile: byChange.key.path)
+        try second.setCentreSettings(.example, author: "810123456781")
+        let results = try second.importConsultations(
+            [consultations[0], refused, consultations[1], consultations[2]], author: nil)
+        let recorded: [SessionID] = results.compactMap { try? $0.get() }
+        #expect(recorded == [1, 2, 3].map { SessionID(number: $0) })
+        guard case .failure(let error) = results[1] else {
+            Issue.record("a consultation deciding for an option it does not have was recorded")
+            return
+        }
+        #expect(error.code == .notFound && !error.message.contains("session S"), "\(error)")
+        let expected = try Self.tables(byChange.database)
+        let found = try Self.tables(inBulk.database)
+        #expect(expected["event"]?.count == 19, "the settings, then 11, 6 and 1 events")
+        #expect(expected["audit_instrument"]?.count == 2)
+        for table in expected.keys.sorted() { #expect(found[table] == expected[table], "table \(table)") }
+        #expect(try second.verify(head: first.chainHead()).firstBreak == nil)
+        // The chain goes on from the bulk import's last event.
+        _ = try second.record(.noteAdded(text: "après"), in: SessionID(number: 3), author: nil, reason: nil, precondition: nil)
+        #expect(try second.verify(head: nil).eventCount == 20)
+    }
+
     @Test func theWriterRoleMayOnlyAppendAndTriggersGuardTheOwnerToo() throws {
         let fixture = try Fixture()
         defer { fixture.tearDown() }
