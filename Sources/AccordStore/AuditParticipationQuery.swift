@@ -95,6 +95,6 @@ extension ConsultationStore {
 extension ConsultationStore {
     /// The same database with another clock, so tests can record sessions on different days.
     package func withClock(_ clock: AccordClock) -> ConsultationStore {
-        ConsultationStore(writer: writer, clock: clock, keyURL: keyURL, logger: logger)
+        ConsultationStore(writer: writer, clock: clock, keyURL: keyURL, logger: logger, temporaryKey: temporaryKey)
     }
 }

@@ -26,6 +26,8 @@ public struct ConsultationStore: EventStore {
     /// Where the chain key lives.
     public let keyURL: URL
     let logger: Logger
+    /// The key file of an in-memory store, removed when the last copy of the store goes.
+    let temporaryKey: TemporaryKeyFile?
 
     /// The default database path when neither `--db` nor `ACCORD_DB` is given: `accord.sqlite`
     /// in the current directory.
@@ -252,14 +254,15 @@ public struct ConsultationStore: EventStore {
         let queue = try DatabaseQueue(configuration: configuration)
         try migrator.migrate(queue)
         let keyURL = FileManager.default.temporaryDirectory.appendingPathComponent("accord-test-\(UUID().uuidString).key")
-        return ConsultationStore(writer: queue, clock: clock, keyURL: keyURL, logger: logger)
+        return ConsultationStore(writer: queue, clock: clock, keyURL: keyURL, logger: logger, temporaryKey: TemporaryKeyFile(keyURL))
     }
 
-    init(writer: any DatabaseWriter, clock: AccordClock, keyURL: URL, logger: Logger) {
+    init(writer: any DatabaseWriter, clock: AccordClock, keyURL: URL, logger: Logger, temporaryKey: TemporaryKeyFile? = nil) {
         self.writer = writer
         self.clock = clock
         self.keyURL = keyURL
         self.logger = logger
+        self.temporaryKey = temporaryKey
     }
 
     // MARK: - Writing
@@ -737,4 +740,14 @@ extension ConsultationStore {
     package func journalModeForTesting() throws -> String {
         try writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
+}
+
+/// The chain key file of an in-memory store (``ConsultationStore/inMemory(clock:logger:)``),
+/// removed when the last store holding it goes, so that tests leave no key behind.
+final class TemporaryKeyFile: Sendable {
+    let url: URL
+
+    init(_ url: URL) { self.url = url }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
 }

@@ -121,6 +121,7 @@ import Testing
     @Test(arguments: [["P1", "P2"], ["P1,P2"], ["P1, P2"]])
     func decisionTakersApartOrAsACommaList(by: [String]) throws {
         let cli = try prepared()
+        defer { cli.cleanUp() }
         #expect(try cli.run(["decision", "record", "S1", "--agreed", "1", "--by"] + by).status == 0)
         let shown = try cli.run(["session", "show", "S1", "--json"]).stdout
         let object = try #require(try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: Any])

@@ -22,7 +22,11 @@ import Testing
     static func twoStores() throws -> (ConsultationStore, ConsultationStore) {
         let first = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
         let second = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
-        return (first, ConsultationStore(writer: second.writer, clock: second.clock, keyURL: first.keyURL, logger: second.logger))
+        return (
+            first,
+            ConsultationStore(
+                writer: second.writer, clock: second.clock, keyURL: first.keyURL, logger: second.logger, temporaryKey: first.temporaryKey)
+        )
     }
 
     static let tables = [

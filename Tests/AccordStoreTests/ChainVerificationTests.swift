@@ -7,7 +7,7 @@ import Testing
 
 /// Tampering with the database behind Accord's back, with plain SQL, as someone holding only
 /// the database file could.
-@Suite struct ChainVerificationTests {
+@Suite final class ChainVerificationTests {
     let folder: URL
     let path: String
     let keyFile: String
@@ -18,6 +18,9 @@ import Testing
         path = folder.appendingPathComponent("accord.sqlite").path
         keyFile = folder.appendingPathComponent("keys/chain.key").path
     }
+
+    /// The scratch folder goes with the test, whether it passed or not.
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     func store() throws -> ConsultationStore {
         try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: keyFile)

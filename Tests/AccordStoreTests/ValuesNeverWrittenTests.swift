@@ -9,7 +9,7 @@ import Testing
 /// reading with `StoreErrors.valueNeverWritten` (which names no value), never the process:
 /// GRDB's typed reads of a copied row trap on such a value, and its error names the row's
 /// values.
-@Suite struct ValuesNeverWrittenTests {
+@Suite final class ValuesNeverWrittenTests {
     let folder: URL
     let path: String
     let store: ConsultationStore
@@ -25,6 +25,9 @@ import Testing
         try store.record(.sessionClosed, in: id)
         #expect(try !store.researchObjections().isEmpty)
     }
+
+    /// The scratch folder goes with the test, whether it passed or not.
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
 
