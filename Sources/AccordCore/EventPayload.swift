@@ -60,6 +60,14 @@ public enum EventPayload {
     /// ```
     /// - Throws: `EncodingError` when a value cannot be encoded (a non-finite score).
     public static func encode(_ change: Change) throws -> String {
+        if let payload = Writer.payload(change) { return payload }
+        return try encodeWithJSONEncoder(change)
+    }
+
+    /// The version 2 payload of `change` as `JSONEncoder` writes it (``Writer`` writes the
+    /// same bytes for the kinds it knows).
+    /// - Throws: `EncodingError` when a value cannot be encoded (a non-finite score).
+    package static func encodeWithJSONEncoder(_ change: Change) throws -> String {
         String(decoding: try encoder.encode(Versioned(change: change)), as: UTF8.self)
     }
 
