@@ -160,13 +160,17 @@ extension AccordService {
         let warn: (String) -> Void = { text in
             if pending != nil { pending!.append(text) } else { report(.warning(text)) }
         }
-        let centre = try exportCentre(report: { if case .warning(let text) = $0 { warn(text) } })
+        // The centre's warning waits for the check that may refuse the batch, so that a refusal
+        // comes alone.
+        var centreWarnings: [String] = []
+        let centre = try exportCentre(report: { if case .warning(let text) = $0 { centreWarnings.append(text) } })
         if !request.isSingle && centre.settings.isExample && !request.allowsExampleCentre {
             throw AccordError.invalid(
                 "--example-centre",
                 "the centre's settings are the example ones (\(centre.sequence == nil ? "none recorded yet" : "an OID root on the 2.999 example arc")), so a batch would write example documents that no record system may take (nothing was exported)",
                 accepted: "the centre's settings made with `accord centre set`, or --example-centre to write example documents on purpose")
         }
+        centreWarnings.forEach(warn)
         var batch = BatchExport(
             profile: exportProfile, folder: request.folder, exportedAt: clock.now(),
             centre: centre.settings, schema: try exportProfile.schema(SchemaLocator.locate(option: request.schemas)))
