@@ -27,29 +27,11 @@ extension PostgresRecorder {
     ///   `notFound`), naming "the consultation" rather than a session that was never created,
     ///   before anything is written; `busy` or `io` when the server fails.
     mutating func recordWhole(_ start: SessionStart, startedAt: Date, changes: [Change], author: String) throws -> SessionID {
-        try Change.sessionStarted(start).validate(today: CalendarDate(utcDayOf: startedAt))
         let tail = try tail ?? readTail()
         let id = SessionID(number: tail.nextSession)
-        var events: [RecordedEvent] = []
-        events.reserveCapacity(changes.count + 1)
-        func next(_ change: Change) -> RecordedEvent {
-            RecordedEvent(
-                sequence: tail.sequence + Int64(events.count) + 1, sessionID: id, sessionSequence: events.count + 1,
-                recordedAt: startedAt, author: author, reason: nil, change: change)
-        }
-        events.append(next(.sessionStarted(start)))
-        var consultation = try Consultation(events: events)
-        for change in changes {
-            do {
-                try EventRecorder.admit(change, to: consultation, reason: nil, clock: .fixed(at: startedAt))
-            } catch let error as AccordError {
-                throw AccordError(
-                    error.code, error.message.replacingOccurrences(of: "session \(id) ", with: "the consultation "), field: error.field)
-            }
-            let event = next(change)
-            consultation.apply(event)
-            events.append(event)
-        }
+        let (consultation, events) = try EventRecorder.admitWhole(
+            start, as: id, after: tail.sequence, startedAt: startedAt, changes: changes.map { (at: startedAt, change: $0) },
+            author: author)
 
         try writeSummary(SessionRecord(consultation, eventCount: events.count), insertOnly: true)
         var chain = tail.chain

@@ -43,29 +43,10 @@ extension EventRecorder {
     mutating func recordWhole(
         _ start: SessionStart, startedAt: Date, changes: [(at: Date, change: Change)], author: String
     ) throws -> Consultation {
-        try Change.sessionStarted(start).validate(today: CalendarDate(utcDayOf: startedAt))
         let tail = try tail ?? readTail()
         let id = SessionID(number: tail.nextSession)
-        var events: [RecordedEvent] = []
-        events.reserveCapacity(changes.count + 1)
-        func next(_ change: Change, at instant: Date) -> RecordedEvent {
-            RecordedEvent(
-                sequence: tail.sequence + Int64(events.count) + 1, sessionID: id, sessionSequence: events.count + 1,
-                recordedAt: instant, author: author, reason: nil, change: change)
-        }
-        events.append(next(.sessionStarted(start), at: startedAt))
-        var consultation = try Consultation(events: events)
-        for (instant, change) in changes {
-            do {
-                try Self.admit(change, to: consultation, reason: nil, clock: .fixed(at: instant))
-            } catch let error as AccordError {
-                throw AccordError(
-                    error.code, error.message.replacingOccurrences(of: "session \(id) ", with: "the consultation "), field: error.field)
-            }
-            let event = next(change, at: instant)
-            consultation.apply(event)
-            events.append(event)
-        }
+        let (consultation, events) = try Self.admitWhole(
+            start, as: id, after: tail.sequence, startedAt: startedAt, changes: changes, author: author)
 
         for projection in projections { try projection.applyWhole(consultation, eventCount: events.count, db: db) }
         var chain = tail.chain
@@ -85,6 +66,47 @@ extension EventRecorder {
         self.tail = LogTail(sequence: last, chain: chain, nextSession: id.number + 1)
         if firstWholeSession == nil { firstWholeSession = id.number }
         return consultation
+    }
+
+    /// A whole session checked in memory, before anything is written: its start validated,
+    /// then each change admitted (``admit(_:to:reason:clock:)``) against the state the earlier
+    /// ones make, at its own instant. Shared by the SQLite and PostgreSQL recorders.
+    /// - Parameters:
+    ///   - start: the session's start.
+    ///   - id: the number the session takes.
+    ///   - sequence: the sequence of the log's last event (0: none).
+    ///   - startedAt: the start event's instant (UTC).
+    ///   - changes: the changes in order, each with its instant (UTC).
+    ///   - author: who records every event (IdNat_PS).
+    /// - Returns: the session's state after its last event, and its events in order.
+    /// - Throws: the first `AccordError` a check throws (`invalidInput`, `conflict`,
+    ///   `notFound`), naming "the consultation" rather than a session that was never created.
+    package static func admitWhole(
+        _ start: SessionStart, as id: SessionID, after sequence: Int64, startedAt: Date, changes: [(at: Date, change: Change)],
+        author: String
+    ) throws -> (consultation: Consultation, events: [RecordedEvent]) {
+        try Change.sessionStarted(start).validate(today: CalendarDate(utcDayOf: startedAt))
+        var events: [RecordedEvent] = []
+        events.reserveCapacity(changes.count + 1)
+        func next(_ change: Change, at instant: Date) -> RecordedEvent {
+            RecordedEvent(
+                sequence: sequence + Int64(events.count) + 1, sessionID: id, sessionSequence: events.count + 1,
+                recordedAt: instant, author: author, reason: nil, change: change)
+        }
+        events.append(next(.sessionStarted(start), at: startedAt))
+        var consultation = try Consultation(events: events)
+        for (instant, change) in changes {
+            do {
+                try admit(change, to: consultation, reason: nil, clock: .fixed(at: instant))
+            } catch let error as AccordError {
+                throw AccordError(
+                    error.code, error.message.replacingOccurrences(of: "session \(id) ", with: "the consultation "), field: error.field)
+            }
+            let event = next(change, at: instant)
+            consultation.apply(event)
+            events.append(event)
+        }
+        return (consultation, events)
     }
 
     /// Completes the projections of the sessions recorded whole in this transaction
