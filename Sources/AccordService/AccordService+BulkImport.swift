@@ -121,10 +121,21 @@ extension AccordService {
         return batch
     }
 
-    /// Reads and parses one consultation file.
+    /// Reads and parses one consultation file, as of this service's clock.
+    private func readConsultationFile(at path: String) throws -> ConsultationFile {
+        try Self.readConsultationFile(at: path, today: CalendarDate(utcDayOf: clock.now()))
+    }
+
+    /// Reads and parses one consultation file without a database: what refuses a file before
+    /// any database is opened (`accord session import` with one file checks it first, so
+    /// that a refused file creates no database).
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - today: the UTC day dates in the file are checked against (none in the future).
+    /// - Returns: the file's session start and changes, not yet placed at the centre.
     /// - Throws: `AccordError` (`invalidInput`) naming the file's key and line, or saying it
     ///   is too large or not UTF-8; (`io`) when it cannot be read.
-    private func readConsultationFile(at path: String) throws -> ConsultationFile {
+    public static func readConsultationFile(at path: String, today: CalendarDate) throws -> ConsultationFile {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > ConsultationFile.maximumSize {
             throw AccordError(
                 .invalidInput,
@@ -138,7 +149,7 @@ extension AccordService {
             throw AccordError(.invalidInput, "the consultation file is not UTF-8 text; expected a YAML file in UTF-8.")
         }
         do {
-            return try ConsultationFile.parse(text, today: CalendarDate(utcDayOf: clock.now()))
+            return try ConsultationFile.parse(text, today: today)
         } catch let error as AccordError {
             throw AccordError(error.code, "in the consultation file, \(error.description)")
         }

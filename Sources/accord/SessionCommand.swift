@@ -498,6 +498,11 @@ struct SessionCommand: ParsableCommand {
         }
 
         func run() throws {
+            if files.count == 1 {
+                // A refused file is refused before the database is opened: none is created for it.
+                _ = try AccordService.readConsultationFile(
+                    at: files[0], today: CalendarDate(utcDayOf: try AccordClock.fromEnvironment().now()))
+            }
             let service = try store.openStore()
             let author = try store.recordingAuthor()
             if files.count == 1 {

@@ -49,6 +49,29 @@ import Testing
     /// A name typed where a participant id is expected is refused without being echoed; the
     /// identity-vigilance warning goes to the later file of the same INS only, as when the files
     /// are imported one by one.
+    /// One refused file creates no database and no chain key: it is read before the database
+    /// is opened, with the same message.
+    @Test(.sqliteOnly("whether the SQLite file is created"))
+    func aRefusedFileCreatesNoDatabase() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let bad = cli.folder.appendingPathComponent("sans-patient.yaml")
+        let text = try String(contentsOf: Samples.sampleConsultationFile, encoding: .utf8)
+        try text.replacingOccurrences(of: "\npatient:", with: "\npatient_x:").write(to: bad, atomically: true, encoding: .utf8)
+        let result = try cli.run(["session", "import", bad.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("accord: error: in the consultation file, "), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.database.path), "no database made for a refused file")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.folder.path) == ["sans-patient.yaml"])
+        // The same file among others is refused with the same message, after the database is opened.
+        let among = try cli.run(["session", "import", Samples.sampleConsultationFile.path, bad.path])
+        #expect(among.status == 1)
+        #expect(among.stdout == "S1\n")
+        #expect(
+            among.stderr.contains("accord: error: file 2 (\(bad.path)): " + result.stderr.dropFirst("accord: error: ".count).dropLast()))
+    }
+
     @Test func refusalsEchoNoNameAndWarningsLookOnlyBackwards() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
