@@ -189,6 +189,9 @@ extension ConsultationFile {
         "did not find expected node content": "a value that is missing (or a bracket left open)",
         "found unexpected end of stream": "the file ends inside a quoted value",
         "found unknown escape character": "an unknown escape sequence (\\) in a double-quoted value",
+        "found invalid Unicode character escape code":
+            "an escape \\u or \\U in a double-quoted value that is not a character (a surrogate such as \\ud83d: write the character itself, or \\U0001F600)",
+        "did not find expected hexdecimal number": "an escape \\x, \\u or \\U in a double-quoted value without its hexadecimal digits",
         "found a tab character that violates indentation": "a tab used for indentation (indent with spaces)",
         "found a tab character where an indentation space is expected": "a tab used for indentation (indent with spaces)",
         "could not find expected ':'": "a key without its colon",

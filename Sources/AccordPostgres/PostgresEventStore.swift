@@ -162,6 +162,12 @@ public struct PostgresEventStore: EventStore {
         }
     }
 
+    /// 50 consultations: each takes about ten statements, a round trip to the server each
+    /// (about 10 ms a consultation with the server on the same host), so a batch holds the
+    /// append lock about half a second; 500 held it five seconds, the busy timeout of a
+    /// clinician recording meanwhile.
+    public var importBatchSize: Int { 50 }
+
     public func setCentreSettings(_ settings: CentreSettings, author: String) throws {
         _ = try write { recorder in try recorder.append(.centreSettingsChanged(settings), session: nil, author: author) }
     }

@@ -3,7 +3,7 @@ import AccordStore
 import Foundation
 
 /// What became of one consultation file of a bulk import
-/// (``AccordService/importConsultationFiles(at:author:batchSize:recorded:)``).
+/// (``AccordService/importConsultationFiles(at:author:batchSize:committed:recorded:)``).
 public struct ConsultationFileImport: Sendable {
     /// The file, as given.
     public var path: String
@@ -12,11 +12,6 @@ public struct ConsultationFileImport: Sendable {
 }
 
 extension AccordService {
-    /// How many consultation files one transaction of a bulk import records: a few hundred
-    /// milliseconds of the write lock at most, so that clinicians recording meanwhile wait
-    /// less than their busy timeout.
-    public static let importBatchSize = 500
-
     /// Records consultation files (YAML, AccordCore's `ConsultationFile`) in bulk: each file
     /// whole or not at all, a refused file leaving the others recorded; one transaction per
     /// batch of `batchSize` files (``AccordStore/EventStore/importConsultations(_:author:)``),
@@ -31,17 +26,22 @@ extension AccordService {
     /// - Parameters:
     ///   - paths: the files, in order.
     ///   - author: who records (IdNat_PS), or `nil`: each session's clinician.
-    ///   - batchSize: how many files one transaction records (at least 1).
-    ///   - recorded: called after each batch is committed, with its files' outcomes in order;
-    ///     what it throws stops the import (the batches before are recorded).
+    ///   - batchSize: how many files one transaction records (at least 1); `nil`: the store's
+    ///     ``AccordStore/EventStore/importBatchSize`` (500 on SQLite, 50 on PostgreSQL).
+    ///   - committed: called right after each batch is committed, with the new sessions' ids
+    ///     in the files' order, before anything else is read (a caller that prints them loses
+    ///     none if it is stopped afterwards).
+    ///   - recorded: then called with the batch's outcomes in order, warnings included (the
+    ///     identity comparisons read the database); what either throws stops the import (the
+    ///     batches before are recorded).
     /// - Throws: `AccordError` (`busy`, `io`) when a batch cannot be recorded: the batches
     ///   reported before are recorded, nothing of that batch or after it is; an error other
     ///   than `AccordError` met reading a file, likewise.
     public func importConsultationFiles(
-        at paths: [String], author: String?, batchSize: Int = AccordService.importBatchSize,
+        at paths: [String], author: String?, batchSize: Int? = nil, committed: ([SessionID]) throws -> Void = { _ in },
         recorded: ([ConsultationFileImport]) throws -> Void
     ) throws {
-        let size = max(1, batchSize)
+        let size = max(1, batchSize ?? store.importBatchSize)
         let batches = stride(from: 0, to: paths.count, by: size).map { Array(paths[$0..<min(paths.count, $0 + size)]) }
         guard let first = batches.first else { return }
         // Each batch's files are read and parsed on another thread while the batch before is
@@ -53,6 +53,7 @@ extension AccordService {
                 next = ParsingJob(batches[index + 1], centre: try store.centreSettings() ?? .example, service: self)
             }
             let results = try store.importConsultations(parsed.files.map(\.consultation), author: author)
+            try committed(results.compactMap { try? $0.get() })
             for (item, result) in zip(parsed.files, results) {
                 switch result {
                 case .success(let id):

@@ -109,6 +109,11 @@ public protocol EventStore: Sendable {
     ///   when the batch as a whole cannot be recorded; nothing of it is recorded then.
     func importConsultations(_ consultations: [ConsultationImport], author: String?) throws -> [Result<SessionID, AccordError>]
 
+    /// How many consultations one ``importConsultations(_:author:)`` call of a bulk import
+    /// should hold, so that the transaction keeps the write lock a fraction of a second and a
+    /// clinician recording meanwhile waits less than the busy timeout.
+    var importBatchSize: Int { get }
+
     /// Replaces the centre's settings: an event outside any session (earlier settings stay in
     /// the log), and the centre settings' seal.
     /// - Throws: `AccordError` (`invalidInput`) naming the field that fails; `busy`.
@@ -271,6 +276,9 @@ public protocol EventStore: Sendable {
 }
 
 extension EventStore {
+    /// 500 consultations: a few hundred milliseconds of SQLite's write lock on this machine.
+    public var importBatchSize: Int { 500 }
+
     /// One ``consultationCheckedAgainstChain(_:)`` per session (a store with a faster read
     /// overrides this).
     public func consultationsCheckedAgainstChain(

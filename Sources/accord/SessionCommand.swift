@@ -485,7 +485,7 @@ struct SessionCommand: ParsableCommand {
             discussion: """
                 The file format (format: accord-consultation/1) is described in the README; Examples/consultation.yaml is a sample.
 
-                With several files, each is recorded whole or refused whole: a refused file is reported on standard error by its place and name, the others are recorded, and the exit status is 1. The ids of the recorded files are printed in the files' order, as each batch of \(AccordService.importBatchSize) files is committed (one transaction per batch).
+                With several files, each is recorded whole or refused whole: a refused file is reported on standard error by its place and name, the others are recorded, and the exit status is 1. The ids of the recorded files are printed in the files' order as soon as each batch is committed (one transaction per batch: 500 files on SQLite, 50 on PostgreSQL); the warnings and refusals of a batch follow on standard error.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -515,27 +515,31 @@ struct SessionCommand: ParsableCommand {
             var refused = 0
             var recorded = 0
             do {
-                try service.importConsultationFiles(at: files, author: author) { outcomes in
+                try service.importConsultationFiles(at: files, author: author) { ids in
+                    // The ids first, as soon as their batch is committed.
+                    for id in ids { print(id) }
+                    fflush(nil)
+                } recorded: { outcomes in
                     for file in outcomes {
                         place += 1
                         let name = "file \(place) (\(Terminal.visible(file.path, oneLine: true)))"
                         switch file.outcome {
                         case .success(let started):
                             Terminal.warnings(started.warnings.map { "\(name): \($0)" })
-                            print(started.id)
                             recorded += 1
                         case .failure(let error):
                             Terminal.error("\(name): \(error.description)")
                             refused += 1
                         }
                     }
-                    fflush(nil)
                 }
             } catch let error as AccordError {
+                // The error, then the count: the last line says what was recorded.
+                Terminal.error(error.description)
                 Terminal.message(
                     "accord: \(recorded) of \(files.count) files recorded, \(refused) refused; the other \(files.count - recorded - refused) were not recorded."
                 )
-                throw error
+                throw ExitCode(Terminal.exitCode(for: error))
             }
             if refused > 0 {
                 Terminal.message("accord: \(recorded) of \(files.count) files recorded, \(refused) refused.")

@@ -300,6 +300,11 @@ import Testing
         ("notes: {a: DUPONTEL\n", "line 6: a mapping in braces { … } that is not closed"),
         ("notes:\n\t- DUPONTEL\n", "line 6: a character that cannot begin a YAML value (quote the value; indent with spaces, not tabs)"),
         ("notes: \"DUPONTEL \\q\"\n", "line 5: an unknown escape sequence (\\) in a double-quoted value"),
+        (
+            "notes: [\"DUPONTEL \\ud83d\\ude00\"]\n",
+            "line 5: an escape \\u or \\U in a double-quoted value that is not a character (a surrogate such as \\ud83d: write the character itself, or \\U0001F600)"
+        ),
+        ("notes: [\"DUPONTEL \\u12\"]\n", "line 5: an escape \\x, \\u or \\U in a double-quoted value without its hexadecimal digits"),
     ])
     func syntaxErrorsNameTheLineAndKindOnly(_ tail: String, _ kind: String) {
         let text = Self.minimal + tail

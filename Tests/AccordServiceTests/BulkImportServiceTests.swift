@@ -18,7 +18,16 @@ import Testing
         try "format: accord-consultation/1\ntopic: [\n".write(to: bad, atomically: true, encoding: .utf8)
         let missing = folder.appendingPathComponent("missing.yaml").path
         var batches: [[ConsultationFileImport]] = []
-        try service.importConsultationFiles(at: [good, bad.path, good, missing, good], author: nil, batchSize: 2) { batches.append($0) }
+        var calls: [String] = []
+        try service.importConsultationFiles(at: [good, bad.path, good, missing, good], author: nil, batchSize: 2) { ids in
+            calls.append("committed " + ids.map(\.description).joined(separator: " "))
+        } recorded: { outcomes in
+            calls.append("recorded \(outcomes.count)")
+            batches.append(outcomes)
+        }
+        #expect(
+            calls == ["committed S1", "recorded 2", "committed S2", "recorded 2", "committed S3", "recorded 1"],
+            "each batch's ids as soon as it is committed, then its outcomes")
         #expect(batches.map(\.count) == [2, 2, 1], "one call per committed batch of 2 files")
         let outcomes = batches.flatMap { $0 }
         #expect(outcomes.map(\.path) == [good, bad.path, good, missing, good])
@@ -34,5 +43,25 @@ import Testing
         #expect(try service.sessions(matching: SessionQuery()).map(\.eventCount) == [11, 11, 11])
         let verification = try service.verify()
         #expect(verification.firstBreak == nil && verification.eventCount == 33)
+    }
+}
+
+/// How many files one transaction of a bulk import holds, by backend.
+@Suite struct ImportBatchSizeTests {
+    /// The store's batch size when none is given: 500 files on SQLite; 50 on PostgreSQL, where
+    /// each file takes about ten statements (each a round trip): 500 held the append lock about
+    /// five seconds, the busy timeout of a clinician recording meanwhile.
+    @Test(arguments: TestBackend.available)
+    func theStoreChoosesTheBatchSize(backend: TestBackend) throws {
+        let (service, _, done) = try AccordServiceTests().service(backend)
+        defer { done() }
+        var committed: [Int] = []
+        let files = Array(repeating: Samples.sampleConsultationFile.path, count: 120)
+        try service.importConsultationFiles(at: files, author: nil) {
+            committed.append($0.count)
+        } recorded: { _ in
+        }
+        #expect(committed == (backend == .postgres ? [50, 50, 20] : [120]))
+        #expect(try service.sessions(matching: SessionQuery()).count == 120)
     }
 }
