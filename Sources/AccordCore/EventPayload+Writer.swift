@@ -1,18 +1,17 @@
 extension EventPayload {
     /// Writes the version 2 payloads of the changes a consultation is mostly made of
     /// (participants, options, what matters, decisions, notes, the closing, withdrawals,
-    /// phases, process steps, the research objection) and of issued documents in one pass over their values, byte for
-    /// byte as `JSONEncoder` writes them with ``AccordJSON/encoder(pretty:)``: keys in the order
-    /// of their UTF-8 bytes, `"` and `\` escaped, `\b` `\t` `\n` `\f` `\r`, other control
-    /// characters as `\u00xx` (lowercase), everything else (a slash, DEL, U+2028, any letter)
-    /// as it is.
+    /// phases, process steps, the research objection) and of issued documents in one pass over
+    /// their values, byte for byte as `JSONEncoder` writes them with
+    /// ``AccordJSON/encoder(pretty:)``: keys in the order of their UTF-8 bytes, `"` and `\`
+    /// escaped, `\b` `\t` `\n` `\f` `\r`, other control characters as `\u00xx` (lowercase),
+    /// everything else (a slash, DEL, U+2028, any letter) as it is.
     ///
     /// `JSONEncoder` took about 9 % of a bulk import's CPU (its keyed containers and writer
     /// for every event). The payload is the chain's input: the bytes must not change, so the
     /// kinds with numbers other than integers (an instrument's score) or with nested objects
-    /// (a session's start, centre settings, identity changes) are left to
-    /// `JSONEncoder`, and the tests compare both writers on every kind with texts holding every
-    /// ASCII character.
+    /// (a session's start, centre settings, identity changes) are left to `JSONEncoder`, and
+    /// the tests compare both writers on every kind with texts holding every ASCII character.
     enum Writer {
         /// The payload of `change`, or `nil` when it is left to `JSONEncoder`.
         static func payload(_ change: Change) -> String? {
