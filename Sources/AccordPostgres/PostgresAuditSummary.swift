@@ -11,18 +11,14 @@ enum PostgresAuditSummary {
     /// Rewrites the summary rows of `consultation` from its current state, the participation
     /// cells following (the old row's contribution out, the new one's in).
     ///
-    /// Called inside the write transaction of every session event, after the event is applied;
-    /// `new` when the session had no summary row before (a whole session recorded at once:
-    /// nothing to take out first).
+    /// Called inside the write transaction of every session event, after the event is applied.
     /// - Throws: `AccordError` when the server fails (``PostgresErrors``).
-    static func refresh(_ consultation: Consultation, link: PostgresLink, key: ChainKey, new: Bool = false) throws {
+    static func refresh(_ consultation: Consultation, link: PostgresLink, key: ChainKey) throws {
         let rows = try AuditSummary.Rows(consultation, key: key) { try PostgresRecorder.centreSettings(link)?.settings.finess }
         let number = SQLValue.integer(rows.sessionNumber)
-        if !new {
-            try cells(of: number, sign: -1, link)
-            try link.query(AuditCells.postgres.deleteEmpty, [number])
-            try link.query(AuditCells.postgres.deleteEmptyDays, [number])
-        }
+        try cells(of: number, sign: -1, link)
+        try link.query(AuditCells.postgres.deleteEmpty, [number])
+        try link.query(AuditCells.postgres.deleteEmptyDays, [number])
         let columns = AuditSummary.Rows.sessionColumns
         try link.query(
             """
@@ -30,10 +26,32 @@ enum PostgresAuditSummary {
             ON CONFLICT (session_number) DO UPDATE SET \(columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
             """, rows.session.map(PostgresEventStore.value))
         try cells(of: number, sign: 1, link)
-        if !new { try link.query("DELETE FROM audit_option WHERE session_number = $1", [number]) }
+        try link.query("DELETE FROM audit_option WHERE session_number = $1", [number])
         try insert(rows.options, into: "audit_option", columns: AuditSummary.Rows.optionColumns, link)
-        if !new { try link.query("DELETE FROM audit_instrument WHERE session_number = $1", [number]) }
+        try link.query("DELETE FROM audit_instrument WHERE session_number = $1", [number])
         try insert(rows.instruments, into: "audit_instrument", columns: AuditSummary.Rows.instrumentColumns, link)
+    }
+
+    /// Writes the summary rows of a session recorded whole (none before it) in one statement,
+    /// without the participation cells (``PostgresRecorder/finishWholeSessions()`` adds them
+    /// for the whole batch).
+    /// - Throws: `AccordError` when the server fails (``PostgresErrors``).
+    static func insertWhole(_ consultation: Consultation, link: PostgresLink, key: ChainKey) throws {
+        let rows = try AuditSummary.Rows(consultation, key: key) { try PostgresRecorder.centreSettings(link)?.settings.finess }
+        var statement = JoinedStatement()
+        let columns = AuditSummary.Rows.sessionColumns
+        statement.add(rows.session.map(PostgresEventStore.value)) { p in
+            "INSERT INTO audit_session (\(columns.joined(separator: ", "))) VALUES \(PostgresRecorder.valueLists(rows: 1, columns: columns.count, placeholder: p))"
+        }
+        for (table, columns, list) in [
+            ("audit_option", AuditSummary.Rows.optionColumns, rows.options),
+            ("audit_instrument", AuditSummary.Rows.instrumentColumns, rows.instruments),
+        ] where !list.isEmpty {
+            statement.add(list.flatMap { $0.map(PostgresEventStore.value) }) { p in
+                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(PostgresRecorder.valueLists(rows: list.count, columns: columns.count, placeholder: p))"
+            }
+        }
+        try link.query(statement.sql, statement.values)
     }
 
     /// Inserts `rows` into `table` with one statement (none for no row).

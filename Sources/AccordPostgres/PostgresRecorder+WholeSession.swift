@@ -9,13 +9,13 @@ extension PostgresRecorder {
     /// does on SQLite.
     ///
     /// Every change is admitted against the state the earlier ones make before anything is
-    /// written. Then the session's summary row, its events (one statement, each chained to
-    /// the one before, the chain carried in memory from the log's last event), its seal and
-    /// its audit summary are written, about ten statements whatever the number of events
-    /// (step by step, each event read the session back and wrote its projections: about
-    /// twenty statements an event). ``tail`` carries the log's end to the next session of the
+    /// written. Then the session's summary row, its events (each chained to the one before,
+    /// the chain carried in memory from the log's last event) and its seal are written in one
+    /// statement, and its audit rows in another, whatever the number of events (step by
+    /// step, each event read the session back and wrote its projections: about twenty
+    /// statements an event). ``tail`` carries the log's end to the next session of the
     /// transaction; a caller that rolls a session back to a savepoint puts back the tail it
-    /// had before.
+    /// had before, and runs ``finishWholeSessions()`` after the last session.
     ///
     /// - Parameters:
     ///   - start: the session's start.
@@ -33,7 +33,11 @@ extension PostgresRecorder {
             start, as: id, after: tail.sequence, startedAt: startedAt, changes: changes.map { (at: startedAt, change: $0) },
             author: author)
 
-        try writeSummary(SessionRecord(consultation, eventCount: events.count), insertOnly: true)
+        // The summary row, the events and the seal in one statement (one round trip).
+        var statement = JoinedStatement()
+        statement.add(Self.summaryValues(SessionRecord(consultation, eventCount: events.count))) { p in
+            "INSERT INTO session (\(Self.summaryColumns)) VALUES \(Self.valueLists(rows: 1, columns: 14, placeholder: p))"
+        }
         var chain = tail.chain
         var values: [SQLValue] = []
         values.reserveCapacity(events.count * 9)
@@ -49,22 +53,38 @@ extension PostgresRecorder {
                 .text(record.author), .text(record.kind), .text(record.payload), .null, .text(record.chain),
             ]
         }
-        try link.query(
-            "INSERT INTO event (\(Self.eventColumns)) VALUES \(Self.valueLists(rows: events.count, columns: 9))", values)
+        statement.add(values) { p in
+            "INSERT INTO event (\(Self.eventColumns)) VALUES \(Self.valueLists(rows: events.count, columns: 9, placeholder: p))"
+        }
         let last = tail.sequence + Int64(events.count)
-        try link.query(
+        statement.add([
+            .integer(id.number), .of(events.count), .integer(last),
+            .text(key.seal(session: id.number, eventCount: events.count, lastSequence: last, lastChain: chain)),
+        ]) { p in
             """
-            INSERT INTO session_seal (session_number, event_count, last_seq, tag) VALUES ($1, $2, $3, $4)
+            INSERT INTO session_seal (session_number, event_count, last_seq, tag) VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)))
             ON CONFLICT (session_number) DO UPDATE
             SET event_count = excluded.event_count, last_seq = excluded.last_seq, tag = excluded.tag
-            """,
-            [
-                .integer(id.number), .of(events.count), .integer(last),
-                .text(key.seal(session: id.number, eventCount: events.count, lastSequence: last, lastChain: chain)),
-            ])
-        try PostgresAuditSummary.refresh(consultation, link: link, key: key, new: true)
+            """
+        }
+        try link.query(statement.sql, statement.values)
+        // The audit rows in another (the participation cells once for the batch).
+        try PostgresAuditSummary.insertWhole(consultation, link: link, key: key)
         self.tail = LogTail(sequence: last, chain: chain, nextSession: id.number + 1)
+        if firstWholeSession == nil { firstWholeSession = id.number }
         return id
+    }
+
+    /// Adds the participation cells of the sessions recorded whole in this transaction, two
+    /// statements for them all; call once after the last of them, before the transaction
+    /// commits (a session rolled back to its savepoint gave its number to the next one, so the
+    /// numbers are those of the sessions recorded).
+    mutating func finishWholeSessions() throws {
+        guard let first = firstWholeSession, let tail, tail.nextSession > first else { return }
+        let range: [SQLValue] = [.integer(first), .integer(tail.nextSession - 1)]
+        try link.query(AuditCells.postgres.addRange, range)
+        try link.query(AuditCells.postgres.addRangeDays, range)
+        firstWholeSession = nil
     }
 
     /// The log's last event and the next session number, read in this transaction: the next
@@ -77,10 +97,37 @@ extension PostgresRecorder {
         return LogTail(sequence: try last?.integer("seq") ?? 0, chain: try last?.text("chain") ?? "", nextSession: number + 1)
     }
 
-    /// `($1, $2, …), ($k, …), …`: `rows` lists of `columns` placeholders, numbered in order.
-    static func valueLists(rows: Int, columns: Int) -> String {
+    /// `($1, $2, …), ($k, …), …`: `rows` lists of `columns` placeholders, numbered in order
+    /// (`placeholder(n)` writes the `n`th; the first is 1).
+    static func valueLists(
+        rows: Int, columns: Int, placeholder: (Int) -> String = { SQLParameterStyle.postgres($0) }
+    ) -> String {
         (0..<rows).map { row in
-            "(" + (1...columns).map { SQLParameterStyle.postgres(row * columns + $0) }.joined(separator: ", ") + ")"
+            "(" + (1...columns).map { placeholder(row * columns + $0) }.joined(separator: ", ") + ")"
         }.joined(separator: ", ")
+    }
+}
+
+/// Statements sent as one (one round trip to the server): each but the last a part of its
+/// `WITH`, all run on the same snapshot (none may read what another writes), their
+/// placeholders numbered on from one to the next.
+struct JoinedStatement {
+    private var parts: [String] = []
+    /// The values of every part, in order.
+    private(set) var values: [SQLValue] = []
+
+    /// Adds a statement with `values`; `sql` writes it given how to write its `n`th
+    /// placeholder (its first is 1).
+    mutating func add(_ values: [SQLValue], _ sql: (_ placeholder: (Int) -> String) -> String) {
+        let offset = self.values.count
+        parts.append(sql { SQLParameterStyle.postgres(offset + $0) })
+        self.values += values
+    }
+
+    /// `WITH p0 AS (…), p1 AS (…) last`, or the only statement.
+    var sql: String {
+        guard let last = parts.last else { return "" }
+        let with = parts.dropLast().enumerated().map { "p\($0.offset) AS (\($0.element))" }
+        return with.isEmpty ? last : "WITH " + with.joined(separator: ", ") + "\n" + last
     }
 }

@@ -14,6 +14,9 @@ struct PostgresRecorder {
     /// recorded in this transaction (``recordWhole(_:startedAt:changes:author:)``); `nil`: read
     /// them from the tables.
     var tail: LogTail?
+    /// The first session recorded whole in this transaction, whose participation cells
+    /// ``finishWholeSessions()`` adds with the others'.
+    var firstWholeSession: Int64?
 
     /// The `event` columns in the order ``event(_:)`` reads them.
     static let eventColumns = "seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain"
@@ -165,21 +168,28 @@ struct PostgresRecorder {
 
     /// Writes a summary row (replacing the session's row unless `insertOnly`).
     func writeSummary(_ row: SessionRecord, insertOnly: Bool) throws {
-        let columns =
-            "number, status, started_at, closed_at, event_count, topic, completeness, patient_ins, ipp, ipp_root, clinician_id, birth_family_name, first_given_name, birth_date"
-        let updates = columns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }.map {
+        let updates = Self.summaryColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }.map {
             "\($0) = excluded.\($0)"
         }.joined(separator: ", ")
         try link.query(
             """
-            INSERT INTO session (\(columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            INSERT INTO session (\(Self.summaryColumns)) VALUES (\(Self.valueLists(rows: 1, columns: 14).dropFirst().dropLast()))
             \(insertOnly ? "" : "ON CONFLICT (number) DO UPDATE SET \(updates)")
             """,
-            [
-                .integer(row.number), .text(row.status), .text(row.startedAt), .of(row.closedAt), .of(row.eventCount), .text(row.topic),
-                .of(row.completeness), .of(row.patientINS), .of(row.ipp), .of(row.ippRoot), .of(row.clinicianID),
-                .of(row.birthFamilyName), .of(row.firstGivenName), .of(row.birthDate),
-            ])
+            Self.summaryValues(row))
+    }
+
+    /// The `session` columns in the order of ``summaryValues(_:)``.
+    static let summaryColumns =
+        "number, status, started_at, closed_at, event_count, topic, completeness, patient_ins, ipp, ipp_root, clinician_id, birth_family_name, first_given_name, birth_date"
+
+    /// A summary row's values, in the order of ``summaryColumns``.
+    static func summaryValues(_ row: SessionRecord) -> [SQLValue] {
+        [
+            .integer(row.number), .text(row.status), .text(row.startedAt), .of(row.closedAt), .of(row.eventCount), .text(row.topic),
+            .of(row.completeness), .of(row.patientINS), .of(row.ipp), .of(row.ippRoot), .of(row.clinicianID),
+            .of(row.birthFamilyName), .of(row.firstGivenName), .of(row.birthDate),
+        ]
     }
 
     // MARK: - Checked reads

@@ -49,8 +49,8 @@ import Testing
 /// How many files one transaction of a bulk import holds, by backend.
 @Suite struct ImportBatchSizeTests {
     /// The store's batch size when none is given: 500 files on SQLite; 50 on PostgreSQL, where
-    /// each file takes about ten statements (each a round trip): 500 held the append lock about
-    /// five seconds, the busy timeout of a clinician recording meanwhile.
+    /// each file is a few round trips to the server (500 files at ten statements each held the
+    /// append lock about five seconds, the busy timeout of a clinician recording meanwhile).
     @Test(arguments: TestBackend.available)
     func theStoreChoosesTheBatchSize(backend: TestBackend) throws {
         let (service, _, done) = try AccordServiceTests().service(backend)
