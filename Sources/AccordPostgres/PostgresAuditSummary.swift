@@ -38,28 +38,27 @@ enum PostgresAuditSummary {
     /// - Throws: `AccordError` when the server fails (``PostgresErrors``).
     static func insertWhole(_ consultation: Consultation, link: PostgresLink, key: ChainKey) throws {
         let rows = try AuditSummary.Rows(consultation, key: key) { try PostgresRecorder.centreSettings(link)?.settings.finess }
-        var statement = JoinedStatement()
-        let columns = AuditSummary.Rows.sessionColumns
-        statement.add(rows.session.map(PostgresEventStore.value)) { p in
-            "INSERT INTO audit_session (\(columns.joined(separator: ", "))) VALUES \(PostgresRecorder.valueLists(rows: 1, columns: columns.count, placeholder: p))"
-        }
+        var statement = JoinedStatement(link: link)
         for (table, columns, list) in [
+            ("audit_session", AuditSummary.Rows.sessionColumns, [rows.session]),
             ("audit_option", AuditSummary.Rows.optionColumns, rows.options),
             ("audit_instrument", AuditSummary.Rows.instrumentColumns, rows.instruments),
         ] where !list.isEmpty {
-            statement.add(list.flatMap { $0.map(PostgresEventStore.value) }) { p in
-                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(PostgresRecorder.valueLists(rows: list.count, columns: columns.count, placeholder: p))"
-            }
+            try statement.insert(
+                into: table, columns: columns.joined(separator: ", "), rows: list.count,
+                list.flatMap { $0.map(PostgresEventStore.value) })
         }
-        try link.query(statement.sql, statement.values)
+        try statement.send()
     }
 
-    /// Inserts `rows` into `table` with one statement (none for no row).
+    /// Inserts `rows` into `table` in one statement (none for no row; more past the values one
+    /// statement may hold).
     private static func insert(_ rows: [[StoreValue]], into table: String, columns: [String], _ link: PostgresLink) throws {
         guard !rows.isEmpty else { return }
-        try link.query(
-            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(PostgresRecorder.valueLists(rows: rows.count, columns: columns.count))",
-            rows.flatMap { $0.map(PostgresEventStore.value) })
+        var statement = JoinedStatement(link: link)
+        try statement.insert(
+            into: table, columns: columns.joined(separator: ", "), rows: rows.count, rows.flatMap { $0.map(PostgresEventStore.value) })
+        try statement.send()
     }
 
     /// Adds (`sign` 1) or removes (-1) the contribution of the session's `audit_session` row

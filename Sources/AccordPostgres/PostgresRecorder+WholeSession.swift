@@ -33,11 +33,12 @@ extension PostgresRecorder {
             start, as: id, after: tail.sequence, startedAt: startedAt, changes: changes.map { (at: startedAt, change: $0) },
             author: author)
 
-        // The summary row, the events and the seal in one statement (one round trip).
-        var statement = JoinedStatement()
-        statement.add(Self.summaryValues(SessionRecord(consultation, eventCount: events.count))) { p in
-            "INSERT INTO session (\(Self.summaryColumns)) VALUES \(Self.valueLists(rows: 1, columns: 14, placeholder: p))"
-        }
+        // The summary row, the events and the seal in one statement (one round trip; more for
+        // a session of thousands of events).
+        var statement = JoinedStatement(link: link)
+        try statement.insert(
+            into: "session", columns: Self.summaryColumns, rows: 1,
+            Self.summaryValues(SessionRecord(consultation, eventCount: events.count)))
         var chain = tail.chain
         var values: [SQLValue] = []
         values.reserveCapacity(events.count * 9)
@@ -53,11 +54,9 @@ extension PostgresRecorder {
                 .text(record.author), .text(record.kind), .text(record.payload), .null, .text(record.chain),
             ]
         }
-        statement.add(values) { p in
-            "INSERT INTO event (\(Self.eventColumns)) VALUES \(Self.valueLists(rows: events.count, columns: 9, placeholder: p))"
-        }
+        try statement.insert(into: "event", columns: Self.eventColumns, rows: events.count, values)
         let last = tail.sequence + Int64(events.count)
-        statement.add([
+        try statement.add([
             .integer(id.number), .of(events.count), .integer(last),
             .text(key.seal(session: id.number, eventCount: events.count, lastSequence: last, lastChain: chain)),
         ]) { p in
@@ -67,7 +66,7 @@ extension PostgresRecorder {
             SET event_count = excluded.event_count, last_seq = excluded.last_seq, tag = excluded.tag
             """
         }
-        try link.query(statement.sql, statement.values)
+        try statement.send()
         // The audit rows in another (the participation cells once for the batch).
         try PostgresAuditSummary.insertWhole(consultation, link: link, key: key)
         self.tail = LogTail(sequence: last, chain: chain, nextSession: id.number + 1)
@@ -110,24 +109,49 @@ extension PostgresRecorder {
 
 /// Statements sent as one (one round trip to the server): each but the last a part of its
 /// `WITH`, all run on the same snapshot (none may read what another writes), their
-/// placeholders numbered on from one to the next.
+/// placeholders numbered on from one to the next. A statement that would hold more values
+/// than PostgreSQL takes (65,535) is sent before the next part is added, and the rows of one
+/// insert are split into parts below that; the parts keep their order, so a row is written
+/// after the rows it refers to.
 struct JoinedStatement {
+    /// The most values one statement holds (PostgreSQL's limit is 65,535).
+    static let maximumValues = 60_000
+
+    let link: PostgresLink
     private var parts: [String] = []
-    /// The values of every part, in order.
-    private(set) var values: [SQLValue] = []
+    private var values: [SQLValue] = []
+
+    init(link: PostgresLink) { self.link = link }
 
     /// Adds a statement with `values`; `sql` writes it given how to write its `n`th
-    /// placeholder (its first is 1).
-    mutating func add(_ values: [SQLValue], _ sql: (_ placeholder: (Int) -> String) -> String) {
+    /// placeholder (its first is 1). - Throws: what sending the parts before throws.
+    mutating func add(_ values: [SQLValue], _ sql: (_ placeholder: (Int) -> String) -> String) throws {
+        if !parts.isEmpty && self.values.count + values.count > Self.maximumValues { try send() }
         let offset = self.values.count
         parts.append(sql { SQLParameterStyle.postgres(offset + $0) })
         self.values += values
     }
 
-    /// `WITH p0 AS (…), p1 AS (…) last`, or the only statement.
-    var sql: String {
-        guard let last = parts.last else { return "" }
+    /// Adds the insert of `rows` rows of `columns` (comma-separated) into `table`, their
+    /// `values` row after row, in as many parts as the limit needs.
+    mutating func insert(into table: String, columns: String, rows: Int, _ values: [SQLValue]) throws {
+        let width = values.count / max(rows, 1)
+        let perPart = Self.maximumValues / max(width, 1)
+        for first in stride(from: 0, to: rows, by: perPart) {
+            let count = min(perPart, rows - first)
+            try add(Array(values[(first * width)..<((first + count) * width)])) { p in
+                "INSERT INTO \(table) (\(columns)) VALUES \(PostgresRecorder.valueLists(rows: count, columns: width, placeholder: p))"
+            }
+        }
+    }
+
+    /// Sends what was added (`WITH p0 AS (…), p1 AS (…) last`, or the only statement), if
+    /// anything. - Throws: `AccordError` when the server fails (``PostgresErrors``).
+    mutating func send() throws {
+        guard let last = parts.last else { return }
         let with = parts.dropLast().enumerated().map { "p\($0.offset) AS (\($0.element))" }
-        return with.isEmpty ? last : "WITH " + with.joined(separator: ", ") + "\n" + last
+        try link.query(with.isEmpty ? last : "WITH " + with.joined(separator: ", ") + "\n" + last, values)
+        parts = []
+        values = []
     }
 }

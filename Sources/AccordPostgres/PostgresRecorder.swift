@@ -173,7 +173,7 @@ struct PostgresRecorder {
         }.joined(separator: ", ")
         try link.query(
             """
-            INSERT INTO session (\(Self.summaryColumns)) VALUES (\(Self.valueLists(rows: 1, columns: 14).dropFirst().dropLast()))
+            INSERT INTO session (\(Self.summaryColumns)) VALUES \(Self.valueLists(rows: 1, columns: 14))
             \(insertOnly ? "" : "ON CONFLICT (number) DO UPDATE SET \(updates)")
             """,
             Self.summaryValues(row))

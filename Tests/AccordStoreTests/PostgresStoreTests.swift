@@ -133,6 +133,33 @@ struct PostgresStoreTests {
         #expect(try second.verify(head: nil).eventCount == 20)
     }
 
+    /// A consultation of more events than one statement may hold values for (65,535 on
+    /// PostgreSQL, nine an event; four an audit option) is written in several statements.
+    @Test func aConsultationOfThousandsOfEventsIsImportedWhole() throws {
+        let fixture = try Fixture()
+        defer { fixture.tearDown() }
+        let store = try fixture.store()
+        let notes = (1...8_000).map { Change.noteAdded(text: "n\($0)") }
+        let options = Array(repeating: EventStoreContract.option, count: 16_000)
+        let results = try store.importConsultations(
+            [
+                ConsultationImport(start: Samples.start(), changes: notes + options),
+                ConsultationImport(start: Samples.start(), changes: []),
+            ],
+            author: nil)
+        #expect(try results.map { try $0.get() } == [SessionID(number: 1), SessionID(number: 2)])
+        let consultation = try store.consultation(SessionID(number: 1))
+        #expect(consultation.notes.count == 8_000 && consultation.options.count == 16_000)
+        let tables = try Self.tables(fixture.database)
+        #expect(tables["event"]?.count == 24_002)
+        #expect(tables["audit_option"]?.count == 16_000)
+        #expect(tables["session_seal"]?.contains { $0.hasPrefix(#"{"session_number":1,"event_count":24001,"last_seq":24001,"#) } == true)
+        #expect(try store.verify(head: nil).firstBreak == nil)
+        // The chain goes on after it.
+        _ = try store.record(.noteAdded(text: "après"), in: SessionID(number: 2), author: nil, reason: nil, precondition: nil)
+        #expect(try store.verify(head: nil).eventCount == 24_003)
+    }
+
     @Test func theWriterRoleMayOnlyAppendAndTriggersGuardTheOwnerToo() throws {
         let fixture = try Fixture()
         defer { fixture.tearDown() }
