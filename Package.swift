@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "AccordXMLTests",
             dependencies: [
-                "AccordXML", "AccordCore", "AccordService", .product(name: "Logging", package: "swift-log"),
+                "AccordXML", "AccordCore", "AccordService", "CLibXML2", .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),

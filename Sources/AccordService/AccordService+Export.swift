@@ -348,6 +348,10 @@ struct StoreExportSource: ExportSource {
         try store.documentVersion(for: consultation, profile: profile)
     }
 
+    func exportVersions(for consultations: [Consultation], profile: String) throws -> [DocumentVersion] {
+        try store.documentVersions(for: consultations, profile: profile)
+    }
+
     func centreSettings(atSequence sequence: Int64) throws -> CentreSettings {
         try store.centreSettings(atSequence: sequence)
     }

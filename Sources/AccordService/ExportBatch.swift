@@ -19,6 +19,8 @@ public protocol ExportSource {
     func consultations(_ ids: [SessionID]) throws -> [Result<Consultation, AccordError>]
     /// The version an export of `consultation` under `profile` carries, from its issued documents.
     func exportVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion
+    /// ``exportVersion(for:profile:)`` of each consultation, in their order, read together.
+    func exportVersions(for consultations: [Consultation], profile: String) throws -> [DocumentVersion]
     /// The centre settings the event at `sequence` made (those of an issued document).
     func centreSettings(atSequence sequence: Int64) throws -> CentreSettings
     /// Records that new document versions are issued (events in the chain, in one
@@ -52,6 +54,11 @@ extension ExportSource {
                 return .failure(error)
             }
         }
+    }
+
+    /// One ``exportVersion(for:profile:)`` per consultation.
+    public func exportVersions(for consultations: [Consultation], profile: String) throws -> [DocumentVersion] {
+        try consultations.map { try exportVersion(for: $0, profile: profile) }
     }
 
     /// None known: every session is read (``ExportSource/currentIssuedVersions(profile:closedFrom:through:)``).
@@ -244,7 +251,8 @@ public struct BatchExport {
             if let only {
                 pending.append(
                     try prepareOne(
-                        only, read: nil, source: source, held: held, versionKey: versionKey, objecting: objecting, checker: checker))
+                        only, read: nil, version: nil, source: source, held: held, versionKey: versionKey, objecting: objecting,
+                        checker: checker))
                 while !pending.isEmpty { try commitFirst() }
             }
             while only == nil {
@@ -260,6 +268,12 @@ public struct BatchExport {
                 let toRead = page.filter { present[$0] == nil }
                 let reads = toRead.isEmpty ? [] : try? source.consultations(toRead)
                 let read = reads.map { Dictionary(zip(toRead, $0), uniquingKeysWith: { first, _ in first }) } ?? [:]
+                // Their versions decided together too; one at a time when that fails.
+                let consultationsRead = toRead.compactMap { try? read[$0]?.get() }
+                let versions =
+                    (try? source.exportVersions(for: consultationsRead, profile: versionKey)).map {
+                        Dictionary(zip(consultationsRead.map(\.id), $0), uniquingKeysWith: { first, _ in first })
+                    } ?? [:]
                 for id in page {
                     if let file = present[id] {
                         pending.append(.alreadyPresent(id, file: file))
@@ -267,7 +281,8 @@ public struct BatchExport {
                         do {
                             pending.append(
                                 try prepareOne(
-                                    id, read: read[id], source: source, held: held, versionKey: versionKey, objecting: objecting,
+                                    id, read: read[id], version: versions[id], source: source, held: held, versionKey: versionKey,
+                                    objecting: objecting,
                                     checker: checker))
                         } catch {
                             // What came before is done first, as in a run without lookahead.
@@ -319,9 +334,11 @@ public struct BatchExport {
     }
 
     /// Decides what session `id` comes to, from its consultation (`read`, or read here when
-    /// `nil`), and builds its document when one is to be written.
+    /// `nil`) and its document's version (`version`, or decided here when `nil`), and builds its
+    /// document when one is to be written.
     private func prepareOne(
-        _ id: SessionID, read: Swift.Result<Consultation, AccordError>?, source: some ExportSource, held: ExportFolder, versionKey: String,
+        _ id: SessionID, read: Swift.Result<Consultation, AccordError>?, version: DocumentVersion?, source: some ExportSource,
+        held: ExportFolder, versionKey: String,
         objecting: Set<String>, checker: DocumentChecker
     ) throws -> Step {
         let consultation: Consultation
@@ -357,7 +374,7 @@ public struct BatchExport {
                 return .refused(id, error)
             }
         }
-        let version = try source.exportVersion(for: consultation, profile: versionKey)
+        let version = try version ?? source.exportVersion(for: consultation, profile: versionKey)
         let file = try profile.fileName(
             session: pseudonymisation?.session(id) ?? id, version: version.version, pseudonymised: pseudonymKey != nil)
         if !force && version.alreadyExported && held.holds(file) { return .alreadyPresent(id, file: file) }

@@ -11,25 +11,46 @@ extension ConsultationStore {
     /// follow-up answer), replacing the last issued one. The `document_version` table is a
     /// cache, read only for versions exported before issued documents were recorded.
     public func documentVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion {
-        guard consultation.issuedDocuments.contains(where: { $0.profile == profile }) else {
-            let legacy = try read { db -> DocumentVersionRecord? in
+        try documentVersions(for: [consultation], profile: profile)[0]
+    }
+
+    /// ``documentVersion(for:profile:)`` of each consultation, in one read: the legacy cache
+    /// is looked at only for sessions without an issue in `profile`, up to the last session
+    /// that existed when issued documents began to be recorded (none, on a database created
+    /// since).
+    public func documentVersions(for consultations: [Consultation], profile: String) throws -> [DocumentVersion] {
+        let needLegacy = consultations.filter { consultation in
+            !consultation.issuedDocuments.contains(where: { $0.profile == profile })
+        }
+        var legacy: [SessionID: DocumentVersionRecord] = [:]
+        if !needLegacy.isEmpty {
+            legacy = try read { db in
                 // Only a session that existed when issued documents began to be recorded can have
                 // a version exported before (a row for any other is not Accord's).
                 guard
                     let through = try String.fetchOne(
                         db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [Self.legacyVersionsKey]
-                    ).flatMap(Int64.init), consultation.id.number <= through
-                else { return nil }
-                return try DocumentVersionRecord.filter(
-                    DocumentVersionRecord.Columns.sessionNumber == consultation.id.number
-                        && DocumentVersionRecord.Columns.profile == profile
-                )
-                .order(DocumentVersionRecord.Columns.version.desc).fetchOne(db)
+                    ).flatMap(Int64.init)
+                else { return [:] }
+                var records: [SessionID: DocumentVersionRecord] = [:]
+                for consultation in needLegacy where consultation.id.number <= through {
+                    records[consultation.id] = try DocumentVersionRecord.filter(
+                        DocumentVersionRecord.Columns.sessionNumber == consultation.id.number
+                            && DocumentVersionRecord.Columns.profile == profile
+                    )
+                    .order(DocumentVersionRecord.Columns.version.desc).fetchOne(db)
+                }
+                return records
             }
-            return DocumentVersion.of(
-                consultation, profile: profile, legacy: legacy.map { (version: $0.version, recordSequence: $0.lastSessionSequence) })
         }
-        return DocumentVersion.of(consultation, profile: profile)
+        return consultations.map { consultation in
+            guard consultation.issuedDocuments.contains(where: { $0.profile == profile }) else {
+                return DocumentVersion.of(
+                    consultation, profile: profile,
+                    legacy: legacy[consultation.id].map { (version: $0.version, recordSequence: $0.lastSessionSequence) })
+            }
+            return DocumentVersion.of(consultation, profile: profile)
+        }
     }
 
     /// The version of each session's document under `profile` that was issued and is still

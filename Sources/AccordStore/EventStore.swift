@@ -208,6 +208,11 @@ public protocol EventStore: Sendable {
     /// the `document_version` cache).
     func documentVersion(for consultation: Consultation, profile: String) throws -> DocumentVersion
 
+    /// ``documentVersion(for:profile:)`` of each consultation, in their order, read together
+    /// (a batch export asks for a page of sessions at once).
+    /// - Throws: `AccordError` (`busy`, `io`) when the store cannot be read.
+    func documentVersions(for consultations: [Consultation], profile: String) throws -> [DocumentVersion]
+
     /// How many sessions were closed on a UTC day within the range (`nil`: no bound), as the
     /// summary or the closing events say.
     func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int
@@ -276,6 +281,11 @@ public protocol EventStore: Sendable {
 }
 
 extension EventStore {
+    /// One ``documentVersion(for:profile:)`` per consultation.
+    public func documentVersions(for consultations: [Consultation], profile: String) throws -> [DocumentVersion] {
+        try consultations.map { try documentVersion(for: $0, profile: profile) }
+    }
+
     /// 500 consultations: a few hundred milliseconds of SQLite's write lock on this machine.
     public var importBatchSize: Int { 500 }
 

@@ -36,14 +36,17 @@ public struct SafeXMLParser: Sendable {
     /// - Throws: `AccordError` (`invalidInput`) when it is too large, not well-formed (with
     ///   the line of the first fault) or declares a DTD.
     public func wellFormed(_ data: Data) throws {
-        let document = try parse(data)
+        let document = try parse(data, readOnly: true)
         xmlFreeDoc(document)
     }
 
     /// Parses `data` into a libxml2 document that the caller must free with `xmlFreeDoc`.
     ///
+    /// - Parameter readOnly: whether the tree is only read, never changed: libxml2 then keeps
+    ///   short texts inside their nodes (`XML_PARSE_COMPACT`, as `xmllint` parses), with fewer
+    ///   allocations.
     /// - Throws: `AccordError` (`invalidInput`), as ``wellFormed(_:)``.
-    func parse(_ data: Data) throws -> xmlDocPtr {
+    func parse(_ data: Data, readOnly: Bool = false) throws -> xmlDocPtr {
         guard data.count <= maximumSize else {
             throw AccordError(
                 .invalidInput,
@@ -56,7 +59,9 @@ public struct SafeXMLParser: Sendable {
         xmlSetStructuredErrorFunc(box.toOpaque(), LibXMLErrorCollector.callback)
         let document: xmlDocPtr? = data.withUnsafeBytes { raw in
             raw.baseAddress.flatMap { base in
-                xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), "input.xml", nil, Self.options)
+                xmlReadMemory(
+                    base.assumingMemoryBound(to: CChar.self), Int32(raw.count), "input.xml", nil,
+                    readOnly ? Self.options | Int32(XML_PARSE_COMPACT.rawValue) : Self.options)
             }
         }
         LibXML.prepareThread()

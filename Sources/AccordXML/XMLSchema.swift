@@ -76,7 +76,7 @@ public final class XMLSchema: @unchecked Sendable {
     public func validate(_ data: Data, parser: SafeXMLParser = SafeXMLParser()) -> [String] {
         let document: xmlDocPtr
         do {
-            document = try parser.parse(data)
+            document = try parser.parse(data, readOnly: true)
         } catch {
             return ["\(error)"]
         }
