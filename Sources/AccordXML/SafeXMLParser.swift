@@ -66,12 +66,7 @@ public struct SafeXMLParser: Sendable {
         }
         LibXML.prepareThread()
         box.release()
-        guard let document else {
-            let failure = collector.firstFailure ?? collector.firstCode.map { (collector.firstLine ?? 0, $0) }
-            let place = failure.flatMap { $0.line > 0 ? "line \($0.line): " : nil } ?? ""
-            let kind = failure.map { Self.kind(ofError: $0.code) } ?? "not well-formed"
-            throw AccordError(.invalidInput, "the XML document is not well-formed (\(place)\(kind)); expected well-formed XML 1.0.")
-        }
+        guard let document else { throw Self.notWellFormed(collector) }
         if document.pointee.intSubset != nil || document.pointee.extSubset != nil {
             xmlFreeDoc(document)
             throw AccordError(
@@ -80,6 +75,67 @@ public struct SafeXMLParser: Sendable {
             )
         }
         return document
+    }
+
+    /// The error for a document that is not well-formed, from the parser's first error that
+    /// stops the parse (else its first message).
+    static func notWellFormed(_ collector: LibXMLErrorCollector) -> AccordError {
+        let failure = collector.firstFailure ?? collector.firstCode.map { (collector.firstLine ?? 0, $0) }
+        let place = failure.flatMap { $0.line > 0 ? "line \($0.line): " : nil } ?? ""
+        let kind = failure.map { Self.kind(ofError: $0.code) } ?? "not well-formed"
+        return AccordError(.invalidInput, "the XML document is not well-formed (\(place)\(kind)); expected well-formed XML 1.0.")
+    }
+
+    /// Whether the document plainly starts as UTF-8 (or ASCII) with no DTD: an optional
+    /// byte-order mark, then only white space, processing instructions (the XML declaration)
+    /// and comments before the first `<` of an element. Anything else (another encoding, a
+    /// `<!DOCTYPE`, a prolog cut short) answers `false`.
+    static func hasPlainProlog(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var index = 0
+            if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { index = 3 }
+            func starts(with text: StaticString) -> Bool {
+                let count = text.utf8CodeUnitCount
+                guard index + count <= bytes.count else { return false }
+                for offset in 0..<count where bytes[index + offset] != text.utf8Start[offset] { return false }
+                return true
+            }
+            func skip(past end: StaticString) -> Bool {
+                while index < bytes.count {
+                    if starts(with: end) {
+                        index += end.utf8CodeUnitCount
+                        return true
+                    }
+                    index += 1
+                }
+                return false
+            }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D:
+                    index += 1
+                case UInt8(ascii: "<"):
+                    if starts(with: "<?") {
+                        guard skip(past: "?>") else { return false }
+                    } else if starts(with: "<!--") {
+                        guard skip(past: "-->") else { return false }
+                    } else if starts(with: "<!") {
+                        return false
+                    } else {
+                        // An element's name starts with a letter, `_` or `:` (ASCII or not).
+                        guard index + 1 < bytes.count else { return false }
+                        let next = bytes[index + 1]
+                        return next >= 0x80 || next == UInt8(ascii: "_") || next == UInt8(ascii: ":")
+                            || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(next)
+                            || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(next)
+                    }
+                default:
+                    return false
+                }
+            }
+            return false
+        }
     }
 
     /// A fixed description of a libxml2 parse error code. libxml2's own messages quote the

@@ -265,3 +265,84 @@ struct CDASchemaTests {
         #expect(try #require(CDAFixtures.schemaLocator).cda().validate(stored) == [])
     }
 }
+
+/// ``XMLSchema/validate(_:parser:)`` validates Accord's documents in one pass as they are
+/// parsed, without a tree: it must answer what validating the parsed tree answers, for valid,
+/// invalid and broken documents alike.
+@Suite(
+    "Validation in one pass against the ANS schema (ACCORD_SCHEMAS)",
+    .enabled(if: CDAFixtures.schemasAvailable, "ACCORD_SCHEMAS is not set: skipping validation against cda-fr/CDA_extended.xsd"))
+struct OnePassValidationTests {
+    static func variants(of document: String) -> [(String, String)] {
+        func replacingFirst(_ target: String, with replacement: String) -> String {
+            guard let range = document.range(of: target) else { return document }
+            return document.replacingCharacters(in: range, with: replacement)
+        }
+        let firstID = document.range(of: "<id ").map { start in document[start.lowerBound...].prefix { $0 != "\n" } }.map(String.init) ?? ""
+        return [
+            ("as exported", document),
+            ("an unexpected element", replacingFirst("<title>", with: "<titre>").replacingOccurrences(of: "</title>", with: "</titre>")),
+            ("a value outside its list", replacingFirst("classCode=\"ACT\"", with: "classCode=\"NOPE\"")),
+            ("a required element removed", replacingFirst(firstID, with: "")),
+            ("text where elements are expected", replacingFirst("<component>", with: "<component>text")),
+            (
+                "two faults",
+                replacingFirst("moodCode=\"EVN\"", with: "moodCode=\"X\"").replacingOccurrences(of: "<title>", with: "<title foo=\"1\">")
+            ),
+            ("cut short", String(document.prefix(document.utf8.count / 2))),
+            ("tags that do not match", replacingFirst("</title>", with: "</titl>")),
+            ("an undefined entity", replacingFirst("<title>", with: "<title>&nbsp;")),
+            ("a DTD", replacingFirst("?>\n", with: "?>\n<!DOCTYPE ClinicalDocument [<!ENTITY x \"y\">]>\n")),
+            ("a comment and a processing instruction first", replacingFirst("?>\n", with: "?>\n<!-- note --><?pi x?>\n")),
+            ("no declaration", String(document[document.range(of: "?>\n")!.upperBound...])),
+            ("a byte-order mark", "\u{FEFF}" + document),
+        ]
+    }
+
+    @Test("each variant of an exported document gets the messages of its tree's validation")
+    func sameMessages() throws {
+        let schema = try #require(CDAFixtures.schemaLocator).cda()
+        let document = String(decoding: CDAExporter.document(try CDAFixtures.input()), as: UTF8.self)
+        for (name, variant) in Self.variants(of: document) {
+            let data = Data(variant.utf8)
+            let messages = schema.validate(data)
+            let expected = schema.validateTree(data, parser: SafeXMLParser())
+            // The same messages; a fault in character data is placed where its text ends (the
+            // next line when a line break follows it) rather than where it starts.
+            #expect(messages.map(Self.withoutLine) == expected.map(Self.withoutLine), "\(name)")
+            for (message, other) in zip(messages, expected) {
+                #expect(
+                    Self.line(message) == Self.line(other)
+                        || (message.contains("Character content") && Self.line(message) == Self.line(other).map { $0 + 1 }), "\(name)")
+            }
+            #expect(
+                messages.isEmpty
+                    == ["as exported", "a comment and a processing instruction first", "no declaration", "a byte-order mark"].contains(name),
+                "\(name): \(messages)")
+        }
+    }
+
+    static func line(_ message: String) -> Int? {
+        guard message.hasPrefix("line ") else { return nil }
+        return Int(message.dropFirst(5).prefix { $0.isNumber })
+    }
+
+    static func withoutLine(_ message: String) -> String {
+        guard line(message) != nil, let colon = message.firstIndex(of: ":") else { return message }
+        return String(message[colon...])
+    }
+
+    @Test("the one-pass path is taken only for a plain UTF-8 prolog without a DTD")
+    func plainProlog() {
+        #expect(SafeXMLParser.hasPlainProlog(Data("<?xml version=\"1.0\"?>\n<!-- c --><r/>".utf8)))
+        #expect(SafeXMLParser.hasPlainProlog(Data("\u{FEFF}<r/>".utf8)))
+        #expect(SafeXMLParser.hasPlainProlog(Data("<é/>".utf8)))
+        #expect(!SafeXMLParser.hasPlainProlog(Data("<!DOCTYPE r><r/>".utf8)))
+        #expect(!SafeXMLParser.hasPlainProlog(Data("<?xml version=\"1.0\"?><!DOCTYPE r SYSTEM \"file:///etc/passwd\"><r/>".utf8)))
+        #expect(!SafeXMLParser.hasPlainProlog(Data("<?xml version=\"1.0\"".utf8)))
+        #expect(!SafeXMLParser.hasPlainProlog(Data("<!-- never closed <r/>".utf8)))
+        #expect(!SafeXMLParser.hasPlainProlog(Data([0xFF, 0xFE, 0x3C, 0x00, 0x72, 0x00, 0x2F, 0x00, 0x3E, 0x00])))
+        #expect(!SafeXMLParser.hasPlainProlog(Data()))
+        #expect(!SafeXMLParser.hasPlainProlog(Data("text<r/>".utf8)))
+    }
+}
