@@ -125,6 +125,117 @@ extension EventPayload {
             }
         }
 
+        /// An ``InstrumentScore`` object: its seven keys (`score` may be absent or null) once
+        /// each, numbers without an exponent or a sign (what `JSONEncoder` writes for a score
+        /// of 0–100), subscores without a key given twice. Anything else (another key, which
+        /// `JSONDecoder` would ignore; an exponent; an escaped key) is left to `JSONDecoder`.
+        mutating func instrumentScore() throws -> InstrumentScore {
+            try expect(UInt8(ascii: "{"))
+            var instrument: String?
+            var version: String?
+            var total: Double??
+            var subscores: [String: Double]?
+            var flags: [String]?
+            var complete: Bool?
+            var confirmed: Bool?
+            skipSpace()
+            if peek() == UInt8(ascii: "}") { throw Unread() }
+            while true {
+                skipSpace()
+                guard peek() == UInt8(ascii: "\"") else { throw Unread() }
+                let key = try string(allowEscapes: false)
+                try expect(UInt8(ascii: ":"))
+                skipSpace()
+                switch key {
+                case "instrument" where instrument == nil: instrument = try stringValue()
+                case "version" where version == nil: version = try stringValue()
+                case "score" where total == nil:
+                    if peek() == UInt8(ascii: "n") {
+                        try literal("null")
+                        total = .some(nil)
+                    } else {
+                        total = try number()
+                    }
+                case "subscores" where subscores == nil: subscores = try numbers()
+                case "flags" where flags == nil:
+                    guard peek() == UInt8(ascii: "["), let values = try stringArray() else { throw Unread() }
+                    flags = values
+                case "complete" where complete == nil: complete = try boolValue()
+                case "confirmed" where confirmed == nil: confirmed = try boolValue()
+                default: throw Unread()
+                }
+                skipSpace()
+                guard let next = peek() else { throw Unread() }
+                index += 1
+                if next == UInt8(ascii: "}") { break }
+                guard next == UInt8(ascii: ",") else { throw Unread() }
+            }
+            guard let instrument, let version, let subscores, let flags, let complete, let confirmed else { throw Unread() }
+            var score = InstrumentScore(
+                instrument: instrument, version: version, score: total ?? nil, subscores: subscores, complete: complete,
+                confirmed: confirmed)
+            score.flags = flags  // as written, not sorted again (as `Decodable` reads them)
+            return score
+        }
+
+        private mutating func stringValue() throws -> String {
+            guard peek() == UInt8(ascii: "\"") else { throw Unread() }
+            return try string(allowEscapes: true)
+        }
+
+        private mutating func boolValue() throws -> Bool {
+            switch peek() {
+            case UInt8(ascii: "t"): try literal("true"); return true
+            case UInt8(ascii: "f"): try literal("false"); return false
+            default: throw Unread()
+            }
+        }
+
+        /// A number `0`, `12` or `64.44444444444444`: digits without a sign, a leading zero
+        /// before other digits or an exponent, read as `JSONDecoder` reads it (both round the
+        /// decimal to the nearest `Double`).
+        private mutating func number() throws -> Double {
+            let start = index
+            while let byte = peek(), (0x30...0x39).contains(byte) { index += 1 }
+            let integerDigits = index - start
+            guard integerDigits > 0, !(integerDigits > 1 && bytes[start] == 0x30) else { throw Unread() }
+            if peek() == UInt8(ascii: ".") {
+                index += 1
+                let fractionStart = index
+                while let byte = peek(), (0x30...0x39).contains(byte) { index += 1 }
+                guard index > fractionStart else { throw Unread() }
+            }
+            if let next = peek(), next == UInt8(ascii: "e") || next == UInt8(ascii: "E") { throw Unread() }
+            guard index - start <= 40,
+                let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)), value.isFinite
+            else { throw Unread() }
+            return value
+        }
+
+        /// An object of numbers by key, no key given twice.
+        private mutating func numbers() throws -> [String: Double] {
+            try expect(UInt8(ascii: "{"))
+            var values: [String: Double] = [:]
+            skipSpace()
+            if peek() == UInt8(ascii: "}") {
+                index += 1
+                return values
+            }
+            while true {
+                skipSpace()
+                guard peek() == UInt8(ascii: "\"") else { throw Unread() }
+                let key = try string(allowEscapes: false)
+                try expect(UInt8(ascii: ":"))
+                skipSpace()
+                guard values.updateValue(try number(), forKey: key) == nil else { throw Unread() }
+                skipSpace()
+                guard let next = peek() else { throw Unread() }
+                index += 1
+                if next == UInt8(ascii: "}") { return values }
+                guard next == UInt8(ascii: ",") else { throw Unread() }
+            }
+        }
+
         private mutating func literal(_ word: StaticString) throws {
             let count = word.utf8CodeUnitCount
             guard index + count <= bytes.count else { throw Unread() }
@@ -387,6 +498,17 @@ extension EventPayload.Reader {
             return try decoder.decode(T.self, from: Data(UnsafeBufferPointer(rebasing: bytes[member.range])))
         }
 
+        /// An instrument's score object, read from its bytes as its synthesized `Decodable`
+        /// reads it (its flags kept in their order); ``Reader/instrumentScore()`` says when it
+        /// is left to `JSONDecoder`.
+        mutating func instrumentScore(_ key: String) throws -> InstrumentScore {
+            guard let member = member(key), case .nested = member.value else { throw Unread() }
+            var reader = EventPayload.Reader(UnsafeBufferPointer(rebasing: bytes[member.range]))
+            let score = try reader.instrumentScore()
+            try reader.end()
+            return score
+        }
+
         mutating func nested<T: Decodable>(_ key: String, as type: T.Type) throws -> T {
             guard let value = try optionalNested(key, as: type) else { throw Unread() }
             return value
@@ -449,7 +571,7 @@ extension EventPayload.Reader {
                 return .instrumentRecorded(
                     instrument: try value("instrument", as: InstrumentID.self), version: try string("version"),
                     respondent: try value("respondent", as: Respondent.self), answers: answers,
-                    score: try nested("score", as: InstrumentScore.self), answeredBy: try optionalEntry("answered_by"))
+                    score: try instrumentScore("score"), answeredBy: try optionalEntry("answered_by"))
             case "session-started":
                 return .sessionStarted(try start())
             case "research-objection-recorded":

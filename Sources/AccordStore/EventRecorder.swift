@@ -1,6 +1,7 @@
 import AccordCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Appends events inside one write transaction and keeps the derived tables in step by running
 /// its projections (``Projection``) after each session event.
@@ -167,33 +168,78 @@ package struct EventRecorder {
     /// - Throws: `AccordError` (`notFound`) for an unknown session; (`conflict`) naming the
     ///   session when its events do not prove whole, saying to run `accord verify`.
     static func checkedConsultation(_ id: SessionID, _ db: Database, key: ChainKey, sealing: Bool) throws -> Consultation {
-        // Each event with the chain value of the event before it in the log.
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous,
-                        \(EventRecord.storedAsWrittenSQL) AS as_written
-                    FROM event WHERE session_number = ? ORDER BY session_seq
-                    """), arguments: [id.number])
-        // Before any value is decoded: a number stored as text may not decode at all.
-        // Columns by index: the event's (`selection`), then `previous` (9) and `as_written` (10).
-        if let row = rows.first(where: { !($0[10] ?? false) }) {
-            throw damaged(id, "event \(row[0] as Int64) holds a value Accord never writes")
-        }
-        let events = rows.map(EventRecord.init(leadingColumnsOf:))
+        let (events, previous) = try sessionEventsWithPreviousChain(id, db)
         let seal: (eventCount: Int, lastSequence: Int64, tag: String)?
         switch try SessionSealRecord.read(db, session: id.number) {
         case .none: seal = nil
         case .sealed(let eventCount, let lastSequence, let tag): seal = (eventCount, lastSequence, tag)
         case .storedOtherwise: throw damaged(id, "its seal holds a value Accord never writes")
         }
-        let sealed = try proveSession(id, events: events, previous: rows.map { $0[9] ?? "" }, seal: seal, key: key)
+        let sealed = try proveSession(id, events: events, previous: previous, seal: seal, key: key)
         if !sealed {
             let verification = try ConsultationStore.verifyChain(db, key: key, head: nil)
             if verification.firstBreak != nil { throw damaged(id, "it has no seal and the event chain is broken") }
             if sealing { try sealUnsealedSessions(db, key: key) }
         }
         return try Consultation(events: events.map { try $0.recordedEvent() })
+    }
+
+    /// A session's events in session order, each with the chain value of the event before it
+    /// in the log (empty for the log's first), read from SQLite's own columns (no row copied,
+    /// no value converted twice).
+    /// - Throws: `AccordError` (`conflict`, ``damaged(_:_:)``) at the first event whose values
+    ///   are not stored as Accord writes them (``EventRecord/storedAsWrittenSQL``: integers as
+    ///   integers, texts as text without a NUL byte), before anything of it is decoded.
+    static func sessionEventsWithPreviousChain(_ id: SessionID, _ db: Database) throws -> (events: [EventRecord], previous: [String]) {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1)
+                FROM event WHERE session_number = ? ORDER BY session_seq
+                """)
+        try statement.setArguments([id.number])
+        let sqlite = statement.sqliteStatement
+        defer { sqlite3_reset(sqlite) }
+        func integer(_ column: Int32) -> Int64? {
+            sqlite3_column_type(sqlite, column) == SQLITE_NULL ? nil : sqlite3_column_int64(sqlite, column)
+        }
+        /// The column's text, or `nil` when it is not stored as text Accord writes (another
+        /// storage class, or a NUL byte: SQL's `typeof` and `instr` above).
+        func text(_ column: Int32) -> String? {
+            guard sqlite3_column_type(sqlite, column) == SQLITE_TEXT, let pointer = sqlite3_column_text(sqlite, column) else { return nil }
+            let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(sqlite, column)))
+            guard !bytes.contains(0) else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        func isInteger(_ column: Int32) -> Bool {
+            let type = sqlite3_column_type(sqlite, column)
+            return type == SQLITE_INTEGER || type == SQLITE_NULL
+        }
+        var events: [EventRecord] = []
+        var previous: [String] = []
+        while true {
+            switch sqlite3_step(sqlite) {
+            case SQLITE_ROW:
+                let reason = sqlite3_column_type(sqlite, 7) == SQLITE_NULL ? .some(nil) : text(7).map { Optional($0) }
+                guard isInteger(1), isInteger(2), let recordedAt = text(3), let author = text(4), let kind = text(5),
+                    let payload = text(6), let reason, let chain = text(8)
+                else {
+                    throw damaged(id, "event \(sqlite3_column_int64(sqlite, 0)) holds a value Accord never writes")
+                }
+                events.append(
+                    EventRecord(
+                        sequence: sqlite3_column_int64(sqlite, 0), sessionNumber: integer(1), sessionSequence: integer(2).map { Int($0) },
+                        recordedAt: recordedAt, author: author, kind: kind, payload: payload, reason: reason, chain: chain))
+                previous.append(
+                    sqlite3_column_type(sqlite, 9) == SQLITE_NULL
+                        ? "" : String(cString: sqlite3_column_text(sqlite, 9)))
+            case SQLITE_DONE:
+                return (events, previous)
+            case let code:
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                    sql: statement.sql)
+            }
+        }
     }
 
     /// Checks a session's events, in session order, each with the chain value of the event

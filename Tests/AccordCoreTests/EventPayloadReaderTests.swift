@@ -75,6 +75,77 @@ import Testing
         }
     }
 
+    /// Instrument scores as `JSONEncoder` writes them (totals and subscores of 0–100 with
+    /// fractions of every length, integers, none; flags in any order) are read by the reader,
+    /// as `JSONDecoder` reads them.
+    @Test func instrumentScoresAreReadAsJSONDecoderReadsThem() throws {
+        var state: UInt64 = 23
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        func value() -> Double {
+            switch next(5) {
+            case 0: Double(next(101))
+            case 1: Double(next(1_000_001)) / 10_000
+            case 2: 100 * Double(next(9) + 1) / Double(next(9) + 1) / 10
+            case 3: Double(bitPattern: UInt64(next(1 << 30)) << 22 | 0x4000_0000_0000_0000).truncatingRemainder(dividingBy: 100)
+            default: 64.44444444444444
+            }
+        }
+        var read = 0
+        for _ in 0..<3_000 {
+            var subscores: [String: Double] = [:]
+            for name in ["informed", "values", "support", "uncertainty", "effective"].prefix(next(6)) { subscores[name] = value() }
+            var score = InstrumentScore(
+                instrument: "dcs-16", version: "2010", score: next(4) == 0 ? nil : value(), subscores: subscores,
+                complete: next(2) == 0, confirmed: next(2) == 0)
+            var shuffle = Self.Shuffle(next)
+            score.flags = ["top-score", "active", "decisional-conflict"].shuffled(using: &shuffle)
+            let change = Change.instrumentRecorded(
+                instrument: .dcs16, version: "2010", respondent: .patient, answers: [.value(next(5))], score: score)
+            let payload = try EventPayload.encode(change)
+            let fast = try #require(EventPayload.Reader.change(payload, decoder: AccordJSON.decoder()), "\(payload)")
+            #expect(fast == (try EventPayload.decodeWithJSONDecoder(payload)), "\(payload)")
+            read += 1
+        }
+        #expect(read == 3_000)
+    }
+
+    /// Random draws for `shuffled(using:)` from the tests' own generator.
+    struct Shuffle: RandomNumberGenerator {
+        let draw: (Int) -> Int
+        init(_ draw: @escaping (Int) -> Int) { self.draw = draw }
+        mutating func next() -> UInt64 { UInt64(draw(1 << 30)) << 34 | UInt64(draw(1 << 30)) << 4 }
+    }
+
+    /// Score objects the reader leaves to `JSONDecoder`, which then decides.
+    @Test(arguments: [
+        #""score":1e2"#, #""score":-5"#, #""score":05"#, #""score":1."#, #""score":"5""#, #""extra":1,"score":5"#,
+        #""score":5,"score":6"#, #""subscores":{"a":1,"a":2},"score":5"#, #""subscores":{"a":true},"score":5"#,
+        #""flags":[1],"score":5"#, #""complete":null,"score":5"#,
+    ])
+    func aScoreTheReaderIsUnsureOfIsLeftToJSONDecoder(_ member: String) {
+        let base = #"{"complete":true,"confirmed":true,"flags":[],"instrument":"sure","subscores":{},"version":"2010","score":4}"#
+        var object = base
+        for key in ["\"score\":4", "\"complete\":true", "\"flags\":[]", "\"subscores\":{}"] where member.contains(key.prefix(8)) {
+            object = object.replacingOccurrences(of: "," + key, with: "").replacingOccurrences(of: key + ",", with: "")
+        }
+        object = object.replacingOccurrences(
+            of: "{", with: "{" + member + ",", options: [], range: object.startIndex..<object.index(after: object.startIndex))
+        let payload =
+            #"{"answers":["yes"],"instrument":"sure","respondent":"patient","score":"# + object
+            + #","type":"instrument-recorded","v":2,"version":"2010"}"#
+        #expect(EventPayload.Reader.change(payload, decoder: AccordJSON.decoder()) == nil, "\(payload)")
+        let expected = Result { try EventPayload.decodeWithJSONDecoder(payload) }
+        let answered = Result { try EventPayload.decode(payload) }
+        switch (expected, answered) {
+        case (.success(let a), .success(let b)): #expect(a == b)
+        case (.failure, .failure): break
+        default: Issue.record("decode and JSONDecoder disagree on \(payload)")
+        }
+    }
+
     /// Random changes to every payload (bytes taken out, doubled, replaced by JSON's own
     /// characters, spaces put in): whatever the reader reads, `JSONDecoder` reads the same.
     @Test func aChangedPayloadIsReadAsJSONDecoderReadsItOrLeftToIt() throws {
