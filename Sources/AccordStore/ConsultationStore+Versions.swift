@@ -135,19 +135,19 @@ extension ConsultationStore {
             try pending.map { item in
                 let id = item.session
                 let issue = item.issue
-                var consultation: Consultation
+                let consultation: Consultation
                 if let checked = item.checked, try Self.sealNames(checked, recorder.db) {
                     consultation = checked
                 } else {
                     consultation = try EventRecorder.checkedConsultation(id, recorder.db, key: recorder.key, sealing: true)
                 }
                 if try !Self.issueIsNew(issue, of: consultation) { return false }
-                try SessionSummaryProjection.restore(consultation, db: recorder.db)
-                let event = try recorder.append(.documentIssued(issue), session: id, author: author ?? consultation.start.clinicianID)
-                consultation.apply(event)
                 // The session summary only, as before projections were named: an issued document
-                // leaves the audit summary as it was.
-                try SessionSummaryProjection().apply(consultation, event: event, db: recorder.db)
+                // leaves the audit summary as it was. Its row is written once, counting the issue
+                // before the event that refers to it (an issue changes no other column of it:
+                // not the status, the instants, the completeness or the patient's columns).
+                try SessionSummaryProjection.restore(consultation, db: recorder.db, coming: 1)
+                _ = try recorder.append(.documentIssued(issue), session: id, author: author ?? consultation.start.clinicianID)
                 try DocumentVersionRecord(issue, session: id).replaceKept(recorder.db)
                 return true
             }

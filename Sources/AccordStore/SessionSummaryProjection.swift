@@ -53,11 +53,14 @@ struct SessionSummaryProjection: Projection {
 
     /// Writes the session's summary row from its folded events (a cache: a row deleted or
     /// changed behind Accord's back is restored before the next event refers to it).
-    static func restore(_ consultation: Consultation, db: Database) throws {
+    /// - Parameter coming: events about to be appended that change no column of the row but
+    ///   the event count (issued documents), counted already: the row is then written once,
+    ///   as it stands after them.
+    static func restore(_ consultation: Consultation, db: Database, coming: Int = 0) throws {
         let count =
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE session_number = ?"), arguments: [consultation.id.number]) ?? 0
-        try db.cachedStatement(sql: Self.upsertSQL).execute(arguments: SessionRecord(consultation, eventCount: count).values)
+        try db.cachedStatement(sql: Self.upsertSQL).execute(arguments: SessionRecord(consultation, eventCount: count + coming).values)
     }
 
     /// Writes a whole summary row, replacing the session's row in place when there is one (a

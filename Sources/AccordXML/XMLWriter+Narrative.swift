@@ -87,7 +87,14 @@ extension InstrumentResponse {
 enum FrenchNarrative {
     /// `02/03/2026`.
     static func date(_ date: CalendarDate) -> String {
-        String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+        padded(date.day, 2) + "/" + padded(date.month, 2) + "/" + padded(date.year, 4)
+    }
+
+    /// `value` in decimal with zeros before it up to `width` digits, as `%0*d` writes it.
+    static func padded(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        guard value >= 0, text.utf8.count < width else { return value >= 0 ? text : String(format: "%0*d", width, value) }
+        return String(repeating: "0", count: width - text.utf8.count) + text
     }
 
     /// An instant in a narrative: Paris local time, the zone named (`2 mars 2026 à 10:30 (heure
@@ -135,7 +142,24 @@ enum FrenchNarrative {
 
     /// An instant in words, in Paris local time, the zone named: `3 décembre 2026 à 10:15
     /// (heure de Paris)` (the first of a month is `1er`). Coded values stay UTC.
+    ///
+    /// From 1970 on, the local time is the instant moved by Paris's offset at that instant, its
+    /// fields by arithmetic (``CalendarDate/init(utcDayOf:)``); before, Foundation's Gregorian
+    /// calendar in Paris's zone (both agree from 1970 on: tested every quarter of an hour
+    /// around each change of the clocks and at random instants).
     static func parisInstant(_ date: Date) -> String {
+        let offset = paris?.secondsFromGMT(for: date) ?? parisOffsetByEURule(date)
+        let local = (date.timeIntervalSince1970 + Double(offset)).rounded(.down)
+        guard local >= 0, local < 253_402_300_800 else { return parisInstantByCalendar(date) }
+        let seconds = Int(local)
+        let day = CalendarDate(utcDayOf: Date(timeIntervalSince1970: Double(seconds)))
+        let inDay = seconds % 86_400
+        return "\(day.day == 1 ? "1er" : String(day.day)) \(monthNames[day.month - 1]) \(day.year) à "
+            + "\(padded(inDay / 3600, 2)):\(padded(inDay % 3600 / 60, 2)) (heure de Paris)"
+    }
+
+    /// ``parisInstant(_:)`` by Foundation's Gregorian calendar in Paris's zone.
+    static func parisInstantByCalendar(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = paris ?? TimeZone(secondsFromGMT: parisOffsetByEURule(date))!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)

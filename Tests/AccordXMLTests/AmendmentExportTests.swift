@@ -225,5 +225,31 @@ import Testing
         #expect(FrenchNarrative.parisInstant(date) == words)
         // The EU rule the formatter falls back on agrees with the time-zone database.
         #expect(FrenchNarrative.parisOffsetByEURule(date) == FrenchNarrative.paris?.secondsFromGMT(for: date))
+        #expect(FrenchNarrative.parisInstantByCalendar(date) == words)
+    }
+
+    @Test("narrative times by arithmetic are those of Foundation's calendar in Paris's zone, from 1970 on")
+    func parisTimeByArithmetic() throws {
+        var instants: [Date] = []
+        // Every quarter of an hour for a day and a half around each change of the clocks (the
+        // last Sundays of March and October), 1970 to 2040, and around the first instant.
+        for year in 1970...2040 {
+            for month in [3, 10] {
+                let first = try #require(UTCInstant.parse("\(year)-\(month < 10 ? "0" : "")\(month)-24T00:00:00Z"))
+                for quarter in 0..<(8 * 24 * 4) { instants.append(first.addingTimeInterval(Double(quarter * 900))) }
+            }
+        }
+        for second in [0, 1, 3599, 3600, 86_399] { instants.append(Date(timeIntervalSince1970: Double(second))) }
+        instants.append(Date(timeIntervalSince1970: -3600))
+        var state: UInt64 = 5
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            instants.append(Date(timeIntervalSince1970: Double(state >> 33 % 4_102_444_800) + Double(state & 0xFF) / 256))
+        }
+        for date in instants {
+            #expect(FrenchNarrative.parisInstant(date) == FrenchNarrative.parisInstantByCalendar(date), "\(date.timeIntervalSince1970)")
+        }
+        #expect(FrenchNarrative.date(CalendarDate("0987-03-04")!) == "04/03/0987")
+        #expect(FrenchNarrative.date(CalendarDate("2026-12-31")!) == "31/12/2026")
     }
 }
