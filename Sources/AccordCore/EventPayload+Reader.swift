@@ -79,12 +79,26 @@ extension EventPayload {
         /// The members of the object at `index`, its values read when scalar or arrays of
         /// strings, skipped (and checked) when nested deeper.
         mutating func object(depth: Int) throws -> [Member] {
-            try expect(UInt8(ascii: "{"))
             var members: [Member] = []
+            try forEachMember { reader, key in
+                let start = reader.index
+                let value = try reader.value(depth: depth)
+                members.append(Member(key: key, value: value, range: start..<reader.index))
+            }
+            for (offset, member) in members.enumerated() where members[(offset + 1)...].contains(where: { $0.key == member.key }) {
+                throw Unread()
+            }
+            return members
+        }
+
+        /// Walks the object at `index`: `read` is called with each member's key (not escaped),
+        /// the reader at its value, which `read` reads.
+        private mutating func forEachMember(_ read: (inout Reader, String) throws -> Void) throws {
+            try expect(UInt8(ascii: "{"))
             skipSpace()
             if peek() == UInt8(ascii: "}") {
                 index += 1
-                return members
+                return
             }
             while true {
                 skipSpace()
@@ -92,19 +106,13 @@ extension EventPayload {
                 let key = try string(allowEscapes: false)
                 try expect(UInt8(ascii: ":"))
                 skipSpace()
-                let start = index
-                let value = try self.value(depth: depth)
-                members.append(Member(key: key, value: value, range: start..<index))
+                try read(&self, key)
                 skipSpace()
                 guard let next = peek() else { throw Unread() }
                 index += 1
-                if next == UInt8(ascii: "}") { break }
+                if next == UInt8(ascii: "}") { return }
                 guard next == UInt8(ascii: ",") else { throw Unread() }
             }
-            for (offset, member) in members.enumerated() where members[(offset + 1)...].contains(where: { $0.key == member.key }) {
-                throw Unread()
-            }
-            return members
         }
 
         private mutating func value(depth: Int) throws -> Value {
@@ -130,7 +138,6 @@ extension EventPayload {
         /// of 0–100), subscores without a key given twice. Anything else (another key, which
         /// `JSONDecoder` would ignore; an exponent; an escaped key) is left to `JSONDecoder`.
         mutating func instrumentScore() throws -> InstrumentScore {
-            try expect(UInt8(ascii: "{"))
             var instrument: String?
             var version: String?
             var total: Double??
@@ -138,37 +145,25 @@ extension EventPayload {
             var flags: [String]?
             var complete: Bool?
             var confirmed: Bool?
-            skipSpace()
-            if peek() == UInt8(ascii: "}") { throw Unread() }
-            while true {
-                skipSpace()
-                guard peek() == UInt8(ascii: "\"") else { throw Unread() }
-                let key = try string(allowEscapes: false)
-                try expect(UInt8(ascii: ":"))
-                skipSpace()
+            try forEachMember { reader, key in
                 switch key {
-                case "instrument" where instrument == nil: instrument = try stringValue()
-                case "version" where version == nil: version = try stringValue()
+                case "instrument" where instrument == nil: instrument = try reader.stringValue()
+                case "version" where version == nil: version = try reader.stringValue()
                 case "score" where total == nil:
-                    if peek() == UInt8(ascii: "n") {
-                        try literal("null")
+                    if reader.peek() == UInt8(ascii: "n") {
+                        try reader.literal("null")
                         total = .some(nil)
                     } else {
-                        total = try number()
+                        total = try reader.number()
                     }
-                case "subscores" where subscores == nil: subscores = try numbers()
+                case "subscores" where subscores == nil: subscores = try reader.numbers()
                 case "flags" where flags == nil:
-                    guard peek() == UInt8(ascii: "["), let values = try stringArray() else { throw Unread() }
+                    guard reader.peek() == UInt8(ascii: "["), let values = try reader.stringArray() else { throw Unread() }
                     flags = values
-                case "complete" where complete == nil: complete = try boolValue()
-                case "confirmed" where confirmed == nil: confirmed = try boolValue()
+                case "complete" where complete == nil: complete = try reader.boolValue()
+                case "confirmed" where confirmed == nil: confirmed = try reader.boolValue()
                 default: throw Unread()
                 }
-                skipSpace()
-                guard let next = peek() else { throw Unread() }
-                index += 1
-                if next == UInt8(ascii: "}") { break }
-                guard next == UInt8(ascii: ",") else { throw Unread() }
             }
             guard let instrument, let version, let subscores, let flags, let complete, let confirmed else { throw Unread() }
             var score = InstrumentScore(
@@ -214,26 +209,11 @@ extension EventPayload {
 
         /// An object of numbers by key, no key given twice.
         private mutating func numbers() throws -> [String: Double] {
-            try expect(UInt8(ascii: "{"))
             var values: [String: Double] = [:]
-            skipSpace()
-            if peek() == UInt8(ascii: "}") {
-                index += 1
-                return values
+            try forEachMember { reader, key in
+                guard values.updateValue(try reader.number(), forKey: key) == nil else { throw Unread() }
             }
-            while true {
-                skipSpace()
-                guard peek() == UInt8(ascii: "\"") else { throw Unread() }
-                let key = try string(allowEscapes: false)
-                try expect(UInt8(ascii: ":"))
-                skipSpace()
-                guard values.updateValue(try number(), forKey: key) == nil else { throw Unread() }
-                skipSpace()
-                guard let next = peek() else { throw Unread() }
-                index += 1
-                if next == UInt8(ascii: "}") { return values }
-                guard next == UInt8(ascii: ",") else { throw Unread() }
-            }
+            return values
         }
 
         private mutating func literal(_ word: StaticString) throws {

@@ -67,9 +67,9 @@ public final class XMLSchema: @unchecked Sendable {
     /// A document whose prolog is plainly UTF-8 without a DTD (``SafeXMLParser``'s
     /// `hasPlainProlog`: every document Accord writes) is validated as libxml2 parses it, in one
     /// pass, without building its tree (`xmlSchemaValidateStream`; a third less CPU than
-    /// parsing, then validating the tree). Any other is parsed by ``SafeXMLParser`` first
-    /// (which refuses a DTD), then its tree validated. A document that is not well-formed gives
-    /// that one message either way.
+    /// parsing, then validating the tree). Any other, and any document that pass finds faulty,
+    /// is parsed by ``SafeXMLParser`` (which refuses a DTD) and its tree validated, which gives
+    /// the messages. A document that is not well-formed gives that one message.
     ///
     /// - Parameters:
     ///   - data: the document's bytes.
@@ -79,33 +79,27 @@ public final class XMLSchema: @unchecked Sendable {
     ///   free text leaks into logs; empty when the document is valid.
     public func validate(_ data: Data, parser: SafeXMLParser = SafeXMLParser()) -> [String] {
         guard data.count <= parser.maximumSize, SafeXMLParser.hasPlainProlog(data) else { return validateTree(data, parser: parser) }
-        LibXML.prepareThread()
-        guard let context = xmlSchemaNewValidCtxt(schema) else { return ["libxml2 could not create a validation context (out of memory?)"] }
-        defer { xmlSchemaFreeValidCtxt(context) }
-        let collector = LibXMLErrorCollector(limit: 100)
-        let box = Unmanaged.passRetained(collector)
-        defer { box.release() }
-        xmlSchemaSetValidStructuredErrors(context, LibXMLErrorCollector.callback, box.toOpaque())
         // The parser's own errors (well-formedness) come through the thread's handler.
         let parsing = LibXMLErrorCollector(limit: 5)
         let parsingBox = Unmanaged.passRetained(parsing)
-        xmlSetStructuredErrorFunc(parsingBox.toOpaque(), LibXMLErrorCollector.callback)
-        let result: Int32 = data.withUnsafeBytes { raw in
-            // A copy of the bytes (libxml2 2.9's in-place `Static` buffer reads past the end of
-            // memory that is not NUL-terminated), freed with the parser.
-            guard let base = raw.baseAddress,
-                let input = xmlParserInputBufferCreateMem(
-                    base.assumingMemoryBound(to: CChar.self), Int32(raw.count), XML_CHAR_ENCODING_NONE)
-            else { return -1 }
-            return xmlSchemaValidateStream(context, input, XML_CHAR_ENCODING_NONE, nil, nil)
+        defer { parsingBox.release() }
+        let messages = collectingMessages { context in
+            xmlSetStructuredErrorFunc(parsingBox.toOpaque(), LibXMLErrorCollector.callback)
+            return data.withUnsafeBytes { raw in
+                // A copy of the bytes (libxml2 2.9's in-place `Static` buffer reads past the end
+                // of memory that is not NUL-terminated), freed with the parser.
+                guard let base = raw.baseAddress,
+                    let input = xmlParserInputBufferCreateMem(
+                        base.assumingMemoryBound(to: CChar.self), Int32(raw.count), XML_CHAR_ENCODING_NONE)
+                else { return -1 }
+                return xmlSchemaValidateStream(context, input, XML_CHAR_ENCODING_NONE, nil, nil)
+            }
         }
-        LibXML.prepareThread()
-        parsingBox.release()
-        if parsing.firstFailure != nil { return ["\(SafeXMLParser.notWellFormed(parsing))"] }
-        if result != 0 && collector.messages.isEmpty {
-            return ["the document is not valid (libxml2 result \(result), no message)"]
-        }
-        return collector.messages.map(Self.redacted)
+        // A document found faulty is validated again from its tree, whose messages place each
+        // fault at its element's start tag (one pass places a missing child at the end tag):
+        // the messages stay those users have always had; a valid document is not read twice.
+        if parsing.firstFailure != nil || !messages.isEmpty { return validateTree(data, parser: parser) }
+        return []
     }
 
     /// Validates the tree ``SafeXMLParser`` parses from `data` (see ``validate(_:parser:)``).
@@ -117,6 +111,13 @@ public final class XMLSchema: @unchecked Sendable {
             return ["\(error)"]
         }
         defer { xmlFreeDoc(document) }
+        return collectingMessages { context in xmlSchemaValidateDoc(context, document) }
+    }
+
+    /// Runs `validation` with a new validation context of the schema whose messages are kept.
+    /// - Returns: the messages, redacted; one saying so when libxml2 found the document invalid
+    ///   without a message.
+    private func collectingMessages(_ validation: (xmlSchemaValidCtxtPtr) -> Int32) -> [String] {
         LibXML.prepareThread()
         guard let context = xmlSchemaNewValidCtxt(schema) else { return ["libxml2 could not create a validation context (out of memory?)"] }
         defer { xmlSchemaFreeValidCtxt(context) }
@@ -124,7 +125,7 @@ public final class XMLSchema: @unchecked Sendable {
         let box = Unmanaged.passRetained(collector)
         defer { box.release() }
         xmlSchemaSetValidStructuredErrors(context, LibXMLErrorCollector.callback, box.toOpaque())
-        let result = xmlSchemaValidateDoc(context, document)
+        let result = validation(context)
         LibXML.prepareThread()
         if result != 0 && collector.messages.isEmpty {
             return ["the document is not valid (libxml2 result \(result), no message)"]
@@ -133,10 +134,13 @@ public final class XMLSchema: @unchecked Sendable {
     }
 
     /// Replaces the values libxml2 quotes in schema messages (`The value '…'`, `: '…' is not
-    /// a valid value`) by `'…'`, keeping element and attribute names.
+    /// a valid value`) by `'…'`, keeping element and attribute names; a value over several
+    /// lines (a note) included (`(?s)`: `.` matches line breaks too).
     static func redacted(_ message: String) -> String {
         var text = message
-        for pattern in [#"(?<=[Vv]alue )'.*?'(?= (is|has|of) )"#, #"(?<=: )'.*?'(?= is not)"#, #"(?<=[Vv]alue )'.*?'(?=[.,;]|$)"#] {
+        for pattern in [
+            #"(?s)(?<=[Vv]alue )'.*?'(?= (is|has|of) )"#, #"(?s)(?<=: )'.*?'(?= is not)"#, #"(?s)(?<=[Vv]alue )'.*?'(?=[.,;]|$)"#,
+        ] {
             text = text.replacingOccurrences(of: pattern, with: "'…'", options: .regularExpression)
         }
         return text

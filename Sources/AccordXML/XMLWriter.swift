@@ -141,13 +141,7 @@ public final class XMLWriter {
         var clean = XMLText.sanitized(text)
         while clean.contains("--") { clean = clean.replacingOccurrences(of: "--", with: "- -") }
         if clean.hasSuffix("-") { clean += " " }
-        if states.last == .startTag {
-            out.append(0x3E)  // >
-            if indenting { out.append(0x0A) }
-            states[states.count - 1] = .content
-        }
-        states.append(.comment)
-        if indenting { writeIndentation() }
+        open(.comment)
         append("<!--")
         if indenting { indentsEndTag = false }
         append(clean)
@@ -173,15 +167,21 @@ public final class XMLWriter {
 
     private func startElement(_ name: String) {
         precondition(!finished, "XMLWriter used after finish()")
+        open(.startTag)
+        out.append(0x3C)  // <
+        append(name)
+    }
+
+    /// Enters an element or a comment inside the innermost element: that element's start tag
+    /// is closed (`>`, then a line break when indenting), and the new one indented.
+    private func open(_ state: State) {
         if states.last == .startTag {
             out.append(0x3E)  // >
             if indenting { out.append(0x0A) }
             states[states.count - 1] = .content
         }
-        states.append(.startTag)
+        states.append(state)
         if indenting { writeIndentation() }
-        out.append(0x3C)  // <
-        append(name)
     }
 
     private func endElement(_ name: String) {

@@ -66,13 +66,7 @@ import Testing
     ])
     func aPayloadTheReaderIsUnsureOfIsLeftToJSONDecoder(_ payload: String) {
         #expect(EventPayload.Reader.change(payload, decoder: AccordJSON.decoder()) == nil)
-        let expected = Result { try EventPayload.decodeWithJSONDecoder(payload) }
-        let answered = Result { try EventPayload.decode(payload) }
-        switch (expected, answered) {
-        case (.success(let a), .success(let b)): #expect(a == b)
-        case (.failure, .failure): break
-        default: Issue.record("decode and JSONDecoder disagree on \(payload)")
-        }
+        Self.expectDecodeAgreesWithJSONDecoder(payload)
     }
 
     /// Instrument scores as `JSONEncoder` writes them (totals and subscores of 0–100 with
@@ -137,6 +131,11 @@ import Testing
             #"{"answers":["yes"],"instrument":"sure","respondent":"patient","score":"# + object
             + #","type":"instrument-recorded","v":2,"version":"2010"}"#
         #expect(EventPayload.Reader.change(payload, decoder: AccordJSON.decoder()) == nil, "\(payload)")
+        Self.expectDecodeAgreesWithJSONDecoder(payload)
+    }
+
+    /// `EventPayload.decode` reads `payload` as `JSONDecoder` does, or refuses it as it does.
+    static func expectDecodeAgreesWithJSONDecoder(_ payload: String) {
         let expected = Result { try EventPayload.decodeWithJSONDecoder(payload) }
         let answered = Result { try EventPayload.decode(payload) }
         switch (expected, answered) {

@@ -117,6 +117,11 @@ struct SafeXMLParserTests {
         #expect(messages.first?.hasPrefix("line 2:") == true)
         #expect(messages.first?.contains("ARTAGNAN") == false)
         #expect(!schema.validate(Data("<r><n>1</n>".utf8)).isEmpty)
+        // A value over several lines (a note) is not echoed either.
+        let multiline = schema.validate(Data("<r>\n<n>SECRET-LINE-1\nSECRET-LINE-2\n</n></r>".utf8))
+        #expect(multiline.count == 1)
+        #expect(multiline.first?.contains("SECRET") == false, "\(multiline)")
+        #expect(multiline.first?.hasPrefix("line 2:") == true, "\(multiline)")
     }
 
     @Test("a missing schema file names the file and the variable that named the folder")
