@@ -203,7 +203,7 @@ package struct EventRecorder {
             sqlite3_column_type(sqlite, column) == SQLITE_NULL ? nil : sqlite3_column_int64(sqlite, column)
         }
         /// The column's text, or `nil` when it is not stored as text Accord writes (another
-        /// storage class, or a NUL byte: SQL's `typeof` and `instr` above).
+        /// storage class, or a NUL byte: what `storedAsWrittenSQL` asks with `typeof` and `instr`).
         func text(_ column: Int32) -> String? {
             guard sqlite3_column_type(sqlite, column) == SQLITE_TEXT, let pointer = sqlite3_column_text(sqlite, column) else { return nil }
             let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(sqlite, column)))
