@@ -51,6 +51,85 @@ public final class XMLSchema: @unchecked Sendable {
         }
         self.schema = schema
         self.url = url
+        idAttributeNames = Self.idAttributeNames(of: url)
+    }
+
+    /// The names of the attributes the schema declares of type `xs:ID`, whose values must be
+    /// unique in a document: the one-pass validation does not check that (libxml2 checks it
+    /// on a tree), so ``validate(_:parser:)`` checks it itself. `nil` when the schema's files
+    /// use the ID type otherwise than in `<xs:attribute name="…" type="xs:ID" …>` on one line:
+    /// every document is then validated from its tree.
+    let idAttributeNames: Set<String>?
+
+    /// Reads the schema's files (`url` and those its `schemaLocation`s name, recursively; a
+    /// file that cannot be read, or on the network, libxml2 did not load either) for the
+    /// attributes of type `xs:ID` (see ``idAttributeNames``).
+    static func idAttributeNames(of url: URL) -> Set<String>? {
+        var names: Set<String> = []
+        var seen: Set<String> = []
+        var files = [url.standardizedFileURL]
+        while let file = files.popLast() {
+            guard seen.insert(file.path).inserted, let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            for location in captures(#"schemaLocation\s*=\s*"([^"]+)""#, in: text) where !location.contains("://") {
+                files.append(URL(fileURLWithPath: location, relativeTo: file.deletingLastPathComponent()).standardizedFileURL)
+            }
+            // The XML Schema namespace's own schema defines the type (`<xs:simpleType name="ID" id="ID">`).
+            let definesTheTypes = text.contains(#"targetNamespace="http://www.w3.org/2001/XMLSchema""#)
+            for line in text.split(whereSeparator: \.isNewline)
+            where line.contains(#"ID""#) && line.range(of: #"[:"]ID""#, options: .regularExpression) != nil {
+                if let name = captures(#"<(?:\w+:)?attribute\s+name="([^"]+)"\s+type="\w+:ID"(?:\s+\w+="[^"]*")*\s*/?>"#, in: String(line)).first {
+                    names.insert(name)
+                } else if !(definesTheTypes && line.range(of: #"<(?:\w+:)?simpleType\s+name="ID""#, options: .regularExpression) != nil) {
+                    return nil
+                }
+            }
+        }
+        return names
+    }
+
+    /// The first group of each match of `pattern` in `text`.
+    private static func captures(_ pattern: String, in text: String) -> [String] {
+        guard let expression = try? NSRegularExpression(pattern: pattern) else { return [] }
+        return expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+            Range(match.range(at: 1), in: text).map { String(text[$0]) }
+        }
+    }
+
+    /// Whether the values of the attributes named `names` (with any prefix) are all different
+    /// in `data`, white space around them aside: `false` as soon as two are the same, or one
+    /// holds a reference (`&`), which only a parser can tell. Any `name=` after white space or
+    /// `:` counts (in text too): it can only make the answer `false`, and the tree decides.
+    static func idValuesAreUnique(_ data: Data, names: Set<String>) -> Bool {
+        let candidates = names.map { Array($0.utf8) }
+        return data.withUnsafeBytes { raw -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+            var values: Set<[UInt8]> = []
+            var index = 1
+            while index < bytes.count {
+                defer { index += 1 }
+                let before = bytes[index - 1]
+                guard isSpace(before) || before == UInt8(ascii: ":") else { continue }
+                for name in candidates where index + name.count < bytes.count && name.first == bytes[index] {
+                    guard bytes[index..<(index + name.count)].elementsEqual(name) else { continue }
+                    var cursor = index + name.count
+                    while cursor < bytes.count && isSpace(bytes[cursor]) { cursor += 1 }
+                    guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "=") else { continue }
+                    cursor += 1
+                    while cursor < bytes.count && isSpace(bytes[cursor]) { cursor += 1 }
+                    guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\"") || bytes[cursor] == UInt8(ascii: "'") else { continue }
+                    let quote = bytes[cursor]
+                    var end = cursor + 1
+                    while end < bytes.count && bytes[end] != quote { end += 1 }
+                    var value = Array(bytes[(cursor + 1)..<min(end, bytes.count)])
+                    if value.contains(UInt8(ascii: "&")) { return false }
+                    while let last = value.last, isSpace(last) { value.removeLast() }
+                    let first = value.firstIndex(where: { !isSpace($0) }) ?? value.endIndex
+                    guard values.insert(Array(value[first...])).inserted else { return false }
+                }
+            }
+            return true
+        }
     }
 
     deinit {
@@ -78,7 +157,9 @@ public final class XMLSchema: @unchecked Sendable {
     ///   (at most 100), with the offending values replaced by `'…'` so that no identifier or
     ///   free text leaks into logs; empty when the document is valid.
     public func validate(_ data: Data, parser: SafeXMLParser = SafeXMLParser()) -> [String] {
-        guard data.count <= parser.maximumSize, SafeXMLParser.hasPlainProlog(data) else { return validateTree(data, parser: parser) }
+        guard data.count <= parser.maximumSize, let idNames = idAttributeNames, SafeXMLParser.hasPlainProlog(data) else {
+            return validateTree(data, parser: parser)
+        }
         // The parser's own errors (well-formedness) come through the thread's handler.
         let parsing = LibXMLErrorCollector(limit: 5)
         let parsingBox = Unmanaged.passRetained(parsing)
@@ -99,6 +180,8 @@ public final class XMLSchema: @unchecked Sendable {
         // fault at its element's start tag (one pass places a missing child at the end tag):
         // the messages stay those users have always had; a valid document is not read twice.
         if parsing.firstFailure != nil || !messages.isEmpty { return validateTree(data, parser: parser) }
+        // Unique IDs, which the one pass does not check: the tree decides when they may not be.
+        if !idNames.isEmpty && !Self.idValuesAreUnique(data, names: idNames) { return validateTree(data, parser: parser) }
         return []
     }
 

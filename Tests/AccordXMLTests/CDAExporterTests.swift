@@ -296,6 +296,12 @@ struct OnePassValidationTests {
             ("a comment and a processing instruction first", replacingFirst("?>\n", with: "?>\n<!-- note --><?pi x?>\n")),
             ("no declaration", String(document[document.range(of: "?>\n")!.upperBound...])),
             ("a byte-order mark", "\u{FEFF}" + document),
+            // Unique IDs are checked on a tree only: the one pass leaves such a document to it.
+            (
+                "an ID given twice",
+                replacingFirst("<paragraph>", with: "<paragraph><content ID=\"x\">a</content><content ID=\" x \">b</content>")
+            ),
+            ("two IDs", replacingFirst("<paragraph>", with: "<paragraph><content ID=\"x\">a</content><content ID=\"y\">b</content>")),
         ]
     }
 
@@ -311,9 +317,36 @@ struct OnePassValidationTests {
             #expect(messages == schema.validateTree(data, parser: SafeXMLParser()), "\(name)")
             #expect(
                 messages.isEmpty
-                    == ["as exported", "a comment and a processing instruction first", "no declaration", "a byte-order mark"].contains(name),
+                    == ["as exported", "a comment and a processing instruction first", "no declaration", "a byte-order mark", "two IDs"]
+                    .contains(name),
                 "\(name): \(messages)")
         }
+    }
+
+    @Test("the attributes of type xs:ID are read from the schema's files")
+    func idAttributes() throws {
+        let locator = try #require(CDAFixtures.schemaLocator)
+        #expect(try locator.cda().idAttributeNames == ["ID", "id"])
+        // FHIR's narrative XHTML declares `id` of type xs:ID (the resources' own `id` attributes
+        // are strings: counted too, which can only send a document to its tree).
+        #expect(try locator.fhir().idAttributeNames == ["id"])
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let xsd = folder.appendingPathComponent("r.xsd")
+        try Data(
+            #"""
+            <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+              <xs:simpleType name="key"><xs:restriction base="xs:ID"/></xs:simpleType>
+              <xs:element name="r"><xs:complexType><xs:attribute name="k" type="key"/></xs:complexType></xs:element>
+            </xs:schema>
+            """#.utf8
+        ).write(to: xsd)
+        let schema = try XMLSchema(contentsOf: xsd)
+        #expect(schema.idAttributeNames == nil)
+        #expect(schema.validate(Data("<r k=\"a\"/>".utf8)) == [])
+        #expect(XMLSchema.idValuesAreUnique(Data("<a ID='x'><b xml:ID = \"y\"/></a>".utf8), names: ["ID"]))
+        #expect(!XMLSchema.idValuesAreUnique(Data("<a ID='x'><b xml:ID = \" x\"/></a>".utf8), names: ["ID"]))
+        #expect(!XMLSchema.idValuesAreUnique(Data("<a ID='&#120;'/>".utf8), names: ["ID"]))
     }
 
     @Test("the one-pass path is taken only for a plain UTF-8 prolog without a DTD")
