@@ -77,7 +77,9 @@ public final class XMLSchema: @unchecked Sendable {
             let definesTheTypes = text.contains(#"targetNamespace="http://www.w3.org/2001/XMLSchema""#)
             for line in text.split(whereSeparator: \.isNewline)
             where line.contains(#"ID""#) && line.range(of: #"[:"]ID""#, options: .regularExpression) != nil {
-                if let name = captures(#"<(?:\w+:)?attribute\s+name="([^"]+)"\s+type="\w+:ID"(?:\s+\w+="[^"]*")*\s*/?>"#, in: String(line)).first {
+                if let name = captures(#"<(?:\w+:)?attribute\s+name="([^"]+)"\s+type="\w+:ID"(?:\s+\w+="[^"]*")*\s*/?>"#, in: String(line))
+                    .first
+                {
                     names.insert(name)
                 } else if !(definesTheTypes && line.range(of: #"<(?:\w+:)?simpleType\s+name="ID""#, options: .regularExpression) != nil) {
                     return nil
@@ -104,10 +106,15 @@ public final class XMLSchema: @unchecked Sendable {
         return data.withUnsafeBytes { raw -> Bool in
             let bytes = raw.bindMemory(to: UInt8.self)
             func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+            // The bytes a name starts with, looked up in a table: the loop over the document
+            // stops at few places.
+            var starts = [Bool](repeating: false, count: 256)
+            for name in candidates { if let first = name.first { starts[Int(first)] = true } }
             var values: Set<[UInt8]> = []
             var index = 1
             while index < bytes.count {
                 defer { index += 1 }
+                guard starts[Int(bytes[index])] else { continue }
                 let before = bytes[index - 1]
                 guard isSpace(before) || before == UInt8(ascii: ":") else { continue }
                 for name in candidates where index + name.count < bytes.count && name.first == bytes[index] {
