@@ -62,14 +62,15 @@ public final class XMLSchema: @unchecked Sendable {
     let idAttributeNames: Set<String>?
 
     /// Reads the schema's files (`url` and those its `schemaLocation`s name, recursively; a
-    /// file that cannot be read, or on the network, libxml2 did not load either) for the
-    /// attributes of type `xs:ID` (see ``idAttributeNames``).
+    /// file that is missing, or on the network, libxml2 did not load either; one that is not
+    /// UTF-8 gives `nil`) for the attributes of type `xs:ID` (see ``idAttributeNames``).
     static func idAttributeNames(of url: URL) -> Set<String>? {
         var names: Set<String> = []
         var seen: Set<String> = []
         var files = [url.standardizedFileURL]
         while let file = files.popLast() {
-            guard seen.insert(file.path).inserted, let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            guard seen.insert(file.path).inserted, let data = try? Data(contentsOf: file) else { continue }
+            guard let text = String(validating: data, as: UTF8.self) else { return nil }
             for location in captures(#"schemaLocation\s*=\s*"([^"]+)""#, in: text) where !location.contains("://") {
                 files.append(URL(fileURLWithPath: location, relativeTo: file.deletingLastPathComponent()).standardizedFileURL)
             }
