@@ -251,7 +251,7 @@ struct PostgresRecorder {
             """, [.integer(sequence)]
         ).first
         guard let row, case let event = try Self.event(row),
-            key.link(event.content, previous: try row.text("previous") ?? "") == event.chain
+            key.linkHolds(event.content, previous: try row.text("previous") ?? "", chain: event.chain)
         else {
             throw AccordError(
                 .conflict,

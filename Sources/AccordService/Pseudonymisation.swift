@@ -74,7 +74,7 @@ public struct PseudonymKey: Sendable, CustomStringConvertible {
     /// different identifiers apart.
     public func pseudonym(_ value: String, domain: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data("\(domain):\(value)".utf8), using: key)
-        return Hex.lowercase(code)
+        return code.withUnsafeBytes { Hex.lowercase($0) }
     }
 
     /// How many days (1–365) every date of a patient is shifted back: derived from the key

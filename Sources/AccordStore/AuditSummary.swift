@@ -16,7 +16,7 @@ package enum AuditSummary {
     /// the key it cannot be recomputed from an INS.
     package static func pseudonym(_ input: String, key: ChainKey) -> String {
         var message = "audit-patient:" + input
-        return Hex.lowercase(message.withUTF8 { key.mac.authenticationCode(UnsafeRawBufferPointer($0)) })
+        return message.withUTF8 { key.mac.authenticationCode(UnsafeRawBufferPointer($0)) }.withUnsafeBytes { Hex.lowercase($0) }
     }
 
     /// Rewrites the summary rows of `consultation` from its current state.

@@ -116,8 +116,15 @@ public struct ChainKey: Sendable {
     /// The chain value of one event: HMAC-SHA256 over its canonical content and the previous
     /// event's chain value, in lowercase hexadecimal.
     package func link(_ content: EventContent, previous: String) -> String {
-        var message = content.canonical(previous: previous)
-        return Hex.lowercase(message.withUTF8 { mac.authenticationCode(UnsafeRawBufferPointer($0)) })
+        content.withCanonical(previous: previous) { mac.authenticationCode($0) }.withUnsafeBytes { Hex.lowercase($0) }
+    }
+
+    /// Whether `chain` is ``link(_:previous:)`` of `content`, compared without writing the
+    /// link in hexadecimal.
+    package func linkHolds(_ content: EventContent, previous: String, chain: String) -> Bool {
+        let code = content.withCanonical(previous: previous) { mac.authenticationCode($0) }
+        var chain = chain
+        return chain.withUTF8 { text in code.withUnsafeBytes { Hex.isLowercase(text, of: $0) } }
     }
 }
 
@@ -134,12 +141,40 @@ package struct EventContent: Equatable {
 
     /// Length-prefixed fields (`-` for a missing one), so that no two contents share a form.
     func canonical(previous: String) -> String {
-        func field(_ value: String?) -> String {
-            guard let value else { return "-;" }
-            return "\(value.utf8.count):\(value);"
+        withCanonical(previous: previous) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of ``canonical(previous:)``, written once into a buffer
+    /// made with the room they need (each event's link is computed when it is recorded and
+    /// when its session is checked before an export).
+    func withCanonical<Result>(previous: String, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        var message: [UInt8] = []
+        // The prefix (15 bytes); each of the nine fields' length, colon and semicolon (at most
+        // 22 bytes); the three numbers (at most 20 characters each); the texts.
+        message.reserveCapacity(
+            15 + 9 * 22 + 60 + recordedAt.utf8.count + author.utf8.count + kind.utf8.count + payload.utf8.count
+                + (reason?.utf8.count ?? 0) + previous.utf8.count)
+        func field(_ value: String?) {
+            guard let value else {
+                message.append(contentsOf: "-;".utf8)
+                return
+            }
+            message.append(contentsOf: String(value.utf8.count).utf8)
+            message.append(UInt8(ascii: ":"))
+            message.append(contentsOf: value.utf8)
+            message.append(UInt8(ascii: ";"))
         }
-        return "accord-event-1;" + field(String(sequence)) + field(sessionNumber.map(String.init)) + field(sessionSequence.map(String.init))
-            + field(recordedAt) + field(author) + field(kind) + field(payload) + field(reason) + field(previous)
+        message.append(contentsOf: "accord-event-1;".utf8)
+        field(String(sequence))
+        field(sessionNumber.map(String.init))
+        field(sessionSequence.map(String.init))
+        field(recordedAt)
+        field(author)
+        field(kind)
+        field(payload)
+        field(reason)
+        field(previous)
+        return message.withUnsafeBytes(body)
     }
 }
 
@@ -163,7 +198,7 @@ extension ChainKey {
 
     private func seal(_ subject: String, eventCount: Int, lastSequence: Int64, lastChain: String) -> String {
         var text = "\(subject);\(eventCount);\(lastSequence);\(lastChain);"
-        return Hex.lowercase(text.withUTF8 { mac.authenticationCode(UnsafeRawBufferPointer($0)) })
+        return text.withUTF8 { mac.authenticationCode(UnsafeRawBufferPointer($0)) }.withUnsafeBytes { Hex.lowercase($0) }
     }
 
     /// Whether `tag` is the seal of session `number` (``seal(session:eventCount:lastSequence:lastChain:)``),
@@ -244,22 +279,17 @@ package struct ChainMAC: Sendable {
 
 extension Hex {
     /// Whether `text` is the lowercase hexadecimal of `bytes` (two characters per byte).
-    static func isLowercase(_ text: UnsafeBufferPointer<UInt8>, of bytes: UnsafeRawBufferPointer) -> Bool {
+    package static func isLowercase(_ text: UnsafeBufferPointer<UInt8>, of bytes: UnsafeRawBufferPointer) -> Bool {
         guard text.count == bytes.count * 2 else { return false }
         var differs: UInt8 = 0
         for index in 0..<bytes.count {
             let byte = bytes[index]
-            differs |= text[2 * index] ^ hexDigit(byte >> 4)
-            differs |= text[2 * index + 1] ^ hexDigit(byte & 0x0f)
+            differs |= text[2 * index] ^ digit(byte >> 4)
+            differs |= text[2 * index + 1] ^ digit(byte & 0x0f)
         }
         return differs == 0
     }
 
-    /// The lowercase hex digit of `nibble` (0…15).
-    @inline(__always)
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &- 10 &+ nibble
-    }
 }
 
 extension ChainKey {

@@ -143,8 +143,12 @@ public struct ConsultationStore: EventStore {
         configuration.label = "accord"
         func probe(_ queue: DatabaseQueue) throws -> (superseded: Bool, current: Bool, id: String) {
             try queue.read { db in
-                (
-                    try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db),
+                // GRDB's `hasBeenSuperseded` and `hasCompletedMigrations`, from one read of the
+                // applied migrations.
+                let applied = try migrator.appliedIdentifiers(db)
+                let known = migrator.migrations
+                return (
+                    applied.contains { !known.contains($0) }, known.allSatisfy(applied.contains),
                     try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = 'database_id'") ?? ""
                 )
             }

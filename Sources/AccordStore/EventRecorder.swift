@@ -258,7 +258,7 @@ package struct EventRecorder {
             throw StoreErrors.unknownSession(id)
         }
         for (index, (event, previous)) in zip(events, previous).enumerated() {
-            guard event.sessionSequence == index + 1, key.link(event.content, previous: previous) == event.chain else {
+            guard event.sessionSequence == index + 1, key.linkHolds(event.content, previous: previous, chain: event.chain) else {
                 throw damaged(id, "event \(event.sequence) does not match the event chain")
             }
         }
@@ -286,7 +286,7 @@ package struct EventRecorder {
             ),
             arguments: [sequence])
         guard let row, row["as_written"] ?? false, case let event = EventRecord(row: row),
-            key.link(event.content, previous: row["previous"] ?? "") == event.chain
+            key.linkHolds(event.content, previous: row["previous"] ?? "", chain: event.chain)
         else {
             throw AccordError(
                 .conflict,
@@ -371,9 +371,13 @@ package struct EventRecorder {
 
     // MARK: - Reading
 
+    /// The session's events in order. A kept statement of plain SQL: GRDB's query interface
+    /// read the table's schema first (about 0.7 ms of a cold `session show`).
     static func events(of id: SessionID, _ db: Database) throws -> [RecordedEvent] {
-        try EventRecord.filter(EventRecord.Columns.sessionNumber == id.number).order(EventRecord.Columns.sessionSequence).fetchAll(db)
-            .map { try $0.recordedEvent() }
+        try EventRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT \(EventRecord.selection) FROM event WHERE session_number = ? ORDER BY session_seq"),
+            arguments: [id.number]
+        ).map { try $0.recordedEvent() }
     }
 
     /// The session's patient identity as its events make it: the start, then its identity

@@ -57,11 +57,11 @@ enum ExportFile {
             if block.isEmpty { break }
             hasher.update(data: block)
         }
-        return Hex.lowercase(hasher.finalize())
+        return hasher.finalize().withUnsafeBytes { Hex.lowercase($0) }
     }
 
     /// The SHA-256 of bytes, lowercase hexadecimal.
     static func sha256(_ data: Data) -> String {
-        Hex.lowercase(SHA256.hash(data: data))
+        SHA256.hash(data: data).withUnsafeBytes { Hex.lowercase($0) }
     }
 }

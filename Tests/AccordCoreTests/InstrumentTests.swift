@@ -422,6 +422,31 @@ private func close(_ a: Double?, _ b: Double?) -> Bool {
         #expect(InstrumentScore.format(100, decimals: 1) == "100.0")
     }
 
+    /// Scores are written from their rounded integer of units, as `String(format:)` wrote the
+    /// rounded value: random values and the edges (halves, a negative value rounded to zero,
+    /// huge values, infinities, NaN).
+    @Test func scoresArePrintedAsPrintfPrintedThem() {
+        func printf(_ value: Double, _ decimals: Int) -> String {
+            let scale = pow(10, Double(decimals))
+            return String(format: "%.\(decimals)f", (value * scale).rounded(.toNearestOrAwayFromZero) / scale)
+        }
+        var values: [Double] = [
+            0, -0.0, 0.05, 0.15, 0.25, 2.675, 34.375, 99.95, 100, -0.04, -0.05, -1.25, 1e14, 1e15, 1e20, -1e20, .infinity,
+            -.infinity, .nan, 25.0 / 3, 0.1 + 0.2, Double.ulpOfOne, 4.35, 4.45,
+        ]
+        var state: UInt64 = 11
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let magnitude = Double(state >> 11) / Double(1 << 53) * [1, 10, 100, 1_000_000, 1e13][Int(state & 7) % 5]
+            values.append(state & 8 == 0 ? magnitude : -magnitude)
+        }
+        for value in values {
+            for decimals in 0...3 {
+                #expect(InstrumentScore.format(value, decimals: decimals) == printf(value, decimals), "\(value) \(decimals)")
+            }
+        }
+    }
+
     @Test func answersAndScoresRoundTripThroughJSON() throws {
         let answers: [InstrumentAnswer] = [.value(5), .yes, .no, .letter("C"), .missing]
         let json = try JSONEncoder().encode(answers)

@@ -25,6 +25,26 @@ import Testing
         #expect(UTCInstant.format(Date(timeIntervalSince1970: 1_772_443_800.9)) == "2026-03-02T09:30:00Z")  // whole seconds
     }
 
+    /// The digits written in place are Foundation's ISO 8601 text, and the instants outside
+    /// 1970–9999 are left to Foundation (HL7 writes a year past 9999 whole).
+    @Test func formattingAgreesWithFoundationsStyle() {
+        let style = Date.ISO8601FormatStyle()
+        var state: UInt64 = 7
+        var instants: [Double] = [0, 0.999, -0.5, -1, -2_208_988_800, 253_402_300_799.75, 253_402_300_800, 253_402_387_199]
+        for _ in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            instants.append(Double(state >> 11).truncatingRemainder(dividingBy: 253_402_300_800) + Double(state & 0xff) / 256)
+        }
+        for seconds in instants {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(UTCInstant.format(date) == style.format(Date(timeIntervalSince1970: seconds.rounded(.down))))
+        }
+        #expect(UTCInstant.format(Date(timeIntervalSince1970: 253_402_300_799)) == "9999-12-31T23:59:59Z")
+        #expect(UTCInstant.hl7(Date(timeIntervalSince1970: 253_402_300_799)) == "99991231235959+0000")
+        #expect(UTCInstant.hl7(Date(timeIntervalSince1970: 253_402_300_800)) == "100000101000000+0000")
+        #expect(UTCInstant.hl7(Date(timeIntervalSince1970: -1)) == "19691231235959+0000")
+    }
+
     /// From 1970 on an instant is computed from its fields; it is the instant Foundation's
     /// parse gives (and the format back checks), and refused where Foundation's is: every month
     /// from 0 to 13, every day from 0 to 32, each hour, minute and second at its edges, over

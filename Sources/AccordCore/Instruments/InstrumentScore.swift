@@ -67,10 +67,27 @@ public struct InstrumentScore: Sendable, Hashable, Codable {
     }
 
     /// `value` with `decimals` decimals (0 or more), rounded half away from zero, `.` as separator.
+    ///
+    /// The text is `String(format: "%.Nf")`'s of the rounded value, written from the rounded
+    /// integer of scaled units (a minus sign for a negative value, even one rounded to zero,
+    /// as `printf` writes it); values of 10¹⁵ units or more, and infinities, are left to
+    /// `String(format:)`. Scores are printed for every response of every exported document.
     public static func format(_ value: Double, decimals: Int) -> String {
         let scale = pow(10, Double(decimals))
-        let rounded = (value * scale).rounded(.toNearestOrAwayFromZero) / scale
-        return String(format: "%.\(decimals)f", rounded)
+        let units = (value * scale).rounded(.toNearestOrAwayFromZero)
+        guard decimals >= 0, decimals <= 15, units.magnitude < 1e15 else {
+            return String(format: "%.\(decimals)f", units / scale)
+        }
+        let whole = UInt64(units.magnitude)
+        let divisor = UInt64(scale)
+        var text = (units / scale).sign == .minus ? "-" : ""
+        text += String(whole / divisor)
+        guard decimals > 0 else { return text }
+        let fraction = String(whole % divisor)
+        text += "."
+        text += String(repeating: "0", count: decimals - fraction.utf8.count)
+        text += fraction
+        return text
     }
 }
 
