@@ -2,6 +2,7 @@ import AccordCore
 import AccordStore
 import AccordTestSupport
 import Foundation
+import GRDB
 import Testing
 
 @Suite struct SessionSummaryMigrationTests {
@@ -63,5 +64,47 @@ import Testing
         #expect(throws: AccordError.self) { try store.record(.identityCorrected(future), in: id, reason: "x") }
         // A correction that changes nothing is refused.
         #expect(throws: AccordError.self) { try store.record(.identityCorrected(IdentityCorrection()), in: id, reason: "x") }
+    }
+    /// An issued document changes only its row's event count; a row changed or deleted behind
+    /// Accord's back is written whole again from the events.
+    @Test func anIssueRestoresATamperedSummaryFromTheEvents() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-summary-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (path, key) = (folder.appendingPathComponent("a.sqlite").path, folder.appendingPathComponent("k.key").path)
+        let store = try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
+        var sessions: [SessionID] = []
+        for start in [Samples.start(), Samples.start(Samples.corsicanIdentity), Samples.start()] {
+            let id = try store.startSession(start)
+            try store.record(.sessionClosed, in: id)
+            sessions.append(id)
+        }
+        // As someone holding only the file would, without Accord's foreign key checks.
+        var plain = Configuration()
+        plain.foreignKeysEnabled = false
+        let raw = try DatabaseQueue(path: path, configuration: plain)
+        func rows() throws -> [[String: DatabaseValue]] {
+            try raw.read { try Row.fetchAll($0, sql: "SELECT * FROM session ORDER BY number") }.map { row in
+                Dictionary(uniqueKeysWithValues: zip(row.columnNames, row.databaseValues))
+            }
+        }
+        var expected = try rows()
+        #expect(expected.count == 3 && expected.allSatisfy { $0["event_count"] == 2.databaseValue })
+        for index in expected.indices { expected[index]["event_count"] = 3.databaseValue }
+        try raw.write { db in
+            try db.execute(sql: "UPDATE session SET topic = 'x', patient_ins = NULL WHERE number = 1")
+            try db.execute(sql: "DELETE FROM session WHERE number = 2")
+        }
+        let pending = try sessions.enumerated().map { index, id in
+            PendingIssue(
+                issue: DocumentIssue(
+                    profile: "cda-fr", version: 1, idRoot: "1.2.250.1.999.7", documentID: "1.2.250.1.999.7.1.\(index + 1).1", replaces: nil,
+                    documentTime: Samples.instant, sha256: String(repeating: "a", count: 64), recordSequence: 2 * index + 2,
+                    centreSequence: nil),
+                session: id, checked: try store.consultation(id))
+        }
+        #expect(try store.recordIssues(pending) == [true, true, true])
+        #expect(try rows() == expected)
+        #expect(try store.verify(head: nil).firstBreak == nil)
     }
 }
