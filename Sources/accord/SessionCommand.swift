@@ -485,7 +485,7 @@ struct SessionCommand: ParsableCommand {
             discussion: """
                 The file format (format: accord-consultation/1) is described in the README; Examples/consultation.yaml is a sample.
 
-                With several files, each is recorded whole or refused whole: a refused file is reported on standard error by its place and name, the others are recorded, and the exit status is 1. The ids of the recorded files are printed in the files' order as soon as each batch is committed (one transaction per batch: 500 files on SQLite, 50 on PostgreSQL); the warnings and refusals of a batch follow on standard error.
+                With several files, each is recorded whole or refused whole: a refused file is reported on standard error by its place and name, the others are recorded, and the exit status is 1. The ids of the recorded files are printed in the files' order as soon as each batch is committed (one transaction per batch: 500 files on SQLite, 50 on PostgreSQL); the warnings and refusals of a batch follow on standard error. A run whose files are all refused creates no database.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -498,10 +498,26 @@ struct SessionCommand: ParsableCommand {
         }
 
         func run() throws {
-            if files.count == 1 {
-                // A refused file is refused before the database is opened: none is created for it.
-                _ = try AccordService.readConsultationFile(
-                    at: files[0], today: CalendarDate(utcDayOf: try AccordClock.fromEnvironment().now()))
+            // The files are read before the database is opened until one of them can be
+            // recorded: a run whose files are all refused creates no database and no chain key,
+            // and says so in the words of a run on a database (at most one file read twice).
+            let today = CalendarDate(utcDayOf: try AccordClock.fromEnvironment().now())
+            var refusedFirst: [AccordError] = []
+            for path in files {
+                do {
+                    _ = try AccordService.readConsultationFile(at: path, today: today)
+                    break
+                } catch let error as AccordError {
+                    refusedFirst.append(error)
+                }
+            }
+            if refusedFirst.count == files.count {
+                if files.count == 1 { throw refusedFirst[0] }
+                for (index, error) in refusedFirst.enumerated() {
+                    Terminal.error("\(Self.name(index, files[index])): \(error.description)")
+                }
+                Terminal.message("accord: 0 of \(files.count) files recorded, \(files.count) refused.")
+                throw ExitCode(1)
             }
             let service = try store.openStore()
             let author = try store.recordingAuthor()
@@ -521,8 +537,8 @@ struct SessionCommand: ParsableCommand {
                     fflush(nil)
                 } recorded: { outcomes in
                     for file in outcomes {
+                        let name = Self.name(place, file.path)
                         place += 1
-                        let name = "file \(place) (\(Terminal.visible(file.path, oneLine: true)))"
                         switch file.outcome {
                         case .success(let started):
                             Terminal.warnings(started.warnings.map { "\(name): \($0)" })
@@ -545,6 +561,11 @@ struct SessionCommand: ParsableCommand {
                 Terminal.message("accord: \(recorded) of \(files.count) files recorded, \(refused) refused.")
                 throw ExitCode(1)
             }
+        }
+
+        /// How a message names the file at `index` (from 0) of the command line: `file 2 (PATH)`.
+        static func name(_ index: Int, _ path: String) -> String {
+            "file \(index + 1) (\(Terminal.visible(path, oneLine: true)))"
         }
     }
 }

@@ -72,6 +72,34 @@ import Testing
             among.stderr.contains("accord: error: file 2 (\(bad.path)): " + result.stderr.dropFirst("accord: error: ".count).dropLast()))
     }
 
+    /// Several files all refused create no database either, with the messages and the exit
+    /// status of the same run on a database.
+    @Test(.sqliteOnly("whether the SQLite file is created"))
+    func filesAllRefusedCreateNoDatabase() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let text = try String(contentsOf: Samples.sampleConsultationFile, encoding: .utf8)
+        let bad = cli.folder.appendingPathComponent("sans-patient.yaml")
+        try text.replacingOccurrences(of: "\npatient:", with: "\npatient_x:").write(to: bad, atomically: true, encoding: .utf8)
+        let missing = cli.folder.appendingPathComponent("absent.yaml").path
+        let run = ["session", "import", bad.path, missing, bad.path]
+        let without = try cli.run(run)
+        #expect(without.status == 1 && without.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: cli.database.path), "no database made for refused files")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.folder.path) == ["sans-patient.yaml"])
+        let lines = without.stderr.split(separator: "\n")
+        #expect(lines.count == 4, "\(without.stderr)")
+        #expect(lines.first?.hasPrefix("accord: error: file 1 (\(bad.path)): in the consultation file, ") == true, "\(without.stderr)")
+        #expect(lines.dropFirst().first?.hasPrefix("accord: error: file 2 (\(missing)): cannot read") == true, "\(without.stderr)")
+        #expect(lines.last == "accord: 0 of 3 files recorded, 3 refused.")
+        // The same files on a database: the same words, and the database unchanged.
+        #expect(try cli.run(["session", "import", Samples.sampleConsultationFile.path]).stdout == "S1\n")
+        let with = try cli.run(run)
+        #expect(with.status == 1 && with.stdout.isEmpty)
+        #expect(with.stderr == without.stderr)
+        #expect(try cli.run(["session", "list"]).stdout.components(separatedBy: "\n").filter { $0.contains("S2") }.isEmpty)
+    }
+
     @Test func refusalsEchoNoNameAndWarningsLookOnlyBackwards() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
