@@ -8,19 +8,17 @@ import Testing
 /// Tampering with the database behind Accord's back, with plain SQL, as someone holding only
 /// the database file could.
 @Suite final class ChainVerificationTests {
-    let folder: URL
+    /// The suite's scratch folder, removed with the suite.
+    let scratch: ScratchFolder
+    var folder: URL { scratch.url }
     let path: String
     let keyFile: String
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-chain-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        path = folder.appendingPathComponent("accord.sqlite").path
-        keyFile = folder.appendingPathComponent("keys/chain.key").path
+        scratch = try ScratchFolder("accord-chain")
+        path = scratch.url.appendingPathComponent("accord.sqlite").path
+        keyFile = scratch.url.appendingPathComponent("keys/chain.key").path
     }
-
-    /// The scratch folder goes with the test, whether it passed or not.
-    deinit { try? FileManager.default.removeItem(at: folder) }
 
     func store() throws -> ConsultationStore {
         try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: keyFile)

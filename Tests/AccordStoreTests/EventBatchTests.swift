@@ -10,15 +10,13 @@ import Testing
 /// The batched, parallel chain check recomputes exactly the chain values of
 /// ``ChainKey/link(_:previous:)``: same bytes, same verdict.
 @Suite final class EventBatchTests {
-    let folder: URL
+    /// The suite's scratch folder, removed with the suite.
+    let scratch: ScratchFolder
+    var folder: URL { scratch.url }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        scratch = try ScratchFolder("accord-batch")
     }
-
-    /// The scratch folder goes with the test, whether it passed or not.
-    deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// Events with every shape a field can take: no session, a reason empty or missing, large
     /// and negative numbers (the largest and the smallest, zero), text in several scripts, a chain value of the wrong length.

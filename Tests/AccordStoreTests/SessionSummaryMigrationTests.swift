@@ -5,13 +5,25 @@ import Foundation
 import GRDB
 import Testing
 
-@Suite struct SessionSummaryMigrationTests {
+@Suite final class SessionSummaryMigrationTests {
+    /// The suite's scratch folder, removed with the suite.
+    let scratch: ScratchFolder
+    var folder: URL { scratch.url }
+    let path: String
+    let key: String
+
+    init() throws {
+        scratch = try ScratchFolder("accord-summary")
+        (path, key) = (scratch.url.appendingPathComponent("a.sqlite").path, scratch.url.appendingPathComponent("k.key").path)
+    }
+
+    /// A store in a file of the scratch folder, which plain SQL can open beside it.
+    func fileStore() throws -> ConsultationStore {
+        try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
+    }
+
     @Test func aDatabaseFromBeforeV5GetsItsPatientColumnsFilled() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-v5-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let (path, key) = (folder.appendingPathComponent("a.sqlite").path, folder.appendingPathComponent("k.key").path)
-        let store = try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
+        let store = try fileStore()
         var corsican = Samples.start(Samples.corsicanIdentity)
         corsican.ipp = InstanceIdentifier(root: "1.2.250.1.999.1.2", extension_: "IPP-2")
         _ = try store.startSession(Samples.start())
@@ -68,11 +80,7 @@ import Testing
     /// An issued document changes only its row's event count; a row changed or deleted behind
     /// Accord's back is written whole again from the events.
     @Test func anIssueRestoresATamperedSummaryFromTheEvents() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-summary-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let (path, key) = (folder.appendingPathComponent("a.sqlite").path, folder.appendingPathComponent("k.key").path)
-        let store = try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
+        let store = try fileStore()
         var sessions: [SessionID] = []
         for start in [Samples.start(), Samples.start(Samples.corsicanIdentity), Samples.start()] {
             let id = try store.startSession(start)

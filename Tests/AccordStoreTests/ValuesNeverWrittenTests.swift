@@ -10,24 +10,22 @@ import Testing
 /// GRDB's typed reads of a copied row trap on such a value, and its error names the row's
 /// values.
 @Suite final class ValuesNeverWrittenTests {
-    let folder: URL
+    /// The suite's scratch folder, removed with the suite.
+    let scratch: ScratchFolder
+    var folder: URL { scratch.url }
     let path: String
     let store: ConsultationStore
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-never-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        path = folder.appendingPathComponent("a.sqlite").path
+        scratch = try ScratchFolder("accord-never")
+        path = scratch.url.appendingPathComponent("a.sqlite").path
         store = try ConsultationStore.open(
-            path: path, clock: .fixed(at: Samples.instant), keyFile: folder.appendingPathComponent("k.key").path)
+            path: path, clock: .fixed(at: Samples.instant), keyFile: scratch.url.appendingPathComponent("k.key").path)
         let id = try store.startSession(Samples.start())
         try store.record(.researchObjection(objects: true), in: id, reason: "said so at the consultation")
         try store.record(.sessionClosed, in: id)
         #expect(try !store.researchObjections().isEmpty)
     }
-
-    /// The scratch folder goes with the test, whether it passed or not.
-    deinit { try? FileManager.default.removeItem(at: folder) }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
 
