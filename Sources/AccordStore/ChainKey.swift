@@ -289,7 +289,6 @@ extension Hex {
         }
         return differs == 0
     }
-
 }
 
 extension ChainKey {

@@ -70,7 +70,7 @@ public struct InstrumentScore: Sendable, Hashable, Codable {
     ///
     /// The text is `String(format: "%.Nf")`'s of the rounded value, written from the rounded
     /// integer of scaled units (a minus sign for a negative value, even one rounded to zero,
-    /// as `printf` writes it); values of 10¹⁵ units or more, and infinities, are left to
+    /// as `printf` writes it); values of 10¹⁵ units or more, infinities and NaN are left to
     /// `String(format:)`. Scores are printed for every response of every exported document.
     public static func format(_ value: Double, decimals: Int) -> String {
         let scale = pow(10, Double(decimals))
