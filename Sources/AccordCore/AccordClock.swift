@@ -19,6 +19,13 @@ public struct AccordClock: Sendable {
     /// How far ahead of the system clock a fixed instant may lie: 5 minutes (seconds).
     public static let futureTolerance: TimeInterval = 300
 
+    /// Reads `ACCORD_NOW` from the process environment; the system clock when it is unset or
+    /// empty. See ``fromEnvironment(_:systemNow:)``.
+    /// - Throws: `AccordError` (`invalidInput`), as ``fromEnvironment(_:systemNow:)``.
+    public static func fromEnvironment(systemNow: Date = Date()) throws -> AccordClock {
+        try fromEnvironment(ProcessEnvironment.value("ACCORD_NOW").map { ["ACCORD_NOW": $0] } ?? [:], systemNow: systemNow)
+    }
+
     /// Reads `ACCORD_NOW` from `environment`; the system clock when it is unset or empty.
     ///
     /// A fixed instant may lie in the past, never in the future: one more than
@@ -32,7 +39,7 @@ public struct AccordClock: Sendable {
     /// - Throws: `AccordError` (`invalidInput`) when `ACCORD_NOW` is not an RFC 3339 UTC
     ///   instant, or lies more than 5 minutes ahead of the system clock.
     public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment, systemNow: Date = Date()
+        _ environment: [String: String], systemNow: Date = Date()
     ) throws -> AccordClock {
         guard let text = environment["ACCORD_NOW"], !text.isEmpty else { return .system }
         guard let instant = UTCInstant.parse(text) else {

@@ -69,6 +69,10 @@ public struct AccordService: Sendable {
             store: try ConsultationStore.open(path: path, clock: clock, keyFile: keyFile, logger: logger), clock: clock, logger: logger)
     }
 
+    /// Whether `path` is a PostgreSQL URL (`postgres://…` or `postgresql://…`) rather than an
+    /// SQLite file.
+    public static func isPostgresURL(_ path: String) -> Bool { PostgresLocation.isURL(path) }
+
     /// Whether there may be a database at `path` without opening it: always for a PostgreSQL
     /// URL (its database is made by `accord db init`; opening it says whether it is there),
     /// and for an SQLite file when the file exists. Commands that fall back on example values

@@ -199,7 +199,7 @@ public struct ConsultationStore: EventStore {
             _ = try open(path: path, clock: clock, keyFile: keyFile, logger: logger)
             return try openReadOnly(path: path, clock: clock, keyFile: keyFile, logger: logger, notice: notice)
         }
-        let environmentKey = ProcessInfo.processInfo.environment[ChainKey.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+        let environmentKey = ProcessEnvironment.nonEmpty(ChainKey.environmentVariable)
         let keyURL = (keyFile ?? environmentKey).map { URL(fileURLWithPath: $0) } ?? ChainKey.defaultLocation(databaseID: state.id)
         logger.debug("opened the database read-only")
         return ConsultationStore(writer: queue, clock: clock, keyURL: keyURL, logger: logger)

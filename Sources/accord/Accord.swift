@@ -35,7 +35,7 @@ struct Accord: ParsableCommand {
     static func main() {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["ACCORD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            handler.logLevel = ProcessEnvironment.value("ACCORD_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .warning
             return handler
         }
         if let repeated = repeatedOption(in: Array(CommandLine.arguments.dropFirst())) {
@@ -43,6 +43,10 @@ struct Accord: ParsableCommand {
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         do {
+            if let reading = ReadingCommandLine(Array(CommandLine.arguments.dropFirst())) {
+                try reading.run()
+                return
+            }
             // Many files (`session import ./*.yaml`) are not given to the parser: see FileOperands.
             let (parsed, laterFiles) = FileOperands.split(Array(CommandLine.arguments.dropFirst()))
             var command = FileOperands.appending(laterFiles, to: try parseAsRoot(parsed))
@@ -119,10 +123,11 @@ struct StoreOptions: ParsableArguments {
     /// The options above, each followed by a value (``FileOperands`` keeps each with its value).
     static let valueOptionNames: Set<String> = ["--db", "--author", "--key-file"]
 
+    /// Where the database and its key are, as given.
+    var location: StoreLocation { StoreLocation(db: db, keyFile: keyFile) }
+
     /// The database path: `--db`, then `ACCORD_DB`, then `accord.sqlite` here.
-    var path: String {
-        db ?? ProcessInfo.processInfo.environment["ACCORD_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? AccordService.defaultDatabasePath
-    }
+    var path: String { location.path }
 
     /// The author: `--author`, then `ACCORD_AUTHOR`, checked as an IdNat_PS; `nil` when unset.
     func recordingAuthor() throws -> String? {
@@ -137,14 +142,33 @@ struct StoreOptions: ParsableArguments {
     /// changed, no key created: a user who may only read the database can use it): a missing
     /// file is an error (a mistyped `--db` would otherwise create an empty database and show
     /// nothing).
-    func openExistingStore() throws -> AccordService {
-        try AccordService.openReadOnly(
-            path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger,
-            notice: { Terminal.message("accord: note: \($0)") })
-    }
+    func openExistingStore() throws -> AccordService { try location.openExisting() }
 
     func openStore() throws -> AccordService {
         try AccordService.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
+    }
+}
+
+/// The database and key file options of a command (``StoreOptions``' `--db` and `--key-file`),
+/// apart from argument parsing, so that a reading command parsed without it opens its store the
+/// same way.
+struct StoreLocation {
+    /// `--db`, when given.
+    var db: String?
+    /// `--key-file`, when given.
+    var keyFile: String?
+
+    /// The database path: `--db`, then `ACCORD_DB`, then `accord.sqlite` here.
+    var path: String {
+        db ?? ProcessEnvironment.nonEmpty("ACCORD_DB") ?? AccordService.defaultDatabasePath
+    }
+
+    /// Opens the database of a command that only reads, read-only: see
+    /// ``StoreOptions/openExistingStore()``.
+    func openExisting() throws -> AccordService {
+        try AccordService.openReadOnly(
+            path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger,
+            notice: { Terminal.message("accord: note: \($0)") })
     }
 }
 

@@ -261,9 +261,11 @@ struct SessionCommand: ParsableCommand {
         @Flag(help: "Print the session as JSON.")
         var json = false
 
-        func run() throws {
-            let service = try store.openExistingStore()
-            let consultation = try service.consultation(session.id)
+        func run() throws { try Self.show(session.id, json: json, from: try store.openExistingStore()) }
+
+        /// Prints the session, as text or JSON, from `service`.
+        static func show(_ session: SessionID, json: Bool, from service: AccordService) throws {
+            let consultation = try service.consultation(session)
             // Whether the patient objects is decided over all their sessions; `nil`: it could
             // not be read (a session with an objection event does not prove whole).
             let objects = try? service.patientObjectsToResearch(consultation)

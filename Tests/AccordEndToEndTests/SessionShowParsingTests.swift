@@ -1,0 +1,79 @@
+import AccordStoreTestSupport
+import Foundation
+import Testing
+
+/// `session show SESSION` with only `--json`, `--db` and `--key-file` is read without the
+/// argument parser (a cold start costs half as much); every other form goes through it. Both
+/// must print the same bytes, end the same way, and leave help and usage errors to the parser.
+@Suite struct SessionShowParsingTests {
+    /// A database holding S1 (open, one option) and S2 (closed).
+    func prepared() throws -> AccordCLI {
+        let cli = try AccordCLI()
+        #expect(try cli.run(["session", "start"] + CommandLineHabitsTests.patient + ["--topic", "Choix"]).status == 0)
+        #expect(try cli.run(["option", "add", "S1", "--kind", "treatment", "--label", "Chirurgie"]).status == 0)
+        #expect(try cli.run(["session", "start"] + CommandLineHabitsTests.patient + ["--topic", "Choix"]).status == 0)
+        #expect(try cli.run(["session", "close", "S2"]).status == 0)
+        return cli
+    }
+
+    /// Each pair: a command line read without the parser, and one the parser reads (`--db=`,
+    /// or `--` before the session) meaning the same.
+    static func pairs(database: String, keyFile: String) -> [([String], [String])] {
+        var pairs: [([String], [String])] = []
+        for session in ["S1", "S2", "S9"] {
+            for json in [[], ["--json"]] {
+                pairs.append((["session", "show", session] + json, ["session", "show"] + json + ["--", session]))
+                pairs.append(
+                    (["session", "show", "--db", database, session] + json, ["session", "show", "--db=\(database)", session] + json))
+            }
+        }
+        pairs.append((["session", "show", "S1", "--key-file", keyFile], ["session", "show", "--key-file=\(keyFile)", "S1"]))
+        pairs.append(
+            (
+                ["session", "show", "--db", "/nonexistent/accord.sqlite", "S1"],
+                ["session", "show", "--db=/nonexistent/accord.sqlite", "S1"]
+            ))
+        return pairs
+    }
+
+    @Test func bothWaysPrintTheSameAndEndTheSame() throws {
+        let cli = try prepared()
+        defer { cli.cleanUp() }
+        // A key file of another database (showing a session reads no key).
+        let other = try AccordCLI(backend: .sqlite)
+        defer { other.cleanUp() }
+        #expect(try other.run(["session", "start"] + CommandLineHabitsTests.patient + ["--topic", "Choix"]).status == 0)
+        let otherKey = try #require(other.environment["ACCORD_KEY_FILE"])
+        var shown = 0
+        for (quick, parsed) in Self.pairs(database: cli.databaseLocation, keyFile: otherKey) {
+            let quickResult = try cli.run(quick)
+            let parsedResult = try cli.run(parsed)
+            #expect(quickResult.status == parsedResult.status, "\(quick)")
+            #expect(quickResult.stdout == parsedResult.stdout, "\(quick)")
+            #expect(quickResult.stderr == parsedResult.stderr, "\(quick)")
+            if quickResult.status == 0 { shown += 1 }
+        }
+        // S1 and S2, as text and JSON, with and without --db, and with another key file; the
+        // unknown session and the missing database are refused.
+        #expect(shown == 9)
+        #expect(try cli.run(["session", "show", "S2"]).stdout.contains("closed"))
+        #expect(try cli.run(["session", "show", "S9"]).stderr.contains("S9"))
+    }
+
+    @Test func helpAndUsageErrorsStayTheParsers() throws {
+        let cli = try prepared()
+        defer { cli.cleanUp() }
+        let help = try cli.run(["session", "show", "S1", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: accord session show"))
+        let twoSessions = try cli.run(["session", "show", "S1", "S2"])
+        #expect(twoSessions.status == 64)
+        #expect(twoSessions.stdout.isEmpty)
+        let twice = try cli.run(["session", "show", "S1", "--json", "--json"])
+        #expect(twice.status != 0)
+        #expect(twice.stderr.contains("--json is given twice"))
+        let unknownOption = try cli.run(["session", "show", "S1", "--jsn"])
+        #expect(unknownOption.status == 64)
+        #expect(unknownOption.stderr.contains("--json"))
+    }
+}
