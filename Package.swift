@@ -57,10 +57,14 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .systemLibrary(
+        // XML signatures: libxmlsec1-openssl is loaded with dlopen when a command first signs or
+        // verifies (CXMLSec.h says why). Its headers (libxmlsec1-dev) are read by CXMLSec.c only,
+        // from xmlsec's own include folder.
+        .target(
             name: "CXMLSec",
-            pkgConfig: "xmlsec1-openssl",
-            providers: [.apt(["libxmlsec1-dev"])]
+            dependencies: ["CLibXML2"],
+            cSettings: [.unsafeFlags(["-I/usr/include/xmlsec1"])],
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         .target(
             name: "AccordXML",
@@ -128,12 +132,16 @@ let package = Package(
             // The release binary carries the Swift standard library and Foundation (no dynamic
             // loading of them at each start: a cold `session show` takes about half the CPU).
             // The other modules are compiled without `-static-stdlib`, so Foundation's own static
-            // libraries are named here, and lld takes them in any order.
+            // libraries are named here, and lld takes them in any order. `-static-stdlib` also
+            // exports every Swift symbol of the binary (about 52,000) to the dynamic linker, which
+            // then looks through them for each symbol every shared library needs at start:
+            // `--no-export-dynamic`, given after it, keeps them in the file's own symbol table
+            // only (crash backtraces read that one).
             linkerSettings: [
                 .unsafeFlags(
                     [
                         "-static-stdlib", "-use-ld=lld", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCollections",
-                        "-l_FoundationCShims",
+                        "-l_FoundationCShims", "-Xlinker", "--no-export-dynamic",
                     ], .when(platforms: [.linux], configuration: .release))
             ]
         ),

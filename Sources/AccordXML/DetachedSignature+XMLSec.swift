@@ -6,9 +6,10 @@ import Foundation
 extension DetachedSignature {
     /// Signing and verifying the signature file with libxmlsec1 (OpenSSL back end).
     ///
-    /// xmlsec is initialised once per process, thread-safely (a Swift global is initialised
-    /// once), and its process-wide error callback drops the library's messages: failures
-    /// become ``AccordError`` sentences. Each operation uses its own xmlsec context.
+    /// libxmlsec1-openssl is loaded (`dlopen`, through CXMLSec) and initialised when a signature
+    /// is first made or checked, once per process, thread-safely: other commands do not load it,
+    /// OpenSSL or libxslt. Its process-wide error callback drops the library's messages:
+    /// failures become ``AccordError`` sentences. Each operation uses its own xmlsec context.
     enum XMLSec {
         static let signatureID = "accord-signature"
         static let manifestID = "accord-manifest"
@@ -30,15 +31,7 @@ extension DetachedSignature {
 
         private static let initialised: Bool = {
             LibXML.prepareThread()
-            accord_xmlsec_silence_errors()
-            let major = Int32(XMLSEC_VERSION_MAJOR)
-            let minor = Int32(XMLSEC_VERSION_MINOR)
-            let subminor = Int32(XMLSEC_VERSION_SUBMINOR)
-            guard xmlSecInit() >= 0,
-                xmlSecCheckVersionExt(major, minor, subminor, xmlSecCheckVersionABICompatible) == 1,
-                accord_xmlsec_crypto_app_init() >= 0, accord_xmlsec_crypto_init() >= 0
-            else { return false }
-            return true
+            return accord_xmlsec_prepare() == 0
         }()
 
         /// Initialises xmlsec (once) and silences libxml2 on this thread.
@@ -75,7 +68,7 @@ extension DetachedSignature {
                     accepted: "an unencrypted PEM RSA private key (PKCS#1 or PKCS#8), kept with mode 0600")
             }
             guard accord_xmlsec_key_is_rsa(key, 1) == 1 else {
-                xmlSecKeyDestroy(key)
+                accord_xmlsec_key_destroy(key)
                 throw AccordError.invalid(
                     "--sign", "the key is not an RSA private key", accepted: "an unencrypted PEM RSA private key (RSA-SHA256 signatures)")
             }
@@ -83,16 +76,14 @@ extension DetachedSignature {
                 accord_xmlsec_key_add_certificate_pem(key, raw.bindMemory(to: UInt8.self).baseAddress, UInt32(raw.count))
             }
             guard added >= 0 else {
-                xmlSecKeyDestroy(key)
+                accord_xmlsec_key_destroy(key)
                 throw notACertificate()
             }
-            guard let context = makeContext(key: key) else {
+            guard let context = accord_xmlsec_context_create(key) else {
                 throw AccordError(.io, "the XML signature library could not create a signing context (out of memory?).")
             }
-            defer { xmlSecDSigCtxDestroy(context) }
-            guard let root = xmlDocGetRootElement(document), xmlSecDSigCtxSign(context, root) >= 0,
-                context.pointee.status == xmlSecDSigStatusSucceeded
-            else {
+            defer { accord_xmlsec_context_destroy(context) }
+            guard let root = xmlDocGetRootElement(document), accord_xmlsec_sign(context, root) == 0 else {
                 throw AccordError.invalid(
                     "--sign", "the key could not make an RSA-SHA256 signature", accepted: "an RSA private key of 2048 bits or more")
             }
@@ -106,24 +97,13 @@ extension DetachedSignature {
             let strings = XMLStrings()
             guard let draft = xmlNewDoc(strings("1.0")) else { throw outOfMemory() }
             defer { xmlFreeDoc(draft) }
-            let c14n = accord_xmlsec_exclusive_c14n()
-            let sha256 = accord_xmlsec_sha256()
+            var signature: xmlNodePtr?
+            var documentReference: xmlNodePtr?
             guard
-                let signature = xmlSecTmplSignatureCreateNsPref(
-                    draft, c14n, accord_xmlsec_rsa_sha256(), strings(signatureID), strings("ds"))
-            else { throw outOfMemory() }
-            xmlDocSetRootElement(draft, signature)
-            guard
-                let reference = xmlSecTmplSignatureAddReference(
-                    signature, sha256, nil, strings("#" + manifestID), strings(manifestType)),
-                xmlSecTmplReferenceAddTransform(reference, c14n) != nil,
-                let keyInfo = xmlSecTmplSignatureEnsureKeyInfo(signature, nil),
-                let x509Data = xmlSecTmplKeyInfoAddX509Data(keyInfo),
-                xmlSecTmplX509DataAddCertificate(x509Data) != nil,
-                let object = xmlSecTmplSignatureAddObject(signature, nil, nil, nil),
-                let manifest = xmlSecTmplObjectAddManifest(object, strings(manifestID)),
-                let documentReference = xmlSecTmplManifestAddReference(manifest, sha256, nil, strings(documentURI), nil),
-                let digestValue = child(of: documentReference, named: "DigestValue")
+                accord_xmlsec_signature_template(
+                    draft, strings(signatureID), strings("#" + manifestID), strings(manifestType), strings(manifestID),
+                    strings(documentURI), &signature, &documentReference) == 0,
+                let documentReference, let digestValue = child(of: documentReference, named: "DigestValue")
             else { throw outOfMemory() }
             xmlNodeSetContent(digestValue, strings(digest.base64EncodedString()))
             let text = try serialise(draft, formatted: true)
@@ -154,16 +134,17 @@ extension DetachedSignature {
             let (certificateDER, subject) = describe(certificatePEM)
             let signer = subject ?? "an unnamed subject"
             guard accord_xmlsec_key_is_rsa(key, 0) == 1 else {
-                xmlSecKeyDestroy(key)
+                accord_xmlsec_key_destroy(key)
                 throw AccordError.invalid(
                     "--cert", "the certificate's key is not an RSA key", accepted: "the RSA certificate of the signer")
             }
-            guard let context = makeContext(key: key) else {
+            guard let context = accord_xmlsec_context_create(key) else {
                 throw AccordError(.io, "the XML signature library could not create a verification context (out of memory?).")
             }
-            defer { xmlSecDSigCtxDestroy(context) }
-            let processed = xmlSecDSigCtxVerify(context, root) >= 0
-            guard processed, context.pointee.status == xmlSecDSigStatusSucceeded else {
+            defer { accord_xmlsec_context_destroy(context) }
+            let verified = accord_xmlsec_verify(context, root)
+            let processed = verified >= 0
+            guard verified == 1 else {
                 if let embedded = embeddedCertificate(root), let certificateDER, embedded != certificateDER {
                     let named = describe(embedded, der: true).subject.map { " (\($0))" } ?? ""
                     throw AccordError(
@@ -177,11 +158,12 @@ extension DetachedSignature {
                         : "it is not an RSA-SHA256 XML signature of the form Accord writes")
             }
             // Read what was signed from the bytes that were digested, never from the tree.
-            guard accord_xmlsec_signed_reference_count(context) == 1, let reference = accord_xmlsec_signed_reference(context, 0),
-                LibXML.string(reference.pointee.type) == manifestType,
-                let buffer = xmlSecDSigReferenceCtxGetPreDigestBuffer(reference), let bytes = xmlSecBufferGetData(buffer)
+            var size: UInt32 = 0
+            guard accord_xmlsec_signed_reference_count(context) == 1,
+                LibXML.string(accord_xmlsec_signed_reference_type(context, 0)) == manifestType,
+                let bytes = accord_xmlsec_signed_reference_bytes(context, 0, &size)
             else { throw notValid("it does not sign exactly one ds:Manifest") }
-            let manifestData = Data(bytes: bytes, count: Int(xmlSecBufferGetSize(buffer)))
+            let manifestData = Data(bytes: bytes, count: Int(size))
             guard let signed = try? manifest(in: manifestData) else {
                 throw notValid("its manifest does not hold exactly one SHA-256 reference to a document")
             }
@@ -217,31 +199,14 @@ extension DetachedSignature {
 
         // MARK: - xmlsec helpers
 
-        /// A signature context that accepts only what Accord writes: same-document references,
-        /// exclusive canonicalisation, SHA-256 and RSA-SHA256; manifests are not resolved by
-        /// xmlsec (Accord checks the document's digest itself), so no file or URL named in a
-        /// signature is ever opened. The context takes ownership of `key`.
-        private static func makeContext(key: xmlSecKeyPtr) -> xmlSecDSigCtxPtr? {
-            guard let context = xmlSecDSigCtxCreate(nil) else {
-                xmlSecKeyDestroy(key)
-                return nil
-            }
-            context.pointee.signKey = key
-            context.pointee.flags = UInt32(XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS | XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES)
-            context.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
-            let c14n = accord_xmlsec_exclusive_c14n()
-            guard xmlSecDSigCtxEnableReferenceTransform(context, c14n) >= 0,
-                xmlSecDSigCtxEnableReferenceTransform(context, accord_xmlsec_sha256()) >= 0,
-                xmlSecDSigCtxEnableSignatureTransform(context, c14n) >= 0,
-                xmlSecDSigCtxEnableSignatureTransform(context, accord_xmlsec_rsa_sha256()) >= 0
-            else {
-                xmlSecDSigCtxDestroy(context)
-                return nil
-            }
-            return context
-        }
+        // A signature context (`accord_xmlsec_context_create`) accepts only what Accord writes:
+        // same-document references, exclusive canonicalisation, SHA-256 and RSA-SHA256;
+        // manifests are not resolved by xmlsec (Accord checks the document's digest itself), so
+        // no file or URL named in a signature is ever opened. It takes ownership of the key.
 
-        private static func loadKey(_ pem: Data, certificate: Bool) -> xmlSecKeyPtr? {
+        /// A key from PEM bytes (a certificate's public key when `certificate`); `nil` when the
+        /// bytes are not one.
+        private static func loadKey(_ pem: Data, certificate: Bool) -> OpaquePointer? {
             pem.withUnsafeBytes { raw in
                 guard let base = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
                 return accord_xmlsec_key_load_pem(base, UInt32(raw.count), certificate ? 1 : 0)
@@ -257,7 +222,7 @@ extension DetachedSignature {
                 }
             }
             guard let certificate else { return (nil, nil) }
-            defer { X509_free(certificate) }
+            defer { accord_x509_free(certificate) }
             var bytes: UnsafeMutablePointer<UInt8>?
             let count = accord_x509_der(certificate, &bytes)
             var der: Data?
