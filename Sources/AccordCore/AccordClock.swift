@@ -23,7 +23,7 @@ public struct AccordClock: Sendable {
     /// empty. See ``fromEnvironment(_:systemNow:)``.
     /// - Throws: `AccordError` (`invalidInput`), as ``fromEnvironment(_:systemNow:)``.
     public static func fromEnvironment(systemNow: Date = Date()) throws -> AccordClock {
-        try fromEnvironment(ProcessEnvironment.value("ACCORD_NOW").map { ["ACCORD_NOW": $0] } ?? [:], systemNow: systemNow)
+        try fromValue(ProcessEnvironment.value("ACCORD_NOW"), systemNow: systemNow)
     }
 
     /// Reads `ACCORD_NOW` from `environment`; the system clock when it is unset or empty.
@@ -41,7 +41,12 @@ public struct AccordClock: Sendable {
     public static func fromEnvironment(
         _ environment: [String: String], systemNow: Date = Date()
     ) throws -> AccordClock {
-        guard let text = environment["ACCORD_NOW"], !text.isEmpty else { return .system }
+        try fromValue(environment["ACCORD_NOW"], systemNow: systemNow)
+    }
+
+    /// The clock `ACCORD_NOW` set to `text` gives (the system clock when `nil` or empty).
+    private static func fromValue(_ text: String?, systemNow: Date) throws -> AccordClock {
+        guard let text, !text.isEmpty else { return .system }
         guard let instant = UTCInstant.parse(text) else {
             throw AccordError.invalid(
                 "ACCORD_NOW", "is not an RFC 3339 UTC instant",

@@ -144,8 +144,9 @@ public struct ConsultationStore: EventStore {
         func probe(_ queue: DatabaseQueue) throws -> (superseded: Bool, current: Bool, id: String) {
             try queue.read { db in
                 // GRDB's `hasBeenSuperseded` and `hasCompletedMigrations`, from one read of the
-                // applied migrations.
-                let applied = try migrator.appliedIdentifiers(db)
+                // applied migrations (as an array: a first `Set<String>` costs a scan of the
+                // binary's protocol conformances, a twentieth of a cold `session show`).
+                let applied = try appliedMigrations(db)
                 let known = migrator.migrations
                 return (
                     applied.contains { !known.contains($0) }, known.allSatisfy(applied.contains),
@@ -203,6 +204,17 @@ public struct ConsultationStore: EventStore {
         let keyURL = (keyFile ?? environmentKey).map { URL(fileURLWithPath: $0) } ?? ChainKey.defaultLocation(databaseID: state.id)
         logger.debug("opened the database read-only")
         return ConsultationStore(writer: queue, clock: clock, keyURL: keyURL, logger: logger)
+    }
+
+    /// The identifiers of the migrations applied to `db` (GRDB's `appliedIdentifiers`, as an
+    /// array): none when its table is not there yet.
+    static func appliedMigrations(_ db: Database) throws -> [String] {
+        do {
+            return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        } catch {
+            if (try? !db.tableExists("grdb_migrations")) ?? false { return [] }
+            throw error
+        }
     }
 
     /// A `file:` URI opening `path` as immutable, with the characters URIs reserve escaped.

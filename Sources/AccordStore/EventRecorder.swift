@@ -375,7 +375,7 @@ package struct EventRecorder {
     /// read the table's schema first (about 0.7 ms of a cold `session show`).
     static func events(of id: SessionID, _ db: Database) throws -> [RecordedEvent] {
         try EventRecord.fetchAll(
-            db.cachedStatement(sql: "SELECT \(EventRecord.selection) FROM event WHERE session_number = ? ORDER BY session_seq"),
+            rowsOf: db.cachedStatement(sql: "SELECT \(EventRecord.selection) FROM event WHERE session_number = ? ORDER BY session_seq"),
             arguments: [id.number]
         ).map { try $0.recordedEvent() }
     }
