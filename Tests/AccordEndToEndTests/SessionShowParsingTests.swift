@@ -6,15 +6,8 @@ import Testing
 /// argument parser (a cold start costs half as much); every other form goes through it. Both
 /// must print the same bytes, end the same way, and leave help and usage errors to the parser.
 @Suite struct SessionShowParsingTests {
-    /// A database holding S1 (open, one option) and S2 (closed).
-    func prepared() throws -> AccordCLI {
-        let cli = try AccordCLI()
-        #expect(try cli.run(["session", "start"] + CommandLineHabitsTests.patient + ["--topic", "Choix"]).status == 0)
-        #expect(try cli.run(["option", "add", "S1", "--kind", "treatment", "--label", "Chirurgie"]).status == 0)
-        #expect(try cli.run(["session", "start"] + CommandLineHabitsTests.patient + ["--topic", "Choix"]).status == 0)
-        #expect(try cli.run(["session", "close", "S2"]).status == 0)
-        return cli
-    }
+    /// A database holding S1 (open, one option) and S2 (closed), as the habits suite makes it.
+    func prepared() throws -> AccordCLI { try CommandLineHabitsTests().prepared() }
 
     /// Each pair: a command line read without the parser, and one the parser reads (`--db=`,
     /// or `--` before the session) meaning the same.
