@@ -199,10 +199,11 @@ extension PostgresEventStore {
 
     /// The identifier keys of the patients who object to the re-use of their data for research:
     /// the sessions holding an objection event are folded (checked against the chain and their
-    /// seals when the key is at hand) and their latest events decide.
-    /// - Throws: `AccordError` (`conflict`) naming a session whose events do not prove whole.
+    /// seals when the key is at hand) and their latest events decide. The key is read only when
+    /// there are such sessions, as on SQLite.
+    /// - Throws: `AccordError` (`conflict`) naming a session whose events do not prove whole;
+    ///   (`io`) when there are such sessions and the key file is there but refused.
     public func researchObjections() throws -> Set<String> {
-        let key = try ChainKey.load(keyURL)
         let kinds = ConsultationStore.researchObjectionKinds
         return try read {
             let rows = try link.query(
@@ -211,6 +212,8 @@ extension PostgresEventStore {
                 WHERE kind = ANY(string_to_array($1, ',')) AND session_number IS NOT NULL
                 GROUP BY session_number ORDER BY session_number
                 """, [.text(kinds.joined(separator: ","))])
+            guard !rows.isEmpty else { return [] }
+            let key = try ChainKey.load(keyURL)
             var latest: [ResearchObjections.Latest] = []
             for row in rows {
                 let id = SessionID(number: try row.integer("session_number") ?? 0)

@@ -69,7 +69,7 @@ public struct PostgresEventStore: EventStore {
                 "the database \(location) was written by a newer version of Accord; use that version (this one will not change it)."
             )
         }
-        let environmentKey = ProcessInfo.processInfo.environment[ChainKey.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+        let environmentKey = ProcessEnvironment.nonEmpty(ChainKey.environmentVariable)
         let keyURL = (keyFile ?? environmentKey).map { URL(fileURLWithPath: $0) } ?? ChainKey.defaultLocation(databaseID: databaseID)
         logger.debug("connected to the PostgreSQL database")
         return PostgresEventStore(

@@ -126,7 +126,7 @@ extension AccordService {
 
     /// `keyFile`, else `ACCORD_KEY_FILE`, else the default place for `databaseID`.
     static func keyLocation(_ keyFile: String?, databaseID: String) -> URL {
-        let environment = ProcessInfo.processInfo.environment[ChainKey.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+        let environment = ProcessEnvironment.nonEmpty(ChainKey.environmentVariable)
         return (keyFile ?? environment).map { URL(fileURLWithPath: $0) } ?? ChainKey.defaultLocation(databaseID: databaseID)
     }
 }

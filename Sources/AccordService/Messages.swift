@@ -52,7 +52,7 @@ public struct Messages: Sendable {
     /// or empty).
     /// - Throws: ``AccordCore/AccordError`` (`invalidInput`, field `ACCORD_LANG`) for a value
     ///   that is not `fr` or `en`, alone or as a locale (`fr_FR.UTF-8`, `en-GB`).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Messages {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessEnvironment.all) throws -> Messages {
         Messages(try language(environmentValue: environment[environmentVariable]))
     }
 

@@ -29,7 +29,7 @@ public struct ChainKey: Sendable {
     /// - Parameters:
     ///   - databaseID: the id the database records at creation.
     ///   - environment: the process environment (`XDG_CONFIG_HOME`, `HOME`).
-    public static func defaultLocation(databaseID: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+    public static func defaultLocation(databaseID: String, environment: [String: String] = ProcessEnvironment.all) -> URL {
         let config =
             environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".config")

@@ -78,7 +78,7 @@ public struct ConsultationStore: EventStore {
             let databaseID = try pool.read { db in
                 try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = 'database_id'") ?? ""
             }
-            let environmentKey = ProcessInfo.processInfo.environment[ChainKey.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+            let environmentKey = ProcessEnvironment.nonEmpty(ChainKey.environmentVariable)
             let keyURL = (keyFile ?? environmentKey).map { URL(fileURLWithPath: $0) } ?? ChainKey.defaultLocation(databaseID: databaseID)
             logger.debug("opened the database", metadata: ["journal": "wal"])
             return ConsultationStore(writer: pool, clock: clock, keyURL: keyURL, logger: logger)

@@ -36,7 +36,7 @@ public struct ExportProfile: Sendable {
     /// ``MustacheProfile/named(_:environment:)``.
     /// - Throws: `AccordError` (`notFound`) for an unknown name; what loading a custom profile throws.
     public static func named(
-        _ name: String, environment: [String: String] = ProcessInfo.processInfo.environment
+        _ name: String, environment: [String: String] = ProcessEnvironment.all
     ) throws
         -> ExportProfile
     {

@@ -187,7 +187,7 @@ public struct MustacheProfile: Sendable {
     /// The folders searched for a profile, in order: `ACCORD_EXPORTS`; the first `Exports`
     /// folder found walking up from the running executable (the installation's, or the
     /// package's from `.build/debug/accord`); `./Exports`.
-    public static func searchFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
+    public static func searchFolders(environment: [String: String] = ProcessEnvironment.all) -> [URL] {
         var folders: [URL] = []
         if let path = environment[environmentVariable], !path.isEmpty { folders.append(URL(fileURLWithPath: path, isDirectory: true)) }
         let installed = Installation.folder(named: "Exports") { candidate in
@@ -202,7 +202,7 @@ public struct MustacheProfile: Sendable {
     /// Finds and loads the profile `name` in ``searchFolders(environment:)``.
     /// - Throws: `AccordError` (`notFound`) naming the folders searched; what ``load(from:)`` throws.
     public static func named(
-        _ name: String, environment: [String: String] = ProcessInfo.processInfo.environment
+        _ name: String, environment: [String: String] = ProcessEnvironment.all
     ) throws
         -> MustacheProfile
     {

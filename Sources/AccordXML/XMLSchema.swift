@@ -304,7 +304,7 @@ public struct SchemaLocator: Sendable, Hashable {
     ///   - option: the value of `--schemas`, if given.
     ///   - environment: the process environment.
     public static func locate(
-        option: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+        option: String?, environment: [String: String] = ProcessEnvironment.all
     ) -> SchemaLocator? {
         if let option, !option.isEmpty { return SchemaLocator(folder: option, option: Self.option) }
         if let value = environment[environmentVariable], !value.isEmpty {

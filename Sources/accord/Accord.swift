@@ -131,7 +131,7 @@ struct StoreOptions: ParsableArguments {
 
     /// The author: `--author`, then `ACCORD_AUTHOR`, checked as an IdNat_PS; `nil` when unset.
     func recordingAuthor() throws -> String? {
-        guard let author = author ?? ProcessInfo.processInfo.environment["ACCORD_AUTHOR"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+        guard let author = author ?? ProcessEnvironment.nonEmpty("ACCORD_AUTHOR") else {
             return nil
         }
         try FieldRules.idNatPS(author, self.author != nil ? "--author" : "ACCORD_AUTHOR")

@@ -60,7 +60,7 @@ struct CentreCommand: ParsableCommand {
             var settings = CentreSettings(
                 oidRoot: oidRoot, finess: finess.uppercased(), name: name, address: address, facility: facility, practiceSetting: setting,
                 fhirBase: fhirBase)
-            let author = try store.recordingAuthor() ?? "os:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+            let author = try store.recordingAuthor() ?? "os:" + (ProcessEnvironment.value("USER") ?? "unknown")
             let service = try store.openStore()
             // The declared sites stay declared (a site is never dropped by new settings).
             settings.sites = try service.centreSettings()?.sites
@@ -141,7 +141,7 @@ struct CentreCommand: ParsableCommand {
                         "--facility-code", "is not in value set JDV_J02",
                         accepted: "a JDV_J02 code such as SA01 (Etablissement public de santé); `accord centre codes` lists them")
                 }
-                let author = try store.recordingAuthor() ?? "os:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+                let author = try store.recordingAuthor() ?? "os:" + (ProcessEnvironment.value("USER") ?? "unknown")
                 let site = CentreSite(finess: finess.uppercased(), name: name, facility: facility)
                 _ = try store.openStore().addCentreSite(site, author: author)
                 Terminal.finessWarning(site.finess, field: "--finess")

@@ -49,9 +49,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let address = try ListenAddress(parsing: listen)
         let tls = try TLSFiles.check(listen: address, certificate: tlsCert, key: tlsKey)
-        let wording = try ProcessInfo.processInfo.environment[InstrumentWording.environmentVariable].flatMap {
-            $0.isEmpty ? nil : try InstrumentWording.load(path: $0)
-        }
+        let wording = try ProcessEnvironment.nonEmpty(InstrumentWording.environmentVariable).map { try InstrumentWording.load(path: $0) }
         let server = try WebServer.open(
             path: database.path, clock: try AccordClock.fromEnvironment(), keyFile: database.keyFile,
             settings: WebSettings(

@@ -21,7 +21,7 @@ struct WebDatabaseOptions: ParsableArguments {
 
     /// The database path: `--db`, then `ACCORD_DB`, then `accord.sqlite` here.
     var path: String {
-        db ?? ProcessInfo.processInfo.environment["ACCORD_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? AccordService.defaultDatabasePath
+        db ?? ProcessEnvironment.nonEmpty("ACCORD_DB") ?? AccordService.defaultDatabasePath
     }
 
     func openUsers() throws -> WebUsers {

@@ -70,3 +70,40 @@ import Testing
         #expect(unknownOption.stderr.contains("--json"))
     }
 }
+
+/// The environment is read as the C library reads it, by every command alike: a variable
+/// given twice (possible with `execve`) counts by its first value.
+@Suite struct EnvironmentReadingTests {
+    /// Runs the binary with exactly `environment` (entries `NAME=value`, in order), its output
+    /// dropped; returns its exit status.
+    func status(_ arguments: [String], environment: [String]) throws -> Int32 {
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let binary = AccordCLI.binary.path
+        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, envp)
+        try #require(spawned == 0)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return (status >> 8) & 0xff
+    }
+
+    @Test func aVariableGivenTwiceCountsByItsFirstValue() throws {
+        let cli = try CommandLineHabitsTests().prepared()
+        defer { cli.cleanUp() }
+        let base = ["ACCORD_NOW=2026-03-02T09:30:00Z", "ACCORD_KEY_FILE=\(cli.environment["ACCORD_KEY_FILE"] ?? "")"]
+        let database = "ACCORD_DB=\(cli.databaseLocation)"
+        let missing = "ACCORD_DB=\(cli.folder.path)/missing/accord.sqlite"
+        // `session show S1` is read without the argument parser, the others through it.
+        for arguments in [["session", "show", "S1"], ["session", "show", "--", "S1"], ["session", "list"]] {
+            #expect(try status(arguments, environment: base + [database, missing]) == 0, "\(arguments)")
+            #expect(try status(arguments, environment: base + [missing, database]) == 1, "\(arguments)")
+        }
+    }
+}

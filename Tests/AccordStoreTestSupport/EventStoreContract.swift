@@ -42,6 +42,7 @@ public enum EventStoreContract {
         Scenario(name: "identity vigilance", run: identityVigilance),
         Scenario(name: "participation audit", run: participation),
         Scenario(name: "the patients who object to research re-use", run: researchObjections),
+        Scenario(name: "the research objections read the key only when there are some", run: researchObjectionsKey),
     ]
 
     /// A treatment option (`option-added`), option 1 of a session that holds no other.
@@ -372,5 +373,32 @@ public enum EventStoreContract {
         #expect(try store.researchObjections() == [ins, ipp, "session/S5"])
         #expect(try !store.consultation(s4).patientObjectsToResearch(objectingKeys: store.researchObjections()))
         #expect(try store.verify(head: nil).firstBreak == nil)
+    }
+
+    /// Where no objection is recorded, none is found without the chain key (a `session show`
+    /// need not read it); where one is, its session is checked with the key, and a key file
+    /// that cannot be used (here a folder in its place) is an error.
+    static func researchObjectionsKey(_ store: any EventStore) throws {
+        let id = try store.importConsultation(start: Samples.start(), changes: [.sessionClosed], author: nil)
+        let key = store.keyURL
+        let kept = key.appendingPathExtension("kept")
+        func withFolderForKey(_ body: () throws -> Void) throws {
+            try FileManager.default.moveItem(at: key, to: kept)
+            try FileManager.default.createDirectory(at: key, withIntermediateDirectories: false)
+            defer {
+                try? FileManager.default.removeItem(at: key)
+                try? FileManager.default.moveItem(at: kept, to: key)
+            }
+            try body()
+        }
+        try withFolderForKey {
+            let objecting = try store.researchObjections()
+            #expect(objecting == [])
+        }
+        _ = try store.record(.researchObjection(objects: true), in: id, author: nil, reason: "Dit", precondition: nil)
+        try withFolderForKey {
+            #expect(throws: AccordError.self) { try store.researchObjections() }
+        }
+        #expect(try store.researchObjections() == ["1.2.250.1.213.1.4.10/158056912345606"])
     }
 }

@@ -70,7 +70,7 @@ public struct TemplateCatalogue: Sendable {
     /// (symbolic links resolved), which finds the package's folder from `.build/debug/accord`;
     /// else `./Templates`.
     public static func defaultFolder() -> URL {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.all
         if let path = environment["ACCORD_TEMPLATES"], !path.isEmpty {
             return URL(fileURLWithPath: path, isDirectory: true)
         }
