@@ -59,7 +59,7 @@ struct Accord: ParsableCommand {
             guard exitCode(for: error) != .success else { exit(withError: error) }
             let arguments = Array(CommandLine.arguments.dropFirst())
             let message = redactingValues(in: rewrittenUsageMessage(for: error, arguments: arguments) ?? fullMessage(for: error))
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if !message.isEmpty { Terminal.message(message) }
             Foundation.exit(exitCode(for: error).rawValue)
         }
     }
@@ -190,8 +190,13 @@ extension SessionArgument: CustomStringConvertible {
 
 enum Terminal {
     /// Writes a line to standard error.
-    static func message(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    static func message(_ text: String) { writeToStandardError(text + "\n") }
+
+    /// Writes `text` to standard error; where it cannot go (standard error closed, or a full
+    /// device) it is dropped and the command goes on to its exit status (`FileHandle.write(_:)`
+    /// stopped the process with "Illegal instruction" instead).
+    static func writeToStandardError(_ text: String) {
+        try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
     }
 
     /// `text` safe for a terminal: control characters other than newline and tab, and the

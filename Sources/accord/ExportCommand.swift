@@ -118,7 +118,9 @@ struct ExportCommand: ParsableCommand {
                 progress.total = total
             case .written(let path):
                 progress.clear()
-                FileHandle.standardOutput.write(Data((path + "\n").utf8))
+                // Unbuffered, beside the progress bar; a closed standard output drops it (the
+                // documents are written all the same).
+                try? FileHandle.standardOutput.write(contentsOf: Data((path + "\n").utf8))
                 progress.advance()
             case .alreadyPresent:
                 progress.advance()
@@ -152,13 +154,13 @@ struct ProgressBar {
         let width = 30
         let filled = min(width, done * width / total)
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
+        Terminal.writeToStandardError("\r[\(bar)] \(done)/\(total)")
         drawn = true
     }
 
     mutating func clear() {
         guard enabled, drawn else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Terminal.writeToStandardError("\r\u{1B}[K")
         drawn = false
     }
 }
