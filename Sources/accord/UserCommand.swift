@@ -20,9 +20,7 @@ struct WebDatabaseOptions: ParsableArguments {
     var keyFile: String?
 
     /// The database path: `--db`, then `ACCORD_DB`, then `accord.sqlite` here.
-    var path: String {
-        db ?? ProcessEnvironment.nonEmpty("ACCORD_DB") ?? AccordService.defaultDatabasePath
-    }
+    var path: String { StoreLocation(db: db, keyFile: keyFile).path }
 
     func openUsers() throws -> WebUsers {
         try WebUsers.open(path: path, clock: try AccordClock.fromEnvironment(), keyFile: keyFile, logger: Accord.logger)
