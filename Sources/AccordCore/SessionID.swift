@@ -18,7 +18,7 @@ public struct SessionID: Sendable, Hashable, Codable, Comparable, CustomStringCo
     }
 
     /// `S` + number.
-    public var description: String { "S\(number)" }
+    public var description: String { "S" + String(number) }
 
     public static func < (lhs: SessionID, rhs: SessionID) -> Bool { lhs.number < rhs.number }
 

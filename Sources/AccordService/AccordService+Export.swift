@@ -44,6 +44,11 @@ public struct ExportRequest: Sendable {
     /// with those settings, so that example documents never go to a record system by
     /// mistake; a single session's export is allowed (its title says it is an example).
     public var allowsExampleCentre = false
+    /// Whether a batch counts the sessions it selects before it starts, for a progress bar
+    /// (``ExportProgress/started(total:)``). A command that shows no progress leaves the count
+    /// out: it is a query over every closed session (about 0.03 s at 100,000 sessions, a
+    /// tenth of a run whose documents the folder holds).
+    public var countsSessions = true
 
     /// A request; `folder` as the user named it.
     public init(
@@ -63,8 +68,9 @@ public struct ExportRequest: Sendable {
 
 /// What an export says as it goes, for the interface to show.
 public enum ExportProgress: Sendable {
-    /// How many sessions a batch selected.
-    case started(total: Int)
+    /// How many sessions a batch selected; `nil` when the request did not ask for the count
+    /// (``ExportRequest/countsSessions``).
+    case started(total: Int?)
     /// A document was written at this path (one step done).
     case written(path: String)
     /// The folder already held a document (one step done).
@@ -173,9 +179,11 @@ extension AccordService {
         centreWarnings.forEach(warn)
         var batch = BatchExport(
             profile: exportProfile, folder: request.folder, exportedAt: clock.now(),
-            centre: centre.settings, schema: try exportProfile.schema(SchemaLocator.locate(option: request.schemas)))
+            centre: centre.settings,
+            schema: try exportProfile.schemaFile(SchemaLocator.locate(option: request.schemas)).map(DeferredSchema.init(file:)))
         batch.centreSequence = centre.sequence
         batch.force = request.force
+        batch.countsSessions = request.countsSessions
         batch.clock = clock
         batch.pseudonymKey = key
         if key != nil { batch.templates = try? TemplateCatalogue.load(from: TemplateCatalogue.defaultFolder()) }

@@ -9,7 +9,7 @@ import Foundation
 /// ``XMLSchema`` may be shared by threads (each check makes its own validation context).
 final class DocumentChecker: @unchecked Sendable {
     private let profile: ExportProfile
-    private let schema: XMLSchema?
+    private let schema: DeferredSchema?
     private let condition = NSCondition()
     private var queue: [(ticket: Int, document: PreparedDocument)] = []
     private var results: [Int: Result<PreparedDocument, any Error>] = [:]
@@ -17,8 +17,9 @@ final class DocumentChecker: @unchecked Sendable {
     private var started = false
     private var stopped = false
 
-    /// A checker for documents of `profile`, against `schema` (`nil`: well-formedness only).
-    init(profile: ExportProfile, schema: XMLSchema?) {
+    /// A checker for documents of `profile`, against `schema` (compiled on the checker's thread
+    /// when the first document comes; `nil`: well-formedness only).
+    init(profile: ExportProfile, schema: DeferredSchema?) {
         self.profile = profile
         self.schema = schema
     }
@@ -43,7 +44,8 @@ final class DocumentChecker: @unchecked Sendable {
 
     /// Waits for the check of the document of `ticket` (each ticket is taken once).
     /// - Returns: the document, checked.
-    /// - Throws: `AccordError` (`invalidDocument`) as ``ExportProfile/check(_:schema:)``.
+    /// - Throws: `AccordError` (`invalidDocument`) as ``ExportProfile/check(_:schema:)``;
+    ///   (`invalidInput`) when the schema does not compile.
     func result(_ ticket: Int) throws -> PreparedDocument {
         condition.lock()
         while results[ticket] == nil { condition.wait() }
@@ -70,7 +72,7 @@ final class DocumentChecker: @unchecked Sendable {
             }
             let (ticket, document) = queue.removeFirst()
             condition.unlock()
-            let result = Result { try profile.check(document, schema: schema) }
+            let result = Result { try profile.check(document, schema: schema?.schema()) }
             condition.lock()
             results[ticket] = result
             condition.broadcast()

@@ -306,6 +306,7 @@ public struct ExportFolder: Sendable {
             let manifest = try ExportManifest.Holdings.read(manifestURL)
             profiles.insert(manifest.pseudonymised ? "\(manifest.profile)+pseudonymised" : manifest.profile)
             if let keyID = manifest.pseudonymKeyID { pseudonymKeyIDs.insert(keyID) }
+            files.reserveCapacity(files.count + manifest.documents.count)
             for entry in manifest.documents {
                 guard let file = entry.file, entry.result != "failed" else { continue }
                 if files.contains(file) { continue }

@@ -36,13 +36,28 @@ extension ExportManifest {
         /// Reads a manifest file's holdings.
         /// - Throws: `AccordError` (`io`) when it cannot be read or is not a manifest (the
         ///   message of ``ExportManifest/read(_:)``).
+        ///
+        /// The file is mapped rather than copied: a 35 MB manifest read into memory cost about
+        /// 0.1 s of the kernel's zeroing and copying, a sixth of a run that had nothing to write.
+        /// A manifest is placed whole by a rename and never rewritten, so what is mapped does not
+        /// change under the reader; were another program to shorten the file while it is read,
+        /// the process would stop with a bus error, before the run has written anything.
         static func read(_ url: URL) throws -> Holdings {
+            let file = open(url.path, O_RDONLY | O_CLOEXEC)
+            guard file >= 0 else { throw ExportManifest.unreadable(url) }
+            defer { close(file) }
+            var status = stat()
+            guard fstat(file, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { throw ExportManifest.unreadable(url) }
+            let size = Int(status.st_size)
+            // An empty file is not JSON; `mmap` refuses a length of 0.
+            guard size > 0 else { throw ExportManifest.unreadable(url) }
+            guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file, 0), mapped != MAP_FAILED else {
+                throw ExportManifest.unreadable(url)
+            }
+            defer { munmap(mapped, size) }
             do {
-                let data = try Data(contentsOf: url)
-                return try data.withUnsafeBytes { raw in
-                    var reader = ManifestJSONReader(raw.bindMemory(to: UInt8.self))
-                    return try reader.holdings()
-                }
+                var reader = ManifestJSONReader(UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size))
+                return try reader.holdings()
             } catch {
                 throw ExportManifest.unreadable(url)
             }
@@ -342,6 +357,8 @@ struct ManifestJSONReader {
         var pieceStart = index
         var unescaped: [UInt8]?
         while index < bytes.count {
+            index = Self.plainRunEnd(bytes, from: index)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
@@ -390,6 +407,34 @@ struct ManifestJSONReader {
             }
         }
         throw Invalid()
+    }
+
+    /// Where the run of bytes from `start` that a string holds as they are (printable ASCII
+    /// other than `"` and `\`: most of a manifest) ends: eight bytes are looked at a time,
+    /// then one at a time from the first group that holds another byte.
+    static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let count = bytes.count
+        var index = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        /// Whether a byte of `word` is 0 (exact as a yes or no).
+        func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        while index + 8 <= count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            // A byte at or above 0x80, below 0x20, or equal to `"` or `\`.
+            let other =
+                word & highs != 0 || (word &- ones &* 0x20) & ~word & highs != 0 || hasZero(word ^ (ones &* 0x22))
+                || hasZero(word ^ (ones &* 0x5C))
+            if other { break }
+            index += 8
+        }
+        while index < count {
+            let byte = base[index]
+            if byte < 0x20 || byte >= 0x80 || byte == 0x22 || byte == 0x5C { break }
+            index += 1
+        }
+        return index
     }
 
     /// Four hexadecimal digits.

@@ -1,6 +1,7 @@
 import AccordCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension ConsultationStore {
     /// How many sessions were closed with a closing day (UTC) within the range, as the summary
@@ -48,8 +49,15 @@ extension ConsultationStore {
         let sql = "\(summary.sql) UNION \(Self.byClosingIndex(events.sql)) ORDER BY 1 LIMIT ?\(limitParameter)"
         let values = summary.values + events.values + [.integer(Int64(limit))]
         return try read { db in
-            try Int64.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(values.map(\.databaseValue)))
-                .map(SessionID.init(number:))
+            var page: [SessionID] = []
+            page.reserveCapacity(limit)
+            try db.cachedStatement(sql: sql).forEachRow(StatementArguments(values.map(\.databaseValue)), in: db) { row in
+                // A closing event whose session number is not an integer was changed outside
+                // Accord: the run stops, as it did when GRDB decoded the number.
+                guard sqlite3_column_type(row, 0) == SQLITE_INTEGER else { throw StoreErrors.valueNeverWritten }
+                page.append(SessionID(number: sqlite3_column_int64(row, 0)))
+            }
+            return page
         }
     }
 

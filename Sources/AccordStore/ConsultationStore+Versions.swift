@@ -1,6 +1,7 @@
 import AccordCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension ConsultationStore {
     /// The version an export of `consultation` in `profile` must carry, decided by the
@@ -90,14 +91,15 @@ extension ConsultationStore {
         sql += " ORDER BY i.session_number, i.seq"
         return try read { db in
             var versions: [SessionID: Int] = [:]
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
-                guard case .int64(let number) = (row[0] as DatabaseValue).storage else { continue }
+            try db.makeStatement(sql: sql).forEachRow(arguments, in: db) { row in
+                func integer(_ column: Int32) -> Int64? {
+                    sqlite3_column_type(row, column) == SQLITE_INTEGER ? sqlite3_column_int64(row, column) : nil
+                }
+                guard let number = integer(0) else { return }
                 let id = SessionID(number: number)
                 // Each later issue of the session replaces what an earlier one gave.
-                if case .int64(let version) = (row[1] as DatabaseValue).storage, version > 0,
-                    case .int64(let recordSequence) = (row[2] as DatabaseValue).storage,
-                    case .int64(let lastChange) = (row[3] as DatabaseValue).storage, recordSequence == lastChange
+                if let version = integer(1), version > 0, let recordSequence = integer(2), let lastChange = integer(3),
+                    recordSequence == lastChange
                 {
                     versions[id] = Int(version)
                 } else {

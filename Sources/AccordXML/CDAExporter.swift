@@ -120,7 +120,7 @@ public enum CDAExporter {
     /// The file name of a version: `<session id>-v<version>.cda.xml`, e.g. `S1-v1.cda.xml`;
     /// pseudonymised, `S1-v1.pseudonymised.cda.xml` (``ExportProfile/pseudonymisedName(_:)``).
     public static func fileName(session: SessionID, version: Int, pseudonymised: Bool = false) -> String {
-        let name = "\(session)-v\(version).cda.xml"
+        let name = ExportProfile.fileName(session: session, version: version, extension: ".cda.xml")
         return pseudonymised ? ExportProfile.pseudonymisedName(name) : name
     }
 

@@ -73,10 +73,17 @@ public struct ExportProfile: Sendable {
     /// (or official) schema.
     /// - Throws: `AccordError` (`io`) naming a missing schema file; (`invalidInput`) when it does not compile.
     public func schema(_ schemas: SchemaLocator?) throws -> XMLSchema? {
+        try schemaFile(schemas).map { try XMLSchema(contentsOf: $0) }
+    }
+
+    /// The file of the schema documents are validated against (as ``schema(_:)`` finds it),
+    /// checked to be there and not compiled; `nil` (well-formedness only).
+    /// - Throws: `AccordError` (`io`) naming a missing schema file.
+    public func schemaFile(_ schemas: SchemaLocator?) throws -> URL? {
         switch kind {
-        case .cdaFR: try schemas?.cda()
-        case .fhirR4: try schemas?.fhir()
-        case .custom(let profile): try profile.compiledSchema(schemas: schemas)
+        case .cdaFR: try schemas?.cdaFile()
+        case .fhirR4: try schemas?.fhirFile()
+        case .custom(let profile): try profile.schemaFile(schemas: schemas)
         }
     }
 
@@ -89,6 +96,47 @@ public struct ExportProfile: Sendable {
         case .cdaFR: CDAExporter.fileName(session: session, version: version, pseudonymised: pseudonymised)
         case .fhirR4: FHIRExporter.fileName(session: session, version: version, pseudonymised: pseudonymised)
         case .custom(let profile): try profile.fileName(session: session, version: version, pseudonymised: pseudonymised)
+        }
+    }
+
+    /// `<session id>-v<version><suffix>` (`S1-v1.cda.xml`), its bytes written in place: a batch
+    /// export makes one per closed session, and string interpolation cost 7 % of the
+    /// instructions of a run whose documents the folder held (100,000 sessions). The session id is written as
+    /// `SessionID.description` writes it (`S` and the number).
+    static func fileName(session: SessionID, version: Int, extension suffix: StaticString) -> String {
+        String(unsafeUninitializedCapacity: 1 + 20 + 2 + 20 + suffix.utf8CodeUnitCount) { buffer in
+            var count = 0
+            func decimal(_ value: Int64) {
+                if value < 0 {
+                    buffer[count] = UInt8(ascii: "-")
+                    count += 1
+                }
+                var rest = value.magnitude
+                var digits = 1
+                var scan = rest
+                while scan >= 10 {
+                    scan /= 10
+                    digits += 1
+                }
+                count += digits
+                var index = count
+                repeat {
+                    index -= 1
+                    buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                } while rest > 0
+            }
+            buffer[0] = UInt8(ascii: "S")
+            count = 1
+            decimal(session.number)
+            buffer[count] = UInt8(ascii: "-")
+            buffer[count + 1] = UInt8(ascii: "v")
+            count += 2
+            decimal(Int64(version))
+            let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[count...]).initialize(from: tail)
+            count += tail.count
+            return count
         }
     }
 

@@ -30,7 +30,7 @@ public enum FHIRExporter {
     /// The file name of a version: `<session id>-v<version>.fhir.xml`, e.g. `S1-v1.fhir.xml`;
     /// pseudonymised, `S1-v1.pseudonymised.fhir.xml` (``ExportProfile/pseudonymisedName(_:)``).
     public static func fileName(session: SessionID, version: Int, pseudonymised: Bool = false) -> String {
-        let name = "\(session)-v\(version).fhir.xml"
+        let name = ExportProfile.fileName(session: session, version: version, extension: ".fhir.xml")
         return pseudonymised ? ExportProfile.pseudonymisedName(name) : name
     }
 

@@ -241,6 +241,13 @@ public struct MustacheProfile: Sendable {
     /// Compiles the profile's schema (see ``schemaURL(schemas:)``), or `nil`.
     /// - Throws: `AccordError` (`io`) when the file is missing; (`invalidInput`) when it does not compile.
     public func compiledSchema(schemas: SchemaLocator?) throws -> XMLSchema? {
+        try schemaFile(schemas: schemas).map { try XMLSchema(contentsOf: $0) }
+    }
+
+    /// The profile's schema file (see ``schemaURL(schemas:)``), checked to be there, not
+    /// compiled; `nil` when the profile names none.
+    /// - Throws: `AccordError` (`io`) when the file is missing.
+    public func schemaFile(schemas: SchemaLocator?) throws -> URL? {
         guard let url = schemaURL(schemas: schemas) else { return nil }
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw AccordError(
@@ -248,7 +255,7 @@ public struct MustacheProfile: Sendable {
                 "the schema \(schema ?? "") that export profile \(name) names is missing (\(url.path)); fix profile.yaml or the schemas folder.",
                 field: "--profile")
         }
-        return try XMLSchema(contentsOf: url)
+        return url
     }
 
     // MARK: - Rendering

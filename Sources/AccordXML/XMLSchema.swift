@@ -327,7 +327,19 @@ public struct SchemaLocator: Sendable, Hashable {
     /// - Throws: as ``cda()``.
     public func fhir() throws -> XMLSchema { try compile(fhirURL, relative: Self.fhirR4Path) }
 
+    /// The ANS CDA schema's file, checked to be there, not compiled.
+    /// - Throws: as ``cda()`` when the file is missing.
+    public func cdaFile() throws -> URL { try existing(cdaURL, relative: Self.cdaFRPath) }
+
+    /// The FHIR R4 schema's file, checked to be there, not compiled.
+    /// - Throws: as ``fhir()`` when the file is missing.
+    public func fhirFile() throws -> URL { try existing(fhirURL, relative: Self.fhirR4Path) }
+
     private func compile(_ url: URL, relative: String) throws -> XMLSchema {
+        try XMLSchema(contentsOf: existing(url, relative: relative))
+    }
+
+    private func existing(_ url: URL, relative: String) throws -> URL {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw AccordError(
                 .io,
@@ -335,6 +347,35 @@ public struct SchemaLocator: Sendable, Hashable {
                     + "point \(option) at the folder holding cda-fr/ and fhir-r4/.",
                 field: option)
         }
-        return try XMLSchema(contentsOf: url)
+        return url
+    }
+}
+
+/// A schema compiled when it is first asked for, once: a batch export whose documents its
+/// folder holds already checks none, and compiling the ANS CDA schema costs about 60 ms.
+///
+/// `@unchecked Sendable`: the compiled schema (or the error) is kept under a lock; a compiled
+/// ``XMLSchema`` may be shared by threads.
+public final class DeferredSchema: @unchecked Sendable {
+    /// The schema's file.
+    public let file: URL
+    private let lock = NSLock()
+    private var compiled: Result<XMLSchema, any Error>?
+
+    /// The schema in `file` (checked to be there by whoever found it), compiled at the first
+    /// ``schema()``.
+    public init(file: URL) {
+        self.file = file
+    }
+
+    /// The schema, compiled at the first call; every later call gives the same schema, or
+    /// throws the same error.
+    /// - Throws: `AccordError` (`invalidInput`) when the schema does not compile (as
+    ///   ``XMLSchema/init(contentsOf:)``).
+    public func schema() throws -> XMLSchema {
+        lock.lock()
+        defer { lock.unlock() }
+        if compiled == nil { compiled = Result { try XMLSchema(contentsOf: file) } }
+        return try compiled!.get()
     }
 }

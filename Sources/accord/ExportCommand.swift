@@ -111,11 +111,13 @@ struct ExportCommand: ParsableCommand {
             signingKey: sign, certificate: cert)
         request.allowsExampleCentre = exampleCentre
         var progress = ProgressBar(enabled: isatty(2) == 1)
+        // The sessions are counted only for a progress bar that is drawn.
+        request.countsSessions = progress.enabled
         defer { progress.clear() }
         try store.openStore().export(request, author: try store.recordingAuthor()) { event in
             switch event {
             case .started(let total):
-                progress.total = total
+                progress.total = total ?? 0
             case .written(let path):
                 progress.clear()
                 // Unbuffered, beside the progress bar; a closed standard output drops it (the

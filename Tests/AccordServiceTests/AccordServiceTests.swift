@@ -131,6 +131,45 @@ import Testing
         #expect(try service.consultation(id).issuedDocuments.map(\.version) == [1])
     }
 
+    /// A batch compiles its schema when the first document is checked: a run whose documents
+    /// the folder holds compiles none (and so does not see a schema that would not compile),
+    /// a run with a document to write stops on it before writing or recording anything, and a
+    /// missing schema file is still refused before the run starts.
+    @Test func aBatchCompilesItsSchemaWhenItChecksADocument() throws {
+        let (service, folder, done) = try service()
+        defer { done() }
+        let id = try service.start(Samples.start(), author: nil).id
+        _ = try service.close(id, author: nil, requireComplete: false)
+        let broken = folder.appendingPathComponent("schemas")
+        try FileManager.default.createDirectory(at: broken.appendingPathComponent("cda-fr"), withIntermediateDirectories: true)
+        try Data("<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"><xs:element/></xs:schema>".utf8)
+            .write(to: broken.appendingPathComponent("cda-fr/CDA_extended.xsd"))
+        let out = folder.appendingPathComponent("out")
+        func batch(schemas: String?) throws -> [String] {
+            var request = ExportRequest(selection: .closed(from: nil, through: nil), profile: "cda-fr", folder: out.path, schemas: schemas)
+            request.allowsExampleCentre = true
+            var events: [String] = []
+            try service.export(request, author: nil) { event in
+                switch event {
+                case .written(let path): events.append("written \(URL(fileURLWithPath: path).lastPathComponent)")
+                case .alreadyPresent: events.append("present")
+                default: break
+                }
+            }
+            return events
+        }
+        let error = try #require(throws: AccordError.self) { try batch(schemas: broken.path) }
+        #expect(error.code == .invalidInput)
+        #expect(error.message.contains("could not be compiled"))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("S1-v1.cda.xml").path))
+        #expect(try service.consultation(id).issuedDocuments.isEmpty)
+        #expect(try batch(schemas: nil) == ["written S1-v1.cda.xml"])
+        #expect(try batch(schemas: broken.path) == ["present"])
+        let missing = try #require(throws: AccordError.self) { try batch(schemas: folder.appendingPathComponent("none").path) }
+        #expect(missing.code == .io)
+        #expect(missing.message.hasPrefix("the schema file cda-fr/CDA_extended.xsd is missing under"))
+    }
+
     /// `centre show` and `instrument questionnaires` open the database only when there may be
     /// one: a PostgreSQL URL always (its centre settings were shown as the example's before,
     /// whatever `centre set` had recorded), an SQLite file only when it exists (never created).

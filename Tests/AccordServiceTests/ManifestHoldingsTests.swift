@@ -157,4 +157,65 @@ import Testing
         #expect(try holdings(text(ManifestJSONReader.maximumDepth)).documents == [])
         #expect(throws: AccordError.self) { try holdings(text(ManifestJSONReader.maximumDepth + 1)) }
     }
+
+    /// The run of bytes a string holds as they are, found eight bytes at a time, ends where a
+    /// byte at a time ends it, from any start, for buffers holding every byte value (a
+    /// mutation that let `\` through, or bytes at 0x80 and above, made this fail).
+    @Test func thePlainRunEndsWhereAByteAtATimeEndsIt() {
+        var generator = SystemRandomNumberGenerator()
+        let special: [UInt8] = [0x00, 0x1F, 0x20, 0x21, 0x22, 0x5B, 0x5C, 0x5D, 0x7E, 0x7F, 0x80, 0xC3, 0xFF]
+        for _ in 0..<5_000 {
+            let count = Int.random(in: 0...48, using: &generator)
+            let bytes: [UInt8] = (0..<count).map { _ in
+                // Mostly plain bytes, so that runs are long; now and then any byte.
+                Int.random(in: 0..<8, using: &generator) == 0
+                    ? (Bool.random(using: &generator)
+                        ? special.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator))
+                    : UInt8.random(in: 0x23...0x5B, using: &generator)
+            }
+            let start = Int.random(in: 0...count, using: &generator)
+            var expected = start
+            while expected < count, bytes[expected] >= 0x20, bytes[expected] < 0x80, bytes[expected] != 0x22, bytes[expected] != 0x5C {
+                expected += 1
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(ManifestJSONReader.plainRunEnd(buffer, from: start) == expected, "\(bytes) from \(start)")
+            }
+        }
+    }
+
+    /// A string's escape, control character, non-ASCII letter or quote read at each place of
+    /// an eight-byte group, as `JSONDecoder` reads it (or refused, as it refuses it).
+    @Test func aStringsSpecialBytesAreReadAtEveryPlace() throws {
+        for place in 0..<20 {
+            let before = String(repeating: "a", count: place)
+            let after = String(repeating: "b", count: 19 - place)
+            for (middle, valid) in [
+                (#"\""#, true), (#"\\"#, true), (#"\u00e9"#, true), ("é", true), ("\u{7F}", true), ("\t", false), ("\u{1F}", false),
+            ] {
+                let text =
+                    "{" + Self.head + #","documents":[{"file":""# + before + middle + after
+                    + #"","session":"S1","size":5,"version":1,"validation":{"result":"valid"}}]}"#
+                if valid {
+                    #expect(try holdings(Array(text.utf8)) == decoded(text), "\(middle) at \(place)")
+                } else {
+                    #expect(throws: AccordError.self, "\(middle) at \(place)") { try holdings(Array(text.utf8)) }
+                }
+            }
+        }
+    }
+
+    /// A folder or an empty file under a manifest's name is refused as a manifest that cannot
+    /// be read (the file is mapped, and neither can be).
+    @Test func aFolderOrAnEmptyFileIsNotAManifest() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("accord-holdings-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let folder = scratch.appendingPathComponent("manifest-20260302T093000Z.json")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let error = try #require(throws: AccordError.self) { try ExportManifest.Holdings.read(folder) }
+        #expect(error.message.hasPrefix("the manifest manifest-20260302T093000Z.json in"))
+        let empty = scratch.appendingPathComponent("manifest-20260302T093001Z.json")
+        try Data().write(to: empty)
+        #expect(throws: AccordError.self) { try ExportManifest.Holdings.read(empty) }
+    }
 }

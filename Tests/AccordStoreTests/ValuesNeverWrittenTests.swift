@@ -41,6 +41,22 @@ import Testing
         #expect(throws: StoreErrors.valueNeverWritten) { try store.researchObjections() }
     }
 
+    /// The pages of closed sessions a batch export reads: a closing event whose session number
+    /// is text stops the run (SQLite would read `'S1'` as 0), as one whose number is missing.
+    @Test(arguments: ["'S1', 9", "NULL, NULL", "1.5, 9"])
+    func aClosingEventWithASessionNumberOfAnotherType(numberAndSequence: String) throws {
+        defer { remove() }
+        #expect(try store.closedSessions(closedFrom: nil, through: nil, after: nil, limit: 10) == [SessionID(number: 1)])
+        try ConsultationStore.tamperForTesting(
+            path: path,
+            """
+            INSERT INTO event (seq, session_number, session_seq, recorded_at, author, kind, payload, reason, chain)
+            VALUES ((SELECT MAX(seq) + 1 FROM event), \(numberAndSequence), '2026-03-02T09:30:00Z', '810000000001',
+                'session-closed', '{}', NULL, 'x')
+            """)
+        #expect(throws: StoreErrors.valueNeverWritten) { try store.closedSessions(closedFrom: nil, through: nil, after: nil, limit: 10) }
+    }
+
     @Test(arguments: [
         "UPDATE session_seal SET event_count = '3 events'",
         "INSERT INTO metadata (key, value) VALUES (x'00ff', 'x')",

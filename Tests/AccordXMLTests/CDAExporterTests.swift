@@ -192,6 +192,22 @@ struct CDAExporterTests {
         #expect(ExportProfile.pseudonymisedName("S4-v2") == "S4-v2.pseudonymised")
     }
 
+    /// File names written byte by byte are the interpolated names, for numbers of every
+    /// length and sign (a mutation that dropped a number's last digit made this fail).
+    @Test func fileNamesAreTheInterpolatedNames() {
+        let numbers: [Int64] = [0, 1, 9, 10, 99, 100, 123_456_789, 999_999_999, 1_000_000_000, .max, -1, -10, .min]
+        for session in numbers {
+            for version in [0, 1, 9, 10, 12_345, Int.max, -3, Int.min] {
+                let id = SessionID(number: session)
+                #expect(CDAExporter.fileName(session: id, version: version) == "S\(session)-v\(version).cda.xml")
+                #expect(
+                    FHIRExporter.fileName(session: id, version: version, pseudonymised: true)
+                        == "S\(session)-v\(version).pseudonymised.fhir.xml")
+                #expect(id.description == "S\(session)")
+            }
+        }
+    }
+
     @Test("write without a schema checks well-formedness and says it did not validate")
     func writeWithoutSchema() throws {
         let folder = try CDAFixtures.temporaryFolder()

@@ -14,12 +14,16 @@ import Testing
         var issued: [String: DocumentIssue] = [:]
         var consultationsRead = 0
         var pagesRead = 0
+        var countsRead = 0
         /// Thrown by ``recordIssues(_:)`` when set (a store that fails mid-run).
         var recordingFailure: AccordError?
 
         init(count: Int) { self.count = count }
 
-        func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int { count }
+        func closedSessionCount(closedFrom: CalendarDate?, through: CalendarDate?) throws -> Int {
+            countsRead += 1
+            return count
+        }
 
         func closedSessions(closedFrom: CalendarDate?, through: CalendarDate?, after: SessionID?, limit: Int) throws -> [SessionID] {
             pagesRead += 1
@@ -77,7 +81,7 @@ import Testing
         batch.pseudonymKey = try PseudonymKey(bytes: Data((0..<32).map { UInt8($0) }))
         var events: [String] = []
         let result = try batch.run(source: source) { event in
-            if case .started(let total) = event { events.append("started \(total)") } else { events.append("\(event)") }
+            if case .started(let total) = event { events.append("started \(total ?? -1)") } else { events.append("\(event)") }
         }
         #expect(events == ["started 5"])
         #expect(source.objectionsRead == 1)
@@ -127,7 +131,7 @@ import Testing
         var events: [String] = []
         let result = try batch.run(source: source) { event in
             switch event {
-            case .started(let total): events.append("started \(total)")
+            case .started(let total): events.append("started \(total ?? -1)")
             case .written(let entry, _, _): events.append("written \(entry.session)")
             case .alreadyPresent(let session, _): events.append("present \(session)")
             case .failed(let session, _, _): events.append("failed \(session)")
@@ -156,6 +160,18 @@ import Testing
         let next = try batch.run(source: source)
         #expect(next.summary == ExportManifest.Summary(written: 1, alreadyPresent: 6, failed: 0))
         #expect(next.manifest?.lastPathComponent == "manifest-20260302T101500Z-2.json")
+        #expect(source.countsRead == 2)
+        // A run not asked to count the sessions (a command that draws no progress bar) does
+        // not, and says so.
+        var uncounted = batch
+        uncounted.countsSessions = false
+        var started: [Int?] = []
+        let again = try uncounted.run(source: source) { event in
+            if case .started(let total) = event { started.append(total) }
+        }
+        #expect(started == [nil])
+        #expect(source.countsRead == 2)
+        #expect(again.summary == ExportManifest.Summary(written: 0, alreadyPresent: 7, failed: 0))
     }
 
     /// A run that stops throws the error and logs one line at `info` level, nothing at
