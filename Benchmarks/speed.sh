@@ -4,6 +4,8 @@
 #   Benchmarks/speed.sh                      # builds the release binary; 10,000 sessions
 #   SESSIONS=10000 VERIFY_SESSIONS=100000 ACCORD_BIN=.build/release/accord Benchmarks/speed.sh
 #
+# With VERIFY_SESSIONS other than SESSIONS, `verify` and a second `export --all` into a folder
+# that holds every document (exported once first, not timed) run at VERIFY_SESSIONS too.
 # CPU is user + system time (`/usr/bin/time`; `hyperfine -N` for the cold start, 200 runs).
 # Needs sqlite3, xmllint (libxml2-utils), hyperfine and python3. Synthetic sessions come from
 # `accord audit generate --experimental` (seed 42), consultation files from
@@ -115,3 +117,20 @@ fi
 count=$(events "$vdb")
 set -- $(cpu /dev/null "$ACCORD_BIN" verify)
 row "\`verify\`, $VERIFY_SESSIONS sessions ($count events), CPU" "$1 s ($(rate "$count" "$1") events/s), peak $(($2 / 1024)) MB" "—" "—"
+
+# 4 again, at VERIFY_SESSIONS: the folder exported once (not timed), then exported again; the
+# floor is listing the folder and reading each file's size (`find -printf`, one stat a file).
+if [ "$VERIFY_SESSIONS" != "$SESSIONS" ]; then
+    big="$WORK/out-$VERIFY_SESSIONS"
+    if [ ! -f "$big.done" ]; then
+        rm -rf "$big"
+        "$ACCORD_BIN" export --all --example-centre --profile cda-fr --out "$big" >/dev/null 2>&1
+        touch "$big.done"
+    fi
+    documents=$(find "$big" -name '*.xml' | wc -l)
+    set -- $(cpu /dev/null "$ACCORD_BIN" export --all --example-centre --profile cda-fr --out "$big" --schemas "$SCHEMAS")
+    again=$1
+    set -- $(cpu /dev/null find "$big" -printf '%s\n')
+    row "\`export --all\` again into a folder of $documents documents ($VERIFY_SESSIONS sessions, nothing to write), CPU" "$again s" \
+        "\`find DIR -printf '%s\\n'\` (lists the folder, one \`stat\` a file): $1 s" "$(ratio "$again" "$1")×"
+fi

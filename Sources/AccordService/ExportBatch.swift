@@ -203,6 +203,11 @@ public struct BatchExport {
         // A batch locks its folder for the run; one session's document is written as its
         // export always did, the folder made only when the document is written.
         var lock: Int32 = -1
+        // A run into a folder not made yet compiles the schema before it makes anything (it has
+        // every document to write): a schema that does not compile then leaves no folder, as a
+        // missing schema file does. Into a folder that exists, the schema is compiled when a
+        // first session is to be written (a run that writes nothing compiles none).
+        if only == nil, let schema, !FileManager.default.fileExists(atPath: folder.path) { _ = try schema.schema() }
         if only == nil {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             lock = try Self.lock(folder)
@@ -248,6 +253,16 @@ public struct BatchExport {
         defer { checker.stop() }
         var pending: [Step] = []
         let lookahead = only == nil ? Self.lookahead : 0
+        var schemaFailed = false
+        /// Compiles the schema, once, before a session whose document may be written is read.
+        func compileSchema() throws {
+            do {
+                _ = try schema?.schema()
+            } catch {
+                schemaFailed = true
+                throw error
+            }
+        }
         func commitFirst() throws {
             let step = pending.removeFirst()
             try commit(step, source: source, manifest: manifest, summary: &summary, group: &group, checker: checker, report: report)
@@ -255,6 +270,7 @@ public struct BatchExport {
         do {
             var after: SessionID?
             if let only {
+                try compileSchema()
                 pending.append(
                     try prepareOne(
                         only, read: nil, version: nil, source: source, held: held, versionKey: versionKey, objecting: objecting,
@@ -285,6 +301,7 @@ public struct BatchExport {
                         pending.append(.alreadyPresent(id, file: file))
                     } else {
                         do {
+                            try compileSchema()
                             pending.append(
                                 try prepareOne(
                                     id, read: read[id], version: versions[id], source: source, held: held, versionKey: versionKey,
@@ -303,6 +320,13 @@ public struct BatchExport {
             while !pending.isEmpty { try commitFirst() }
             try flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
         } catch {
+            if schemaFailed, manifest?.listsNoDocument ?? true {
+                // Nothing was recorded nor listed: the run leaves no manifest, as a run that
+                // writes nothing.
+                manifest?.discard()
+                logger.info("export run stopped", metadata: ["manifest": "none"])
+                throw error
+            }
             // A research manifest never names a session by its number.
             let reason = pseudonymised ? "the run stopped before its end; the command's output says why" : "\(error)"
             let url = try? manifest?.finish(summary: summary, finishedAt: clock.now(), interrupted: reason)

@@ -380,6 +380,8 @@ final class ManifestWriter {
     /// with no instant.
     private let pseudonymised: Bool
     private var first = true
+    /// Whether no document has been listed yet (nor held for a pseudonymised run's order).
+    var listsNoDocument: Bool { first && held.isEmpty }
     private let encoder = AccordJSON.encoder()
     /// A pseudonymised run's entries, held until the run finishes and then written in the
     /// order of the sessions' pseudonyms: the order sessions are exported in is their number's,

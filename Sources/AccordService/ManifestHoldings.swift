@@ -43,7 +43,8 @@ extension ExportManifest {
         /// change under the reader; were another program to shorten the file while it is read,
         /// the process would stop with a bus error, before the run has written anything.
         static func read(_ url: URL) throws -> Holdings {
-            let file = open(url.path, O_RDONLY | O_CLOEXEC)
+            // Without waiting: opening a FIFO planted under a manifest's name waits for a writer.
+            let file = open(url.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
             guard file >= 0 else { throw ExportManifest.unreadable(url) }
             defer { close(file) }
             var status = stat()

@@ -31,27 +31,17 @@ package enum AuditSummary {
         let number = rows.sessionNumber
         // The participation cells follow the row: the old row's contribution out, the new one's in.
         if !new { try AuditCells.subtract(session: number, db) }
-        try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO audit_session (\(Rows.sessionColumns.joined(separator: ", ")))
-                VALUES (\(Rows.sessionColumns.map { _ in "?" }.joined(separator: ", ")))
-                """
-        ).execute(arguments: StatementArguments(rows.session.map(\.databaseValue)))
+        try db.cachedStatement(sql: Rows.insertSession).execute(arguments: StatementArguments(rows.session.map { $0.databaseValue }))
         if !new {
             try AuditCells.add(session: number, db)
             try db.cachedStatement(sql: "DELETE FROM audit_option WHERE session_number = ?").execute(arguments: [number])
         }
         for option in rows.options {
-            try db.cachedStatement(
-                sql: "INSERT INTO audit_option (\(Rows.optionColumns.joined(separator: ", "))) VALUES (?, ?, ?, ?)"
-            ).execute(arguments: StatementArguments(option.map(\.databaseValue)))
+            try db.cachedStatement(sql: Rows.insertOption).execute(arguments: StatementArguments(option.map { $0.databaseValue }))
         }
         if !new { try db.cachedStatement(sql: "DELETE FROM audit_instrument WHERE session_number = ?").execute(arguments: [number]) }
         for response in rows.instruments {
-            try db.cachedStatement(
-                sql:
-                    "INSERT INTO audit_instrument (\(Rows.instrumentColumns.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            ).execute(arguments: StatementArguments(response.map(\.databaseValue)))
+            try db.cachedStatement(sql: Rows.insertInstrument).execute(arguments: StatementArguments(response.map { $0.databaseValue }))
         }
     }
 
@@ -73,6 +63,16 @@ package enum AuditSummary {
             "session_number", "entry_number", "instrument", "version", "respondent", "score", "flags", "complete", "follow_up",
             "recorded_month",
         ]
+
+        /// The statements that write the rows, made once (each session's rows were written
+        /// with statements whose text was joined again, then looked up in the statement cache).
+        static let insertSession = insert("INSERT OR REPLACE INTO audit_session", sessionColumns)
+        static let insertOption = insert("INSERT INTO audit_option", optionColumns)
+        static let insertInstrument = insert("INSERT INTO audit_instrument", instrumentColumns)
+
+        private static func insert(_ head: String, _ columns: [String]) -> String {
+            "\(head) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+        }
 
         package let sessionNumber: Int64
         package let session: [StoreValue]

@@ -35,6 +35,9 @@ extension EventRecord: FetchableRecord, PersistableRecord {
     /// Every column, in the table's order: what a hand-written `SELECT` of whole events names.
     /// (Written with a loop: the generic `joined(separator:)` looks up an associated type at run
     /// time, a scan of the binary's protocol conformances in a cold command.)
+    /// The statement of ``insertKept(_:)``, made once (its text was made again for each event).
+    static let insertSQL = "INSERT INTO event (\(selection)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
     static let selection: String = {
         var text = ""
         for key in CodingKeys.allCases {
@@ -89,7 +92,7 @@ extension EventRecord: FetchableRecord, PersistableRecord {
     /// and reads the row back for each event): every column, in ``selection``'s order.
     /// - Throws: the database's error (a sequence or a session sequence already taken).
     func insertKept(_ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO event (\(Self.selection)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: [
+        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: [
             sequence, sessionNumber, sessionSequence, recordedAt, author, kind, payload, reason, chain,
         ])
     }

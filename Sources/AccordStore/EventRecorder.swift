@@ -191,11 +191,7 @@ package struct EventRecorder {
     ///   are not stored as Accord writes them (``EventRecord/storedAsWrittenSQL``: integers as
     ///   integers, texts as text without a NUL byte), before anything of it is decoded.
     static func sessionEventsWithPreviousChain(_ id: SessionID, _ db: Database) throws -> (events: [EventRecord], previous: [String]) {
-        let statement = try db.cachedStatement(
-            sql: """
-                SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1)
-                FROM event WHERE session_number = ? ORDER BY session_seq
-                """)
+        let statement = try db.cachedStatement(sql: SQL.sessionEventsWithPreviousChain)
         try statement.setArguments([id.number])
         let sqlite = statement.sqliteStatement
         defer { sqlite3_reset(sqlite) }
@@ -276,14 +272,7 @@ package struct EventRecorder {
     /// - Throws: `AccordError` (`conflict`) when it is missing or does not match the chain.
     static func checkedEvent(at sequence: Int64, _ db: Database, key: ChainKey, what: String) throws -> EventRecord {
         let row = try Row.fetchOne(
-            db.cachedStatement(
-                sql:
-                    """
-                    SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous,
-                        \(EventRecord.storedAsWrittenSQL) AS as_written
-                    FROM event WHERE seq = ?
-                    """
-            ),
+            db.cachedStatement(sql: SQL.checkedEvent),
             arguments: [sequence])
         guard let row, row["as_written"] ?? false, case let event = EventRecord(row: row),
             key.linkHolds(event.content, previous: row["previous"] ?? "", chain: event.chain)
@@ -375,7 +364,7 @@ package struct EventRecorder {
     /// read the table's schema first (about 0.7 ms of a cold `session show`).
     static func events(of id: SessionID, _ db: Database) throws -> [RecordedEvent] {
         try EventRecord.fetchAll(
-            rowsOf: db.cachedStatement(sql: "SELECT \(EventRecord.selection) FROM event WHERE session_number = ? ORDER BY session_seq"),
+            rowsOf: db.cachedStatement(sql: SQL.sessionEvents),
             arguments: [id.number]
         ).map { try $0.recordedEvent() }
     }
@@ -387,11 +376,7 @@ package struct EventRecorder {
     ///   that cannot be read.
     static func identity(of id: SessionID, _ db: Database) throws -> INSIdentity {
         let events = try EventRecord.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(EventRecord.selection) FROM event WHERE session_number = ?
-                    AND (session_seq = 1 OR kind IN ('identity-corrected', 'identity-status-changed')) ORDER BY session_seq
-                    """), arguments: [id.number])
+            db.cachedStatement(sql: SQL.identityEvents), arguments: [id.number])
         guard let first = events.first, first.sessionSequence == 1 else { throw StoreErrors.unknownSession(id) }
         var consultation = try Consultation(events: [try first.recordedEvent()])
         for event in events.dropFirst() { consultation.apply(try event.recordedEvent()) }
@@ -409,8 +394,7 @@ package struct EventRecorder {
         // that names no organisation.
         guard
             let event = try EventRecord.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT \(EventRecord.selection) FROM event WHERE kind = 'centre-settings-changed' ORDER BY seq DESC LIMIT 1"))
+                db.cachedStatement(sql: SQL.lastCentreSettings))
         else { return nil }
         let recorded = try event.recordedEvent()
         guard case .centreSettingsChanged(let settings) = recorded.change else { return nil }
@@ -422,4 +406,28 @@ package struct EventRecorder {
 final class PayloadCache {
     static let capacity = 20_000
     var payloads: [Change: String] = [:]
+}
+
+extension EventRecorder {
+    /// The statements of the reads above, their text made once: a statement's text made for
+    /// each call (the columns interpolated) was then hashed to find it in the statement cache,
+    /// for every session a batch export checks and every session a bulk import records.
+    enum SQL {
+        static let sessionEventsWithPreviousChain = """
+            SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1)
+            FROM event WHERE session_number = ? ORDER BY session_seq
+            """
+        static let checkedEvent = """
+            SELECT \(EventRecord.selection), (SELECT p.chain FROM event p WHERE p.seq = event.seq - 1) AS previous,
+                \(EventRecord.storedAsWrittenSQL) AS as_written
+            FROM event WHERE seq = ?
+            """
+        static let sessionEvents = "SELECT \(EventRecord.selection) FROM event WHERE session_number = ? ORDER BY session_seq"
+        static let identityEvents = """
+            SELECT \(EventRecord.selection) FROM event WHERE session_number = ?
+            AND (session_seq = 1 OR kind IN ('identity-corrected', 'identity-status-changed')) ORDER BY session_seq
+            """
+        static let lastCentreSettings =
+            "SELECT \(EventRecord.selection) FROM event WHERE kind = 'centre-settings-changed' ORDER BY seq DESC LIMIT 1"
+    }
 }

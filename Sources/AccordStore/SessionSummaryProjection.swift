@@ -35,12 +35,13 @@ struct SessionSummaryProjection: Projection {
         }
     }
 
+    /// The statement of ``applyWhole(_:eventCount:db:)``, made once.
+    private static let insertWhole =
+        "INSERT INTO session (\(SessionRecord.columns.joined(separator: ", "))) VALUES (\(SessionRecord.columns.map { _ in "?" }.joined(separator: ", ")))"
+
     /// Inserts the row of a new session from its state after its last event.
     func applyWhole(_ consultation: Consultation, eventCount: Int, db: Database) throws {
-        try db.cachedStatement(
-            sql:
-                "INSERT INTO session (\(SessionRecord.columns.joined(separator: ", "))) VALUES (\(SessionRecord.columns.map { _ in "?" }.joined(separator: ", ")))"
-        ).execute(arguments: SessionRecord(consultation, eventCount: eventCount).values)
+        try db.cachedStatement(sql: Self.insertWhole).execute(arguments: SessionRecord(consultation, eventCount: eventCount).values)
     }
 
     /// Nothing: the row is whole already.

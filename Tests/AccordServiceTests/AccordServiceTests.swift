@@ -131,10 +131,11 @@ import Testing
         #expect(try service.consultation(id).issuedDocuments.map(\.version) == [1])
     }
 
-    /// A batch compiles its schema when the first document is checked: a run whose documents
-    /// the folder holds compiles none (and so does not see a schema that would not compile),
-    /// a run with a document to write stops on it before writing or recording anything, and a
-    /// missing schema file is still refused before the run starts.
+    /// A batch compiles its schema before it makes a folder that is not there yet, and when a
+    /// first session is to be written into one that is: a run whose documents the folder holds
+    /// compiles none (and so does not see a schema that would not compile); a run with a
+    /// document to write stops before writing or recording anything, and leaves no folder and
+    /// no manifest; a missing schema file is still refused before the run starts.
     @Test func aBatchCompilesItsSchemaWhenItChecksADocument() throws {
         let (service, folder, done) = try service()
         defer { done() }
@@ -161,10 +162,17 @@ import Testing
         let error = try #require(throws: AccordError.self) { try batch(schemas: broken.path) }
         #expect(error.code == .invalidInput)
         #expect(error.message.contains("could not be compiled"))
-        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("S1-v1.cda.xml").path))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
         #expect(try service.consultation(id).issuedDocuments.isEmpty)
         #expect(try batch(schemas: nil) == ["written S1-v1.cda.xml"])
         #expect(try batch(schemas: broken.path) == ["present"])
+        // A document gone from the folder is to be written again: the schema is compiled then,
+        // and the run stops with nothing recorded and no manifest of its own.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("S1-v1.cda.xml"))
+        let again = try #require(throws: AccordError.self) { try batch(schemas: broken.path) }
+        #expect(again.message.contains("could not be compiled"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix("manifest-") }.count == 1)
+        #expect(try service.consultation(id).issuedDocuments.map(\.version) == [1])
         let missing = try #require(throws: AccordError.self) { try batch(schemas: folder.appendingPathComponent("none").path) }
         #expect(missing.code == .io)
         #expect(missing.message.hasPrefix("the schema file cda-fr/CDA_extended.xsd is missing under"))

@@ -205,9 +205,10 @@ import Testing
         }
     }
 
-    /// A folder or an empty file under a manifest's name is refused as a manifest that cannot
-    /// be read (the file is mapped, and neither can be).
-    @Test func aFolderOrAnEmptyFileIsNotAManifest() throws {
+    /// A folder, an empty file or a FIFO under a manifest's name is refused as a manifest that
+    /// cannot be read (the file is mapped, and none can be); the FIFO at once, not after
+    /// waiting for a writer (a helper found a first version waiting forever).
+    @Test func aFolderAnEmptyFileOrAFIFOIsNotAManifest() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("accord-holdings-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let folder = scratch.appendingPathComponent("manifest-20260302T093000Z.json")
@@ -217,5 +218,22 @@ import Testing
         let empty = scratch.appendingPathComponent("manifest-20260302T093001Z.json")
         try Data().write(to: empty)
         #expect(throws: AccordError.self) { try ExportManifest.Holdings.read(empty) }
+        let fifo = scratch.appendingPathComponent("manifest-20260302T093002Z.json")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        // Read on a thread of its own: a reader that waits for a writer is given one after ten
+        // seconds, so that the test fails instead of waiting forever.
+        final class Outcome: @unchecked Sendable { var refused = false }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            outcome.refused = (try? ExportManifest.Holdings.read(fifo)) == nil
+            done.signal()
+        }.start()
+        if done.wait(timeout: .now() + 10) == .timedOut {
+            Issue.record("reading a FIFO named as a manifest waited for a writer")
+            close(open(fifo.path, O_WRONLY))
+            done.wait()
+        }
+        #expect(outcome.refused)
     }
 }
