@@ -17,8 +17,8 @@ final class DocumentChecker: @unchecked Sendable {
     private var started = false
     private var stopped = false
 
-    /// A checker for documents of `profile`, against `schema` (compiled on the checker's thread
-    /// when the first document comes; `nil`: well-formedness only).
+    /// A checker for documents of `profile`, against `schema` (compiled at its first use: a
+    /// batch compiles it before it reads a first session to write; `nil`: well-formedness only).
     init(profile: ExportProfile, schema: DeferredSchema?) {
         self.profile = profile
         self.schema = schema

@@ -132,8 +132,9 @@ public struct BatchExport {
     public var centre: CentreSettings
     /// The sequence of the event that made ``centre``, or `nil` for the example settings.
     public var centreSequence: Int64?
-    /// The schema documents are validated against, compiled when the first document is
-    /// checked (a run that writes nothing compiles none), or `nil` (well-formedness only).
+    /// The schema documents are validated against, or `nil` (well-formedness only): compiled
+    /// before a run makes a folder that is not there yet, else when a first session is to be
+    /// written (a run that writes nothing compiles none).
     public var schema: DeferredSchema?
     /// Sessions closed on or after this day (UTC); `nil`: from the first.
     public var closedFrom: CalendarDate?
