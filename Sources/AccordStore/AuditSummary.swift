@@ -66,13 +66,9 @@ package enum AuditSummary {
 
         /// The statements that write the rows, made once (each session's rows were written
         /// with statements whose text was joined again, then looked up in the statement cache).
-        static let insertSession = insert("INSERT OR REPLACE INTO audit_session", sessionColumns)
-        static let insertOption = insert("INSERT INTO audit_option", optionColumns)
-        static let insertInstrument = insert("INSERT INTO audit_instrument", instrumentColumns)
-
-        private static func insert(_ head: String, _ columns: [String]) -> String {
-            "\(head) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
-        }
+        static let insertSession = insertStatementText("INSERT OR REPLACE INTO audit_session", columns: sessionColumns)
+        static let insertOption = insertStatementText("INSERT INTO audit_option", columns: optionColumns)
+        static let insertInstrument = insertStatementText("INSERT INTO audit_instrument", columns: instrumentColumns)
 
         package let sessionNumber: Int64
         package let session: [StoreValue]

@@ -192,9 +192,7 @@ package struct EventRecorder {
     ///   integers, texts as text without a NUL byte), before anything of it is decoded.
     static func sessionEventsWithPreviousChain(_ id: SessionID, _ db: Database) throws -> (events: [EventRecord], previous: [String]) {
         let statement = try db.cachedStatement(sql: SQL.sessionEventsWithPreviousChain)
-        try statement.setArguments([id.number])
         let sqlite = statement.sqliteStatement
-        defer { sqlite3_reset(sqlite) }
         func integer(_ column: Int32) -> Int64? {
             sqlite3_column_type(sqlite, column) == SQLITE_NULL ? nil : sqlite3_column_int64(sqlite, column)
         }
@@ -212,30 +210,22 @@ package struct EventRecorder {
         }
         var events: [EventRecord] = []
         var previous: [String] = []
-        while true {
-            switch sqlite3_step(sqlite) {
-            case SQLITE_ROW:
-                let reason = sqlite3_column_type(sqlite, 7) == SQLITE_NULL ? .some(nil) : text(7).map { Optional($0) }
-                guard isInteger(1), isInteger(2), let recordedAt = text(3), let author = text(4), let kind = text(5),
-                    let payload = text(6), let reason, let chain = text(8)
-                else {
-                    throw damaged(id, "event \(sqlite3_column_int64(sqlite, 0)) holds a value Accord never writes")
-                }
-                events.append(
-                    EventRecord(
-                        sequence: sqlite3_column_int64(sqlite, 0), sessionNumber: integer(1), sessionSequence: integer(2).map { Int($0) },
-                        recordedAt: recordedAt, author: author, kind: kind, payload: payload, reason: reason, chain: chain))
-                previous.append(
-                    sqlite3_column_type(sqlite, 9) == SQLITE_NULL
-                        ? "" : String(cString: sqlite3_column_text(sqlite, 9)))
-            case SQLITE_DONE:
-                return (events, previous)
-            case let code:
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                    sql: statement.sql)
+        try statement.forEachRow([id.number], in: db) { _ in
+            let reason = sqlite3_column_type(sqlite, 7) == SQLITE_NULL ? .some(nil) : text(7).map { Optional($0) }
+            guard isInteger(1), isInteger(2), let recordedAt = text(3), let author = text(4), let kind = text(5),
+                let payload = text(6), let reason, let chain = text(8)
+            else {
+                throw damaged(id, "event \(sqlite3_column_int64(sqlite, 0)) holds a value Accord never writes")
             }
+            events.append(
+                EventRecord(
+                    sequence: sqlite3_column_int64(sqlite, 0), sessionNumber: integer(1), sessionSequence: integer(2).map { Int($0) },
+                    recordedAt: recordedAt, author: author, kind: kind, payload: payload, reason: reason, chain: chain))
+            previous.append(
+                sqlite3_column_type(sqlite, 9) == SQLITE_NULL
+                    ? "" : String(cString: sqlite3_column_text(sqlite, 9)))
         }
+        return (events, previous)
     }
 
     /// Checks a session's events, in session order, each with the chain value of the event

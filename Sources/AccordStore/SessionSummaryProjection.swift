@@ -36,8 +36,7 @@ struct SessionSummaryProjection: Projection {
     }
 
     /// The statement of ``applyWhole(_:eventCount:db:)``, made once.
-    private static let insertWhole =
-        "INSERT INTO session (\(SessionRecord.columns.joined(separator: ", "))) VALUES (\(SessionRecord.columns.map { _ in "?" }.joined(separator: ", ")))"
+    private static let insertWhole = insertStatementText("INSERT INTO session", columns: SessionRecord.columns)
 
     /// Inserts the row of a new session from its state after its last event.
     func applyWhole(_ consultation: Consultation, eventCount: Int, db: Database) throws {
@@ -87,10 +86,9 @@ struct SessionSummaryProjection: Projection {
     /// third of an issue's cost in a batch export). Not `INSERT OR REPLACE`, which would
     /// delete the row the events refer to.
     static let upsertSQL: String = {
-        let columns = SessionRecord.columns
-        let updates = columns.filter { $0 != "number" }.map { "\($0) = excluded.\($0)" }
-        return "INSERT INTO session (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) "
-            + "ON CONFLICT(number) DO UPDATE SET \(updates.joined(separator: ", "))"
+        let updates = SessionRecord.columns.filter { $0 != "number" }.map { "\($0) = excluded.\($0)" }
+        return insertStatementText("INSERT INTO session", columns: SessionRecord.columns)
+            + " ON CONFLICT(number) DO UPDATE SET \(updates.joined(separator: ", "))"
     }()
 
     /// The summary's columns that find a patient's sessions and name the patient in
