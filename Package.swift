@@ -52,10 +52,14 @@ let package = Package(
             name: "CSQLiteShim",
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
-        .systemLibrary(
+        // libxml2's headers, and each libxml2 function Accord calls: the library itself is loaded
+        // when a command first needs XML, not at every start (CLibXML2.h says why), so nothing
+        // links it. Each target that reads libxml2's headers names their folder (libxml2-dev's
+        // /usr/include/libxml2), which pkg-config gave before along with the link.
+        .target(
             name: "CLibXML2",
-            pkgConfig: "libxml-2.0",
-            providers: [.apt(["libxml2-dev"])]
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         // XML signatures: libxmlsec1-openssl is loaded with dlopen when a command first signs or
         // verifies (CXMLSec.h says why). Its headers (libxmlsec1-dev) are read by CXMLSec.c only,
@@ -63,7 +67,7 @@ let package = Package(
         .target(
             name: "CXMLSec",
             dependencies: ["CLibXML2"],
-            cSettings: [.unsafeFlags(["-I/usr/include/xmlsec1"])],
+            cSettings: [.unsafeFlags(["-I/usr/include/xmlsec1", "-I/usr/include/libxml2"])],
             linkerSettings: [.linkedLibrary("dl")]
         ),
         .target(
@@ -75,7 +79,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
         ),
         .target(
             name: "AccordPostgres",
@@ -165,7 +170,10 @@ let package = Package(
             dependencies: [
                 "AccordXML", "AccordCore", "AccordService", "CLibXML2", .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
-            ]
+            ],
+            // The tests' own writer (LibXMLTextWriter.swift) calls libxml2 directly.
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])],
+            linkerSettings: [.linkedLibrary("xml2")]
         ),
         .testTarget(
             name: "AccordServiceTests",

@@ -1,0 +1,104 @@
+import AccordStoreTestSupport
+import Foundation
+import Testing
+
+/// libxml2 (with ICU, liblzma and zlib) is loaded when a command first needs XML, not at every
+/// start: a command that makes no XML runs without it, and one that writes, reads or validates
+/// XML loads it and works. The dynamic loader says which files it loads (`LD_DEBUG=files`).
+@Suite struct LibXML2LoadingTests {
+    /// Whether the run loaded libxml2, from the loader's own report on standard error.
+    static func loadedLibXML2(_ result: AccordCLI.Result) -> Bool {
+        result.stderr.contains("file=libxml2.so.2")
+    }
+
+    /// Runs `arguments` with the loader reporting the files it loads.
+    static func traced(_ cli: AccordCLI, _ arguments: [String]) throws -> AccordCLI.Result {
+        try cli.run(arguments, environment: ["LD_DEBUG": "files"])
+    }
+
+    @Test func commandsThatMakeNoXMLStartWithoutIt() throws {
+        let cli = try CommandLineHabitsTests().prepared()
+        defer { cli.cleanUp() }
+        // The loader does report what it loads: the C library, every time.
+        let version = try Self.traced(cli, ["--version"])
+        let reported = version.stderr.contains("file=libc.so.6")
+        #expect(version.status == 0)
+        #expect(reported)
+        for arguments in [
+            ["--version"], ["session", "show", "S1"], ["session", "show", "S2", "--json"],
+            ["option", "add", "S1", "--kind", "treatment", "--label", "Radiothérapie"], ["session", "list"],
+        ] {
+            let result = try Self.traced(cli, arguments)
+            let loaded = Self.loadedLibXML2(result)
+            #expect(result.status == 0, "\(arguments)")
+            #expect(!loaded, "\(arguments) loaded libxml2")
+        }
+    }
+
+    @Test func commandsThatMakeXMLLoadItAndWork() throws {
+        let schemas = BatchExportTests.schemas
+        let cli = try CommandLineHabitsTests().prepared()
+        defer { cli.cleanUp() }
+        // Writing a document (checked against the ANS schema when ACCORD_SCHEMAS is set).
+        let out = cli.folder.appendingPathComponent("out").path
+        let exported = try Self.traced(cli, ["export", "S2", "--out", out] + (schemas.map { ["--schemas", $0] } ?? []))
+        let exportLoaded = Self.loadedLibXML2(exported)
+        #expect(exported.status == 0)
+        #expect(exportLoaded)
+        let names = try FileManager.default.contentsOfDirectory(atPath: out)
+        let file = try #require(names.first { $0.hasSuffix(".cda.xml") })
+        #expect(try String(contentsOfFile: out + "/" + file, encoding: .utf8).contains("<ClinicalDocument"))
+        // Reading an RCP report (the ANS example): parsed through libxml2.
+        let report = RCPImportTests.url(RCPImportTests.reports[0]).path
+        let shown = try Self.traced(cli, ["rcp", "show", report, "--json"])
+        let showLoaded = Self.loadedLibXML2(shown)
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("Radiothérapie"))
+        #expect(showLoaded)
+    }
+
+    /// Whether this run may hide a file from one process (a private mount namespace: root).
+    static let canHideFiles: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["-m", "true"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0 && FileManager.default.fileExists(atPath: "/lib/x86_64-linux-gnu/libxml2.so.2")
+    }()
+
+    /// Without libxml2, a command that makes no XML still works, and one that would make XML
+    /// says which library is missing, ends with status 70 and records and writes nothing.
+    @Test(.enabled(if: canHideFiles, "needs a private mount namespace (unshare -m, as root) and Debian's libxml2"))
+    func withoutLibXML2NothingIsHalfDone() throws {
+        let cli = try CommandLineHabitsTests().prepared()
+        defer { cli.cleanUp() }
+        // libxml2 is replaced by an empty file for the commands of this shell only.
+        func hidden(_ command: String) throws -> AccordCLI.Result {
+            try cli.run([
+                "__shell__",
+                "unshare -m sh -c 'mount --bind /dev/null \"$(readlink -f /lib/x86_64-linux-gnu/libxml2.so.2)\" && exec \"$ACCORD_BIN\" \(command)'",
+            ])
+        }
+        let shown = try hidden("session show S2")
+        #expect(shown.status == 0)
+        #expect(shown.stdout.hasPrefix("Session S2 — closed"))
+        let exported = try hidden("export S2 --out out")
+        #expect(exported.status == 70)
+        #expect(exported.stderr.contains("accord: error: libxml2 could not be loaded ("))
+        #expect(exported.stderr.contains("install it (Debian: apt-get install libxml2)."))
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("out").path))
+        // No issue was recorded: S2 has still never been exported, and exports as version 1.
+        let history = try cli.run(["session", "history", "S2"])
+        #expect(history.status == 0)
+        #expect(!history.stdout.contains("document-issued"))
+        let after = try cli.run(["export", "S2", "--out", "out"])
+        #expect(after.status == 0)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: cli.folder.appendingPathComponent("out").path).contains {
+                $0.hasSuffix("-v1.cda.xml")
+            })
+    }
+}
