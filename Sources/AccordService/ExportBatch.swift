@@ -204,6 +204,10 @@ public struct BatchExport {
         // A batch locks its folder for the run; one session's document is written as its
         // export always did, the folder made only when the document is written.
         var lock: Int32 = -1
+        // libxml2 checks every document (against the schema, or for well-formedness) on the
+        // checker thread: it is loaded before anything is made, so that a system without it
+        // is told so and left with no folder, manifest or recorded issue.
+        try LibXML.load()
         // A run into a folder not made yet compiles the schema before it makes anything (it has
         // every document to write): a schema that does not compile then leaves no folder, as a
         // missing schema file does. Into a folder that exists, the schema is compiled when a

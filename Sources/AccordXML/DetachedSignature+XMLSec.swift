@@ -30,13 +30,13 @@ extension DetachedSignature {
         }
 
         private static let initialised: Bool = {
-            LibXML.prepareThread()
+            LibXML.silenceThread()
             return accord_xmlsec_prepare() == 0
         }()
 
         /// Initialises xmlsec (once) and silences libxml2 on this thread.
         private static func prepare() throws {
-            LibXML.prepareThread()
+            try LibXML.prepareThread()
             guard initialised else {
                 throw AccordError(
                     .io,

@@ -35,7 +35,7 @@ enum ExportFile {
         } else {
             do {
                 try SafeXMLParser().wellFormed(data)
-            } catch let error as AccordError {
+            } catch let error as AccordError where error.code != .io {  // libxml2 not loaded: passed on
                 throw AccordError(.invalidDocument, "\(what) is not well-formed XML: \(error.message) Nothing was written." + hint)
             }
             validation = .notValidated

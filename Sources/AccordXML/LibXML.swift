@@ -1,12 +1,16 @@
+import AccordCore
 import CLibXML2
 import Foundation
 
-/// Process-wide and per-thread set-up of libxml2, done before every libxml2 operation.
+/// Loading libxml2, and its process-wide and per-thread set-up, done before every libxml2
+/// operation.
 ///
-/// libxml2 keeps its error handlers in thread-local globals, so silencing them once is not
-/// enough: ``prepareThread()`` is cheap and is called at the start of each parse, schema
-/// compilation and validation, on the thread that runs it.
-enum LibXML {
+/// libxml2 is loaded when a command first needs XML (CLibXML2.h says why): ``load()`` loads
+/// it, and says what is missing when it cannot be. libxml2 keeps its error handlers in
+/// thread-local globals, so silencing them once is not enough: ``prepareThread()`` is cheap
+/// and is called at the start of each parse, schema compilation and validation, on the
+/// thread that runs it.
+public enum LibXML {
     private static let initialised: Bool = {
         xmlInitParser()
         // Never fetch anything over the network when an external entity or DTD is named.
@@ -14,9 +18,31 @@ enum LibXML {
         return true
     }()
 
-    /// Initialises the library once, installs the no-network entity loader and silences
-    /// libxml2's default printing of errors to stderr on the current thread.
-    static func prepareThread() {
+    /// Loads libxml2 (`libxml2.so.2`, once per process; later calls return at once). A
+    /// command that makes XML calls it before it makes anything, so that a system without
+    /// libxml2 is told so before any folder, file or event is made.
+    /// - Throws: `AccordError` (`io`) when libxml2 cannot be loaded, with the loader's reason
+    ///   and the package to install.
+    public static func load() throws {
+        guard accord_libxml2_prepare() == 0 else {
+            throw AccordError(
+                .io,
+                "libxml2 could not be loaded (\(String(cString: accord_libxml2_failure()))); install it (Debian: apt-get install libxml2)."
+            )
+        }
+    }
+
+    /// Loads libxml2 (``load()``), initialises it once, installs the no-network entity loader
+    /// and silences libxml2's default printing of errors to stderr on the current thread.
+    /// - Throws: `AccordError` (`io`), as ``load()``.
+    static func prepareThread() throws {
+        try load()
+        silenceThread()
+    }
+
+    /// ``prepareThread()`` once libxml2 is known to be loaded (a document or schema it made
+    /// exists): silences its default printing of errors on the current thread again.
+    static func silenceThread() {
         _ = initialised
         xmlSetStructuredErrorFunc(nil, silentStructuredError)
         accord_silence_generic_errors()

@@ -22,12 +22,14 @@ extension RCPReport {
     ///   declares a DTD, or is too large), is XML but not a CDA document, is a CDA document but
     ///   not an RCP report, or is an RCP report without a patient INS or one of the INS traits
     ///   or without a document id. Messages say what the file is and what is accepted; they
-    ///   never contain the file's text.
+    ///   never contain the file's text. (`io`) when libxml2 cannot be loaded.
     public static func read(_ data: Data, parser: SafeXMLParser = SafeXMLParser()) throws -> RCPReport {
         let reader: XMLDocumentReader
         do {
             reader = try XMLDocumentReader(data: data, parser: parser)
-        } catch let error as AccordError {
+        } catch let error as AccordError where error.code != .io {
+            // What is wrong with the file is said as such; a problem of this system (libxml2
+            // that cannot be loaded) is passed on as it is.
             var problem = error.message
             if let range = problem.range(of: "; expected ", options: .backwards) { problem = String(problem[..<range.lowerBound]) }
             throw AccordError(.invalidInput, "the file is not an RCP report: \(problem); expected \(accepted).")

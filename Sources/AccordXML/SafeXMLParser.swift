@@ -53,7 +53,7 @@ public struct SafeXMLParser: Sendable {
                 "the XML document is \(data.count) bytes, larger than the limit of \(maximumSize) bytes; split it or raise the limit.")
         }
         guard !data.isEmpty else { throw AccordError(.invalidInput, "the XML document is empty; expected an XML document.") }
-        LibXML.prepareThread()
+        try LibXML.prepareThread()
         let collector = LibXMLErrorCollector(limit: 5)
         let box = Unmanaged.passRetained(collector)
         xmlSetStructuredErrorFunc(box.toOpaque(), LibXMLErrorCollector.callback)
@@ -64,7 +64,7 @@ public struct SafeXMLParser: Sendable {
                     readOnly ? Self.options | Int32(XML_PARSE_COMPACT.rawValue) : Self.options)
             }
         }
-        LibXML.prepareThread()
+        LibXML.silenceThread()
         box.release()
         guard let document else { throw Self.notWellFormed(collector) }
         if document.pointee.intSubset != nil || document.pointee.extSubset != nil {
@@ -255,7 +255,7 @@ public final class XMLDocumentReader {
     /// - Returns: the values; empty when nothing matches.
     /// - Throws: `AccordError` (`invalidInput`) when the expression is not valid XPath.
     public func strings(xpath: String) throws -> [String] {
-        LibXML.prepareThread()
+        LibXML.silenceThread()
         guard let context = xmlXPathNewContext(document) else {
             throw AccordError(.io, "libxml2 could not create an XPath context (out of memory?).")
         }

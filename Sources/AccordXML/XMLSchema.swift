@@ -31,11 +31,11 @@ public final class XMLSchema: @unchecked Sendable {
         // validations against compiled schemas still run side by side.
         Self.compiling.lock()
         defer { Self.compiling.unlock() }
-        LibXML.prepareThread()
+        try LibXML.prepareThread()
         let collector = LibXMLErrorCollector(limit: 5)
         let box = Unmanaged.passRetained(collector)
         defer {
-            LibXML.prepareThread()
+            LibXML.silenceThread()
             box.release()
         }
         guard let parserContext = xmlSchemaNewParserCtxt(url.path) else {
@@ -238,7 +238,7 @@ public final class XMLSchema: @unchecked Sendable {
     /// - Returns: the messages, redacted; one saying so when libxml2 found the document invalid
     ///   without a message.
     private func collectingMessages(_ validation: (xmlSchemaValidCtxtPtr) -> Int32) -> [String] {
-        LibXML.prepareThread()
+        LibXML.silenceThread()
         guard let context = xmlSchemaNewValidCtxt(schema) else { return ["libxml2 could not create a validation context (out of memory?)"] }
         defer { xmlSchemaFreeValidCtxt(context) }
         let collector = LibXMLErrorCollector(limit: 100)
@@ -246,7 +246,7 @@ public final class XMLSchema: @unchecked Sendable {
         defer { box.release() }
         xmlSchemaSetValidStructuredErrors(context, LibXMLErrorCollector.callback, box.toOpaque())
         let result = validation(context)
-        LibXML.prepareThread()
+        LibXML.silenceThread()
         if result != 0 && collector.messages.isEmpty {
             return ["the document is not valid (libxml2 result \(result), no message)"]
         }

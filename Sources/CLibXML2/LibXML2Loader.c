@@ -110,8 +110,9 @@ const char *accord_libxml2_failure(void) {
     return failure[0] == '\0' ? NULL : failure;
 }
 
-/* Every forwarding function starts here: a process that cannot load libxml2 stops before
-   it makes any XML, saying which library is missing. */
+/* Every forwarding function starts here. Swift code has loaded libxml2 (LibXML.load()) before
+   its first call; a call that comes without that check, when libxml2 cannot be loaded, stops
+   the process here, saying which library is missing. */
 static inline void loaded(void) {
     if (accord_libxml2_prepare() == 0) return;
     fprintf(stderr,

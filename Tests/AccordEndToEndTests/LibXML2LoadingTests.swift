@@ -70,7 +70,8 @@ import Testing
     }()
 
     /// Without libxml2, a command that makes no XML still works, and one that would make XML
-    /// says which library is missing, ends with status 70 and records and writes nothing.
+    /// says which library is missing and how to install it, ends with status 74 and records and
+    /// writes nothing: no folder, no lock, no manifest, into a new folder or one that exists.
     @Test(.enabled(if: canHideFiles, "needs a private mount namespace (unshare -m, as root) and Debian's libxml2"))
     func withoutLibXML2NothingIsHalfDone() throws {
         let cli = try CommandLineHabitsTests().prepared()
@@ -82,23 +83,32 @@ import Testing
                 "unshare -m sh -c 'mount --bind /dev/null \"$(readlink -f /lib/x86_64-linux-gnu/libxml2.so.2)\" && exec \"$ACCORD_BIN\" \(command)'",
             ])
         }
+        func refused(_ result: AccordCLI.Result) -> Bool {
+            result.status == 74 && result.stderr.contains("accord: error: libxml2 could not be loaded (")
+                && result.stderr.contains("install it (Debian: apt-get install libxml2).")
+        }
         let shown = try hidden("session show S2")
         #expect(shown.status == 0)
         #expect(shown.stdout.hasPrefix("Session S2 — closed"))
-        let exported = try hidden("export S2 --out out")
-        #expect(exported.status == 70)
-        #expect(exported.stderr.contains("accord: error: libxml2 could not be loaded ("))
-        #expect(exported.stderr.contains("install it (Debian: apt-get install libxml2)."))
-        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("out").path))
+        let report = RCPImportTests.url(RCPImportTests.reports[0]).path
+        #expect(refused(try hidden("rcp show \(report)")))
+        let folder = cli.folder.appendingPathComponent("out")
+        #expect(refused(try hidden("export S2 --out out")))
+        #expect(refused(try hidden("export --all --example-centre --out out")))
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+        // Into a folder that exists (and holds a file of its own): nothing is added to it.
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("kept".utf8).write(to: folder.appendingPathComponent("note.txt"))
+        #expect(refused(try hidden("export --all --example-centre --out out")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["note.txt"])
         // No issue was recorded: S2 has still never been exported, and exports as version 1.
         let history = try cli.run(["session", "history", "S2"])
         #expect(history.status == 0)
         #expect(!history.stdout.contains("document-issued"))
-        let after = try cli.run(["export", "S2", "--out", "out"])
+        let after = try cli.run(["export", "--all", "--example-centre", "--out", "out"])
         #expect(after.status == 0)
-        #expect(
-            try FileManager.default.contentsOfDirectory(atPath: cli.folder.appendingPathComponent("out").path).contains {
-                $0.hasSuffix("-v1.cda.xml")
-            })
+        let written = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(written.contains("S2-v1.cda.xml"))
+        #expect(!written.contains { $0.hasPrefix(".manifest.") && $0.hasSuffix(".tmp") })
     }
 }

@@ -32,13 +32,16 @@ static inline void accord_silence_generic_errors(void) {
    every start of the tool: loading it with ICU, liblzma and zlib was about 0.7 ms of every
    cold command, and most commands (`session show`, `decision record`, `audit …`) need no XML.
 
-   LibXML2Loader.c, beside this header, defines each libxml2 function Accord calls, under its own name: the first
-   call loads libxml2.so.2 and each later one goes straight through a pointer found with dlsym.
+   LibXML2Loader.c, beside this header, defines each libxml2 function Accord calls under its
+   own name: the first call loads libxml2.so.2, and each later one goes straight through a
+   pointer found with dlsym.
    The accord binary is linked without -lxml2, so a libxml2 function called without a
    definition there fails the link ("undefined symbol"): add it to ACCORD_LIBXML2_FUNCTIONS.
 
-   When libxml2 cannot be loaded, the first call prints which library is missing and how to
-   install it, and ends the process with status 70 (EX_SOFTWARE), before any XML is made. */
+   Swift code loads it first with LibXML.load(), which throws, saying which library is
+   missing and how to install it, before a command makes anything. A call that reaches a
+   function here without that check, when libxml2 cannot be loaded, prints the same and ends
+   the process with status 70 (EX_SOFTWARE). */
 
 /* 0 once libxml2 is loaded with every function Accord calls; -1 when it could not be (then
    accord_libxml2_failure() says why). Safe to call from any thread, any number of times. */
