@@ -185,7 +185,12 @@ public struct ConsultationStore: EventStore {
                 throw StoreErrors.map(error, opening: path)
             }
         } catch let error as DatabaseError {
-            if FileManager.default.fileExists(atPath: path + "-wal") {
+            // A WAL this user may not read stops the open with "cannot open" or "read-only"; a
+            // damaged file or one that is not a database is said as such, -wal or not (SQLite
+            // makes the -wal and -shm of a WAL database it opens, damaged or not).
+            if [ResultCode.SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM].contains(error.resultCode.primaryResultCode),
+                FileManager.default.fileExists(atPath: path + "-wal")
+            {
                 throw AccordError(
                     .io,
                     "cannot read \(path)-wal, which holds changes not yet copied into the database: give this user read access to it and to \(path)-shm, or have a user who may write the database run any command first (commands that only read need no write access otherwise)."

@@ -8,8 +8,8 @@ import Foundation
 /// libxml2 is loaded when a command first needs XML (CLibXML2.h says why): ``load()`` loads
 /// it, and says what is missing when it cannot be. libxml2 keeps its error handlers in
 /// thread-local globals, so silencing them once is not enough: ``prepareThread()`` is cheap
-/// and is called at the start of each parse, schema compilation and validation, on the
-/// thread that runs it.
+/// and is called at the start of each parse and schema compilation, ``silenceThread()``
+/// around each validation and after each parse, on the thread that runs it.
 public enum LibXML {
     private static let initialised: Bool = {
         xmlInitParser()

@@ -34,7 +34,8 @@ public struct SafeXMLParser: Sendable {
     ///
     /// - Parameter data: the document's bytes.
     /// - Throws: `AccordError` (`invalidInput`) when it is too large, not well-formed (with
-    ///   the line of the first fault) or declares a DTD.
+    ///   the line of the first fault) or declares a DTD; (`io`) when libxml2 cannot be loaded
+    ///   (``LibXML/load()``).
     public func wellFormed(_ data: Data) throws {
         let document = try parse(data, readOnly: true)
         xmlFreeDoc(document)
@@ -45,7 +46,7 @@ public struct SafeXMLParser: Sendable {
     /// - Parameter readOnly: whether the tree is only read, never changed: libxml2 then keeps
     ///   short texts inside their nodes (`XML_PARSE_COMPACT`, as `xmllint` parses), with fewer
     ///   allocations.
-    /// - Throws: `AccordError` (`invalidInput`), as ``wellFormed(_:)``.
+    /// - Throws: `AccordError` (`invalidInput`, `io`), as ``wellFormed(_:)``.
     func parse(_ data: Data, readOnly: Bool = false) throws -> xmlDocPtr {
         guard data.count <= maximumSize else {
             throw AccordError(
@@ -240,7 +241,7 @@ public final class XMLDocumentReader {
     /// - Parameters:
     ///   - data: the document's bytes.
     ///   - parser: the safe parser to use (default limits).
-    /// - Throws: `AccordError` (`invalidInput`) as ``SafeXMLParser/wellFormed(_:)``.
+    /// - Throws: `AccordError` (`invalidInput`, `io`) as ``SafeXMLParser/wellFormed(_:)``.
     public init(data: Data, parser: SafeXMLParser = SafeXMLParser()) throws {
         document = try parser.parse(data)
     }

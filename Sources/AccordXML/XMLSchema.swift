@@ -20,8 +20,9 @@ public final class XMLSchema: @unchecked Sendable {
     /// next to it; never from the network).
     ///
     /// - Parameter url: a local `.xsd` file.
-    /// - Throws: `AccordError` (`io`) when the file does not exist, (`invalidInput`) when
-    ///   libxml2 cannot compile it (with its first messages).
+    /// - Throws: `AccordError` (`io`) when the file does not exist or libxml2 cannot be loaded
+    ///   (``LibXML/load()``), (`invalidInput`) when libxml2 cannot compile it (with its first
+    ///   messages).
     public init(contentsOf url: URL) throws {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw AccordError(.io, "the schema file \(url.path) does not exist; check the schemas folder.")
