@@ -1,4 +1,5 @@
 import AccordStoreTestSupport
+import AccordTestSupport
 import Foundation
 import Testing
 
@@ -110,5 +111,45 @@ import Testing
         let written = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(written.contains("S2-v1.cda.xml"))
         #expect(!written.contains { $0.hasPrefix(".manifest.") && $0.hasSuffix(".tmp") })
+    }
+
+    /// Without libxml2, `accord serve` answers an RCP upload with the message, records nothing,
+    /// and goes on serving (a first version ended the whole server on the first upload).
+    @Test(.enabled(if: canHideFiles, "needs a private mount namespace (unshare -m, as root) and Debian's libxml2"))
+    func withoutLibXML2TheServerGoesOn() async throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        #expect(try WebUserCommandTests().add(cli).status == 0)
+        let port = Int.random(in: 20_000...40_000)
+        let hiding = [
+            "/usr/bin/unshare", "-m", "sh", "-c",
+            #"mount --bind /dev/null "$(readlink -f /lib/x86_64-linux-gnu/libxml2.so.2)" && exec "$0" "$@""#,
+        ]
+        let (process, _) = try await cli.startServer(port: port, wrapper: hiding)
+        defer { if process.isRunning { process.terminate() } }
+        let client = NoRedirectClient(base: "http://127.0.0.1:\(port)")
+        let form = try await client.send("/connexion")
+        let formCookie = try #require(form.cookie("accord_csrf"))
+        let signedIn = try await client.send(
+            "/connexion", method: "POST", cookies: ["accord_csrf": formCookie],
+            fields: ["csrf": try #require(form.csrfField), "id": Samples.clinicianID, "password": WebUserCommandTests.password])
+        #expect(signedIn.status == 303)
+        let session = try #require(signedIn.cookie("accord_session"))
+        let upload = try await client.send("/sessions/nouvelle/rcp", cookies: ["accord_session": session])
+        #expect(upload.status == 200)
+        let report = try Data(contentsOf: RCPImportTests.url(RCPImportTests.reports[0]))
+        let answer = try await client.send(
+            "/sessions/nouvelle/rcp", method: "POST", cookies: ["accord_session": session],
+            fields: ["csrf": try #require(upload.csrfField)], file: ("rapport", "fiche.xml", report))
+        #expect(answer.status == 422)
+        #expect(answer.body.contains("libxml2 could not be loaded ("))
+        #expect(answer.body.contains("Rien n’a été enregistré"))
+        // Still serving, and nothing was recorded.
+        let sessions = try await client.send("/sessions", cookies: ["accord_session": session])
+        #expect(sessions.status == 200)
+        #expect(process.isRunning)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(try cli.run(["session", "list"]).stdout == "")
     }
 }

@@ -126,8 +126,11 @@ final class NoRedirectClient: NSObject, URLSessionTaskDelegate, @unchecked Senda
         completionHandler(nil)
     }
 
+    /// Sends a request: `fields` as a urlencoded form, or with `file` (a form field, a file
+    /// name and its bytes) as a multipart form, as a browser uploads a file.
     func send(
-        _ path: String, method: String = "GET", cookies: [String: String] = [:], fields: [String: String]? = nil
+        _ path: String, method: String = "GET", cookies: [String: String] = [:], fields: [String: String]? = nil,
+        file: (field: String, name: String, data: Data)? = nil
     )
         async throws -> Answer
     {
@@ -139,7 +142,21 @@ final class NoRedirectClient: NSObject, URLSessionTaskDelegate, @unchecked Senda
             request.setValue(
                 cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "), forHTTPHeaderField: "Cookie")
         }
-        if let fields {
+        if let file {
+            let boundary = "accord-test-\(UUID().uuidString)"
+            request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+            var body = Data()
+            for (key, value) in (fields ?? [:]).sorted(by: { $0.key < $1.key }) {
+                body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(key)\"\r\n\r\n\(value)\r\n".utf8))
+            }
+            body.append(
+                Data(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: text/xml\r\n\r\n"
+                        .utf8))
+            body.append(file.data)
+            body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+            request.httpBody = body
+        } else if let fields {
             let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
             request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
             request.httpBody = Data(
