@@ -143,19 +143,8 @@ final class NoRedirectClient: NSObject, URLSessionTaskDelegate, @unchecked Senda
                 cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "), forHTTPHeaderField: "Cookie")
         }
         if let file {
-            let boundary = "accord-test-\(UUID().uuidString)"
-            request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
-            var body = Data()
-            for (key, value) in (fields ?? [:]).sorted(by: { $0.key < $1.key }) {
-                body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(key)\"\r\n\r\n\(value)\r\n".utf8))
-            }
-            body.append(
-                Data(
-                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: text/xml\r\n\r\n"
-                        .utf8))
-            body.append(file.data)
-            body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-            request.httpBody = body
+            request.setValue(MultipartForm.contentType, forHTTPHeaderField: "Content-Type")
+            request.httpBody = MultipartForm.body(fields: fields ?? [:], file: file)
         } else if let fields {
             let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
             request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")

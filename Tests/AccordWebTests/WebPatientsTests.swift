@@ -525,19 +525,9 @@ extension TestClientProtocol {
     func postMultipart(
         _ uri: String, fields: [String: String], file: (name: String, filename: String, data: Data), cookies: [String: String]
     ) async throws -> TestResponse {
-        let boundary = "accordTestBoundary7MA4YWxkTrZu0gW"
-        var body = Data()
-        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
-            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
-        }
-        body.append(
-            Data(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: text/xml\r\n\r\n"
-                    .utf8))
-        body.append(file.data)
-        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        let body = MultipartForm.body(fields: fields, file: (file.name, file.filename, file.data))
         var headers = Self.cookieHeader(cookies)
-        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        headers[.contentType] = MultipartForm.contentType
         return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body))
     }
 }
