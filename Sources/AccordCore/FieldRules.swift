@@ -121,6 +121,9 @@ public enum FieldRules {
         }
     }
 
+    /// `CharacterSet.letters`, made once (the property builds the set at each read).
+    private static let letters = CharacterSet.letters
+
     /// INS names (birth names, names used in daily life): free text of at most 100
     /// characters made of letters, spaces, apostrophes and hyphens.
     ///
@@ -128,7 +131,7 @@ public enum FieldRules {
     public static func name(_ value: String, _ field: String) throws {
         try text(value, field, .line(100))
         let allowed = value.unicodeScalars.allSatisfy {
-            CharacterSet.letters.contains($0) || $0 == " " || $0 == "'" || $0 == "-" || $0 == "’"
+            letters.contains($0) || $0 == " " || $0 == "'" || $0 == "-" || $0 == "’"
         }
         if !allowed {
             throw AccordError.invalid(

@@ -43,6 +43,11 @@ public enum IdentifierCheck {
     ///
     /// Source: `standards/RECORD.md` (INS-NIR key rule, INSEE).
     public static func insNIR(_ value: String) -> String? {
+        // Fifteen ASCII digits (every NIR but a Corsican one): the same checks on the bytes,
+        // without the characters' grapheme walk.
+        if let number = asciiDigits(value.utf8.prefix(13)), value.utf8.count == 15, let keyValue = asciiDigits(value.utf8.suffix(2)) {
+            return 97 - number % 97 == keyValue ? nil : "has a wrong key (97 − NIR mod 97)"
+        }
         let chars = Array(value.uppercased())
         guard chars.count == 15 else { return "must be 15 characters (13-character NIR and 2-digit key)" }
         var body = String(chars[0..<13])
@@ -84,10 +89,11 @@ public enum IdentifierCheck {
 
     /// Checks the Luhn key of a digit string (RPPS: 11 digits, the last a Luhn check digit).
     public static func luhn(_ digits: String) -> Bool {
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        // Every character an ASCII digit is every byte one.
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
         var sum = 0
-        for (index, character) in digits.reversed().enumerated() {
-            var digit = character.wholeNumberValue!
+        for (index, byte) in digits.utf8.reversed().enumerated() {
+            var digit = Int(byte - 0x30)
             if index % 2 == 1 {
                 digit *= 2
                 if digit > 9 { digit -= 9 }
@@ -107,6 +113,10 @@ public enum IdentifierCheck {
     ///
     /// Source: `standards/RECORD.md` (IdNat_PS, RPPS), ANS "Annuaire Santé" IdNat_PS.
     public static func idNatPS(_ value: String, otherPrefixes: Bool = false) -> String? {
+        // 8 and eleven ASCII digits (an RPPS, the usual case): the Luhn key alone is left to check.
+        if value.utf8.count == 12, value.utf8.first == UInt8(ascii: "8"), asciiDigits(value.utf8) != nil {
+            return luhn(String(value.dropFirst())) ? nil : "has an RPPS number whose Luhn check digit is wrong"
+        }
         guard let prefix = value.first, prefix.isASCII, prefix.isNumber else {
             return "must start with its prefix digit (8 + RPPS, 0 + ADELI, 3 + FINESS)"
         }
@@ -146,6 +156,7 @@ public enum IdentifierCheck {
     /// for Corsica. The check key is not enforced here (some real and official numbers fail
     /// it): see ``finessKeyWarning(_:)``.
     public static func finess(_ value: String) -> String? {
+        if value.utf8.count == 9, asciiDigits(value.utf8) != nil { return nil }
         let chars = Array(value.uppercased())
         guard chars.count == 9 else { return "must be 9 characters" }
         let department = String(chars[0..<2])
@@ -163,6 +174,18 @@ public enum IdentifierCheck {
     public static func finessKeyWarning(_ value: String) -> String? {
         guard finess(value) == nil, value.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return luhn(value) ? nil : "the FINESS number's check key (Luhn) is wrong; kept — check the number"
+    }
+
+    /// The number written by `bytes` when each is an ASCII digit (at most 19 of them: within
+    /// `UInt64`), else `nil` (also for none).
+    static func asciiDigits(_ bytes: some Collection<UInt8>) -> UInt64? {
+        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+        var number: UInt64 = 0
+        for byte in bytes {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            number = number * 10 + UInt64(byte - 0x30)
+        }
+        return number
     }
 
     /// Checks an OID: dot-separated arcs of digits without leading zeros, at least two arcs,

@@ -31,17 +31,17 @@ package enum AuditSummary {
         let number = rows.sessionNumber
         // The participation cells follow the row: the old row's contribution out, the new one's in.
         if !new { try AuditCells.subtract(session: number, db) }
-        try db.cachedStatement(sql: Rows.insertSession).execute(arguments: StatementArguments(rows.session.map { $0.databaseValue }))
+        try db.cachedStatement(sql: Rows.insertSession).execute(in: db) { for value in rows.session { $0.value(value) } }
         if !new {
             try AuditCells.add(session: number, db)
             try db.cachedStatement(sql: "DELETE FROM audit_option WHERE session_number = ?").execute(arguments: [number])
         }
         for option in rows.options {
-            try db.cachedStatement(sql: Rows.insertOption).execute(arguments: StatementArguments(option.map { $0.databaseValue }))
+            try db.cachedStatement(sql: Rows.insertOption).execute(in: db) { for value in option { $0.value(value) } }
         }
         if !new { try db.cachedStatement(sql: "DELETE FROM audit_instrument WHERE session_number = ?").execute(arguments: [number]) }
         for response in rows.instruments {
-            try db.cachedStatement(sql: Rows.insertInstrument).execute(arguments: StatementArguments(response.map { $0.databaseValue }))
+            try db.cachedStatement(sql: Rows.insertInstrument).execute(in: db) { for value in response { $0.value(value) } }
         }
     }
 

@@ -44,7 +44,6 @@ extension ConsultationStore {
             )
         }
         var generator = SyntheticSessions(seed: seed)
-        let payloads = PayloadCache()
         var written = 0
         while written < count {
             let batch = min(batchSize, count - written)
@@ -52,7 +51,7 @@ extension ConsultationStore {
                 try writer.write { db in
                     let key = try Self.chainKeyForGeneration(db, keyURL: keyURL)
                     try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, '1')", arguments: [Self.syntheticKey])
-                    var recorder = EventRecorder(db: db, clock: clock, key: key, payloadCache: payloads)
+                    var recorder = EventRecorder(db: db, clock: clock, key: key)
                     for index in written..<(written + batch) {
                         try Self.writeSynthetic(generator.next(index: index, of: count), recorder: &recorder)
                     }

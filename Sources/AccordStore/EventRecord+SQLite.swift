@@ -92,9 +92,17 @@ extension EventRecord: FetchableRecord, PersistableRecord {
     /// and reads the row back for each event): every column, in ``selection``'s order.
     /// - Throws: the database's error (a sequence or a session sequence already taken).
     func insertKept(_ db: Database) throws {
-        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: [
-            sequence, sessionNumber, sessionSequence, recordedAt, author, kind, payload, reason, chain,
-        ])
+        try db.cachedStatement(sql: Self.insertSQL).execute(in: db) { values in
+            values.integer(sequence)
+            values.integer(sessionNumber)
+            values.integer(sessionSequence)
+            values.text(recordedAt)
+            values.text(author)
+            values.text(kind)
+            values.text(payload)
+            values.text(reason)
+            values.text(chain)
+        }
     }
 
     /// Writes every column (an event is only ever inserted: triggers refuse updates).

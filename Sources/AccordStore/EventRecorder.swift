@@ -9,9 +9,6 @@ package struct EventRecorder {
     let db: Database
     let clock: AccordClock
     let key: ChainKey
-    /// Encoded payloads of changes already seen, for bulk writers that repeat the same changes
-    /// (the synthetic generator); `nil`: every payload is encoded.
-    var payloadCache: PayloadCache?
     /// The projections run after each session event, in order (``Projection``).
     let projections: [any Projection]
     /// Where the log ends, carried from one whole session to the next
@@ -25,11 +22,10 @@ package struct EventRecorder {
     ///
     /// - Parameters:
     ///   - projections: the derived tables to keep in step; `nil`: ``standardProjections(key:)``.
-    init(db: Database, clock: AccordClock, key: ChainKey, payloadCache: PayloadCache? = nil, projections: [any Projection]? = nil) {
+    init(db: Database, clock: AccordClock, key: ChainKey, projections: [any Projection]? = nil) {
         self.db = db
         self.clock = clock
         self.key = key
-        self.payloadCache = payloadCache
         self.projections = projections ?? Self.standardProjections(key: key)
     }
 
@@ -146,13 +142,11 @@ package struct EventRecorder {
             change: change)
     }
 
-    /// The JSON payload of `change`, in ``EventPayload``'s version 2 (the same bytes with or
-    /// without the cache).
+    /// The JSON payload of `change`, in ``EventPayload``'s version 2. (The generator kept a
+    /// cache of the payloads of changes it repeats; since every kind it makes is written in
+    /// one pass, finding a change in it cost more than writing its payload.)
     func payload(_ change: Change) throws -> String {
-        if let cached = payloadCache?.payloads[change] { return cached }
-        let text = try EventPayload.encode(change)
-        if let payloadCache, payloadCache.payloads.count < PayloadCache.capacity { payloadCache.payloads[change] = text }
-        return text
+        try EventPayload.encode(change)
     }
 
     /// The consultation folded from its own events after they are checked: each against its
@@ -390,12 +384,6 @@ package struct EventRecorder {
         guard case .centreSettingsChanged(let settings) = recorded.change else { return nil }
         return (settings, recorded.sequence)
     }
-}
-
-/// Encoded payloads by change, bounded, for one bulk write.
-final class PayloadCache {
-    static let capacity = 20_000
-    var payloads: [Change: String] = [:]
 }
 
 extension EventRecorder {

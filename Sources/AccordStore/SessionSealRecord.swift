@@ -55,7 +55,12 @@ struct SessionSealRecord: Codable, Sendable, Hashable, FetchableRecord, Persista
     /// - Throws: the database's error.
     func replaceKept(_ db: Database) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO session_seal (session_number, event_count, last_seq, tag) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [sessionNumber, eventCount, lastSequence, tag])
+            .execute(in: db) { values in
+                values.integer(sessionNumber)
+                values.integer(eventCount)
+                values.integer(lastSequence)
+                values.text(tag)
+            }
     }
 
     init(session number: Int64, eventCount: Int, lastSequence: Int64, lastChain: String, key: ChainKey) {

@@ -56,7 +56,7 @@ public struct SyntheticSessions: Sendable {
         let identity = INSIdentity(
             ins: Self.nir(female: female, year: birthYear, month: birthMonth, serial: next() % 1_000_000), insOID: KnownOID.insNIRTest,
             birthFamilyName: "SYNTHETIQUE", birthGivenNames: female ? "PATIENTE" : "PATIENT",
-            birthDate: CalendarDate(String(format: "%04d-%02d-15", birthYear, birthMonth))!, sex: female ? .female : .male,
+            birthDate: CalendarDate("\(birthYear)-\(Self.digits(birthMonth, 2))-15")!, sex: female ? .female : .male,
             birthplaceCode: "75056")
         var start = SessionStart(
             patient: identity, patientPresent: chance(0.9), clinicianID: clinicians[int(clinicians.count)],
@@ -146,9 +146,16 @@ public struct SyntheticSessions: Sendable {
 
     /// A NIR with a valid key: sex, birth year and month, born in Paris (75), a serial number.
     static func nir(female: Bool, year: Int, month: Int, serial: UInt64) -> String {
-        let body = String(format: "%d%02d%02d75%06llu", female ? 2 : 1, year % 100, month, serial)
+        let body = "\(female ? 2 : 1)\(digits(year % 100, 2))\(digits(month, 2))75\(digits(Int(serial), 6))"
         let key = 97 - UInt64(body)! % 97
-        return body + String(format: "%02llu", key)
+        return body + digits(Int(key), 2)
+    }
+
+    /// `value` (0 or more) in decimal, zero-padded to `width` digits (`String(format:)` went
+    /// through Foundation's formatter: 2 % of the generator's CPU).
+    static func digits(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     /// `8` + an 11-digit RPPS whose last digit is its Luhn key.

@@ -68,6 +68,44 @@ import Testing
                 "the INS encodes a birth department that --birthplace is not in; check the identity traits.",
             ])
     }
+    /// The checks read a value of ASCII digits from its bytes, and any other from its
+    /// characters: both ways give the same answers, and a digit carrying a combining mark
+    /// (one character, not a digit) is refused as before.
+    @Test func digitsReadAsBytesGiveTheAnswersOfTheRule() {
+        var state: UInt64 = 19
+        func next(_ bound: UInt64) -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (state >> 33) % bound
+        }
+        for _ in 0..<2_000 {
+            let body = (0..<13).map { _ in String(next(10)) }.joined()
+            let key = 97 - UInt64(body)! % 97
+            let nir = body + (key < 10 ? "0" : "") + String(key)
+            #expect(IdentifierCheck.insNIR(nir) == nil, "\(nir)")
+            let wrong = body + String(format: "%02d", (key + 1 + next(95)) % 100)
+            #expect(IdentifierCheck.insNIR(wrong) == "has a wrong key (97 − NIR mod 97)")
+            // The Luhn key, digit by digit from the right, every second one doubled.
+            let rpps = (0..<11).map { _ in String(next(10)) }.joined()
+            var sum = 0
+            for (index, digit) in rpps.reversed().enumerated() {
+                let value = Int(String(digit))!
+                sum += index % 2 == 1 ? (value * 2 > 9 ? value * 2 - 9 : value * 2) : value
+            }
+            #expect(IdentifierCheck.luhn(rpps) == (sum % 10 == 0))
+            #expect((IdentifierCheck.idNatPS("8" + rpps) == nil) == (sum % 10 == 0))
+            #expect(IdentifierCheck.finess(String(rpps.prefix(9))) == nil)
+        }
+        #expect(IdentifierCheck.insNIR("15805691234560\u{301}6") != nil)
+        #expect(IdentifierCheck.insNIR("1580569123456\u{FF10}6") != nil)
+        #expect(!IdentifierCheck.luhn("80123456789\u{301}7"))
+        #expect(!IdentifierCheck.luhn(""))
+        #expect(IdentifierCheck.idNatPS("8\u{301}01234567897") == "must start with its prefix digit (8 + RPPS, 0 + ADELI, 3 + FINESS)")
+        #expect(IdentifierCheck.idNatPS("801234567897") == nil)
+        #expect(IdentifierCheck.idNatPS("801234567890") == "has an RPPS number whose Luhn check digit is wrong")
+        #expect(IdentifierCheck.finess("75071218\u{301}4") != nil)
+        #expect(IdentifierCheck.finess("2A0000017") == nil)
+        #expect(IdentifierCheck.insNIR("283042A00401797") == nil)
+    }
 }
 
 @Suite struct INSTraitTests {
@@ -160,4 +198,5 @@ import Testing
             try AccordClock.fromEnvironment(["ACCORD_NOW": "yesterday"])
         }
     }
+
 }
