@@ -21,47 +21,68 @@ import GRDB
 /// CollaboRATE is a mean of 3 items, SDM-Q-9 a sum × 20/9, OPTION-5 a sum × 5), so adding and
 /// subtracting never drifts and figures are rounded once, exactly.
 package enum AuditCells {
-    /// One summed measure: its column and its value for one `audit_session` row `s`.
+    /// One summed measure: its column, its value for one `audit_session` row `s` in SQL, and
+    /// the same value computed from the facts the row is written from.
     ///
     /// Every expression is an integer on SQLite and on PostgreSQL alike (a comparison is
-    /// written `CASE WHEN … THEN 1 ELSE 0 END`, never used as a number).
+    /// written `CASE WHEN … THEN 1 ELSE 0 END`, never used as a number). `value` gives what
+    /// `expression` gives on the row written from the same facts (tests compare both on every
+    /// row of their datasets): the sessions recorded whole are added to the cells from it.
     package struct Measure: Sendable {
         package var column: String
         package var expression: String
+        var value: @Sendable (AuditFacts) -> Int64
     }
 
     /// The measures in the order of ``AuditGroupTotals/init(group:measures:)``.
     package static let measures: [Measure] = {
         var list = [
-            Measure(column: "sessions", expression: "1"),
-            Measure(column: "patient_present", expression: "s.patient_present"),
-            Measure(column: "relative_present", expression: "s.relative_present"),
-            Measure(column: "preferences_recorded", expression: whether("s.preferences_count > 0")),
-            Measure(column: "surveillance_applicable", expression: "s.surveillance_applicable"),
+            Measure(column: "sessions", expression: "1") { _ in 1 },
+            Measure(column: "patient_present", expression: "s.patient_present") { flag($0.patientPresent) },
+            Measure(column: "relative_present", expression: "s.relative_present") { flag($0.relativePresent) },
+            Measure(column: "preferences_recorded", expression: whether("s.preferences_count > 0")) { flag($0.preferencesCount > 0) },
+            Measure(column: "surveillance_applicable", expression: "s.surveillance_applicable") { flag($0.surveillanceApplicable) },
             Measure(
-                column: "surveillance_discussed", expression: whether("s.surveillance_applicable <> 0 AND s.surveillance_discussed <> 0")),
-            Measure(column: "trial_offered", expression: "s.trial_offered"),
+                column: "surveillance_discussed", expression: whether("s.surveillance_applicable <> 0 AND s.surveillance_discussed <> 0")
+            ) { flag($0.surveillanceApplicable && $0.surveillanceDiscussed) },
+            Measure(column: "trial_offered", expression: "s.trial_offered") { flag($0.trialOffered) },
         ]
         for letter in ParticipationRow.roleLetters {
-            list.append(Measure(column: "preferred_role_\(letter.lowercased())", expression: whether("s.preferred_role = '\(letter)'")))
+            list.append(
+                Measure(column: "preferred_role_\(letter.lowercased())", expression: whether("s.preferred_role = '\(letter)'")) {
+                    flag($0.preferredRole == letter)
+                })
         }
         list += [
-            Measure(column: "both_roles", expression: whether("s.role_concordant IS NOT NULL")),
-            Measure(column: "concordant_roles", expression: "COALESCE(s.role_concordant, 0)"),
-            Measure(column: "collaborate_encounters", expression: whether("s.collaborate_mean IS NOT NULL")),
-            Measure(column: "collaborate_top", expression: "COALESCE(s.collaborate_top, 0)"),
-            Measure(column: "collaborate_ninths", expression: ninths("s.collaborate_mean")),
-            Measure(column: "sdm_q9_count", expression: whether("s.sdm_q9_score IS NOT NULL")),
-            Measure(column: "sdm_q9_ninths", expression: ninths("s.sdm_q9_score")),
-            Measure(column: "option5_count", expression: whether("s.option5_score IS NOT NULL")),
-            Measure(column: "option5_ninths", expression: ninths("s.option5_score")),
-            Measure(column: "sure_count", expression: whether("s.sure_positive IS NOT NULL")),
-            Measure(column: "sure_positive", expression: "COALESCE(s.sure_positive, 0)"),
-            Measure(column: "deferred", expression: whether("s.decision_outcome = 'deferred'")),
-            Measure(column: "completeness_sum", expression: "s.completeness"),
+            Measure(column: "both_roles", expression: whether("s.role_concordant IS NOT NULL")) { flag($0.roleConcordant != nil) },
+            Measure(column: "concordant_roles", expression: "COALESCE(s.role_concordant, 0)") { flag($0.roleConcordant == true) },
+            Measure(column: "collaborate_encounters", expression: whether("s.collaborate_mean IS NOT NULL")) {
+                flag($0.collaborateMean != nil)
+            },
+            Measure(column: "collaborate_top", expression: "COALESCE(s.collaborate_top, 0)") { flag($0.collaborateTop == true) },
+            Measure(column: "collaborate_ninths", expression: ninths("s.collaborate_mean")) { ninths($0.collaborateMean) },
+            Measure(column: "sdm_q9_count", expression: whether("s.sdm_q9_score IS NOT NULL")) { flag($0.sdmQ9Score != nil) },
+            Measure(column: "sdm_q9_ninths", expression: ninths("s.sdm_q9_score")) { ninths($0.sdmQ9Score) },
+            Measure(column: "option5_count", expression: whether("s.option5_score IS NOT NULL")) { flag($0.option5Score != nil) },
+            Measure(column: "option5_ninths", expression: ninths("s.option5_score")) { ninths($0.option5Score) },
+            Measure(column: "sure_count", expression: whether("s.sure_positive IS NOT NULL")) { flag($0.surePositive != nil) },
+            Measure(column: "sure_positive", expression: "COALESCE(s.sure_positive, 0)") { flag($0.surePositive == true) },
+            Measure(column: "deferred", expression: whether("s.decision_outcome = 'deferred'")) { flag($0.decisionOutcome == "deferred") },
+            Measure(column: "completeness_sum", expression: "s.completeness") { Int64($0.completeness) },
         ]
         return list
     }()
+
+    /// 1 when `value`, else 0 (the integer a summary row stores for a flag).
+    private static func flag(_ value: Bool) -> Int64 { value ? 1 : 0 }
+
+    /// ``ninths(_:)`` as SQLite computes it (`ROUND` of a double with no digits: half away
+    /// from zero, by adding one half and truncating; 0 when NULL).
+    static func ninths(_ score: Double?) -> Int64 {
+        guard let score else { return 0 }
+        let value = score * 9
+        return value >= 0 ? Int64(value + 0.5) : -Int64(-value + 0.5)
+    }
 
     /// 1 when `condition` holds, else 0 (also when it is NULL).
     private static func whether(_ condition: String) -> String { "CASE WHEN \(condition) THEN 1 ELSE 0 END" }
@@ -121,6 +142,11 @@ package enum AuditCells {
         package let addRange: String
         /// The same for `audit_cell_days`.
         package let addRangeDays: String
+        /// Adds the sums bound after the cell's key (dimension, grain, period, group, then one
+        /// sum per measure) to that cell, made if it is missing.
+        package let upsertCell: String
+        /// Adds `6` sessions that took `5` days to the day count of the cell keyed `1` to `4`.
+        package let upsertCellDays: String
 
         init(_ parameter: SQLParameterStyle) {
             let (number, sign) = (parameter(1), parameter(2))
@@ -185,6 +211,18 @@ package enum AuditCells {
                 ON CONFLICT (dimension, grain, period, group_value, days) DO UPDATE
                 SET sessions = audit_cell_days.sessions + excluded.sessions
                 """
+            let cellParameters = (1...(4 + columns.count)).map { parameter($0) }.joined(separator: ", ")
+            upsertCell = """
+                INSERT INTO audit_cell (dimension, grain, period, group_value, \(columns.joined(separator: ", ")))
+                VALUES (\(cellParameters))
+                ON CONFLICT (dimension, grain, period, group_value) DO UPDATE SET \(updates)
+                """
+            upsertCellDays = """
+                INSERT INTO audit_cell_days (dimension, grain, period, group_value, days, sessions)
+                VALUES (\((1...6).map { parameter($0) }.joined(separator: ", ")))
+                ON CONFLICT (dimension, grain, period, group_value, days) DO UPDATE
+                SET sessions = audit_cell_days.sessions + excluded.sessions
+                """
         }
     }
 
@@ -225,11 +263,118 @@ package enum AuditCells {
         try apply(number, sign: 1, db)
     }
 
-    /// Adds the contribution of the `audit_session` rows of the new sessions `numbers` (none
-    /// of them counted in the cells yet: sessions recorded whole), in two statements.
-    static func add(sessions numbers: ClosedRange<Int64>, _ db: Database) throws {
-        try db.cachedStatement(sql: sqlite.addRange).execute(arguments: [numbers.lowerBound, numbers.upperBound])
-        try db.cachedStatement(sql: sqlite.addRangeDays).execute(arguments: [numbers.lowerBound, numbers.upperBound])
+    /// What sessions recorded whole add to the cells, gathered in memory as each session's
+    /// row is written (``AuditSummary/refresh(_:db:key:new:)``), then added at once
+    /// (``add(sessions:_:)``): the sums the cells' SQL (``Statements/addRange``, which
+    /// PostgreSQL runs) computes from the rows, without reading them again (on SQLite that
+    /// query was a tenth of `audit generate`'s CPU).
+    ///
+    /// Kept by session number: a session refused after its row was written (its savepoint
+    /// rolled back) leaves an entry that the next session, which takes its number, replaces,
+    /// or that lies past the range added.
+    final class Pending {
+        /// One closed session's part: its eight cells, its measures, its days from the tumour
+        /// board to the decision.
+        struct Part {
+            var cells: [CellKey]
+            var measures: [Int64]
+            var days: Int?
+        }
+
+        /// A cell: dimension (``AuditGrouping``), grain (`month` or `day`), period, group.
+        struct CellKey: Hashable {
+            var dimension: String
+            var grain: String
+            var period: String
+            var group: String
+
+            /// Binds the key's four columns, in the order of the table's key.
+            func bind(_ values: inout Bindings) {
+                values.text(dimension)
+                values.text(grain)
+                values.text(period)
+                values.text(group)
+            }
+        }
+
+        private var parts: [Int64: Part?] = [:]
+
+        /// Notes the part of the session whose row was just written from `facts` (`finess`:
+        /// the organisation its row names); none when it is not closed.
+        func note(_ facts: AuditFacts, finess: String) {
+            guard facts.closed, let day = facts.closedDay, let month = facts.closedMonth else {
+                parts[facts.sessionNumber] = .some(nil)
+                return
+            }
+            var cells: [CellKey] = []
+            cells.reserveCapacity(8)
+            for grouping in AuditGrouping.allCases {
+                let group =
+                    switch grouping {
+                    case .clinician: facts.clinicianID
+                    case .topic: facts.topicGroup
+                    case .month: month
+                    case .organisation: finess
+                    }
+                cells.append(CellKey(dimension: grouping.rawValue, grain: "month", period: month, group: group))
+                cells.append(CellKey(dimension: grouping.rawValue, grain: "day", period: day, group: group))
+            }
+            parts[facts.sessionNumber] = Part(cells: cells, measures: measures.map { $0.value(facts) }, days: facts.daysRCPToDecision)
+        }
+
+        /// Adds the parts of `numbers` to the cells, each cell once, in the order the sessions
+        /// first reach them, and forgets every part.
+        func add(sessions numbers: ClosedRange<Int64>, _ db: Database) throws {
+            var cells: [CellKey] = []
+            var sums: [[Int64]] = []
+            var cellIndex: [CellKey: Int] = [:]
+            var days: [(cell: Int, days: Int, sessions: Int64)] = []
+            var dayIndex: [DayKey: Int] = [:]
+            for number in parts.keys.sorted() where numbers.contains(number) {
+                guard let part = parts[number]! else { continue }
+                for cell in part.cells {
+                    let index: Int
+                    if let known = cellIndex[cell] {
+                        index = known
+                        for measure in part.measures.indices { sums[index][measure] += part.measures[measure] }
+                    } else {
+                        index = cells.count
+                        cellIndex[cell] = index
+                        cells.append(cell)
+                        sums.append(part.measures)
+                    }
+                    guard let count = part.days else { continue }
+                    if let known = dayIndex[DayKey(cell: index, days: count)] {
+                        days[known].sessions += 1
+                    } else {
+                        dayIndex[DayKey(cell: index, days: count)] = days.count
+                        days.append((index, count, 1))
+                    }
+                }
+            }
+            parts = [:]
+            let statement = try db.cachedStatement(sql: sqlite.upsertCell)
+            for (cell, sum) in zip(cells, sums) {
+                try statement.execute(in: db) { values in
+                    cell.bind(&values)
+                    for value in sum { values.integer(value) }
+                }
+            }
+            let daysStatement = try db.cachedStatement(sql: sqlite.upsertCellDays)
+            for day in days {
+                try daysStatement.execute(in: db) { values in
+                    cells[day.cell].bind(&values)
+                    values.integer(day.days)
+                    values.integer(day.sessions)
+                }
+            }
+        }
+
+        /// A cell (its place in the batch's list) and a number of days.
+        private struct DayKey: Hashable {
+            var cell: Int
+            var days: Int
+        }
     }
 
     /// Removes the contribution of the session's `audit_session` row (nothing if it is not

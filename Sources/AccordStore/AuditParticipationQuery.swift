@@ -80,6 +80,21 @@ extension ConsultationStore {
 
     /// The totals as the cells give them and as the session rows give them (for tests: they
     /// must be equal).
+    /// Each summarised session's measures (``AuditCells/measures``, in their order) both
+    /// ways: by their SQL on its `audit_session` row, and in Swift from the facts of its
+    /// events (what a session recorded whole adds to the cells); tests compare them.
+    package func measuresBothWays() throws -> [(session: Int64, sql: [Int64], facts: [Int64])] {
+        try read { db in
+            let expressions = AuditCells.measures.map { "CAST(\($0.expression) AS BIGINT)" }.joined(separator: ", ")
+            return try Row.fetchAll(db, sql: "SELECT session_number, \(expressions) FROM audit_session s ORDER BY session_number").map {
+                row in
+                let number: Int64 = row[0]
+                let facts = AuditFacts(try EventRecorder.consultation(SessionID(number: number), db))
+                return (number, (1...AuditCells.measures.count).map { row[$0] as Int64 }, AuditCells.measures.map { $0.value(facts) })
+            }
+        }
+    }
+
     package func participationTotalsBothWays(
         from: CalendarDate? = nil, to: CalendarDate? = nil, by grouping: AuditGrouping
     ) throws -> (cells: [AuditGroupTotals], sessions: [AuditGroupTotals]) {

@@ -23,12 +23,14 @@ package enum AuditSummary {
     ///
     /// Called inside the write transaction of every session event, after the event is applied.
     ///
-    /// - Parameter new: the session has no summary rows yet and its participation cells are
-    ///   added later, for a whole batch of new sessions at once
-    ///   (``AuditCells/add(sessions:_:)``): a session recorded whole.
-    static func refresh(_ consultation: Consultation, db: Database, key: ChainKey, new: Bool = false) throws {
+    /// - Parameter cells: the session has no summary rows yet and its participation cells are
+    ///   added later, for a whole batch of new sessions at once, from what `cells` notes
+    ///   (``AuditCells/Pending``): a session recorded whole. `nil`: the cells are updated now.
+    static func refresh(_ consultation: Consultation, db: Database, key: ChainKey, cells: AuditCells.Pending? = nil) throws {
         let rows = try Rows(consultation, key: key) { try EventRecorder.centreSettings(db)?.settings.finess }
         let number = rows.sessionNumber
+        let new = cells != nil
+        cells?.note(rows.facts, finess: rows.organisation)
         // The participation cells follow the row: the old row's contribution out, the new one's in.
         if !new { try AuditCells.subtract(session: number, db) }
         try db.cachedStatement(sql: Rows.insertSession).execute(in: db) { for value in rows.session { $0.value(value) } }
@@ -71,6 +73,11 @@ package enum AuditSummary {
         static let insertInstrument = insertStatementText("INSERT INTO audit_instrument", columns: instrumentColumns)
 
         package let sessionNumber: Int64
+        /// The facts the rows are written from.
+        package let facts: AuditFacts
+        /// The FINESS in the row's `organisation_finess`: the session's, else the centre's,
+        /// else `centre`.
+        package let organisation: String
         package let session: [StoreValue]
         package let options: [[StoreValue]]
         package let instruments: [[StoreValue]]
@@ -90,6 +97,8 @@ package enum AuditSummary {
             }
             let number = facts.sessionNumber
             sessionNumber = number
+            self.facts = facts
+            organisation = finess
             session = [
                 .integer(number), .of(consultation.lastSessionSequence), .text(pseudonym(facts.pseudonymInput, key: key)),
                 .text(facts.clinicianID), .text(finess), .text(facts.topicGroup), .text(facts.startMonth), .flag(facts.closed),

@@ -44,6 +44,8 @@ protocol Projection {
 struct AuditSummaryProjection: Projection {
     /// The chain key, which pseudonymises the patient.
     let key: ChainKey
+    /// The cells' part of the sessions recorded whole and not yet finished.
+    let cells = AuditCells.Pending()
 
     func apply(_ consultation: Consultation, event: RecordedEvent, db: Database) throws {
         try AuditSummary.refresh(consultation, db: db, key: key)
@@ -51,11 +53,11 @@ struct AuditSummaryProjection: Projection {
 
     /// The summary rows, without the participation cells.
     func applyWhole(_ consultation: Consultation, eventCount: Int, db: Database) throws {
-        try AuditSummary.refresh(consultation, db: db, key: key, new: true)
+        try AuditSummary.refresh(consultation, db: db, key: key, cells: cells)
     }
 
-    /// The participation cells of the batch, in two statements.
+    /// The participation cells of the batch, each changed once.
     func finishWhole(sessions: ClosedRange<Int64>, db: Database) throws {
-        try AuditCells.add(sessions: sessions, db)
+        try cells.add(sessions: sessions, db)
     }
 }

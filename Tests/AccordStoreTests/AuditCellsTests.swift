@@ -75,6 +75,45 @@ import Testing
         }
     }
 
+    /// Sessions recorded whole are added to the cells from their facts, in Swift: each
+    /// measure gives there what its SQL gives on the session's row.
+    @Test func eachMeasureGivesInSwiftWhatItsSQLGives() throws {
+        let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        try AuditDataset.record(into: store)
+        let synthetic = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        try synthetic.generateSyntheticSessions(count: 300, seed: 5)
+        var compared = 0
+        for rows in [try store.measuresBothWays(), try synthetic.measuresBothWays()] {
+            for row in rows {
+                #expect(row.facts == row.sql, "session \(row.session)")
+                compared += 1
+            }
+        }
+        #expect(compared >= 314)
+        // The datasets hold each kind of value: scores in ninths, roles, deferrals.
+        let sums = (try synthetic.measuresBothWays()).reduce(into: [Int64](repeating: 0, count: AuditCells.measures.count)) {
+            for index in $0.indices { $0[index] += $1.sql[index] }
+        }
+        #expect(sums.allSatisfy { $0 > 0 }, "\(zip(AuditCells.measures.map(\.column), sums).filter { $0.1 == 0 })")
+    }
+
+    /// Consultations refused in a batch leave nothing in the cells; the next one takes the
+    /// refused one's session number and its place in them.
+    @Test func aRefusedConsultationLeavesTheCellsAsTheRowsSay() throws {
+        let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        let option = Change.optionAdded(kind: .treatment, label: "Surveillance", benefits: [], harms: [], trialID: nil, origin: nil)
+        let refused = ConsultationImport(
+            start: Samples.start(), changes: [option, .decisionRecorded(outcome: .agreed(option: 4), takenBy: [])])
+        let closed = ConsultationImport(start: Samples.start(), changes: [option, .sessionClosed])
+        let results = try store.importConsultations([closed, refused, closed, refused], author: nil)
+        #expect(results.map { (try? $0.get())?.number } == [1, nil, 2, nil])
+        try expectCellsMatchSessions(store, "after refused consultations")
+        #expect(try store.participationTotalsBothWays(by: .clinician).cells.map(\.sessions) == [2])
+        let synthetic = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        try synthetic.generateSyntheticSessions(count: 40, seed: 3, batchSize: 7)
+        try expectCellsMatchSessions(synthetic, "synthetic, in batches of 7")
+    }
+
     @Test func aDatabaseFromBeforeTheCellsIsMigrated() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-cells-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
