@@ -372,6 +372,19 @@ extension ConsultationStore {
                     WHERE kind NOT IN ('document-issued', 'research-objection-recorded', 'research-objection-withdrawn');
                     """)
         }
+        migrator.registerMigration("v10: the index of changes, its condition as comparisons") { db in
+            // SQLite keeps a partial index's condition `kind NOT IN (three values)` by building
+            // the list as a temporary b-tree at every insert into `event` (a table made, two
+            // pages zeroed, the values inserted): a third of the cost of an event's insert. The
+            // same condition as three comparisons (`kind` is never NULL) costs three compares.
+            // The queries that read the index name the same three terms (currentIssuedVersions).
+            try db.execute(
+                sql: """
+                    DROP INDEX event_change;
+                    CREATE INDEX event_change ON event(session_number, session_seq)
+                    WHERE kind <> 'document-issued' AND kind <> 'research-objection-recorded' AND kind <> 'research-objection-withdrawn';
+                    """)
+        }
         return migrator
     }
 }

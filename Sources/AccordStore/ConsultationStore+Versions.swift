@@ -56,7 +56,7 @@ extension ConsultationStore {
 
     /// The version of each session's document under `profile` that was issued and is still
     /// current (``EventStore/currentIssuedVersions(profile:closedFrom:through:)``), in one
-    /// query over two indexes (migration `v9`), no event row read: each issue event of that key
+    /// query over two indexes (migrations `v9` and `v10`), no event row read: each issue event of that key
     /// in session and log order (`event_issued`), with the session sequence of the session's
     /// last change, the last event that is neither an issue nor a research objection
     /// (`event_change`, read backwards). The session's last issue decides: current when its
@@ -73,7 +73,8 @@ extension ConsultationStore {
                 (
                     SELECT c.session_seq FROM event c INDEXED BY event_change
                     WHERE c.session_number = i.session_number
-                        AND c.kind NOT IN ('document-issued', 'research-objection-recorded', 'research-objection-withdrawn')
+                        AND c.kind <> 'document-issued' AND c.kind <> 'research-objection-recorded'
+                        AND c.kind <> 'research-objection-withdrawn'
                     ORDER BY c.session_seq DESC LIMIT 1)
             FROM event i INDEXED BY event_issued
             WHERE i.kind = 'document-issued' AND json_valid(i.payload) AND json_extract(i.payload, '$.profile') = ?1
