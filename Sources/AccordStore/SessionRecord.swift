@@ -49,12 +49,22 @@ package struct SessionRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
     /// The columns of the `session` table, in order.
     package static let columns = CodingKeys.allCases.map(\.rawValue)
 
-    /// The row's values, in the order of ``columns``.
-    var values: StatementArguments {
-        [
-            number, status, startedAt, closedAt, eventCount, topic, completeness, patientINS, ipp, ippRoot, clinicianID, birthFamilyName,
-            firstGivenName, birthDate,
-        ]
+    /// Binds the row's values, in the order of ``columns``, to a kept statement's parameters.
+    func bind(_ values: inout Bindings) {
+        values.integer(number)
+        values.text(status)
+        values.text(startedAt)
+        values.text(closedAt)
+        values.integer(eventCount)
+        values.text(topic)
+        values.integer(completeness)
+        values.text(patientINS)
+        values.text(ipp)
+        values.text(ippRoot)
+        values.text(clinicianID)
+        values.text(birthFamilyName)
+        values.text(firstGivenName)
+        values.text(birthDate)
     }
 
     /// A row read column by column (another backend's row).

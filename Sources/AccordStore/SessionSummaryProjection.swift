@@ -40,7 +40,7 @@ struct SessionSummaryProjection: Projection {
 
     /// Inserts the row of a new session from its state after its last event.
     func applyWhole(_ consultation: Consultation, eventCount: Int, db: Database) throws {
-        try db.cachedStatement(sql: Self.insertWhole).execute(arguments: SessionRecord(consultation, eventCount: eventCount).values)
+        try db.cachedStatement(sql: Self.insertWhole).execute(in: db, binding: SessionRecord(consultation, eventCount: eventCount).bind)
     }
 
     /// Nothing: the row is whole already.
@@ -63,16 +63,16 @@ struct SessionSummaryProjection: Projection {
         let count =
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE session_number = ?"), arguments: [consultation.id.number]) ?? 0
-        let values = SessionRecord(consultation, eventCount: count + coming).values
+        let record = SessionRecord(consultation, eventCount: count + coming)
         if coming > 0 {
-            try db.cachedStatement(sql: Self.countOnlySQL).execute(arguments: values)
+            try db.cachedStatement(sql: Self.countOnlySQL).execute(in: db, binding: record.bind)
             if db.changesCount == 1 { return }
         }
-        try db.cachedStatement(sql: Self.upsertSQL).execute(arguments: values)
+        try db.cachedStatement(sql: Self.upsertSQL).execute(in: db, binding: record.bind)
     }
 
     /// Sets a row's event count where its other columns hold the given values, taking the
-    /// values of ``SessionRecord/values`` (numbered parameters, in the order of the columns).
+    /// values ``SessionRecord/bind(_:)`` binds (numbered parameters, in the order of the columns).
     static let countOnlySQL: String = {
         let columns = SessionRecord.columns
         func parameter(_ column: String) -> String { "?\(columns.firstIndex(of: column)! + 1)" }
