@@ -3,6 +3,12 @@ import Foundation
 import GRDB
 
 extension ConsultationStore {
+    /// The migrations a command that only reads does without: they change how the database
+    /// is written, not what a reading command reads (v10 rewrites the condition of an index
+    /// that only `export`, which writes, reads). A reading command reads a database that lacks
+    /// only these as it is, whoever runs it; the first command that writes applies them.
+    static let notNeededToRead = ["v10: the index of changes, its condition as comparisons"]
+
     /// The schema's history. Migrations are never edited once shipped; add new ones. Each is
     /// literal SQL, frozen as it shipped: none depends on a type or a constant of the
     /// application, which may change (as GRDB's migration guide asks). A database that holds a

@@ -161,7 +161,7 @@ public struct ConsultationStore: EventStore {
                 let applied = try appliedMigrations(db)
                 let known = migrator.migrations
                 return (
-                    applied.contains { !known.contains($0) }, known.allSatisfy(applied.contains),
+                    applied.contains { !known.contains($0) }, known.allSatisfy { applied.contains($0) || notNeededToRead.contains($0) },
                     try String.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = 'database_id'") ?? ""
                 )
             }

@@ -46,6 +46,12 @@ import Testing
             DELETE FROM grdb_migrations WHERE identifier LIKE 'v10:%'
             """)
         #expect(try schema().insertOperations.contains("OpenEphemeral"), "the list was a temporary b-tree at each insert")
+        // A command that only reads reads it as it is, even a user's who may write it (only
+        // `export`, which writes, reads the index).
+        let reader = try ConsultationStore.openReadOnly(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
+        #expect(try reader.sessions().map(\.id) == [id])
+        #expect(try reader.verify(head: nil).firstBreak == nil)
+        #expect(try schema().index.contains("NOT IN"), "not migrated by a reading command")
         let migrated = try ConsultationStore.open(path: path, clock: .fixed(at: Samples.instant), keyFile: key)
         #expect(
             try schema().index.hasSuffix(
