@@ -1,6 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// libxml2's header folder (libxml2-dev), for every Swift target that imports AccordXML directly
+// or through another module: each of them may have to rebuild the CLibXML2 module itself (when
+// libxml2-dev is upgraded or reinstalled, the cached one is out of date, and a target without
+// the folder then fails with "'libxml/xmlversion.h' file not found").
+let libxml2Headers: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
+
 let package = Package(
     name: "Accord",
     platforms: [.macOS(.v14)],
@@ -80,7 +86,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
+            swiftSettings: libxml2Headers
         ),
         .target(
             name: "AccordPostgres",
@@ -105,7 +111,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: libxml2Headers
         ),
         .target(
             name: "AccordWeb",
@@ -123,7 +130,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: libxml2Headers
         ),
         .executableTarget(
             name: "accord",
@@ -134,6 +142,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: libxml2Headers,
             // The release binary carries the Swift standard library and Foundation (no dynamic
             // loading of them at each start: a cold `session show` takes about half the CPU).
             // The other modules are compiled without `-static-stdlib`, so Foundation's own static
@@ -163,7 +172,8 @@ let package = Package(
             dependencies: [
                 "AccordStore", "AccordPostgres", "AccordCore", "AccordTestSupport", "AccordStoreTestSupport", "AccordService",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: libxml2Headers
         ),
         .testTarget(
             name: "AccordXMLTests",
@@ -172,12 +182,13 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             // The tests' own writer (LibXMLTextWriter.swift) calls libxml2 directly.
-            swiftSettings: [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])],
+            swiftSettings: libxml2Headers,
             linkerSettings: [.linkedLibrary("xml2")]
         ),
         .testTarget(
             name: "AccordServiceTests",
-            dependencies: ["AccordService", "AccordStore", "AccordCore", "AccordTestSupport", "AccordStoreTestSupport"]
+            dependencies: ["AccordService", "AccordStore", "AccordCore", "AccordTestSupport", "AccordStoreTestSupport"],
+            swiftSettings: libxml2Headers
         ),
         .testTarget(
             name: "AccordWebTests",
@@ -187,14 +198,16 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            swiftSettings: libxml2Headers
         ),
         .testTarget(
             name: "AccordEndToEndTests",
             dependencies: [
                 "accord", "AccordCore", "AccordService", "AccordStore", "AccordPostgres", "AccordXML", "AccordTestSupport",
                 "AccordStoreTestSupport",
-            ]
+            ],
+            swiftSettings: libxml2Headers
         ),
     ]
 )

@@ -10,6 +10,8 @@
 # Needs sqlite3, xmllint (libxml2-utils), hyperfine and python3. Synthetic sessions come from
 # `accord audit generate --experimental` (seed 42), consultation files from
 # Benchmarks/consultation-files.py; everything is written under $WORK.
+# On an ext4 file system without a journal, leave six minutes between two runs: the files a
+# run removes at its end make the next run's export create its files more slowly (see below).
 set -eu
 for tool in sqlite3 xmllint hyperfine python3; do
     command -v "$tool" >/dev/null || {
@@ -78,7 +80,14 @@ row "recording: \`session import\` of $SESSIONS consultation files ($count event
 
 # 1. Export: generating and validating every document, against xmllint validating them.
 export ACCORD_DB="$db" ACCORD_KEY_FILE="$WORK/generated.key"
-rm -rf "$WORK/out"
+# The previous run's folder is moved aside and removed at the end, not before the export: on
+# an ext4 file system without a journal, creating a file minutes after many were deleted in
+# its block group costs the kernel a look at each of them (`recently_deleted`), several
+# seconds of system time for 10,000 files that belong to this script, not to Accord.
+if [ -d "$WORK/out" ]; then
+    rm -rf "$WORK/out.old"
+    mv "$WORK/out" "$WORK/out.old"
+fi
 set -- $(cpu /dev/null "$ACCORD_BIN" export --all --example-centre --profile cda-fr --out "$WORK/out" --schemas "$SCHEMAS")
 exported=$1
 exported_kb=$2
@@ -136,3 +145,6 @@ if [ "$VERIFY_SESSIONS" != "$SESSIONS" ]; then
     row "\`export --all\` again into a folder of $documents documents ($VERIFY_SESSIONS sessions, nothing to write), CPU" "$again s" \
         "\`find DIR -printf '%s\\n'\` (lists the folder, one \`stat\` a file): $1 s" "$(ratio "$again" "$1")×"
 fi
+
+# The previous run's export folder, removed once every figure is taken (see above).
+rm -rf "$WORK/out.old"

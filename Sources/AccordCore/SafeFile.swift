@@ -50,7 +50,7 @@ public enum SafeFile {
     ) throws -> URL {
         let pending = try written(data, for: name, in: folder, mode: mode, role: role)
         _ = try pending.place(as: name, replacing: true, syncFolder: syncFolder)
-        return folder.appendingPathComponent(name)
+        return folder.appendingPathComponent(name, isDirectory: false)
     }
 
     /// ``write(_:named:in:mode:role:syncFolder:)`` into a folder created when missing (an
@@ -112,8 +112,8 @@ public enum SafeFile {
     /// filesystem, and reports a writeback error of it since Linux 5.8); elsewhere, or when the
     /// system has no `syncfs`, each file is synced with `fsync`.
     ///
-    /// Each file holds two descriptors until it is placed: a group is tens of files, not
-    /// thousands.
+    /// The folder is opened once for the group, and each file holds one descriptor until it is
+    /// placed: a group is tens of files, not thousands.
     ///
     /// - Parameters:
     ///   - files: each file's name in `folder` (one path component) and bytes, in the order they
@@ -137,11 +137,18 @@ public enum SafeFile {
     static func writeAll(
         _ files: [(name: String, data: Data)], in folder: URL, mode: mode_t, role: String, beforePlacing: ([PendingFile]) -> Void
     ) throws -> [URL] {
+        guard let first = files.first else { return [] }
+        // The folder is opened once for the group: each file is created and renamed through
+        // this descriptor (one path lookup for the group, not one per file).
+        let folderDescriptor = try PendingFile.openFolder(folder, toWrite: first.name, role: role)
+        defer { close(folderDescriptor) }
         var pending: [PendingFile] = []
         pending.reserveCapacity(files.count)
         do {
             for file in files {
-                let next = try PendingFile(for: file.name, in: folder, mode: mode, role: role)
+                let next = try PendingFile(
+                    for: file.name, in: folder, openAs: folderDescriptor, ownsFolder: false, mode: mode, role: role,
+                    temporaryNames: SafeFile.temporaryName(for:))
                 pending.append(next)
                 try next.write(file.data)
             }
@@ -159,12 +166,14 @@ public enum SafeFile {
             } catch {
                 // `place` discarded this file; the ones after it are never placed.
                 for later in pending[(index + 1)...] { later.discard() }
-                if index > 0 { syncFolder(folder) }
+                if index > 0 { fsync(folderDescriptor) }
                 throw error
             }
-            urls.append(folder.appendingPathComponent(files[index].name))
+            // `isDirectory: false`: without it, Foundation asks the file system whether the
+            // path is a folder (one `stat` per file).
+            urls.append(folder.appendingPathComponent(files[index].name, isDirectory: false))
         }
-        syncFolder(folder)
+        fsync(folderDescriptor)
         return urls
     }
 
@@ -260,6 +269,8 @@ public struct PendingFile: Sendable {
     let role: String
     /// The folder, open for `openat`, `renameat` and its own `fsync`.
     let folderDescriptor: Int32
+    /// Whether this file closes `folderDescriptor` (a group's files share the group's).
+    let ownsFolder: Bool
     /// The temporary file, open for writing.
     let descriptor: Int32
 
@@ -278,11 +289,29 @@ public struct PendingFile: Sendable {
     /// As the public initialiser, drawing temporary names from `temporaryNames` (tests plant
     /// links at the names it gives).
     init(for name: String, in folder: URL, mode: mode_t, role: String, temporaryNames: (String) -> String) throws {
+        let folderDescriptor = try Self.openFolder(folder, toWrite: name, role: role)
+        try self.init(
+            for: name, in: folder, openAs: folderDescriptor, ownsFolder: true, mode: mode, role: role, temporaryNames: temporaryNames)
+    }
+
+    /// Opens `folder` for `openat`, `renameat` and `fsync`.
+    /// - Throws: ``AccordError`` (`io`) naming `name` when it cannot be opened.
+    static func openFolder(_ folder: URL, toWrite name: String, role: String) throws -> Int32 {
         let folderDescriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard folderDescriptor >= 0 else {
             throw SafeFile.failure(
                 "cannot open \(role) to write \(name) in it", code: errno, advice: "check that it exists and that you may write in it")
         }
+        return folderDescriptor
+    }
+
+    /// A new temporary file for `name` in the folder open as `folderDescriptor`. With
+    /// `ownsFolder`, the file closes the descriptor when placed or discarded (and here, when it
+    /// throws); without, the caller closes it after every file of its group is done.
+    init(
+        for name: String, in folder: URL, openAs folderDescriptor: Int32, ownsFolder: Bool, mode: mode_t, role: String,
+        temporaryNames: (String) -> String
+    ) throws {
         var lastError = EEXIST
         for _ in 0..<SafeFile.attempts {
             let candidate = temporaryNames(name)
@@ -295,6 +324,7 @@ public struct PendingFile: Sendable {
                 self.name = name
                 self.role = role
                 self.folderDescriptor = folderDescriptor
+                self.ownsFolder = ownsFolder
                 self.descriptor = descriptor
                 return
             }
@@ -302,7 +332,7 @@ public struct PendingFile: Sendable {
             // Something holds that name (a planted link, a leftover): draw another one.
             if lastError != EEXIST { break }
         }
-        close(folderDescriptor)
+        if ownsFolder { close(folderDescriptor) }
         throw SafeFile.failure(
             "cannot create a temporary file for \(name) in \(role)", code: lastError,
             advice: "check the folder's permissions and free space")
@@ -380,7 +410,7 @@ public struct PendingFile: Sendable {
         }
         close(descriptor)
         if syncFolder { fsync(folderDescriptor) }
-        close(folderDescriptor)
+        if ownsFolder { close(folderDescriptor) }
         return true
     }
 
@@ -388,7 +418,7 @@ public struct PendingFile: Sendable {
     public func discard() {
         close(descriptor)
         unlinkat(folderDescriptor, temporaryName, 0)
-        close(folderDescriptor)
+        if ownsFolder { close(folderDescriptor) }
     }
 
     /// Whether `name` is held by a link (`true`), by something else that is not a regular file

@@ -551,7 +551,7 @@ public struct BatchExport {
             written.append(
                 (
                     ExportManifest.Entry(
-                        file: outcome.url.lastPathComponent, session: id.description, version: prepared.version.version,
+                        file: prepared.fileName, session: id.description, version: prepared.version.version,
                         replaces: prepared.version.replaces, sha256: prepared.sha256, size: outcome.byteCount,
                         validation: .init(outcome.validation), exportedAt: UTCInstant.format(prepared.documentTime), chainHead: head,
                         signature: signature?.lastPathComponent), outcome.url

@@ -113,10 +113,14 @@ import Testing
         let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc n=\"\($0)\"/>".utf8)) }
         var seen: [String: Data] = [:]
         var namesBefore: [String] = []
+        var folderDescriptors: Set<Int32> = []
         let urls = try SafeFile.writeAll(
             files, in: shared.folder, mode: 0o600, role: "the output folder",
             beforePlacing: { pending in
                 namesBefore = (try? shared.names()) ?? []
+                // The folder is opened once for the group, and closed by the group, not by a file.
+                folderDescriptors = Set(pending.map(\.folderDescriptor))
+                #expect(pending.allSatisfy { !$0.ownsFolder })
                 for file in pending {
                     seen[file.temporaryName] = try? Data(contentsOf: file.folder.appendingPathComponent(file.temporaryName))
                 }
@@ -125,6 +129,7 @@ import Testing
         #expect(namesBefore.count == 4 && namesBefore.filter { $0.hasSuffix(".cda.xml") } == ["S2-v1.cda.xml"])
         #expect(Set(seen.values) == Set(files.map(\.data)))
         #expect(seen.keys.allSatisfy { $0.hasPrefix(".S") && $0.hasSuffix(".tmp") })
+        #expect(folderDescriptors.count == 1)
         // After: the three files, in place, with their bytes, private.
         #expect(urls.map(\.lastPathComponent) == files.map(\.name))
         #expect(try shared.names() == files.map(\.name))
