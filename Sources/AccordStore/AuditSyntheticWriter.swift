@@ -48,7 +48,7 @@ extension ConsultationStore {
         while written < count {
             let batch = min(batchSize, count - written)
             do {
-                try writer.write { db in
+                try writer.writeInBulk { db in
                     let key = try Self.chainKeyForGeneration(db, keyURL: keyURL)
                     try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, '1')", arguments: [Self.syntheticKey])
                     var recorder = EventRecorder(db: db, clock: clock, key: key)

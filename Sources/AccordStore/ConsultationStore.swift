@@ -362,7 +362,7 @@ public struct ConsultationStore: EventStore {
     ///   when the batch cannot be recorded; nothing of it is recorded then.
     public func importConsultations(_ consultations: [ConsultationImport], author: String?) throws -> [Result<SessionID, AccordError>] {
         guard !consultations.isEmpty else { return [] }
-        return try write { recorder in
+        return try write(inBulk: true) { recorder in
             try Self.refuseRealSessionIfSynthetic(recorder.db)
             var results: [Result<SessionID, AccordError>] = []
             results.reserveCapacity(consultations.count)
@@ -398,12 +398,15 @@ public struct ConsultationStore: EventStore {
         }
     }
 
-    func write<T>(_ body: (inout EventRecorder) throws -> T) throws -> T {
+    /// A write transaction with an ``EventRecorder``, GRDB's errors turned into `AccordError`;
+    /// `inBulk`: a transaction of many sessions (`DatabaseWriter.writeInBulk(_:)`).
+    func write<T>(inBulk: Bool = false, _ body: (inout EventRecorder) throws -> T) throws -> T {
+        func record(_ db: Database) throws -> T {
+            var recorder = EventRecorder(db: db, clock: clock, key: try chainKey(db))
+            return try body(&recorder)
+        }
         do {
-            return try writer.write { db in
-                var recorder = EventRecorder(db: db, clock: clock, key: try chainKey(db))
-                return try body(&recorder)
-            }
+            return try inBulk ? writer.writeInBulk(record) : writer.write(record)
         } catch let error as DatabaseError {
             throw StoreErrors.map(error, opening: writer.path)
         } catch is RowDecodingError {

@@ -92,6 +92,29 @@ import Testing
         #expect(try store.verify(head: nil).eventCount == 2 + 11 + 11 + 1)
     }
 
+    /// A bulk transaction keeps SQLite's sub-journals in memory (`temp_store` 2) while it runs,
+    /// and only then: the setting is back to its default (0) after it, committed or rolled back,
+    /// and a transaction that throws writes nothing.
+    @Test func keepsSubJournalsInMemoryForTheBulkTransactionOnly() throws {
+        let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
+        func tempStore() throws -> Int? { try store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA temp_store") } }
+        #expect(try tempStore() == 0)
+        #expect(try store.writer.writeInBulk { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+        #expect(try tempStore() == 0)
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try store.writer.writeInBulk { db in
+                try db.execute(sql: "INSERT INTO metadata (key, value) VALUES ('bulk-test', '1')")
+                throw Refused()
+            }
+        }
+        #expect(try store.read { try String.fetchOne($0, sql: "SELECT value FROM metadata WHERE key = 'bulk-test'") } == nil)
+        #expect(try tempStore() == 0)
+        // The bulk writers themselves.
+        _ = try store.importConsultations([try Self.sample()], author: nil)
+        #expect(try tempStore() == 0)
+    }
+
     @Test func refusesTheWholeBatchInADatabaseOfSyntheticSessions() throws {
         let store = try ConsultationStore.inMemory(clock: .fixed(at: Samples.instant))
         try store.generateSyntheticSessions(count: 2, seed: 7)
