@@ -54,6 +54,11 @@ extension AccordService {
             }
             let results = try store.importConsultations(parsed.files.map(\.consultation), author: author)
             try committed(results.compactMap { try? $0.get() })
+            // The identity warnings of the batch's new sessions, read at once.
+            let newSessions = zip(parsed.files, results).compactMap { item, result in
+                (try? result.get()).map { (id: $0, identity: item.file.start.patient) }
+            }
+            var identityWarnings = identityWarnings(newSessions, earlierOnly: true).makeIterator()
             for (item, result) in zip(parsed.files, results) {
                 switch result {
                 case .success(let id):
@@ -61,7 +66,7 @@ extension AccordService {
                         StartedSession(
                             id: id,
                             warnings: Self.finessWarnings(item.file.start.organisationFINESS, field: "organisation_finess")
-                                + identityWarnings(session: id, identity: item.file.start.patient, earlierOnly: true)))
+                                + (identityWarnings.next() ?? [])))
                 case .failure(let error) where error.field != nil:
                     parsed.outcomes[item.index] = .failure(
                         AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)"))

@@ -198,13 +198,23 @@ extension AccordService {
     /// sessions (identity vigilance); with `earlierOnly`, only sessions numbered before `id`
     /// (a bulk import warns each file about the files before it, as if imported one by one).
     public func identityWarnings(session id: SessionID, identity: INSIdentity, earlierOnly: Bool = false) -> [String] {
-        var warnings = IdentityCrossCheck.warnings(identity)
-        do {
-            warnings += try store.identityDiscrepancies(of: id).filter { !earlierOnly || $0.session < id }.map(\.warning)
-        } catch {
-            warnings.append("the patient's identity could not be compared with other sessions of the same INS (\(error)).")
+        identityWarnings([(id, identity)], earlierOnly: earlierOnly)[0]
+    }
+
+    /// ``identityWarnings(session:identity:earlierOnly:)`` of each session, in the order given,
+    /// the other sessions of their INS read at once (a bulk import's batch).
+    func identityWarnings(_ sessions: [(id: SessionID, identity: INSIdentity)], earlierOnly: Bool) -> [[String]] {
+        let discrepancies = Result { try store.identityDiscrepancies(of: sessions.map(\.id)) }
+        return sessions.enumerated().map { index, session in
+            var warnings = IdentityCrossCheck.warnings(session.identity)
+            switch discrepancies {
+            case .success(let all):
+                warnings += all[index].filter { !earlierOnly || $0.session < session.id }.map(\.warning)
+            case .failure(let error):
+                warnings.append("the patient's identity could not be compared with other sessions of the same INS (\(error)).")
+            }
+            return warnings
         }
-        return warnings
     }
 
     // MARK: - Recording

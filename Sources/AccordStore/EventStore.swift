@@ -184,6 +184,11 @@ public protocol EventStore: Sendable {
     /// - Throws: `AccordError` (`notFound`) for an unknown session.
     func identityDiscrepancies(of id: SessionID) throws -> [IdentityDiscrepancy]
 
+    /// `identityDiscrepancies(of:)` of each session, in the order given, read together (a
+    /// bulk import asks for a batch's new sessions at once).
+    /// - Throws: `AccordError` (`notFound`) for an unknown session; (`busy`, `io`).
+    func identityDiscrepancies(of ids: [SessionID]) throws -> [[IdentityDiscrepancy]]
+
     // MARK: - Centre settings
 
     /// The centre's current settings, or `nil` when none were made yet (no check).
@@ -281,6 +286,11 @@ public protocol EventStore: Sendable {
 }
 
 extension EventStore {
+    /// `identityDiscrepancies(of:)` of one session, for each session.
+    public func identityDiscrepancies(of ids: [SessionID]) throws -> [[IdentityDiscrepancy]] {
+        try ids.map { try identityDiscrepancies(of: $0) }
+    }
+
     /// One ``documentVersion(for:profile:)`` per consultation.
     public func documentVersions(for consultations: [Consultation], profile: String) throws -> [DocumentVersion] {
         try consultations.map { try documentVersion(for: $0, profile: profile) }

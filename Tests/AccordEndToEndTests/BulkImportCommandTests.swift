@@ -79,9 +79,6 @@ import Testing
         #expect(generated.calls < generated.events, "\(generated.calls) write calls for \(generated.events) events")
     }
 
-    /// A name typed where a participant id is expected is refused without being echoed; the
-    /// identity-vigilance warning goes to the later file of the same INS only, as when the files
-    /// are imported one by one.
     /// One refused file creates no database and no chain key: it is read before the database
     /// is opened, with the same message.
     @Test(.sqliteOnly("whether the SQLite file is created"))
@@ -133,6 +130,9 @@ import Testing
         #expect(try cli.run(["session", "list"]).stdout.components(separatedBy: "\n").filter { $0.contains("S2") }.isEmpty)
     }
 
+    /// A name typed where a participant id is expected is refused without being echoed; the
+    /// identity-vigilance warning goes to the later file of the same INS only, as when the files
+    /// are imported one by one.
     @Test func refusalsEchoNoNameAndWarningsLookOnlyBackwards() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }

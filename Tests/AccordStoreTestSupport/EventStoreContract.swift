@@ -307,6 +307,13 @@ public enum EventStoreContract {
         #expect(throws: AccordError(.notFound, "no session S3 in this database; `accord session list` shows the sessions it holds.")) {
             try store.identityDiscrepancies(of: SessionID(number: 3))
         }
+        // Read together (a bulk import's batch): each session's, in the order asked.
+        let birthDate = { (session: SessionID) in [IdentityDiscrepancy(session: session, traits: ["birth date"])] }
+        #expect(try store.identityDiscrepancies(of: [second, first, second]) == [birthDate(first), birthDate(second), birthDate(first)])
+        #expect(try store.identityDiscrepancies(of: [SessionID]()).isEmpty)
+        #expect(throws: AccordError(.notFound, "no session S3 in this database; `accord session list` shows the sessions it holds.")) {
+            try store.identityDiscrepancies(of: [first, SessionID(number: 3)])
+        }
     }
 
     static func participation(_ store: any EventStore) throws {
