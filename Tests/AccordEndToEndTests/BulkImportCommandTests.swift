@@ -51,7 +51,10 @@ import Testing
     static func writeCalls(_ cli: AccordCLI, _ arguments: String) throws -> (calls: Int, events: Int)? {
         let run = try cli.run(["__shell__", "\"$ACCORD_BIN\" \(arguments) > /dev/null || exit 3; grep '^syscw:' /proc/$$/io"])
         guard run.status == 0, let calls = Int(run.stdout.dropFirst("syscw:".count).trimmingCharacters(in: .whitespacesAndNewlines))
-        else { return nil }
+        else {
+            Issue.record("status \(run.status) (3: the command failed), output \(run.stdout), errors \(run.stderr)")
+            return nil
+        }
         let head = try cli.run(["verify"]).stdout
         // `head N: …`: the events recorded, the chain verified.
         guard let events = Int(head.dropFirst("head ".count).prefix { $0.isNumber }) else { return nil }
