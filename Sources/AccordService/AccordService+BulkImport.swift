@@ -142,7 +142,10 @@ extension AccordService {
     /// - Throws: `AccordError` (`invalidInput`) naming the file's key and line, or saying it
     ///   is too large or not UTF-8; (`io`) when it cannot be read.
     public static func readConsultationFile(at path: String, today: CalendarDate) throws -> ConsultationFile {
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > ConsultationFile.maximumSize {
+        // The size from `stat` alone: `FileManager.attributesOfItem` also looks up the owner's
+        // and group's names (it read /etc/passwd and /etc/group for each file of a bulk import).
+        var status = stat()
+        if stat(path, &status) == 0, case let size = Int(status.st_size), size > ConsultationFile.maximumSize {
             throw AccordError(
                 .invalidInput,
                 "the consultation file is \(size) bytes, larger than the limit of \(ConsultationFile.maximumSize) bytes; expected one consultation in YAML."

@@ -82,6 +82,26 @@ import Testing
         #expect(generated.calls < generated.events, "\(generated.calls) write calls for \(generated.events) events")
     }
 
+    /// A file over the size limit is refused by its size (`stat`), before anything reads it:
+    /// a sparse file of 4 GiB, which reading would take 4 GiB of memory for, is refused at once,
+    /// alone and among other files.
+    @Test func aFileOverTheSizeLimitIsRefusedUnread() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let huge = cli.folder.appendingPathComponent("huge.yaml")
+        #expect(FileManager.default.createFile(atPath: huge.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: 4 << 30)
+        try handle.close()
+        let message =
+            "the consultation file is 4294967296 bytes, larger than the limit of 1048576 bytes; expected one consultation in YAML."
+        let alone = try cli.run(["session", "import", huge.path])
+        #expect(alone.status == 1 && alone.stderr == "accord: error: \(message)\n", "\(alone.stderr)")
+        let among = try cli.run(["session", "import", Samples.sampleConsultationFile.path, huge.path])
+        #expect(among.status == 1 && among.stdout == "S1\n")
+        #expect(among.stderr.hasPrefix("accord: error: file 2 (\(huge.path)): \(message)\n"), "\(among.stderr)")
+    }
+
     /// One refused file creates no database and no chain key: it is read before the database
     /// is opened, with the same message.
     @Test(.sqliteOnly("whether the SQLite file is created"))
