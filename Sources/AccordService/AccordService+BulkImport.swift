@@ -58,7 +58,7 @@ extension AccordService {
             let newSessions = zip(parsed.files, results).compactMap { item, result in
                 (try? result.get()).map { (id: $0, identity: item.file.start.patient) }
             }
-            var identityWarnings = identityWarnings(newSessions, earlierOnly: true).makeIterator()
+            var newSessionWarnings = identityWarnings(newSessions, earlierOnly: true).makeIterator()
             for (item, result) in zip(parsed.files, results) {
                 switch result {
                 case .success(let id):
@@ -66,7 +66,7 @@ extension AccordService {
                         StartedSession(
                             id: id,
                             warnings: Self.finessWarnings(item.file.start.organisationFINESS, field: "organisation_finess")
-                                + (identityWarnings.next() ?? [])))
+                                + (newSessionWarnings.next() ?? [])))
                 case .failure(let error) where error.field != nil:
                     parsed.outcomes[item.index] = .failure(
                         AccordError(error.code, "in the consultation file, \(ConsultationFile.renamingOptions(error).description)"))
