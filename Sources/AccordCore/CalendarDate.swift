@@ -11,11 +11,24 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// Parses `YYYY-MM-DD`; `nil` when malformed or not a real date (2026-02-30).
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { return nil }
+        // `YYYY-MM-DD` in ASCII digits is ten bytes, read as bytes (the text was split and each
+        // part read as characters).
+        let utf8 = text.utf8
+        guard utf8.count == 10 else { return nil }
+        var (y, m, d) = (0, 0, 0)
+        for (index, byte) in utf8.enumerated() {
+            if index == 4 || index == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            let digit = Int(byte - UInt8(ascii: "0"))
+            switch index {
+            case 0..<4: y = y * 10 + digit
+            case 5..<7: m = m * 10 + digit
+            default: d = d * 10 + digit
+            }
+        }
         guard y >= 1, (1...12).contains(m), (1...31).contains(d) else { return nil }
         if y >= 1583 {
             // The Gregorian calendar's own months (Foundation's calendar agrees from 1583 on).

@@ -270,12 +270,25 @@ extension FieldRules {
 
     /// What is wrong with a birthplace COG code, or `nil` (``birthplace(_:_:)``).
     public static func birthplaceProblem(_ value: String) -> String? {
+        // Five ASCII bytes without a CR (which would join a LF into one character) are five
+        // characters, read as bytes; any other text is read as characters, each one outside
+        // ASCII standing as a byte that is neither a digit nor a letter.
+        let utf8 = value.utf8
+        if utf8.count == 5, utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            return cogProblem(utf8.map { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) ? $0 - 0x20 : $0 })
+        }
         let cog = Array(value.uppercased())
         guard cog.count == 5 else { return "it has \(cog.count) characters, not 5" }
-        func digits(_ part: ArraySlice<Character>) -> Int? {
-            part.allSatisfy { $0.isASCII && $0.isNumber } ? Int(String(part)) : nil
+        return cogProblem(cog.map { $0.unicodeScalars.count == 1 ? $0.asciiValue ?? 0xFF : 0xFF })
+    }
+
+    /// ``birthplaceProblem(_:)`` of five uppercased characters, as ASCII bytes.
+    private static func cogProblem(_ cog: [UInt8]) -> String? {
+        func digits(_ part: ArraySlice<UInt8>) -> Int? {
+            part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                ? part.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } : nil
         }
-        let department = String(cog[0..<2])
+        let department = String(decoding: cog[0..<2], as: UTF8.self)
         if department == "2A" || department == "2B" {
             guard let commune = digits(cog[2...]) else { return "a Corsican code has 3 digits after 2A or 2B" }
             return commune == 0 ? "commune number 000 does not exist" : nil

@@ -48,10 +48,12 @@ public struct Completeness: Sendable, Hashable, Codable {
     ///     is not a reasonable option; the element then does not apply.
     public init(_ consultation: Consultation, elements: [RecordElement] = RecordElement.allCases, surveillanceNotReasonable: Bool = false) {
         (present, missing, notApplicable) = ([], [], [])
+        // The options not withdrawn, filtered once for all the elements.
+        let options = consultation.options.filter { !$0.withdrawn }
         for element in elements {
             if element == .surveillanceOrNoTreatment && surveillanceNotReasonable {
                 notApplicable.append(element)
-            } else if Self.holds(element, consultation) {
+            } else if Self.holds(element, consultation, options: options) {
                 present.append(element)
             } else {
                 missing.append(element)
@@ -59,9 +61,8 @@ public struct Completeness: Sendable, Hashable, Codable {
         }
     }
 
-    /// The rule for each element.
-    static func holds(_ element: RecordElement, _ c: Consultation) -> Bool {
-        let options = c.options.filter { !$0.withdrawn }
+    /// The rule for each element; `options` are `c`'s options not withdrawn.
+    static func holds(_ element: RecordElement, _ c: Consultation, options: [ConsultationOption]) -> Bool {
         switch element {
         case .participants:
             // P1 (present or not) and P2 always exist; the element asks that presence is known.

@@ -265,7 +265,23 @@ extension EventPayload {
             mutating func integer<Integer: BinaryInteger>(_ key: StaticString, _ value: Integer?) {
                 guard let value else { return }
                 self.key(key)
-                bytes.append(contentsOf: String(value).utf8)
+                guard let value = Int64(exactly: value) else {
+                    bytes.append(contentsOf: String(value).utf8)
+                    return
+                }
+                // The decimal digits written straight into the payload: `String(value)` of a
+                // generic integer took a tenth of the payload's encoding.
+                if value < 0 { bytes.append(UInt8(ascii: "-")) }
+                var magnitude = value.magnitude
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+                    var count = 0
+                    repeat {
+                        buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                        magnitude /= 10
+                        count += 1
+                    } while magnitude > 0
+                    for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+                }
             }
 
             mutating func boolean(_ key: StaticString, _ value: Bool) {
@@ -283,7 +299,8 @@ extension EventPayload {
                 hasMember = true
                 bytes.append(UInt8(ascii: "\""))
                 key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-                bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+                bytes.append(UInt8(ascii: "\""))
+                bytes.append(UInt8(ascii: ":"))
             }
 
             /// A JSON string as `JSONEncoder` escapes it.

@@ -142,6 +142,23 @@ import Testing
         #expect(kinds.subtracting(Self.kindsLeftToJSONEncoder).count == 17, "\(kinds.sorted())")
     }
 
+    /// Integers are written digit by digit: every count of digits, either side of each power
+    /// of ten, both signs and both ends of `Int`, as `JSONEncoder` writes them.
+    @Test func integersAreWrittenInTheBytesOfJSONEncoder() throws {
+        var values = [0, 1, -1, Int.min, Int.max, Int.min + 1]
+        var power = 1
+        for _ in 1...18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -(power - 1), -power, -(power + 1)]
+        }
+        for value in values {
+            let change = Change.preferenceAdded(text: "x", importance: value)
+            let payload = try #require(EventPayload.Writer.payload(change))
+            #expect(payload == (try EventPayload.encodeWithJSONEncoder(change)))
+            #expect(payload.contains("\"importance\":\(value),"), "\(payload)")
+        }
+    }
+
     @Test func randomTextsAreWrittenInTheBytesOfJSONEncoder() throws {
         var state: UInt64 = 7
         func next(_ bound: Int) -> Int {

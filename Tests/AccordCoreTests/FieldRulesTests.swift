@@ -319,4 +319,53 @@ import Testing
             FieldRules.textProblem(marks, .init(characters: 10, bytes: 400, multiline: false))
                 == "holds a character with more than \(FieldRules.scalarsPerCharacter - 1) combining marks")
     }
+
+    /// The check walks the scalars once and reads ASCII without the Unicode properties; it
+    /// says what the rule said in three walks with the properties (kept here as the reference):
+    /// every text of up to two ASCII characters, and 20,000 random texts rich in controls,
+    /// white space, format and invisible characters, letters, marks and CR LF, at every kind of
+    /// limit.
+    @Test func oneWalkGivesTheAnswersOfTheThreeWalks() {
+        func reference(_ value: String, _ limits: FieldRules.TextLimits) -> String? {
+            if value.isEmpty || value.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) { return "is empty" }
+            if value.unicodeScalars.allSatisfy(FieldRules.isIgnorable) { return "is made only of control or invisible characters" }
+            for scalar in value.unicodeScalars {
+                if let problem = FieldRules.scalarProblem(scalar, multiline: limits.multiline) { return problem }
+            }
+            if value.count > limits.characters { return "is longer than \(limits.characters) characters" }
+            if value.utf8.count > limits.bytes { return "is longer than \(limits.bytes) bytes in UTF-8" }
+            if value.contains(where: { $0.unicodeScalars.count > FieldRules.scalarsPerCharacter }) {
+                return "holds a character with more than \(FieldRules.scalarsPerCharacter - 1) combining marks"
+            }
+            return nil
+        }
+        let limits: [FieldRules.TextLimits] = [
+            .init(characters: 3, bytes: 40, multiline: false), .init(characters: 3, bytes: 40, multiline: true),
+            .init(characters: 40, bytes: 5, multiline: true), .init(characters: 200, bytes: 800, multiline: false),
+        ]
+        let bytes = (0...127).map(UInt8.init)
+        var texts = [""] + bytes.map { String(decoding: [$0], as: UTF8.self) }
+        texts += bytes.flatMap { first in bytes.map { String(decoding: [first, $0], as: UTF8.self) } }
+        let alphabet =
+            Array(
+                "\u{0}\t\n\u{B}\r\u{1F} \u{7F}aZ9'-\"\\\u{85}\u{A0}\u{AD}\u{2003}\u{200B}\u{2028}\u{202E}\u{2066}\u{FEFF}\u{2800}\u{FFFD}é\u{301}😀"
+                    .unicodeScalars) + [Unicode.Scalar(0xFDD0)!]  // a noncharacter, which a literal cannot hold
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 1...8, using: &generator) { text.append(alphabet.randomElement(using: &generator)!) }
+            texts.append(String(text))
+        }
+        texts.append("e" + String(repeating: "\u{301}", count: FieldRules.scalarsPerCharacter))
+        var answers = Set<String>()
+        for text in texts {
+            for limit in limits {
+                let expected = reference(text, limit)
+                #expect(FieldRules.textProblem(text, limit) == expected, "\(text.unicodeScalars.map(\.value)) \(limit)")
+                if let expected { answers.insert(expected) }
+            }
+        }
+        // Every answer of the rule came up.
+        #expect(answers.count == 11, "\(answers.sorted())")
+    }
 }

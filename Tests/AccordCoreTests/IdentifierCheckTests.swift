@@ -179,6 +179,52 @@ import Testing
         #expect(CalendarDate("1958-05-17")?.hl7 == "19580517")
     }
 
+    /// A date is read from its ten bytes; it reads what the rule on characters read (the text
+    /// split at `-` into 4, 2 and 2 ASCII digits, then the calendar's check), kept here as the
+    /// reference: random dates, real or not, with dashes, digits, other numbers, spaces and
+    /// marks put in, replaced or taken out.
+    @Test func aDateIsReadFromItsBytesAsFromItsCharacters() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        func reference(_ text: String) -> [Int]? {
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+                let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+            else { return nil }
+            guard y >= 1, (1...12).contains(m), (1...31).contains(d) else { return nil }
+            var components = DateComponents(year: y, month: m, day: d)
+            components.timeZone = TimeZone(identifier: "UTC")
+            let valid = y >= 1583 ? d <= CalendarDate.daysIn(month: m, year: y) : components.isValidDate(in: calendar)
+            return valid ? [y, m, d] : nil
+        }
+        let alphabet = Array("0000111229--- +\u{0663}\u{FF11}\u{301}\r\n")
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["2026-03-02", "0001-01-01", "9999-12-31", "2026-03-0\u{0663}", "2026-03-02\u{301}", "2026-03-0\r\n", "+026-03-02"]
+        for _ in 0..<20_000 {
+            // A date of years 1 to 2100, months 0 to 13, days 0 to 32, then up to two changes:
+            // a character replaced, inserted or removed.
+            let (year, month, day) = (Int.random(in: 1...2100), Int.random(in: 0...13), Int.random(in: 0...32))
+            var characters = Array(String(format: "%04d-%02d-%02d", year, month, day))
+            for _ in 0..<Int.random(in: 0...2, using: &generator) {
+                let index = Int.random(in: 0..<characters.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: characters[index] = alphabet.randomElement(using: &generator)!
+                case 1: characters.insert(alphabet.randomElement(using: &generator)!, at: index)
+                default: characters.remove(at: index)
+                }
+            }
+            texts.append(String(characters))
+        }
+        var read = 0
+        for text in texts {
+            let expected = reference(text)
+            #expect(CalendarDate(text).map { [$0.year, $0.month, $0.day] } == expected, "\(text.unicodeScalars.map(\.value))")
+            if expected != nil { read += 1 }
+        }
+        #expect(read > 4_000, "\(read) dates read")
+    }
+
     @Test func utcInstants() throws {
         let instant = try #require(UTCInstant.parse("2026-03-02T09:30:00Z"))
         #expect(UTCInstant.format(instant) == "2026-03-02T09:30:00Z")

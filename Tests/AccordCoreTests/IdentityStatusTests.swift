@@ -121,6 +121,69 @@ import Testing
         )
     }
 
+    /// The COG check reads five ASCII bytes as bytes and other texts as characters; both give
+    /// the answers of the rule read on characters (the check as it was first written, kept here
+    /// as the reference): every code of five digits, every Corsican code, and texts with
+    /// letters, spaces, CR LF, accents, combining marks and fullwidth digits.
+    @Test func theCOGCheckOnBytesGivesTheAnswersOfTheRuleOnCharacters() {
+        func reference(_ value: String) -> String? {
+            let cog = Array(value.uppercased())
+            guard cog.count == 5 else { return "it has \(cog.count) characters, not 5" }
+            func digits(_ part: ArraySlice<Character>) -> Int? {
+                part.allSatisfy { $0.isASCII && $0.isNumber } ? Int(String(part)) : nil
+            }
+            let department = String(cog[0..<2])
+            if department == "2A" || department == "2B" {
+                guard let commune = digits(cog[2...]) else { return "a Corsican code has 3 digits after 2A or 2B" }
+                return commune == 0 ? "commune number 000 does not exist" : nil
+            }
+            guard let number = digits(cog[0...]) else { return "only digits, or 2A/2B then digits, are COG codes" }
+            switch number / 1000 {
+            case 97:
+                guard (1...8).contains(number / 100 % 10) else { return "overseas codes begin with 971 to 978" }
+                return number % 100 == 0 ? "commune number 00 does not exist" : nil
+            case 98:
+                guard [4, 6, 7, 8, 9].contains(number / 100 % 10) else { return "codes beginning with 98 are 984 and 986 to 989" }
+                return number % 100 == 0 ? "commune number 00 does not exist" : nil
+            case 99:
+                return number == 99999 || (1...5).contains(number / 100 % 10)
+                    ? nil : "a country code abroad is 99 then 1xx to 5xx (99999: unknown)"
+            case 96, 0:
+                return "department \(department) does not exist"
+            default:
+                return number % 1000 == 0 ? "commune number 000 does not exist" : nil
+            }
+        }
+        var codes = (0..<100_000).map { String(repeating: "0", count: 5 - String($0).count) + String($0) }
+        codes += (0..<1_000).flatMap { number in
+            let commune = String(repeating: "0", count: 3 - String(number).count) + String(number)
+            return ["2A" + commune, "2b" + commune]
+        }
+        codes += [
+            "", "7505", "750566", "2C004", "2a00x", "2A 04", " 2A04", "2A04 ", "12\r\n3", "1\r\n234", "75\u{301}056", "7505\u{0663}",
+            "7505\u{FF16}", "2\u{FF21}004", "ß1234", "\u{E9}1234", "2A\u{0}04", "9999\u{00B9}", "abcde", "ZZZZZ", "2a2a2",
+        ]
+        let alphabet = Array("0129AaBbZz -\u{E9}\u{301}\r\n\u{FF11}")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            codes.append(String((0..<Int.random(in: 3...7, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        var answers = Set<String?>()
+        for code in codes {
+            let expected = reference(code)
+            #expect(FieldRules.birthplaceProblem(code) == expected, "\(code.unicodeScalars.map(\.value))")
+            answers.insert(expected)
+        }
+        let everyAnswer: Set<String?> = [
+            nil, "it has 0 characters, not 5", "it has 4 characters, not 5", "it has 6 characters, not 5",
+            "only digits, or 2A/2B then digits, are COG codes", "a Corsican code has 3 digits after 2A or 2B",
+            "commune number 000 does not exist", "commune number 00 does not exist", "department 00 does not exist",
+            "department 96 does not exist", "overseas codes begin with 971 to 978", "codes beginning with 98 are 984 and 986 to 989",
+            "a country code abroad is 99 then 1xx to 5xx (99999: unknown)",
+        ]
+        #expect(everyAnswer.isSubset(of: answers), "\(everyAnswer.subtracting(answers))")
+    }
+
     @Test func anINSNIAIsShapedLikeANIR() throws {
         try FieldRules.insNumber("800012A00100199", "--ins", oid: KnownOID.insNIA)
         for value in ["abc", "x-1", "80001200100199", "8000120010019X"] {

@@ -369,6 +369,26 @@ private func close(_ a: Double?, _ b: Double?) -> Bool {
         #expect(!ControlPreferences.concordant(preferred: "B", experienced: "C"))
         #expect(!ControlPreferences.concordant(preferred: "X", experienced: "X"))  // not a letter A–E
     }
+
+    /// A letter of one byte is read from its byte: every one-byte text, and texts around a
+    /// letter, get the group the rule gives (trim the spaces, ignore the case).
+    @Test func everyOneByteTextGetsTheGroupOfTheRule() {
+        func rule(_ text: String) -> String? {
+            switch text.trimmingCharacters(in: .whitespaces).uppercased() {
+            case "A", "B": "active"
+            case "C": "collaborative"
+            case "D", "E": "passive"
+            default: nil
+            }
+        }
+        let oneByte = (0...127).map { String(UnicodeScalar(UInt8($0))) }
+        let longer = [" a", "B ", "\tc\t", "\u{00A0}D", "e\u{2003}", "AB", "ä", "Ｃ", "ｅ", "c\u{301}", "\r\n", "  "]
+        for text in oneByte + longer {
+            #expect(ControlPreferences.group(text) == rule(text), "\(text.unicodeScalars.map(\.value))")
+        }
+        #expect(oneByte.compactMap(ControlPreferences.group).count == 10)  // A–E and a–e
+        #expect(ControlPreferences.group(" a") == "active" && ControlPreferences.group("\u{00A0}D") == "passive")
+    }
 }
 
 @Suite struct InstrumentCatalogueTests {
