@@ -39,6 +39,33 @@ import Testing
         #expect(file.start.patient.birthplaceCode == "2A004")
     }
 
+    /// Truth values are read from a plain scalar's text (no tag is resolved): every spelling
+    /// YAML 1.1 gives, in any case; a quoted or `!!str` one is a text and refused; `!!bool` is
+    /// read. Keys are compared as texts.
+    @Test func truthValuesAreReadFromTheirText() throws {
+        let spellings: [(String, Bool)] = [
+            ("true", true), ("True", true), ("TRUE", true), ("tRuE", true), ("yes", true), ("Yes", true), ("on", true), ("ON", true),
+            ("!!bool true", true), ("false", false), ("False", false), ("no", false), ("NO", false), ("off", false), ("Off", false),
+            ("!!bool no", false),
+        ]
+        for (spelling, value) in spellings {
+            let file = try ConsultationFile.parse(Self.minimal + "closed: \(spelling)\n")
+            #expect((file.changes.last?.kind == "session-closed") == value, "\(spelling)")
+            let present = try ConsultationFile.parse(
+                Self.minimal.replacingOccurrences(of: "birthplace: \"69123\"}", with: "birthplace: \"69123\", present: \(spelling)}"))
+            #expect(present.start.patientPresent == value, "\(spelling)")
+        }
+        for spelling in ["\"true\"", "'yes'", "!!str true", "y", "1", "|\n  true", "truee"] {
+            #expect(throws: AccordError.self, "\(spelling)") { try ConsultationFile.parse(Self.minimal + "closed: \(spelling)\n") }
+            let error = try #require(throws: AccordError.self) { try ConsultationFile.parse(Self.minimal + "closed: \(spelling)\n") }
+            #expect(error.description == "closed: is not true or false; expected true or false.", "\(spelling)")
+        }
+        for twice in ["closed: true\n\"closed\": true\n", "closed: true\n!!str closed: false\n"] {
+            let error = try #require(throws: AccordError.self) { try ConsultationFile.parse(Self.minimal + twice) }
+            #expect(error.description.contains("(line 5: the key closed is given more than once in the same mapping)"), "\(error)")
+        }
+    }
+
     @Test func minimalFileParses() throws {
         let file = try ConsultationFile.parse(Self.minimal)
         #expect(file.changes.isEmpty)
