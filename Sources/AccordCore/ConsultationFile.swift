@@ -274,9 +274,8 @@ public struct ConsultationFile: Sendable {
 /// Reads typed values out of a YAML mapping, naming the key path in every error.
 private struct NodeReader {
     let mapping: Node.Mapping
-    /// The values by their key's text, the first of each key (a key given twice is refused
-    /// before): looked up without Yams resolving the tag of every key of the mapping
-    /// (`Node.Mapping`'s subscript compares whole nodes, a regular expression each).
+    /// The values by their key's text (a key given twice is refused): looked up without Yams
+    /// comparing whole nodes, as `Node.Mapping`'s subscript does.
     let values: [String: Node]
     let prefix: String
     let line: Int
@@ -290,7 +289,15 @@ private struct NodeReader {
         self.mapping = mapping
         var values: [String: Node] = [:]
         for (key, value) in mapping {
-            if let name = key.string, values[name] == nil { values[name] = value }
+            guard let name = key.string else { continue }
+            // Yams refuses a key given twice when both nodes are equal; the same text under
+            // two tags (`closed:` and `!!bool closed:`) is two nodes for it, one key here.
+            guard values.updateValue(value, forKey: name) == nil else {
+                throw AccordError.invalid(
+                    path.isEmpty ? "the consultation file" : path,
+                    "gives the key" + (NodeKey.shown(name).map { " \($0)" } ?? "") + " more than once (line \(key.mark?.line ?? 0))",
+                    accepted: "each key once in a mapping")
+            }
         }
         self.values = values
         self.prefix = path
@@ -322,6 +329,9 @@ private struct NodeReader {
     }
 
     func allowOnly(_ keys: Set<String>) throws {
+        // Every key a text (a key given twice was refused by Yams) and a known one: the keys
+        // read once already say so, without walking the mapping's nodes again.
+        if values.count == mapping.count, values.keys.allSatisfy(keys.contains) { return }
         for (key, _) in mapping {
             guard let name = key.string, keys.contains(name) else {
                 let line = key.mark?.line ?? 0

@@ -64,6 +64,17 @@ import Testing
             let error = try #require(throws: AccordError.self) { try ConsultationFile.parse(Self.minimal + twice) }
             #expect(error.description.contains("(line 5: the key closed is given more than once in the same mapping)"), "\(error)")
         }
+        // The same key under two tags is two nodes for Yams, and one key for Accord: refused,
+        // rather than the first one read and the other left unread.
+        for twice in ["closed: false\n!!bool closed: true\n", "!!binary closed: true\nclosed: false\n"] {
+            let error = try #require(throws: AccordError.self) { try ConsultationFile.parse(Self.minimal + twice) }
+            #expect(
+                error.description
+                    == "the consultation file: gives the key closed more than once (line 6); expected each key once in a mapping.")
+        }
+        let nested = Self.minimal.replacingOccurrences(of: "sex: M,", with: "sex: M, !!binary sex: F,")
+        let error = try #require(throws: AccordError.self) { try ConsultationFile.parse(nested) }
+        #expect(error.description == "patient: gives the key sex more than once (line 2); expected each key once in a mapping.")
     }
 
     @Test func minimalFileParses() throws {

@@ -356,7 +356,15 @@ import Testing
             for _ in 0..<Int.random(in: 1...8, using: &generator) { text.append(alphabet.randomElement(using: &generator)!) }
             texts.append(String(text))
         }
-        texts.append("e" + String(repeating: "\u{301}", count: FieldRules.scalarsPerCharacter))
+        // Characters of many scalars, either side of the limit: combining marks on an ASCII
+        // letter or a letter outside ASCII, Hangul jamo, emoji joined by ZWJ, CR LF around them.
+        for count in [FieldRules.scalarsPerCharacter - 2, FieldRules.scalarsPerCharacter - 1, FieldRules.scalarsPerCharacter] {
+            texts += [
+                "e" + String(repeating: "\u{301}", count: count), "\u{E9}" + String(repeating: "\u{301}", count: count),
+                "\r\na" + String(repeating: "\u{308}", count: count) + "\r\n", String(repeating: "\u{1100}", count: count + 1),
+                Array(repeating: "\u{1F468}", count: count / 2 + 1).joined(separator: "\u{200D}"),
+            ]
+        }
         var answers = Set<String>()
         for text in texts {
             for limit in limits {
