@@ -191,10 +191,25 @@ public enum IdentifierCheck {
     /// Checks an OID: dot-separated arcs of digits without leading zeros, at least two arcs,
     /// first arc 0, 1 or 2, at most 64 characters.
     public static func oid(_ value: String) -> String? {
-        let arcs = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard value.count <= 64, arcs.count >= 2,
-            arcs.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } && ($0 == "0" || $0.first != "0") }),
-            ["0", "1", "2"].contains(arcs[0])
+        // Read as bytes: an OID is ASCII digits and dots only, so its bytes are its characters
+        // (the text was split into arcs, each read as characters).
+        let utf8 = value.utf8
+        guard utf8.count <= 64 else { return "is not an OID" }
+        var (arcs, arcLength, arcFirst, firstArc) = (1, 0, UInt8(0), UInt8(0))
+        for byte in utf8 {
+            if byte == UInt8(ascii: ".") {
+                // An arc is not empty, and begins with 0 only when it is 0.
+                guard arcLength > 0, arcFirst != UInt8(ascii: "0") || arcLength == 1 else { return "is not an OID" }
+                if arcs == 1 { firstArc = arcLength == 1 ? arcFirst : 0 }
+                (arcs, arcLength) = (arcs + 1, 0)
+            } else {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return "is not an OID" }
+                if arcLength == 0 { arcFirst = byte }
+                arcLength += 1
+            }
+        }
+        guard arcs >= 2, arcLength > 0, arcFirst != UInt8(ascii: "0") || arcLength == 1,
+            (UInt8(ascii: "0")...UInt8(ascii: "2")).contains(firstArc)
         else { return "is not an OID" }
         return nil
     }

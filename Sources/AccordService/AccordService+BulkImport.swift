@@ -154,7 +154,10 @@ extension AccordService {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AccordError(.io, "cannot read the consultation file at the path given; check that it exists and is readable.")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        // Validated by the standard library (Foundation's conversion cost 4 % of a bulk
+        // import's instructions), a byte-order mark dropped as Foundation drops it.
+        let utf8 = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data
+        guard let text = String(validating: utf8, as: UTF8.self) else {
             throw AccordError(.invalidInput, "the consultation file is not UTF-8 text; expected a YAML file in UTF-8.")
         }
         do {

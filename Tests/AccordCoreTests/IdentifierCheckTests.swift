@@ -55,6 +55,42 @@ import Testing
         #expect(IdentifierCheck.oid("1") == "is not an OID")
     }
 
+    /// An OID is read as bytes; it says what the rule on characters said (the text split at
+    /// dots into arcs, kept here as the reference): every text of up to four characters of
+    /// digits and dots, and random texts with other numbers, letters, marks and 64-character
+    /// edges.
+    @Test func anOIDIsReadFromItsBytesAsFromItsCharacters() {
+        func reference(_ value: String) -> String? {
+            let arcs = value.split(separator: ".", omittingEmptySubsequences: false)
+            guard value.count <= 64, arcs.count >= 2,
+                arcs.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } && ($0 == "0" || $0.first != "0") }),
+                ["0", "1", "2"].contains(arcs[0])
+            else { return "is not an OID" }
+            return nil
+        }
+        let small = Array("0123.")
+        var texts = [""]
+        for length in 1...4 {
+            texts += (0..<Int(pow(Double(small.count), Double(length)))).map { number in
+                String((0..<length).map { small[number / Int(pow(Double(small.count), Double($0))) % small.count] })
+            }
+        }
+        let alphabet = Array("0129...a \u{0663}\u{FF11}\u{301}")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            texts.append(String((0..<Int.random(in: 1...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        let long = "1.2." + String(repeating: "9", count: 60)
+        texts += [long, String(long.dropLast()), long + "9", "2.25.\(UInt64.max)", "1.2.250.1.213.1.4.10", "0.0", "00.1", "1.\u{0663}"]
+        var passed = 0
+        for text in texts {
+            let expected = reference(text)
+            #expect(IdentifierCheck.oid(text) == expected, "\(text.unicodeScalars.map(\.value))")
+            if expected == nil { passed += 1 }
+        }
+        #expect(passed > 100, "\(passed) OIDs")
+    }
+
     @Test func crossCheckWarnsOnMismatchedTraits() {
         var identity = INSIdentity(
             ins: "158056912345606", insOID: KnownOID.insNIRTest, birthFamilyName: "X", birthGivenNames: "Y",

@@ -46,6 +46,34 @@ import Testing
     }
 }
 
+/// A consultation file's bytes: UTF-8, with or without a byte-order mark; anything else is
+/// refused, saying so.
+@Suite struct ConsultationFileBytesTests {
+    @Test func aByteOrderMarkIsDroppedAndOtherBytesAreRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accord-bytes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try Data(contentsOf: Samples.sampleConsultationFile)
+        let today = CalendarDate("2026-03-02")!
+        func read(_ bytes: Data) throws -> ConsultationFile {
+            let file = folder.appendingPathComponent("c.yaml")
+            try bytes.write(to: file)
+            return try AccordService.readConsultationFile(at: file.path, today: today)
+        }
+        let plain = try read(text)
+        let marked = try read(Data([0xEF, 0xBB, 0xBF]) + text)
+        #expect(marked.start == plain.start && marked.changes == plain.changes)
+        #expect(plain.start.patient.birthFamilyName == "MARCHAND-D'ESTE")
+        let notUTF8 = AccordError(.invalidInput, "the consultation file is not UTF-8 text; expected a YAML file in UTF-8.")
+        // Latin-1, a lone surrogate, a cut sequence, a UTF-16 mark.
+        for bytes in [
+            text + Data([0xE9]), text + Data([0xED, 0xA0, 0x80]), text + Data([0xC3]), Data([0xFF, 0xFE]) + text,
+        ] {
+            #expect(throws: notUTF8) { try read(bytes) }
+        }
+    }
+}
+
 /// How many files one transaction of a bulk import holds, by backend.
 @Suite struct ImportBatchSizeTests {
     /// The store's batch size when none is given: 500 files on SQLite; 50 on PostgreSQL, where
