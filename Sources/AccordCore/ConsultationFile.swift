@@ -32,12 +32,16 @@ public struct ConsultationFile: Sendable {
 
     /// The YAML tags resolved in a consultation file: none. Every text key takes its
     /// characters as typed and numbers are read from them. Truth values are read by Yams'
-    /// `Bool` constructor from the text of a plain scalar (`true`, `yes`, `on`, `false`, `no`,
-    /// `off`, in any case), which never looks at the resolved tag; a quoted one is a text and
-    /// refused. Yams resolves the tag of each mapping key when it looks for keys given twice,
-    /// and each rule it tries is a regular expression: with the truth values' rule, that was
-    /// about 4 % of a bulk import's CPU (perf). Keys are compared as texts (`true:` and
-    /// `"true":` are the same key, refused as given twice; neither is a key of the format).
+    /// `Bool` constructor from the scalar's text (`true`, `yes`, `on`, `false`, `no`, `off`, in
+    /// any case) unless its tag, as loaded, is `str` (quoted, or `!!str`): a text, refused.
+    /// Yams resolves the tag of each mapping key when it looks for keys given twice, and each
+    /// rule it tries is a regular expression: with the truth values' rule, that was about 4 %
+    /// of a bulk import's CPU (perf). Keys are compared as texts (`true:` and `"true":` are the
+    /// same key, refused as given twice; neither is a key of the format).
+    ///
+    /// A value's tag must never be resolved (by `Node.tag`, `==`, hashing or
+    /// `Node.Mapping`'s subscript): with no rules it would become `str` and the value
+    /// unreadable as a truth value. ``NodeReader`` looks values up by their key's text.
     static let resolver = Resolver.basic
 
     /// Parses the YAML text of a consultation file, checking each entry by the rules every
@@ -329,8 +333,8 @@ private struct NodeReader {
     }
 
     func allowOnly(_ keys: Set<String>) throws {
-        // Every key a text (a key given twice was refused by Yams) and a known one: the keys
-        // read once already say so, without walking the mapping's nodes again.
+        // Every key a text (a key given twice was refused when the keys were read) and a known
+        // one: the keys read once already say so, without walking the mapping's nodes again.
         if values.count == mapping.count, values.keys.allSatisfy(keys.contains) { return }
         for (key, _) in mapping {
             guard let name = key.string, keys.contains(name) else {
