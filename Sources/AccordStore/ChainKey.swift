@@ -144,37 +144,53 @@ package struct EventContent: Equatable {
         withCanonical(previous: previous) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Calls `body` with the bytes of ``canonical(previous:)``, written once into a buffer
-    /// made with the room they need (each event's link is computed when it is recorded and
-    /// when its session is checked before an export).
+    /// Calls `body` with the bytes of ``canonical(previous:)``, written once into room made for
+    /// them by ``EventBatch/Writer``, the writer of the whole-chain check (each event's link is
+    /// computed when it is recorded and when its session is checked before an export).
     func withCanonical<Result>(previous: String, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        var message: [UInt8] = []
-        // The prefix (15 bytes); each of the nine fields' length, colon and semicolon (at most
-        // 22 bytes); the three numbers (at most 20 characters each); the texts.
-        message.reserveCapacity(
-            15 + 9 * 22 + 60 + recordedAt.utf8.count + author.utf8.count + kind.utf8.count + payload.utf8.count
-                + (reason?.utf8.count ?? 0) + previous.utf8.count)
-        func field(_ value: String?) {
-            guard let value else {
-                message.append(contentsOf: "-;".utf8)
-                return
-            }
-            message.append(contentsOf: String(value.utf8.count).utf8)
-            message.append(UInt8(ascii: ":"))
-            message.append(contentsOf: value.utf8)
-            message.append(UInt8(ascii: ";"))
+        var recordedAt = recordedAt
+        var author = author
+        var kind = kind
+        var payload = payload
+        var previous = previous
+        /// A text's bytes as the writer takes them (`nil` pointer: no value).
+        func raw(_ text: UnsafeBufferPointer<UInt8>) -> EventBatch.RawText {
+            EventBatch.RawText(pointer: text.baseAddress, count: text.count)
         }
-        message.append(contentsOf: "accord-event-1;".utf8)
-        field(String(sequence))
-        field(sessionNumber.map(String.init))
-        field(sessionSequence.map(String.init))
-        field(recordedAt)
-        field(author)
-        field(kind)
-        field(payload)
-        field(reason)
-        field(previous)
-        return message.withUnsafeBytes(body)
+        return recordedAt.withUTF8 { recordedAt in
+            author.withUTF8 { author in
+                kind.withUTF8 { kind in
+                    payload.withUTF8 { payload in
+                        previous.withUTF8 { previous in
+                            func write(reason: UnsafeBufferPointer<UInt8>?) -> Result {
+                                // The prefix (15 bytes); the three numbers' fields (`LL:`, a sign
+                                // and 19 digits, `;`: at most 24 bytes each); the six texts' fields
+                                // (at most 20 digits of length, `:` and `;`) and their bytes.
+                                let capacity =
+                                    15 + 3 * 24 + 6 * 22 + recordedAt.count + author.count + kind.count + payload.count
+                                    + (reason?.count ?? 0) + previous.count
+                                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+                                    var out = EventBatch.Writer(base: buffer.baseAddress!, at: 0)
+                                    out.literal("accord-event-1;")
+                                    out.number(sequence)
+                                    out.number(sessionNumber)
+                                    out.number(sessionSequence.map(Int64.init))
+                                    _ = out.text(raw(recordedAt))
+                                    _ = out.text(raw(author))
+                                    _ = out.text(raw(kind))
+                                    _ = out.text(raw(payload))
+                                    if let reason { _ = out.text(raw(reason)) } else { out.literal("-;") }
+                                    _ = out.text(raw(previous))
+                                    return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: out.at))
+                                }
+                            }
+                            guard var reason else { return write(reason: nil) }
+                            return reason.withUTF8 { write(reason: $0) }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

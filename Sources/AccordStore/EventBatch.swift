@@ -221,8 +221,9 @@ package struct EventBatch: Sendable {
     }
 
     /// Writes canonical bytes into room made for them (no bounds or uniqueness check per byte:
-    /// the caller makes room for the most an event can take).
-    private struct Writer {
+    /// the caller makes room for the most an event can take). Also writes the canonical bytes
+    /// of an event being recorded (``EventContent/withCanonical(previous:_:)``).
+    struct Writer {
         let base: UnsafeMutablePointer<UInt8>
         var at: Int
 
