@@ -23,27 +23,34 @@ package enum AuditSummary {
     ///
     /// Called inside the write transaction of every session event, after the event is applied.
     ///
-    /// - Parameter cells: the session has no summary rows yet and its participation cells are
-    ///   added later, for a whole batch of new sessions at once, from what `cells` notes
-    ///   (``AuditCells/Pending``): a session recorded whole. `nil`: the cells are updated now.
-    static func refresh(_ consultation: Consultation, db: Database, key: ChainKey, cells: AuditCells.Pending? = nil) throws {
+    /// - Parameters:
+    ///   - cells: the session has no summary rows yet and its participation cells are added
+    ///     later, for a whole batch of new sessions at once, from what `cells` notes
+    ///     (``AuditCells/Pending``): a session recorded whole. `nil`: the cells are updated now.
+    ///   - kept: the recorder's kept statements, when it keeps them (a session recorded whole).
+    static func refresh(
+        _ consultation: Consultation, db: Database, key: ChainKey, cells: AuditCells.Pending? = nil, kept: KeptStatements? = nil
+    ) throws {
+        func statement(_ statement: KeptStatements.Kept, _ sql: String) throws -> Statement {
+            try kept?.statement(statement, sql: sql) ?? db.cachedStatement(sql: sql)
+        }
         let rows = try Rows(consultation, key: key) { try EventRecorder.centreSettings(db)?.settings.finess }
         let number = rows.sessionNumber
         let new = cells != nil
         cells?.note(rows.facts, finess: rows.organisation)
         // The participation cells follow the row: the old row's contribution out, the new one's in.
         if !new { try AuditCells.subtract(session: number, db) }
-        try db.cachedStatement(sql: Rows.insertSession).execute(in: db) { for value in rows.session { $0.value(value) } }
+        try statement(.auditSession, Rows.insertSession).execute(in: db) { for value in rows.session { $0.value(value) } }
         if !new {
             try AuditCells.add(session: number, db)
             try db.cachedStatement(sql: "DELETE FROM audit_option WHERE session_number = ?").execute(arguments: [number])
         }
         for option in rows.options {
-            try db.cachedStatement(sql: Rows.insertOption).execute(in: db) { for value in option { $0.value(value) } }
+            try statement(.auditOption, Rows.insertOption).execute(in: db) { for value in option { $0.value(value) } }
         }
         if !new { try db.cachedStatement(sql: "DELETE FROM audit_instrument WHERE session_number = ?").execute(arguments: [number]) }
         for response in rows.instruments {
-            try db.cachedStatement(sql: Rows.insertInstrument).execute(in: db) { for value in response { $0.value(value) } }
+            try statement(.auditInstrument, Rows.insertInstrument).execute(in: db) { for value in response { $0.value(value) } }
         }
     }
 

@@ -90,9 +90,11 @@ extension EventRecord: FetchableRecord, PersistableRecord {
 
     /// Inserts the event with a kept statement (GRDB's record `insert` builds its statement
     /// and reads the row back for each event): every column, in ``selection``'s order.
+    /// - Parameter kept: the recorder's kept statements, when it keeps them (else the statement
+    ///   is taken from GRDB's cache).
     /// - Throws: the database's error (a sequence or a session sequence already taken).
-    func insertKept(_ db: Database) throws {
-        try db.cachedStatement(sql: Self.insertSQL).execute(in: db) { values in
+    func insertKept(_ db: Database, kept: KeptStatements? = nil) throws {
+        try (kept?.statement(.event, sql: Self.insertSQL) ?? db.cachedStatement(sql: Self.insertSQL)).execute(in: db) { values in
             values.integer(sequence)
             values.integer(sessionNumber)
             values.integer(sessionSequence)

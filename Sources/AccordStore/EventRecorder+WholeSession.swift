@@ -26,7 +26,7 @@ extension EventRecorder {
     ///
     /// Every change is admitted (``admit(_:to:reason:clock:)``) against the state the earlier
     /// ones make, at its own instant, before anything is written. Then the projections are
-    /// written once (``Projection/applyWhole(_:eventCount:db:)``), then the events (each chained
+    /// written once (``Projection/applyWhole(_:eventCount:kept:)``), then the events (each chained
     /// to the one before, the chain carried in memory from the log's last event, with one
     /// prepared statement) and the session's seal. The caller runs
     /// ``finishWholeSessions()`` after the last session of its transaction.
@@ -48,7 +48,7 @@ extension EventRecorder {
         let (consultation, events) = try Self.admitWhole(
             start, as: id, after: tail.sequence, startedAt: startedAt, changes: changes, author: author)
 
-        for projection in projections { try projection.applyWhole(consultation, eventCount: events.count, db: db) }
+        for projection in projections { try projection.applyWhole(consultation, eventCount: events.count, kept: kept) }
         var chain = tail.chain
         for event in events {
             var record = EventRecord(
@@ -57,12 +57,12 @@ extension EventRecorder {
                 payload: try payload(event.change),
                 reason: nil, chain: "")
             record.chain = key.link(record.content, previous: chain)
-            try record.insertKept(db)
+            try record.insertKept(db, kept: kept)
             chain = record.chain
         }
         let last = tail.sequence + Int64(events.count)
         try SessionSealRecord(session: id.number, eventCount: events.count, lastSequence: last, lastChain: chain, key: key)
-            .replaceKept(db)
+            .replaceKept(db, kept: kept)
         self.tail = LogTail(sequence: last, chain: chain, nextSession: id.number + 1)
         if firstWholeSession == nil { firstWholeSession = id.number }
         return consultation

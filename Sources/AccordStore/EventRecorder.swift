@@ -17,6 +17,8 @@ package struct EventRecorder {
     /// The first session recorded whole in this transaction and not yet finished
     /// (``finishWholeSessions()``).
     var firstWholeSession: Int64?
+    /// The statements of ``recordWhole(_:startedAt:changes:author:)``, kept for the transaction.
+    let kept: KeptStatements
 
     /// A recorder in the write transaction `db`.
     ///
@@ -27,6 +29,7 @@ package struct EventRecorder {
         self.clock = clock
         self.key = key
         self.projections = projections ?? Self.standardProjections(key: key)
+        self.kept = KeptStatements(db)
     }
 
     /// The session summary, then the audit summary (with its participation cells).

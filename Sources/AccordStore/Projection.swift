@@ -28,9 +28,9 @@ protocol Projection {
     /// - Parameters:
     ///   - consultation: the session's state after its last event.
     ///   - eventCount: how many events the session has.
-    ///   - db: the write transaction.
+    ///   - kept: the recorder's kept statements, on the write transaction (`kept.db`).
     /// - Throws: database errors.
-    func applyWhole(_ consultation: Consultation, eventCount: Int, db: Database) throws
+    func applyWhole(_ consultation: Consultation, eventCount: Int, kept: KeptStatements) throws
 
     /// Completes the rows of the new sessions `sessions`, all recorded whole in this
     /// transaction, at once (before it commits).
@@ -52,8 +52,8 @@ struct AuditSummaryProjection: Projection {
     }
 
     /// The summary rows, without the participation cells.
-    func applyWhole(_ consultation: Consultation, eventCount: Int, db: Database) throws {
-        try AuditSummary.refresh(consultation, db: db, key: key, cells: cells)
+    func applyWhole(_ consultation: Consultation, eventCount: Int, kept: KeptStatements) throws {
+        try AuditSummary.refresh(consultation, db: kept.db, key: key, cells: cells, kept: kept)
     }
 
     /// The participation cells of the batch, each changed once.

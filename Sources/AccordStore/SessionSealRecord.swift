@@ -50,11 +50,15 @@ struct SessionSealRecord: Codable, Sendable, Hashable, FetchableRecord, Persista
 
     /// The seal of session `number` whose last event (its `eventCount`th) is `lastSequence`
     /// with chain value `lastChain`.
+    /// The statement of ``replaceKept(_:kept:)``.
+    private static let replaceSQL = "INSERT OR REPLACE INTO session_seal (session_number, event_count, last_seq, tag) VALUES (?, ?, ?, ?)"
+
     /// Writes the seal in place of the session's earlier one, with a kept statement (as
     /// `insert(db, onConflict: .replace)` did, without building the statement each time).
+    /// - Parameter kept: the recorder's kept statements, when it keeps them.
     /// - Throws: the database's error.
-    func replaceKept(_ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO session_seal (session_number, event_count, last_seq, tag) VALUES (?, ?, ?, ?)")
+    func replaceKept(_ db: Database, kept: KeptStatements? = nil) throws {
+        try (kept?.statement(.seal, sql: Self.replaceSQL) ?? db.cachedStatement(sql: Self.replaceSQL))
             .execute(in: db) { values in
                 values.integer(sessionNumber)
                 values.integer(eventCount)

@@ -35,12 +35,13 @@ struct SessionSummaryProjection: Projection {
         }
     }
 
-    /// The statement of ``applyWhole(_:eventCount:db:)``, made once.
+    /// The statement of ``applyWhole(_:eventCount:kept:)``, made once.
     private static let insertWhole = insertStatementText("INSERT INTO session", columns: SessionRecord.columns)
 
     /// Inserts the row of a new session from its state after its last event.
-    func applyWhole(_ consultation: Consultation, eventCount: Int, db: Database) throws {
-        try db.cachedStatement(sql: Self.insertWhole).execute(in: db, binding: SessionRecord(consultation, eventCount: eventCount).bind)
+    func applyWhole(_ consultation: Consultation, eventCount: Int, kept: KeptStatements) throws {
+        try kept.statement(.session, sql: Self.insertWhole).execute(
+            in: kept.db, binding: SessionRecord(consultation, eventCount: eventCount).bind)
     }
 
     /// Nothing: the row is whole already.

@@ -41,6 +41,41 @@ import Testing
         #expect(key.link(settings, previous: "") == "3059b294e227aa29ca8edbc6f2df9304756a71d187823b30ae0849a4af93a369")
     }
 
+    /// The canonical text as the chain's definition reads: `LENGTH:VALUE;` for each field, the
+    /// length in UTF-8 bytes, `-;` for a missing one. Written here with `String`, the way
+    /// Accord first wrote it, as the reference for the byte writer recording uses.
+    static func reference(_ content: EventContent, previous: String) -> String {
+        func field(_ value: String?) -> String { value.map { "\($0.utf8.count):\($0);" } ?? "-;" }
+        return "accord-event-1;" + field(String(content.sequence)) + field(content.sessionNumber.map { String($0) })
+            + field(content.sessionSequence.map { String($0) }) + field(content.recordedAt) + field(content.author)
+            + field(content.kind) + field(content.payload) + field(content.reason) + field(previous)
+    }
+
+    @Test func anEmptyReasonIsAnEmptyFieldNotAMissingOne() {
+        #expect(
+            content(reason: "").canonical(previous: "")
+                == #"accord-event-1;2:42;1:7;1:3;20:2026-03-02T09:30:00Z;5:dr-é;12:option-added;30:{"label":"Chirurgie d'Aïcha"};0:;0:;"#)
+    }
+
+    @Test func theCanonicalBytesAreTheReferenceTextForRandomContents() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["", "a", "é", "\u{1F469}\u{200D}\u{1F52C}", ";", ":", "-", "0", "{\"k\":\"v\"}", " ", "\n", "Aïcha", "2A004"]
+        func text() -> String { (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined() }
+        let numbers: [Int64] = [0, 1, 9, 10, 99, 100, -1, -10, Int64.max, Int64.min, 123_456_789]
+        for _ in 0..<5_000 {
+            let content = EventContent(
+                sequence: Bool.random(using: &random)
+                    ? numbers.randomElement(using: &random)! : Int64.random(in: 1...999_999, using: &random),
+                sessionNumber: Bool.random(using: &random) ? nil : numbers.randomElement(using: &random)!,
+                sessionSequence: Bool.random(using: &random) ? nil : Int.random(in: -5...100_000, using: &random),
+                recordedAt: text(), author: text(), kind: text(),
+                payload: text() + String(repeating: "x", count: Int.random(in: 0...300, using: &random)),
+                reason: Bool.random(using: &random) ? nil : text())
+            let previous = Bool.random(using: &random) ? "" : text()
+            #expect(content.canonical(previous: previous) == Self.reference(content, previous: previous), "\(content)")
+        }
+    }
+
     @Test func aLinkDifferingInOneCharacterOrInCaseDoesNotHold() {
         let expected = "9137087451ef7532064b92a3731d5753019dd0a737aa5cb45812ea20b922f4ab"
         for wrong in [
