@@ -18,6 +18,9 @@ extension ConsultationFile {
     /// holding one is refused, since nothing recorded may differ from what was written.
     /// (Pasted from a word processor, a line separator is a manual line break.)
     public static func firstYAMLOnlyLineBreak(in text: String) -> (line: Int, name: String, remedy: String)? {
+        // In UTF-8 the next line is C2 85, and the two separators are E2 80 A8 and E2 80 A9: a
+        // text without either lead byte holds none of them, and its lines need no counting.
+        guard text.utf8.contains(where: { $0 == 0xC2 || $0 == 0xE2 }) else { return nil }
         var line = 1
         var previous: Unicode.Scalar = " "
         for scalar in text.unicodeScalars {

@@ -292,6 +292,7 @@ private struct NodeReader {
         }
         self.mapping = mapping
         var values: [String: Node] = [:]
+        values.reserveCapacity(mapping.count)
         for (key, value) in mapping {
             guard let name = key.string else { continue }
             // Yams refuses a key given twice when both nodes are equal; the same text under

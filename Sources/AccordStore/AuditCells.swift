@@ -264,7 +264,7 @@ package enum AuditCells {
     }
 
     /// What sessions recorded whole add to the cells, gathered in memory as each session's
-    /// row is written (``AuditSummary/refresh(_:db:key:cells:)``), then added at once
+    /// row is written (``AuditSummary/refresh(_:db:key:cells:kept:)``), then added at once
     /// (``add(sessions:_:)``): the sums the cells' SQL (``Statements/addRange``, which
     /// PostgreSQL runs) computes from the rows, without reading them again (on SQLite that
     /// query was a tenth of `audit generate`'s CPU).

@@ -144,9 +144,10 @@ package struct EventContent: Equatable {
         withCanonical(previous: previous) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Calls `body` with the bytes of ``canonical(previous:)``, written once into room made for
-    /// them by ``EventBatch/Writer``, the writer of the whole-chain check (each event's link is
-    /// computed when it is recorded and when its session is checked before an export).
+    /// Calls `body` with the bytes of ``canonical(previous:)``, written once by
+    /// ``EventBatch/Writer`` (the writer of the whole-chain check) into room made for the most
+    /// they can take, on the stack when it is small (each event's link is computed when it is
+    /// recorded and when its session is checked before an export).
     func withCanonical<Result>(previous: String, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         var recordedAt = recordedAt
         var author = author
@@ -165,7 +166,8 @@ package struct EventContent: Equatable {
                             func write(reason: UnsafeBufferPointer<UInt8>?) -> Result {
                                 // The prefix (15 bytes); the three numbers' fields (`LL:`, a sign
                                 // and 19 digits, `;`: at most 24 bytes each); the six texts' fields
-                                // (at most 20 digits of length, `:` and `;`) and their bytes.
+                                // (their length's digits, `:` and `;`: 22 bytes counted) and their
+                                // bytes.
                                 let capacity =
                                     15 + 3 * 24 + 6 * 22 + recordedAt.count + author.count + kind.count + payload.count
                                     + (reason?.count ?? 0) + previous.count

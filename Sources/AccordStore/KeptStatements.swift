@@ -6,9 +6,11 @@ import GRDB
 /// by hashing its whole SQL text at every use, about 2 % of the instructions of recording many
 /// sessions (`audit generate`, `session import`).
 ///
-/// A kept statement is the cached one: each use resets it and binds every parameter again
-/// (``GRDB/Statement/execute(in:binding:)``). It lives as long as its recorder, inside one write
-/// transaction on ``db``.
+/// A kept statement is the one GRDB's cache held when it was first asked for (SQLite prepares
+/// it again by itself if the schema changes): each use resets it and binds every parameter
+/// again (``GRDB/Statement/execute(in:binding:)``), so another user of the cached statement
+/// in between leaves nothing behind. It lives as long as its recorder, inside one write
+/// transaction on ``db``; a recorder that writes one event at a time never asks for one.
 final class KeptStatements {
     /// What a kept statement writes.
     enum Kept: Int, CaseIterable {

@@ -40,7 +40,7 @@ protocol Projection {
 
 /// The audit's summary tables (`audit_session`, `audit_option`, `audit_instrument`) and the
 /// participation cells (`audit_cell`, `audit_cell_days`) that follow `audit_session`:
-/// ``AuditSummary/refresh(_:db:key:)``.
+/// ``AuditSummary/refresh(_:db:key:cells:kept:)``.
 struct AuditSummaryProjection: Projection {
     /// The chain key, which pseudonymises the patient.
     let key: ChainKey

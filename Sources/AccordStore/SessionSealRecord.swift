@@ -48,8 +48,6 @@ struct SessionSealRecord: Codable, Sendable, Hashable, FetchableRecord, Persista
         return .sealed(eventCount: count, lastSequence: last, tag: tag)
     }
 
-    /// The seal of session `number` whose last event (its `eventCount`th) is `lastSequence`
-    /// with chain value `lastChain`.
     /// The statement of ``replaceKept(_:kept:)``.
     private static let replaceSQL = "INSERT OR REPLACE INTO session_seal (session_number, event_count, last_seq, tag) VALUES (?, ?, ?, ?)"
 
@@ -67,6 +65,8 @@ struct SessionSealRecord: Codable, Sendable, Hashable, FetchableRecord, Persista
             }
     }
 
+    /// The seal of session `number` whose last event (its `eventCount`th) is `lastSequence`
+    /// with chain value `lastChain`.
     init(session number: Int64, eventCount: Int, lastSequence: Int64, lastChain: String, key: ChainKey) {
         sessionNumber = number
         self.eventCount = eventCount
