@@ -32,12 +32,12 @@ extension EventRecord: FetchableRecord, PersistableRecord {
         public static let chain = Column(CodingKeys.chain)
     }
 
-    /// Every column, in the table's order: what a hand-written `SELECT` of whole events names.
-    /// (Written with a loop: the generic `joined(separator:)` looks up an associated type at run
-    /// time, a scan of the binary's protocol conformances in a cold command.)
     /// The statement of ``insertKept(_:kept:)``, made once (its text was made again for each event).
     static let insertSQL = "INSERT INTO event (\(selection)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
+    /// Every column, in the table's order: what a hand-written `SELECT` of whole events names.
+    /// (Written with a loop: the generic `joined(separator:)` looks up an associated type at run
+    /// time, a scan of the binary's protocol conformances in a cold command.)
     static let selection: String = {
         var text = ""
         for key in CodingKeys.allCases {
