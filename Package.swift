@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // `Deque`: a batch export's queues of the documents it builds ahead.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // The web interface (`accord serve`): HTTP server, TLS, route tests; bcrypt for passwords.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
@@ -42,7 +44,7 @@ let package = Package(
             name: "AccordCore",
             dependencies: ["CFileSync", .product(name: "Yams", package: "Yams")]
         ),
-        // syncfs(2) for SafeFile's groups of files (one sync of a batch's documents).
+        // syncfs(2) and unnamed files (O_TMPFILE) for SafeFile's groups of files (a batch's documents).
         .target(name: "CFileSync"),
         .target(
             name: "AccordStore",
@@ -111,6 +113,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: libxml2Headers
         ),
@@ -166,7 +169,7 @@ let package = Package(
         .target(
             name: "AccordStoreTestSupport", dependencies: ["AccordStore", "AccordPostgres", "AccordCore", "AccordTestSupport"],
             path: "Tests/AccordStoreTestSupport"),
-        .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore", "AccordTestSupport"]),
+        .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore", "CFileSync", "AccordTestSupport"]),
         .testTarget(
             name: "AccordStoreTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import AccordXML
+import DequeModule
 import Foundation
 
 /// Checks prepared documents (schema validation, or well-formedness) on a thread of its own,
@@ -11,7 +12,7 @@ final class DocumentChecker: @unchecked Sendable {
     private let profile: ExportProfile
     private let schema: DeferredSchema?
     private let condition = NSCondition()
-    private var queue: [(ticket: Int, document: PreparedDocument)] = []
+    private var queue: Deque<(ticket: Int, document: PreparedDocument)> = []
     private var results: [Int: Result<PreparedDocument, any Error>] = [:]
     private var nextTicket = 0
     private var started = false

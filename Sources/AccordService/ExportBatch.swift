@@ -1,5 +1,6 @@
 import AccordCore
 import AccordXML
+import DequeModule
 import Foundation
 import Logging
 
@@ -76,9 +77,9 @@ extension ExportSource {
 /// write it atomically and record the export. A session whose current version is issued
 /// already (``ExportSource/currentIssuedVersions(profile:closedFrom:through:)``) and whose file
 /// the folder holds is skipped without reading its events. Session ids and consultations are
-/// read in pages (``pageSize``), documents checked on a second thread a few sessions ahead
-/// (``lookahead``), each session's outcome taken in order: memory stays flat whatever
-/// the number of documents.
+/// read in pages (``pageSize``), documents checked on a second thread up to a group and a few
+/// sessions ahead (``issueGroupSize`` + ``lookaheadBeyondGroup``), each session's outcome taken
+/// in order: memory stays flat whatever the number of documents.
 ///
 /// A document that fails validation is reported and left out; the others are still written.
 ///
@@ -256,8 +257,8 @@ public struct BatchExport {
         // session's outcome is still taken in order, as if it were made alone.
         let checker = DocumentChecker(profile: profile, schema: schema)
         defer { checker.stop() }
-        var pending: [Step] = []
-        let lookahead = only == nil ? Self.lookahead : 0
+        var pending: Deque<Step> = []
+        let lookahead = only == nil ? issueGroupSize + Self.lookaheadBeyondGroup : 0
         var schemaFailed = false
         /// Compiles the schema, once, before a session whose document may be written is read.
         func compileSchema() throws {
@@ -345,8 +346,13 @@ public struct BatchExport {
         return Result(summary: summary, manifest: try manifest?.finish(summary: summary, finishedAt: clock.now(), interrupted: nil))
     }
 
-    /// How many sessions a batch reads and builds ahead of the one whose outcome it takes.
-    static let lookahead = 8
+    /// How many sessions a batch reads and builds ahead of the one whose outcome it takes,
+    /// beyond a group of ``issueGroupSize`` documents: while a group's issues are recorded and
+    /// its files written, the checker works through the documents built ahead. With 8 sessions
+    /// ahead in all, it ran out of work during each group's writing and then fell behind while
+    /// the next group was built: the batch waited for it at 2,050 of 2,913 documents, each wait
+    /// a sleep and a wake-up of both threads.
+    static let lookaheadBeyondGroup = 8
 
     /// What one session comes to, decided from the store before anything is recorded or
     /// written for it (``commit(_:source:manifest:summary:group:checker:report:)`` then acts,
