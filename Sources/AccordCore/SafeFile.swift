@@ -16,6 +16,11 @@ import Foundation
 /// - A name held by a symbolic link (or by anything but a regular file) is refused: the link is
 ///   neither followed nor replaced, the temporary file is removed, and an ``AccordError``
 ///   (`io`) names the file.
+/// - A group of files (``writeAll(_:in:mode:role:)``, a batch export's documents) is written on
+///   Linux as unnamed files of the folder (`O_TMPFILE`), synced together, then each linked under
+///   its name (a link never replaces anything; a regular file at the name is replaced through a
+///   temporary name, as above): no temporary name is made for a new file, and a crash leaves no
+///   temporary file behind.
 ///
 /// Only the last component is guarded: the folder itself may be reached through links (a user's
 /// `--out` path may go through a linked folder).
@@ -101,16 +106,22 @@ public enum SafeFile {
 
     // MARK: - Groups of files
 
-    /// Writes `files` into `folder` as one group (a batch export's documents): each file under
-    /// its own temporary name, by the rules of ``write(_:named:in:mode:role:syncFolder:)``; then
-    /// the data of all of them synced to disk at once; then each renamed over its name, in
-    /// order; then the folder synced once.
+    /// Writes `files` into `folder` as one group (a batch export's documents): each file
+    /// written without a name; then the data of all of them synced to disk at once; then each
+    /// given its name, in order; then the folder synced once.
+    ///
+    /// On Linux each file is an unnamed file of the folder (`O_TMPFILE`), linked under its name
+    /// once its data is on disk: nothing in the folder names it before, and a crash before leaves
+    /// nothing behind. Where the file system has no unnamed files, each file is written under its
+    /// own temporary name, by the rules of ``write(_:named:in:mode:role:syncFolder:)``.
     ///
     /// A crash leaves each name holding its earlier file or the whole new one, as when the files
-    /// are written one by one, for one sync instead of one per file. The sync is `syncfs(2)` of
-    /// the folder's filesystem on Linux (which also writes other programs' pending data of that
-    /// filesystem, and reports a writeback error of it since Linux 5.8); elsewhere, or when the
-    /// system has no `syncfs`, each file is synced with `fsync`.
+    /// are written one by one, for one sync instead of one per file. A name held by a regular
+    /// file is replaced atomically (the new file is linked under a temporary name, then renamed
+    /// over it). The sync is `syncfs(2)` of the folder's filesystem on Linux (which also writes
+    /// other programs' pending data of that filesystem, and reports a writeback error of it
+    /// since Linux 5.8); elsewhere, or when the system has no `syncfs`, each file is synced with
+    /// `fsync`.
     ///
     /// The folder is opened once for the group, and each file holds one descriptor until it is
     /// placed: a group is tens of files, not thousands.
@@ -123,46 +134,104 @@ public enum SafeFile {
     ///   - role: how messages name the folder, e.g. "the output folder".
     /// - Returns: the files' URLs, in order.
     /// - Throws: ``AccordError`` (`io`) naming the file:
-    ///   - when a file cannot be written or the data cannot be synced: no file of the group is
-    ///     placed, and every temporary file is removed;
+    ///   - when a name is not one path component (empty, `.`, `..`, or holding `/`), a file
+    ///     cannot be written or the data cannot be synced: no file of the group is placed, and
+    ///     nothing of it is left;
     ///   - when a name is held by a symbolic link or by anything but a regular file, or a file
     ///     cannot be moved to its name: the files before it are in place (the folder synced),
-    ///     and neither it nor those after it (their temporary files are removed).
+    ///     and neither it nor those after it (nothing of them is left).
     public static func writeAll(_ files: [(name: String, data: Data)], in folder: URL, mode: mode_t = 0o600, role: String) throws -> [URL] {
-        try writeAll(files, in: folder, mode: mode, role: role, beforePlacing: { _ in })
+        try writeAll(files, in: folder, mode: mode, role: role, by: GroupWriting())
     }
 
-    /// ``writeAll(_:in:mode:role:)``, calling `beforePlacing` with the written and synced
-    /// temporary files before any is renamed (tests look at the folder then).
+    /// How ``writeAll(_:in:mode:role:)`` writes a group: the system's ways, or those a test puts
+    /// in their place.
+    struct GroupWriting {
+        /// Whether files are written unnamed where the system can (else under temporary names,
+        /// as on a file system without unnamed files).
+        var unnamedFiles = true
+        /// Draws a temporary name for a name.
+        var temporaryNames: (String) -> String = SafeFile.temporaryName(for:)
+        /// Links an unnamed file (its descriptor) under a name in a folder (its descriptor):
+        /// 0, or -1 with `errno` set, as `accord_link_unnamed`.
+        var linkUnnamed: (Int32, Int32, String) -> Int32 = { accord_link_unnamed($0, $1, $2) }
+        /// Called with the written and synced files before any is given its name.
+        var beforePlacing: ([GroupFile]) -> Void = { _ in }
+    }
+
+    /// A file of a group, written, waiting for its name.
+    enum GroupFile {
+        /// An unnamed file (Linux `O_TMPFILE`), open for writing: nothing in the folder names it
+        /// until it is linked under its name; closed unnamed, it is gone.
+        case unnamed(descriptor: Int32)
+        /// A file under its own temporary name (a file system without unnamed files).
+        case named(PendingFile)
+
+        /// The file, open for writing.
+        var descriptor: Int32 {
+            switch self {
+            case .unnamed(let descriptor): descriptor
+            case .named(let file): file.descriptor
+            }
+        }
+
+        /// Closes the file, removing a named one's temporary file (a failed or abandoned group).
+        func discard() {
+            switch self {
+            case .unnamed(let descriptor): close(descriptor)
+            case .named(let file): file.discard()
+            }
+        }
+    }
+
+    /// ``writeAll(_:in:mode:role:)``, written `by` the ways given.
     static func writeAll(
-        _ files: [(name: String, data: Data)], in folder: URL, mode: mode_t, role: String, beforePlacing: ([PendingFile]) -> Void
+        _ files: [(name: String, data: Data)], in folder: URL, mode: mode_t, role: String, by ways: GroupWriting
     ) throws -> [URL] {
         guard let first = files.first else { return [] }
-        // The folder is opened once for the group: each file is created and renamed through
-        // this descriptor (one path lookup for the group, not one per file).
+        for file in files { try checkFileName(file.name, role: role) }
+        // The folder is opened once for the group: each file is created and named through this
+        // descriptor (one path lookup for the group, not one per file).
         let folderDescriptor = try PendingFile.openFolder(folder, toWrite: first.name, role: role)
         defer { close(folderDescriptor) }
-        var pending: [PendingFile] = []
+        var pending: [GroupFile] = []
         pending.reserveCapacity(files.count)
+        var unnamed = ways.unnamedFiles
         do {
             for file in files {
-                let next = try PendingFile(
-                    for: file.name, in: folder, openAs: folderDescriptor, ownsFolder: false, mode: mode, role: role,
-                    temporaryNames: SafeFile.temporaryName(for:))
-                pending.append(next)
-                try next.write(file.data)
+                let written: GroupFile
+                let descriptor = unnamed ? accord_open_unnamed(folderDescriptor, UInt32(mode)) : -1
+                if descriptor >= 0 {
+                    // The mode exactly, whatever the umask.
+                    fchmod(descriptor, mode)
+                    written = .unnamed(descriptor: descriptor)
+                } else {
+                    // No unnamed files here: named ones from now on (their own failure, if any,
+                    // says why).
+                    unnamed = false
+                    written = .named(
+                        try PendingFile(
+                            for: file.name, in: folder, openAs: folderDescriptor, ownsFolder: false, mode: mode, role: role,
+                            temporaryNames: ways.temporaryNames))
+                }
+                pending.append(written)
+                if let code = PendingFile.write(file.data, to: written.descriptor) {
+                    throw failure("cannot write \(file.name) in \(role)", code: code, advice: "check the folder's free space")
+                }
             }
-            try syncData(of: pending, names: files.map(\.name), role: role)
+            try syncData(of: pending.map(\.descriptor), names: files.map(\.name), role: role)
         } catch {
             for file in pending { file.discard() }
             throw error
         }
-        beforePlacing(pending)
+        ways.beforePlacing(pending)
         var urls: [URL] = []
         urls.reserveCapacity(files.count)
         for (index, file) in pending.enumerated() {
             do {
-                _ = try file.place(as: files[index].name, replacing: true, syncFolder: false, synced: true)
+                try place(
+                    file, as: files[index].name, data: files[index].data, in: folder, openAs: folderDescriptor, mode: mode, role: role,
+                    by: ways)
             } catch {
                 // `place` discarded this file; the ones after it are never placed.
                 for later in pending[(index + 1)...] { later.discard() }
@@ -177,19 +246,83 @@ public enum SafeFile {
         return urls
     }
 
-    /// Syncs the written data of `files` to disk: one `syncfs` of their filesystem where the
-    /// system has it, else one `fsync` per file.
-    private static func syncData(of files: [PendingFile], names: [String], role: String) throws {
-        guard let first = files.first else { return }
-        if accord_sync_filesystem(first.descriptor) == 0 { return }
+    /// Gives a group's written and synced `file` its `name` in the folder open as
+    /// `folderDescriptor`, and closes it. An unnamed file is linked under `name` when the name is
+    /// free; a regular file at `name` is replaced atomically (the file is linked under a
+    /// temporary name, then renamed over it); anything else at `name` is refused. Where the file
+    /// cannot be linked (no `/proc`), `data` is written again under a temporary name.
+    /// - Throws: ``AccordError`` (`io`) naming the file; nothing of the file is then left.
+    private static func place(
+        _ file: GroupFile, as name: String, data: Data, in folder: URL, openAs folderDescriptor: Int32, mode: mode_t, role: String,
+        by ways: GroupWriting
+    ) throws {
+        let descriptor: Int32
+        switch file {
+        case .named(let pending):
+            _ = try pending.place(as: name, replacing: true, syncFolder: false, synced: true)
+            return
+        case .unnamed(let unnamed):
+            descriptor = unnamed
+        }
+        defer { close(descriptor) }
+        // A link never replaces anything: EEXIST when something holds the name.
+        if ways.linkUnnamed(descriptor, folderDescriptor, name) == 0 { return }
+        var code = errno
+        if code == ENOENT || code == ENOSYS {
+            // The names are one path component in an open folder: the link through /proc is
+            // what is missing. The bytes are written again, under a temporary name.
+            let again = try PendingFile(
+                for: name, in: folder, openAs: folderDescriptor, ownsFolder: false, mode: mode, role: role,
+                temporaryNames: ways.temporaryNames)
+            if let failed = PendingFile.write(data, to: again.descriptor) {
+                again.discard()
+                throw failure("cannot write \(name) in \(role)", code: failed, advice: "check the folder's free space")
+            }
+            _ = try again.place(as: name, replacing: true, syncFolder: false, synced: false)
+            return
+        }
+        if code == EEXIST {
+            if let link = PendingFile.holder(of: name, in: folderDescriptor) { throw refusal(name, role: role, link: link) }
+            // A regular file holds the name: the new one takes a temporary name, then replaces it.
+            for _ in 0..<attempts {
+                let temporary = ways.temporaryNames(name)
+                if ways.linkUnnamed(descriptor, folderDescriptor, temporary) == 0 {
+                    if renameat(folderDescriptor, temporary, folderDescriptor, name) == 0 { return }
+                    code = errno
+                    unlinkat(folderDescriptor, temporary, 0)
+                    break
+                }
+                code = errno
+                // Something holds that temporary name (a planted link, a leftover): draw another.
+                if code != EEXIST { break }
+            }
+        }
+        throw failure("could not move \(name) into place in \(role)", code: code, advice: "check the folder's permissions and free space")
+    }
+
+    /// Syncs the written data of the files open as `descriptors` to disk: one `syncfs` of their
+    /// filesystem where the system has it, else one `fsync` per file.
+    private static func syncData(of descriptors: [Int32], names: [String], role: String) throws {
+        guard let first = descriptors.first else { return }
+        if accord_sync_filesystem(first) == 0 { return }
         let code = errno
         if code != ENOSYS {
             throw failure(
-                "cannot write \(names[0]) and the \(files.count - 1) file(s) after it in \(role)", code: code,
+                "cannot write \(names[0]) and the \(descriptors.count - 1) file(s) after it in \(role)", code: code,
                 advice: "check the folder's free space")
         }
-        for (index, file) in files.enumerated() where fsync(file.descriptor) != 0 {
+        for (index, descriptor) in descriptors.enumerated() where fsync(descriptor) != 0 {
             throw failure("cannot write \(names[index]) in \(role)", code: errno, advice: "check the folder's free space")
+        }
+    }
+
+    /// Refuses a name that is not one path component: empty, `.`, `..`, or holding `/` or NUL.
+    /// - Throws: ``AccordError`` (`io`) naming it.
+    static func checkFileName(_ name: String, role: String) throws {
+        let bytes = name.utf8
+        guard !bytes.isEmpty, name != ".", name != "..", !bytes.contains(UInt8(ascii: "/")), !bytes.contains(0) else {
+            throw AccordError(
+                .io, "\(name) is not a file name for \(role): a name is one path component, without \"/\" (nothing was written).")
         }
     }
 
@@ -342,7 +475,15 @@ public struct PendingFile: Sendable {
     /// - Throws: ``AccordError`` (`io`) when it cannot be written (a full disk…); the caller
     ///   then discards the file.
     public func write(_ data: Data) throws {
-        let failed = data.withUnsafeBytes { bytes -> Int32? in
+        if let failed = Self.write(data, to: descriptor) {
+            throw SafeFile.failure("cannot write \(name) in \(role)", code: failed, advice: "check the folder's free space")
+        }
+    }
+
+    /// Writes all of `data` to the file open as `descriptor`.
+    /// - Returns: `nil`, or the system's error code when it could not be written.
+    static func write(_ data: Data, to descriptor: Int32) -> Int32? {
+        data.withUnsafeBytes { bytes -> Int32? in
             guard var base = bytes.baseAddress else { return nil }
             var left = bytes.count
             while left > 0 {
@@ -353,9 +494,6 @@ public struct PendingFile: Sendable {
                 left -= count
             }
             return nil
-        }
-        if let failed {
-            throw SafeFile.failure("cannot write \(name) in \(role)", code: failed, advice: "check the folder's free space")
         }
     }
 
@@ -424,6 +562,13 @@ public struct PendingFile: Sendable {
     /// Whether `name` is held by a link (`true`), by something else that is not a regular file
     /// (`false`), or is free or a regular file (`nil`). Links are not followed.
     private func heldByOtherThanAFile(_ name: String) -> Bool? {
+        Self.holder(of: name, in: folderDescriptor)
+    }
+
+    /// Whether `name` in the folder open as `folderDescriptor` is held by a link (`true`), by
+    /// something else that is not a regular file (`false`), or is free or a regular file
+    /// (`nil`). Links are not followed.
+    static func holder(of name: String, in folderDescriptor: Int32) -> Bool? {
         var status = stat()
         guard fstatat(folderDescriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         switch status.st_mode & S_IFMT {

@@ -1,3 +1,4 @@
+import CFileSync
 import Foundation
 import Testing
 
@@ -103,74 +104,168 @@ import Testing
 
     // MARK: - Groups of files
 
-    /// A group's files are all written and synced under their temporary names before the first
-    /// one is moved to its name; then each is in place with its bytes and mode, an earlier file
-    /// replaced, and no temporary file is left.
-    @Test func aGroupIsWrittenWholeBeforeAnyFileTakesItsName() throws {
+    /// A group's files are all written and synced before the first one takes its name: unnamed
+    /// (Linux `O_TMPFILE`: nothing in the folder names them), or under their temporary names
+    /// where the file system has no unnamed files. Then each is in place with its bytes and exact
+    /// mode (whatever the umask), an earlier file replaced, and nothing else is left.
+    @Test(arguments: [true, false])
+    func aGroupIsWrittenWholeBeforeAnyFileTakesItsName(unnamedFiles: Bool) throws {
         let shared = try SharedFolder()
         defer { shared.cleanUp() }
         try Data("first run".utf8).write(to: shared.folder.appendingPathComponent("S2-v1.cda.xml"))
         let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc n=\"\($0)\"/>".utf8)) }
-        var seen: [String: Data] = [:]
+        var seen: [Data] = []
         var namesBefore: [String] = []
-        var folderDescriptors: Set<Int32> = []
-        let urls = try SafeFile.writeAll(
-            files, in: shared.folder, mode: 0o600, role: "the output folder",
-            beforePlacing: { pending in
-                namesBefore = (try? shared.names()) ?? []
-                // The folder is opened once for the group, and closed by the group, not by a file.
-                folderDescriptors = Set(pending.map(\.folderDescriptor))
-                #expect(pending.allSatisfy { !$0.ownsFolder })
-                for file in pending {
-                    seen[file.temporaryName] = try? Data(contentsOf: file.folder.appendingPathComponent(file.temporaryName))
+        var unnamedCount = 0
+        var ways = SafeFile.GroupWriting()
+        ways.unnamedFiles = unnamedFiles
+        ways.beforePlacing = { pending in
+            namesBefore = (try? shared.names()) ?? []
+            for file in pending {
+                switch file {
+                case .unnamed(let descriptor):
+                    unnamedCount += 1
+                    // Opened again through /proc for reading (the group's descriptor only writes).
+                    seen.append((try? Data(contentsOf: URL(fileURLWithPath: "/proc/self/fd/\(descriptor)"))) ?? Data())
+                case .named(let named):
+                    // The folder is opened once for the group, and closed by the group, not by a file.
+                    #expect(!named.ownsFolder)
+                    #expect(named.temporaryName.hasPrefix(".S") && named.temporaryName.hasSuffix(".tmp"))
+                    seen.append((try? Data(contentsOf: named.folder.appendingPathComponent(named.temporaryName))) ?? Data())
                 }
-            })
-        // Before the renames: the earlier S2 and the three temporary files, each already whole.
-        #expect(namesBefore.count == 4 && namesBefore.filter { $0.hasSuffix(".cda.xml") } == ["S2-v1.cda.xml"])
-        #expect(Set(seen.values) == Set(files.map(\.data)))
-        #expect(seen.keys.allSatisfy { $0.hasPrefix(".S") && $0.hasSuffix(".tmp") })
-        #expect(folderDescriptors.count == 1)
-        // After: the three files, in place, with their bytes, private.
+            }
+        }
+        let urls = try SafeFile.writeAll(files, in: shared.folder, mode: 0o660, role: "the output folder", by: ways)
+        #expect(seen == files.map(\.data))
+        if unnamedFiles {
+            // Before the links: the earlier S2 alone; the three files whole, named by nothing.
+            #expect(unnamedCount == 3)
+            #expect(namesBefore == ["S2-v1.cda.xml"])
+        } else {
+            // Before the renames: the earlier S2 and the three temporary files.
+            #expect(unnamedCount == 0)
+            #expect(namesBefore.count == 4 && namesBefore.filter { $0.hasSuffix(".cda.xml") } == ["S2-v1.cda.xml"])
+        }
+        // After: the three files, in place, with their bytes and their exact mode.
         #expect(urls.map(\.lastPathComponent) == files.map(\.name))
         #expect(try shared.names() == files.map(\.name))
         for (url, file) in zip(urls, files) {
             #expect(try Data(contentsOf: url) == file.data)
-            #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int == 0o600)
+            #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int == 0o660)
         }
         #expect(try SafeFile.writeAll([], in: shared.folder, role: "the output folder").isEmpty)
     }
 
     /// A link at one name of a group stops the group there: the files before it are in place,
-    /// the link is neither followed nor replaced, the files after it are not written, and no
-    /// temporary file is left.
-    @Test func aLinkInAGroupStopsItAtThatFile() throws {
+    /// the link is neither followed nor replaced, the files after it are not written, and nothing
+    /// else is left. So does a folder at a name.
+    @Test(arguments: [true, false])
+    func aLinkInAGroupStopsItAtThatFile(unnamedFiles: Bool) throws {
         let shared = try SharedFolder()
         defer { shared.cleanUp() }
         try shared.plant("S2-v1.cda.xml")
+        try FileManager.default.createDirectory(
+            at: shared.folder.appendingPathComponent("S4-v1.cda.xml"), withIntermediateDirectories: false)
+        var ways = SafeFile.GroupWriting()
+        ways.unnamedFiles = unnamedFiles
         let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc/>".utf8)) }
         #expect {
-            try SafeFile.writeAll(files, in: shared.folder, role: "the output folder")
+            try SafeFile.writeAll(files, in: shared.folder, mode: 0o600, role: "the output folder", by: ways)
         } throws: { error in
             (error as? AccordError)?.message.hasPrefix("S2-v1.cda.xml in the output folder is a symbolic link") == true
         }
         try shared.expectVictimUntouched()
         #expect(shared.isLink("S2-v1.cda.xml"))
-        #expect(try shared.names() == ["S1-v1.cda.xml", "S2-v1.cda.xml"])
+        #expect(try shared.names() == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S4-v1.cda.xml"])
+
+        let fourth = [(name: "S4-v1.cda.xml", data: Data("<doc/>".utf8))]
+        #expect {
+            try SafeFile.writeAll(fourth, in: shared.folder, mode: 0o600, role: "the output folder", by: ways)
+        } throws: { error in
+            (error as? AccordError)?.message.hasPrefix("S4-v1.cda.xml in the output folder is not a regular file") == true
+        }
+        #expect(try shared.names() == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S4-v1.cda.xml"])
     }
 
-    /// A file of a group that cannot be written leaves nothing of the group: no file placed,
-    /// no temporary file.
-    @Test func aGroupWithAFileThatCannotBeWrittenPlacesNone() throws {
+    /// A name that is not one path component is refused before anything of the group is
+    /// written (a name through a subfolder would otherwise be found out only when placed).
+    @Test(arguments: ["no-such-folder/S2-v1.cda.xml", "", ".", "..", "S2\u{0}.xml"])
+    func aGroupWithANameThatIsNotAFileNamePlacesNone(name: String) throws {
         let shared = try SharedFolder()
         defer { shared.cleanUp() }
-        let files = [("S1-v1.cda.xml", Data("<doc/>".utf8)), ("no-such-folder/S2-v1.cda.xml", Data("<doc/>".utf8))]
+        let files = [("S1-v1.cda.xml", Data("<doc/>".utf8)), (name, Data("<doc/>".utf8))]
         #expect {
             try SafeFile.writeAll(files.map { (name: $0.0, data: $0.1) }, in: shared.folder, role: "the output folder")
         } throws: { error in
-            (error as? AccordError)?.message.hasPrefix(
-                "cannot create a temporary file for no-such-folder/S2-v1.cda.xml in the output folder") == true
+            (error as? AccordError)?.message
+                == "\(name) is not a file name for the output folder: a name is one path component, without \"/\" (nothing was written)."
         }
         #expect(try shared.names().isEmpty)
+    }
+
+    /// A regular file at a name is replaced through a temporary name; a link planted at the
+    /// temporary name drawn is never written through nor replaced: another name is drawn.
+    @Test func aLinkAtTheTemporaryNameOfAReplacedFileIsNeverUsed() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        try Data("first run".utf8).write(to: shared.folder.appendingPathComponent("S1-v1.cda.xml"))
+        let planted = ".S1-v1.cda.xml.0000000000000001.tmp"
+        try shared.plant(planted)
+        var drawn: [String] = []
+        var ways = SafeFile.GroupWriting()
+        ways.temporaryNames = { name in
+            drawn.append(drawn.isEmpty ? planted : SafeFile.temporaryName(for: name))
+            return drawn.last!
+        }
+        let files = [(name: "S1-v1.cda.xml", data: Data("<doc/>".utf8))]
+        _ = try SafeFile.writeAll(files, in: shared.folder, mode: 0o600, role: "the output folder", by: ways)
+        #expect(drawn.count == 2)
+        try shared.expectVictimUntouched()
+        #expect(shared.isLink(planted))
+        #expect(try shared.names() == [planted, "S1-v1.cda.xml"])
+        #expect(try Data(contentsOf: shared.folder.appendingPathComponent("S1-v1.cda.xml")) == Data("<doc/>".utf8))
+    }
+
+    /// Where an unnamed file cannot be linked (no /proc), its bytes are written again under a
+    /// temporary name, synced, and renamed: the group is still placed whole, nothing left over.
+    @Test func withoutProcTheFilesAreWrittenAgainUnderTemporaryNames() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        try Data("first run".utf8).write(to: shared.folder.appendingPathComponent("S2-v1.cda.xml"))
+        var links = 0
+        var ways = SafeFile.GroupWriting()
+        ways.linkUnnamed = { _, _, _ in
+            links += 1
+            errno = ENOENT
+            return -1
+        }
+        let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc n=\"\($0)\"/>".utf8)) }
+        let urls = try SafeFile.writeAll(files, in: shared.folder, mode: 0o600, role: "the output folder", by: ways)
+        #expect(links == 3)
+        #expect(try shared.names() == files.map(\.name))
+        for (url, file) in zip(urls, files) { #expect(try Data(contentsOf: url) == file.data) }
+    }
+
+    /// A link that fails otherwise stops the group at that file, as a rename that fails.
+    @Test func aLinkThatFailsStopsTheGroupAtThatFile() throws {
+        let shared = try SharedFolder()
+        defer { shared.cleanUp() }
+        var ways = SafeFile.GroupWriting()
+        ways.linkUnnamed = { descriptor, folder, name in
+            if name == "S2-v1.cda.xml" {
+                errno = ENOSPC
+                return -1
+            }
+            return accord_link_unnamed(descriptor, folder, name)
+        }
+        let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc/>".utf8)) }
+        #expect {
+            try SafeFile.writeAll(files, in: shared.folder, mode: 0o600, role: "the output folder", by: ways)
+        } throws: { error in
+            (error as? AccordError)?.message
+                == "could not move S2-v1.cda.xml into place in the output folder (No space left on device); check the folder's permissions and free space."
+        }
+        #expect(try shared.names() == ["S1-v1.cda.xml"])
     }
 
     // MARK: - Creating without replacing

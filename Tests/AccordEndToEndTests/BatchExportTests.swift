@@ -500,4 +500,52 @@ import Testing
         #expect(both.status != 0)
         #expect(both.stderr.contains("Give either a session id or --all/--since/--until, not both."))
     }
+
+    /// A batch killed while it writes leaves whole documents only: no document's temporary
+    /// file, and each file holds the bytes a complete run writes (a group's files are written
+    /// unnamed, synced, and only then named; where the file system has no unnamed files, a
+    /// killed run may leave a hidden temporary file, never a part of a document at its name).
+    @Test(.sqliteOnly("what a killed batch leaves in its folder does not depend on the store"))
+    func aKilledBatchLeavesWholeDocumentsOnly() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let generated = try cli.run(["audit", "generate", "--experimental", "--sessions", "600", "--seed", "7"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let out = cli.folder.appendingPathComponent("out")
+        let export = Process()
+        export.executableURL = AccordCLI.binary
+        export.arguments = ["export", "--all", "--example-centre", "--profile", "cda-fr", "--out", out.path]
+        var environment = ProcessInfo.processInfo.environment.merging(cli.environment) { $1 }
+        environment["ACCORD_DB"] = cli.database.path
+        export.environment = environment
+        export.standardOutput = FileHandle.nullDevice
+        export.standardError = FileHandle.nullDevice
+        try export.run()
+        // Killed once it has written its first group of documents and some of the next.
+        let deadline = Date().addingTimeInterval(120)
+        while export.isRunning, Date() < deadline, ((try? Self.documents(out).count) ?? 0) < 100 { usleep(1_000) }
+        kill(export.processIdentifier, SIGKILL)
+        export.waitUntilExit()
+        let left = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(left.filter { $0.hasPrefix(".S") } == [], "a document's temporary file is left")
+        let written = try Self.documents(out)
+        #expect(written.count >= 64)
+
+        // A second run finishes the folder; a third writes every document into a new one.
+        let finished = try cli.run(
+            ["export", "--all", "--example-centre", "--profile", "cda-fr", "--out", out.path], environment: Self.environment())
+        #expect(finished.status == 0, "\(finished.stderr)")
+        let again = cli.folder.appendingPathComponent("again")
+        let whole = try cli.run(
+            ["export", "--all", "--example-centre", "--profile", "cda-fr", "--out", again.path], environment: Self.environment())
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let all = try Self.documents(again)
+        #expect(all.count > written.count)
+        #expect(try Self.documents(out) == all)
+        for name in written {
+            #expect(
+                try Data(contentsOf: out.appendingPathComponent(name)) == Data(contentsOf: again.appendingPathComponent(name)),
+                "\(name) is not the whole document")
+        }
+    }
 }
