@@ -364,7 +364,8 @@ public struct ExportFolder: Sendable {
 }
 
 /// Writes one run's manifest as the run goes: a hidden temporary file of unpredictable name in
-/// the output folder (``PendingFile``), one line per document (memory stays flat), placed as
+/// the output folder (``PendingFile``), one line per document, written about 64 KB at a time
+/// (memory stays flat), placed as
 /// `manifest-<instant>.json` when the run finishes, never over an existing name nor a link.
 ///
 /// Every part is `JSONEncoder` output; the writer only joins them into one object: the
@@ -387,6 +388,11 @@ final class ManifestWriter {
     /// order of the sessions' pseudonyms: the order sessions are exported in is their number's,
     /// which a research manifest must not give back (about 300 bytes per document in memory).
     private var held: [ExportManifest.Entry] = []
+    /// Entry lines not written to `file` yet: written once they reach ``bufferSize`` bytes, and
+    /// when the run finishes (the file is temporary until then: a run that stops leaves none).
+    private var buffer = Data()
+    /// How many bytes of entry lines are gathered per write (about 200 entries).
+    static let bufferSize = 64 << 10
 
     /// Starts a manifest in `folder` (created when missing).
     /// - Throws: `AccordError` (`io`) when the folder or the temporary file cannot be created.
@@ -416,8 +422,15 @@ final class ManifestWriter {
             held.append(entry)
             return
         }
-        try write(Data(((first ? "\n" : ",\n") + " ").utf8) + encoder.encode(entry))
+        try list(entry)
+    }
+
+    /// Adds `entry`'s line to the document list.
+    private func list(_ entry: ExportManifest.Entry) throws {
+        buffer.append(contentsOf: ((first ? "\n" : ",\n") + " ").utf8)
+        buffer.append(try encoder.encode(entry))
         first = false
+        if buffer.count >= Self.bufferSize { try writeBuffer() }
     }
 
     /// Closes the document list, adds the summary, syncs the manifest and places it under the
@@ -430,15 +443,15 @@ final class ManifestWriter {
         if pseudonymised {
             let entries = held.sorted { ($0.session, $0.version, $0.file ?? "") < ($1.session, $1.version, $1.file ?? "") }
             held = []
-            for entry in entries {
-                try write(Data(((first ? "\n" : ",\n") + " ").utf8) + encoder.encode(entry))
-                first = false
-            }
+            for entry in entries { try list(entry) }
         }
         // The list closed, then the tail's keys.
         let tail = try encoder.encode(
             ExportManifest.Tail(finishedAt: pseudonymised ? nil : finishedAt, interrupted: interrupted, summary: summary))
-        try write(Data("\n],".utf8) + tail.dropFirst() + Data("\n".utf8))
+        buffer.append(contentsOf: "\n],".utf8)
+        buffer.append(tail.dropFirst())
+        buffer.append(contentsOf: "\n".utf8)
+        try writeBuffer()
         let stamp =
             pseudonymised
             ? "pseudonymised" : UTCInstant.format(startedAt).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
@@ -462,6 +475,12 @@ final class ManifestWriter {
         guard pending else { return }
         pending = false
         file.discard()
+    }
+
+    /// Writes the gathered lines.
+    private func writeBuffer() throws {
+        try write(buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 
     private func write(_ data: Data) throws {
