@@ -19,8 +19,8 @@ import Foundation
 /// - A group of files (``writeAll(_:in:mode:role:)``, a batch export's documents) is written on
 ///   Linux as unnamed files of the folder (`O_TMPFILE`), synced together, then each linked under
 ///   its name (a link never replaces anything; a regular file at the name is replaced through a
-///   temporary name, as above): no temporary name is made for a new file, and a crash leaves no
-///   temporary file behind.
+///   temporary name, as above): no temporary name is made for a new file, so a crash leaves no
+///   temporary file of one behind.
 ///
 /// Only the last component is guarded: the folder itself may be reached through links (a user's
 /// `--out` path may go through a linked folder).
