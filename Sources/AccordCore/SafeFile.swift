@@ -250,7 +250,8 @@ public enum SafeFile {
     /// `folderDescriptor`, and closes it. An unnamed file is linked under `name` when the name is
     /// free; a regular file at `name` is replaced atomically (the file is linked under a
     /// temporary name, then renamed over it); anything else at `name` is refused. Where the file
-    /// cannot be linked (no `/proc`), `data` is written again under a temporary name.
+    /// cannot be linked (no `/proc`, a file system that refuses the link), `data` is written
+    /// again under a temporary name.
     /// - Throws: ``AccordError`` (`io`) naming the file; nothing of the file is then left.
     private static func place(
         _ file: GroupFile, as name: String, data: Data, in folder: URL, openAs folderDescriptor: Int32, mode: mode_t, role: String,
@@ -268,9 +269,10 @@ public enum SafeFile {
         // A link never replaces anything: EEXIST when something holds the name.
         if ways.linkUnnamed(descriptor, folderDescriptor, name) == 0 { return }
         var code = errno
-        if code == ENOENT || code == ENOSYS {
-            // The names are one path component in an open folder: the link through /proc is
-            // what is missing. The bytes are written again, under a temporary name.
+        if code != EEXIST {
+            // The file system or the system refuses the link (no /proc, a file system that takes
+            // unnamed files but not their links): the bytes are written again under a temporary
+            // name, whose own failure, if any, says why.
             let again = try PendingFile(
                 for: name, in: folder, openAs: folderDescriptor, ownsFolder: false, mode: mode, role: role,
                 temporaryNames: ways.temporaryNames)
@@ -281,21 +283,19 @@ public enum SafeFile {
             _ = try again.place(as: name, replacing: true, syncFolder: false, synced: false)
             return
         }
-        if code == EEXIST {
-            if let link = PendingFile.holder(of: name, in: folderDescriptor) { throw refusal(name, role: role, link: link) }
-            // A regular file holds the name: the new one takes a temporary name, then replaces it.
-            for _ in 0..<attempts {
-                let temporary = ways.temporaryNames(name)
-                if ways.linkUnnamed(descriptor, folderDescriptor, temporary) == 0 {
-                    if renameat(folderDescriptor, temporary, folderDescriptor, name) == 0 { return }
-                    code = errno
-                    unlinkat(folderDescriptor, temporary, 0)
-                    break
-                }
+        if let link = PendingFile.holder(of: name, in: folderDescriptor) { throw refusal(name, role: role, link: link) }
+        // A regular file holds the name: the new one takes a temporary name, then replaces it.
+        for _ in 0..<attempts {
+            let temporary = ways.temporaryNames(name)
+            if ways.linkUnnamed(descriptor, folderDescriptor, temporary) == 0 {
+                if renameat(folderDescriptor, temporary, folderDescriptor, name) == 0 { return }
                 code = errno
-                // Something holds that temporary name (a planted link, a leftover): draw another.
-                if code != EEXIST { break }
+                unlinkat(folderDescriptor, temporary, 0)
+                break
             }
+            code = errno
+            // Something holds that temporary name (a planted link, a leftover): draw another.
+            if code != EEXIST { break }
         }
         throw failure("could not move \(name) into place in \(role)", code: code, advice: "check the folder's permissions and free space")
     }

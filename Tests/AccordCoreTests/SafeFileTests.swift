@@ -226,9 +226,11 @@ import Testing
         #expect(try Data(contentsOf: shared.folder.appendingPathComponent("S1-v1.cda.xml")) == Data("<doc/>".utf8))
     }
 
-    /// Where an unnamed file cannot be linked (no /proc), its bytes are written again under a
-    /// temporary name, synced, and renamed: the group is still placed whole, nothing left over.
-    @Test func withoutProcTheFilesAreWrittenAgainUnderTemporaryNames() throws {
+    /// Where an unnamed file cannot be linked (no /proc, a file system that refuses the link),
+    /// its bytes are written again under a temporary name, synced, and renamed: the group is
+    /// still placed whole, an earlier file replaced, nothing left over.
+    @Test(arguments: [ENOENT, EPERM, EXDEV])
+    func whereTheLinkIsRefusedTheFilesAreWrittenAgainUnderTemporaryNames(code: Int32) throws {
         let shared = try SharedFolder()
         defer { shared.cleanUp() }
         try Data("first run".utf8).write(to: shared.folder.appendingPathComponent("S2-v1.cda.xml"))
@@ -236,7 +238,7 @@ import Testing
         var ways = SafeFile.GroupWriting()
         ways.linkUnnamed = { _, _, _ in
             links += 1
-            errno = ENOENT
+            errno = code
             return -1
         }
         let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc n=\"\($0)\"/>".utf8)) }
@@ -246,26 +248,31 @@ import Testing
         for (url, file) in zip(urls, files) { #expect(try Data(contentsOf: url) == file.data) }
     }
 
-    /// A link that fails otherwise stops the group at that file, as a rename that fails.
-    @Test func aLinkThatFailsStopsTheGroupAtThatFile() throws {
+    /// When the link is refused and the file cannot be written again either, the group stops
+    /// at that file: the files before it are in place, nothing else is left.
+    @Test func aFileThatCanBeNeitherLinkedNorWrittenAgainStopsTheGroup() throws {
         let shared = try SharedFolder()
         defer { shared.cleanUp() }
+        let planted = ".S2-v1.cda.xml.0000000000000001.tmp"
+        try shared.plant(planted)
         var ways = SafeFile.GroupWriting()
         ways.linkUnnamed = { descriptor, folder, name in
             if name == "S2-v1.cda.xml" {
-                errno = ENOSPC
+                errno = EPERM
                 return -1
             }
             return accord_link_unnamed(descriptor, folder, name)
         }
+        // Every temporary name drawn for S2 is taken by a link.
+        ways.temporaryNames = { name in name == "S2-v1.cda.xml" ? planted : SafeFile.temporaryName(for: name) }
         let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc/>".utf8)) }
         #expect {
             try SafeFile.writeAll(files, in: shared.folder, mode: 0o600, role: "the output folder", by: ways)
         } throws: { error in
-            (error as? AccordError)?.message
-                == "could not move S2-v1.cda.xml into place in the output folder (No space left on device); check the folder's permissions and free space."
+            (error as? AccordError)?.message.hasPrefix("cannot create a temporary file for S2-v1.cda.xml in the output folder") == true
         }
-        #expect(try shared.names() == ["S1-v1.cda.xml"])
+        try shared.expectVictimUntouched()
+        #expect(try shared.names() == [planted, "S1-v1.cda.xml"])
     }
 
     // MARK: - Creating without replacing
