@@ -104,6 +104,20 @@ import Testing
 
     // MARK: - Groups of files
 
+    /// Writes S1, S2 and S3 as one group `by` the ways given, expecting it to stop with an
+    /// error whose message starts with `prefix`.
+    func expectGroupOfThreeStops(
+        in shared: SharedFolder, by ways: SafeFile.GroupWriting, saying prefix: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc/>".utf8)) }
+        #expect(sourceLocation: sourceLocation) {
+            try SafeFile.writeAll(files, in: shared.folder, mode: 0o600, role: "the output folder", by: ways)
+        } throws: { error in
+            (error as? AccordError)?.message.hasPrefix(prefix) == true
+        }
+    }
+
     /// A group's files are all written and synced before the first one takes its name: unnamed
     /// (Linux `O_TMPFILE`: nothing in the folder names them), or under their temporary names
     /// where the file system has no unnamed files. Then each is in place with its bytes and exact
@@ -168,12 +182,7 @@ import Testing
             at: shared.folder.appendingPathComponent("S4-v1.cda.xml"), withIntermediateDirectories: false)
         var ways = SafeFile.GroupWriting()
         ways.unnamedFiles = unnamedFiles
-        let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc/>".utf8)) }
-        #expect {
-            try SafeFile.writeAll(files, in: shared.folder, mode: 0o600, role: "the output folder", by: ways)
-        } throws: { error in
-            (error as? AccordError)?.message.hasPrefix("S2-v1.cda.xml in the output folder is a symbolic link") == true
-        }
+        expectGroupOfThreeStops(in: shared, by: ways, saying: "S2-v1.cda.xml in the output folder is a symbolic link")
         try shared.expectVictimUntouched()
         #expect(shared.isLink("S2-v1.cda.xml"))
         #expect(try shared.names() == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S4-v1.cda.xml"])
@@ -265,12 +274,8 @@ import Testing
         }
         // Every temporary name drawn for S2 is taken by a link.
         ways.temporaryNames = { name in name == "S2-v1.cda.xml" ? planted : SafeFile.temporaryName(for: name) }
-        let files = (1...3).map { (name: "S\($0)-v1.cda.xml", data: Data("<doc/>".utf8)) }
-        #expect {
-            try SafeFile.writeAll(files, in: shared.folder, mode: 0o600, role: "the output folder", by: ways)
-        } throws: { error in
-            (error as? AccordError)?.message.hasPrefix("cannot create a temporary file for S2-v1.cda.xml in the output folder") == true
-        }
+        expectGroupOfThreeStops(
+            in: shared, by: ways, saying: "cannot create a temporary file for S2-v1.cda.xml in the output folder")
         try shared.expectVictimUntouched()
         #expect(try shared.names() == [planted, "S1-v1.cda.xml"])
     }
