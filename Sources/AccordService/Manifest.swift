@@ -389,7 +389,8 @@ final class ManifestWriter {
     /// which a research manifest must not give back (about 300 bytes per document in memory).
     private var held: [ExportManifest.Entry] = []
     /// Entry lines not written to `file` yet: written once they reach ``bufferSize`` bytes, and
-    /// when the run finishes (the file is temporary until then: a run that stops leaves none).
+    /// when the run finishes. The file stays a hidden temporary file until then, removed when a
+    /// run stops on an error (a killed run leaves it, never a manifest under its name).
     private var buffer = Data()
     /// How many bytes of entry lines are gathered per write (about 200 entries).
     static let bufferSize = 64 << 10

@@ -21,8 +21,9 @@ int accord_open_unnamed(int folder, unsigned int mode);
 /// Gives the unnamed file open as `descriptor` (from accord_open_unnamed) the name `name` (one
 /// path component) in the folder open as `folder`; never replaces anything at that name.
 /// Returns 0, or -1 with errno set: EEXIST when something holds `name` (a link included);
-/// ENOENT when /proc is not mounted (the link goes through /proc/self/fd); ENOSYS where the
-/// system has no unnamed files.
+/// ENOENT when /proc/self/fd cannot be reached (the link goes through it); ENOSYS where the
+/// system has no unnamed files; otherwise linkat(2)'s own (EPERM, EXDEV… where the file system
+/// refuses the link, ENOSPC…).
 int accord_link_unnamed(int descriptor, int folder, const char *name);
 
 #endif
