@@ -115,19 +115,7 @@ public enum AuditSQL {
         /// `text` with control characters (other than tab) and bidirectional overrides shown as
         /// `\u{…}`, so that a value cannot act on the terminal.
         public static func visible(_ text: String) -> String {
-            var out = ""
-            for scalar in text.unicodeScalars {
-                let value = scalar.value
-                if (value < 0x20 && value != 0x09) || value == 0x7F || (0x80...0x9F).contains(value)
-                    || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E
-                    || value == 0x200F || value == 0x061C
-                {
-                    out += "\\u{" + String(value, radix: 16) + "}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-            return out
+            TerminalText.visible(text, keeping: [.tab, .lineSeparators])
         }
     }
 

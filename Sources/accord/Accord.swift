@@ -204,20 +204,7 @@ enum Terminal {
     /// `oneLine` shows newline, tab and the Unicode line and paragraph separators so too (a
     /// file name inside a message cannot start a line of its own).
     static func visible(_ text: String, oneLine: Bool = false) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if (value < 0x20 && (oneLine || (value != 0x0A && value != 0x09))) || value == 0x7F
-                || (oneLine && (value == 0x2028 || value == 0x2029)) || (0x80...0x9F).contains(value)
-                || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E || value == 0x200F
-                || value == 0x061C
-            {
-                out += "\\u{" + String(value, radix: 16) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        TerminalText.visible(text, keeping: oneLine ? [] : .lines)
     }
 
     /// Prints `value` on standard output as pretty JSON with sorted keys and UTC instants.

@@ -12,11 +12,16 @@ enum ConsultationText {
         // A value's own line breaks stay inside its entry: continuation lines are indented.
         func line(_ text: String = "") {
             // Each line break of a text followed by the indent of its continuation lines (a
-            // line feed inside CR LF too, as `replacingOccurrences` did).
-            for scalar in text.unicodeScalars {
-                out.unicodeScalars.append(scalar)
-                if scalar == "\n" { out += "      " }
+            // line feed inside CR LF too, as `replacingOccurrences` did); a text without one,
+            // nearly every line, is appended whole.
+            var kept = text.unicodeScalars.startIndex
+            for index in text.unicodeScalars.indices where text.unicodeScalars[index] == "\n" {
+                let next = text.unicodeScalars.index(after: index)
+                out += String(text.unicodeScalars[kept..<next])
+                out += "      "
+                kept = next
             }
+            out += String(text.unicodeScalars[kept...])
             out += "\n"
         }
         let start = c.start
