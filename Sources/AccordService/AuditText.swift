@@ -19,17 +19,49 @@ public enum AuditText {
         return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n")
     }
 
-    /// A table with columns padded to their widest cell, a header and a rule.
+    /// A table with columns padded to their widest cell, a header and a rule; each line without
+    /// its trailing white space.
+    ///
+    /// Widths are counted in characters (grapheme clusters) and cells padded with spaces to
+    /// them, so a cell is never cut: an emoji or a letter with a combining accent counts as one.
+    /// A row longer than the header keeps its extra cells unpadded.
     public static func table(_ header: [String], _ rows: [[String]]) -> String {
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
         }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            var line = ""
+            for (index, cell) in cells.enumerated() {
+                if index > 0 { line += "  " }
+                line += cell
+                if index < widths.count { line += String(repeating: " ", count: widths[index] - cell.count) }
+            }
+            return withoutTrailingWhiteSpace(line)
         }
         return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
             .joined(separator: "\n")
+    }
+
+    /// `text` without the white space at its end: tab, line feed, form feed, carriage return
+    /// and the Unicode separators (general categories Zs, Zl, Zp), what ICU's `\s` matches.
+    /// (The regular expression `\s+$` it replaces also removed white space before a last
+    /// U+000B or U+0085; `audit sql` shows those two as codes, so no table ends with one.)
+    static func withoutTrailingWhiteSpace(_ text: String) -> String {
+        func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0C, 0x0D, 0x20: true
+            case 0..<0x80: false
+            default:
+                switch scalar.properties.generalCategory {
+                case .spaceSeparator, .lineSeparator, .paragraphSeparator: true
+                default: false
+                }
+            }
+        }
+        let scalars = text.unicodeScalars
+        var end = scalars.endIndex
+        while end > scalars.startIndex, isWhiteSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return end == scalars.endIndex ? text : String(scalars[..<end])
     }
 }

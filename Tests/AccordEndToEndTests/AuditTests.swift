@@ -172,6 +172,14 @@ import Testing
             ])
             #expect(functions.status == 0, "\(functions.stderr)")
             #expect(functions.stdout.hasSuffix("\n6,0.67,2026-03,7\n"), "\(functions.stdout)")
+            // The table shows each cell whole (an emoji, a letter and its combining accent: the
+            // binary before showed U+FFFD and dropped the accent) and a control as its code.
+            let table = try cli.run([
+                "audit", "sql",
+                "SELECT char(128077) AS x, 'e' || char(769) AS y, 'a' || char(27) || '[2J' AS z FROM audit_sessions LIMIT 1",
+            ])
+            #expect(table.status == 0, "\(table.stderr)")
+            #expect(Array(table.stdout.unicodeScalars) == Array("x  y  z\n-  -  ----------\n👍  e\u{301}  a\\u{1b}[2J\n".unicodeScalars))
         }
         // Nothing was deleted.
         #expect(try cli.run(["audit", "sql", "SELECT COUNT(*) AS n FROM audit_sessions", "--format", "csv"]).stdout == "n\n7\n")
