@@ -10,11 +10,28 @@ public enum AuditText {
         return text == "-0" ? "0" : text
     }
 
-    /// RFC 4180 CSV: a header line, then one line per row; fields with `,`, `"` or a line break quoted.
+    /// RFC 4180 CSV: a header line, then one line per row; fields with `,`, `"`, a line feed or
+    /// a carriage return quoted, each `"` inside doubled.
+    ///
+    /// Looked for byte by byte, not character by character: CR LF is one character, equal to
+    /// neither `"\n"` nor `"\r"`, and a `,` or `"` followed by a combining mark is one
+    /// character with it, so a comparison of characters missed them (the field was left
+    /// unquoted and split its row or its columns).
     public static func csv(_ header: [String], _ rows: [[String]]) -> String {
         func field(_ text: String) -> String {
-            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+            let scalars = text.unicodeScalars
+            var quoted = "\""
+            var run = scalars.startIndex
+            for index in scalars.indices where scalars[index] == "\"" {
+                let next = scalars.index(after: index)
+                quoted += String(scalars[run..<next])
+                quoted += "\""
+                run = next
+            }
+            quoted += String(scalars[run...])
+            quoted += "\""
+            return quoted
         }
         return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n")
     }

@@ -92,7 +92,9 @@ public struct WebAccessReport: Sendable, Hashable {
             "Total: \(counts.total)",
         ]
         if !counts.byClinician.isEmpty {
-            parts.append(AuditText.table(["clinician", "reads"], counts.byClinician.map { [$0.idnatPS, String($0.reads)] }))
+            parts.append(
+                AuditText.table(
+                    ["clinician", "reads"], counts.byClinician.map { [TerminalText.visible($0.idnatPS, keeping: []), String($0.reads)] }))
         }
         if !counts.bySession.isEmpty {
             parts.append(AuditText.table(["session", "reads"], counts.bySession.map { [$0.session.description, String($0.reads)] }))

@@ -377,18 +377,22 @@ struct SessionCommand: ParsableCommand {
                         : "No sessions yet; start one with `accord session start` or `accord session import`.")
                 return
             } else {
-                for summary in sessions { print(Terminal.visible(Self.line(summary))) }
+                for summary in sessions { print(Self.line(summary)) }
             }
             if let shown, more {
                 Terminal.message("The \(shown) most recent sessions are listed; give --limit N or --all for more.")
             }
         }
 
+        /// One session's line: tab-separated fields, each shown on one line (a line break or tab
+        /// inside a recorded value, which the field rules refuse but an older or altered
+        /// database may hold, is shown as a code and cannot split the line or its columns).
         static func line(_ summary: SessionSummary) -> String {
             let closed = summary.closedAt.map { "closed \($0)" } ?? "open"
             let patient = [summary.birthFamilyName, summary.firstGivenName, summary.birthDate.map { "born \($0)" }]
                 .compactMap { $0 }.joined(separator: " ")
-            return "\(summary.id)\t\(summary.startedAt)\t\(closed)\t\(summary.eventCount) events\t\(summary.topic)\t\(patient)"
+            return [summary.id.description, "\(summary.startedAt)", closed, "\(summary.eventCount) events", summary.topic, patient]
+                .map { Terminal.visible($0, oneLine: true) }.joined(separator: "\t")
         }
 
         static func day(_ text: String, _ field: String) throws -> CalendarDate {

@@ -180,6 +180,12 @@ import Testing
             ])
             #expect(table.status == 0, "\(table.stderr)")
             #expect(Array(table.stdout.unicodeScalars) == Array("x  y  z\n-  -  ----------\n👍  e\u{301}  a\\u{1b}[2J\n".unicodeScalars))
+            // A value holding CR LF is quoted in CSV (CR LF is one character, and the check was
+            // by character: the row was split).
+            let crlf = try cli.run([
+                "audit", "sql", "SELECT 'a' || char(13, 10) || 'b' AS x, 'c' AS y FROM audit_sessions LIMIT 1", "--format", "csv",
+            ])
+            #expect(crlf.status == 0 && crlf.stdout == "x,y\n\"a\r\nb\",c\n", "\(crlf.stdout)")
         }
         // Nothing was deleted.
         #expect(try cli.run(["audit", "sql", "SELECT COUNT(*) AS n FROM audit_sessions", "--format", "csv"]).stdout == "n\n7\n")

@@ -117,6 +117,23 @@ import Testing
         #expect(try cli.run(["verify"]).status == 2)
     }
 
+    /// A summary row altered to hold a line feed, a tab and an escape sequence in its topic (the
+    /// field rules refuse them) cannot split `session list`'s line or its columns, nor act on the
+    /// terminal: each is shown as its code.
+    @Test func anAlteredTopicCannotSplitTheSessionList() throws {
+        let cli = try twoSessions()
+        defer { cli.cleanUp() }
+        try tamper(cli, "UPDATE session SET topic = 'a\nb\tc\u{1B}[2J' WHERE number = 1")
+        let list = try cli.run(["session", "list"])
+        #expect(list.status == 0, "\(list.stderr)")
+        let lines = list.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 3 && lines.last == "", "\(list.stdout)")
+        let first = try #require(lines.first { $0.hasPrefix("S1\t") })
+        let fields = first.split(separator: "\t", omittingEmptySubsequences: false)
+        #expect(fields.count == 6, "\(first)")
+        #expect(fields.count == 6 && fields[4] == "a\\u{a}b\\u{9}c\\u{1b}[2J", "\(first)")
+    }
+
     @Test func flippedSummaryRowsDecideNothing() throws {
         let cli = try twoSessions()
         defer { cli.cleanUp() }

@@ -89,6 +89,20 @@ struct WebAccessAuditTests {
         #expect(try store.accessLog.reads().count == 4)
     }
 
+    /// A log row altered to hold an escape sequence in its clinician (no read is ever logged
+    /// with one) is shown with the sequence as its code: it cannot act on the auditor's terminal.
+    @Test func anAlteredClinicianIsShownAsItsCodes() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try databaseWithReads(cli)
+        let update = "UPDATE web_access SET idnat_ps = '8109\u{1B}[2J' WHERE idnat_ps = '810987654323'"
+        try cli.tamper(cli.backend == .sqlite ? "DROP TRIGGER IF EXISTS web_access_no_update; " + update : update)
+        let table = try cli.run(["audit", "access"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("\n810123456781   3\n8109\\u{1b}[2J  1\n"), "\(table.stdout)")
+        #expect(!table.stdout.contains("\u{1B}"))
+    }
+
     @Test(arguments: [
         (["--since", "2026-02-30"], "Error: --since is not a calendar date; expected a date as YYYY-MM-DD."),
         (

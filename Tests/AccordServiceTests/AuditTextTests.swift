@@ -20,6 +20,18 @@ import Testing
         #expect(Array(narrow.unicodeScalars) == Array("x\n-\n👍\ne\u{301}".unicodeScalars))
     }
 
+    /// A field holding a comma, a quote, a line feed or a carriage return is quoted, its quotes
+    /// doubled, whatever follows them: CR LF (one character) and a comma or a quote followed by
+    /// a combining mark (one character with it) were left unquoted and split the row or the
+    /// columns.
+    @Test func csvQuotesEveryFieldThatNeedsIt() {
+        let csv = AuditText.csv(
+            ["x", "y"], [["a\r\nb", "c"], [",\u{301}", "\"\u{301}"], ["plain", "é"], ["a\"b\"", "\r"]])
+        #expect(
+            Array(csv.unicodeScalars)
+                == Array("x,y\n\"a\r\nb\",c\n\",\u{301}\",\"\"\"\u{301}\"\nplain,é\n\"a\"\"b\"\"\",\"\r\"".unicodeScalars))
+    }
+
     /// The end of each line loses what ICU's `\s+$` matched there, and nothing else: checked
     /// on every text of up to three characters drawn from white space and its neighbours.
     @Test func trailingWhiteSpaceIsWhatTheRegularExpressionRemoved() {
