@@ -29,7 +29,7 @@ public enum Hex {
 
     /// The lowercase hex digit of `nibble` (0…15).
     @inline(__always)
-    package static func digit(_ nibble: UInt8) -> UInt8 {
+    @inlinable package static func digit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &- 10 &+ nibble
     }
 }
