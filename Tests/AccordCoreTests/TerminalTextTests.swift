@@ -1,4 +1,5 @@
 import AccordCore
+import AccordTestSupport
 import Testing
 
 @Suite struct TerminalTextTests {
@@ -59,12 +60,7 @@ import Testing
             0x0, 0x9, 0xA, 0xD, 0x1B, 0x1F, 0x20, 0x41, 0x7E, 0x7F, 0x80, 0x9F, 0xA0, 0xE9, 0x301, 0x61C, 0x200D, 0x200E,
             0x200F, 0x2028, 0x2029, 0x202A, 0x202E, 0x202F, 0x2066, 0x2069, 0xFE0F, 0x1F1EB, 0x1F3FD, 0x1F469,
         ]
-        var texts = [""]
-        var shorter = [""]
-        for _ in 1...3 {
-            shorter = shorter.flatMap { text in pool.map { text + String(Unicode.Scalar($0)!) } }
-            texts += shorter
-        }
+        let texts = ShortTexts.all(of: pool, upTo: 3)
         #expect(texts.count == 27_931)
         for text in texts {
             for kept: TerminalText.Kept in [.lines, [], [.tab, .lineSeparators], [.lineFeed]] {

@@ -1,3 +1,4 @@
+import AccordTestSupport
 import Foundation
 import Testing
 
@@ -39,12 +40,7 @@ import Testing
             0x09, 0x0A, 0x0C, 0x0D, 0x20, 0x41, 0xA0, 0xE9, 0x301, 0x1680, 0x2000, 0x200B, 0x2028, 0x2029, 0x202F, 0x3000,
             0xFEFF, 0x1F44D,
         ]
-        var texts = [""]
-        var shorter = [""]
-        for _ in 1...3 {
-            shorter = shorter.flatMap { text in pool.map { text + String(Unicode.Scalar($0)!) } }
-            texts += shorter
-        }
+        let texts = ShortTexts.all(of: pool, upTo: 3)
         #expect(texts.count == 6_175)
         for text in texts {
             let expected = text.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
