@@ -9,7 +9,9 @@ public enum TerminalText {
     /// Characters that a caller lets through as they are; every other control character is
     /// shown as a code.
     public struct Kept: OptionSet, Sendable {
+        /// One bit per kind of character kept (see the options below).
         public let rawValue: UInt8
+        /// The options whose bits are set in `rawValue`.
         public init(rawValue: UInt8) { self.rawValue = rawValue }
 
         /// Line feed (U+000A).
