@@ -391,7 +391,7 @@ struct SessionCommand: ParsableCommand {
             let closed = summary.closedAt.map { "closed \($0)" } ?? "open"
             let patient = [summary.birthFamilyName, summary.firstGivenName, summary.birthDate.map { "born \($0)" }]
                 .compactMap { $0 }.joined(separator: " ")
-            return [summary.id.description, "\(summary.startedAt)", closed, "\(summary.eventCount) events", summary.topic, patient]
+            return [summary.id.description, summary.startedAt, closed, "\(summary.eventCount) events", summary.topic, patient]
                 .map { Terminal.visible($0, oneLine: true) }.joined(separator: "\t")
         }
 
