@@ -182,7 +182,7 @@ struct ManifestJSONReader {
 
     // MARK: - Structure
 
-    private mutating func skipSpace() {
+    @inline(__always) private mutating func skipSpace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -192,13 +192,13 @@ struct ManifestJSONReader {
     }
 
     /// The next byte that is not white space, not consumed.
-    private mutating func peek() throws -> UInt8 {
+    @inline(__always) private mutating func peek() throws -> UInt8 {
         skipSpace()
         guard index < bytes.count else { throw Invalid() }
         return bytes[index]
     }
 
-    private mutating func consume(_ byte: UInt8) throws {
+    @inline(__always) private mutating func consume(_ byte: UInt8) throws {
         guard try peek() == byte else { throw Invalid() }
         index += 1
     }
@@ -411,23 +411,29 @@ struct ManifestJSONReader {
     }
 
     /// Where the run of bytes from `start` that a string holds as they are (printable ASCII
-    /// other than `"` and `\`: most of a manifest) ends: eight bytes are looked at a time,
-    /// then one at a time from the first group that holds another byte.
+    /// other than `"` and `\`: most of a manifest) ends: eight bytes are looked at a time, and
+    /// in the first group that holds another byte, the first such byte is found from the
+    /// group's mask (a byte at a time only for the last seven bytes of the buffer).
+    ///
+    /// Each test below sets the high bit of a byte that matches it, and may set it in bytes
+    /// *after* one that matches (a borrow carries upwards only), never before: the lowest bit
+    /// set is the first byte to stop at.
     static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
         let count = bytes.count
         var index = start
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        /// Whether a byte of `word` is 0 (exact as a yes or no).
-        func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        /// The high bit of each byte of `word` that is 0 (and maybe of bytes after one).
+        @inline(__always) func zeros(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
         while index + 8 <= count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            // Little-endian, so that the lowest bits are the first byte.
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
             // A byte at or above 0x80, below 0x20, or equal to `"` or `\`.
-            let other =
-                word & highs != 0 || (word &- ones &* 0x20) & ~word & highs != 0 || hasZero(word ^ (ones &* 0x22))
-                || hasZero(word ^ (ones &* 0x5C))
-            if other { break }
+            let stops =
+                (word & highs) | ((word &- ones &* 0x20) & ~word & highs) | zeros(word ^ (ones &* 0x22))
+                | zeros(word ^ (ones &* 0x5C))
+            if stops != 0 { return index + stops.trailingZeroBitCount >> 3 }
             index += 8
         }
         while index < count {

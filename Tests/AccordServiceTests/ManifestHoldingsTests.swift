@@ -184,6 +184,36 @@ import Testing
         }
     }
 
+    /// Every byte value at every place of two eight-byte groups and the bytes after them, read
+    /// from every start: the run ends at the first byte a string does not hold as it is, as a
+    /// byte at a time finds it (a mutation that took the group's highest such byte, or
+    /// counted bits rather than bytes, made this fail).
+    @Test func theFirstByteToStopAtIsFoundInItsGroup() {
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 19)
+        for place in bytes.indices {
+            for value in UInt8.min...UInt8.max {
+                bytes[place] = value
+                // A second stop after the first, which must not be the one found.
+                bytes[(place + 3) % bytes.count] = UInt8(ascii: "\"")
+                for start in 0...bytes.count {
+                    var expected = start
+                    while expected < bytes.count, (0x20..<0x80).contains(bytes[expected]), bytes[expected] != 0x22,
+                        bytes[expected] != 0x5C
+                    {
+                        expected += 1
+                    }
+                    let found = bytes.withUnsafeBufferPointer { ManifestJSONReader.plainRunEnd($0, from: start) }
+                    if found != expected {
+                        Issue.record("byte \(value) at \(place), from \(start): \(found) instead of \(expected)")
+                        return
+                    }
+                }
+                bytes[(place + 3) % bytes.count] = UInt8(ascii: "a")
+            }
+            bytes[place] = UInt8(ascii: "a")
+        }
+    }
+
     /// A string's escape, control character, non-ASCII letter or quote read at each place of
     /// an eight-byte group, as `JSONDecoder` reads it (or refused, as it refuses it).
     @Test func aStringsSpecialBytesAreReadAtEveryPlace() throws {
