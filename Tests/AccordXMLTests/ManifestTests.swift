@@ -295,6 +295,21 @@ import Testing
         let held = try ExportFolder(folder)
         #expect(held.files == ["S1-v1.cda.xml", "S2-v1.cda.xml"])
         #expect(held.profiles == ["cda-fr"])
+
+        // A later run's manifest: a file is held when one of its listings gives its size,
+        // whatever the others say (S3, listed at another size first; S1, at another size
+        // now), and a file still missing is not held (S4).
+        let later = [
+            entry("S3", file: "S3-v1.cda.xml", size: 9, result: "valid"),
+            entry("S3", file: "S3-v1.cda.xml", size: 4, result: "valid"),
+            entry("S1", file: "S1-v1.cda.xml", size: 9, result: "valid"),
+            entry("S4", file: "S4-v1.cda.xml", size: nil, result: "valid"),
+        ]
+        let laterManifest =
+            #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"selection":{"all":true},"documents":[\#n"#
+            + later.joined(separator: ",\n") + "\n]}"
+        try Data(laterManifest.utf8).write(to: folder.appendingPathComponent("manifest-20260302T111500Z.json"))
+        #expect(try ExportFolder(folder).files == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S3-v1.cda.xml"])
     }
 
     /// A manifest that is not one (not JSON, a key every manifest or entry has missing, a value
