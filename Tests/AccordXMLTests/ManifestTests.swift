@@ -32,6 +32,27 @@ import Testing
             return (first...min(Int64(count), first + Int64(limit) - 1)).map(SessionID.init(number:))
         }
 
+        /// The session numbers of each ``consultations(_:)`` call, in order.
+        var groupsRead: [[Int64]] = []
+
+        func consultations(_ ids: [SessionID]) throws -> [Result<Consultation, AccordError>] {
+            groupsRead.append(ids.map(\.number))
+            return try ids.map { .success(try consultation($0)) }
+        }
+
+        /// Whether it answers the current issued versions (every session unchanged since its
+        /// issue), as a store does; otherwise none, and a run reads every session.
+        var answersIssuedVersions = false
+
+        func currentIssuedVersions(profile: String, closedFrom: CalendarDate?, through: CalendarDate?) throws -> [SessionID: Int] {
+            guard answersIssuedVersions else { return [:] }
+            var versions: [SessionID: Int] = [:]
+            for (key, issue) in issued where key.hasSuffix("/" + profile) {
+                versions[SessionID(number: Int64(key.dropFirst().prefix { $0 != "/" })!)] = issue.version
+            }
+            return versions
+        }
+
         func consultation(_ id: SessionID) throws -> Consultation {
             consultationsRead += 1
             var consultation = try CDAFixtures.consultation()
@@ -267,6 +288,38 @@ import Testing
     /// A folder holds the files its manifests list as written that are there with their
     /// listed size; not a failed document's, one of another size, one missing, or a folder at
     /// the file's name.
+    /// Session ids come in pages; the sessions of a page whose documents the folder does not
+    /// hold are read `readGroupSize` at a time, in the page's order, and the others not at all.
+    @Test func aPagesSessionsToReadAreReadInGroups() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = ManifestTests.FakeSource(count: 7)
+        source.answersIssuedVersions = true
+        var batch = BatchExport(
+            profile: try ExportProfile.named("cda-fr"), folder: folder, exportedAt: CDAFixtures.exportInstant, centre: CDAFixtures.centre)
+        batch.centreSequence = 1
+        batch.clock = .fixed(at: CDAFixtures.exportInstant)
+        batch.pageSize = 5
+        batch.readGroupSize = 2
+        let first = try batch.run(source: source)
+        #expect(first.summary == ExportManifest.Summary(written: 7, alreadyPresent: 0, failed: 0))
+        #expect(source.groupsRead == [[1, 2], [3, 4], [5], [6, 7]])
+
+        for number in [2, 3, 4, 6] { try FileManager.default.removeItem(at: folder.appendingPathComponent("S\(number)-v1.cda.xml")) }
+        source.groupsRead = []
+        var outcomes: [String] = []
+        let again = try batch.run(source: source) { event in
+            switch event {
+            case .written(let entry, _, _): outcomes.append("written \(entry.session)")
+            case .alreadyPresent(let session, _): outcomes.append("present \(session)")
+            default: break
+            }
+        }
+        #expect(source.groupsRead == [[2, 3], [4], [6]])
+        #expect(outcomes == ["present S1", "written S2", "written S3", "written S4", "present S5", "written S6", "present S7"])
+        #expect(again.summary == ExportManifest.Summary(written: 4, alreadyPresent: 3, failed: 0))
+    }
+
     @Test func aFolderHoldsTheListedFilesPresentWithTheirSize() throws {
         let folder = try CDAFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
