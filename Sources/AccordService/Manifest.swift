@@ -316,7 +316,9 @@ public struct ExportFolder: Sendable {
                 guard files.insert(file).inserted else { continue }
                 var status = stat()
                 // A folder, a device or a link to one at the file's name is not the document.
-                if fstatat(folder, file, &status, 0) == 0, status.st_mode & S_IFMT == S_IFREG,
+                // (`withCString` passes the name's own bytes; a `String` argument is copied into
+                // a new array of C characters at each call.)
+                if file.withCString({ fstatat(folder, $0, &status, 0) }) == 0, status.st_mode & S_IFMT == S_IFREG,
                     entry.size.map({ Int(status.st_size) == $0 }) ?? true
                 {
                     continue

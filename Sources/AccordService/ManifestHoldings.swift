@@ -163,9 +163,12 @@ struct ManifestJSONReader {
             return names.firstIndex { Self.equal(raw, $0) }
         }
 
+        /// The first bytes are compared before `memcmp` is called: keys of the same length
+        /// (`session` and `version`, `file` and `size`) differ there.
         private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
             guard bytes.count == name.utf8CodeUnitCount else { return false }
-            return bytes.isEmpty || memcmp(bytes.baseAddress!, name.utf8Start, bytes.count) == 0
+            guard !bytes.isEmpty, let base = bytes.baseAddress else { return true }
+            return base[0] == name.utf8Start[0] && memcmp(base, name.utf8Start, bytes.count) == 0
         }
     }
 
