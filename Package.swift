@@ -153,12 +153,14 @@ let package = Package(
             // exports every Swift symbol of the binary (about 52,000) to the dynamic linker, which
             // then looks through them for each symbol every shared library needs at start:
             // `--no-export-dynamic`, given after it, keeps them in the file's own symbol table
-            // only (crash backtraces read that one).
+            // only (crash backtraces read that one). `Linking/` holds a linker script named
+            // `libstdc++.so` that takes the static libstdc++ (see the file): no libstdc++.so.6 to
+            // load and relocate at each start.
             linkerSettings: [
                 .unsafeFlags(
                     [
                         "-static-stdlib", "-use-ld=lld", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCollections",
-                        "-l_FoundationCShims", "-Xlinker", "--no-export-dynamic",
+                        "-l_FoundationCShims", "-Xlinker", "--no-export-dynamic", "-L\(Context.packageDirectory)/Linking",
                     ], .when(platforms: [.linux], configuration: .release))
             ]
         ),
