@@ -166,7 +166,7 @@ extension PostgresEventStore: LogCopySource {
             var audit: [AuditSummary.Rows] = []
             for group in LogCopy.groupBySession(events) {
                 let consultation = try Consultation(events: group.map { try $0.recordedEvent() })
-                audit.append(try AuditSummary.Rows(consultation, key: key) { finess })
+                audit.append(AuditSummary.Rows(consultation, key: key) { finess })
                 let row = SessionRecord(consultation, eventCount: group.count)
                 summaries.append([
                     .integer(row.number), .text(row.status), .text(row.startedAt), .of(row.closedAt), .of(row.eventCount),
