@@ -15,7 +15,10 @@ extension EventPayload {
     /// surrogate, a control character in a string, an entry id not written in capitals, or
     /// anything after the object. Nested values of their own type (an instrument's score, a
     /// condition, an RCP, an IPP, a facility) are decoded by `JSONDecoder` from their bytes.
-    /// Issued documents, centre settings and identity changes are left to `JSONDecoder`.
+    /// Issued documents are read too (their time by ``UTCInstant/parse(_:)``, as the decoder's
+    /// date strategy reads it): `verify` checks every issue's id and version, and decoding them
+    /// with `JSONDecoder` took two fifths of its CPU on a database whose 97,000 closed sessions
+    /// were exported. Centre settings and identity changes are left to `JSONDecoder`.
     struct Reader {
         /// Why a payload is left to `JSONDecoder`.
         struct Unread: Error {}
@@ -558,9 +561,23 @@ extension EventPayload.Reader {
                 return .researchObjection(objects: true)
             case "research-objection-withdrawn":
                 return .researchObjection(objects: false)
+            case "document-issued":
+                return .documentIssued(try documentIssue())
             default:
                 throw Unread()
             }
+        }
+
+        /// A ``DocumentIssue`` as its synthesized `Decodable` reads it (absent or `null`
+        /// optional members are `nil`).
+        private mutating func documentIssue() throws -> DocumentIssue {
+            guard let documentTime = UTCInstant.parse(try string("document_time")) else { throw Unread() }
+            let centreSequence = try optionalInteger("centre_sequence").map(Int64.init)
+            return DocumentIssue(
+                profile: try string("profile"), version: try integer("version"), idRoot: try string("id_root"),
+                documentID: try string("document_id"), replaces: try optionalString("replaces"), documentTime: documentTime,
+                sha256: try string("sha256"), recordSequence: try integer("record_sequence"), centreSequence: centreSequence,
+                idBranch: try optionalString("id_branch"))
         }
 
         private mutating func start() throws -> SessionStart {

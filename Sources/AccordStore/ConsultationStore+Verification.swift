@@ -53,7 +53,15 @@ package struct IssuedDocumentCheck {
     private var digests: [String: (profile: String, digest: String)] = [:]
     /// The first profile and content of each id issued before the id branches.
     private var legacyByID: [String: (profile: String, digest: String)] = [:]
-    private var lastVersion: [String: Int] = [:]
+    /// The last version issued of each session's document under each profile.
+    private var lastVersion: [VersionSet: Int] = [:]
+
+    /// A session's documents under one profile (a struct rather than an interpolated text:
+    /// `verify` meets one issue per exported document).
+    private struct VersionSet: Hashable {
+        var session: Int64
+        var profile: String
+    }
 
     /// How many issues were met.
     package var count = 0
@@ -92,7 +100,7 @@ package struct IssuedDocumentCheck {
         }
         digests[key] = (issue.profile, issue.sha256)
         // The first issue of a set may follow versions exported before issues were recorded.
-        let set = "\(number)/\(issue.profile)"
+        let set = VersionSet(session: number, profile: issue.profile)
         if let last = lastVersion[set], issue.version != last + 1 {
             return "version \(issue.version) of session S\(number)'s \(issue.profile) document does not follow version \(last)"
         }
