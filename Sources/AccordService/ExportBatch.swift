@@ -329,8 +329,13 @@ public struct BatchExport {
                                     objecting: objecting,
                                     checker: checker))
                         } catch {
-                            // What came before is done first, as in a run without lookahead.
+                            // What came before is done first, as in a run without lookahead:
+                            // the sessions taken, and the documents of the group recorded and
+                            // written. The error that stops the run is this one, whatever the
+                            // group's writing meets (its issues recorded first, a failure there
+                            // leaves versions whose files the next run writes).
                             while !pending.isEmpty { try commitFirst() }
+                            try? flush(&group, source: source, manifest: manifest, summary: &summary, report: report)
                             throw error
                         }
                     }

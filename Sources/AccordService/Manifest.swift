@@ -315,10 +315,11 @@ public struct ExportFolder: Sendable {
                 // (most of them); taken out again when the folder does not hold it.
                 guard files.insert(file).inserted else { continue }
                 var status = stat()
-                // A folder, a device or a link to one at the file's name is not the document.
+                // A folder, a device or a link at the file's name is not the document Accord
+                // wrote (a link is not followed: it could name any file of the listed size).
                 // (`withCString` passes the name's own bytes; a `String` argument is copied into
                 // a new array of C characters at each call.)
-                if file.withCString({ fstatat(folder, $0, &status, 0) }) == 0, status.st_mode & S_IFMT == S_IFREG,
+                if file.withCString({ fstatat(folder, $0, &status, AT_SYMLINK_NOFOLLOW) }) == 0, status.st_mode & S_IFMT == S_IFREG,
                     entry.size.map({ Int(status.st_size) == $0 }) ?? true
                 {
                     continue
@@ -335,7 +336,8 @@ public struct ExportFolder: Sendable {
     public func checkAccepts(versionKey: String, pseudonymKeyID keyID: String?) throws {
         // The kind of documents (`cda-fr+pseudonymised`), whatever the research key.
         let kind = versionKey.split(separator: "@", maxSplits: 1).first.map(String.init) ?? versionKey
-        if let other = profiles.first(where: { $0 != kind }) {
+        // The first other profile in order, so that the message is the same at each run.
+        if let other = profiles.sorted().first(where: { $0 != kind }) {
             throw AccordError(
                 .conflict,
                 "the folder \(url.path) already holds documents of profile \(other); export profile \(kind) into another folder.",

@@ -189,8 +189,11 @@ extension SessionArgument: CustomStringConvertible {
 }
 
 enum Terminal {
-    /// Writes a line to standard error.
-    static func message(_ text: String) { writeToStandardError(text + "\n") }
+    /// Writes a line to standard error, its control characters shown as codes
+    /// (``visible(_:oneLine:)``, line feeds and tabs kept): a message may quote a value read
+    /// from a file or a folder (a manifest's profile, a file's name), which must not act on the
+    /// terminal.
+    static func message(_ text: String) { writeToStandardError(visible(text) + "\n") }
 
     /// Writes `text` to standard error; where it cannot go (standard error closed, or a full
     /// device) it is dropped and the command goes on to its exit status (`FileHandle.write(_:)`

@@ -226,6 +226,38 @@ import Testing
             fifth.stderr.contains(
                 "accord: error: S1-v1.cda.xml in the output folder is not a regular file; Accord does not write through links"),
             "\(fifth.stderr)")
+        // Nor is a link to a file of the document's size and bytes: it is not counted as held
+        // (it could name any file), and the run says so instead of writing through it.
+        try FileManager.default.removeItem(at: s1)
+        let elsewhere = cli.folder.appendingPathComponent("elsewhere.xml")
+        try s1Bytes.write(to: elsewhere)
+        try FileManager.default.createSymbolicLink(at: s1, withDestinationURL: elsewhere)
+        let sixth = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment())
+        #expect(sixth.status == 74, "\(sixth.stderr)")
+        #expect(
+            sixth.stderr.contains(
+                "accord: error: S1-v1.cda.xml in the output folder is a symbolic link; Accord does not write through links"),
+            "\(sixth.stderr)")
+        #expect(!sixth.stderr.contains("already in"), "\(sixth.stderr)")
+        #expect(try Data(contentsOf: elsewhere) == s1Bytes)
+    }
+
+    /// A manifest's profile is quoted in the refusal of a folder of another kind of documents,
+    /// its control characters shown as codes: a planted manifest cannot act on the terminal.
+    @Test func aManifestsProfileIsQuotedAsCodes() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        try Self.fourSessions(cli)
+        let out = cli.folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let manifest =
+            #"{"format":"accord-export-manifest/1","profile":"a\u001b[31mb\u0007\u202e","pseudonymised":false,"selection":{},"documents":[]}"#
+        try Data(manifest.utf8).write(to: out.appendingPathComponent("manifest-20260301T101500Z.json"))
+        let run = try cli.run(["export", "--all", "--example-centre", "--out", out.path], environment: Self.environment())
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(
+            run.stderr.contains(#"already holds documents of profile a\u{1b}[31mb\u{7}\u{202e}; export profile cda-fr"#), "\(run.stderr)")
+        #expect(!run.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E })
     }
 
     @Test func afterAnAmendmentARunWritesOnlyTheNewVersion() throws {

@@ -327,6 +327,11 @@ import Testing
             try Data(repeating: 0x41, count: size).write(to: folder.appendingPathComponent(name))
         }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("S6-v1.cda.xml"), withIntermediateDirectories: false)
+        // A link at S8's name to a file of its listed size, outside the folder.
+        let outside = folder.deletingLastPathComponent().appendingPathComponent("\(folder.lastPathComponent)-outside.xml")
+        try Data(repeating: 0x41, count: 5).write(to: outside)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("S8-v1.cda.xml"), withDestinationURL: outside)
         func entry(_ session: String, file: String?, size: Int?, result: String) -> String {
             let file = file.map { #""file":"\#($0)","# } ?? ""
             let size = size.map { #""size":\#($0),"# } ?? ""
@@ -340,6 +345,7 @@ import Testing
             entry("S5", file: "S5-v2.cda.xml", size: 5, result: "failed"),
             entry("S6", file: "S6-v1.cda.xml", size: nil, result: "valid"),
             entry("S7", file: nil, size: nil, result: "damaged"),
+            entry("S8", file: "S8-v1.cda.xml", size: 5, result: "valid"),
         ]
         let manifest =
             #"{"format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"selection":{"all":true},"documents":[\#n"#
@@ -363,6 +369,27 @@ import Testing
             + later.joined(separator: ",\n") + "\n]}"
         try Data(laterManifest.utf8).write(to: folder.appendingPathComponent("manifest-20260302T111500Z.json"))
         #expect(try ExportFolder(folder).files == ["S1-v1.cda.xml", "S2-v1.cda.xml", "S3-v1.cda.xml"])
+    }
+
+    /// A folder whose runs made other kinds of documents refuses a run, naming the first of
+    /// them in order (the same at each run, whatever the order of a set).
+    @Test func aFolderOfOtherProfilesNamesTheFirstInOrder() throws {
+        let folder = try CDAFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (number, profile) in ["fff", "bbb", "eee", "ccc", "ddd", "ggg"].enumerated() {
+            let manifest =
+                #"{"format":"accord-export-manifest/1","profile":"\#(profile)","pseudonymised":false,"selection":{},"documents":[]}"#
+            try Data(manifest.utf8).write(to: folder.appendingPathComponent("manifest-2026030\(number)T101500Z.json"))
+        }
+        let held = try ExportFolder(folder)
+        for _ in 0..<3 {
+            #expect(throws: AccordError.self) { try held.checkAccepts(versionKey: "cda-fr", pseudonymKeyID: nil) }
+            do {
+                try held.checkAccepts(versionKey: "cda-fr", pseudonymKeyID: nil)
+            } catch let error as AccordError {
+                #expect(error.message.contains("already holds documents of profile bbb;"), "\(error.message)")
+            }
+        }
     }
 
     /// A manifest that is not one (not JSON, a key every manifest or entry has missing, a value
@@ -391,6 +418,8 @@ import Testing
         #expect(throws: AccordError.self) { try ExportManifest.read(folder.appendingPathComponent("manifest-20260302T101500Z.json")) }
     }
 
+    /// A run stopped by a session it cannot read writes what came before it first (S1, built
+    /// and waiting in its issue group), lists it, and says why it stopped.
     @Test func anInterruptedRunsManifestSaysWhy() throws {
         let folder = try CDAFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -399,8 +428,12 @@ import Testing
         #expect(
             try String(contentsOf: url, encoding: .utf8)
                 == #"{"chain_head":"42:\#(Self.head)","format":"accord-export-manifest/1","profile":"cda-fr","pseudonymised":false,"#
-                + #""selection":{"all":true},"started_at":"2026-03-02T10:15:00Z","documents":["# + "\n"
+                + #""selection":{"all":true},"started_at":"2026-03-02T10:15:00Z","documents":["# + "\n "
+                + #"{"chain_head":"42:\#(Self.head)","exported_at":"2026-03-02T10:15:00Z","file":"S1-v1.cda.xml","session":"S1","#
+                + #""sha256":"29ff3a90a8356b14e211882a89363f222ca71b143b57c114a07ac0e8095b62e7","size":16411,"#
+                + #""validation":{"result":"not-validated"},"version":1}"# + "\n"
                 + #"],"finished_at":"2026-03-02T10:15:00Z","interrupted":"the disk \"/x\" is full","#
-                + #""summary":{"already_present":0,"damaged":0,"failed":0,"written":0}}"# + "\n")
+                + #""summary":{"already_present":0,"damaged":0,"failed":0,"written":1}}"# + "\n")
+        #expect(try ExportFolder(folder).files == ["S1-v1.cda.xml"])
     }
 }
