@@ -78,9 +78,9 @@ extension ExportSource {
 /// already (``ExportSource/currentIssuedVersions(profile:closedFrom:through:)``) and whose file
 /// the folder holds is skipped without reading its events. Session ids are read in pages
 /// (``pageSize``), consultations in smaller groups (``readGroupSize``), documents checked on a
-/// second thread up to a group and a few
-/// sessions ahead (``issueGroupSize`` + ``lookaheadBeyondGroup``), each session's outcome taken
-/// in order: memory stays flat whatever the number of documents.
+/// second thread up to a group and a few sessions ahead (``issueGroupSize`` +
+/// ``lookaheadBeyondGroup``), each session's outcome taken in order: memory stays flat whatever
+/// the number of documents.
 ///
 /// A document that fails validation is reported and left out; the others are still written.
 ///

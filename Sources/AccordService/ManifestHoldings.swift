@@ -163,7 +163,7 @@ struct ManifestJSONReader {
             return names.firstIndex { Self.equal(raw, $0) }
         }
 
-        /// The first bytes are compared before `memcmp` is called: keys of the same length
+        /// The first byte is compared before `memcmp` is called: keys of the same length
         /// (`session` and `version`, `file` and `size`) differ there.
         private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
             guard bytes.count == name.utf8CodeUnitCount else { return false }
