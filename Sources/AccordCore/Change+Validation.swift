@@ -314,10 +314,19 @@ extension FieldRules {
     /// Registry ids: NCT + 8 digits (ClinicalTrials.gov), EU CT `YYYY-NNNNNN-NN-NN`, EudraCT
     /// `YYYY-NNNNNN-NN`, or another registry's id of 3–40 letters, digits and `-_/.`.
     static func trialID(_ value: String) throws {
+        // Read as UTF-8 bytes: every character accepted is one ASCII byte, so an id of 3–40
+        // such bytes is one of 3–40 such characters (the walk over characters it replaces was
+        // 1 % of a bulk import's instructions, callgrind).
+        func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        let bytes = value.utf8
         let ok =
-            value.count >= 3 && value.count <= 40 && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_/.".contains($0)) }
-        let upper = value.uppercased()
-        let nctOK = !upper.hasPrefix("NCT") || (upper.count == 11 && upper.dropFirst(3).allSatisfy { $0.isNumber })
+            (3...40).contains(bytes.count)
+            && bytes.allSatisfy { byte in
+                let letter = byte | 0x20  // lower case, for an ASCII letter
+                return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(letter) || isDigit(byte) || "-_/.".utf8.contains(byte)
+            }
+        let nct = ok && bytes.prefix(3).map { $0 | 0x20 }.elementsEqual("nct".utf8)
+        let nctOK = !nct || (bytes.count == 11 && bytes.dropFirst(3).allSatisfy(isDigit))
         if !ok || !nctOK {
             throw AccordError.invalid(
                 "--trial-id", "is not a trial registry id", accepted: "a registry id such as NCT01234567 or 2024-512345-12-00")

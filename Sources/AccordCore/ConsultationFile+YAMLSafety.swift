@@ -18,9 +18,9 @@ extension ConsultationFile {
     /// holding one is refused, since nothing recorded may differ from what was written.
     /// (Pasted from a word processor, a line separator is a manual line break.)
     public static func firstYAMLOnlyLineBreak(in text: String) -> (line: Int, name: String, remedy: String)? {
-        // In UTF-8 the next line is C2 85, and the two separators are E2 80 A8 and E2 80 A9: a
-        // text without either lead byte holds none of them, and its lines need no counting.
-        guard text.utf8.contains(where: { $0 == 0xC2 || $0 == 0xE2 }) else { return nil }
+        // Found by their bytes first: most texts hold none, and their lines need no counting.
+        var bytes = text
+        guard bytes.withUTF8(holdsYAMLOnlyLineBreak) else { return nil }
         var line = 1
         var previous: Unicode.Scalar = " "
         for scalar in text.unicodeScalars {
@@ -45,6 +45,57 @@ extension ConsultationFile {
         return nil
     }
 
+    /// Whether `bytes` hold a next line (C2 85 in UTF-8), a line separator (E2 80 A8) or a
+    /// paragraph separator (E2 80 A9). `memchr` finds each lead byte; French text holds a
+    /// few (a no-break space is C2 A0, an apostrophe ’ is E2 80 99), so each one found is
+    /// checked with the bytes after it.
+    static func holdsYAMLOnlyLineBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = bytes.count
+        return firstIndex(of: 0xC2, in: bytes, where: { $0 + 1 < count && bytes[$0 + 1] == 0x85 }) != nil
+            || firstIndex(of: 0xE2, in: bytes, where: { $0 + 2 < count && bytes[$0 + 1] == 0x80 && bytes[$0 + 2] | 1 == 0xA9 }) != nil
+    }
+
+    /// The first index of `byte` in `bytes` that satisfies `test`, found with `memchr`; `nil`
+    /// when there is none.
+    private static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, where test: (Int) -> Bool) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        var start = 0
+        while start < bytes.count, let found = memchr(base + start, Int32(byte), bytes.count - start) {
+            let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if test(index) { return index }
+            start = index + 1
+        }
+        return nil
+    }
+
+    /// Whether an `&` or `*` of `bytes` may begin a node as ``firstAnchorOrAlias(inUTF8:)``
+    /// reads them. Where that scan finds one, what comes before it on its line, past spaces and
+    /// tabs, is nothing (the start of the text or of a line: a byte below 0x20 or the last byte
+    /// of a NEL, LS or PS, which is not ASCII), one of `: , - ? [ {`, or a tag (`!…`). So in a
+    /// text without `!`, an `&` or `*` after anything else (a word: "traitant & famille") is
+    /// none, and a text holding only such ones needs no scan. Bytes outside ASCII are taken
+    /// for a line's end, which only sends more texts to the scan.
+    static func mayHoldAnchorOrAlias(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let (ampersand, star) = (UInt8(ascii: "&"), UInt8(ascii: "*"))
+        // A tag may stand before the node: every `&` and `*` is then left to the scan.
+        if memchr(base, Int32(UInt8(ascii: "!")), bytes.count) != nil {
+            return memchr(base, Int32(ampersand), bytes.count) != nil || memchr(base, Int32(star), bytes.count) != nil
+        }
+        func beginsNode(_ index: Int) -> Bool {
+            var before = index - 1
+            while before >= 0, bytes[before] == UInt8(ascii: " ") || bytes[before] == UInt8(ascii: "\t") { before -= 1 }
+            guard before >= 0 else { return true }
+            switch bytes[before] {
+            case 0..<0x20, 0x80...: return true
+            case UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "{"):
+                return true
+            default: return false
+            }
+        }
+        return firstIndex(of: ampersand, in: bytes, where: beginsNode) != nil || firstIndex(of: star, in: bytes, where: beginsNode) != nil
+    }
+
     /// The line of the first YAML anchor (`&name`) or alias (`*name`) in `text`, or `nil`.
     ///
     /// A consultation file has no need for either, and an alias makes a few hundred bytes
@@ -64,11 +115,16 @@ extension ConsultationFile {
     /// for is ASCII, and no byte of another character (0x80 and above) equals one of them, so
     /// the scan gives the same line as one over Unicode scalars. Lines end where
     /// `Character.isNewline` ends them: LF, VT, FF, CR, CR LF, NEL, LS and PS.
-    private static func firstAnchorOrAlias(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    static func firstAnchorOrAlias(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        // Every anchor starts with `&` and every alias with `*`: a file where none of them may
+        // begin a node has none, and needs no scan.
+        guard mayHoldAnchorOrAlias(bytes) else { return nil }
+        return scanForAnchorOrAlias(bytes)
+    }
+
+    /// The scan of ``firstAnchorOrAlias(inUTF8:)``, over every line of `bytes`.
+    static func scanForAnchorOrAlias(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
-        // Every anchor starts with `&` and every alias with `*`: a file holding neither byte has
-        // none, and needs no scan.
-        guard bytes.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") }) else { return nil }
         var quote: UInt8?
         var blockIndent: Int?
         var flowDepth = 0
