@@ -263,23 +263,26 @@ extension AccordService {
         if summary.objected > 0 { line += ", \(summary.objected) left out at the patient's research objection" }
         report(.notice(line + "."))
         if let manifest = result.manifest { report(.notice("Manifest: \(manifest.path)")) }
-        if summary.damaged > 0 && summary.failed == 0 {
-            throw AccordError(
-                .conflict,
+        // One error for the run, naming every kind of session it did not write: a failed
+        // validation gives its exit status (3), else a conflict (1).
+        var problems: [String] = []
+        if summary.failed > 0 {
+            problems.append(
+                "\(summary.failed) document\(summary.failed == 1 ? "" : "s") failed validation and \(summary.failed == 1 ? "was" : "were") not written; the messages above and the manifest say why."
+            )
+        }
+        if summary.damaged > 0 {
+            problems.append(
                 "\(summary.damaged) session\(summary.damaged == 1 ? " was" : "s were") left out because \(summary.damaged == 1 ? "its" : "their") events do not match the event chain; run `accord verify`."
             )
         }
-        if summary.refused > 0 && summary.failed == 0 {
-            throw AccordError(
-                .conflict,
+        if summary.refused > 0 {
+            problems.append(
                 "\(summary.refused) session\(summary.refused == 1 ? " was" : "s were") refused: a document may name the patient by a qualified identity's INS or by the IPP, and \(summary.refused == 1 ? "it has" : "they have") neither; the messages above say how to mend each."
             )
         }
-        if summary.failed > 0 {
-            throw AccordError(
-                .invalidDocument,
-                "\(summary.failed) document\(summary.failed == 1 ? "" : "s") failed validation and \(summary.failed == 1 ? "was" : "were") not written; the messages above and the manifest say why."
-            )
+        if !problems.isEmpty {
+            throw AccordError(summary.failed > 0 ? .invalidDocument : .conflict, problems.joined(separator: " "))
         }
     }
 

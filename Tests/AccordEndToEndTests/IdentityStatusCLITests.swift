@@ -108,6 +108,31 @@ import Testing
         #expect(!document.contains(Self.ins) && document.contains("extension=\"IPP-9\""))
     }
 
+    /// A batch with a refused session and a session whose events were altered ends with one
+    /// error naming both (it named only the altered one), and exits 1.
+    @Test func aBatchsErrorNamesRefusedAndDamagedSessionsAlike() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        #expect(
+            try start(cli, ["--patient-ins", Self.ins, "--ins-oid", KnownOID.insNIRTest, "--identity-status", "recovered"]).status == 0)
+        for _ in 0..<2 { #expect(try start(cli, ["--patient-ins", Self.ins, "--ins-oid", KnownOID.insNIRTest]).status == 0) }
+        for session in ["S1", "S2", "S3"] { #expect(try cli.run(["session", "close", session]).status == 0) }
+        try cli.tamper("UPDATE event SET author = '810000000000' WHERE session_number = 3 AND session_seq = 1")
+        let out = cli.folder.appendingPathComponent("out").path
+        let batch = try cli.run(["export", "--all", "--example-centre", "--out", out])
+        #expect(batch.status == 1, "\(batch.stderr)")
+        #expect(batch.stdout.hasSuffix("S2-v1.cda.xml\n"))
+        #expect(
+            batch.stderr.contains(
+                "1 document written, 0 already in \(out), 1 left out (events not matching the chain), 1 refused (no identifier a document may carry)."
+            ), "\(batch.stderr)")
+        #expect(
+            batch.stderr.hasSuffix(
+                "accord: error: 1 session was left out because its events do not match the event chain; run `accord verify`. "
+                    + "1 session was refused: a document may name the patient by a qualified identity's INS or by the IPP, and it has neither; the messages above say how to mend each.\n"
+            ), "\(batch.stderr)")
+    }
+
     @Test func identityVigilanceComparesWithTheOtherSessionsAsCorrected() throws {
         let cli = try AccordCLI()
         defer { cli.cleanUp() }
