@@ -104,6 +104,15 @@ extension AccordService {
                 "--out", "names a file that exists, not a folder", accepted: "a folder to write the documents into (created when missing)")
         }
         if let sign = request.signingKey, let cert = request.certificate {
+            // A private key others can read is no secret (ssh refuses such keys). Said, not
+            // refused: a key shared with a group of the records team's accounts is a choice.
+            var status = stat()
+            if stat(sign, &status) == 0, status.st_mode & 0o077 != 0 {
+                report(
+                    .warning(
+                        "the signing key \(sign) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))); keep it with mode 0600 (`chmod 600`), so that no one else can sign as the centre."
+                    ))
+            }
             // Check the key and the certificate before any document is written.
             // In a new private folder of unpredictable name (mkdtemp: mode 0700, never an existing one).
             var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accord-sign-check-XXXXXX").path.utf8CString)

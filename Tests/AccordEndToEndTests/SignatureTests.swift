@@ -87,4 +87,22 @@ import Testing
         #expect(alone.status == 64)
         #expect(alone.stderr.contains("--sign and --cert go together"))
     }
+
+    /// A signing key other users can read is used with a warning naming its mode; one of mode
+    /// 0600 (as openssl writes it) draws none.
+    @Test func aSigningKeyOthersCanReadIsUsedWithAWarning() throws {
+        let cli = try AccordCLI()
+        defer { cli.cleanUp() }
+        let (key, certificate) = try #require(try SigningKey.make(in: cli.folder))
+        #expect(try cli.run(["session", "import", Samples.sampleConsultationFile.path]).status == 0)
+        let warning = "accord: warning: the signing key \(key.path) can be read by other users (mode 644); keep it with mode 0600"
+        let kept = try cli.run(["export", "S1", "--out", "kept", "--sign", key.path, "--cert", certificate.path])
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(!kept.stderr.contains("can be read by other users"), "\(kept.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key.path)
+        let open = try cli.run(["export", "S1", "--out", "open", "--sign", key.path, "--cert", certificate.path])
+        #expect(open.status == 0, "\(open.stderr)")
+        #expect(open.stderr.contains(warning), "\(open.stderr)")
+        #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("open/S1-v1.cda.xml.sig").path))
+    }
 }
