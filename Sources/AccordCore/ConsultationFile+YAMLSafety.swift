@@ -1,3 +1,5 @@
+// libyaml, which Yams composes with: its scanner alone finds anchors and aliases.
+internal import CYaml
 import Foundation
 import Yams
 
@@ -68,13 +70,16 @@ extension ConsultationFile {
         return nil
     }
 
-    /// Whether an `&` or `*` of `bytes` may begin a node as ``firstAnchorOrAlias(inUTF8:)``
-    /// reads them. Where that scan finds one, what comes before it on its line, past spaces and
-    /// tabs, is nothing (the start of the text or of a line: a byte below 0x20 or the last byte
-    /// of a NEL, LS or PS, which is not ASCII), one of `: , - ? [ {`, or a tag (`!…`). So in a
-    /// text without `!`, an `&` or `*` after anything else (a word: "traitant & famille") is
-    /// none, and a text holding only such ones needs no scan. Bytes outside ASCII are taken
-    /// for a line's end, which only sends more texts to the scan.
+    /// Whether an `&` or `*` of `bytes` may begin an anchor or alias token of libyaml's
+    /// scanner. The scanner takes one only where a token may begin, that is past spaces and
+    /// tabs after the end of another token: the start of the text or of a line (a byte below
+    /// 0x20, or the last byte of a NEL, LS or PS, which is not ASCII); an indicator
+    /// (`: , - ? [ ] { }`), a quoted scalar's closing quote, or a document end (`...`); a tag
+    /// (`!…`); or an earlier anchor or alias, itself at such a place. After the last character
+    /// of a plain scalar, an `&` or `*` is part of it ("traitant & famille"). So in a text
+    /// without `!`, a text whose every `&` and `*` follows anything else holds none, and needs
+    /// no scan. Bytes outside ASCII are taken for a line's end, which only sends more texts to
+    /// the scan.
     static func mayHoldAnchorOrAlias(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let (ampersand, star) = (UInt8(ascii: "&"), UInt8(ascii: "*"))
@@ -88,7 +93,8 @@ extension ConsultationFile {
             guard before >= 0 else { return true }
             switch bytes[before] {
             case 0..<0x20, 0x80...: return true
-            case UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "{"):
+            case UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "."):
                 return true
             default: return false
             }
@@ -100,115 +106,66 @@ extension ConsultationFile {
     ///
     /// A consultation file has no need for either, and an alias makes a few hundred bytes
     /// stand for billions of nodes ("billion laughs"), so files holding one are refused before
-    /// any YAML is composed. The scan follows enough of YAML to skip quoted values, block
-    /// scalars (`|`, `>`) and comments; an `&` or `*` that begins a plain value on a
-    /// continuation line is also taken for one (quote such a value).
+    /// any YAML is composed. They are found by libyaml's own scanner (the one Yams composes
+    /// with), run over the text's tokens only, so that no text can hide one from the check and
+    /// be composed with it. A text the scanner cannot read to its end is left to the YAML reading
+    /// that follows, which refuses it at the same place (no anchor or alias after that place is
+    /// ever composed).
     ///
     /// - Parameter text: the file's text.
-    /// - Returns: the 1-based line of the first anchor or alias, `nil` when there is none.
+    /// - Returns: the 1-based line of the first anchor or alias, as an editor counts lines (line
+    ///   feeds, carriage returns, CR LF, and the line breaks YAML also reads: NEL, LS, PS),
+    ///   `nil` when there is none.
     static func firstAnchorOrAlias(in text: String) -> Int? {
-        var text = text
-        return text.withUTF8 { firstAnchorOrAlias(inUTF8: $0) }
+        var bytes = text
+        // Most files hold no `&` or `*` where a token may begin, and need no scan.
+        guard bytes.withUTF8(mayHoldAnchorOrAlias) else { return nil }
+        return scanForAnchorOrAlias(text)
     }
 
-    /// ``firstAnchorOrAlias(in:)`` over the text's UTF-8 bytes. Every character the scan looks
-    /// for is ASCII, and no byte of another character (0x80 and above) equals one of them, so
-    /// the scan gives the same line as one over Unicode scalars. Lines end where
-    /// `Character.isNewline` ends them: LF, VT, FF, CR, CR LF, NEL, LS and PS.
-    static func firstAnchorOrAlias(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        // Every anchor starts with `&` and every alias with `*`: a file where none of them may
-        // begin a node has none, and needs no scan.
-        guard mayHoldAnchorOrAlias(bytes) else { return nil }
-        return scanForAnchorOrAlias(bytes)
-    }
-
-    /// The scan of ``firstAnchorOrAlias(inUTF8:)``, over every line of `bytes`.
-    static func scanForAnchorOrAlias(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
-        var quote: UInt8?
-        var blockIndent: Int?
-        var flowDepth = 0
-        var lineNumber = 0
-        var lineStart = 0
-        while lineStart <= bytes.count {
-            var lineEnd = lineStart
-            var separator = 0
-            while lineEnd < bytes.count, separator == 0 {
-                switch bytes[lineEnd] {
-                case 0x0A, 0x0B, 0x0C: separator = 1
-                case 0x0D: separator = lineEnd + 1 < bytes.count && bytes[lineEnd + 1] == 0x0A ? 2 : 1
-                case 0xC2 where lineEnd + 1 < bytes.count && bytes[lineEnd + 1] == 0x85: separator = 2
-                case 0xE2 where lineEnd + 2 < bytes.count && bytes[lineEnd + 1] == 0x80 && (bytes[lineEnd + 2] | 1) == 0xA9:
-                    separator = 3
-                default: lineEnd += 1
-                }
-            }
-            lineNumber += 1
-            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-            lineStart = lineEnd + max(separator, 1)
-            let indent = line.prefix(while: { $0 == space }).count
-            if let parent = blockIndent {
-                if line.allSatisfy({ $0 == space || $0 == tab }) || indent > parent { continue }
-                blockIndent = nil
-            }
-            var nodeStart = quote == nil
-            var index = 0
-            scan: while index < line.count {
-                let character = line[index]
-                let next: UInt8? = index + 1 < line.count ? line[index + 1] : nil
-                let nextEndsToken = next == nil || next == space || next == tab
-                index += 1
-                if let open = quote {
-                    if open == UInt8(ascii: "\"") && character == UInt8(ascii: "\\") {
-                        index += 1
-                    } else if character == open {
-                        if open == UInt8(ascii: "'") && next == UInt8(ascii: "'") {
-                            index += 1
-                        } else {
-                            quote = nil
-                        }
-                    }
+    /// The line of the first anchor or alias token of libyaml's scanner in `text` (see
+    /// ``firstAnchorOrAlias(in:)``), over every token, without the filter.
+    static func scanForAnchorOrAlias(_ text: String) -> Int? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        var utf8 = Array(text.utf8)
+        return utf8.withUnsafeMutableBufferPointer { bytes -> Int? in
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+            var token = yaml_token_t()
+            while yaml_parser_scan(&parser, &token) == 1 {
+                defer { yaml_token_delete(&token) }
+                switch token.type {
+                case YAML_ANCHOR_TOKEN, YAML_ALIAS_TOKEN:
+                    return editorLine(ofScalar: token.start_mark.index, in: text)
+                case YAML_STREAM_END_TOKEN:
+                    return nil
+                default:
                     continue
                 }
-                if character == space || character == tab { continue }
-                if character == UInt8(ascii: "#") && (index == 1 || line[index - 2] == space || line[index - 2] == tab) { break scan }
-                if nodeStart {
-                    switch character {
-                    case UInt8(ascii: "&"), UInt8(ascii: "*"):
-                        return lineNumber
-                    case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                        quote = character
-                        nodeStart = false
-                    case UInt8(ascii: "|"), UInt8(ascii: ">"):
-                        blockIndent = indent
-                        break scan
-                    case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
-                        if !nextEndsToken { nodeStart = false }
-                    case UInt8(ascii: "["), UInt8(ascii: "{"):
-                        flowDepth += 1
-                    case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                        flowDepth = max(0, flowDepth - 1)
-                        nodeStart = false
-                    case UInt8(ascii: ",") where flowDepth > 0:
-                        break
-                    case UInt8(ascii: "!"):
-                        while index < line.count && line[index] != space { index += 1 }
-                    default:
-                        nodeStart = false
-                    }
-                } else if character == UInt8(ascii: ":")
-                    && (nextEndsToken
-                        || (flowDepth > 0 && (next == UInt8(ascii: ",") || next == UInt8(ascii: "]") || next == UInt8(ascii: "}"))))
-                {
-                    nodeStart = true
-                } else if flowDepth > 0 && character == UInt8(ascii: ",") {
-                    nodeStart = true
-                } else if flowDepth > 0 && (character == UInt8(ascii: "]") || character == UInt8(ascii: "}")) {
-                    flowDepth -= 1
-                }
             }
+            return nil
         }
-        return nil
+    }
+
+    /// The 1-based line, as an editor counts lines (`Character.isNewline`: LF, VT, FF, CR,
+    /// CR LF, NEL, LS, PS), of the Unicode scalar at `offset` of `text` (libyaml's marks count
+    /// scalars, after a byte order mark it skips).
+    static func editorLine(ofScalar offset: Int, in text: String) -> Int {
+        var line = 1
+        var previous: Unicode.Scalar = " "
+        var scalars = text.unicodeScalars[...]
+        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+        for scalar in scalars.prefix(offset) {
+            switch scalar.value {
+            case 0x0A: if previous != "\r" { line += 1 }
+            case 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029: line += 1
+            default: break
+            }
+            previous = scalar
+        }
+        return line
     }
 
     // MARK: - YAML errors

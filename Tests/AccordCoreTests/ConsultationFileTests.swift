@@ -241,6 +241,15 @@ import Testing
         ("format: accord-consultation/1\nnotes: [a, &n b]\n", 2),
         ("format: accord-consultation/1\ntopic: !!str &t x\n", 2),
         ("format: accord-consultation/1\nnotes:\n- *t\n", 3),
+        // Where a scan of its own lost its place in the YAML (all taken by libyaml, which
+        // composes them): a plain value continued on a line beginning with a quote, keys after
+        // a block scalar of a compact mapping, a JSON-like key's colon without a space, a tag
+        // followed by a tab, the document start's own line.
+        ("format: accord-consultation/1\nnotes:\n  - a\n    'b\n  - &n x\n  - *n\n", 5),
+        ("format: accord-consultation/1\noptions:\n  - label: |\n      t\n    trial_id: &t NCT00000000\n    kind: *t\n", 5),
+        ("format: accord-consultation/1\ncondition: {\"text\":&t x, \"code\":*t}\n", 2),
+        ("format: accord-consultation/1\ntopic: !!str\t&a x\n", 2),
+        ("--- &r\nformat: accord-consultation/1\n", 1),
     ])
     func anchorsAndAliasesAreRefusedQuickly(_ text: String, _ line: Int) {
         let started = Date()
@@ -252,15 +261,16 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 1)
     }
 
-    /// Lines counted as `Character.isNewline` ends them (CR LF, CR, VT, FF, NEL, LS, PS), and
-    /// characters of several bytes beside the marks the scan reads: the scan runs over UTF-8
-    /// bytes, and gives the lines a scan over characters gives.
+    /// Lines counted as an editor counts them (CR LF, CR, NEL, LS, PS; VT and FF, which YAML
+    /// refuses as control characters, count too), and characters of several bytes beside the
+    /// marks YAML reads: libyaml's marks count characters, turned into the editor's lines.
     @Test(arguments: [
         ("a: 1\r\nb: *x\n", 2),
         ("a: 1\rb: 2\r\nc: *x\n", 3),
-        ("a: 1\u{0B}b: 2\u{0C}c: *x\n", 3),
+        ("a: 1\rb: 2\rc: 3\r\nd: *x\n", 4),
+        ("\u{FEFF}a: 1\nb: *x\n", 2),
         ("a: 1\u{85}b: 2\u{2028}c: 3\u{2029}d: &x y\n", 4),
-        ("a: \"é\\é*\"\nb: *x\n", 2),
+        ("a: \"é\\\"é*\"\nb: *x\n", 2),
         ("a: é*\nb: &x c\n", 2),
         ("é: *x\n", 1),
         ("a: 'l''é*' # é *x\nb: [é, *x]\n", 2),
