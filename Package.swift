@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
+        // AccordCore also imports Yams's libyaml (`CYaml`), the module Yams builds and reads
+        // with: its scanner finds the anchors and aliases a consultation file may not hold.
         .target(
             name: "AccordCore",
             dependencies: ["CFileSync", .product(name: "Yams", package: "Yams")]

@@ -104,15 +104,7 @@ extension AccordService {
                 "--out", "names a file that exists, not a folder", accepted: "a folder to write the documents into (created when missing)")
         }
         if let sign = request.signingKey, let cert = request.certificate {
-            // A private key others can read is no secret (ssh refuses such keys). Said, not
-            // refused: a key shared with a group of the records team's accounts is a choice.
-            var status = stat()
-            if stat(sign, &status) == 0, status.st_mode & 0o077 != 0 {
-                report(
-                    .warning(
-                        "the signing key \(sign) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))); keep it with mode 0600 (`chmod 600`), so that no one else can sign as the centre."
-                    ))
-            }
+            if let warning = Self.signingKeyModeWarning(URL(fileURLWithPath: sign).path) { report(.warning(warning)) }
             // Check the key and the certificate before any document is written.
             // In a new private folder of unpredictable name (mkdtemp: mode 0700, never an existing one).
             var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("accord-sign-check-XXXXXX").path.utf8CString)
@@ -139,6 +131,19 @@ extension AccordService {
         try withoutActuallyEscaping(report) { report in
             try run(request, profile: exportProfile, key: key, author: author, report: report)
         }
+    }
+
+    /// The warning for a signing key file (`path` as it is read, `~` expanded) that other users
+    /// can read or change, naming its mode; `nil` for a key only its owner can, or for what is
+    /// not a regular file (its reading fails with its own error). A private key others can read
+    /// is no secret (ssh refuses such keys): said, not refused, since a key shared by a group of
+    /// the records team's accounts may be a choice. Execute bits alone draw nothing.
+    static func signingKeyModeWarning(_ path: String) -> String? {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_mode & 0o066 != 0 else { return nil }
+        let access = status.st_mode & 0o044 != 0 ? "read" : "changed"
+        return
+            "the signing key \(path) can be \(access) by other users (mode \(String(status.st_mode & 0o777, radix: 8))); keep it with mode 0600 (`chmod 600`), so that no one else can sign as the centre."
     }
 
     /// Signs a written document when the request asks; `nil` otherwise.
