@@ -126,6 +126,12 @@ import Testing
             batch.stderr.contains(
                 "1 document written, 0 already in \(out), 1 left out (events not matching the chain), 1 refused (no identifier a document may carry)."
             ), "\(batch.stderr)")
+        // The altered session's own line says it was left out, not that nothing was exported.
+        #expect(
+            batch.stderr.contains(
+                "accord: error: session S3 does not match the event chain (event 3 does not match the event chain): the database was changed outside Accord; run `accord verify` (this session was left out of the run).\n"
+            ), "\(batch.stderr)")
+        #expect(!batch.stderr.contains("nothing was recorded or exported"), "\(batch.stderr)")
         #expect(
             batch.stderr.hasSuffix(
                 "accord: error: 1 session was left out because its events do not match the event chain; run `accord verify`. "
