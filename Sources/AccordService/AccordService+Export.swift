@@ -260,9 +260,10 @@ extension AccordService {
                 } else {
                     // The store's message says nothing was exported: true of a single session,
                     // not of a batch, which goes on with the others.
-                    let single = " (nothing was recorded or exported)."
+                    let notExported = " (nothing was recorded or exported)."
                     let line =
-                        message.hasSuffix(single) ? message.dropLast(single.count) + " (this session was left out of the run)." : message
+                        message.hasSuffix(notExported)
+                        ? message.dropLast(notExported.count) + " (this session was left out of the run)." : message
                     report(.sessionError(line.contains("session \(session) ") ? line : "session \(session) was left out: \(line)"))
                 }
             case .refused(_, let message):
