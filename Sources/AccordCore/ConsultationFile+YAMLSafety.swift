@@ -12,8 +12,8 @@ extension ConsultationFile {
 
     /// The first line break YAML reads where a text editor shows none, in `text`: the next
     /// line (U+0085), the line separator (U+2028) or the paragraph separator (U+2029), with
-    /// its 1-based line as an editor counts lines (line feeds, carriage returns, CR LF) and what
-    /// to write instead; `nil` when there is none.
+    /// its 1-based line as an editor counts lines (``editorLine(ofScalar:in:)``) and what to
+    /// write instead; `nil` when there is none.
     ///
     /// libyaml takes each of them for a line break (YAML 1.1), so a text holding one comes
     /// back changed (the indentation after it dropped, a NEL turned into a line feed): a file
@@ -23,26 +23,22 @@ extension ConsultationFile {
         // Found by their bytes first: most texts hold none, and their lines need no counting.
         var bytes = text
         guard bytes.withUTF8(holdsYAMLOnlyLineBreak) else { return nil }
-        var line = 1
-        var previous: Unicode.Scalar = " "
-        for scalar in text.unicodeScalars {
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            let (name, remedy): (String, String)
             switch scalar.value {
-            case 0x0A: if previous != "\r" { line += 1 }
-            case 0x0D: line += 1
-            case 0x85: return (line, "a next-line character (U+0085)", "replace it with a line break, or remove it")
+            case 0x85: (name, remedy) = ("a next-line character (U+0085)", "replace it with a line break, or remove it")
             case 0x2028:
-                return (
-                    line, "a line separator (U+2028)",
-                    "replace it with a line break, or write it as the escape \\u2028 inside double quotes"
+                (name, remedy) = (
+                    "a line separator (U+2028)", "replace it with a line break, or write it as the escape \\u2028 inside double quotes"
                 )
             case 0x2029:
-                return (
-                    line, "a paragraph separator (U+2029)",
+                (name, remedy) = (
+                    "a paragraph separator (U+2029)",
                     "replace it with a line break, or write it as the escape \\u2029 inside double quotes"
                 )
-            default: break
+            default: continue
             }
-            previous = scalar
+            return (editorLine(ofScalar: offset, in: text), name, remedy)
         }
         return nil
     }
@@ -138,6 +134,8 @@ extension ConsultationFile {
                 defer { yaml_token_delete(&token) }
                 switch token.type {
                 case YAML_ANCHOR_TOKEN, YAML_ALIAS_TOKEN:
+                    // libyaml's marks count scalars, a byte order mark included (the encoding
+                    // is given, so the scanner skips the mark as a character).
                     return editorLine(ofScalar: token.start_mark.index, in: text)
                 case YAML_STREAM_END_TOKEN:
                     return nil
@@ -150,14 +148,11 @@ extension ConsultationFile {
     }
 
     /// The 1-based line, as an editor counts lines (`Character.isNewline`: LF, VT, FF, CR,
-    /// CR LF, NEL, LS, PS), of the Unicode scalar at `offset` of `text` (libyaml's marks count
-    /// scalars, after a byte order mark it skips).
+    /// CR LF, NEL, LS, PS), of the Unicode scalar at `offset` (counted from 0) of `text`.
     static func editorLine(ofScalar offset: Int, in text: String) -> Int {
         var line = 1
         var previous: Unicode.Scalar = " "
-        var scalars = text.unicodeScalars[...]
-        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
-        for scalar in scalars.prefix(offset) {
+        for scalar in text.unicodeScalars.prefix(offset) {
             switch scalar.value {
             case 0x0A: if previous != "\r" { line += 1 }
             case 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029: line += 1

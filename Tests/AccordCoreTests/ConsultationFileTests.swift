@@ -269,6 +269,7 @@ import Testing
         ("a: 1\rb: 2\r\nc: *x\n", 3),
         ("a: 1\rb: 2\rc: 3\r\nd: *x\n", 4),
         ("\u{FEFF}a: 1\nb: *x\n", 2),
+        ("\u{FEFF}a: 1\n&x b: c\n", 2),
         ("a: 1\u{85}b: 2\u{2028}c: 3\u{2029}d: &x y\n", 4),
         ("a: \"é\\\"é*\"\nb: *x\n", 2),
         ("a: é*\nb: &x c\n", 2),
